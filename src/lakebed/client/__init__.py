@@ -1,0 +1,1 @@
+"""Front doors for Python: ``connect`` (embedded or remote) and the DB-API module."""

@@ -1,0 +1,96 @@
+"""The in-process DuckDB engine: one database, one cursor per statement.
+
+Extensions ship as PyPI packages built for the pinned DuckDB version and are loaded by path;
+nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import glob
+import importlib.util
+import os
+import threading
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from lakebed.errors import ConfigError
+from lakebed.formats._sql import quote_str
+
+if TYPE_CHECKING:
+    from lakebed.config import Settings
+
+
+def extension_path(name: str) -> str:
+    """The shipped binary of DuckDB extension ``name`` (package ``duckdb-extension-<name>``).
+
+    Raises:
+        ConfigError: the package is not installed.
+    """
+    spec = importlib.util.find_spec(f"duckdb_extension_{name}")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError(
+            f"DuckDB extension '{name}' is not installed: pip install "
+            f"duckdb-extension-{name}=={duckdb.__version__}"
+        )
+    root = next(iter(spec.submodule_search_locations))
+    found = glob.glob(os.path.join(root, "extensions", f"v{duckdb.__version__}", "*.duckdb_extension"))
+    if not found:
+        raise ConfigError(f"DuckDB extension '{name}' has no build for DuckDB {duckdb.__version__}.")
+    return found[0]
+
+
+class DuckDBEngine:
+    """Owns the DuckDB database; hands out configured cursors."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        config: dict[str, str | int | bool] = {
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+        }
+        if settings.duckdb_threads:
+            config["threads"] = settings.duckdb_threads
+        if settings.duckdb_memory_limit:
+            config["memory_limit"] = settings.duckdb_memory_limit
+        self._db = duckdb.connect(":memory:", config=config)
+        self._lock = threading.Lock()
+        self._loaded: set[str] = set()
+        if settings.s3_endpoint or settings.warehouse_uri.startswith("s3://"):
+            self.load_extension("httpfs")
+            self._configure_s3()
+
+    def load_extension(self, name: str) -> None:
+        """Load a shipped extension once for the whole database."""
+        with self._lock:
+            if name in self._loaded:
+                return
+            self._db.execute(f"LOAD {quote_str(extension_path(name))}")
+            self._loaded.add(name)
+
+    def _configure_s3(self) -> None:
+        s = self._settings
+        parts = ["TYPE s3", f"REGION {quote_str(s.s3_region)}"]
+        if s.s3_endpoint:
+            scheme, _, host = s.s3_endpoint.partition("://")
+            parts += [
+                f"ENDPOINT {quote_str(host or scheme)}",
+                f"USE_SSL {'true' if scheme == 'https' else 'false'}",
+                "URL_STYLE 'path'",
+            ]
+        if s.s3_access_key_id:
+            parts += [
+                f"KEY_ID {quote_str(s.s3_access_key_id)}",
+                f"SECRET {quote_str(s.s3_secret_access_key or '')}",
+            ]
+        self._db.execute(f"CREATE OR REPLACE SECRET lakebed_s3 ({', '.join(parts)})")
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new connection to the database, set up for Trino semantics."""
+        cur = self._db.cursor()
+        cur.execute("SET integer_division = true")
+        return cur
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()

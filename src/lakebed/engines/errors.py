@@ -1,0 +1,53 @@
+"""DuckDB's exceptions → lakebed errors with Trino's codes."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from lakebed.errors import (
+    CancelledError,
+    DataError,
+    InternalError,
+    InvalidInputError,
+    LakebedError,
+    NotFoundError,
+    NotSupportedError,
+)
+
+_NUMBER_OUT_OF_RANGE = re.compile(r"out of range|overflow", re.I)
+
+
+def from_duckdb(e: duckdb.Error) -> LakebedError:
+    """The lakebed error for a DuckDB exception (the DuckDB text stays in the message)."""
+    msg = str(e).split("\n\nLINE", 1)[0].strip()
+    if isinstance(e, duckdb.InterruptException):
+        return CancelledError("Query was cancelled by the user.")
+    if isinstance(e, duckdb.ConversionException):
+        if _NUMBER_OUT_OF_RANGE.search(msg):
+            return InvalidInputError(msg, code="NUMERIC_VALUE_OUT_OF_RANGE")
+        return InvalidInputError(msg, code="INVALID_CAST_ARGUMENT")
+    if isinstance(e, duckdb.BinderException):
+        if "not found" in msg.lower() and "column" in msg.lower():
+            return NotFoundError(msg, code="COLUMN_NOT_FOUND")
+        if "function" in msg.lower() and ("does not exist" in msg.lower() or "not found" in msg.lower()):
+            return NotFoundError(msg, code="FUNCTION_NOT_FOUND")
+        return InvalidInputError(msg, code="TYPE_MISMATCH")
+    if isinstance(e, duckdb.CatalogException):
+        if "function" in msg.lower():
+            return NotFoundError(msg, code="FUNCTION_NOT_FOUND")
+        return NotFoundError(msg, code="TABLE_NOT_FOUND")
+    if isinstance(e, duckdb.ParserException):
+        return InvalidInputError(msg, code="SYNTAX_ERROR")
+    if isinstance(e, duckdb.NotImplementedException):
+        return NotSupportedError(msg)
+    if isinstance(e, duckdb.OutOfRangeException):
+        return InvalidInputError(msg, code="NUMERIC_VALUE_OUT_OF_RANGE")
+    if isinstance(e, duckdb.InvalidInputException):
+        if "parquet" in msg.lower() or "csv" in msg.lower() or "json" in msg.lower():
+            return DataError(msg)
+        return InvalidInputError(msg, code="INVALID_FUNCTION_ARGUMENT")
+    if isinstance(e, duckdb.IOException):
+        return DataError(msg, code="HIVE_CANNOT_OPEN_SPLIT")
+    return InternalError(msg)

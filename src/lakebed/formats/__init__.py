@@ -1,0 +1,7 @@
+"""How each table kind is read: one module per SerDe or format, found through a registry."""
+
+from __future__ import annotations
+
+from lakebed.formats.base import ScanContext, ScanFile, TableReader, reader_for, register_reader
+
+__all__ = ["ScanContext", "ScanFile", "TableReader", "reader_for", "register_reader"]

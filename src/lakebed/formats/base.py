@@ -1,0 +1,89 @@
+"""The reader interface and the registry that picks a reader for a table.
+
+A reader turns a table definition plus the files to read into a DuckDB relation (SQL text)
+whose columns are exactly the table's data columns, in order, with their declared types,
+followed by ``"$path"`` (the file each row came from). The binder adds partition and other
+hidden columns. Readers also say how many bytes the scan reads, for data-scanned accounting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from lakebed.errors import NotSupportedError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from lakebed.catalog.models import Table
+    from lakebed.storage import ObjectStore
+
+
+@dataclass(frozen=True, slots=True)
+class ScanFile:
+    """A file to read: its URI (as DuckDB opens it), size and modification time."""
+
+    uri: str
+    size: int
+    modified_ms: int = 0
+
+
+@dataclass
+class ScanContext:
+    """What a reader may use while planning one scan.
+
+    Attributes:
+        store: the object store (for footers and other small reads).
+        columns: the data columns the query needs (lower case), or None for all.
+        register: gives an Arrow table a name the relation can select from.
+    """
+
+    store: ObjectStore
+    columns: frozenset[str] | None = None
+    register: Callable[[str, pa.Table], str] = field(default=lambda name, table: name)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanPlan:
+    """A reader's answer: the relation SQL and the bytes it will read."""
+
+    sql: str
+    bytes_scanned: int
+
+
+class TableReader(Protocol):
+    """Reads one table format."""
+
+    def scan(self, table: Table, files: Sequence[ScanFile], ctx: ScanContext) -> ScanPlan:
+        """Plan the scan of ``files`` of ``table`` (never empty)."""
+        ...
+
+
+# (predicate on the table, reader); the first match wins. Built-ins register on import of
+# lakebed.formats.builtin; more specific readers register first.
+_READERS: list[tuple[Callable[[Table], bool], TableReader]] = []
+
+
+def register_reader(matches: Callable[[Table], bool], reader: TableReader) -> None:
+    """Add a reader for the tables ``matches`` accepts."""
+    _READERS.append((matches, reader))
+
+
+def reader_for(table: Table) -> TableReader:
+    """The reader for a table.
+
+    Raises:
+        NotSupportedError: no reader knows the table's SerDe or input format.
+    """
+    from lakebed.formats import builtin  # noqa: F401  (registers the built-in readers)
+
+    for matches, reader in _READERS:
+        if matches(table):
+            return reader
+    raise NotSupportedError(
+        f"Table '{table.database}.{table.name}' uses SerDe '{table.serde_library}' with input "
+        f"format '{table.input_format}', which lakebed cannot read.",
+        code="HIVE_UNSUPPORTED_FORMAT",
+    )

@@ -1,0 +1,18 @@
+"""Registers the built-in readers, most specific first."""
+
+from __future__ import annotations
+
+from lakebed.catalog.models import Table
+from lakebed.formats import serdes
+from lakebed.formats.base import register_reader
+from lakebed.formats.parquet import ParquetReader
+
+
+def _serde_is(*names: str) -> object:
+    def matches(table: Table) -> bool:
+        return (table.serde_library or "") in names
+
+    return matches
+
+
+register_reader(_serde_is(serdes.PARQUET), ParquetReader())  # type: ignore[arg-type]

@@ -1,0 +1,124 @@
+"""Table definitions of the metastore (SQLAlchemy Core). Migrations create and evolve them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+databases = sa.Table(
+    "databases",
+    metadata,
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("description", sa.Text),
+    sa.Column("location", sa.Text),
+    sa.Column("parameters", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+tables = sa.Table(
+    "tables",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "database",
+        sa.String(255),
+        sa.ForeignKey("databases.name", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("table_type", sa.String(32), nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("owner", sa.String(255)),
+    sa.Column("columns", sa.JSON, nullable=False),
+    sa.Column("partition_keys", sa.JSON, nullable=False),
+    sa.Column("location", sa.Text),
+    sa.Column("input_format", sa.Text),
+    sa.Column("output_format", sa.Text),
+    sa.Column("serde_library", sa.Text),
+    sa.Column("serde_parameters", sa.JSON, nullable=False),
+    sa.Column("parameters", sa.JSON, nullable=False),
+    sa.Column("view_original_text", sa.Text),
+    sa.Column("view_expanded_text", sa.Text),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("database", "name", name="uq_tables_database_name"),
+)
+
+partitions = sa.Table(
+    "partitions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("table_id", sa.Integer, sa.ForeignKey("tables.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("values_key", sa.Text, nullable=False),
+    sa.Column("values", sa.JSON, nullable=False),
+    sa.Column("location", sa.Text),
+    sa.Column("parameters", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("table_id", "values_key", name="uq_partitions_table_values"),
+)
+
+workgroups = sa.Table(
+    "workgroups",
+    metadata,
+    sa.Column("name", sa.String(128), primary_key=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("configuration", sa.JSON, nullable=False),
+    sa.Column("tags", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+query_executions = sa.Table(
+    "query_executions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("query", sa.Text, nullable=False),
+    sa.Column("statement_type", sa.String(16)),
+    sa.Column("substatement_type", sa.String(64)),
+    sa.Column("workgroup", sa.String(128), nullable=False, index=True),
+    sa.Column("catalog", sa.String(255), nullable=False),
+    sa.Column("database", sa.String(255)),
+    sa.Column("state", sa.String(16), nullable=False, index=True),
+    sa.Column("state_reason", sa.Text),
+    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("completed_at", sa.DateTime(timezone=True)),
+    sa.Column("queue_ms", sa.Integer),
+    sa.Column("planning_ms", sa.Integer),
+    sa.Column("engine_ms", sa.Integer),
+    sa.Column("total_ms", sa.Integer),
+    sa.Column("data_scanned_bytes", sa.BigInteger),
+    sa.Column("rows", sa.BigInteger),
+    sa.Column("update_count", sa.BigInteger),
+    sa.Column("output_location", sa.Text),
+    sa.Column("manifest_location", sa.Text),
+    sa.Column("result_columns", sa.JSON),
+    sa.Column("execution_parameters", sa.JSON),
+    sa.Column("client_request_token", sa.String(128)),
+    sa.Column("reused_from", sa.String(64)),
+    sa.Column("error", sa.JSON),
+    sa.Column("runner", sa.String(128)),
+)
+
+named_queries = sa.Table(
+    "named_queries",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(128), nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("database", sa.String(255), nullable=False),
+    sa.Column("query", sa.Text, nullable=False),
+    sa.Column("workgroup", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+prepared_statements = sa.Table(
+    "prepared_statements",
+    metadata,
+    sa.Column("workgroup", sa.String(128), primary_key=True),
+    sa.Column("name", sa.String(256), primary_key=True),
+    sa.Column("query", sa.Text, nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,105 @@
+"""Result files: Athena's ``<id>.csv``/``<id>.txt`` plus ``.metadata``, and lakebed's typed
+copy (Arrow IPC) that the APIs page through. Both are written while rows stream.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.ipc as ipc
+
+from lakebed.queries.models import ResultColumn
+from lakebed.queries.text import athena_text
+from lakebed.storage import join_uri
+from lakebed.types import trino_type_of_arrow
+
+if TYPE_CHECKING:
+    from lakebed.storage import ObjectStore
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenResult:
+    """What the writer produced."""
+
+    columns: tuple[ResultColumn, ...]
+    rows: int
+    output_location: str
+
+
+def typed_result_path(home: str, query_id: str) -> str:
+    """Where the typed (Arrow IPC) copy of a result lives."""
+    return os.path.join(home, "query-results", f"{query_id}.arrows")
+
+
+def write_results(
+    reader: pa.RecordBatchReader,
+    *,
+    store: ObjectStore,
+    location: str,
+    home: str,
+    query_id: str,
+    text_format: bool,
+) -> WrittenResult:
+    """Stream ``reader`` into the result files; returns the columns and row count.
+
+    Args:
+        reader: the rows.
+        store: where the Athena-format files go.
+        location: the result location (folder URI).
+        home: lakebed home folder (typed copy).
+        query_id: the query id (file names).
+        text_format: write ``.txt`` (tab-separated, no header) as Athena does for DDL and
+            utility statements, instead of quoted CSV with a header.
+    """
+    schema = reader.schema
+    columns = tuple(ResultColumn(f.name, trino_type_of_arrow(f.type)) for f in schema)
+    suffix = "txt" if text_format else "csv"
+    out_uri = join_uri(location, f"{query_id}.{suffix}")
+    typed_path = typed_result_path(home, query_id)
+    os.makedirs(os.path.dirname(typed_path), exist_ok=True)
+    text_schema = pa.schema([pa.field(f.name, pa.string()) for f in schema])
+    rows = 0
+    with ipc.new_stream(typed_path, schema) as typed, store.open_output(out_uri) as sink:
+        csv_writer = None
+        if not text_format:
+            csv_writer = pacsv.CSVWriter(
+                sink, text_schema, write_options=pacsv.WriteOptions(quoting_style="all_valid")
+            )
+        for batch in reader:
+            typed.write_batch(batch)
+            rows += batch.num_rows
+            text = pa.record_batch(
+                [athena_text(col) for col in batch.columns], schema=text_schema
+            )
+            if csv_writer is not None:
+                csv_writer.write_batch(text)
+            else:
+                sink.write(_tsv(text).encode())
+        if csv_writer is not None:
+            csv_writer.close()
+    meta = {"columns": [{"name": c.name, "type": c.type} for c in columns], "rows": rows}
+    store.write_bytes(out_uri + ".metadata", json.dumps(meta).encode())
+    return WrittenResult(columns, rows, out_uri)
+
+
+def _tsv(batch: pa.RecordBatch) -> str:
+    cols = [c.to_pylist() for c in batch.columns]
+    return "".join("\t".join(v or "" for v in row) + "\n" for row in zip(*cols, strict=True))
+
+
+def read_typed(home: str, query_id: str) -> pa.RecordBatchReader:
+    """The typed result rows of a finished query, streamed from disk."""
+    return ipc.open_stream(pa.memory_map(typed_result_path(home, query_id)))
+
+
+def iter_rows(reader: pa.RecordBatchReader) -> Iterator[tuple[object, ...]]:
+    """Rows as tuples of Python values, a batch at a time."""
+    for batch in reader:
+        cols = [c.to_pylist() for c in batch.columns]
+        yield from zip(*cols, strict=True)

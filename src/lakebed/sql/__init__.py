@@ -1,0 +1,1 @@
+"""The SQL pipeline: parse → analyze → bind → translate → run (see ``pipeline.py``)."""

@@ -1,0 +1,342 @@
+"""Stage 4: table references → scans.
+
+Every table a statement reads becomes a DuckDB relation: views are expanded, partitions are
+pruned with the statement's own predicates before any file is listed, files are listed and
+handed to the table's reader, and partition and hidden columns are attached.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+from sqlglot import exp
+
+from lakebed.catalog.models import Column, Partition, Table
+from lakebed.errors import InvalidInputError, NotFoundError
+from lakebed.formats import ScanContext, ScanFile, reader_for
+from lakebed.formats._sql import quote_ident
+from lakebed.sql import translate
+from lakebed.types import duckdb_type
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from lakebed.catalog import Catalog
+    from lakebed.storage import ObjectStore
+
+HIDDEN_FILE_COLUMNS = ("$path", "$file_size", "$file_modified_time")
+_MAX_VIEW_DEPTH = 32
+
+
+@dataclass
+class BoundScan:
+    """One table read: the relation SQL, what it reads and where it came from."""
+
+    name: str
+    sql: str
+    table: Table
+    files: int
+    bytes_scanned: int
+
+
+@dataclass
+class BoundStatement:
+    """A statement whose table references point at scans (temporary views)."""
+
+    node: exp.Expression
+    scans: list[BoundScan] = field(default_factory=list)
+    arrow_tables: dict[str, pa.Table] = field(default_factory=dict)
+
+    @property
+    def bytes_scanned(self) -> int:
+        """Bytes every scan of the statement reads."""
+        return sum(s.bytes_scanned for s in self.scans)
+
+
+def _cte_names(node: exp.Expression) -> set[str]:
+    return {cte.alias_or_name.lower() for cte in node.find_all(exp.CTE)}
+
+
+def _conjuncts(where: exp.Expression | None) -> Iterator[exp.Expression]:
+    if where is None:
+        return
+    cond = where.this if isinstance(where, exp.Where) else where
+    yield from cond.flatten() if isinstance(cond, exp.And) else [cond]
+
+
+class Binder:
+    """Binds statements against the catalog for one query execution."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: ObjectStore,
+        cursor: duckdb.DuckDBPyConnection,
+        *,
+        database: str,
+    ) -> None:
+        self._catalog = catalog
+        self._store = store
+        self._cursor = cursor
+        self._database = database
+        self._counter = itertools.count(1)
+        self._bound = BoundStatement(exp.Null())
+
+    # -- entry points ---------------------------------------------------------------------
+
+    def bind(self, node: exp.Expression) -> BoundStatement:
+        """Bind every table reference in ``node``.
+
+        Raises:
+            NotFoundError: a database, table or view does not exist.
+        """
+        self._bound.node = self._bind_tree(node.copy(), self._database, depth=0)
+        return self._bound
+
+    def resolve(self, table: exp.Table) -> tuple[str, str]:
+        """(database, table) of a reference, with the session's default database."""
+        if table.catalog and table.catalog.lower() not in ("awsdatacatalog", "lakebed"):
+            raise NotFoundError(f"Catalog '{table.catalog}' does not exist.", code="CATALOG_NOT_FOUND")
+        return (table.db or self._database).lower(), table.name.lower()
+
+    # -- tree walking ---------------------------------------------------------------------
+
+    def _bind_tree(self, node: exp.Expression, database: str, *, depth: int) -> exp.Expression:
+        ctes = _cte_names(node)
+        referenced = {c.name.lower() for c in node.find_all(exp.Column)}
+        has_star = any(True for _ in node.find_all(exp.Star))
+        for ref in list(node.find_all(exp.Table)):
+            if not ref.name or isinstance(ref.this, exp.Func):
+                continue  # table functions, UNNEST
+            if not ref.db and ref.name.lower() in ctes:
+                continue
+            db = (ref.db or database).lower()
+            replacement = self._bind_table(
+                ref, db, referenced=referenced, star=has_star, depth=depth
+            )
+            ref.replace(replacement)
+        return node
+
+    def _bind_table(
+        self,
+        ref: exp.Table,
+        database: str,
+        *,
+        referenced: set[str],
+        star: bool,
+        depth: int,
+    ) -> exp.Expression:
+        if ref.catalog and ref.catalog.lower() not in ("awsdatacatalog", "lakebed"):
+            raise NotFoundError(f"Catalog '{ref.catalog}' does not exist.", code="CATALOG_NOT_FOUND")
+        name = ref.name.lower()
+        alias = ref.alias or ref.name
+        if "$" in name:
+            base, _, hidden = name.partition("$")
+            table = self._catalog.get_table(database, base)
+            rel = self._hidden_table(table, hidden)
+            return exp.Table(this=exp.to_identifier(rel), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+        table = self._catalog.get_table(database, name)
+        if table.is_view:
+            return self._expand_view(table, alias, depth=depth)
+        conjuncts = self._pushable_conjuncts(ref, table, alias)
+        scan = self._scan(table, conjuncts, referenced=referenced, star=star)
+        return exp.Table(
+            this=exp.to_identifier(scan.name),
+            alias=exp.TableAlias(this=exp.to_identifier(alias)),
+            sample=ref.args.get("sample"),
+        )
+
+    def _expand_view(self, view: Table, alias: str, *, depth: int) -> exp.Expression:
+        from lakebed.sql.parse import parse  # views hold Athena SQL text
+
+        if depth >= _MAX_VIEW_DEPTH:
+            raise InvalidInputError(
+                f"View '{view.database}.{view.name}' nests more than {_MAX_VIEW_DEPTH} deep "
+                "(a view that refers to itself?).",
+                code="INVALID_VIEW",
+            )
+        text = view.view_expanded_text or view.view_original_text or ""
+        inner = parse(text).node
+        bound = self._bind_tree(inner, view.database, depth=depth + 1)
+        return exp.Subquery(this=bound, alias=exp.TableAlias(this=exp.to_identifier(alias)))
+
+    # -- partitions -----------------------------------------------------------------------
+
+    def _pushable_conjuncts(self, ref: exp.Table, table: Table, alias: str) -> list[exp.Expression]:
+        """WHERE conjuncts of the enclosing SELECT that only use this table's partition keys."""
+        if not table.partition_keys:
+            return []
+        select = ref.find_ancestor(exp.Select)
+        if select is None:
+            return []
+        sources = [t for t in select.find_all(exp.Table) if t.find_ancestor(exp.Select) is select]
+        single = len(sources) == 1 and not select.args.get("joins")
+        keys = {k.name.lower() for k in table.partition_keys}
+        out = []
+        for c in _conjuncts(select.args.get("where")):
+            if any(c.find_all(exp.Subquery, exp.Select)):
+                continue
+            cols = list(c.find_all(exp.Column))
+            if not cols:
+                continue
+            ok = all(
+                col.name.lower() in keys
+                and ((col.table and col.table.lower() == alias.lower()) or (not col.table and single))
+                for col in cols
+            )
+            if ok:
+                out.append(c)
+        return out
+
+    def _prune(self, table: Table, partitions: list[Partition], conjuncts: list[exp.Expression]) -> list[Partition]:
+        if not conjuncts or not partitions:
+            return partitions
+        keys = table.partition_keys
+        columns = {
+            "__idx": pa.array(range(len(partitions)), pa.int64()),
+            **{k.name: pa.array([p.values[i] for p in partitions], pa.string()) for i, k in enumerate(keys)},
+        }
+        name = self._register(pa.table(columns))
+        typed = ", ".join(
+            f"TRY_CAST({quote_ident(k.name)} AS {duckdb_type(k.type)}) AS {quote_ident(k.name)}"
+            for k in keys
+        )
+        preds = []
+        for c in conjuncts:
+            c = c.copy()
+            for col in c.find_all(exp.Column):
+                col.set("table", None)
+            preds.append(translate.to_duckdb(c))
+        sql = (
+            f"SELECT __idx FROM (SELECT __idx, {typed} FROM {quote_ident(name)}) "
+            f"WHERE {' AND '.join(f'({p})' for p in preds)}"
+        )
+        self._cursor.register(name, self._bound.arrow_tables[name])
+        keep = [r[0] for r in self._cursor.execute(sql).fetchall()]
+        return [partitions[i] for i in sorted(keep)]
+
+    def _partitions(self, table: Table, conjuncts: list[exp.Expression]) -> list[Partition]:
+        from lakebed.catalog.projection import is_projected, project_partitions
+
+        if is_projected(table):
+            return project_partitions(table, conjuncts, self._prune)
+        return self._prune(table, self._catalog.list_partitions(table), conjuncts)
+
+    # -- scans ----------------------------------------------------------------------------
+
+    def _register(self, table: pa.Table) -> str:
+        name = f"__lb_arrow_{next(self._counter)}"
+        self._bound.arrow_tables[name] = table
+        return name
+
+    def _scan(
+        self, table: Table, conjuncts: list[exp.Expression], *, referenced: set[str], star: bool
+    ) -> BoundScan:
+        needed = None if star else frozenset(c.name.lower() for c in table.columns if c.name.lower() in referenced)
+        hidden = [h for h in HIDDEN_FILE_COLUMNS if h in referenced]
+        groups: list[tuple[tuple[str, ...], list[ScanFile]]] = []
+        if table.partition_keys:
+            for p in self._partitions(table, conjuncts):
+                if p.location:
+                    groups.append((p.values, self._files(p.location)))
+        elif table.location:
+            groups.append(((), self._files(table.location)))
+        files = [f for _, fs in groups for f in fs]
+        name = f"__lb_scan_{next(self._counter)}"
+        if not files:
+            sql = self._empty_relation(table.all_columns, hidden)
+            scan = BoundScan(name, sql, table, 0, 0)
+        else:
+            ctx = ScanContext(store=self._store, columns=needed)
+            plan = reader_for(table).scan(table, files, ctx)
+            sql = self._attach_file_columns(table, plan.sql, groups, hidden)
+            scan = BoundScan(name, sql, table, len(files), plan.bytes_scanned)
+        self._bound.scans.append(scan)
+        return scan
+
+    def _files(self, location: str) -> list[ScanFile]:
+        return [ScanFile(f.uri, f.size, f.modified_ms) for f in self._store.list(location)]
+
+    @staticmethod
+    def _empty_relation(columns: tuple[Column, ...], hidden: list[str]) -> str:
+        cols = [f"CAST(NULL AS {duckdb_type(c.type)}) AS {quote_ident(c.name)}" for c in columns]
+        hidden_types = {"$path": "VARCHAR", "$file_size": "BIGINT", "$file_modified_time": "TIMESTAMP WITH TIME ZONE"}
+        cols += [f"CAST(NULL AS {hidden_types[h]}) AS {quote_ident(h)}" for h in hidden]
+        return f"SELECT {', '.join(cols)} WHERE false"
+
+    def _attach_file_columns(
+        self,
+        table: Table,
+        scan_sql: str,
+        groups: list[tuple[tuple[str, ...], list[ScanFile]]],
+        hidden: list[str],
+    ) -> str:
+        data = ", ".join(f"s.{quote_ident(c.name)}" for c in table.columns)
+        needs_map = bool(table.partition_keys) or any(h != "$path" for h in hidden)
+        extra = []
+        if "$path" in hidden:
+            extra.append('s."$path" AS "$path"')
+        if not needs_map:
+            return f"SELECT {', '.join([data, *extra])} FROM ({scan_sql}) AS s"
+        keys = table.partition_keys
+        paths, sizes, mtimes = [], [], []
+        values: list[list[str]] = [[] for _ in keys]
+        for vals, files in groups:
+            for f in files:
+                paths.append(f.uri)
+                sizes.append(f.size)
+                mtimes.append(f.modified_ms)
+                for i, v in enumerate(vals):
+                    values[i].append(v)
+        m = self._register(
+            pa.table(
+                {
+                    "path": pa.array(paths, pa.string()),
+                    "size": pa.array(sizes, pa.int64()),
+                    "mtime": pa.array(mtimes, pa.int64()),
+                    **{f"p{i}": pa.array(v, pa.string()) for i, v in enumerate(values)},
+                }
+            )
+        )
+        parts = [
+            f"TRY_CAST(m.p{i} AS {duckdb_type(k.type)}) AS {quote_ident(k.name)}"
+            for i, k in enumerate(keys)
+        ]
+        if "$file_size" in hidden:
+            extra.append('m.size AS "$file_size"')
+        if "$file_modified_time" in hidden:
+            extra.append('make_timestamptz(m.mtime * 1000) AS "$file_modified_time"')
+        return (
+            f"SELECT {', '.join([data, *parts, *extra])} FROM ({scan_sql}) AS s "
+            f'JOIN {quote_ident(m)} AS m ON s."$path" = m.path'
+        )
+
+    def _hidden_table(self, table: Table, hidden: str) -> str:
+        if hidden != "partitions":
+            raise NotFoundError(
+                f"Table '{table.database}.{table.name}${hidden}' does not exist.",
+                code="TABLE_NOT_FOUND",
+            )
+        if not table.partition_keys:
+            raise InvalidInputError(
+                f"Table '{table.database}.{table.name}' is not partitioned.", code="NOT_PARTITIONED"
+            )
+        parts = self._catalog.list_partitions(table)
+        arrow = pa.table(
+            {
+                k.name: pa.array([p.values[i] for p in parts], pa.string())
+                for i, k in enumerate(table.partition_keys)
+            }
+        )
+        raw = self._register(arrow)
+        name = f"__lb_scan_{next(self._counter)}"
+        cols = ", ".join(
+            f"TRY_CAST({quote_ident(k.name)} AS {duckdb_type(k.type)}) AS {quote_ident(k.name)}"
+            for k in table.partition_keys
+        )
+        self._bound.scans.append(BoundScan(name, f"SELECT {cols} FROM {quote_ident(raw)}", table, 0, 0))
+        return name

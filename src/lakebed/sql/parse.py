@@ -1,0 +1,100 @@
+"""Stage 1: text → ``Statement``. Syntax errors carry line and column."""
+
+from __future__ import annotations
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError as SqlglotParseError
+from sqlglot.errors import TokenError
+
+from lakebed.errors import NotSupportedError, ParseError
+from lakebed.sql import hive
+from lakebed.sql.statements import Statement, StatementType
+
+DIALECT = "athena"
+
+DDL, DML, UTILITY = StatementType.DDL, StatementType.DML, StatementType.UTILITY
+
+# Query expressions; they run as SELECT.
+_QUERY_TYPES = (exp.Query, exp.Values)
+
+
+def _syntax_error(text: str, e: SqlglotParseError | TokenError) -> ParseError:
+    if isinstance(e, SqlglotParseError) and e.errors:
+        first = e.errors[0]
+        desc = first.get("description") or "invalid syntax"
+        near = first.get("highlight") or ""
+        msg = f"{desc}" + (f" at or near '{near}'" if near else "")
+        return ParseError(msg, line=first.get("line"), column=first.get("col"))
+    return ParseError(str(e).splitlines()[0] if str(e) else "invalid syntax", line=1, column=1)
+
+
+def _classify(node: exp.Expression) -> tuple[str, StatementType]:
+    if isinstance(node, _QUERY_TYPES):
+        return "SELECT", DML
+    if isinstance(node, exp.Create):
+        kind = (node.args.get("kind") or "").upper()
+        if kind in ("DATABASE", "SCHEMA"):
+            return "CREATE_DATABASE", DDL
+        if kind == "VIEW":
+            return "CREATE_VIEW", DDL
+        if kind == "TABLE":
+            if isinstance(node.expression, _QUERY_TYPES):
+                return "CREATE_TABLE_AS_SELECT", DDL
+            return "CREATE_TABLE", DDL
+    if isinstance(node, exp.Drop):
+        kind = (node.args.get("kind") or "").upper()
+        if kind in ("DATABASE", "SCHEMA"):
+            return "DROP_DATABASE", DDL
+        if kind == "VIEW":
+            return "DROP_VIEW", DDL
+        if kind == "TABLE":
+            return "DROP_TABLE", DDL
+    if isinstance(node, exp.Insert):
+        return "INSERT", DML
+    if isinstance(node, exp.Describe):
+        return "DESCRIBE_TABLE", UTILITY
+    if isinstance(node, exp.Delete):
+        return "DELETE", DML
+    if isinstance(node, exp.Update):
+        return "UPDATE", DML
+    if isinstance(node, exp.Merge):
+        return "MERGE", DML
+    raise NotSupportedError(
+        f"Statement '{node.key.upper()}' is not supported.", code="NOT_SUPPORTED"
+    )
+
+
+def parse(text: str) -> Statement:
+    """Parse one statement of Athena SQL.
+
+    Raises:
+        ParseError: the text is not valid SQL (with line and column).
+        NotSupportedError: the statement is valid but lakebed does not run it.
+    """
+    stripped = text.strip().rstrip(";").strip()
+    if not stripped:
+        raise ParseError("Empty statement.", line=1, column=1)
+    own = hive.parse(stripped)
+    if own is not None:
+        return Statement(own.kind, own.statement_type, own, text)
+    try:
+        nodes = sqlglot.parse(stripped, dialect=DIALECT)
+    except (SqlglotParseError, TokenError) as e:
+        raise _syntax_error(stripped, e) from e
+    nodes = [n for n in nodes if n is not None]
+    if len(nodes) != 1:
+        raise ParseError(
+            "Only one statement can run at a time; found "
+            f"{len(nodes)} (separate statements are separate queries).",
+            line=1,
+            column=1,
+        )
+    node = nodes[0]
+    if isinstance(node, exp.Command):
+        word = stripped.split(None, 2)[:2]
+        raise NotSupportedError(
+            f"Statement '{' '.join(word).upper()}' is not supported.", code="NOT_SUPPORTED"
+        )
+    kind, stype = _classify(node)
+    return Statement(kind, stype, node, text)

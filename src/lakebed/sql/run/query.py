@@ -1,0 +1,18 @@
+"""SELECT (and VALUES, set operations): bind, translate, stream Arrow batches."""
+
+from __future__ import annotations
+
+from lakebed.sql import translate
+from lakebed.sql.run.context import Outcome, RunContext
+from lakebed.sql.statements import Statement
+
+BATCH_ROWS = 65_536
+
+
+def run_select(ctx: RunContext, stmt: Statement) -> Outcome:
+    """Run a query and stream its rows."""
+    bound = ctx.bind(stmt.node)
+    sql = translate.to_duckdb(bound.node)
+    ctx.planning_done()
+    result = ctx.cursor.execute(sql)
+    return Outcome(rows=result.fetch_record_batch(BATCH_ROWS), bytes_scanned=bound.bytes_scanned)

@@ -1,0 +1,171 @@
+"""Column types: Hive DDL spelling (as the catalog stores it, like Glue), DuckDB spelling
+(for execution) and Trino spelling (for results and ``typeof``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pyarrow as pa
+from sqlglot import exp
+from sqlglot.errors import ParseError as SqlglotParseError
+
+from lakebed.errors import InvalidInputError
+
+T = exp.DataType.Type
+
+# Trino's names for the scalar types (Athena's ColumnInfo.Type uses these).
+_TRINO_NAMES: dict[exp.DataType.Type, str] = {
+    T.BOOLEAN: "boolean",
+    T.TINYINT: "tinyint",
+    T.SMALLINT: "smallint",
+    T.INT: "integer",
+    T.BIGINT: "bigint",
+    T.FLOAT: "real",
+    T.DOUBLE: "double",
+    T.DECIMAL: "decimal",
+    T.CHAR: "char",
+    T.VARCHAR: "varchar",
+    T.TEXT: "varchar",
+    T.BINARY: "varbinary",
+    T.VARBINARY: "varbinary",
+    T.DATE: "date",
+    T.TIMESTAMP: "timestamp",
+    T.TIMESTAMPTZ: "timestamp with time zone",
+    T.TIME: "time",
+    T.JSON: "json",
+    T.UUID: "uuid",
+    T.INTERVAL: "interval day to second",
+    T.UNKNOWN: "unknown",
+    T.NULL: "unknown",
+}
+
+# Hive's names for the scalar types (DDL and the catalog).
+_HIVE_NAMES: dict[exp.DataType.Type, str] = {
+    **_TRINO_NAMES,
+    T.INT: "int",
+    T.FLOAT: "float",
+    T.TEXT: "string",
+    T.VARCHAR: "varchar",
+    T.BINARY: "binary",
+    T.VARBINARY: "binary",
+}
+
+
+@lru_cache(maxsize=4096)
+def parse_type(text: str) -> exp.DataType:
+    """Parse a Hive or Trino type name (``array<struct<a:int>>``, ``row(a integer)``).
+
+    Raises:
+        InvalidInputError: the text is not a type.
+    """
+    for dialect in ("hive", "trino"):
+        try:
+            dt = exp.DataType.build(text, dialect=dialect)
+        except (SqlglotParseError, ValueError):
+            continue
+        if dt.this != T.USERDEFINED:
+            return dt
+    raise InvalidInputError(f"Unknown type '{text}'.", code="TYPE_NOT_FOUND")
+
+
+def _render(dt: exp.DataType, names: dict[exp.DataType.Type, str], *, hive: bool) -> str:
+    kind = dt.this
+    args = dt.expressions
+    if kind == T.ARRAY:
+        inner = _render(args[0], names, hive=hive) if args else "unknown"
+        return f"array<{inner}>" if hive else f"array({inner})"
+    if kind == T.MAP:
+        k, v = (_render(a, names, hive=hive) for a in args[:2])
+        return f"map<{k},{v}>" if hive else f"map({k}, {v})"
+    if kind == T.STRUCT:
+        fields = []
+        for f in args:
+            name = f.name
+            ftype = f.args["kind"] if isinstance(f, exp.ColumnDef) else f
+            inner = _render(ftype, names, hive=hive)
+            fields.append(f"{name}:{inner}" if hive else f"{name} {inner}")
+        return f"struct<{','.join(fields)}>" if hive else f"row({', '.join(fields)})"
+    base = names.get(kind)
+    if base is None:
+        raise InvalidInputError(f"Type '{dt.sql()}' is not supported.", code="NOT_SUPPORTED")
+    params = [p.sql() for p in args]
+    if kind in (T.VARCHAR, T.CHAR, T.DECIMAL) and params:
+        return f"{base}({','.join(params)})"
+    if kind == T.TIMESTAMP and params and not hive:
+        return f"timestamp({params[0]})"
+    return base
+
+
+def hive_type(text_or_type: str | exp.DataType) -> str:
+    """Canonical Hive spelling, as Glue stores column types: ``array<struct<a:int>>``."""
+    dt = parse_type(text_or_type) if isinstance(text_or_type, str) else text_or_type
+    return _render(dt, _HIVE_NAMES, hive=True)
+
+
+def trino_type(text_or_type: str | exp.DataType) -> str:
+    """Trino spelling: ``array(row(a integer))``."""
+    dt = parse_type(text_or_type) if isinstance(text_or_type, str) else text_or_type
+    return _render(dt, _TRINO_NAMES, hive=False)
+
+
+def duckdb_type(text_or_type: str | exp.DataType) -> str:
+    """DuckDB spelling, for casts in generated SQL."""
+    dt = parse_type(text_or_type) if isinstance(text_or_type, str) else text_or_type
+
+    def plain(node: exp.Expression) -> exp.Expression:
+        # DuckDB ignores string lengths and stores Athena's millisecond timestamps in µs.
+        if isinstance(node, exp.DataType) and node.this in (T.VARCHAR, T.CHAR, T.TEXT):
+            return exp.DataType.build("VARCHAR")
+        if isinstance(node, exp.DataType) and node.this == T.TIMESTAMP:
+            return exp.DataType.build("TIMESTAMP")
+        return node
+
+    return dt.transform(plain).sql(dialect="duckdb")
+
+
+def is_complex(text: str) -> bool:
+    """Whether the type is an array, map or struct."""
+    return parse_type(text).this in (T.ARRAY, T.MAP, T.STRUCT)
+
+
+def trino_type_of_arrow(t: pa.DataType) -> str:
+    """Trino's name for the type of an Arrow result column."""
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_int8(t):
+        return "tinyint"
+    if pa.types.is_int16(t):
+        return "smallint"
+    if pa.types.is_int32(t) or pa.types.is_uint16(t) or pa.types.is_uint8(t):
+        return "integer"
+    if pa.types.is_integer(t):
+        return "bigint"
+    if pa.types.is_float32(t):
+        return "real"
+    if pa.types.is_floating(t):
+        return "double"
+    if pa.types.is_decimal(t):
+        return f"decimal({t.precision},{t.scale})"
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        return "varchar"
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
+        return "varbinary"
+    if pa.types.is_date(t):
+        return "date"
+    if pa.types.is_timestamp(t):
+        return "timestamp with time zone" if t.tz else "timestamp"
+    if pa.types.is_time(t):
+        return "time"
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        return f"array({trino_type_of_arrow(t.value_type)})"
+    if pa.types.is_map(t):
+        return f"map({trino_type_of_arrow(t.key_type)}, {trino_type_of_arrow(t.item_type)})"
+    if pa.types.is_struct(t):
+        inner = ", ".join(f"{f.name} {trino_type_of_arrow(f.type)}" for f in t)
+        return f"row({inner})"
+    if pa.types.is_null(t):
+        return "unknown"
+    if pa.types.is_duration(t) or pa.types.is_interval(t):
+        return "interval day to second"
+    return str(t)
