@@ -148,7 +148,9 @@ class Catalog:
             conn.execute(ms.databases.update().where(ms.databases.c.name == db.name).values(values))
         return self.get_database(db.name)
 
-    def drop_database(self, name: str, /, *, cascade: bool = False, if_exists: bool = False) -> None:
+    def drop_database(
+        self, name: str, /, *, cascade: bool = False, if_exists: bool = False
+    ) -> None:
         """Drop a database (and with ``cascade``, its tables' catalog entries).
 
         Raises:
@@ -157,9 +159,12 @@ class Catalog:
         """
         lname = name.lower()
         with self._ms.begin() as conn:
-            if conn.execute(
-                sa.select(ms.databases.c.name).where(ms.databases.c.name == lname)
-            ).first() is None:
+            if (
+                conn.execute(
+                    sa.select(ms.databases.c.name).where(ms.databases.c.name == lname)
+                ).first()
+                is None
+            ):
                 if if_exists:
                     return
                 raise NotFoundError(f"Schema '{lname}' does not exist.", code="SCHEMA_NOT_FOUND")
@@ -254,9 +259,12 @@ class Catalog:
         table = self._check_columns(table)
         now = utcnow()
         with self._ms.begin() as conn:
-            if conn.execute(
-                sa.select(ms.databases.c.name).where(ms.databases.c.name == table.database)
-            ).first() is None:
+            if (
+                conn.execute(
+                    sa.select(ms.databases.c.name).where(ms.databases.c.name == table.database)
+                ).first()
+                is None
+            ):
                 raise NotFoundError(
                     f"Schema '{table.database}' does not exist.", code="SCHEMA_NOT_FOUND"
                 )
@@ -554,12 +562,15 @@ class Catalog:
             changes["parameters"] = {**current.parameters, **parameters}
         with self._ms.begin() as conn:
             tid = self._table_id(conn, table)
-            if new_values is not None and conn.execute(
-                sa.select(ms.partitions.c.id).where(
-                    ms.partitions.c.table_id == tid,
-                    ms.partitions.c.values_key == changes["values_key"],
-                )
-            ).first():
+            if (
+                new_values is not None
+                and conn.execute(
+                    sa.select(ms.partitions.c.id).where(
+                        ms.partitions.c.table_id == tid,
+                        ms.partitions.c.values_key == changes["values_key"],
+                    )
+                ).first()
+            ):
                 raise AlreadyExistsError(
                     f"Partition {list(new_values)} already exists.", code="ALREADY_EXISTS"
                 )

@@ -34,9 +34,13 @@ def extension_path(name: str) -> str:
             f"duckdb-extension-{name}=={duckdb.__version__}"
         )
     root = next(iter(spec.submodule_search_locations))
-    found = glob.glob(os.path.join(root, "extensions", f"v{duckdb.__version__}", "*.duckdb_extension"))
+    found = glob.glob(
+        os.path.join(root, "extensions", f"v{duckdb.__version__}", "*.duckdb_extension")
+    )
     if not found:
-        raise ConfigError(f"DuckDB extension '{name}' has no build for DuckDB {duckdb.__version__}.")
+        raise ConfigError(
+            f"DuckDB extension '{name}' has no build for DuckDB {duckdb.__version__}."
+        )
     return found[0]
 
 

@@ -31,7 +31,9 @@ def from_duckdb(e: duckdb.Error) -> LakebedError:
     if isinstance(e, duckdb.BinderException):
         if "not found" in msg.lower() and "column" in msg.lower():
             return NotFoundError(msg, code="COLUMN_NOT_FOUND")
-        if "function" in msg.lower() and ("does not exist" in msg.lower() or "not found" in msg.lower()):
+        if "function" in msg.lower() and (
+            "does not exist" in msg.lower() or "not found" in msg.lower()
+        ):
             return NotFoundError(msg, code="FUNCTION_NOT_FOUND")
         return InvalidInputError(msg, code="TYPE_MISMATCH")
     if isinstance(e, duckdb.CatalogException):

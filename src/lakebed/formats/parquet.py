@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 
 
 @lru_cache(maxsize=65536)
-def _footer(store: ObjectStore, uri: str, size: int, modified_ms: int) -> tuple[
-    dict[str, str], dict[str, int], int
-]:
+def _footer(
+    store: ObjectStore, uri: str, size: int, modified_ms: int
+) -> tuple[dict[str, str], dict[str, int], int]:
     """(lower name -> file column name, lower top-level name -> compressed bytes, footer bytes)."""
     try:
         with store.open_input(uri) as f:
@@ -63,8 +63,10 @@ class ParquetReader:
         for col in table.columns:
             target = duckdb_type(col.type)
             actual = present.get(col.name.lower())
-            expr = f"CAST(NULL AS {target})" if actual is None else (
-                f"CAST({quote_ident(actual)} AS {target})"
+            expr = (
+                f"CAST(NULL AS {target})"
+                if actual is None
+                else (f"CAST({quote_ident(actual)} AS {target})")
             )
             select.append(f"{expr} AS {quote_ident(col.name)}")
         select.append('filename AS "$path"')

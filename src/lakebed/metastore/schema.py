@@ -50,7 +50,9 @@ partitions = sa.Table(
     "partitions",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("table_id", sa.Integer, sa.ForeignKey("tables.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "table_id", sa.Integer, sa.ForeignKey("tables.id", ondelete="CASCADE"), nullable=False
+    ),
     sa.Column("values_key", sa.Text, nullable=False),
     sa.Column("values", sa.JSON, nullable=False),
     sa.Column("location", sa.Text),

@@ -74,9 +74,7 @@ def write_results(
         for batch in reader:
             typed.write_batch(batch)
             rows += batch.num_rows
-            text = pa.record_batch(
-                [athena_text(col) for col in batch.columns], schema=text_schema
-            )
+            text = pa.record_batch([athena_text(col) for col in batch.columns], schema=text_schema)
             if csv_writer is not None:
                 csv_writer.write_batch(text)
             else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -73,11 +74,13 @@ def bind_parameters(node: exp.Expression, parameters: list[str]) -> exp.Expressi
             literal = sqlglot.parse_one(value, dialect=DIALECT)
         except sqlglot.errors.ParseError as e:
             raise InvalidInputError(
-                f"Execution parameter {value!r} is not a SQL literal.", code="INVALID_PARAMETER_USAGE"
+                f"Execution parameter {value!r} is not a SQL literal.",
+                code="INVALID_PARAMETER_USAGE",
             ) from e
         if any(literal.find_all(exp.Column, exp.Select, exp.Table)):
             raise InvalidInputError(
-                f"Execution parameter {value!r} is not a SQL literal.", code="INVALID_PARAMETER_USAGE"
+                f"Execution parameter {value!r} is not a SQL literal.",
+                code="INVALID_PARAMETER_USAGE",
             )
         holder.replace(literal)
     return node
@@ -171,7 +174,11 @@ class QueryService:
                 ).scalar()
             if existing:
                 return str(existing)
-        location = wg.output_location if (wg.enforce_configuration or not output_location) else output_location
+        location = (
+            wg.output_location
+            if (wg.enforce_configuration or not output_location)
+            else output_location
+        )
         qid = str(uuid.uuid4())
         with self._ms.begin() as conn:
             conn.execute(
@@ -368,7 +375,9 @@ class QueryService:
             raise NotFoundError(f"QueryExecution {qid} was not found.", code="QUERY_NOT_FOUND")
         return _execution_of(row)
 
-    def list(self, *, workgroup: str | None = None, limit: int = 50, before: datetime | None = None) -> list[QueryExecution]:
+    def list(
+        self, *, workgroup: str | None = None, limit: int = 50, before: datetime | None = None
+    ) -> list[QueryExecution]:
         """Executions, newest first."""
         query = sa.select(ms.query_executions).order_by(ms.query_executions.c.submitted_at.desc())
         if workgroup:
@@ -384,10 +393,8 @@ class QueryService:
         with self._lock:
             running = list(self._cancel_events)
         for qid in running:
-            try:
+            with contextlib.suppress(LakebedError):
                 self.cancel(qid)
-            except LakebedError:
-                pass
         self._executor.shutdown(wait=True)
 
 
@@ -426,7 +433,9 @@ def _execution_of(row: Any) -> QueryExecution:
         ),
         output_location=m["output_location"],
         manifest_location=m["manifest_location"],
-        result_columns=tuple(ResultColumn(c["name"], c["type"]) for c in (m["result_columns"] or [])),
+        result_columns=tuple(
+            ResultColumn(c["name"], c["type"]) for c in (m["result_columns"] or [])
+        ),
         execution_parameters=tuple(m["execution_parameters"] or ()),
         reused_from=m["reused_from"],
         error=m["error"],

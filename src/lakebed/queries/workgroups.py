@@ -64,14 +64,19 @@ class Workgroups:
 
     @staticmethod
     def _validate(wg: Workgroup) -> None:
-        if wg.bytes_scanned_cutoff is not None and wg.bytes_scanned_cutoff < MIN_BYTES_SCANNED_CUTOFF:
+        if (
+            wg.bytes_scanned_cutoff is not None
+            and wg.bytes_scanned_cutoff < MIN_BYTES_SCANNED_CUTOFF
+        ):
             raise InvalidInputError(
                 f"BytesScannedCutoffPerQuery must be at least {MIN_BYTES_SCANNED_CUTOFF}; "
                 f"got {wg.bytes_scanned_cutoff}.",
                 code="INVALID_PARAMETER",
             )
         if wg.state not in ("ENABLED", "DISABLED"):
-            raise InvalidInputError(f"Workgroup state must be ENABLED or DISABLED; got '{wg.state}'.")
+            raise InvalidInputError(
+                f"Workgroup state must be ENABLED or DISABLED; got '{wg.state}'."
+            )
 
     def create_workgroup(self, wg: Workgroup, /, *, if_not_exists: bool = False) -> None:
         """Create a workgroup.
@@ -81,7 +86,9 @@ class Workgroups:
         """
         self._validate(wg)
         with self._ms.begin() as conn:
-            if conn.execute(sa.select(ms.workgroups.c.name).where(ms.workgroups.c.name == wg.name)).first():
+            if conn.execute(
+                sa.select(ms.workgroups.c.name).where(ms.workgroups.c.name == wg.name)
+            ).first():
                 if if_not_exists:
                     return
                 raise AlreadyExistsError(f"WorkGroup {wg.name} already exists.")

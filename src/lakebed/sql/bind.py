@@ -100,7 +100,9 @@ class Binder:
     def resolve(self, table: exp.Table) -> tuple[str, str]:
         """(database, table) of a reference, with the session's default database."""
         if table.catalog and table.catalog.lower() not in ("awsdatacatalog", "lakebed"):
-            raise NotFoundError(f"Catalog '{table.catalog}' does not exist.", code="CATALOG_NOT_FOUND")
+            raise NotFoundError(
+                f"Catalog '{table.catalog}' does not exist.", code="CATALOG_NOT_FOUND"
+            )
         return (table.db or self._database).lower(), table.name.lower()
 
     # -- tree walking ---------------------------------------------------------------------
@@ -131,14 +133,18 @@ class Binder:
         depth: int,
     ) -> exp.Expression:
         if ref.catalog and ref.catalog.lower() not in ("awsdatacatalog", "lakebed"):
-            raise NotFoundError(f"Catalog '{ref.catalog}' does not exist.", code="CATALOG_NOT_FOUND")
+            raise NotFoundError(
+                f"Catalog '{ref.catalog}' does not exist.", code="CATALOG_NOT_FOUND"
+            )
         name = ref.name.lower()
         alias = ref.alias or ref.name
         if "$" in name:
             base, _, hidden = name.partition("$")
             table = self._catalog.get_table(database, base)
             rel = self._hidden_table(table, hidden)
-            return exp.Table(this=exp.to_identifier(rel), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+            return exp.Table(
+                this=exp.to_identifier(rel), alias=exp.TableAlias(this=exp.to_identifier(alias))
+            )
         table = self._catalog.get_table(database, name)
         if table.is_view:
             return self._expand_view(table, alias, depth=depth)
@@ -185,20 +191,27 @@ class Binder:
                 continue
             ok = all(
                 col.name.lower() in keys
-                and ((col.table and col.table.lower() == alias.lower()) or (not col.table and single))
+                and (
+                    (col.table and col.table.lower() == alias.lower()) or (not col.table and single)
+                )
                 for col in cols
             )
             if ok:
                 out.append(c)
         return out
 
-    def _prune(self, table: Table, partitions: list[Partition], conjuncts: list[exp.Expression]) -> list[Partition]:
+    def _prune(
+        self, table: Table, partitions: list[Partition], conjuncts: list[exp.Expression]
+    ) -> list[Partition]:
         if not conjuncts or not partitions:
             return partitions
         keys = table.partition_keys
         columns = {
             "__idx": pa.array(range(len(partitions)), pa.int64()),
-            **{k.name: pa.array([p.values[i] for p in partitions], pa.string()) for i, k in enumerate(keys)},
+            **{
+                k.name: pa.array([p.values[i] for p in partitions], pa.string())
+                for i, k in enumerate(keys)
+            },
         }
         name = self._register(pa.table(columns))
         typed = ", ".join(
@@ -236,7 +249,11 @@ class Binder:
     def _scan(
         self, table: Table, conjuncts: list[exp.Expression], *, referenced: set[str], star: bool
     ) -> BoundScan:
-        needed = None if star else frozenset(c.name.lower() for c in table.columns if c.name.lower() in referenced)
+        needed = (
+            None
+            if star
+            else frozenset(c.name.lower() for c in table.columns if c.name.lower() in referenced)
+        )
         hidden = [h for h in HIDDEN_FILE_COLUMNS if h in referenced]
         groups: list[tuple[tuple[str, ...], list[ScanFile]]] = []
         if table.partition_keys:
@@ -264,7 +281,11 @@ class Binder:
     @staticmethod
     def _empty_relation(columns: tuple[Column, ...], hidden: list[str]) -> str:
         cols = [f"CAST(NULL AS {duckdb_type(c.type)}) AS {quote_ident(c.name)}" for c in columns]
-        hidden_types = {"$path": "VARCHAR", "$file_size": "BIGINT", "$file_modified_time": "TIMESTAMP WITH TIME ZONE"}
+        hidden_types = {
+            "$path": "VARCHAR",
+            "$file_size": "BIGINT",
+            "$file_modified_time": "TIMESTAMP WITH TIME ZONE",
+        }
         cols += [f"CAST(NULL AS {hidden_types[h]}) AS {quote_ident(h)}" for h in hidden]
         return f"SELECT {', '.join(cols)} WHERE false"
 
@@ -338,5 +359,7 @@ class Binder:
             f"TRY_CAST({quote_ident(k.name)} AS {duckdb_type(k.type)}) AS {quote_ident(k.name)}"
             for k in table.partition_keys
         )
-        self._bound.scans.append(BoundScan(name, f"SELECT {cols} FROM {quote_ident(raw)}", table, 0, 0))
+        self._bound.scans.append(
+            BoundScan(name, f"SELECT {cols} FROM {quote_ident(raw)}", table, 0, 0)
+        )
         return name

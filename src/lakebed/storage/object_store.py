@@ -6,6 +6,7 @@ canonical spelling for local files, so that DuckDB and PyArrow read them directl
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -200,10 +201,8 @@ class ObjectStore:
     def delete(self, uri: str) -> None:
         """Delete one object; a missing object is not an error."""
         fs, path = self._resolve(uri)
-        try:
+        with contextlib.suppress(FileNotFoundError):
             fs.delete_file(path)
-        except FileNotFoundError:
-            pass
 
     def delete_prefix(self, prefix: str) -> None:
         """Delete every object under ``prefix``."""

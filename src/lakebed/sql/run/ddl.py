@@ -102,7 +102,9 @@ def table_from_create(node: exp.Create, database: str) -> tuple[Table, bool]:
             else:
                 name = (_text(fmt) or "").upper()
                 if name not in serdes.STORED_AS:
-                    raise NotSupportedError(f"STORED AS {name} is not supported.", code="NOT_SUPPORTED")
+                    raise NotSupportedError(
+                        f"STORED AS {name} is not supported.", code="NOT_SUPPORTED"
+                    )
                 stored_serde, input_format, output_format = serdes.STORED_AS[name]
                 serde = stored_serde or serde
         elif isinstance(prop, exp.LocationProperty):
@@ -168,7 +170,9 @@ def run_drop_database(ctx: RunContext, stmt: Statement) -> Outcome:
     """DROP DATABASE|SCHEMA [IF EXISTS] name [RESTRICT|CASCADE]."""
     node: exp.Drop = stmt.node
     ctx.catalog.drop_database(
-        node.this.name, cascade=bool(node.args.get("cascade")), if_exists=bool(node.args.get("exists"))
+        node.this.name,
+        cascade=bool(node.args.get("cascade")),
+        if_exists=bool(node.args.get("exists")),
     )
     return _done()
 
@@ -242,7 +246,9 @@ def run_drop_view(ctx: RunContext, stmt: Statement) -> Outcome:
     ref: exp.Table = stmt.node.this
     db = (ref.db or ctx.database).lower()
     if ctx.catalog.table_exists(db, ref.name) and not ctx.catalog.get_table(db, ref.name).is_view:
-        raise InvalidInputError(f"'{db}.{ref.name.lower()}' is a table, not a view.", code="NOT_SUPPORTED")
+        raise InvalidInputError(
+            f"'{db}.{ref.name.lower()}' is a table, not a view.", code="NOT_SUPPORTED"
+        )
     ctx.catalog.drop_table(db, ref.name, if_exists=bool(stmt.node.args.get("exists")))
     return _done()
 
@@ -251,9 +257,7 @@ def run_describe(ctx: RunContext, stmt: Statement) -> Outcome:
     """DESCRIBE t: one row per column (name, type, comment), partition keys after data."""
     ref = stmt.node.this
     table = ctx.catalog.get_table((ref.db or ctx.database), ref.name)
-    rows = [
-        (c.name, c.type, c.comment or "") for c in table.all_columns
-    ]
+    rows = [(c.name, c.type, c.comment or "") for c in table.all_columns]
     return Outcome.table(
         pa.table(
             {
