@@ -15,4 +15,4 @@ def run_select(ctx: RunContext, stmt: Statement) -> Outcome:
     sql = translate.to_duckdb(bound.node)
     ctx.planning_done()
     result = ctx.cursor.execute(sql)
-    return Outcome(rows=result.fetch_record_batch(BATCH_ROWS), bytes_scanned=bound.bytes_scanned)
+    return Outcome(rows=result.to_arrow_reader(BATCH_ROWS), bytes_scanned=bound.bytes_scanned)
