@@ -25,7 +25,6 @@ from lakebed.errors import (
     InvalidInputError,
     LakebedError,
     NotFoundError,
-    NotSupportedError,
 )
 from lakebed.metastore import schema as ms
 from lakebed.metastore.store import utcnow
@@ -33,7 +32,7 @@ from lakebed.queries.models import QueryExecution, QueryState, QueryStats, Resul
 from lakebed.queries.results import write_results
 from lakebed.queries.workgroups import PRIMARY, Workgroup, Workgroups
 from lakebed.sql.parse import DIALECT, parse
-from lakebed.sql.run import RUNNERS, RunContext
+from lakebed.sql.run import RunContext, runner_for
 from lakebed.sql.statements import Statement, StatementType
 
 if TYPE_CHECKING:
@@ -238,9 +237,6 @@ class QueryService:
                     stmt.text,
                 )
             self._update(qid, statement_type=stmt.statement_type, substatement_type=stmt.kind)
-            runner = RUNNERS.get(stmt.kind)
-            if runner is None:
-                raise NotSupportedError(f"{stmt.kind.replace('_', ' ')} is not supported yet.")
             ctx = RunContext(
                 query_id=qid,
                 catalog=self._catalog,
@@ -256,7 +252,7 @@ class QueryService:
                 bytes_cutoff=wg.bytes_scanned_cutoff,
                 planning_done=lambda: times.__setitem__("planned", time.perf_counter()),
             )
-            outcome = runner(ctx, stmt)
+            outcome = runner_for(ctx, stmt)(ctx, stmt)
             if "planned" not in times or times["planned"] == t_start:
                 times["planned"] = time.perf_counter()
             columns: tuple[ResultColumn, ...] = ()
@@ -285,6 +281,7 @@ class QueryService:
                 data_scanned_bytes=outcome.bytes_scanned,
                 rows=rows,
                 update_count=outcome.update_count,
+                manifest_location=outcome.manifest_location,
                 result_columns=[{"name": c.name, "type": c.type} for c in columns],
                 output_location=output,
             )

@@ -149,7 +149,10 @@ class Binder:
         if table.is_view:
             return self._expand_view(table, alias, depth=depth)
         conjuncts = self._pushable_conjuncts(ref, table, alias)
-        scan = self._scan(table, conjuncts, referenced=referenced, star=star)
+        if table.is_iceberg:
+            scan = self._iceberg_scan(table, ref, conjuncts, referenced=referenced, star=star)
+        else:
+            scan = self._scan(table, conjuncts, referenced=referenced, star=star)
         return exp.Table(
             this=exp.to_identifier(scan.name),
             alias=exp.TableAlias(this=exp.to_identifier(alias)),
@@ -275,6 +278,33 @@ class Binder:
         self._bound.scans.append(scan)
         return scan
 
+    def _iceberg_scan(
+        self,
+        table: Table,
+        ref: exp.Table,
+        conjuncts: list[exp.Expression],
+        *,
+        referenced: set[str],
+        star: bool,
+    ) -> BoundScan:
+        from lakebed.formats import iceberg
+
+        needed = (
+            None
+            if star
+            else frozenset(c.name.lower() for c in table.columns if c.name.lower() in referenced)
+        )
+        ctx = ScanContext(store=self._store, columns=needed, register=self._register_as)
+        plan = iceberg.plan_scan(table, ref, conjuncts, ctx)
+        scan = BoundScan(f"__lb_scan_{next(self._counter)}", plan.sql, table, 0, plan.bytes_scanned)
+        self._bound.scans.append(scan)
+        return scan
+
+    def _register_as(self, name: str, table: pa.Table) -> str:
+        unique = f"{name}_{next(self._counter)}"
+        self._bound.arrow_tables[unique] = table
+        return unique
+
     def _files(self, location: str) -> list[ScanFile]:
         return [ScanFile(f.uri, f.size, f.modified_ms) for f in self._store.list(location)]
 
@@ -337,6 +367,14 @@ class Binder:
         )
 
     def _hidden_table(self, table: Table, hidden: str) -> str:
+        if table.is_iceberg:
+            from lakebed.formats import iceberg
+
+            ctx = ScanContext(store=self._store, register=self._register_as)
+            plan = iceberg.metadata_table(table, hidden, ctx)
+            name = f"__lb_scan_{next(self._counter)}"
+            self._bound.scans.append(BoundScan(name, plan.sql, table, 0, plan.bytes_scanned))
+            return name
         if hidden != "partitions":
             raise NotFoundError(
                 f"Table '{table.database}.{table.name}${hidden}' does not exist.",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError as SqlglotParseError
@@ -12,6 +15,11 @@ from lakebed.sql import hive
 from lakebed.sql.statements import Statement, StatementType
 
 DIALECT = "athena"
+
+# lakebed's own grammars, tried in order before sqlglot, for statements sqlglot does not parse.
+# Each takes the statement text and returns a statement object with ``kind`` and
+# ``statement_type`` attributes, or None when the text is not one of its statements.
+OWN_GRAMMARS: tuple[Callable[[str], Any | None], ...] = (hive.parse,)
 
 DDL, DML, UTILITY = StatementType.DDL, StatementType.DML, StatementType.UTILITY
 
@@ -75,9 +83,10 @@ def parse(text: str) -> Statement:
     stripped = text.strip().rstrip(";").strip()
     if not stripped:
         raise ParseError("Empty statement.", line=1, column=1)
-    own = hive.parse(stripped)
-    if own is not None:
-        return Statement(own.kind, own.statement_type, own, text)
+    for grammar in OWN_GRAMMARS:
+        own = grammar(stripped)
+        if own is not None:
+            return Statement(own.kind, own.statement_type, own, text)
     try:
         nodes = sqlglot.parse(stripped, dialect=DIALECT)
     except (SqlglotParseError, TokenError) as e:

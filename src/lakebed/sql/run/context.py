@@ -31,13 +31,15 @@ class Outcome:
         rows: the result rows (None for statements without a result set).
         update_count: rows written, for CTAS/INSERT/UPDATE/DELETE/MERGE.
         bytes_scanned: bytes the statement read from the lake.
-        written_files: data files written (listed in ``<id>-manifest.csv``).
+        written_files: data files written.
+        manifest_location: where ``<id>-manifest.csv`` listing them was written.
     """
 
     rows: pa.RecordBatchReader | None = None
     update_count: int | None = None
     bytes_scanned: int = 0
     written_files: list[str] = field(default_factory=list)
+    manifest_location: str | None = None
 
     @classmethod
     def table(cls, table: pa.Table) -> Outcome:
