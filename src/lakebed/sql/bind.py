@@ -110,7 +110,10 @@ class Binder:
     def _bind_tree(self, node: exp.Expression, database: str, *, depth: int) -> exp.Expression:
         ctes = _cte_names(node)
         referenced = {c.name.lower() for c in node.find_all(exp.Column)}
-        has_star = any(True for _ in node.find_all(exp.Star))
+        # A star in a select list reads every column; count(*) reads none.
+        has_star = any(
+            not isinstance(star.parent, exp.Count) for star in node.find_all(exp.Star)
+        )
         for ref in list(node.find_all(exp.Table)):
             if not ref.name or isinstance(ref.this, exp.Func):
                 continue  # table functions, UNNEST
