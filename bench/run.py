@@ -133,15 +133,24 @@ def tpch_queries() -> dict[int, tuple[str, str]]:
 # -- timing -------------------------------------------------------------------------------
 
 
-def median_time(fn: Callable[[], object], runs: int) -> float:
-    """Seconds: one warm-up, then the median of ``runs`` timed runs."""
-    fn()
-    times = []
+def paired_times(
+    first: Callable[[], object], second: Callable[[], object], runs: int
+) -> tuple[float, float]:
+    """Seconds, median of ``runs``, for two functions run alternately after one warm-up
+    each, so that load from elsewhere on the machine hits both alike.
+    """
+    first()
+    second()
+    a, b = [], []
     for _ in range(runs):
         t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        first()
+        t1 = time.perf_counter()
+        second()
+        t2 = time.perf_counter()
+        a.append(t1 - t0)
+        b.append(t2 - t1)
+    return statistics.median(a), statistics.median(b)
 
 
 @dataclass
@@ -169,15 +178,19 @@ class Report:
 
 def bench_tpch(lb: lakebed.Lakebed, con: duckdb.DuckDBPyConnection, report: Report) -> None:
     for n, (lake_text, duck_text) in sorted(tpch_queries().items()):
-        duck_s = median_time(lambda t=duck_text: con.execute(t).to_arrow_table(), report.runs)
         try:
-            lake_s = median_time(lambda t=lake_text: lb.sql(t).fetchall(), report.runs)
+            duck_s, lake_s = paired_times(
+                lambda t=duck_text: con.execute(t).fetchall(),
+                lambda t=lake_text: lb.sql(t).fetchall(),
+                report.runs,
+            )
             last = lb.queries.list(limit=1)[0]
             report.tpch.append(
                 TpchRow(n, duck_s, lake_s, lake_s / duck_s, last.stats.planning_ms,
                         last.stats.engine_ms)
             )  # fmt: skip
         except lakebed.LakebedError as e:
+            duck_s, _ = paired_times(lambda t=duck_text: con.execute(t).fetchall(), lambda: None, 1)
             report.tpch.append(TpchRow(n, duck_s, None, None, error=str(e)[:160]))
         row = report.tpch[-1]
         shown = f"{row.ratio:.3f}" if row.ratio else f"FAILED {row.error}"
@@ -232,38 +245,47 @@ def bench_pruning(lb: lakebed.Lakebed, report: Report) -> None:
     }
 
 
+AGGREGATE = (
+    "SELECT l_orderkey, sum(l_extendedprice) AS s, count(*) AS n "
+    "FROM lineitem GROUP BY l_orderkey ORDER BY s DESC"
+)
 MEMORY_SCRIPT = """
 import resource, sys, time
-import lakebed
-home, limit = sys.argv[1], sys.argv[2]
-with lakebed.connect(home, duckdb_memory_limit=limit, duckdb_threads=2) as lb:
-    t0 = time.perf_counter()
-    r = lb.sql("SELECT l_orderkey, sum(l_extendedprice) AS s, count(*) AS n "
-               "FROM lineitem GROUP BY l_orderkey ORDER BY s DESC")
-    rows = r.stats.rows
-    elapsed = time.perf_counter() - t0
+engine, home, data, limit, sql = sys.argv[1:6]
+t0 = time.perf_counter()
+if engine == "lakebed":
+    import lakebed
+    with lakebed.connect(home, duckdb_memory_limit=limit, duckdb_threads=2) as lb:
+        rows = lb.sql(sql).stats.rows
+else:
+    import duckdb
+    con = duckdb.connect(config={"memory_limit": limit, "threads": 2})
+    con.execute(f"CREATE VIEW lineitem AS FROM read_parquet('{data}/lineitem/*.parquet')")
+    rows = sum(len(b) for b in con.execute(sql).to_arrow_reader(65536))
+elapsed = time.perf_counter() - t0
 print(rows, elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
 """
 
 
 def bench_memory(home: Path, data: Path, report: Report, limit: str = "256MB") -> None:
-    lineitem_bytes = sum(f.stat().st_size for f in (data / "lineitem").glob("*.parquet"))
+    """Peak RSS of the aggregate in a fresh process, lakebed and DuckDB alone."""
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    done = subprocess.run(
-        [sys.executable, "-c", MEMORY_SCRIPT, str(home), limit],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        report.memory = {"limit": limit, "error": done.stderr.strip().splitlines()[-1]}
-        return
-    rows, elapsed, peak = done.stdout.split()
     report.memory = {
         "duckdb_memory_limit": limit,
-        "lineitem_parquet_bytes": lineitem_bytes,
-        "result_rows": int(rows),
-        "seconds": round(float(elapsed), 2),
-        "peak_rss_bytes": int(peak),
+        "lineitem_parquet_bytes": sum(f.stat().st_size for f in (data / "lineitem").iterdir()),
     }
+    for engine in ("lakebed", "duckdb"):
+        done = subprocess.run(
+            [sys.executable, "-c", MEMORY_SCRIPT, engine, str(home), str(data), limit, AGGREGATE],
+            capture_output=True, text=True, env=env, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            report.memory[f"{engine}_error"] = done.stderr.strip().splitlines()[-1]
+            continue
+        rows, elapsed, peak = done.stdout.split()
+        report.memory[f"{engine}_rows"] = int(rows)
+        report.memory[f"{engine}_seconds"] = round(float(elapsed), 2)
+        report.memory[f"{engine}_peak_rss_mb"] = int(peak) // 2**20
 
 
 # -- output -------------------------------------------------------------------------------
