@@ -135,10 +135,12 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> st
         ["NULL" if v is None else str(v) for v in row] for row in rows
     ]
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
-    line = "+".join("-" * (w + 2) for w in widths)
-    out = [" | ".join(c.ljust(w) for c, w in zip(cells[0], widths, strict=True)), line]
-    out += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells[1:]]
-    return "\n".join(" " + row for row in out)
+
+    def line(row: list[str]) -> str:
+        return (" " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))).rstrip()
+
+    rule = "+".join("-" * (w + 2) for w in widths)
+    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
 
 
 def run(home: str | None = None, *, out: TextIO | None = None) -> None:

@@ -9,9 +9,10 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from backend_matrix import Backend
 
 import lakebed
-from conftest import Backend
+from lakebed.catalog import Partition
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
@@ -94,7 +95,7 @@ def test_partition_pruning_reads_only_matching_partition(
     table = lake.catalog.get_table("default", "events")
     lake.catalog.add_partitions(
         table,
-        [lakebed_partition(d, f"{location}dt={d}/") for d in ("2024-01-01", "2024-01-02")],
+        [Partition((d,), f"{location}dt={d}/") for d in ("2024-01-01", "2024-01-02")],
     )
     full = lake.sql("SELECT count(*), sum(length(payload)) FROM events")
     pruned = lake.sql("SELECT id, dt FROM events WHERE dt = '2024-01-02' ORDER BY id")
@@ -105,12 +106,6 @@ def test_partition_pruning_reads_only_matching_partition(
         ("2024-01-01",),
         ("2024-01-02",),
     ]
-
-
-def lakebed_partition(day: str, location: str) -> object:
-    from lakebed.catalog import Partition
-
-    return Partition((day,), location)
 
 
 def test_results_are_written_to_the_result_location(
