@@ -1,13 +1,18 @@
-"""Fixtures shared by every test: a fresh embedded lake and a folder for lake data."""
+"""Fixtures shared by every test: a fresh embedded lake, a folder for lake data, and the real
+services (PostgreSQL, S3) the test run starts for itself, once per pytest-xdist worker.
+"""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import lakebed
+from services.postgres import PostgresServer
+from services.s3proxy import S3Server
 
 
 @pytest.fixture
@@ -23,3 +28,39 @@ def lb(tmp_path: Path) -> Iterator[lakebed.Lakebed]:
     """An embedded lake on an empty home folder."""
     with lakebed.connect(tmp_path / "home") as lake:
         yield lake
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL cluster of this worker; ``create_database()`` gives each test its own."""
+    server = PostgresServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """An S3-compatible server (S3Proxy) of this worker; make a bucket per test."""
+    server = S3Server()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_metastore_url(postgres_server: PostgresServer) -> str:
+    """The SQLAlchemy URL of a new, empty PostgreSQL database."""
+    return postgres_server.create_database()
+
+
+@pytest.fixture
+def s3_bucket(s3_server: S3Server) -> str:
+    """A new, empty bucket on the S3 server; returns its name."""
+    name = f"lake-{uuid.uuid4().hex[:16]}"
+    s3_server.client().create_bucket(Bucket=name)
+    return name

@@ -8,8 +8,9 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from lakebed.errors import ConfigError
@@ -57,6 +58,26 @@ class Settings(BaseSettings):
         default=None, description="DuckDB memory limit, e.g. '4GB'. Default: DuckDB's (80% of RAM)."
     )
 
+    @field_validator("s3_endpoint")
+    @classmethod
+    def _endpoint_is_a_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError("Give a URL with its scheme, e.g. http://host:9000")
+        return value.rstrip("/")
+
+    @property
+    def uses_s3(self) -> bool:
+        """Whether anything is configured to live on S3 (so the engine needs httpfs)."""
+        return bool(
+            self.s3_endpoint
+            or self.s3_access_key_id
+            or self.warehouse_uri.startswith("s3://")
+            or self.results_uri.startswith("s3://")
+        )
+
     @property
     def warehouse_uri(self) -> str:
         """The warehouse as an absolute URI or path."""
@@ -101,6 +122,5 @@ def load_settings(home: str | os.PathLike[str] | None = None, **overrides: Any) 
     except ValidationError as e:
         first = e.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(
-            f"Config '{key}' has value {first.get('input')!r}. {first['msg']}."
-        ) from e
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"Config '{key}' has value {first.get('input')!r}. {reason}.") from e

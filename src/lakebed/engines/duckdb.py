@@ -60,7 +60,7 @@ class DuckDBEngine:
         self._db = duckdb.connect(":memory:", config=config)
         self._lock = threading.Lock()
         self._loaded: set[str] = set()
-        if settings.s3_endpoint or settings.warehouse_uri.startswith("s3://"):
+        if settings.uses_s3:
             self.load_extension("httpfs")
             self._configure_s3()
 

@@ -7,16 +7,25 @@ canonical spelling for local files, so that DuckDB and PyArrow read them directl
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import os
+import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 import pyarrow.fs as pafs
 
-from lakebed.errors import InvalidInputError, NotFoundError
+from lakebed.errors import (
+    AccessDeniedError,
+    InternalError,
+    InvalidInputError,
+    LakebedError,
+    NotFoundError,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -57,8 +66,76 @@ def join_uri(base: str, *parts: str) -> str:
     return out
 
 
+# pyarrow's S3 errors name the AWS error code: "AWS Error NO_SUCH_BUCKET during …".
+_AWS_ERROR = re.compile(r"AWS Error ([A-Z_]+)")
+_DENIED = frozenset(
+    {"ACCESS_DENIED", "SIGNATURE_DOES_NOT_MATCH", "INVALID_ACCESS_KEY_ID", "UNRECOGNIZED_CLIENT"}
+)
+_UNREACHABLE = frozenset({"NETWORK_CONNECTION", "UNKNOWN", "ENDPOINT_RESOLUTION_FAILURE"})
+
+
+def storage_error(uri: str, e: OSError, endpoint: str | None = None) -> LakebedError:
+    """The lakebed error for a failed storage call on ``uri``."""
+    found = _AWS_ERROR.search(str(e))
+    aws = found.group(1) if found else ""
+    detail = str(e).split(": ", 1)[-1].strip()
+    if aws == "NO_SUCH_BUCKET":
+        bucket = uri[len("s3://") :].split("/", 1)[0]
+        return NotFoundError(
+            f"Bucket '{bucket}' of location '{uri}' does not exist: create it or fix the location.",
+            code="BUCKET_NOT_FOUND",
+        )
+    if aws in _DENIED:
+        return AccessDeniedError(
+            f"The object store denied access to '{uri}' ({aws}): check the settings "
+            "s3_access_key_id and s3_secret_access_key.",
+        )
+    if aws in _UNREACHABLE:
+        return InternalError(
+            f"Cannot reach the object store{f' at {endpoint}' if endpoint else ''} for "
+            f"'{uri}': {detail}. Check the setting s3_endpoint and that the store is running.",
+        )
+    return InternalError(f"Storage error on '{uri}': {e}")
+
+
+def _translate_errors(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn ``OSError`` s from ``pyarrow.fs`` (other than not-found) into lakebed errors."""
+
+    def translate(self: ObjectStore, uri: str, e: OSError) -> LakebedError:
+        return storage_error(normalize_uri(uri), e, self._settings.s3_endpoint)
+
+    if inspect.isgeneratorfunction(method):
+
+        @functools.wraps(method)
+        def gen_wrapper(self: ObjectStore, uri: str, *args: Any, **kwargs: Any) -> Any:
+            try:
+                yield from method(self, uri, *args, **kwargs)
+            except (FileNotFoundError, LakebedError):
+                raise
+            except OSError as e:
+                raise translate(self, uri, e) from e
+
+        return gen_wrapper
+
+    @functools.wraps(method)
+    def wrapper(self: ObjectStore, uri: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, uri, *args, **kwargs)
+        except (FileNotFoundError, LakebedError):
+            raise
+        except OSError as e:
+            raise translate(self, uri, e) from e
+
+    return wrapper
+
+
 class ObjectStore:
-    """Files in local folders and S3-compatible buckets, through ``pyarrow.fs``."""
+    """Files in local folders and S3-compatible buckets, through ``pyarrow.fs``.
+
+    Storage failures other than a missing object raise lakebed errors: ``NotFoundError``
+    (``BUCKET_NOT_FOUND``), ``AccessDeniedError`` (credentials) or ``InternalError`` (the
+    store cannot be reached).
+    """
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -94,6 +171,7 @@ class ObjectStore:
 
     # -- reading -------------------------------------------------------------------------
 
+    @_translate_errors
     def list(self, prefix: str, *, recursive: bool = True) -> Iterator[FileInfo]:
         """Objects under ``prefix`` (a folder), sorted by URI; hidden files (``_``/``.``)
         are skipped as Hive and Athena skip them. A missing prefix lists nothing.
@@ -115,6 +193,7 @@ class ObjectStore:
                 modified_ms=int(info.mtime_ns // 1_000_000) if info.mtime_ns else 0,
             )
 
+    @_translate_errors
     def list_dirs(self, prefix: str) -> list[str]:
         """Immediate sub-folders of ``prefix`` (as URIs), sorted."""
         prefix = normalize_uri(prefix)
@@ -126,6 +205,7 @@ class ObjectStore:
             if i.type == pafs.FileType.Directory
         )
 
+    @_translate_errors
     def info(self, uri: str) -> FileInfo:
         """Size and modification time of one object.
 
@@ -138,17 +218,20 @@ class ObjectStore:
             raise NotFoundError(f"No object at '{uri}'.", code="FILE_NOT_FOUND")
         return FileInfo(normalize_uri(uri), i.size or 0, int((i.mtime_ns or 0) // 1_000_000))
 
+    @_translate_errors
     def exists(self, uri: str) -> bool:
         """Whether an object or folder exists at ``uri``."""
         fs, path = self._resolve(uri)
         return fs.get_file_info(path).type != pafs.FileType.NotFound
 
+    @_translate_errors
     def is_empty(self, prefix: str) -> bool:
         """Whether no (visible or hidden) object lives under ``prefix``."""
         fs, path = self._resolve(prefix)
         selector = pafs.FileSelector(path.rstrip("/"), recursive=True, allow_not_found=True)
         return not any(i.type == pafs.FileType.File for i in fs.get_file_info(selector))
 
+    @_translate_errors
     def read_bytes(self, uri: str) -> bytes:
         """The whole object (for small objects such as metadata files)."""
         fs, path = self._resolve(uri)
@@ -158,6 +241,7 @@ class ObjectStore:
         except FileNotFoundError as e:
             raise NotFoundError(f"No object at '{uri}'.", code="FILE_NOT_FOUND") from e
 
+    @_translate_errors
     def open_input(self, uri: str) -> pa.NativeFile:
         """A random-access file for ``uri``."""
         fs, path = self._resolve(uri)
@@ -168,6 +252,7 @@ class ObjectStore:
 
     # -- writing -------------------------------------------------------------------------
 
+    @_translate_errors
     def open_output(self, uri: str) -> pa.NativeFile:
         """A stream that writes ``uri``; parents are created. Not atomic: prefer
         ``write_bytes`` or write to a staging name and ``rename``.
@@ -177,6 +262,7 @@ class ObjectStore:
             os.makedirs(os.path.dirname(path), exist_ok=True)
         return fs.open_output_stream(path)
 
+    @_translate_errors
     def write_bytes(self, uri: str, data: bytes) -> None:
         """Write an object atomically: readers see the old object or the new one, never a part."""
         fs, path = self._resolve(uri)
@@ -190,6 +276,7 @@ class ObjectStore:
             with fs.open_output_stream(path) as f:  # an S3 PUT is atomic
                 f.write(data)
 
+    @_translate_errors
     def rename(self, src: str, dst: str) -> None:
         """Move an object (atomic on local disk; copy and delete on S3)."""
         fs, src_path = self._resolve(src)
@@ -198,18 +285,21 @@ class ObjectStore:
             os.makedirs(os.path.dirname(dst_path), exist_ok=True)
         fs.move(src_path, dst_path)
 
+    @_translate_errors
     def delete(self, uri: str) -> None:
         """Delete one object; a missing object is not an error."""
         fs, path = self._resolve(uri)
         with contextlib.suppress(FileNotFoundError):
             fs.delete_file(path)
 
+    @_translate_errors
     def delete_prefix(self, prefix: str) -> None:
         """Delete every object under ``prefix``."""
         fs, path = self._resolve(prefix)
         if fs.get_file_info(path).type == pafs.FileType.Directory:
             fs.delete_dir(path)
 
+    @_translate_errors
     def make_dirs(self, uri: str) -> None:
         """Create a folder (a no-op on object stores)."""
         fs, path = self._resolve(uri)
