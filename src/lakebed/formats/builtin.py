@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lakebed.catalog.models import Table
 from lakebed.formats import serdes
 from lakebed.formats.base import register_reader
+from lakebed.formats.lazy_simple import LazySimpleReader
 from lakebed.formats.parquet import ParquetReader
 
 
-def _serde_is(*names: str) -> object:
+def _serde_is(*names: str) -> Callable[[Table], bool]:
     def matches(table: Table) -> bool:
         return (table.serde_library or "") in names
 
     return matches
 
 
-register_reader(_serde_is(serdes.PARQUET), ParquetReader())  # type: ignore[arg-type]
+register_reader(_serde_is(serdes.PARQUET), ParquetReader())
+register_reader(_serde_is(serdes.LAZY_SIMPLE, ""), LazySimpleReader())
