@@ -8,6 +8,7 @@ from lakebed.catalog.models import Table
 from lakebed.formats import serdes
 from lakebed.formats.base import register_reader
 from lakebed.formats.lazy_simple import LazySimpleReader
+from lakebed.formats.open_csv import OpenCsvReader
 from lakebed.formats.parquet import ParquetReader
 
 
@@ -20,3 +21,4 @@ def _serde_is(*names: str) -> Callable[[Table], bool]:
 
 register_reader(_serde_is(serdes.PARQUET), ParquetReader())
 register_reader(_serde_is(serdes.LAZY_SIMPLE, ""), LazySimpleReader())
+register_reader(_serde_is(serdes.OPEN_CSV), OpenCsvReader())
