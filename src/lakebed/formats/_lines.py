@@ -107,13 +107,13 @@ def _file_batches(store: ObjectStore, uri: str, skip: int) -> Iterator[pa.Record
                 carry = data[cut + 1 :]
                 lines, skip = _lines(data[:cut], uri, skip)
                 if len(lines):
-                    yield pa.record_batch([lines, _repeat(uri, len(lines))], schema=SCHEMA)
+                    yield pa.record_batch([lines, repeat_str(uri, len(lines))], schema=SCHEMA)
         except CorruptStreamError as e:
             raise DataError(f"Error reading file {uri}: {e}.", code="HIVE_BAD_DATA") from e
         if carry:
             lines, _ = _lines(carry, uri, skip)
             if len(lines):
-                yield pa.record_batch([lines, _repeat(uri, len(lines))], schema=SCHEMA)
+                yield pa.record_batch([lines, repeat_str(uri, len(lines))], schema=SCHEMA)
 
 
 def _lines(data: bytes, uri: str, skip: int) -> tuple[pa.Array, int]:
@@ -133,5 +133,6 @@ def _lines(data: bytes, uri: str, skip: int) -> tuple[pa.Array, int]:
     return lines.slice(dropped), skip - dropped
 
 
-def _repeat(value: str, n: int) -> pa.Array:
+def repeat_str(value: str, n: int) -> pa.Array:
+    """A string array of ``n`` copies of ``value``."""
     return pc.fill_null(pa.nulls(n, pa.string()), value)

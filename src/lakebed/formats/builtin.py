@@ -11,6 +11,7 @@ from lakebed.formats.grok import GrokReader
 from lakebed.formats.json import JsonReader
 from lakebed.formats.lazy_simple import LazySimpleReader
 from lakebed.formats.open_csv import OpenCsvReader
+from lakebed.formats.orc import OrcReader
 from lakebed.formats.parquet import ParquetReader
 from lakebed.formats.regex import RegexReader
 
@@ -28,3 +29,4 @@ register_reader(_serde_is(serdes.OPEN_CSV), OpenCsvReader())
 register_reader(_serde_is(serdes.HIVE_JSON, serdes.OPENX_JSON), JsonReader())
 register_reader(_serde_is(serdes.REGEX), RegexReader())
 register_reader(_serde_is(serdes.GROK), GrokReader())
+register_reader(_serde_is(serdes.ORC), OrcReader())
