@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from lakebed.catalog.models import Table
 from lakebed.formats import serdes
+from lakebed.formats.avro import AvroReader
 from lakebed.formats.base import register_reader
 from lakebed.formats.grok import GrokReader
 from lakebed.formats.json import JsonReader
@@ -30,3 +31,4 @@ register_reader(_serde_is(serdes.HIVE_JSON, serdes.OPENX_JSON), JsonReader())
 register_reader(_serde_is(serdes.REGEX), RegexReader())
 register_reader(_serde_is(serdes.GROK), GrokReader())
 register_reader(_serde_is(serdes.ORC), OrcReader())
+register_reader(_serde_is(serdes.AVRO), AvroReader())
