@@ -25,8 +25,9 @@ def _avro(path: Path, select: str) -> bytes:
 def test_columns_match_by_name_case_insensitively(
     lb: lakebed.Lakebed, make_table: MakeTable, tmp_path: Path
 ) -> None:
-    a = _avro(tmp_path / "a.avro",
-              "SELECT 1 AS Id, 'x' AS name, TIMESTAMP '2024-01-02 03:04:05' AS ts")
+    a = _avro(
+        tmp_path / "a.avro", "SELECT 1 AS Id, 'x' AS name, TIMESTAMP '2024-01-02 03:04:05' AS ts"
+    )
     b = _avro(tmp_path / "b.avro", "SELECT 'y' AS name, 2 AS id, [1, 2] AS nums")
     make_table(
         "id int, name string, ts timestamp, nums array<int>",
@@ -60,9 +61,7 @@ def test_truncated_file_fails_naming_file(
     assert f"{folder}/a.avro" in e.value.message
 
 
-def test_not_avro_fails_with_cannot_open_split(
-    lb: lakebed.Lakebed, make_table: MakeTable
-) -> None:
+def test_not_avro_fails_with_cannot_open_split(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
     folder = make_table("n bigint", "STORED AS AVRO", {"a.avro": b"PAR1 not avro"})
     with pytest.raises(DataError) as e:
         lb.sql("SELECT n FROM t")

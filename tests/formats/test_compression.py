@@ -38,8 +38,9 @@ def _hadoop_blocks(codec: str, data: bytes, block: int = 50_000) -> bytes:
 def _snappy_framed(data: bytes, block: int = 65_536) -> bytes:
     out = bytearray(b"\xff\x06\x00\x00sNaPpY")
     for start in range(0, len(data), block):
-        body = b"\x00\x00\x00\x00" + pa.compress(data[start : start + block], codec="snappy",
-                                                  asbytes=True)
+        body = b"\x00\x00\x00\x00" + pa.compress(
+            data[start : start + block], codec="snappy", asbytes=True
+        )
         out += bytes([0x00]) + len(body).to_bytes(3, "little") + body
     return bytes(out)
 
@@ -78,8 +79,9 @@ def test_other_snappy_and_lz4_layouts(
     lb: lakebed.Lakebed, make_table: MakeTable, packed: bytes
 ) -> None:
     ext = "snappy" if packed.startswith(b"\xff") else "lz4"
-    make_table("id int, name string", "ROW FORMAT DELIMITED FIELDS TERMINATED BY ','",
-               {f"f.{ext}": packed})
+    make_table(
+        "id int, name string", "ROW FORMAT DELIMITED FIELDS TERMINATED BY ','", {f"f.{ext}": packed}
+    )
     assert lb.sql("SELECT count(*), sum(id) FROM t").fetchall() == EXPECTED
 
 
@@ -90,15 +92,21 @@ def test_compressed_and_plain_files_mix_with_header_skipping(
         "id int",
         "ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' "
         "TBLPROPERTIES ('skip.header.line.count'='1')",
-        {"a.csv": "id\n1\n", "b.csv.gz": gzip.compress(b"id\n2\n3"),
-         "c.json.bz2": bz2.compress(b"id\r\n4\r\n")},
+        {
+            "a.csv": "id\n1\n",
+            "b.csv.gz": gzip.compress(b"id\n2\n3"),
+            "c.json.bz2": bz2.compress(b"id\r\n4\r\n"),
+        },
     )
     assert lb.sql("SELECT id FROM t ORDER BY id").fetchall() == [(1,), (2,), (3,), (4,)]
 
 
 def test_compressed_json_lines(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
-    make_table("a int", "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'",
-               {"f.json.gz": gzip.compress(b'{"a": 1}\n{"a": 2}\n')})
+    make_table(
+        "a int",
+        "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'",
+        {"f.json.gz": gzip.compress(b'{"a": 1}\n{"a": 2}\n')},
+    )
     assert lb.sql("SELECT sum(a) FROM t").fetchall() == [(3,)]
 
 
@@ -107,8 +115,11 @@ def test_truncated_compressed_file_fails_naming_file(
     lb: lakebed.Lakebed, make_table: MakeTable, ext: str
 ) -> None:
     packed = CODECS[ext](LINES)
-    folder = make_table("id int, name string", "ROW FORMAT DELIMITED FIELDS TERMINATED BY ','",
-                        {f"f.{ext}": packed[: len(packed) // 2]})
+    folder = make_table(
+        "id int, name string",
+        "ROW FORMAT DELIMITED FIELDS TERMINATED BY ','",
+        {f"f.{ext}": packed[: len(packed) // 2]},
+    )
     with pytest.raises(DataError) as e:
         lb.sql("SELECT count(*) FROM t")
     assert e.value.code == "HIVE_BAD_DATA"

@@ -31,8 +31,18 @@ def test_combined_apache_log_fields_fill_columns_by_name(
         },
     )
     assert lb.sql("SELECT * FROM t").fetchall() == [
-        ("127.0.0.1", "frank", "10/Oct/2000:13:55:36 -0700", "GET", "/a.gif", 200, 2326,
-         '"http://example.com/"', '"Mozilla/4.08"', None),
+        (
+            "127.0.0.1",
+            "frank",
+            "10/Oct/2000:13:55:36 -0700",
+            "GET",
+            "/a.gif",
+            200,
+            2326,
+            '"http://example.com/"',
+            '"Mozilla/4.08"',
+            None,
+        ),
         (None,) * 10,
     ]
 
@@ -55,8 +65,11 @@ def test_custom_patterns_and_unnamed_top_level_pattern_fields(
 def test_unknown_pattern_is_rejected_with_the_way_out(
     lb: lakebed.Lakebed, make_table: MakeTable
 ) -> None:
-    make_table("a string", f"{SERDE} WITH SERDEPROPERTIES ('input.format'='%{{NOPE:a}}') "
-               f"{TEXT_IO}", {"f": "x"})
+    make_table(
+        "a string",
+        f"{SERDE} WITH SERDEPROPERTIES ('input.format'='%{{NOPE:a}}') {TEXT_IO}",
+        {"f": "x"},
+    )
     with pytest.raises(InvalidInputError, match="Unknown grok pattern '%\\{NOPE\\}'") as e:
         lb.sql("SELECT a FROM t")
     assert e.value.code == "INVALID_TABLE_PROPERTY"
@@ -70,16 +83,21 @@ def test_unknown_pattern_is_rejected_with_the_way_out(
         ("%{TIMESTAMP_ISO8601:ts}", "2024-01-02T03:04:05.123Z", ["2024-01-02T03:04:05.123Z"]),
         ("%{HTTPDATE:d}", "10/Oct/2000:13:55:36 -0700", ["10/Oct/2000:13:55:36 -0700"]),
         ("%{WORD:w} %{NUMBER:n}", "abc -1.5", ["abc", "-1.5"]),
-        ("%{SYSLOGTIMESTAMP:t} %{HOSTNAME:h}", "Jan  1 00:00:01 web-1", ["Jan  1 00:00:01", "web-1"]),
+        (
+            "%{SYSLOGTIMESTAMP:t} %{HOSTNAME:h}",
+            "Jan  1 00:00:01 web-1",
+            ["Jan  1 00:00:01", "web-1"],
+        ),
         ("%{EMAILADDRESS:e}", "a.b@example.com", ["a.b@example.com"]),
-        ("%{UUID:u}", "123e4567-e89b-12d3-a456-426614174000",
-         ["123e4567-e89b-12d3-a456-426614174000"]),
+        (
+            "%{UUID:u}",
+            "123e4567-e89b-12d3-a456-426614174000",
+            ["123e4567-e89b-12d3-a456-426614174000"],
+        ),
         ("%{URI:u}", "https://user@host.com:8080/p/a?q=1", ["https://user@host.com:8080/p/a?q=1"]),
     ],
 )
-def test_library_patterns_match_standard_values(
-    pattern: str, text: str, fields: list[str]
-) -> None:
+def test_library_patterns_match_standard_values(pattern: str, text: str, fields: list[str]) -> None:
     regex, names = translate(pattern, PATTERNS)
     groups = [names.index(n) + 1 for n in dict.fromkeys(names)][: len(fields)]
     con = duckdb.connect()

@@ -42,8 +42,10 @@ def test_values_convert_between_json_types(lb: lakebed.Lakebed, make_table: Make
     make_table(
         "n int, s string, o string, f double, b boolean, d date",
         OPENX,
-        {"f.json": '{"n": "12", "s": 7.5, "o": {"k": [1]}, "f": "2.5", "b": "TRUE", '
-                   '"d": "2024-02-29"}\n'},
+        {
+            "f.json": '{"n": "12", "s": 7.5, "o": {"k": [1]}, "f": "2.5", "b": "TRUE", '
+            '"d": "2024-02-29"}\n'
+        },
     )
     assert lb.sql("SELECT * FROM t").fetchall() == [
         (12, "7.5", '{"k":[1]}', 2.5, True, dt.date(2024, 2, 29))
@@ -56,8 +58,10 @@ def test_timestamps_default_epoch_millis_and_timestamp_formats(
     make_table(
         "ts timestamp",
         OPENX,
-        {"f.json": '{"ts": "2020-01-02 03:04:05.123"}\n{"ts": 1579059880000}\n'
-                   '{"ts": "2020-01-02T03:04:05"}\n'},
+        {
+            "f.json": '{"ts": "2020-01-02 03:04:05.123"}\n{"ts": 1579059880000}\n'
+            '{"ts": "2020-01-02T03:04:05"}\n'
+        },
     )
     assert lb.sql("SELECT ts FROM t").fetchall() == [
         (dt.datetime(2020, 1, 2, 3, 4, 5, 123000),),
@@ -109,8 +113,12 @@ def test_ignore_malformed_json_gives_null_row(lb: lakebed.Lakebed, make_table: M
         f"{OPENX} WITH SERDEPROPERTIES ('ignore.malformed.json'='true')",
         {"f.json": '{"a": 1, "b": "x"}\nnot json\n[1, 2]\n\n{"a": 3}\n'},
     )
-    assert lb.sql("SELECT a, b FROM t").fetchall() == [(1, "x"), (None, None), (None, None),
-                                                      (3, None)]
+    assert lb.sql("SELECT a, b FROM t").fetchall() == [
+        (1, "x"),
+        (None, None),
+        (None, None),
+        (3, None),
+    ]
 
 
 def test_type_mismatch_fails_naming_column(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
@@ -125,7 +133,8 @@ def test_type_mismatch_fails_naming_column(lb: lakebed.Lakebed, make_table: Make
 
 
 def test_bad_boolean_property_is_rejected(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
-    make_table("a int", f"{OPENX} WITH SERDEPROPERTIES ('ignore.malformed.json'='yes')",
-               {"f.json": "{}\n"})
-    with pytest.raises(InvalidInputError, match="ignore.malformed.json='yes'"):
+    make_table(
+        "a int", f"{OPENX} WITH SERDEPROPERTIES ('ignore.malformed.json'='yes')", {"f.json": "{}\n"}
+    )
+    with pytest.raises(InvalidInputError, match=r"ignore\.malformed\.json='yes'"):
         lb.sql("SELECT a FROM t")

@@ -31,8 +31,7 @@ def test_quoted_fields_keep_separators_and_doubled_quotes(
 def test_custom_separator_quote_and_escape(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
     make_table(
         "a string, b string",
-        f"{SERDE} WITH SERDEPROPERTIES ('separatorChar'='\\t', 'quoteChar'='~', "
-        "'escapeChar'='|')",
+        f"{SERDE} WITH SERDEPROPERTIES ('separatorChar'='\\t', 'quoteChar'='~', 'escapeChar'='|')",
         {"f.tsv": "~a\tb~\tc|~d\n"},
     )
     assert lb.sql("SELECT a, b FROM t").fetchall() == [("a\tb", "c~d")]
@@ -63,8 +62,10 @@ def test_missing_fields_are_null_extra_fields_ignored(
     assert lb.sql("SELECT a, b FROM t").fetchall() == [("x", None), ("y", 2)]
 
 
-@pytest.mark.parametrize(("value", "column"), [("", "int"), ("abc", "double"), ("1.5", "int"),
-                                               ("yes", "boolean"), ("2020-13-45", "date")])
+@pytest.mark.parametrize(
+    ("value", "column"),
+    [("", "int"), ("abc", "double"), ("1.5", "int"), ("yes", "boolean"), ("2020-13-45", "date")],
+)
 def test_unparsable_non_string_value_fails_naming_value_and_file(
     lb: lakebed.Lakebed, make_table: MakeTable, value: str, column: str
 ) -> None:

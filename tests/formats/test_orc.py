@@ -53,14 +53,16 @@ def test_index_access_false_matches_by_name(lb: lakebed.Lakebed, make_table: Mak
         "STORED AS ORC TBLPROPERTIES ('orc.column.index.access'='false')",
         {"f.orc": _orc(data)},
     )
-    assert lb.sql("SELECT a, b, c FROM t ORDER BY a").fetchall() == [(1, "x", None),
-                                                                      (2, "y", None)]
+    assert lb.sql("SELECT a, b, c FROM t ORDER BY a").fetchall() == [(1, "x", None), (2, "y", None)]
 
 
 def test_many_stripes_stream_and_count(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
     data = pa.table({"n": pa.array(range(50_000), pa.int64())})
-    make_table("n bigint", "STORED AS ORC",
-               {"a.orc": _orc(data, stripe_size=64 * 1024), "b.orc": _orc(data)})
+    make_table(
+        "n bigint",
+        "STORED AS ORC",
+        {"a.orc": _orc(data, stripe_size=64 * 1024), "b.orc": _orc(data)},
+    )
     assert lb.sql("SELECT count(*), sum(n) FROM t").fetchall() == [(100_000, 2 * 1_249_975_000)]
     res = lb.sql("SELECT count(*) FROM t t1 JOIN t t2 ON t1.n = t2.n WHERE t1.n < 3")
     assert res.fetchall() == [(12,)]

@@ -105,8 +105,9 @@ def _hadoop_blocks(raw: pa.NativeFile, codec: str) -> Iterator[bytes]:
         while got < expected:
             (size,) = struct.unpack(">I", _exact(raw, 4, f"Hadoop {codec} chunk header"))
             chunk = _exact(raw, size, f"Hadoop {codec} chunk")
-            out = _decode(decoder, chunk, _snappy_length(chunk) if codec == "snappy" else None,
-                          expected - got)
+            out = _decode(
+                decoder, chunk, _snappy_length(chunk) if codec == "snappy" else None, expected - got
+            )
             got += len(out)
             yield out
         if got != expected:

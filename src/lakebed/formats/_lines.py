@@ -1,8 +1,8 @@
-"""The lines of text files as a relation ``(line VARCHAR, "$path" VARCHAR)``. Not for
+r"""The lines of text files as a relation ``(line VARCHAR, "$path" VARCHAR)``. Not for
 external use.
 
 Every text SerDe (LazySimple, OpenCSV, JSON, Regex, Grok) splits lines in SQL, so reading them
-is done once, here, with Hadoop's ``TextInputFormat`` rules: a line ends at ``\\n`` or ``\\r\\n``,
+is done once, here, with Hadoop's ``TextInputFormat`` rules: a line ends at ``\n`` or ``\r\n``,
 an empty line is a row, ``skip.header.line.count`` drops the first lines of every file, and a
 file is decompressed by its extension. Uncompressed files are read by DuckDB's CSV scanner (in
 parallel, with no delimiter and no quoting); compressed files are decompressed as a stream into
@@ -93,8 +93,9 @@ def _file_batches(store: ObjectStore, uri: str, skip: int) -> Iterator[pa.Record
     try:
         raw = store.open_input(uri)
     except LakebedError as e:
-        raise DataError(f"Error opening Hive split {uri}: {e.message}",
-                        code="HIVE_CANNOT_OPEN_SPLIT") from e
+        raise DataError(
+            f"Error opening Hive split {uri}: {e.message}", code="HIVE_CANNOT_OPEN_SPLIT"
+        ) from e
     with raw:
         carry = b""
         try:

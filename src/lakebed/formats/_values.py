@@ -147,8 +147,9 @@ class Delimiters:
     null: str
 
 
-def text_value(e: str, dtype: exp.DataType, d: Delimiters, *, level: int = 1,
-               formats: tuple[str, ...] = ()) -> str:
+def text_value(
+    e: str, dtype: exp.DataType, d: Delimiters, *, level: int = 1, formats: tuple[str, ...] = ()
+) -> str:
     """SQL turning the field text ``e`` (already unescaped) into ``dtype``, splitting arrays,
     maps and structs with the separators of ``level`` and deeper.
 
@@ -192,7 +193,9 @@ def text_value(e: str, dtype: exp.DataType, d: Delimiters, *, level: int = 1,
     for i, f in enumerate(dtype.expressions, start=1):
         ftype = f.args["kind"] if isinstance(f, exp.ColumnDef) else f
         part = f"string_split({e}, {sep})[{i}]"
-        fields.append(f"{quote_str(f.name)}: {text_value(part, ftype, d, level=level + 1, formats=formats)}")
+        fields.append(
+            f"{quote_str(f.name)}: {text_value(part, ftype, d, level=level + 1, formats=formats)}"
+        )
     return f"{{{', '.join(fields)}}}"
 
 

@@ -131,8 +131,7 @@ class AvroReader:
                 select.append(
                     f"CAST({value} AS {duckdb_type(col.type)}) AS {quote_ident(col.name)}"
                 )
-            select.append('filename AS "$path"')
-            parts.append(
-                f"SELECT {', '.join(select)} FROM read_avro({str_list(uris)}, filename = true)"
-            )
+            select.append('__lb_path AS "$path"')
+            source = f"read_avro({str_list(uris)}, filename = '__lb_path')"
+            parts.append(f"SELECT {', '.join(select)} FROM {source}")
         return ScanPlan(" UNION ALL ".join(parts), sum(f.size for f in files))

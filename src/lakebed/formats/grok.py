@@ -186,4 +186,6 @@ class GrokReader:
         for col in table.columns:
             index = fields.index(col.name.lower()) + 1 if col.name.lower() in fields else None
             groups.append(index)
-        return regex_plan(table, files, ctx, pattern=pattern, forbidden_prefix=forbidden, groups=groups)
+        return regex_plan(
+            table, files, ctx, pattern=pattern, forbidden_prefix=forbidden, groups=groups
+        )

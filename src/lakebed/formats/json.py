@@ -27,7 +27,13 @@ from lakebed.errors import InvalidInputError
 from lakebed.formats import serdes
 from lakebed.formats._lines import lines_relation, skip_header_lines
 from lakebed.formats._sql import quote_ident, quote_str
-from lakebed.formats._values import INTEGERS, STRINGS, scalar_value, timestamp_formats, timestamp_value
+from lakebed.formats._values import (
+    INTEGERS,
+    STRINGS,
+    scalar_value,
+    timestamp_formats,
+    timestamp_value,
+)
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
 from lakebed.types import duckdb_type, parse_type
 
@@ -114,7 +120,7 @@ class _Converter:
         parsed, fits = self._parsed(e, dtype, what, depth)
         head = quote_str("HIVE_BAD_DATA: Error parsing field value '")
         tail = quote_str(f"' for {what} of type {dtype.sql(dialect='hive').lower()} in file ")
-        message = f"{head} || left(CAST({e} AS VARCHAR), 200) || {tail} || \"$path\""
+        message = f'{head} || left(CAST({e} AS VARCHAR), 200) || {tail} || "$path"'
         return (
             f"CASE WHEN {e} IS NULL OR json_type({e}) = 'NULL' THEN NULL "
             f"WHEN NOT ({fits}) THEN error({message}) ELSE {parsed} END"
@@ -187,13 +193,13 @@ class JsonReader:
             malformed = f"error({message})"
         objects = (
             "SELECT CASE WHEN (CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' "
-            f"ELSE false END) THEN json(line) ELSE {malformed} END AS o, \"$path\" "
+            f'ELSE false END) THEN json(line) ELSE {malformed} END AS o, "$path" '
             f"FROM ({lines}) WHERE trim(line) <> ''"
         )
         keyed = (
             "SELECT map_values(m) AS v, list_transform(map_keys(m), "
-            f"lambda k: {o.key('k')}) AS k, \"$path\" "
-            f"FROM (SELECT CAST(o AS MAP(VARCHAR, JSON)) AS m, \"$path\" FROM ({objects}))"
+            f'lambda k: {o.key("k")}) AS k, "$path" '
+            f'FROM (SELECT CAST(o AS MAP(VARCHAR, JSON)) AS m, "$path" FROM ({objects}))'
         )
         values, select = [], []
         for i, col in enumerate(table.columns, start=1):

@@ -1,10 +1,10 @@
-"""Delimited text (LazySimpleSerDe, ``ROW FORMAT DELIMITED``, the default SerDe).
+r"""Delimited text (LazySimpleSerDe, ``ROW FORMAT DELIMITED``, the default SerDe).
 
-Each line is split at ``field.delim`` (default ``\\x01``) with no quote handling; a field
+Each line is split at ``field.delim`` (default ``\x01``) with no quote handling; a field
 preceded by ``escape.delim`` keeps the delimiter. Arrays, maps and structs are split at
-``collection.delim`` and ``mapkey.delim`` (then ``\\x04``, ``\\x05`` … for deeper levels, as
+``collection.delim`` and ``mapkey.delim`` (then ``\x04``, ``\x05`` … for deeper levels, as
 Hive does). Missing trailing fields are NULL, extra fields are ignored, a field equal to
-``serialization.null.format`` (default ``\\N``) is NULL, and a value that does not parse as its
+``serialization.null.format`` (default ``\N``) is NULL, and a value that does not parse as its
 column's type is NULL.
 """
 
@@ -43,7 +43,9 @@ def delimiters(table: Table) -> Delimiters:
     collection = separator(
         p.get(SP.COLLECTION_DELIM), SP.LAZY_SIMPLE_COLLECTION_DELIM_DEFAULT, key=SP.COLLECTION_DELIM
     )
-    mapkey = separator(p.get(SP.MAPKEY_DELIM), SP.LAZY_SIMPLE_MAPKEY_DELIM_DEFAULT, key=SP.MAPKEY_DELIM)
+    mapkey = separator(
+        p.get(SP.MAPKEY_DELIM), SP.LAZY_SIMPLE_MAPKEY_DELIM_DEFAULT, key=SP.MAPKEY_DELIM
+    )
     escape = p.get(SP.ESCAPE_DELIM) or None
     null = p.get(
         SP.SERIALIZATION_NULL_FORMAT,
@@ -68,7 +70,9 @@ class LazySimpleReader:
         """Plan a delimited-text scan."""
         d = delimiters(table)
         formats = timestamp_formats(table.serde_parameters.get(SP.TIMESTAMP_FORMATS))
-        lines = lines_relation(files, ctx, skip_header=skip_header_lines(table.parameters, table.name))
+        lines = lines_relation(
+            files, ctx, skip_header=skip_header_lines(table.parameters, table.name)
+        )
         delim = quote_str(d.levels[0])
         if d.escape:
             esc = quote_str(d.escape)

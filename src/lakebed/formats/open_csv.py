@@ -1,7 +1,7 @@
-"""Quoted CSV (OpenCSVSerde).
+r"""Quoted CSV (OpenCSVSerde).
 
 Fields are split at ``separatorChar`` (default ``,``); a field wrapped in ``quoteChar``
-(default ``"``) may hold separators and doubled quotes; ``escapeChar`` (default ``\\``) makes the
+(default ``"``) may hold separators and doubled quotes; ``escapeChar`` (default ``\``) makes the
 next character literal. A line is one record (no embedded line breaks, as in Athena). Values
 keep their text: an empty field of a string column is ``''``, not NULL.
 
@@ -79,9 +79,7 @@ class OpenCsvReader:
         quote = separator(p.get(SP.QUOTE_CHAR), '"', key=SP.QUOTE_CHAR)
         esc = separator(p.get(SP.ESCAPE_CHAR), "\\", key=SP.ESCAPE_CHAR)
         s, q, e = _class(sep), _class(quote), _class(esc)
-        field = (
-            f"(?:^|{s})({q}(?:[^{q}{e}]|{e}.|{q}{q})*{q}|(?:[^{s}{e}]|{e}.)*)"
-        )
+        field = f"(?:^|{s})({q}(?:[^{q}{e}]|{e}.|{q}{q})*{q}|(?:[^{s}{e}]|{e}.)*)"
         unescape = f"regexp_replace(%s, {quote_str(e + '(.)')}, '\\1', 'g')"
         qq, qs = quote_str(quote * 2), quote_str(quote)
         lines = lines_relation(
@@ -113,8 +111,7 @@ class OpenCsvReader:
         select.append('"$path"')
         texts.append('"$path"')
         fields = (
-            f"SELECT regexp_extract_all(line, {quote_str(field)}, 1) AS f, \"$path\" "
-            f"FROM ({lines})"
+            f'SELECT regexp_extract_all(line, {quote_str(field)}, 1) AS f, "$path" FROM ({lines})'
         )
         sql = f"SELECT {', '.join(select)} FROM (SELECT {', '.join(texts)} FROM ({fields}))"
         return ScanPlan(sql, sum(f.size for f in files))

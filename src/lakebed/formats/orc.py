@@ -88,8 +88,9 @@ def _tail(store: ObjectStore, uri: str, size: int, modified_ms: int) -> _Tail:
             orc = po.ORCFile(f)
             return _Tail(tuple(orc.schema.names), orc.nstripes)
     except LakebedError as e:
-        raise DataError(f"Error opening Hive split {uri}: {e.message}",
-                        code="HIVE_CANNOT_OPEN_SPLIT") from e
+        raise DataError(
+            f"Error opening Hive split {uri}: {e.message}", code="HIVE_CANNOT_OPEN_SPLIT"
+        ) from e
     except Exception as e:  # pyarrow raises several types for corrupt files
         raise DataError(
             f"Error opening Hive split {uri}: not a valid ORC file ({e}).",
@@ -150,9 +151,7 @@ class OrcStream:
         except LakebedError:
             raise
         except Exception as e:  # pyarrow raises several types for corrupt stripes
-            raise DataError(
-                f"Error reading ORC file {read.uri}: {e}.", code="HIVE_BAD_DATA"
-            ) from e
+            raise DataError(f"Error reading ORC file {read.uri}: {e}.", code="HIVE_BAD_DATA") from e
 
     def _convert(self, stripe: pa.RecordBatch, read: _FileRead) -> pa.RecordBatch:
         arrays = []

@@ -110,10 +110,7 @@ def regex_plan(
     select = []
     for col, g in zip(table.columns, groups, strict=True):
         target = duckdb_type(col.type)
-        if g is None:
-            value = "NULL"
-        else:
-            value = scalar_value(f"m.g{g}", parse_type(col.type))
+        value = "NULL" if g is None else scalar_value(f"m.g{g}", parse_type(col.type))
         select.append(f"CAST({value} AS {target}) AS {quote_ident(col.name)}")
     select.append('"$path"')
     sql = f'SELECT {", ".join(select)} FROM (SELECT {extract} AS m, "$path" FROM ({lines}))'
@@ -139,4 +136,6 @@ class RegexReader:
         pattern, forbidden = to_re2(raw, what=f"{SP.INPUT_REGEX} of '{table.name}'")
         n = group_count(pattern)
         groups = [i if i <= n else None for i in range(1, len(table.columns) + 1)]
-        return regex_plan(table, files, ctx, pattern=pattern, forbidden_prefix=forbidden, groups=groups)
+        return regex_plan(
+            table, files, ctx, pattern=pattern, forbidden_prefix=forbidden, groups=groups
+        )

@@ -18,8 +18,8 @@ from sqlglot import exp
 from lakebed.catalog.models import Column, Partition, Table
 from lakebed.errors import InvalidInputError, NotFoundError
 from lakebed.formats import ScanContext, ScanFile, reader_for
-from lakebed.formats.base import extension_loader
 from lakebed.formats._sql import quote_ident
+from lakebed.formats.base import extension_loader
 from lakebed.sql import translate
 from lakebed.types import duckdb_type
 
@@ -272,7 +272,9 @@ class Binder:
             sql = self._empty_relation(table.all_columns, hidden)
             scan = BoundScan(name, sql, table, 0, 0)
         else:
-            ctx = ScanContext(self._store, needed, self._register_as, extension_loader(self._cursor))
+            ctx = ScanContext(
+                self._store, needed, self._register_as, extension_loader(self._cursor)
+            )
             plan = reader_for(table).scan(table, files, ctx)
             sql = self._attach_file_columns(table, plan.sql, groups, hidden)
             scan = BoundScan(name, sql, table, len(files), plan.bytes_scanned)
