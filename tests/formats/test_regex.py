@@ -87,3 +87,12 @@ def test_missing_regex_and_complex_columns_are_rejected(
     )
     with pytest.raises(NotSupportedError, match="primitive types only"):
         lb.sql("SELECT a FROM u")
+
+
+def test_invalid_regex_is_reported_against_the_property(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
+    make_table("a string", f"{SERDE} WITH SERDEPROPERTIES ('input.regex'='(a')", {"f": "a"})
+    with pytest.raises(InvalidInputError, match=r"input\.regex of 't' is not a valid") as e:
+        lb.sql("SELECT a FROM t")
+    assert e.value.code == "INVALID_TABLE_PROPERTY"

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING
+
+import duckdb
 
 from lakebed.catalog.properties import SerdeProperties as SP
 from lakebed.errors import InvalidInputError, NotSupportedError
@@ -60,7 +63,27 @@ def to_re2(pattern: str, *, what: str) -> tuple[str, str | None]:
                 f"rewrite the pattern without them. Pattern: {pattern}",
                 code="NOT_SUPPORTED",
             )
-    return _NAMED_GROUP.sub(r"(?P<\1>", pattern), forbidden
+    re2 = _NAMED_GROUP.sub(r"(?P<\1>", pattern)
+    _check_compiles(re2, what)
+    return re2, forbidden
+
+
+@cache
+def _checker() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect()
+
+
+def _check_compiles(pattern: str, what: str) -> None:
+    """Compile ``pattern`` with RE2 (through a private in-memory DuckDB) so a bad pattern is
+    reported against its table property, before any file is read.
+    """
+    try:
+        _checker().cursor().execute("SELECT regexp_matches('', ?)", [pattern])
+    except duckdb.Error as e:
+        reason = str(e).split(":", 1)[-1].strip()
+        raise InvalidInputError(
+            f"{what} is not a valid regular expression ({reason}).", code="INVALID_TABLE_PROPERTY"
+        ) from e
 
 
 def group_count(pattern: str) -> int:
