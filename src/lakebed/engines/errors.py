@@ -17,11 +17,17 @@ from lakebed.errors import (
 )
 
 _NUMBER_OUT_OF_RANGE = re.compile(r"out of range|overflow", re.I)
+# A reader's own error raised while DuckDB scans (SQL ``error()`` or a Python Arrow stream):
+# its code and message, without DuckDB's wrapping or the Python traceback.
+_READER_ERROR = re.compile(r"\b(HIVE_[A-Z_]+): (.*?)\.*(?: Detail: Python exception:|$)", re.S)
 
 
 def from_duckdb(e: duckdb.Error) -> LakebedError:
     """The lakebed error for a DuckDB exception (the DuckDB text stays in the message)."""
     msg = str(e).split("\n\nLINE", 1)[0].strip()
+    reader = _READER_ERROR.search(msg)
+    if reader is not None:
+        return DataError(reader.group(2).strip() + ".", code=reader.group(1))
     if isinstance(e, duckdb.InterruptException):
         return CancelledError("Query was cancelled by the user.")
     if isinstance(e, duckdb.ConversionException):

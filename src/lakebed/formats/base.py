@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lakebed.errors import NotSupportedError
 
 if TYPE_CHECKING:
-    import pyarrow as pa
+    import duckdb
 
     from lakebed.catalog.models import Table
     from lakebed.storage import ObjectStore
@@ -37,12 +37,16 @@ class ScanContext:
     Attributes:
         store: the object store (for footers and other small reads).
         columns: the data columns the query needs (lower case), or None for all.
-        register: gives an Arrow table a name the relation can select from.
+        register: gives an Arrow source (a table, or any object with ``__arrow_c_stream__``,
+            asked for a fresh stream on every scan) a name the relation can select from.
+        load_extension: loads a shipped DuckDB extension (``avro`` …) into the database the
+            relation runs in.
     """
 
     store: ObjectStore
     columns: frozenset[str] | None = None
-    register: Callable[[str, pa.Table], str] = field(default=lambda name, table: name)
+    register: Callable[[str, Any], str] = field(default=lambda name, table: name)
+    load_extension: Callable[[str], None] = field(default=lambda name: None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +91,14 @@ def reader_for(table: Table) -> TableReader:
         f"format '{table.input_format}', which lakebed cannot read.",
         code="HIVE_UNSUPPORTED_FORMAT",
     )
+
+
+def extension_loader(cursor: duckdb.DuckDBPyConnection) -> Callable[[str], None]:
+    """A ``ScanContext.load_extension`` that loads shipped extensions through ``cursor``."""
+    from lakebed.engines.duckdb import extension_path
+    from lakebed.formats._sql import quote_str
+
+    def load(name: str) -> None:
+        cursor.execute(f"LOAD {quote_str(extension_path(name))}")
+
+    return load

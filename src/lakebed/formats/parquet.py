@@ -1,4 +1,10 @@
-"""Parquet tables (ParquetHiveSerDe): columns matched by name, case-insensitively.
+"""Parquet tables (ParquetHiveSerDe), read by DuckDB's ``read_parquet``.
+
+Columns are matched to the files' top-level fields by name, case-insensitively, or by position
+with ``parquet.column.index.access=true`` (as Athena). A field a file lacks reads as NULL. A
+field whose Parquet type cannot hold the declared type (text for an INT, a struct for a
+string...) fails the query with HIVE_BAD_DATA naming the column and file, before any data is
+read; a file that is not Parquet fails with HIVE_CANNOT_OPEN_SPLIT.
 
 Bytes scanned are the compressed sizes of the column chunks the query needs plus footers,
 read from each file's footer (cached by URI, size and modification time).
@@ -7,35 +13,46 @@ read from each file's footer (cached by URI, size and modification time).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import pyarrow as pa
 import pyarrow.parquet as pq
+from sqlglot import exp
 
-from lakebed.errors import DataError
+from lakebed.catalog.properties import SerdeProperties as SP
+from lakebed.errors import DataError, InvalidInputError
 from lakebed.formats._sql import quote_ident, str_list
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
-from lakebed.types import duckdb_type
+from lakebed.types import duckdb_type, parse_type
 
 if TYPE_CHECKING:
-    from lakebed.catalog.models import Table
+    from lakebed.catalog.models import Column, Table
     from lakebed.storage import ObjectStore
+
+T = exp.DataType.Type
+
+
+@dataclass(frozen=True)
+class _Footer:
+    names: tuple[str, ...]  # top-level fields in file order
+    types: tuple[pa.DataType, ...]
+    sizes: dict[str, int]  # lower top-level name -> compressed bytes
+    footer_bytes: int
 
 
 @lru_cache(maxsize=65536)
-def _footer(
-    store: ObjectStore, uri: str, size: int, modified_ms: int
-) -> tuple[dict[str, str], dict[str, int], int]:
-    """(lower name -> file column name, lower top-level name -> compressed bytes, footer bytes)."""
+def _footer(store: ObjectStore, uri: str, size: int, modified_ms: int) -> _Footer:
     try:
         with store.open_input(uri) as f:
             meta = pq.read_metadata(f)
+        schema = meta.schema.to_arrow_schema()
     except Exception as e:  # pyarrow raises several types for corrupt files
         raise DataError(
             f"Error opening Hive split {uri}: not a valid Parquet file ({e}).",
             code="HIVE_CANNOT_OPEN_SPLIT",
         ) from e
-    names = {n.lower(): n for n in meta.schema.to_arrow_schema().names}
     sizes: dict[str, int] = {}
     for rg in range(meta.num_row_groups):
         group = meta.row_group(rg)
@@ -43,35 +60,115 @@ def _footer(
             col = group.column(c)
             top = col.path_in_schema.split(".", 1)[0].lower()
             sizes[top] = sizes.get(top, 0) + col.total_compressed_size
-    return names, sizes, meta.serialized_size + 8
+    return _Footer(tuple(schema.names), tuple(schema.types), sizes, meta.serialized_size + 8)
+
+
+def _family(t: pa.DataType) -> str:
+    checks = [
+        (pa.types.is_boolean, "boolean"),
+        (pa.types.is_integer, "number"),
+        (pa.types.is_floating, "number"),
+        (pa.types.is_decimal, "number"),
+        (lambda x: pa.types.is_string(x) or pa.types.is_large_string(x), "string"),
+        (
+            lambda x: (
+                pa.types.is_binary(x)
+                or pa.types.is_large_binary(x)
+                or pa.types.is_fixed_size_binary(x)
+            ),
+            "binary",
+        ),
+        (pa.types.is_date, "date"),
+        (pa.types.is_timestamp, "timestamp"),
+        (pa.types.is_map, "map"),
+        (lambda x: pa.types.is_list(x) or pa.types.is_large_list(x), "array"),
+        (pa.types.is_struct, "struct"),
+    ]
+    return next((name for check, name in checks if check(t)), "other")
+
+
+_DECLARED: dict[exp.DataType.Type, set[str]] = {
+    T.BOOLEAN: {"boolean"},
+    **{
+        k: {"number"}
+        for k in (T.TINYINT, T.SMALLINT, T.INT, T.BIGINT, T.FLOAT, T.DOUBLE, T.DECIMAL)
+    },
+    **{k: {"string", "binary"} for k in (T.VARCHAR, T.CHAR, T.TEXT)},
+    T.BINARY: {"binary", "string"},
+    T.VARBINARY: {"binary", "string"},
+    T.DATE: {"date", "timestamp"},
+    T.TIMESTAMP: {"timestamp", "date"},
+    T.ARRAY: {"array"},
+    T.MAP: {"map"},
+    T.STRUCT: {"struct"},
+}
+
+
+def _check_type(col: Column, field: str, actual: pa.DataType, uri: str) -> None:
+    """Raise HIVE_BAD_DATA when the file's field cannot be read as the declared type."""
+    allowed = _DECLARED.get(parse_type(col.type).this)
+    if allowed is not None and _family(actual) not in allowed:
+        raise DataError(
+            f"Field {field}'s type {actual} in Parquet file {uri} is incompatible with type "
+            f"{col.type} defined in the table schema (column '{col.name}').",
+            code="HIVE_BAD_DATA",
+        )
+
+
+def _index_access(table: Table) -> bool:
+    key = SP.PARQUET_COLUMN_INDEX_ACCESS
+    raw = table.serde_parameters.get(key, table.parameters.get(key, "false"))
+    if raw.strip().lower() not in ("true", "false"):
+        raise InvalidInputError(
+            f"Table '{table.database}.{table.name}' has {key}='{raw}': expected 'true' or 'false'.",
+            code="INVALID_TABLE_PROPERTY",
+        )
+    return raw.strip().lower() == "true"
 
 
 class ParquetReader:
     """Reads Parquet files with DuckDB's ``read_parquet``."""
 
     def scan(self, table: Table, files: Sequence[ScanFile], ctx: ScanContext) -> ScanPlan:
-        """Plan a Parquet scan."""
-        present: dict[str, str] = {}
+        """Plan a Parquet scan: one ``read_parquet`` per distinct field layout."""
+        by_index = _index_access(table)
         scanned = 0
+        # field chosen for each table column (None: NULL) -> files read that way
+        groups: dict[tuple[str | None, ...], list[str]] = {}
         for f in files:
-            names, sizes, footer = _footer(ctx.store, f.uri, f.size, f.modified_ms)
-            for lower, actual in names.items():
-                present.setdefault(lower, actual)
-            wanted = ctx.columns if ctx.columns is not None else set(sizes)
-            scanned += footer + sum(sizes.get(c, 0) for c in wanted)
-        select = []
-        for col in table.columns:
-            target = duckdb_type(col.type)
-            actual = present.get(col.name.lower())
-            expr = (
-                f"CAST(NULL AS {target})"
-                if actual is None
-                else (f"CAST({quote_ident(actual)} AS {target})")
+            footer = _footer(ctx.store, f.uri, f.size, f.modified_ms)
+            position = {n.lower(): i for i, n in reversed(list(enumerate(footer.names)))}
+            chosen: list[str | None] = []
+            for i, col in enumerate(table.columns):
+                j = i if by_index else position.get(col.name.lower(), len(footer.names))
+                if j >= len(footer.names):
+                    chosen.append(None)
+                    continue
+                _check_type(col, footer.names[j], footer.types[j], f.uri)
+                chosen.append(footer.names[j])
+            groups.setdefault(tuple(chosen), []).append(f.uri)
+            wanted = (
+                {n.lower() for n in chosen if n is not None}
+                if ctx.columns is None
+                else {
+                    n.lower()
+                    for n, c in zip(chosen, table.columns, strict=True)
+                    if n is not None and c.name.lower() in ctx.columns
+                }
             )
-            select.append(f"{expr} AS {quote_ident(col.name)}")
-        select.append('filename AS "$path"')
-        source = (
-            f"read_parquet({str_list(f.uri for f in files)}, union_by_name = true, "
-            "filename = true, hive_partitioning = false)"
-        )
-        return ScanPlan(f"SELECT {', '.join(select)} FROM {source}", scanned)
+            scanned += footer.footer_bytes + sum(footer.sizes.get(c, 0) for c in wanted)
+        parts = []
+        for chosen_fields, uris in groups.items():
+            select = []
+            for col, actual in zip(table.columns, chosen_fields, strict=True):
+                value = "NULL" if actual is None else quote_ident(actual)
+                select.append(
+                    f"CAST({value} AS {duckdb_type(col.type)}) AS {quote_ident(col.name)}"
+                )
+            select.append('__lb_path AS "$path"')
+            source = (
+                f"read_parquet({str_list(uris)}, union_by_name = true, filename = '__lb_path', "
+                "hive_partitioning = false)"
+            )
+            parts.append(f"SELECT {', '.join(select)} FROM {source}")
+        return ScanPlan(" UNION ALL ".join(parts), scanned)

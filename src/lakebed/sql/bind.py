@@ -19,6 +19,7 @@ from lakebed.catalog.models import Column, Partition, Table
 from lakebed.errors import InvalidInputError, NotFoundError
 from lakebed.formats import ScanContext, ScanFile, reader_for
 from lakebed.formats._sql import quote_ident
+from lakebed.formats.base import extension_loader
 from lakebed.sql import translate
 from lakebed.types import duckdb_type
 
@@ -274,7 +275,9 @@ class Binder:
             sql = self._empty_relation(table.all_columns, hidden)
             scan = BoundScan(name, sql, table, 0, 0)
         else:
-            ctx = ScanContext(store=self._store, columns=needed)
+            ctx = ScanContext(
+                self._store, needed, self._register_as, extension_loader(self._cursor)
+            )
             plan = reader_for(table).scan(table, files, ctx)
             sql = self._attach_file_columns(table, plan.sql, groups, hidden)
             scan = BoundScan(name, sql, table, len(files), plan.bytes_scanned)
@@ -303,7 +306,7 @@ class Binder:
         self._bound.scans.append(scan)
         return scan
 
-    def _register_as(self, name: str, table: pa.Table) -> str:
+    def _register_as(self, name: str, table: object) -> str:
         unique = f"{name}_{next(self._counter)}"
         self._bound.arrow_tables[unique] = table
         return unique

@@ -1,0 +1,139 @@
+r"""The lines of text files as a relation ``(line VARCHAR, "$path" VARCHAR)``. Not for
+external use.
+
+Every text SerDe (LazySimple, OpenCSV, JSON, Regex, Grok) splits lines in SQL, so reading them
+is done once, here, with Hadoop's ``TextInputFormat`` rules: a line ends at ``\n`` or ``\r\n``,
+an empty line is a row, ``skip.header.line.count`` drops the first lines of every file, and a
+file is decompressed by its extension. Uncompressed files are read by DuckDB's CSV scanner (in
+parallel, with no delimiter and no quoting); compressed files are decompressed as a stream into
+Arrow batches that DuckDB pulls, block by block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from lakebed.errors import DataError, LakebedError
+from lakebed.formats._compression import CorruptStreamError, codec_of, decompressed
+from lakebed.formats._sql import quote_ident, str_list
+
+if TYPE_CHECKING:
+    from lakebed.formats.base import ScanContext, ScanFile
+    from lakebed.storage import ObjectStore
+
+SCHEMA = pa.schema([("line", pa.string()), ("$path", pa.string())])
+MAX_LINE_BYTES = 8 << 20
+
+
+def lines_relation(files: Sequence[ScanFile], ctx: ScanContext, *, skip_header: int) -> str:
+    """SQL of the lines of ``files`` as ``(line, "$path")``; an empty line is ``''``."""
+    plain = [f.uri for f in files if codec_of(f.uri) is None]
+    packed = [f for f in files if codec_of(f.uri) is not None]
+    parts = []
+    if plain:
+        parts.append(
+            f"SELECT coalesce(line, '') AS line, filename AS \"$path\" FROM read_csv("
+            f"{str_list(plain)}, columns = {{'line': 'VARCHAR'}}, delim = '', quote = '', "
+            "escape = '', header = false, auto_detect = false, strict_mode = false, "
+            f"compression = 'none', skip = {skip_header}, filename = true, "
+            f"max_line_size = {MAX_LINE_BYTES})"
+        )
+    if packed:
+        name = ctx.register("__lb_lines", LineStream(ctx.store, packed, skip_header))
+        parts.append(f'SELECT line, "$path" FROM {quote_ident(name)}')
+    return " UNION ALL ".join(parts)
+
+
+def skip_header_lines(parameters: dict[str, str], table_name: str) -> int:
+    """The ``skip.header.line.count`` table property as a count.
+
+    Raises:
+        InvalidInputError: the value is not a non-negative integer.
+    """
+    from lakebed.catalog.properties import TableProperties
+    from lakebed.errors import InvalidInputError
+
+    raw = parameters.get(TableProperties.SKIP_HEADER_LINE_COUNT)
+    if raw is None:
+        return TableProperties.SKIP_HEADER_LINE_COUNT_DEFAULT
+    if not raw.strip().isdigit():
+        raise InvalidInputError(
+            f"Table '{table_name}' has {TableProperties.SKIP_HEADER_LINE_COUNT}='{raw}': "
+            "expected a non-negative integer.",
+            code="INVALID_TABLE_PROPERTY",
+        )
+    return int(raw)
+
+
+class LineStream:
+    """The lines of compressed files, as a fresh Arrow stream each time DuckDB scans it."""
+
+    def __init__(self, store: ObjectStore, files: Sequence[ScanFile], skip_header: int) -> None:
+        self._store = store
+        self._files = list(files)
+        self._skip = skip_header
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The Arrow PyCapsule stream protocol (DuckDB calls this for every scan)."""
+        reader = pa.RecordBatchReader.from_batches(SCHEMA, self._batches())
+        return reader.__arrow_c_stream__(requested_schema)
+
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        for f in self._files:
+            yield from _file_batches(self._store, f.uri, self._skip)
+
+
+def _file_batches(store: ObjectStore, uri: str, skip: int) -> Iterator[pa.RecordBatch]:
+    codec = codec_of(uri)
+    assert codec is not None
+    try:
+        raw = store.open_input(uri)
+    except LakebedError as e:
+        raise DataError(
+            f"Error opening Hive split {uri}: {e.message}", code="HIVE_CANNOT_OPEN_SPLIT"
+        ) from e
+    with raw:
+        carry = b""
+        try:
+            for chunk in decompressed(raw, codec):
+                data = carry + chunk
+                cut = data.rfind(b"\n")
+                if cut < 0:
+                    carry = data
+                    continue
+                carry = data[cut + 1 :]
+                lines, skip = _lines(data[:cut], uri, skip)
+                if len(lines):
+                    yield pa.record_batch([lines, repeat_str(uri, len(lines))], schema=SCHEMA)
+        except CorruptStreamError as e:
+            raise DataError(f"Error reading file {uri}: {e}.", code="HIVE_BAD_DATA") from e
+        if carry:
+            lines, _ = _lines(carry, uri, skip)
+            if len(lines):
+                yield pa.record_batch([lines, repeat_str(uri, len(lines))], schema=SCHEMA)
+
+
+def _lines(data: bytes, uri: str, skip: int) -> tuple[pa.Array, int]:
+    """The lines in ``data`` (whole lines, without their final newline) after dropping
+    ``skip`` of them, and how many are still to drop.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise DataError(
+            f"Error reading file {uri}: invalid UTF-8 at byte {e.start} of a block.",
+            code="HIVE_BAD_DATA",
+        ) from e
+    lines = pc.list_flatten(pc.split_pattern(pa.array([text]), "\n"))
+    lines = pc.replace_substring_regex(lines, pattern="\r$", replacement="")
+    dropped = min(skip, len(lines))
+    return lines.slice(dropped), skip - dropped
+
+
+def repeat_str(value: str, n: int) -> pa.Array:
+    """A string array of ``n`` copies of ``value``."""
+    return pc.fill_null(pa.nulls(n, pa.string()), value)
