@@ -195,6 +195,10 @@ class KeyProjection:
     key: Column
     kind: str
 
+    def size(self, low: str | None = None, high: str | None = None) -> int:
+        """How many values ``values(low, high)`` yields (computed, not counted)."""
+        raise NotImplementedError
+
     def values(self, low: str | None = None, high: str | None = None) -> Iterator[str]:
         """Every value, in order, optionally narrowed to [low, high] (literal texts)."""
         raise NotImplementedError
@@ -205,6 +209,7 @@ class KeyProjection:
 
     @property
     def typed(self) -> exp.DataType:
+        """The partition column's type."""
         return parse_type(self.key.type)
 
 
@@ -213,6 +218,9 @@ class EnumProjection(KeyProjection):
     """``projection.<col>.values = A,B,C``."""
 
     choices: tuple[str, ...] = ()
+
+    def size(self, low: str | None = None, high: str | None = None) -> int:
+        return len(self.choices)
 
     def values(self, low: str | None = None, high: str | None = None) -> Iterator[str]:
         return iter(self.choices)
@@ -233,15 +241,19 @@ class IntegerProjection(KeyProjection):
     def _text(self, v: int) -> str:
         return f"{v:0{self.digits}d}" if self.digits else str(v)
 
-    def values(self, low: str | None = None, high: str | None = None) -> Iterator[str]:
+    def _range(self, low: str | None, high: str | None) -> range:
         lo, hi = self.low, self.high
         if self.typed.this in _NUMERIC:  # numeric bounds narrow the range
-            if low is not None and _int(low) is not None:
-                lo = max(lo, _int(low) or 0)
-            if high is not None and _int(high) is not None:
-                hi = min(hi, _int(high) or 0)
+            lo = max(lo, _int(low) if low is not None and _int(low) is not None else lo)  # type: ignore[type-var]
+            hi = min(hi, _int(high) if high is not None and _int(high) is not None else hi)  # type: ignore[type-var]
         start = self.low + max(0, -(-(lo - self.low) // self.interval)) * self.interval
-        return (self._text(v) for v in range(start, hi + 1, self.interval))
+        return range(start, hi + 1, self.interval)
+
+    def size(self, low: str | None = None, high: str | None = None) -> int:
+        return len(self._range(low, high))
+
+    def values(self, low: str | None = None, high: str | None = None) -> Iterator[str]:
+        return (self._text(v) for v in self._range(low, high))
 
     def canonical(self, literal: str) -> str | None:
         v = _int(literal)
@@ -250,9 +262,9 @@ class IntegerProjection(KeyProjection):
         return self._text(v)
 
 
-def _int(text: str) -> int | None:
+def _int(text: str | None) -> int | None:
     try:
-        return int(text.strip())
+        return int((text or "").strip())
     except ValueError:
         return None
 
@@ -260,7 +272,7 @@ def _int(text: str) -> int | None:
 @dataclass(frozen=True, slots=True)
 class DateProjection(KeyProjection):
     """``.range = start,end`` (dates in ``.format`` or NOW±n UNIT), ``.interval``,
-    ``.interval.unit``; values in UTC.
+    ``.interval.unit``; values in UTC. ``start`` is truncated to the format's precision.
     """
 
     fmt: DateFormat = DateFormat("yyyy", (("year", 4),))
@@ -279,30 +291,37 @@ class DateProjection(KeyProjection):
                 return None
         return self.fmt.parse_value(text) if self.fmt.sortable else None
 
-    def values(self, low: str | None = None, high: str | None = None) -> Iterator[str]:
+    def _steps(self, low: str | None, high: str | None) -> range:
+        """The step numbers k whose instants start + k·interval·unit fall in the range."""
         lo, hi = self._bound(low), self._bound(high)
         end = self.end if hi is None else min(self.end, hi)
-        k = 0
-        if lo is not None and lo > self.start and self.unit in _FIXED:
+        if end < self.start:
+            return range(0)
+        if self.unit in _FIXED:
             step = _FIXED[self.unit] * self.interval
-            k = max(0, (lo - self.start) // step - 1)  # one step of slack: values truncate
+            first = 0 if lo is None or lo <= self.start else -(-(lo - self.start) // step)
+            return range(first, (end - self.start) // step + 1)
+        per = (12 if self.unit == "year" else 1) * self.interval
+        months = (end.year - self.start.year) * 12 + end.month - self.start.month
+        last = months // per
+        if _add(self.start, self.unit, last * self.interval) > end:
+            last -= 1
+        return range(0, last + 1)
+
+    def size(self, low: str | None = None, high: str | None = None) -> int:
+        return len(self._steps(low, high))
+
+    def values(self, low: str | None = None, high: str | None = None) -> Iterator[str]:
         previous = None
-        while True:
-            d = _add(self.start, self.unit, k * self.interval)
-            text = self.fmt.format(d)
-            if (self.fmt.parse_value(text) or d) > end:
-                return
-            if text != previous:
+        for k in self._steps(low, high):
+            text = self.fmt.format(_add(self.start, self.unit, k * self.interval))
+            if text != previous:  # a unit finer than the format repeats values
                 yield text
                 previous = text
-            k += 1
 
     def canonical(self, literal: str) -> str | None:
         d = self._bound(literal) if self.typed.this in _TEMPORAL else self.fmt.parse_value(literal)
-        if d is None:
-            return None
-        first = self.fmt.parse_value(self.fmt.format(self.start)) or self.start
-        if not first <= d <= self.end:
+        if d is None or not self.start <= d <= self.end:
             return None
         return self.fmt.format(d)
 
@@ -311,8 +330,14 @@ class DateProjection(KeyProjection):
 class InjectedProjection(KeyProjection):
     """Values come from the query's equality filters only."""
 
+    def size(self, low: str | None = None, high: str | None = None) -> int:
+        raise self._needs_equality()
+
     def values(self, low: str | None = None, high: str | None = None) -> Iterator[str]:
-        raise InvalidInputError(
+        raise self._needs_equality()
+
+    def _needs_equality(self) -> InvalidInputError:
+        return InvalidInputError(
             f"For the injected projected partition column '{self.key.name}', the WHERE clause "
             "must contain only static equality conditions, and at least one such condition "
             "must be present.",
@@ -418,6 +443,7 @@ def key_projection(table: Table, key: Column, *, now: datetime | None = None) ->
             raise _invalid(f"Table property '{base}.range' = '{rng}' must be 'start,end'.")
         current = (now or datetime.now(UTC)).replace(tzinfo=None)
         start, end = (_now_or_date(e.strip(), fmt, f"{base}.range", current) for e in ends)
+        start = fmt.parse_value(fmt.format(start)) or start  # values start at format precision
         unit_text = _prop(table, f"{base}.interval.unit")
         unit = fmt.finest if unit_text is None else _UNITS.get(unit_text.upper().rstrip("S") + "S")
         if unit is None:
@@ -575,7 +601,10 @@ def _key_values(
             candidates = iter(sorted(found))
             break
     if candidates is None:
-        candidates = kp.values(*_bounds(conjuncts))
+        low, high = _bounds(conjuncts)
+        if kp.size(low, high) > MAX_PARTITIONS:
+            raise _too_many(table, kp.key.name)
+        candidates = kp.values(low, high)
     out: list[str] = []
     for chunk in _chunks(candidates):
         if conjuncts:
@@ -583,15 +612,15 @@ def _key_values(
             out.extend(p.values[0] for p in kept)
         else:
             out.extend(chunk)
-        if len(out) > MAX_PARTITIONS:
-            raise _too_many(table)
     return out
 
 
-def _too_many(table: Table) -> InvalidInputError:
+def _too_many(table: Table, column: str | None = None) -> InvalidInputError:
+    where = f"column '{column}'" if column else "the partition columns"
     return InvalidInputError(
         f"Partition projection of '{table.database}.{table.name}' yields more than "
-        f"{MAX_PARTITIONS} partitions for this query; add a filter on the partition columns.",
+        f"{MAX_PARTITIONS} partitions for this query; add an equality or range filter on "
+        f"{where}.",
         code="HIVE_EXCEEDED_PARTITION_LIMIT",
     )
 
