@@ -302,7 +302,8 @@ def _unsupported(what: str) -> NotSupportedError:
 class _Cursor:
     """Reads tokens for one statement."""
 
-    def __init__(self, tokens: list[Token]) -> None:
+    def __init__(self, text: str, tokens: list[Token]) -> None:
+        self.text = text
         self.tokens = [t for t in tokens if t.token_type != TokenType.SEMICOLON]
         self.i = 0
 
@@ -332,10 +333,12 @@ class _Cursor:
                 column=(last.col + 1) if last else 1,
             )
         return ParseError(
-            f"Expected {expected} at or near '{tk.text}'.",
-            line=tk.line,
-            column=max(1, tk.col - len(tk.text) + 1),
+            f"Expected {expected} at or near '{tk.text}'.", line=tk.line, column=self.column(tk)
         )
+
+    def column(self, tk: Token) -> int:
+        """The 1-based column where a token starts."""
+        return tk.start - (self.text.rfind("\n", 0, tk.start) + 1) + 1
 
     def accept(self, *words: str) -> bool:
         if self.words(len(words)) == words:
@@ -472,7 +475,7 @@ class _Cursor:
             raise ParseError(
                 f"Unknown type '{text}' for column '{name}'.",
                 line=start.line if start else 1,
-                column=start.col if start else 1,
+                column=self.column(start) if start else 1,
             ) from e
         comment = self.string("a comment") if self.accept("COMMENT") else None
         return Column(name, ctype, comment)
@@ -777,7 +780,7 @@ def parse(text: str) -> HiveStatement | None:
         tokens = _Tokenizer().tokenize(text)
     except TokenError:
         return None  # let sqlglot report it
-    cursor = _Cursor(tokens)
+    cursor = _Cursor(text, tokens)
     if cursor.at_end():
         return None
     return _statement(cursor)
