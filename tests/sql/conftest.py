@@ -21,7 +21,9 @@ def hive_folder(lake_dir: Path) -> Path:
         for hour in HOURS:
             folder = lake_dir / "events" / f"dt={day}" / f"h={hour}"
             folder.mkdir(parents=True)
-            pq.write_table(pa.table({"a": pa.array([hour, hour + 10], pa.int32())}), folder / "part.parquet")
+            pq.write_table(
+                pa.table({"a": pa.array([hour, hour + 10], pa.int32())}), folder / "part.parquet"
+            )
     return lake_dir / "events"
 
 
@@ -35,4 +37,3 @@ def events(lb: lakebed.Lakebed, hive_folder: Path) -> str:
         f"STORED AS PARQUET LOCATION '{hive_folder}/'"
     )
     return "events"
-

@@ -133,7 +133,9 @@ def test_clustered_by_unknown_column_is_refused(lb: lakebed.Lakebed, lake_dir: P
     assert info.value.code == "COLUMN_NOT_FOUND"
 
 
-def test_drop_table_keeps_external_data(lb: lakebed.Lakebed, events: str, hive_folder: Path) -> None:
+def test_drop_table_keeps_external_data(
+    lb: lakebed.Lakebed, events: str, hive_folder: Path
+) -> None:
     lb.sql(f"MSCK REPAIR TABLE {events}")
     before = sorted(p.relative_to(hive_folder) for p in hive_folder.rglob("*"))
     lb.sql(f"DROP TABLE {events}")

@@ -26,8 +26,20 @@ def _spec_text(spec: hive.PartitionSpec) -> str:
     return ", ".join(f"{k}='{v}'" for k, v in spec)
 
 
+_INTEGRAL_BITS = {"tinyint": 8, "smallint": 16, "int": 32, "integer": 32, "bigint": 64}
+
+
 def castable(ctx: RunContext, value: str, type_text: str) -> bool:
-    """Whether a partition value reads as the key's type (DuckDB's cast decides)."""
+    """Whether a partition value reads as the key's type: integers exactly (no rounding of
+    ``1.5``, as Trino's cast), everything else as DuckDB's cast decides.
+    """
+    bits = _INTEGRAL_BITS.get(type_text.strip().lower())
+    if bits is not None:
+        try:
+            number = int(value.strip())
+        except ValueError:
+            return False
+        return -(2 ** (bits - 1)) <= number < 2 ** (bits - 1)
     row = ctx.cursor.execute(
         f"SELECT TRY_CAST($1 AS {duckdb_type(type_text)}) IS NOT NULL", [value]
     ).fetchone()
