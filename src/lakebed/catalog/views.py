@@ -41,13 +41,29 @@ _WIDER: dict[str, tuple[str, ...]] = {
 
 
 def make_view(
-    database: str, name: str, sql: str, columns: Sequence[Column], *, owner: str | None = None
+    database: str,
+    name: str,
+    sql: str,
+    columns: Sequence[Column],
+    *,
+    schema: str,
+    owner: str | None = None,
 ) -> Table:
-    """A view as Athena writes it to the catalog."""
+    """A view as Athena writes it to the catalog.
+
+    Args:
+        database: where the view is stored.
+        name: the view's name.
+        sql: its query.
+        columns: what the query returns.
+        schema: the session's database when the view was created, in which the query's
+            unqualified names resolve (as in Trino).
+        owner: who created it.
+    """
     doc = {
         "originalSql": sql,
         "catalog": "awsdatacatalog",
-        "schema": database,
+        "schema": schema,
         "columns": [{"name": c.name, "type": trino_type(c.type)} for c in columns],
         "owner": owner or "lakebed",
         "runAsInvoker": False,
@@ -68,7 +84,7 @@ def make_view(
 
 @dataclass(frozen=True, slots=True)
 class ViewDefinition:
-    """What a view means: its SQL and the database unqualified names resolve in."""
+    """What a view means: its SQL and the database its unqualified names resolve in."""
 
     sql: str
     database: str
@@ -152,10 +168,22 @@ def check_view_columns(view: Table, actual: Sequence[Column]) -> list[bool]:
     return casts
 
 
+# DuckDB types with no Hive spelling, as Trino would type the same expression (``sum`` of
+# integers is a HUGEINT in DuckDB and a bigint in Trino).
+_DUCKDB_ONLY = {
+    "HUGEINT": "BIGINT",
+    "UHUGEINT": "BIGINT",
+    "UBIGINT": "BIGINT",
+    "UINTEGER": "BIGINT",
+    "USMALLINT": "INTEGER",
+    "UTINYINT": "SMALLINT",
+}
+
+
 def hive_type_of_duckdb(duck: str) -> str:
     """The Hive spelling of a type as DuckDB names it (``DESCRIBE`` output)."""
     from sqlglot import exp
 
     from lakebed.types import hive_type
 
-    return hive_type(exp.DataType.build(duck, dialect="duckdb"))
+    return hive_type(exp.DataType.build(_DUCKDB_ONLY.get(duck.upper(), duck), dialect="duckdb"))

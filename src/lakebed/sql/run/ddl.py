@@ -255,7 +255,9 @@ def run_create_view(ctx: RunContext, stmt: Statement) -> Outcome:
                 code="DUPLICATE_COLUMN_NAME",
             )
         seen.add(c.name)
-    view = make_view(db, ref.name.lower(), query.sql(dialect="athena"), columns)
+    view = make_view(
+        db, ref.name.lower(), query.sql(dialect="athena"), columns, schema=ctx.database
+    )
     if ctx.catalog.table_exists(db, view.name):
         existing = ctx.catalog.get_table(db, view.name)
         if not node.args.get("replace") or not existing.is_view:
