@@ -130,7 +130,8 @@ def test_set_and_unset_tblproperties(lb: lakebed.Lakebed, t: str) -> None:
 def test_set_tblproperties_validates_projection(lb: lakebed.Lakebed, t: str) -> None:
     with pytest.raises(lakebed.InvalidInputError) as info:
         lb.sql(
-            f"ALTER TABLE {t} SET TBLPROPERTIES ('projection.enabled'='true', 'projection.dt.type'='integer')"
+            f"ALTER TABLE {t} SET TBLPROPERTIES "
+            "('projection.enabled'='true', 'projection.dt.type'='integer')"
         )
     assert info.value.code == "INVALID_TABLE_PROPERTY"
     assert "projection.enabled" not in lb.catalog.get_table("default", t).parameters

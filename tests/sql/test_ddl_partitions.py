@@ -114,7 +114,8 @@ def test_rename_partition_keeps_location(
 ) -> None:
     lb.sql(f"ALTER TABLE {events} ADD PARTITION (dt='2024-01-01', h=1)")
     lb.sql(
-        f"ALTER TABLE {events} PARTITION (dt='2024-01-01', h=1) RENAME TO PARTITION (dt='2024-12-31', h=1)"
+        f"ALTER TABLE {events} PARTITION (dt='2024-01-01', h=1) "
+        "RENAME TO PARTITION (dt='2024-12-31', h=1)"
     )
     assert _partitions(lb) == [(("2024-12-31", "1"), f"{hive_folder}/dt=2024-01-01/h=1/")]
     assert lb.sql(f"SELECT DISTINCT dt FROM {events}").fetchall() == [("2024-12-31",)]
@@ -135,7 +136,8 @@ def test_set_location_of_table_and_partition(
 ) -> None:
     lb.sql(f"ALTER TABLE {events} ADD PARTITION (dt='2024-01-01', h=1)")
     lb.sql(
-        f"ALTER TABLE {events} PARTITION (dt='2024-01-01', h=1) SET LOCATION '{hive_folder}/dt=2024-01-02/h=2/'"
+        f"ALTER TABLE {events} PARTITION (dt='2024-01-01', h=1) "
+        f"SET LOCATION '{hive_folder}/dt=2024-01-02/h=2/'"
     )
     assert lb.sql(f"SELECT a FROM {events} ORDER BY a").fetchall() == [(2,), (12,)]
     lb.sql(f"ALTER TABLE {events} SET LOCATION '{lake_dir}/moved/'")
@@ -170,7 +172,8 @@ def test_msck_repair_unescapes_folder_names(lb: lakebed.Lakebed, lake_dir: Path)
     folder.mkdir(parents=True)
     pq.write_table(pa.table({"a": [1]}), folder / "f.parquet")
     lb.sql(
-        f"CREATE EXTERNAL TABLE t (a bigint) PARTITIONED BY (k string) STORED AS PARQUET LOCATION '{lake_dir}/t/'"
+        "CREATE EXTERNAL TABLE t (a bigint) PARTITIONED BY (k string) STORED AS PARQUET "
+        f"LOCATION '{lake_dir}/t/'"
     )
     lb.sql("MSCK REPAIR TABLE t")
     assert lb.sql("SELECT a, k FROM t").fetchall() == [(1, "a/b=c")]

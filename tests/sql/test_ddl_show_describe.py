@@ -66,7 +66,8 @@ def test_show_columns_from_and_in(lb: lakebed.Lakebed, lake_dir: Path) -> None:
 
 def test_show_tblproperties_all_and_one(lb: lakebed.Lakebed, lake_dir: Path) -> None:
     lb.sql(
-        f"CREATE EXTERNAL TABLE t (a int) STORED AS PARQUET LOCATION '{lake_dir}/' TBLPROPERTIES ('z'='1', 'a.b'='2')"
+        f"CREATE EXTERNAL TABLE t (a int) STORED AS PARQUET LOCATION '{lake_dir}/' "
+        "TBLPROPERTIES ('z'='1', 'a.b'='2')"
     )
     result = lb.sql("SHOW TBLPROPERTIES t")
     assert [c.name for c in result.columns] == ["prpt_name", "prpt_value"]
@@ -84,7 +85,8 @@ def test_show_tblproperties_all_and_one(lb: lakebed.Lakebed, lake_dir: Path) -> 
 
 def test_describe_prints_partition_information(lb: lakebed.Lakebed, lake_dir: Path) -> None:
     lb.sql(
-        f"CREATE EXTERNAL TABLE t (a int COMMENT 'the a', b string) PARTITIONED BY (dt string) LOCATION '{lake_dir}/'"
+        "CREATE EXTERNAL TABLE t (a int COMMENT 'the a', b string) PARTITIONED BY (dt string) "
+        f"LOCATION '{lake_dir}/'"
     )
     result = lb.sql("DESCRIBE t")
     assert [c.name for c in result.columns] == ["col_name", "data_type", "comment"]

@@ -533,6 +533,9 @@ def _is_create_table_like(c: _Cursor) -> bool:
     return c.word(j) == "LIKE"
 
 
+_SHOW_UNSUPPORTED = (("CURRENT", "ROLES"), ("ROLE", "GRANT"))
+
+
 def _show(c: _Cursor) -> HiveStatement:
     c.expect("SHOW")
     if c.accept("DATABASES") or c.accept("SCHEMAS"):
@@ -575,10 +578,10 @@ def _show(c: _Cursor) -> HiveStatement:
         spec = c.partition_spec() if c.accept("PARTITION") else None
         c.end()
         return ShowPartitions(table, spec)
-    rest = " ".join(
-        t.text.upper() for t in c.tokens[c.i : c.i + 2] if t.token_type not in _WORDLESS
-    )
-    raise _unsupported(f"SHOW {rest}".strip())
+    for words in _SHOW_UNSUPPORTED:
+        if c.words(len(words)) == words:
+            raise _unsupported(" ".join(("SHOW", *words)))
+    raise _unsupported(f"SHOW {c.word()}".strip())
 
 
 def _describe(c: _Cursor) -> HiveStatement | None:
