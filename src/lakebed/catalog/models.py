@@ -67,6 +67,8 @@ class Table:
     owner: str | None = None
     view_original_text: str | None = None
     view_expanded_text: str | None = None
+    bucket_columns: tuple[str, ...] = ()
+    num_buckets: int | None = None
     version: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None

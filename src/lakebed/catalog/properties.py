@@ -17,6 +17,7 @@ class TableProperties:
     TABLE_TYPE = "table_type"
     PROJECTION_ENABLED = "projection.enabled"
     STORAGE_LOCATION_TEMPLATE = "storage.location.template"
+    COMPRESSION_LEVEL = "compression_level"
     EXTERNAL = "EXTERNAL"
     HAS_ENCRYPTED_DATA = "has_encrypted_data"
 

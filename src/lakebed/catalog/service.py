@@ -6,10 +6,9 @@ compare-and-set on ``version`` so concurrent writers cannot silently overwrite e
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -37,7 +36,7 @@ def normalize_name(name: str, *, kind: str = "name") -> str:
         InvalidInputError: the name is empty, too long or holds control characters,
             quotes or path separators.
     """
-    if not _NAME_RE.match(name):
+    if not _NAME_RE.match(name) or name in (".", ".."):
         raise InvalidInputError(f"Invalid {kind} '{name}'.", code="INVALID_NAME")
     return name.lower()
 
@@ -47,11 +46,25 @@ def partition_key(values: Sequence[str]) -> str:
     return json.dumps(list(values), separators=(",", ":"))
 
 
-def matches_pattern(name: str, pattern: str | None) -> bool:
-    """Hive's SHOW pattern: ``*`` is any text and ``|`` separates alternatives."""
+def name_matcher(pattern: str | None) -> Callable[[str], bool]:
+    """Hive's SHOW pattern as a predicate on names: a case-insensitive regular expression
+    matching the whole name, where ``*`` means any text (``.*``) and ``|`` separates
+    alternatives, as the Hive metastore reads it.
+
+    Raises:
+        InvalidInputError: the pattern is not a valid expression (INVALID_PATTERN).
+    """
     if pattern is None:
-        return True
-    return any(fnmatch.fnmatchcase(name, p.strip().lower()) for p in pattern.split("|"))
+        return lambda _name: True
+    alternatives = [p.strip().replace("*", ".*") for p in pattern.split("|")]
+    try:
+        compiled = re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
+    except re.error as e:
+        raise InvalidInputError(
+            f"Invalid pattern '{pattern}': {e}. Use * for any text and | between alternatives.",
+            code="INVALID_PATTERN",
+        ) from e
+    return lambda name: compiled.fullmatch(name) is not None
 
 
 def _partition_of(row: Any) -> Partition:
@@ -120,12 +133,13 @@ class Catalog:
 
     def list_databases(self, *, pattern: str | None = None) -> list[Database]:
         """Databases whose names match a Hive pattern, by name."""
+        matches = name_matcher(pattern)
         with self._ms.read() as conn:
             rows = conn.execute(sa.select(ms.databases).order_by(ms.databases.c.name)).all()
         return [
             Database(r.name, r.description, r.location, r.parameters, r.created_at)
             for r in rows
-            if matches_pattern(r.name, pattern)
+            if matches(r.name)
         ]
 
     def update_database(
@@ -202,6 +216,11 @@ class Catalog:
             "parameters": dict(table.parameters),
             "view_original_text": table.view_original_text,
             "view_expanded_text": table.view_expanded_text,
+            "bucketing": (
+                {"columns": list(table.bucket_columns), "count": table.num_buckets}
+                if table.num_buckets
+                else None
+            ),
         }
 
     @staticmethod
@@ -222,6 +241,8 @@ class Catalog:
             owner=row.owner,
             view_original_text=row.view_original_text,
             view_expanded_text=row.view_expanded_text,
+            bucket_columns=tuple((row.bucketing or {}).get("columns", ())),
+            num_buckets=(row.bucketing or {}).get("count"),
             version=row.version,
             created_at=row.created_at,
             updated_at=row.updated_at,
@@ -337,7 +358,8 @@ class Catalog:
             query = query.where(op(str(TableType.VIRTUAL_VIEW)))
         with self._ms.read() as conn:
             rows = conn.execute(query.order_by(ms.tables.c.name)).all()
-        return [self._table_of(r) for r in rows if matches_pattern(r.name, pattern)]
+        matches = name_matcher(pattern)
+        return [self._table_of(r) for r in rows if matches(r.name)]
 
     def update_table(self, table: Table, /) -> Table:
         """Replace a table's definition if nobody changed it since ``table.version``.

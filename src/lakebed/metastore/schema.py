@@ -40,6 +40,7 @@ tables = sa.Table(
     sa.Column("parameters", sa.JSON, nullable=False),
     sa.Column("view_original_text", sa.Text),
     sa.Column("view_expanded_text", sa.Text),
+    sa.Column("bucketing", sa.JSON),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

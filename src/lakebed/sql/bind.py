@@ -16,12 +16,13 @@ import pyarrow as pa
 from sqlglot import exp
 
 from lakebed.catalog.models import Column, Partition, Table
+from lakebed.catalog.views import check_view_columns, hive_type_of_duckdb, view_definition
 from lakebed.errors import InvalidInputError, NotFoundError
 from lakebed.formats import ScanContext, ScanFile, reader_for
 from lakebed.formats._sql import quote_ident
 from lakebed.formats.base import extension_loader
 from lakebed.sql import translate
-from lakebed.types import duckdb_type
+from lakebed.types import duckdb_type, parse_type
 
 if TYPE_CHECKING:
     import duckdb
@@ -172,10 +173,45 @@ class Binder:
                 "(a view that refers to itself?).",
                 code="INVALID_VIEW",
             )
-        text = view.view_expanded_text or view.view_original_text or ""
-        inner = parse(text).node
-        bound = self._bind_tree(inner, view.database, depth=depth + 1)
+        definition = view_definition(view)
+        inner = parse(definition.sql).node
+        bound = self._fit_view(view, self._bind_tree(inner, definition.database, depth=depth + 1))
         return exp.Subquery(this=bound, alias=exp.TableAlias(this=exp.to_identifier(alias)))
+
+    def _fit_view(self, view: Table, query: exp.Expression) -> exp.Expression:
+        """Check that the view's query still yields its stored columns (else VIEW_IS_STALE),
+        casting columns that became narrower to the stored types, as Trino does.
+        """
+        import duckdb
+
+        for name, arrow in self._bound.arrow_tables.items():
+            self._cursor.register(name, arrow)
+        for scan in self._bound.scans:
+            self._cursor.execute(
+                f"CREATE OR REPLACE TEMP VIEW {quote_ident(scan.name)} AS {scan.sql}"
+            )
+        try:
+            desc = self._cursor.execute(f"DESCRIBE {translate.to_duckdb(query)}").fetchall()
+        except duckdb.Error as e:
+            raise InvalidInputError(
+                f"View '{view.database}.{view.name}' is stale or in invalid state: "
+                f"{str(e).splitlines()[0]}. Recreate it with CREATE OR REPLACE VIEW.",
+                code="VIEW_IS_STALE",
+            ) from e
+        actual = [Column(n, hive_type_of_duckdb(t)) for n, t, *_ in desc]
+        casts = check_view_columns(view, actual)
+        if not any(casts):
+            return query
+        inner = exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("__lb_view")))
+        cols = [
+            exp.Cast(this=exp.column(a.name, quoted=True), to=parse_type(s.type).copy()).as_(
+                s.name, quoted=True
+            )
+            if cast
+            else exp.column(a.name, quoted=True)
+            for a, s, cast in zip(actual, view.columns, casts, strict=True)
+        ]
+        return exp.select(*cols).from_(inner)
 
     # -- partitions -----------------------------------------------------------------------
 

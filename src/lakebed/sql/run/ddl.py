@@ -1,17 +1,21 @@
-"""DDL runners: databases, external tables and views."""
+"""DDL runners: databases, external tables and views; ``RUNNERS`` lists every Hive DDL and
+utility runner (``show``, ``describe``, ``alter``, ``partitions``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-import pyarrow as pa
 from sqlglot import exp
 
 from lakebed.catalog.models import Column, Database, Table, TableType
 from lakebed.catalog.properties import SerdeProperties, TableProperties
+from lakebed.catalog.validation import validate_table_properties
+from lakebed.catalog.views import hive_type_of_duckdb, make_view
 from lakebed.errors import AlreadyExistsError, InvalidInputError, NotSupportedError
 from lakebed.formats import serdes
-from lakebed.sql import translate
+from lakebed.sql import hive, translate
+from lakebed.sql.run import alter, describe, partitions, show
 from lakebed.sql.run.context import Outcome, RunContext, Runner
 from lakebed.sql.statements import Statement
 from lakebed.storage import normalize_uri
@@ -63,6 +67,8 @@ def table_from_create(node: exp.Create, database: str) -> tuple[Table, bool]:
     input_format = output_format = None
     location = description = None
     partition_keys: list[Column] = []
+    bucket_columns: tuple[str, ...] = ()
+    num_buckets: int | None = None
     params: dict[str, str] = {}
     external = False
     for prop in (node.args.get("properties") or exp.Properties()).expressions:
@@ -78,6 +84,8 @@ def table_from_create(node: exp.Create, database: str) -> tuple[Table, bool]:
                         code="NOT_SUPPORTED",
                     )
                 partition_keys.append(column_of(c))
+        elif isinstance(prop, exp.ClusteredByProperty):
+            bucket_columns, num_buckets = _buckets(prop, columns)
         elif isinstance(prop, exp.RowFormatDelimitedProperty):
             serde = serdes.LAZY_SIMPLE
             for arg, key in _DELIMITED_KEYS.items():
@@ -138,8 +146,29 @@ def table_from_create(node: exp.Create, database: str) -> tuple[Table, bool]:
         serde_parameters=serde_params,
         parameters=params,
         description=description,
+        bucket_columns=bucket_columns,
+        num_buckets=num_buckets,
     )
     return table, external
+
+
+def _buckets(prop: exp.ClusteredByProperty, columns: list[Column]) -> tuple[tuple[str, ...], int]:
+    """``CLUSTERED BY (cols) [SORTED BY …] INTO n BUCKETS`` → (columns, n), checked."""
+    names = tuple(e.name.lower() for e in prop.expressions)
+    known = {c.name.lower() for c in columns}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise InvalidInputError(
+            f"CLUSTERED BY names column(s) {', '.join(unknown)} that the table does not have.",
+            code="COLUMN_NOT_FOUND",
+        )
+    count = prop.args.get("buckets")
+    n = int(count.name) if isinstance(count, exp.Literal) and count.name.isdigit() else 0
+    if n <= 0:
+        raise InvalidInputError(
+            "CLUSTERED BY needs INTO n BUCKETS with n a positive integer.", code="SYNTAX_ERROR"
+        )
+    return names, n
 
 
 def _done() -> Outcome:
@@ -147,30 +176,29 @@ def _done() -> Outcome:
 
 
 def run_create_database(ctx: RunContext, stmt: Statement) -> Outcome:
-    """CREATE DATABASE|SCHEMA [IF NOT EXISTS] name."""
-    node: exp.Create = stmt.node
-    name = node.this.name
-    props = node.args.get("properties")
-    description = location = None
-    params: dict[str, str] = {}
-    for prop in props.expressions if props else []:
-        if isinstance(prop, exp.SchemaCommentProperty):
-            description = prop.this.name
-        elif isinstance(prop, exp.LocationProperty):
-            location = normalize_uri(_text(prop.this) or "")
-        elif isinstance(prop, exp.Property):
-            params.update(_kv([prop]))
+    """CREATE {DATABASE|SCHEMA} [IF NOT EXISTS] db [COMMENT] [LOCATION] [WITH DBPROPERTIES]."""
+    node: hive.CreateDatabase = stmt.node
+    location = normalize_uri(node.location) if node.location else None
     ctx.catalog.create_database(
-        Database(name, description, location, params), if_not_exists=bool(node.args.get("exists"))
+        Database(node.name, node.comment, location, dict(node.properties)),
+        if_not_exists=node.if_not_exists,
     )
     return _done()
+
+
+def _dropped(node: exp.Drop) -> exp.Table:
+    """The object a DROP names (sqlglot keeps it in ``this`` or in ``tables``)."""
+    target = node.this or (node.args.get("tables") or [None])[0]
+    if not isinstance(target, exp.Table):
+        raise InvalidInputError("DROP needs the name of one object.", code="SYNTAX_ERROR")
+    return target
 
 
 def run_drop_database(ctx: RunContext, stmt: Statement) -> Outcome:
     """DROP DATABASE|SCHEMA [IF EXISTS] name [RESTRICT|CASCADE]."""
     node: exp.Drop = stmt.node
     ctx.catalog.drop_database(
-        node.this.name,
+        _dropped(node).db or _dropped(node).name,
         cascade=bool(node.args.get("cascade")),
         if_exists=bool(node.args.get("exists")),
     )
@@ -190,13 +218,14 @@ def run_create_table(ctx: RunContext, stmt: Statement) -> Outcome:
         raise InvalidInputError(
             "CREATE EXTERNAL TABLE needs a LOCATION.", code="INVALID_TABLE_PROPERTY"
         )
+    validate_table_properties(table)
     ctx.catalog.create_table(table, if_not_exists=bool(stmt.node.args.get("exists")))
     return _done()
 
 
 def run_drop_table(ctx: RunContext, stmt: Statement) -> Outcome:
     """DROP TABLE [IF EXISTS]: removes the catalog entry, never external data."""
-    ref: exp.Table = stmt.node.this
+    ref = _dropped(stmt.node)
     db = (ref.db or ctx.database).lower()
     if_exists = bool(stmt.node.args.get("exists"))
     if ctx.catalog.table_exists(db, ref.name) and ctx.catalog.get_table(db, ref.name).is_view:
@@ -213,17 +242,21 @@ def run_create_view(ctx: RunContext, stmt: Statement) -> Outcome:
     ref: exp.Table = node.this
     db = (ref.db or ctx.database).lower()
     query = node.expression
+    ctx.catalog.get_database(db)
     bound = ctx.bind(query)
     desc = ctx.cursor.execute(f"DESCRIBE {translate.to_duckdb(bound.node)}").fetchall()
-    columns = tuple(Column(name.lower(), _duck_to_hive(dtype)) for name, dtype, *_ in desc)
-    view = Table(
-        database=db,
-        name=ref.name.lower(),
-        table_type=TableType.VIRTUAL_VIEW,
-        columns=columns,
-        view_original_text=query.sql(dialect="athena"),
-        view_expanded_text=query.sql(dialect="athena"),
-        parameters={"presto_view": "true", "comment": "Presto View"},
+    columns = [Column(name.lower(), hive_type_of_duckdb(dtype)) for name, dtype, *_ in desc]
+    seen: set[str] = set()
+    for c in columns:
+        if c.name in seen:
+            raise InvalidInputError(
+                f"Column '{c.name}' appears more than once in view '{db}.{ref.name.lower()}': "
+                "give the select list distinct names.",
+                code="DUPLICATE_COLUMN_NAME",
+            )
+        seen.add(c.name)
+    view = make_view(
+        db, ref.name.lower(), query.sql(dialect="athena"), columns, schema=ctx.database
     )
     if ctx.catalog.table_exists(db, view.name):
         existing = ctx.catalog.get_table(db, view.name)
@@ -237,13 +270,9 @@ def run_create_view(ctx: RunContext, stmt: Statement) -> Outcome:
     return _done()
 
 
-def _duck_to_hive(duck: str) -> str:
-    return hive_type(exp.DataType.build(duck, dialect="duckdb"))
-
-
 def run_drop_view(ctx: RunContext, stmt: Statement) -> Outcome:
     """DROP VIEW [IF EXISTS]."""
-    ref: exp.Table = stmt.node.this
+    ref = _dropped(stmt.node)
     db = (ref.db or ctx.database).lower()
     if ctx.catalog.table_exists(db, ref.name) and not ctx.catalog.get_table(db, ref.name).is_view:
         raise InvalidInputError(
@@ -253,22 +282,6 @@ def run_drop_view(ctx: RunContext, stmt: Statement) -> Outcome:
     return _done()
 
 
-def run_describe(ctx: RunContext, stmt: Statement) -> Outcome:
-    """DESCRIBE t: one row per column (name, type, comment), partition keys after data."""
-    ref = stmt.node.this
-    table = ctx.catalog.get_table((ref.db or ctx.database), ref.name)
-    rows = [(c.name, c.type, c.comment or "") for c in table.all_columns]
-    return Outcome.table(
-        pa.table(
-            {
-                "col_name": pa.array([r[0] for r in rows], pa.string()),
-                "data_type": pa.array([r[1] for r in rows], pa.string()),
-                "comment": pa.array([r[2] for r in rows], pa.string()),
-            }
-        )
-    )
-
-
 RUNNERS: dict[str, Runner] = {
     "CREATE_DATABASE": run_create_database,
     "DROP_DATABASE": run_drop_database,
@@ -276,5 +289,25 @@ RUNNERS: dict[str, Runner] = {
     "DROP_TABLE": run_drop_table,
     "CREATE_VIEW": run_create_view,
     "DROP_VIEW": run_drop_view,
-    "DESCRIBE_TABLE": run_describe,
+    "ALTER_DATABASE": alter.run_alter_database,
+    "ALTER_TABLE_ADD_COLUMNS": alter.run_add_columns,
+    "ALTER_TABLE_REPLACE_COLUMNS": alter.run_replace_columns,
+    "ALTER_TABLE_CHANGE_COLUMN": alter.run_change_column,
+    "ALTER_TABLE_SET_TBLPROPERTIES": alter.run_set_tblproperties,
+    "ALTER_TABLE_UNSET_TBLPROPERTIES": alter.run_unset_tblproperties,
+    "ALTER_TABLE_SET_LOCATION": alter.run_set_location,
+    "ALTER_TABLE_RENAME": alter.run_rename_table,
+    "ALTER_TABLE_ADD_PARTITION": partitions.run_add_partitions,
+    "ALTER_TABLE_DROP_PARTITION": partitions.run_drop_partitions,
+    "ALTER_TABLE_RENAME_PARTITION": partitions.run_rename_partition,
+    "MSCK_REPAIR_TABLE": partitions.run_msck_repair,
+    "SHOW_DATABASES": show.run_show_databases,
+    "SHOW_TABLES": show.run_show_tables,
+    "SHOW_VIEWS": show.run_show_views,
+    "SHOW_COLUMNS": show.run_show_columns,
+    "SHOW_TBLPROPERTIES": show.run_show_tblproperties,
+    "SHOW_PARTITIONS": show.run_show_partitions,
+    "SHOW_CREATE_TABLE": show.run_show_create_table,
+    "SHOW_CREATE_VIEW": show.run_show_create_view,
+    "DESCRIBE_TABLE": describe.run_describe,
 }

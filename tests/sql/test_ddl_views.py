@@ -1,0 +1,134 @@
+"""Views: stored as Athena stores them in Glue, nested, replaced, dropped, and stale."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import lakebed
+from lakebed.catalog import TableType
+
+
+@pytest.fixture
+def nums(lb: lakebed.Lakebed, lake_dir: Path) -> str:
+    pq.write_table(
+        pa.table({"n": pa.array([1, 2, 3], pa.int32()), "s": ["a", "b", "c"]}),
+        lake_dir / "f.parquet",
+    )
+    lb.sql(f"CREATE EXTERNAL TABLE nums (n int, s string) STORED AS PARQUET LOCATION '{lake_dir}/'")
+    return "nums"
+
+
+def test_view_is_stored_as_a_presto_view(lb: lakebed.Lakebed, nums: str) -> None:
+    lb.sql(f"CREATE VIEW v AS SELECT n, upper(s) AS u FROM {nums} WHERE n > 1")
+    view = lb.catalog.get_table("default", "v")
+    assert view.table_type == TableType.VIRTUAL_VIEW
+    assert view.parameters["presto_view"] == "true"
+    assert view.view_expanded_text == "/* Presto View */"
+    text = view.view_original_text or ""
+    assert text.startswith("/* Presto View: ") and text.endswith(" */")
+    doc = json.loads(base64.b64decode(text[len("/* Presto View: ") : -3]))
+    assert doc["schema"] == "default" and doc["catalog"] == "awsdatacatalog"
+    assert doc["columns"] == [{"name": "n", "type": "integer"}, {"name": "u", "type": "varchar"}]
+    assert "upper" in doc["originalSql"].lower()
+    assert lb.sql("SELECT * FROM v ORDER BY n").fetchall() == [(2, "B"), (3, "C")]
+
+
+def test_nested_views_across_databases(lb: lakebed.Lakebed, nums: str) -> None:
+    lb.sql("CREATE DATABASE other")
+    lb.sql(f"CREATE VIEW other.v1 AS SELECT n FROM default.{nums}")
+    lb.sql("CREATE VIEW v2 AS SELECT sum(n) AS total FROM other.v1")
+    assert lb.sql("SELECT total FROM v2").fetchall() == [(6,)]
+    # unqualified names resolve in the database of the session that created the view
+    lb.sql("CREATE VIEW other.v3 AS SELECT count(*) AS c FROM v1", database="other")
+    assert lb.sql("SELECT c FROM other.v3").fetchall() == [(3,)]
+    with pytest.raises(lakebed.NotFoundError):
+        lb.sql("CREATE VIEW other.v4 AS SELECT count(*) AS c FROM v1")
+
+
+def test_create_or_replace_view(lb: lakebed.Lakebed, nums: str) -> None:
+    lb.sql(f"CREATE VIEW v AS SELECT n FROM {nums}")
+    with pytest.raises(lakebed.AlreadyExistsError):
+        lb.sql(f"CREATE VIEW v AS SELECT s FROM {nums}")
+    lb.sql(f"CREATE OR REPLACE VIEW v AS SELECT s FROM {nums}")
+    assert [c.name for c in lb.catalog.get_table("default", "v").columns] == ["s"]
+    with pytest.raises(lakebed.AlreadyExistsError):
+        lb.sql(f"CREATE OR REPLACE VIEW {nums} AS SELECT 1 AS x")
+    assert not lb.catalog.get_table("default", nums).is_view
+
+
+def test_view_over_missing_table_or_bad_sql_is_not_created(lb: lakebed.Lakebed) -> None:
+    with pytest.raises(lakebed.NotFoundError):
+        lb.sql("CREATE VIEW v AS SELECT * FROM nope")
+    with pytest.raises(lakebed.NotFoundError) as info:
+        lb.sql("CREATE VIEW nodb.v AS SELECT 1 AS x")
+    assert info.value.code == "SCHEMA_NOT_FOUND"
+    assert lb.sql("SHOW VIEWS").fetchall() == []
+
+
+def test_drop_view(lb: lakebed.Lakebed, nums: str) -> None:
+    lb.sql(f"CREATE VIEW v AS SELECT n FROM {nums}")
+    lb.sql("DROP VIEW v")
+    lb.sql("DROP VIEW IF EXISTS v")
+    with pytest.raises(lakebed.NotFoundError):
+        lb.sql("DROP VIEW v")
+    with pytest.raises(lakebed.LakebedError, match="not a view"):
+        lb.sql(f"DROP VIEW {nums}")
+    assert lb.catalog.table_exists("default", nums)
+
+
+def test_show_create_view_and_describe_view(lb: lakebed.Lakebed, nums: str) -> None:
+    lb.sql(f"CREATE VIEW v AS SELECT n FROM {nums}")
+    result = lb.sql("SHOW CREATE VIEW v")
+    assert result.fetchall() == [('CREATE VIEW "default"."v" AS',), (f"SELECT n FROM {nums}",)]
+    assert lb.sql("DESCRIBE v").fetchall() == [("n", "int", "")]
+    with pytest.raises(lakebed.LakebedError, match="SHOW CREATE TABLE"):
+        lb.sql(f"SHOW CREATE VIEW {nums}")
+
+
+def test_view_over_changed_table_is_stale(lb: lakebed.Lakebed, nums: str) -> None:
+    lb.sql(f"CREATE VIEW v AS SELECT n, s FROM {nums}")
+    lb.sql("CREATE VIEW outer_v AS SELECT count(*) AS c FROM v")
+    lb.sql(f"ALTER TABLE {nums} CHANGE n n string")
+    for query in ("SELECT * FROM v", "SELECT c FROM outer_v"):
+        with pytest.raises(
+            lakebed.InvalidInputError, match=r"column \[n\] of type varchar"
+        ) as info:
+            lb.sql(query)
+        assert info.value.code == "VIEW_IS_STALE"
+    lb.sql(f"ALTER TABLE {nums} REPLACE COLUMNS (s string)")
+    with pytest.raises(lakebed.InvalidInputError, match=r"'default\.v' is stale") as info:
+        lb.sql("SELECT * FROM v")
+    assert info.value.code == "VIEW_IS_STALE"
+
+
+def test_view_over_narrowed_column_still_returns_the_stored_type(
+    lb: lakebed.Lakebed, nums: str
+) -> None:
+    lb.sql(f"CREATE VIEW v AS SELECT n FROM {nums}")
+    lb.sql(f"ALTER TABLE {nums} CHANGE n n smallint")
+    result = lb.sql("SELECT n FROM v ORDER BY n")
+    assert result.fetchall() == [(1,), (2,), (3,)]
+    assert [c.type for c in result.columns] == ["integer"]
+
+
+def test_view_stored_as_plain_sql_by_another_tool_still_works(
+    lb: lakebed.Lakebed, nums: str
+) -> None:
+    from lakebed.catalog import Column, Table
+
+    lb.catalog.create_table(
+        Table(
+            "default",
+            "plain",
+            TableType.VIRTUAL_VIEW,
+            columns=(Column("n", "int"),),
+            view_original_text=f"SELECT n FROM {nums} WHERE n = 2",
+        )
+    )
+    assert lb.sql("SELECT * FROM plain").fetchall() == [(2,)]
