@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlglot import exp
@@ -34,8 +35,6 @@ from lakebed.types import parse_type
 
 if TYPE_CHECKING:
     import threading
-
-    import duckdb
 
     from lakebed.storage import ObjectStore
 
@@ -138,7 +137,7 @@ FORMATS: dict[str, FileFormat] = {
             serdes.AVRO,
             serdes.AVRO_INPUT,
             serdes.AVRO_OUTPUT,
-            {"DEFLATE": "deflate", "ZSTD": "zstandard", "BZIP2": "bzip2", "NONE": "null"},
+            {"DEFLATE": "deflate", "BZIP2": "bzip2", "NONE": "null"},
             "DEFLATE",
             ".avro",
             TableProperties.WRITE_COMPRESSION,
@@ -487,9 +486,13 @@ class _ArrowWriter:
         reader = cursor.execute(sql).to_arrow_reader(_BATCH_ROWS)
         rows = 0
         try:
-            for batch in reader:
-                if self._cancelled.is_set():
+            while not self._cancelled.is_set():
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
                     break
+                except (OSError, pa.ArrowException) as e:
+                    raise duckdb_error_of_stream(e) from e
                 rows += batch.num_rows
                 self._write_batch(batch)
         finally:
@@ -525,6 +528,16 @@ class _ArrowWriter:
         uri, writer = self._open.pop(d)
         writer.close()
         return str(uri)
+
+
+def duckdb_error_of_stream(e: Exception) -> Exception:
+    """The DuckDB exception behind an error raised while Arrow read a DuckDB result stream
+    (Arrow reports it as ``OSError: <Kind> Error: …``).
+    """
+    kind, sep, _ = str(e).partition(" Error: ")
+    classes = {n.lower(): getattr(duckdb, n) for n in dir(duckdb) if n.endswith("Exception")}
+    cls = classes.get(kind.replace(" ", "").lower() + "exception") if sep else None
+    return cls(str(e)) if cls is not None else e
 
 
 class _OrcWriter:

@@ -240,7 +240,7 @@ def run_ctas(ctx: RunContext, stmt: Statement) -> Outcome:
         else join_uri(ctx.output_location, "tables", ctx.query_id)
     )
     if not ctx.store.is_empty(location):
-        raise InvalidInputError(
+        raise AlreadyExistsError(
             f"Target directory for table '{db}.{name}' already exists: {location}. "
             "external_location must be an empty folder.",
             code="HIVE_PATH_ALREADY_EXISTS",

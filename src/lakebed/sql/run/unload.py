@@ -8,7 +8,7 @@ TEXTFILE, ZLIB for ORC, DEFLATE for Avro); the destination must be empty.
 from __future__ import annotations
 
 from lakebed.catalog.properties import SerdeProperties
-from lakebed.errors import InvalidInputError
+from lakebed.errors import AlreadyExistsError
 from lakebed.formats.write import StagedWrite, WriteSpec, file_format
 from lakebed.sql import translate
 from lakebed.sql.run.context import Outcome, RunContext
@@ -65,7 +65,7 @@ def run_unload(ctx: RunContext, stmt: Statement) -> Outcome:
     columns = relation_columns(ctx, query_sql)
     check_layout(columns, spec.partitioned_by, ())
     if not ctx.store.is_empty(location):
-        raise InvalidInputError(
+        raise AlreadyExistsError(
             f"UNLOAD destination {location} is not empty: UNLOAD never overwrites. Delete its "
             "files or choose another location.",
             code="HIVE_PATH_ALREADY_EXISTS",
