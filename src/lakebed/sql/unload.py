@@ -46,7 +46,9 @@ def _error(message: str, token: Token | None, text: str) -> ParseError:
     if token is None:
         lines = text.splitlines() or [""]
         return ParseError(message, line=len(lines), column=len(lines[-1]) + 1)
-    return ParseError(message, line=token.line, column=max(1, token.col - len(token.text) + 1))
+    start = token.start
+    line = text.count("\n", 0, start) + 1
+    return ParseError(message, line=line, column=start - text.rfind("\n", 0, start))
 
 
 def _closing(tokens: list[Token], open_at: int) -> int | None:
