@@ -14,14 +14,20 @@ from lakebed.errors import (
     LakebedError,
     NotFoundError,
     NotSupportedError,
+    class_for_code,
 )
 
 _NUMBER_OUT_OF_RANGE = re.compile(r"out of range|overflow", re.I)
+# ``error('<CODE>: <message>')`` raised by lakebed's own SQL (``sql/functions.py``).
+_OWN_ERROR = re.compile(r"^(?:Invalid Input Error: )?([A-Z][A-Z_]+[A-Z]): (.*)$", re.S)
 
 
 def from_duckdb(e: duckdb.Error) -> LakebedError:
     """The lakebed error for a DuckDB exception (the DuckDB text stays in the message)."""
     msg = str(e).split("\n\nLINE", 1)[0].strip()
+    own = _OWN_ERROR.match(msg) if isinstance(e, duckdb.InvalidInputException) else None
+    if own:
+        return class_for_code(own.group(1))(own.group(2), code=own.group(1))
     if isinstance(e, duckdb.InterruptException):
         return CancelledError("Query was cancelled by the user.")
     if isinstance(e, duckdb.ConversionException):
