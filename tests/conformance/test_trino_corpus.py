@@ -45,7 +45,10 @@ def answer(lb: lakebed.Lakebed, case: dict[str, Any]) -> dict[str, Any]:
     for row in result.fetchall():
         if len(row) != len(types):
             return {"columns": [c.name for c in result.columns], "arity": len(row)}
-        rows.append([encode(v, t) for v, t in zip(row, types, strict=True)])
+        try:
+            rows.append([encode(v, t) for v, t in zip(row, types, strict=True)])
+        except (TypeError, ValueError, AttributeError) as e:
+            return {"columns": [c.name for c in result.columns], "unencodable": repr(e)}
     return {
         "columns": [c.name for c in result.columns],
         "types": [normalize_type(c.type) for c in result.columns],

@@ -120,7 +120,7 @@ def encode(value: Any, t: TType) -> Any:
     if name == "decimal":
         scale = int(str(t.params[1])) if len(t.params) > 1 else 0
         return f"{Decimal(value):.{scale}f}"
-    if name == "varbinary":
+    if name == "varbinary" and isinstance(value, bytes):
         return base64.b64encode(value).decode()
     if name.startswith("timestamp"):
         digits = int(str(t.params[0])) if t.params else 3

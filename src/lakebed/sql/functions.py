@@ -57,14 +57,20 @@ MACROS: dict[str, tuple[str, str]] = {
         "s, p, g",
         "CASE WHEN regexp_matches(s, p) THEN regexp_extract(s, p, g) END",
     ),
+    # split_part: NULL past the last part; the index starts at 1.
+    "lb_split_part": (
+        "s, d, i",
+        "CASE WHEN i < 1 THEN error('INVALID_FUNCTION_ARGUMENT: Index must be greater than zero') "
+        "WHEN i > len(string_split(s, d)) THEN NULL ELSE split_part(s, d, i) END",
+    ),
     # typeof: DuckDB's type name → Trino's.
     "lb_trino_type": (
         "t",
         "regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace("
-        "regexp_replace(regexp_replace(replace(replace(replace(replace(replace(replace("
+        "regexp_replace(regexp_replace(replace(replace(replace(replace(replace(replace(replace(replace("
         "lower(t), 'struct(', 'row('), 'hugeint', 'bigint'), 'blob', 'varbinary'), "
         "'\"null\"', 'unknown'), 'timestamp with time zone', 'timestamptz'), "
-        "'timestamp_ms', 'timestamp'), "
+        "'timestamp_ms', 'timestamp'), 'timestamp_s', 'timestamp'), 'timestamp_ns', 'timestamp'), "
         r"'\bfloat\b', 'real', 'g'), '\binterval\b', 'interval day to second', 'g'), "
         r"'\btimestamp\b', 'timestamp(3)', 'g'), '\btimestamptz\b', "
         "'timestamp(3) with time zone', 'g'), "

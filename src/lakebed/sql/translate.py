@@ -46,6 +46,22 @@ TRANSFORMS: list[Transform] = [
 ]
 
 
+def _bottom_up(tree: exp.Expression, rule: Transform) -> exp.Expression:
+    """Apply ``rule`` to every node, children before parents (so a rewritten node's
+    arguments are already rewritten, however deeply functions nest).
+    """
+    for node in reversed(list(tree.dfs())):
+        parent, key, index = node.parent, node.arg_key, node.index
+        new = rule(node)
+        if new is node:
+            continue
+        if node is tree:
+            tree = new
+        elif parent is not None and key:
+            parent.set(key, new, index)
+    return tree
+
+
 def to_duckdb(node: exp.Expression) -> str:
     """DuckDB SQL for a bound statement tree.
 
@@ -55,7 +71,7 @@ def to_duckdb(node: exp.Expression) -> str:
     """
     tree = node.copy()
     for rule in TRANSFORMS:
-        tree = tree.transform(rule)
+        tree = _bottom_up(tree, rule)
     try:
         return tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
     except UnsupportedError as e:

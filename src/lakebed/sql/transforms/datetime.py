@@ -58,7 +58,16 @@ def _pattern(node: exp.Expression, fn: str) -> str:
 
 
 def rewrite(node: exp.Expression) -> exp.Expression:
-    """``format_datetime`` and ``parse_datetime`` with Joda patterns."""
+    """Joda patterns, whole-unit ``date_diff`` and ISO day of week."""
+    if isinstance(node, exp.DateDiff):
+        # Trino counts whole units between the values (DuckDB's date_sub); DuckDB's
+        # date_diff counts unit boundaries crossed (2020-06-01 → 2024-05-31: 4, not 3).
+        unit = exp.Literal.string((node.text("unit") or "day").lower())
+        return exp.Anonymous(this="date_sub", expressions=[unit, node.expression, node.this])
+    if isinstance(node, exp.Extract) and node.this.name.upper() in ("DOW", "DAY_OF_WEEK"):
+        # Trino's day of week is ISO (Monday 1 … Sunday 7).
+        node.set("this", exp.var("ISODOW"))
+        return node
     if isinstance(node, exp.Anonymous) and node.name.lower() == "format_datetime":
         value, fmt = node.expressions[0], node.expressions[1]
         pattern = exp.Literal.string(_pattern(fmt, "format_datetime"))

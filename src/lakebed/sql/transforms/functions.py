@@ -54,7 +54,7 @@ TEMPLATES: dict[str, str] = {
     "map_entries": "map_entries(:a0)",
     "map_concat": "map_concat(:a0, :a1)",
     "map_agg": "map(list(:a0), list(:a1))",
-    "histogram": "CAST(histogram(:a0) AS MAP(ANY, BIGINT))",
+    "histogram": "histogram(:a0)",
     "zip": "list_zip(:a0, :a1)",
     "trim_array": "list_slice(:a0, 1, len(:a0) - :a1)",
     "is_json_scalar": "json_type(:a0) NOT IN ('ARRAY', 'OBJECT')",
