@@ -27,6 +27,7 @@ import requests
 HERE = Path(__file__).parent
 SOURCE = HERE / "trino_corpus.sql"
 RECORDING = HERE / "trino_corpus.jsonl"
+TPCH = HERE / "tpch"
 
 
 def statements(path: Path = SOURCE) -> list[str]:
@@ -39,9 +40,13 @@ def statements(path: Path = SOURCE) -> list[str]:
     return out
 
 
-def run(server: str, sql: str, *, session: requests.Session) -> dict[str, Any]:
+def run(
+    server: str, sql: str, *, session: requests.Session, schema: str | None = None
+) -> dict[str, Any]:
     """One statement's answer: columns, types and rows, or the error."""
     headers = {"X-Trino-User": "lakebed", "X-Trino-Time-Zone": "UTC"}
+    if schema:
+        headers.update({"X-Trino-Catalog": "memory", "X-Trino-Schema": schema})
     resp = session.post(f"{server}/v1/statement", data=sql.encode(), headers=headers)
     resp.raise_for_status()
     doc = resp.json()
@@ -75,15 +80,54 @@ def run(server: str, sql: str, *, session: requests.Session) -> dict[str, Any]:
     }
 
 
+def _copy_tpch_to_memory(server: str, session: requests.Session) -> None:
+    import duckdb
+
+    from lakebed.engines.duckdb import extension_path
+    from lakebed.types import trino_type
+
+    gen = duckdb.connect()
+    gen.execute(f"LOAD '{extension_path('tpch')}'")
+    gen.execute("CALL dbgen(sf = 0)")
+    run(server, "CREATE SCHEMA IF NOT EXISTS memory.tiny", session=session)
+    for (table,) in gen.execute("SHOW TABLES").fetchall():
+        cols = ", ".join(
+            f"CAST({name} AS {trino_type(dtype)}) AS {name}"
+            for name, dtype, *_ in gen.execute(f"DESCRIBE {table}").fetchall()
+        )
+        run(server, f"DROP TABLE IF EXISTS memory.tiny.{table}", session=session)
+        done = run(
+            server,
+            f"CREATE TABLE memory.tiny.{table} AS SELECT {cols} FROM tpch.tiny.{table}",
+            session=session,
+        )
+        if "error" in done:
+            raise SystemExit(f"{table}: {done['error']}")
+
+
 def main() -> None:
     """Record every corpus statement."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--server", default="http://127.0.0.1:18080")
+    parser.add_argument("--tpch-only", action="store_true", help="record TPC-H types only")
     args = parser.parse_args()
     session = requests.Session()
-    with RECORDING.open("w") as out:
-        for sql in statements():
-            out.write(json.dumps(run(args.server, sql, session=session), sort_keys=True) + "\n")
+    if not args.tpch_only:
+        with RECORDING.open("w") as out:
+            for sql in statements():
+                answer = run(args.server, sql, session=session)
+                out.write(json.dumps(answer, sort_keys=True) + "\n")
+    # TPC-H result types: Trino's own generator (tpch.tiny is scale factor 0.01; the catalog
+    # needs ``tpch.column-naming=STANDARD``) copied into the memory catalog with the column
+    # types DuckDB's dbgen writes to Parquet (decimal(15,2) where tpch has double).
+    _copy_tpch_to_memory(args.server, session)
+    types = {}
+    for path in sorted(TPCH.glob("q*.sql")):
+        answer = run(args.server, path.read_text(), session=session, schema="tiny")
+        if "error" in answer:
+            raise SystemExit(f"{path.name}: {answer['error']}")
+        types[path.stem] = answer["types"]
+    (TPCH / "types.json").write_text(json.dumps(types, indent=1) + "\n")
 
 
 if __name__ == "__main__":
