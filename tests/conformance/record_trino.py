@@ -117,7 +117,7 @@ def main() -> None:
             for sql in statements():
                 answer = run(args.server, sql, session=session)
                 out.write(json.dumps(answer, sort_keys=True) + "\n")
-    # TPC-H result types: Trino's own generator (tpch.tiny is scale factor 0.01; the catalog
+    # TPC-H result names and types: Trino's own generator (tpch.tiny is scale factor 0.01; the catalog
     # needs ``tpch.column-naming=STANDARD``) copied into the memory catalog with the column
     # types DuckDB's dbgen writes to Parquet (decimal(15,2) where tpch has double).
     _copy_tpch_to_memory(args.server, session)
@@ -126,7 +126,7 @@ def main() -> None:
         answer = run(args.server, path.read_text(), session=session, schema="tiny")
         if "error" in answer:
             raise SystemExit(f"{path.name}: {answer['error']}")
-        types[path.stem] = answer["types"]
+        types[path.stem] = {"columns": answer["columns"], "types": answer["types"]}
     (TPCH / "types.json").write_text(json.dumps(types, indent=1) + "\n")
 
 
