@@ -16,6 +16,7 @@ import duckdb
 
 from lakebed.errors import ConfigError
 from lakebed.formats._sql import quote_str
+from lakebed.sql import functions
 
 if TYPE_CHECKING:
     from lakebed.config import Settings
@@ -60,6 +61,7 @@ class DuckDBEngine:
         self._db = duckdb.connect(":memory:", config=config)
         self._lock = threading.Lock()
         self._loaded: set[str] = set()
+        functions.install(self._db)
         if settings.uses_s3:
             self.load_extension("httpfs")
             self._configure_s3()

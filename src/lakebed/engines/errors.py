@@ -14,20 +14,25 @@ from lakebed.errors import (
     LakebedError,
     NotFoundError,
     NotSupportedError,
+    class_for_code,
 )
 
 _NUMBER_OUT_OF_RANGE = re.compile(r"out of range|overflow", re.I)
-# A reader's own error raised while DuckDB scans (SQL ``error()`` or a Python Arrow stream):
-# its code and message, without DuckDB's wrapping or the Python traceback.
-_READER_ERROR = re.compile(r"\b(HIVE_[A-Z_]+): (.*?)\.*(?: Detail: Python exception:|$)", re.S)
+# An error lakebed raised on purpose while DuckDB ran: ``error('<CODE>: <message>')`` in
+# lakebed's own SQL (``sql/functions.py``) or a reader's error inside a Python Arrow stream.
+# Its code and message, without DuckDB's wrapping or the Python traceback.
+_OWN_ERROR = re.compile(
+    r"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+): (.*?)\.*(?: Detail: Python exception:|$)", re.S
+)
 
 
 def from_duckdb(e: duckdb.Error) -> LakebedError:
     """The lakebed error for a DuckDB exception (the DuckDB text stays in the message)."""
     msg = str(e).split("\n\nLINE", 1)[0].strip()
-    reader = _READER_ERROR.search(msg)
-    if reader is not None:
-        return DataError(reader.group(2).strip() + ".", code=reader.group(1))
+    own = _OWN_ERROR.search(msg)
+    if own is not None:
+        code = own.group(1)
+        return class_for_code(code)(own.group(2).strip() + ".", code=code)
     if isinstance(e, duckdb.InterruptException):
         return CancelledError("Query was cancelled by the user.")
     if isinstance(e, duckdb.ConversionException):

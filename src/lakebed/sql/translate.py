@@ -1,24 +1,65 @@
 """Stage 5: a bound sqlglot tree (Athena/Trino semantics) → DuckDB SQL text.
 
 sqlglot's Trino→DuckDB generator does most of the work; the rules in ``TRANSFORMS`` fix the
-places where DuckDB would give a different answer than Trino. Anything that cannot be
-expressed raises NOT_SUPPORTED naming the construct; lakebed never runs SQL that means
-something else.
+places where DuckDB would give a different answer than Trino (one module per family under
+``sql/transforms/``). Anything that cannot be expressed raises NOT_SUPPORTED naming the
+construct; lakebed never runs SQL that means something else.
+
+``query_sql`` adds what only the bound query can tell: the result's column names as Trino
+names them (``_col0`` for unnamed expressions) and its types as Trino types them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from lakebed.errors import NotSupportedError
+from lakebed.sql.transforms import (
+    arithmetic,
+    collections,
+    datetime,
+    functions,
+    naming,
+    regexp,
+    strings,
+)
+
+if TYPE_CHECKING:
+    import duckdb
 
 Transform = Callable[[exp.Expression], exp.Expression]
 
 # Rewrites applied to every node (in order) before generating DuckDB SQL.
-TRANSFORMS: list[Transform] = []
+TRANSFORMS: list[Transform] = [
+    functions.check_known,
+    datetime.rewrite,
+    collections.reduce_finish,
+    collections.subscript,
+    regexp.rewrite,
+    strings.rewrite,
+    functions.rename,
+    arithmetic.checked_division,
+]
+
+
+def _bottom_up(tree: exp.Expression, rule: Transform) -> exp.Expression:
+    """Apply ``rule`` to every node, children before parents (so a rewritten node's
+    arguments are already rewritten, however deeply functions nest).
+    """
+    for node in reversed(list(tree.dfs())):
+        parent, key, index = node.parent, node.arg_key, node.index
+        new = rule(node)
+        if new is node:
+            continue
+        if node is tree:
+            tree = new
+        elif parent is not None and key:
+            parent.set(key, new, index)
+    return tree
 
 
 def to_duckdb(node: exp.Expression) -> str:
@@ -26,11 +67,25 @@ def to_duckdb(node: exp.Expression) -> str:
 
     Raises:
         NotSupportedError: a construct has no faithful DuckDB equivalent.
+        NotFoundError: a function is not one Athena has (FUNCTION_NOT_FOUND).
     """
     tree = node.copy()
     for rule in TRANSFORMS:
-        tree = tree.transform(rule)
+        tree = _bottom_up(tree, rule)
     try:
         return tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
     except UnsupportedError as e:
         raise NotSupportedError(str(e), code="NOT_SUPPORTED") from e
+
+
+def query_sql(node: exp.Expression, cursor: duckdb.DuckDBPyConnection) -> str:
+    """DuckDB SQL for a query whose result columns are named and typed as Trino's.
+
+    The query is bound once by DuckDB (nothing runs) to learn its output columns; the
+    returned SQL renames and casts them where Trino's answer differs.
+
+    Raises:
+        NotSupportedError: a construct has no faithful DuckDB equivalent.
+    """
+    marked = naming.mark_unnamed(node.copy())
+    return naming.shape(to_duckdb(marked), cursor, values=naming.is_values(node))

@@ -12,7 +12,7 @@ BATCH_ROWS = 65_536
 def run_select(ctx: RunContext, stmt: Statement) -> Outcome:
     """Run a query and stream its rows."""
     bound = ctx.bind(stmt.node)
-    sql = translate.to_duckdb(bound.node)
+    sql = translate.query_sql(bound.node, ctx.cursor)
     ctx.planning_done()
     result = ctx.cursor.execute(sql)
     return Outcome(rows=result.to_arrow_reader(BATCH_ROWS), bytes_scanned=bound.bytes_scanned)

@@ -1,0 +1,117 @@
+"""DuckDB macros for Athena (Trino) functions DuckDB lacks or answers differently.
+
+``install`` creates them once per database (``engines/duckdb.py``); every cursor sees them.
+They are named ``lb_<what>`` and only ever called by SQL that ``translate`` generates. A
+macro that must fail raises ``error('<CODE>: <message>')``; ``engines/errors.py`` turns the
+code prefix back into the lakebed error with that Trino code.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
+
+_EXACT = "typeof({x}) NOT IN ('DOUBLE', 'FLOAT')"
+
+# RFC 3986 appendix B: scheme, authority, path, query, fragment.
+_URL = r"'^([a-zA-Z][a-zA-Z0-9+.-]*):(//([^/?#]*))?([^?#]*)(\?([^#]*))?(#(.*))?$'"
+
+
+def _url_part(group: int) -> str:
+    return f"CASE WHEN regexp_matches(u, {_URL}) THEN regexp_extract(u, {_URL}, {group}) END"
+
+
+_AUTHORITY = _url_part(3)
+
+# name → (parameters, body). Trino references: https://trino.io/docs/current/functions.html
+MACROS: dict[str, tuple[str, str]] = {
+    # Exact division by zero fails (Trino: DIVISION_BY_ZERO); floating division gives ±inf/NaN.
+    "lb_divisor": (
+        "a, b",
+        f"CASE WHEN b = 0 AND {_EXACT.format(x='a')} AND {_EXACT.format(x='b')} "
+        "THEN error('DIVISION_BY_ZERO: Division by zero') ELSE b END",
+    ),
+    # array[i]: 1-based, errors outside the array (element_at gives NULL instead).
+    "lb_array_subscript": (
+        "a, i",
+        "CASE WHEN i = 0 THEN error('INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1') "
+        "WHEN i < 0 THEN error('INVALID_FUNCTION_ARGUMENT: Array subscript is negative: ' || i) "
+        "WHEN i > len(a) THEN error('INVALID_FUNCTION_ARGUMENT: Array subscript must be less "
+        "than or equal to array length: ' || i || ' > ' || len(a)) ELSE a[i] END",
+    ),
+    "lb_element_at": (
+        "a, i",
+        "CASE WHEN i = 0 THEN error('INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1') "
+        "ELSE a[i] END",
+    ),
+    # map[key]: a missing key fails (element_at gives NULL instead).
+    "lb_map_subscript": (
+        "m, k",
+        "CASE WHEN m IS NOT NULL AND k IS NOT NULL AND NOT map_contains(m, k) THEN "
+        "error('INVALID_FUNCTION_ARGUMENT: Key not present in map: ' || k) ELSE m[k] END",
+    ),
+    # regexp_extract: NULL when the pattern does not match (DuckDB gives '').
+    "lb_regexp_extract": (
+        "s, p, g",
+        "CASE WHEN regexp_matches(s, p) THEN regexp_extract(s, p, g) END",
+    ),
+    # split_part: NULL past the last part; the index starts at 1.
+    "lb_split_part": (
+        "s, d, i",
+        "CASE WHEN i < 1 THEN error('INVALID_FUNCTION_ARGUMENT: Index must be greater than zero') "
+        "WHEN i > len(string_split(s, d)) THEN NULL ELSE split_part(s, d, i) END",
+    ),
+    # typeof: DuckDB's type name → Trino's.
+    "lb_trino_type": (
+        "t",
+        "regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace("
+        "regexp_replace(regexp_replace(replace(replace(replace(replace(replace(replace(replace(replace("
+        "lower(t), 'struct(', 'row('), 'hugeint', 'bigint'), 'blob', 'varbinary'), "
+        "'\"null\"', 'unknown'), 'timestamp with time zone', 'timestamptz'), "
+        "'timestamp_ms', 'timestamp'), 'timestamp_s', 'timestamp'), 'timestamp_ns', 'timestamp'), "
+        r"'\bfloat\b', 'real', 'g'), '\binterval\b', 'interval day to second', 'g'), "
+        r"'\btimestamp\b', 'timestamp(3)', 'g'), '\btimestamptz\b', "
+        "'timestamp(3) with time zone', 'g'), "
+        r"'([a-z0-9_]+(\([^()]*\))?)\[\]', 'array(\1)', 'g'), "
+        r"'([a-z0-9_]+(\([^()]*\))?)\[\]', 'array(\1)', 'g'), ',([a-z])', ', \1', 'g')",
+    ),
+    "lb_to_iso8601": (
+        "x",
+        "CASE typeof(x) WHEN 'DATE' THEN strftime(x, '%Y-%m-%d') "
+        "WHEN 'TIMESTAMP WITH TIME ZONE' THEN strftime(x, '%Y-%m-%dT%H:%M:%S.%gZ') "
+        "ELSE strftime(x, '%Y-%m-%dT%H:%M:%S.%g') END",
+    ),
+    # url_extract_*: NULL for text that is not a URL.
+    "lb_url_extract_protocol": ("u", _url_part(1)),
+    "lb_url_extract_host": (
+        "u",
+        f"nullif(regexp_extract({_AUTHORITY}, '^(?:[^@]*@)?(\\[[^\\]]*\\]|[^:]*)', 1), '')",
+    ),
+    "lb_url_extract_port": (
+        "u",
+        f"TRY_CAST(nullif(regexp_extract({_AUTHORITY}, ':([0-9]+)$', 1), '') AS BIGINT)",
+    ),
+    "lb_url_extract_path": ("u", _url_part(4)),
+    "lb_url_extract_query": ("u", f"CASE WHEN {_url_part(5)} <> '' THEN {_url_part(6)} END"),
+    "lb_url_extract_fragment": ("u", f"CASE WHEN {_url_part(7)} <> '' THEN {_url_part(8)} END"),
+    "lb_url_extract_parameter": (
+        "u, name",
+        "list_transform(list_filter(string_split("
+        f"CASE WHEN {_url_part(5)} <> '' THEN {_url_part(6)} END, '&'), "
+        "p -> split_part(p, '=', 1) = name), p -> substr(p, length(name) + 2))[1]",
+    ),
+    # java.net.URLEncoder / URLDecoder: '+' for space, '*' kept, '~' escaped.
+    "lb_url_encode": (
+        "s",
+        "replace(replace(replace(url_encode(s), '%20', '+'), '%2A', '*'), '~', '%7E')",
+    ),
+    "lb_url_decode": ("s", "url_decode(replace(s, '+', '%20'))"),
+}
+
+
+def install(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every macro in the database behind ``con`` (idempotent)."""
+    for name, (params, body) in MACROS.items():
+        con.execute(f"CREATE OR REPLACE MACRO {name}({params}) AS {body}")

@@ -1,0 +1,64 @@
+"""Arrays, maps and rows: Trino's subscripts and ``reduce`` with an output function.
+
+- ``array[i]`` fails outside 1..cardinality and ``map[key]`` fails for a missing key;
+  ``element_at`` gives NULL in both cases (and counts from the end for negative ``i``).
+- ``reduce(array, start, (s, x) -> …, s -> …)``: DuckDB's ``list_reduce`` has no output
+  function, so the output lambda is applied to the reduced value.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+from sqlglot.expressions.builders import apply_index_offset
+
+from lakebed.errors import NotSupportedError
+
+
+def reduce_finish(node: exp.Expression) -> exp.Expression:
+    """Apply ``reduce``'s output function to the reduced value."""
+    if not isinstance(node, exp.Reduce) or node.args.get("finish") is None:
+        return node
+    finish = node.args["finish"]
+    node.set("finish", None)
+    if not isinstance(finish, exp.Lambda) or len(finish.expressions) != 1:
+        raise NotSupportedError(
+            "reduce's output function must be a lambda of one parameter.",
+            code="INVALID_FUNCTION_ARGUMENT",
+        )
+    param = finish.expressions[0].name.lower()
+
+    def put(n: exp.Expression) -> exp.Expression:
+        return node.copy() if is_reference(n, param) else n
+
+    return finish.this.copy().transform(put)
+
+
+def is_reference(node: exp.Expression, name: str) -> bool:
+    """Whether ``node`` refers to lambda parameter ``name`` (a column or a bare identifier)."""
+    if isinstance(node, exp.Column):
+        return not node.table and node.name.lower() == name
+    return (
+        isinstance(node, exp.Identifier)
+        and not isinstance(node.parent, (exp.Column, exp.Lambda, exp.Dot))
+        and node.name.lower() == name
+    )
+
+
+def _is_map(node: exp.Expression) -> bool:
+    return isinstance(node, (exp.Map, exp.VarMap, exp.MapFromEntries, exp.StrToMap))
+
+
+def subscript(node: exp.Expression) -> exp.Expression:
+    """``a[i]`` / ``element_at`` with Trino's bounds and missing-key rules."""
+    if not isinstance(node, exp.Bracket) or len(node.expressions) != 1:
+        return node
+    base, key = node.this, node.expressions[0]
+    if isinstance(base, (exp.Struct, exp.Tuple)) or node.args.get("json_access"):
+        return node
+    safe = bool(node.args.get("safe"))
+    if _is_map(base) or (isinstance(key, exp.Literal) and key.is_string):
+        return node if safe else exp.Anonymous(this="lb_map_subscript", expressions=[base, key])
+    # The index DuckDB (1-based) sees, as sqlglot's own generator would compute it.
+    (index,) = apply_index_offset(base, [key], 1 - (node.args.get("offset") or 0), "duckdb")
+    fn = "lb_element_at" if safe else "lb_array_subscript"
+    return exp.Anonymous(this=fn, expressions=[base, index])

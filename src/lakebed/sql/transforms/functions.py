@@ -1,0 +1,267 @@
+"""Function names through tables: which Athena functions lakebed runs, and how.
+
+sqlglot knows most of Trino's functions as typed nodes and generates DuckDB for them; the
+functions it does not know arrive as ``exp.Anonymous`` and are looked up here:
+
+- ``TEMPLATES``: Trino name → DuckDB SQL with ``:a0``, ``:a1`` … for the arguments;
+- ``LAMBDA_RULES``: functions whose lambda must be reshaped (built by a function);
+- ``UNSUPPORTED``: Athena functions with no faithful DuckDB equivalent (NOT_SUPPORTED);
+- anything else is not an Athena function (FUNCTION_NOT_FOUND, as Trino says it).
+
+``NATIVE`` lists the Athena functions that sqlglot's own translation gets right (the
+conformance corpus checks them); ``docs/sql-reference.md`` is generated from these tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+
+from lakebed.errors import NotFoundError, NotSupportedError
+from lakebed.sql.transforms.collections import is_reference
+
+# Trino name → DuckDB SQL; ``:aN`` is the N-th argument.
+TEMPLATES: dict[str, str] = {
+    "url_extract_protocol": "lb_url_extract_protocol(:a0)",
+    "url_extract_host": "lb_url_extract_host(:a0)",
+    "url_extract_port": "lb_url_extract_port(:a0)",
+    "url_extract_path": "lb_url_extract_path(:a0)",
+    "url_extract_query": "lb_url_extract_query(:a0)",
+    "url_extract_fragment": "lb_url_extract_fragment(:a0)",
+    "url_extract_parameter": "lb_url_extract_parameter(:a0, :a1)",
+    "url_encode": "lb_url_encode(:a0)",
+    "url_decode": "lb_url_decode(:a0)",
+    "to_iso8601": "lb_to_iso8601(:a0)",
+    "infinity": "CAST('inf' AS DOUBLE)",
+    "nan": "CAST('nan' AS DOUBLE)",
+    "e": "exp(1)",
+    "is_finite": "isfinite(:a0)",
+    "is_infinite": "isinf(:a0)",
+    "codepoint": "unicode(:a0)",
+    "hamming_distance": "hamming(:a0, :a1)",
+    "millisecond": "(millisecond(:a0) % 1000)",
+    "bitwise_left_shift": "(:a0 << :a1)",
+    "bitwise_right_shift": "(:a0 >> :a1)",
+    "geometric_mean": "exp(avg(ln(:a0)))",
+    "every": "bool_and(:a0)",
+    "fail": "error('GENERIC_USER_ERROR: ' || :a0)",
+    "array_union": "list_distinct(list_concat(:a0, :a1))",
+    "arrays_overlap": "list_has_any(:a0, :a1)",
+    "map_values": "map_values(:a0)",
+    "map_entries": "map_entries(:a0)",
+    "map_concat": "map_concat(:a0, :a1)",
+    "map_agg": "map(list(:a0), list(:a1))",
+    "histogram": "histogram(:a0)",
+    "zip": "list_zip(:a0, :a1)",
+    "trim_array": "list_slice(:a0, 1, len(:a0) - :a1)",
+    "is_json_scalar": "json_type(:a0) NOT IN ('ARRAY', 'OBJECT')",
+    "json_array_length": "CAST(json_array_length(:a0) AS BIGINT)",
+    "json_array_get": (
+        "json_extract(:a0, CASE WHEN :a1 >= 0 THEN '$[' || :a1 || ']' "
+        "ELSE '$[#' || :a1 || ']' END)"
+    ),
+    "word_stem": "stem(:a0, 'english')",
+}
+
+# Athena functions lakebed does not run: no DuckDB equivalent gives the same answer.
+UNSUPPORTED: dict[str, str] = {
+    "checksum": "Trino's checksum is an internal hash with no DuckDB equivalent",
+    "luhn_check": "no DuckDB equivalent",
+    "human_readable_seconds": "no DuckDB equivalent",
+    "to_base": "no DuckDB equivalent for arbitrary radixes",
+    "crc32": "no DuckDB equivalent",
+    "xxhash64": "no DuckDB equivalent",
+    "from_unixtime_nanos": "nanosecond timestamps are not kept (Athena returns timestamp(3))",
+    "to_milliseconds": "intervals are not translated yet",
+    "combinations": "no DuckDB equivalent",
+    "ngrams": "no DuckDB equivalent",
+    "multimap_from_entries": "no DuckDB equivalent",
+    "at_timezone": "time zones other than UTC are not supported yet",
+    "json_size": "no DuckDB equivalent",
+    "regexp_position": "no DuckDB equivalent",
+    "bit_count": "DuckDB counts bits without Trino's width argument",
+    "map_zip_with": "no DuckDB equivalent",
+    "json_exists": "SQL/JSON path functions are not translated",
+    "json_array": "SQL/JSON constructors are not translated",
+}
+
+# Athena functions whose sqlglot translation is used as it is (checked by the corpus).
+NATIVE: tuple[str, ...] = (
+    "abs", "acos", "approx_distinct", "approx_percentile", "arbitrary", "array_agg",
+    "array_distinct", "array_except", "array_intersect", "array_join", "array_max",
+    "array_min", "array_position", "array_remove", "array_sort", "array_sum", "asin",
+    "atan", "avg", "bitwise_and", "bitwise_and_agg", "bitwise_not", "bitwise_or",
+    "bitwise_or_agg", "bitwise_xor", "bool_and", "bool_or", "cardinality", "cbrt", "ceil",
+    "ceiling", "chr", "coalesce", "concat", "concat_ws", "contains", "corr", "cos", "count",
+    "count_if", "covar_pop", "covar_samp", "cume_dist", "current_date", "date_add",
+    "date_diff", "date_format", "date_parse", "date_trunc", "day", "day_of_month",
+    "day_of_week", "day_of_year", "dense_rank", "dow", "doy", "element_at", "exp",
+    "extract", "filter", "first_value", "flatten", "floor", "format", "from_base64",
+    "from_hex", "from_iso8601_date", "from_iso8601_timestamp", "from_unixtime",
+    "from_utf8", "greatest", "grouping", "hour", "if", "is_nan", "json_array_contains",
+    "json_extract", "json_extract_scalar", "json_format", "json_parse", "lag",
+    "last_day_of_month", "last_value", "lead", "least", "length", "levenshtein_distance",
+    "ln", "log", "log10", "log2", "lower", "lpad", "ltrim", "map", "map_from_entries",
+    "map_keys", "max", "max_by", "md5", "min", "min_by", "minute", "mod", "month", "now",
+    "nth_value", "ntile", "nullif", "percent_rank", "pi", "position", "pow", "power",
+    "quarter", "rank", "reduce", "regexp_count", "regexp_extract", "regexp_extract_all",
+    "regexp_like", "regexp_replace", "regexp_split", "repeat", "replace", "reverse",
+    "round", "row_number", "rpad", "rtrim", "second", "sequence", "sha1", "sha256",
+    "sign", "sin", "slice", "soundex", "split", "split_part", "split_to_map", "sqrt",
+    "starts_with", "stddev", "stddev_pop", "stddev_samp", "strpos", "substr", "substring",
+    "sum", "tan", "to_base64", "to_hex", "to_unixtime", "to_utf8", "transform", "trim",
+    "truncate", "try", "try_cast", "typeof", "upper", "uuid", "var_pop", "var_samp",
+    "variance", "week", "week_of_year", "width_bucket", "year", "year_of_week",
+)  # fmt: skip
+
+
+def _lambda(node: exp.Expression, arity: int, name: str) -> exp.Lambda:
+    if not isinstance(node, exp.Lambda) or len(node.expressions) != arity:
+        raise NotSupportedError(
+            f"Function '{name}' needs a lambda with {arity} parameter(s) as its last argument.",
+            code="INVALID_FUNCTION_ARGUMENT",
+        )
+    return node
+
+
+def _rebind(fn: exp.Lambda, fields: list[exp.Expression], param: str) -> exp.Lambda:
+    """``(k, v) -> body`` → ``param -> body[k := fields[0], v := fields[1]]``."""
+    names = {p.name.lower(): f for p, f in zip(fn.expressions, fields, strict=True)}
+
+    def swap(n: exp.Expression) -> exp.Expression:
+        hit = next((f for p, f in names.items() if is_reference(n, p)), None)
+        return hit.copy() if hit is not None else n
+
+    return exp.Lambda(
+        this=fn.this.copy().transform(swap), expressions=[exp.to_identifier(param)]
+    )
+
+
+def _field(param: str, field: str) -> exp.Expression:
+    return exp.Dot(this=exp.column(param), expression=exp.to_identifier(field))
+
+
+def _match(kind: str) -> Callable[[list[exp.Expression]], exp.Expression]:
+    def build(args: list[exp.Expression]) -> exp.Expression:
+        fn = _lambda(args[1], 1, f"{kind}_match")
+        mapped = exp.Anonymous(this="list_transform", expressions=[args[0], fn])
+        if kind == "all":
+            agg = exp.Anonymous(this="list_bool_and", expressions=[mapped])
+            return exp.Coalesce(this=agg, expressions=[exp.true()])
+        agg = exp.Anonymous(this="list_bool_or", expressions=[mapped])
+        some = exp.Coalesce(this=agg, expressions=[exp.false()])
+        return some if kind == "any" else exp.Not(this=some)
+
+    return build
+
+
+def _map_lambda(kind: str) -> Callable[[list[exp.Expression]], exp.Expression]:
+    def build(args: list[exp.Expression]) -> exp.Expression:
+        fn = _lambda(args[1], 2, kind)
+        entry = _rebind(fn, [_field("__e", "key"), _field("__e", "value")], "__e")
+        entries = exp.Anonymous(this="map_entries", expressions=[args[0]])
+        if kind == "map_filter":
+            kept = exp.Anonymous(this="list_filter", expressions=[entries, entry])
+            return exp.Anonymous(this="map_from_entries", expressions=[kept])
+        key = _field("__e", "key") if kind == "transform_values" else entry.this
+        value = entry.this if kind == "transform_values" else _field("__e", "value")
+        pair = exp.Struct(
+            expressions=[
+                exp.PropertyEQ(this=exp.to_identifier("key"), expression=key),
+                exp.PropertyEQ(this=exp.to_identifier("value"), expression=value),
+            ]
+        )
+        rebuilt = exp.Lambda(this=pair, expressions=[exp.to_identifier("__e")])
+        mapped = exp.Anonymous(this="list_transform", expressions=[entries, rebuilt])
+        return exp.Anonymous(this="map_from_entries", expressions=[mapped])
+
+    return build
+
+
+def _zip_with(args: list[exp.Expression]) -> exp.Expression:
+    fn = _lambda(args[2], 2, "zip_with")
+    pair = [
+        exp.Anonymous(this="struct_extract_at", expressions=[exp.column("__z"), exp.Literal.number(i)])
+        for i in (1, 2)
+    ]
+    body = _rebind(fn, pair, "__z")
+    zipped = exp.Anonymous(this="list_zip", expressions=[args[0], args[1]])
+    return exp.Anonymous(this="list_transform", expressions=[zipped, body])
+
+
+# Functions with lambdas DuckDB takes in another shape: name → builder of the DuckDB tree.
+LAMBDA_RULES: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
+    "all_match": _match("all"),
+    "any_match": _match("any"),
+    "none_match": _match("none"),
+    "map_filter": _map_lambda("map_filter"),
+    "transform_keys": _map_lambda("transform_keys"),
+    "transform_values": _map_lambda("transform_values"),
+    "zip_with": _zip_with,
+}
+
+
+@lru_cache(maxsize=None)
+def _template(sql: str) -> exp.Expression:
+    return sqlglot.parse_one(sql, read="duckdb")
+
+
+def _fill(template: str, args: list[exp.Expression]) -> exp.Expression:
+    def put(n: exp.Expression) -> exp.Expression:
+        if isinstance(n, exp.Placeholder) and n.name.startswith("a"):
+            return args[int(n.name[1:])].copy()
+        return n
+
+    return _template(template).copy().transform(put)
+
+
+def check_known(node: exp.Expression) -> exp.Expression:
+    """Reject functions lakebed does not run, naming them."""
+    if isinstance(node, exp.Anonymous):
+        name = node.name.lower()
+        if name in UNSUPPORTED:
+            raise NotSupportedError(
+                f"Function '{name}' is not supported: {UNSUPPORTED[name]}.", code="NOT_SUPPORTED"
+            )
+        if name not in TEMPLATES and name not in LAMBDA_RULES and name not in TYPED_RULES:
+            raise NotFoundError(f"Function '{name}' not registered", code="FUNCTION_NOT_FOUND")
+    return node
+
+
+def rename(node: exp.Expression) -> exp.Expression:
+    """Translate the functions sqlglot does not know through ``TEMPLATES``/``LAMBDA_RULES``."""
+    if not isinstance(node, exp.Anonymous):
+        return node
+    name = node.name.lower()
+    args = list(node.expressions)
+    if name in LAMBDA_RULES:
+        return LAMBDA_RULES[name](args)
+    template = TEMPLATES.get(name)
+    if template is None:
+        return node
+    needed = {int(p.name[1:]) for p in _template(template).find_all(exp.Placeholder)}
+    if needed and max(needed) >= len(args):
+        raise NotFoundError(
+            f"Function '{name}' expects {max(needed) + 1} argument(s), got {len(args)}.",
+            code="FUNCTION_NOT_FOUND",
+        )
+    return _fill(template, args)
+
+
+def supported_functions() -> dict[str, str]:
+    """Every Athena function name lakebed knows → how it runs (for the docs)."""
+    out = dict.fromkeys(NATIVE, "sqlglot")
+    out.update(dict.fromkeys(TEMPLATES, "lakebed"))
+    out.update(dict.fromkeys(LAMBDA_RULES, "lakebed"))
+    out.update(dict.fromkeys(TYPED_RULES, "lakebed"))
+    return dict(sorted(out.items()))
+
+
+# Typed sqlglot nodes lakebed rewrites itself (by the transform modules), for the docs.
+TYPED_RULES: tuple[str, ...] = (
+    "typeof", "regexp_extract", "regexp_replace", "format", "format_datetime",
+    "parse_datetime", "reduce", "element_at",
+)  # fmt: skip

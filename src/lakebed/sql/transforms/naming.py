@@ -1,0 +1,84 @@
+"""Result columns named and typed as Trino does.
+
+Trino names a result column after its alias, the column it selects, or the row field it
+dereferences; every other expression is ``_col<position>`` (``SELECT count(*)`` →
+``_col0``). DuckDB would name it after the expression text. Types: DuckDB widens integer
+sums to HUGEINT where Trino keeps ``bigint``, and keeps timestamps in microseconds where
+Athena returns ``timestamp(3)``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from lakebed.formats._sql import quote_ident
+
+if TYPE_CHECKING:
+    import duckdb
+
+UNNAMED_PREFIX = "__lb_col_"
+
+# DuckDB result type → the cast that gives Trino's type (``{}`` is the column).
+RESULT_CASTS: dict[str, str] = {
+    "HUGEINT": "CAST({} AS BIGINT)",
+    "UHUGEINT": "CAST({} AS BIGINT)",
+    "UBIGINT": "CAST({} AS BIGINT)",
+    "UINTEGER": "CAST({} AS BIGINT)",
+    "TIMESTAMP": "CAST({} AS TIMESTAMP_MS)",
+    "TIMESTAMP_NS": "CAST({} AS TIMESTAMP_MS)",
+}
+
+
+def _leftmost_select(node: exp.Expression) -> exp.Select | None:
+    while isinstance(node, (exp.SetOperation, exp.Subquery)):
+        node = node.this
+    return node if isinstance(node, exp.Select) else None
+
+
+def is_values(node: exp.Expression) -> bool:
+    """Whether the query is a bare ``VALUES`` list (all its columns are unnamed)."""
+    while isinstance(node, (exp.SetOperation, exp.Subquery)):
+        node = node.this
+    return isinstance(node, exp.Values)
+
+
+def _named(item: exp.Expression) -> bool:
+    return isinstance(item, (exp.Alias, exp.Column, exp.Star))
+
+
+def mark_unnamed(tree: exp.Expression) -> exp.Expression:
+    """Alias every unnamed output expression of the query with a marker ``shape`` renames.
+
+    A field dereference (``CAST(r AS ROW(x integer)).x``) takes the field's name.
+    """
+    select = _leftmost_select(tree)
+    if select is None:
+        return tree
+    items = []
+    for k, item in enumerate(select.expressions):
+        if isinstance(item, exp.Dot):
+            item = exp.alias_(item, item.name, quoted=True)
+        elif not _named(item):
+            item = exp.alias_(item, f"{UNNAMED_PREFIX}{k}", quoted=True)
+        items.append(item)
+    select.set("expressions", items)
+    return tree
+
+
+def shape(sql: str, cursor: duckdb.DuckDBPyConnection, *, values: bool = False) -> str:
+    """``sql`` wrapped so its columns carry Trino's names and types (unchanged if they do)."""
+    rel = cursor.sql(sql)
+    names, types = rel.columns, [str(t) for t in rel.types]
+    outputs, changed = [], False
+    for i, (name, dtype) in enumerate(zip(names, types, strict=True)):
+        ref = f"__lb_q.c{i}"
+        out = f"_col{i}" if values or name.startswith(UNNAMED_PREFIX) else name
+        cast = RESULT_CASTS.get(dtype)
+        changed = changed or out != name or cast is not None
+        outputs.append(f"{cast.format(ref) if cast else ref} AS {quote_ident(out)}")
+    if not changed:
+        return sql
+    aliases = ", ".join(f"c{i}" for i in range(len(names)))
+    return f"SELECT {', '.join(outputs)} FROM ({sql}) AS __lb_q({aliases})"

@@ -1,0 +1,30 @@
+"""String functions: Java's ``format`` and Trino's lower-case ``typeof`` names."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from lakebed.errors import NotSupportedError
+
+
+def rewrite(node: exp.Expression) -> exp.Expression:
+    """``format`` (Java ``String.format``) → ``printf``; ``typeof`` → Trino's type name;
+    ``split``/``split_part``/``array_position`` edge cases.
+    """
+    if isinstance(node, exp.Format):
+        return exp.Anonymous(this="printf", expressions=[node.this, *node.expressions])
+    if isinstance(node, exp.Split) and node.args.get("limit") is not None:
+        raise NotSupportedError("split with a limit is not supported.", code="NOT_SUPPORTED")
+    if isinstance(node, exp.SplitPart):
+        return exp.Anonymous(
+            this="lb_split_part",
+            expressions=[node.this, node.args["delimiter"], node.args["part_index"]],
+        )
+    if isinstance(node, exp.ArrayPosition):
+        # Trino: 0 when the element is absent, as a bigint.
+        found = exp.Coalesce(this=node, expressions=[exp.Literal.number(0)])
+        return exp.cast(found, exp.DataType.build("BIGINT"))
+    if isinstance(node, exp.Typeof) and not node.meta.get("lb_checked"):
+        node.meta["lb_checked"] = True
+        return exp.Anonymous(this="lb_trino_type", expressions=[node])
+    return node
