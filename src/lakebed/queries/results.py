@@ -4,6 +4,7 @@ copy (Arrow IPC) that the APIs page through. Both are written while rows stream.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator
@@ -84,6 +85,16 @@ def write_results(
     meta = {"columns": [{"name": c.name, "type": c.type} for c in columns], "rows": rows}
     store.write_bytes(out_uri + ".metadata", json.dumps(meta).encode())
     return WrittenResult(columns, rows, out_uri)
+
+
+def discard_results(store: ObjectStore, location: str, *, home: str, query_id: str) -> None:
+    """Delete whatever result files a failed or cancelled query had started to write."""
+    for suffix in ("csv", "txt"):
+        out_uri = join_uri(location, f"{query_id}.{suffix}")
+        store.delete(out_uri)
+        store.delete(out_uri + ".metadata")
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(typed_result_path(home, query_id))
 
 
 def _tsv(batch: pa.RecordBatch) -> str:

@@ -8,12 +8,13 @@ Iceberg table. ``runner_for`` picks between them.
 from __future__ import annotations
 
 from lakebed.errors import NotSupportedError
-from lakebed.sql.run import ddl, iceberg, query
+from lakebed.sql.run import ddl, explain, iceberg, query
 from lakebed.sql.run.context import Outcome, RunContext, Runner
 from lakebed.sql.statements import Statement
 
 RUNNERS: dict[str, Runner] = {
     "SELECT": query.run_select,
+    "EXPLAIN": explain.run_explain,
     **ddl.RUNNERS,
 }
 
