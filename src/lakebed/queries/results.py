@@ -112,3 +112,30 @@ def iter_rows(reader: pa.RecordBatchReader) -> Iterator[tuple[object, ...]]:
     for batch in reader:
         cols = [c.to_pylist() for c in batch.columns]
         yield from zip(*cols, strict=True)
+
+
+def read_page(home: str, query_id: str, *, start: int, size: int) -> pa.Table:
+    """Rows ``start`` to ``start + size`` of a result, reading only the batches they are in
+    (``GetQueryResults`` pages of up to 1000 rows).
+    """
+    reader = read_typed(home, query_id)
+    picked: list[pa.RecordBatch] = []
+    seen = 0
+    for batch in reader:
+        end = seen + batch.num_rows
+        if end > start and seen < start + size:
+            lo = max(0, start - seen)
+            picked.append(batch.slice(lo, min(batch.num_rows - lo, start + size - seen - lo)))
+        seen = end
+        if seen >= start + size:
+            break
+    return pa.Table.from_batches(picked, schema=reader.schema)
+
+
+def text_page(home: str, query_id: str, *, start: int, size: int) -> list[list[str | None]]:
+    """A page of rows rendered as Athena's ``VarCharValue`` strings (None for NULL)."""
+    page = read_page(home, query_id, start=start, size=size)
+    if page.num_columns == 0:
+        return []
+    columns = [athena_text(c).to_pylist() for c in page.columns]
+    return [list(row) for row in zip(*columns, strict=True)]
