@@ -82,7 +82,7 @@ def test_history_survives_restart_and_lists_newest_first(tmp_path: Path) -> None
         last = lb.sql("SELECT 2").query_id
     with lakebed.connect(tmp_path / "h") as lb:
         history = lb.list_queries()
-        assert [q.id for q in history][0] == last
+        assert [q.id for q in history] == [last, history[1].id, first]
         assert history[-1].id == first
         assert [q.state for q in lb.list_queries(state="FAILED")] == [QueryState.FAILED]
         assert lb.result(first).fetchall() == [(1,)]
