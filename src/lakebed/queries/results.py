@@ -38,6 +38,25 @@ def typed_result_path(home: str, query_id: str) -> str:
     return os.path.join(home, "query-results", f"{query_id}.arrows")
 
 
+def text_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The batch with every column rendered as Athena's text (NULL stays NULL)."""
+    return pa.record_batch(
+        [athena_text(col) for col in batch.columns],
+        schema=pa.schema([pa.field(f.name, pa.string()) for f in batch.schema]),
+    )
+
+
+def athena_csv_writer(sink: pa.NativeFile | object, schema: pa.Schema) -> pacsv.CSVWriter:
+    """A writer of Athena's CSV for rows of ``schema`` rendered by ``text_batch``: RFC 4180,
+    a header row, every value double-quoted and NULL as an empty unquoted field.
+    """
+    return pacsv.CSVWriter(
+        sink,
+        pa.schema([pa.field(f.name, pa.string()) for f in schema]),
+        write_options=pacsv.WriteOptions(quoting_style="all_valid"),
+    )
+
+
 def write_results(
     reader: pa.RecordBatchReader,
     *,
@@ -64,18 +83,13 @@ def write_results(
     out_uri = join_uri(location, f"{query_id}.{suffix}")
     typed_path = typed_result_path(home, query_id)
     os.makedirs(os.path.dirname(typed_path), exist_ok=True)
-    text_schema = pa.schema([pa.field(f.name, pa.string()) for f in schema])
     rows = 0
     with ipc.new_stream(typed_path, schema) as typed, store.open_output(out_uri) as sink:
-        csv_writer = None
-        if not text_format:
-            csv_writer = pacsv.CSVWriter(
-                sink, text_schema, write_options=pacsv.WriteOptions(quoting_style="all_valid")
-            )
+        csv_writer = None if text_format else athena_csv_writer(sink, schema)
         for batch in reader:
             typed.write_batch(batch)
             rows += batch.num_rows
-            text = pa.record_batch([athena_text(col) for col in batch.columns], schema=text_schema)
+            text = text_batch(batch)
             if csv_writer is not None:
                 csv_writer.write_batch(text)
             else:
