@@ -38,6 +38,11 @@ class QueryResult:
         return list(self.execution.result_columns)
 
     @property
+    def reused_previous_result(self) -> bool:
+        """Whether Athena-style result reuse answered the query from an earlier result."""
+        return self.execution.reused_from is not None
+
+    @property
     def update_count(self) -> int | None:
         """Rows written by CTAS/INSERT/UPDATE/DELETE/MERGE."""
         return self.execution.stats.update_count
@@ -49,7 +54,7 @@ class QueryResult:
         """A fresh stream of the result's Arrow batches."""
         if not self._has_rows():
             return pa.RecordBatchReader.from_batches(pa.schema([]), [])
-        return read_typed(self._home, self.query_id)
+        return read_typed(self._home, self.execution.reused_from or self.query_id)
 
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
         """Arrow PyCapsule stream protocol (pyarrow, polars, DuckDB read it directly)."""

@@ -4,6 +4,7 @@ copy (Arrow IPC) that the APIs page through. Both are written while rows stream.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator
@@ -37,6 +38,25 @@ def typed_result_path(home: str, query_id: str) -> str:
     return os.path.join(home, "query-results", f"{query_id}.arrows")
 
 
+def text_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The batch with every column rendered as Athena's text (NULL stays NULL)."""
+    return pa.record_batch(
+        [athena_text(col) for col in batch.columns],
+        schema=pa.schema([pa.field(f.name, pa.string()) for f in batch.schema]),
+    )
+
+
+def athena_csv_writer(sink: pa.NativeFile | object, schema: pa.Schema) -> pacsv.CSVWriter:
+    """A writer of Athena's CSV for rows of ``schema`` rendered by ``text_batch``: RFC 4180,
+    a header row, every value double-quoted and NULL as an empty unquoted field.
+    """
+    return pacsv.CSVWriter(
+        sink,
+        pa.schema([pa.field(f.name, pa.string()) for f in schema]),
+        write_options=pacsv.WriteOptions(quoting_style="all_valid"),
+    )
+
+
 def write_results(
     reader: pa.RecordBatchReader,
     *,
@@ -63,18 +83,13 @@ def write_results(
     out_uri = join_uri(location, f"{query_id}.{suffix}")
     typed_path = typed_result_path(home, query_id)
     os.makedirs(os.path.dirname(typed_path), exist_ok=True)
-    text_schema = pa.schema([pa.field(f.name, pa.string()) for f in schema])
     rows = 0
     with ipc.new_stream(typed_path, schema) as typed, store.open_output(out_uri) as sink:
-        csv_writer = None
-        if not text_format:
-            csv_writer = pacsv.CSVWriter(
-                sink, text_schema, write_options=pacsv.WriteOptions(quoting_style="all_valid")
-            )
+        csv_writer = None if text_format else athena_csv_writer(sink, schema)
         for batch in reader:
             typed.write_batch(batch)
             rows += batch.num_rows
-            text = pa.record_batch([athena_text(col) for col in batch.columns], schema=text_schema)
+            text = text_batch(batch)
             if csv_writer is not None:
                 csv_writer.write_batch(text)
             else:
@@ -84,6 +99,16 @@ def write_results(
     meta = {"columns": [{"name": c.name, "type": c.type} for c in columns], "rows": rows}
     store.write_bytes(out_uri + ".metadata", json.dumps(meta).encode())
     return WrittenResult(columns, rows, out_uri)
+
+
+def discard_results(store: ObjectStore, location: str, *, home: str, query_id: str) -> None:
+    """Delete whatever result files a failed or cancelled query had started to write."""
+    for suffix in ("csv", "txt"):
+        out_uri = join_uri(location, f"{query_id}.{suffix}")
+        store.delete(out_uri)
+        store.delete(out_uri + ".metadata")
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(typed_result_path(home, query_id))
 
 
 def _tsv(batch: pa.RecordBatch) -> str:
@@ -101,3 +126,30 @@ def iter_rows(reader: pa.RecordBatchReader) -> Iterator[tuple[object, ...]]:
     for batch in reader:
         cols = [c.to_pylist() for c in batch.columns]
         yield from zip(*cols, strict=True)
+
+
+def read_page(home: str, query_id: str, *, start: int, size: int) -> pa.Table:
+    """Rows ``start`` to ``start + size`` of a result, reading only the batches they are in
+    (``GetQueryResults`` pages of up to 1000 rows).
+    """
+    reader = read_typed(home, query_id)
+    picked: list[pa.RecordBatch] = []
+    seen = 0
+    for batch in reader:
+        end = seen + batch.num_rows
+        if end > start and seen < start + size:
+            lo = max(0, start - seen)
+            picked.append(batch.slice(lo, min(batch.num_rows - lo, start + size - seen - lo)))
+        seen = end
+        if seen >= start + size:
+            break
+    return pa.Table.from_batches(picked, schema=reader.schema)
+
+
+def text_page(home: str, query_id: str, *, start: int, size: int) -> list[list[str | None]]:
+    """A page of rows rendered as Athena's ``VarCharValue`` strings (None for NULL)."""
+    page = read_page(home, query_id, start=start, size=size)
+    if page.num_columns == 0:
+        return []
+    columns = [athena_text(c).to_pylist() for c in page.columns]
+    return [list(row) for row in zip(*columns, strict=True)]

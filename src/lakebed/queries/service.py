@@ -9,13 +9,11 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 import sqlalchemy as sa
-import sqlglot
-from sqlglot import exp
 
 from lakebed.engines.errors import from_duckdb
 from lakebed.errors import (
@@ -28,12 +26,16 @@ from lakebed.errors import (
 )
 from lakebed.metastore import schema as ms
 from lakebed.metastore.store import utcnow
+from lakebed.queries import session
 from lakebed.queries.models import QueryExecution, QueryState, QueryStats, ResultColumn
-from lakebed.queries.results import write_results
+from lakebed.queries.named import NamedQueries
+from lakebed.queries.prepared import PreparedStatements
+from lakebed.queries.results import discard_results, write_results
+from lakebed.queries.slots import WorkgroupSlots
 from lakebed.queries.workgroups import PRIMARY, Workgroup, Workgroups
-from lakebed.sql.parse import DIALECT, parse
+from lakebed.sql.parse import parse
 from lakebed.sql.run import RunContext, runner_for
-from lakebed.sql.statements import Statement, StatementType
+from lakebed.sql.statements import StatementType
 
 if TYPE_CHECKING:
     from lakebed.catalog import Catalog
@@ -44,45 +46,23 @@ if TYPE_CHECKING:
 
 CATALOG_NAME = "AwsDataCatalog"
 MAX_QUERY_BYTES = 262_144
+MAX_REUSE_AGE_MINUTES = 10_080
+_QE = ms.query_executions
 
 
 def _runner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _ms_between(a: float, b: float) -> int:
-    return max(0, round((b - a) * 1000))
+def _ms_between(a: float, b: float | None = None) -> int:
+    return max(0, round(((time.perf_counter() if b is None else b) - a) * 1000))
 
 
-def bind_parameters(node: exp.Expression, parameters: list[str]) -> exp.Expression:
-    """Replace ``?`` placeholders, in order, by the parameters (SQL literal text, as
-    Athena's ExecutionParameters are).
-
-    Raises:
-        InvalidInputError: the counts differ or a parameter is not a literal.
-    """
-    holders = [p for p in node.find_all(exp.Placeholder) if not p.name]
-    if len(holders) != len(parameters):
-        raise InvalidInputError(
-            f"The query has {len(holders)} parameter placeholder(s) but "
-            f"{len(parameters)} execution parameter(s) were given.",
-            code="INVALID_PARAMETER_USAGE",
-        )
-    for holder, value in zip(holders, parameters, strict=True):
-        try:
-            literal = sqlglot.parse_one(value, dialect=DIALECT)
-        except sqlglot.errors.ParseError as e:
-            raise InvalidInputError(
-                f"Execution parameter {value!r} is not a SQL literal.",
-                code="INVALID_PARAMETER_USAGE",
-            ) from e
-        if any(literal.find_all(exp.Column, exp.Select, exp.Table)):
-            raise InvalidInputError(
-                f"Execution parameter {value!r} is not a SQL literal.",
-                code="INVALID_PARAMETER_USAGE",
-            )
-        holder.replace(literal)
-    return node
+def _ms_since(when: datetime) -> int:
+    """Milliseconds from ``when`` (as stored: SQLite gives it back without a zone) to now."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0, round((utcnow() - when).total_seconds() * 1000))
 
 
 class QueryService:
@@ -103,6 +83,9 @@ class QueryService:
         self._store = store
         self._engine = engine
         self.workgroups = Workgroups(metastore)
+        self.prepared = PreparedStatements(metastore)
+        self.named = NamedQueries(metastore)
+        self._slots = WorkgroupSlots()
         self.workgroups.create_workgroup(
             Workgroup(PRIMARY, output_location=settings.results_uri), if_not_exists=True
         )
@@ -119,16 +102,16 @@ class QueryService:
         host = socket.gethostname()
         with self._ms.begin() as conn:
             rows = conn.execute(
-                sa.select(ms.query_executions.c.id, ms.query_executions.c.runner).where(
-                    ms.query_executions.c.state.in_([QueryState.QUEUED, QueryState.RUNNING])
+                sa.select(_QE.c.id, _QE.c.runner).where(
+                    _QE.c.state.in_([QueryState.QUEUED, QueryState.RUNNING])
                 )
             ).all()
             for row in rows:
                 rhost, _, pid = (row.runner or "").rpartition(":")
                 if rhost == host and pid.isdigit() and not _pid_alive(int(pid)):
                     conn.execute(
-                        ms.query_executions.update()
-                        .where(ms.query_executions.c.id == row.id)
+                        _QE.update()
+                        .where(_QE.c.id == row.id)
                         .values(
                             state=QueryState.FAILED,
                             state_reason="The lakebed process running the query stopped.",
@@ -150,26 +133,42 @@ class QueryService:
         parameters: list[str] | None = None,
         output_location: str | None = None,
         client_request_token: str | None = None,
+        reuse_max_age_minutes: int | None = None,
     ) -> str:
         """Record a new QUEUED execution; returns its id (Athena's idempotency by token).
 
+        With ``reuse_max_age_minutes`` (Athena's ``ResultReuseByAgeConfiguration``), a
+        SELECT that succeeded within that age with the same text, database, workgroup,
+        parameters and result location is reused: the new execution is SUCCEEDED at once,
+        scans nothing and points at the earlier result (``reused_from``).
+
         Raises:
             NotFoundError: the workgroup does not exist.
-            InvalidInputError: the workgroup is disabled or the text is too long.
+            InvalidInputError: the workgroup is disabled, the text is too long or the
+                reuse age is out of range.
         """
         wg = self.workgroups.get_workgroup(workgroup or PRIMARY)
         if wg.state != "ENABLED":
-            raise InvalidInputError(f"WorkGroup {wg.name} is disabled.", code="WORKGROUP_DISABLED")
+            raise InvalidInputError(
+                f"WorkGroup {wg.name} is disabled; enable it or use another workgroup.",
+                code="WORKGROUP_DISABLED",
+            )
         if len(text.encode()) > MAX_QUERY_BYTES:
             raise InvalidInputError(
                 f"Query text is longer than {MAX_QUERY_BYTES} bytes.", code="QUERY_TOO_LONG"
             )
+        if reuse_max_age_minutes is not None and not (
+            0 <= reuse_max_age_minutes <= MAX_REUSE_AGE_MINUTES
+        ):
+            raise InvalidInputError(
+                f"MaxAgeInMinutes must be between 0 and {MAX_REUSE_AGE_MINUTES}; "
+                f"got {reuse_max_age_minutes}.",
+                code="INVALID_PARAMETER",
+            )
         if client_request_token:
             with self._ms.read() as conn:
                 existing = conn.execute(
-                    sa.select(ms.query_executions.c.id).where(
-                        ms.query_executions.c.client_request_token == client_request_token
-                    )
+                    sa.select(_QE.c.id).where(_QE.c.client_request_token == client_request_token)
                 ).scalar()
             if existing:
                 return str(existing)
@@ -177,27 +176,68 @@ class QueryService:
             wg.output_location
             if (wg.enforce_configuration or not output_location)
             else output_location
-        )
-        qid = str(uuid.uuid4())
+        ) or self._settings.results_uri
+        values: dict[str, Any] = {
+            "id": str(uuid.uuid4()),
+            "query": text,
+            "workgroup": wg.name,
+            "catalog": CATALOG_NAME,
+            "database": (database or "default").lower(),
+            "state": QueryState.QUEUED,
+            "submitted_at": utcnow(),
+            "output_location": location,
+            "execution_parameters": list(parameters or []),
+            "client_request_token": client_request_token,
+            "runner": _runner_id(),
+        }
+        if reuse_max_age_minutes:
+            values.update(self._reused(values, reuse_max_age_minutes))
         with self._ms.begin() as conn:
-            conn.execute(
-                ms.query_executions.insert().values(
-                    id=qid,
-                    query=text,
-                    workgroup=wg.name,
-                    catalog=CATALOG_NAME,
-                    database=(database or "default").lower(),
-                    state=QueryState.QUEUED,
-                    submitted_at=utcnow(),
-                    output_location=location or self._settings.results_uri,
-                    execution_parameters=list(parameters or []),
-                    client_request_token=client_request_token,
-                    runner=_runner_id(),
+            conn.execute(_QE.insert().values(**values))
+        if values["state"] == QueryState.QUEUED:
+            with self._lock:
+                self._cancel_events[values["id"]] = threading.Event()
+        return str(values["id"])
+
+    def _reused(self, new: dict[str, Any], max_age_minutes: int) -> dict[str, Any]:
+        """The fields that make ``new`` a reuse of the latest eligible result, or none."""
+        since = new["submitted_at"] - timedelta(minutes=max_age_minutes)
+        with self._ms.read() as conn:
+            rows = conn.execute(
+                sa.select(_QE)
+                .where(
+                    _QE.c.query == new["query"],
+                    _QE.c.database == new["database"],
+                    _QE.c.workgroup == new["workgroup"],
+                    _QE.c.state == QueryState.SUCCEEDED,
+                    _QE.c.substatement_type == "SELECT",
+                    _QE.c.completed_at >= since,
                 )
-            )
-        with self._lock:
-            self._cancel_events[qid] = threading.Event()
-        return qid
+                .order_by(_QE.c.completed_at.desc())
+            ).all()
+        for row in rows:
+            prior = _execution_of(row)
+            folder = (prior.output_location or "").rpartition("/")[0]
+            if list(prior.execution_parameters) != new["execution_parameters"] or (
+                folder != new["output_location"].rstrip("/")
+            ):
+                continue
+            return {
+                "state": QueryState.SUCCEEDED,
+                "statement_type": prior.statement_type,
+                "substatement_type": prior.substatement_type,
+                "completed_at": new["submitted_at"],
+                "queue_ms": 0,
+                "planning_ms": 0,
+                "engine_ms": 0,
+                "total_ms": 0,
+                "data_scanned_bytes": 0,
+                "rows": prior.stats.rows,
+                "result_columns": [{"name": c.name, "type": c.type} for c in prior.result_columns],
+                "output_location": prior.output_location,
+                "reused_from": prior.reused_from or prior.id,
+            }
+        return {}
 
     def start(self, text: str, **kwargs: Any) -> str:
         """Submit and run in the background; returns the query id at once."""
@@ -211,31 +251,46 @@ class QueryService:
 
     def execute(self, qid: str) -> QueryExecution:
         """Run a QUEUED execution to a final state (never raises for query errors)."""
-        t_submit = time.perf_counter()
         record = self.get(qid)
+        if record.state != QueryState.QUEUED:
+            return record
         with self._lock:
             cancelled = self._cancel_events.setdefault(qid, threading.Event())
-        if cancelled.is_set():
+        try:
+            wg = self.workgroups.get_workgroup(record.workgroup)
+        except NotFoundError as e:
+            return self._finish_failed(qid, record, e, cancelled)
+        if not self._slots.acquire(wg.name, wg.max_concurrent_queries, cancelled):
+            self._forget(qid)
             return self.get(qid)
-        self._update(qid, state=QueryState.RUNNING)
+        try:
+            return self._execute(record, wg, cancelled)
+        finally:
+            self._slots.release(wg.name)
+            self._forget(qid)
+
+    def _execute(
+        self, record: QueryExecution, wg: Workgroup, cancelled: threading.Event
+    ) -> QueryExecution:
+        qid = record.id
+        queue_ms = _ms_since(record.submitted_at)
+        if not self._transition(
+            qid, QueryState.QUEUED, state=QueryState.RUNNING, queue_ms=queue_ms
+        ):
+            return self.get(qid)  # cancelled while queued
         t_start = time.perf_counter()
         times = {"planned": t_start}
-        stmt: Statement | None = None
+        home = str(self._settings.home.resolve())
         cursor = self._engine.cursor()
         with self._lock:
             self._cursors[qid] = cursor
         try:
-            wg = self.workgroups.get_workgroup(record.workgroup)
-            stmt = parse(record.query)
-            if isinstance(stmt.node, exp.Expression) and (
-                record.execution_parameters or stmt.node.find(exp.Placeholder)
-            ):
-                stmt = Statement(
-                    stmt.kind,
-                    stmt.statement_type,
-                    bind_parameters(stmt.node, list(record.execution_parameters)),
-                    stmt.text,
-                )
+            stmt = session.resolve(
+                parse(record.query),
+                list(record.execution_parameters),
+                prepared=self.prepared,
+                workgroup=wg.name,
+            )
             self._update(qid, statement_type=stmt.statement_type, substatement_type=stmt.kind)
             ctx = RunContext(
                 query_id=qid,
@@ -252,8 +307,13 @@ class QueryService:
                 bytes_cutoff=wg.bytes_scanned_cutoff,
                 planning_done=lambda: times.__setitem__("planned", time.perf_counter()),
             )
-            outcome = runner_for(ctx, stmt)(ctx, stmt)
-            if "planned" not in times or times["planned"] == t_start:
+            if stmt.kind in session.SESSION_KINDS:
+                outcome = session.run_session_statement(
+                    stmt, prepared=self.prepared, workgroup=wg.name
+                )
+            else:
+                outcome = runner_for(ctx, stmt)(ctx, stmt)
+            if times["planned"] == t_start:
                 times["planned"] = time.perf_counter()
             columns: tuple[ResultColumn, ...] = ()
             rows: int | None = None
@@ -262,8 +322,8 @@ class QueryService:
                 written = write_results(
                     outcome.rows,
                     store=self._store,
-                    location=record.output_location or self._settings.results_uri,
-                    home=str(self._settings.home.resolve()),
+                    location=ctx.output_location,
+                    home=home,
                     query_id=qid,
                     text_format=stmt.statement_type != StatementType.DML,
                 )
@@ -276,8 +336,7 @@ class QueryService:
                 completed_at=utcnow(),
                 planning_ms=_ms_between(t_start, times["planned"]),
                 engine_ms=_ms_between(times["planned"], t_end),
-                total_ms=_ms_between(t_submit, t_end),
-                queue_ms=0,
+                total_ms=queue_ms + _ms_between(t_start, t_end),
                 data_scanned_bytes=outcome.bytes_scanned,
                 rows=rows,
                 update_count=outcome.update_count,
@@ -286,23 +345,45 @@ class QueryService:
                 output_location=output,
             )
         except Exception as e:  # every failure becomes a FAILED/CANCELLED record
-            err = self._as_lakebed_error(e, cancelled)
-            t_end = time.perf_counter()
-            state = QueryState.CANCELLED if isinstance(err, CancelledError) else QueryState.FAILED
-            self._update(
-                qid,
-                state=state,
-                state_reason=str(err),
-                completed_at=utcnow(),
-                total_ms=_ms_between(t_submit, t_end),
-                error=err.to_dict(),
+            discard_results(
+                self._store,
+                record.output_location or self._settings.results_uri,
+                home=home,
+                query_id=qid,
+            )
+            return self._finish_failed(
+                qid, record, e, cancelled, total_ms=queue_ms + _ms_between(t_start)
             )
         finally:
             with self._lock:
                 self._cursors.pop(qid, None)
-                self._cancel_events.pop(qid, None)
             cursor.close()
         return self.get(qid)
+
+    def _finish_failed(
+        self,
+        qid: str,
+        record: QueryExecution,
+        e: Exception,
+        cancelled: threading.Event,
+        *,
+        total_ms: int | None = None,
+    ) -> QueryExecution:
+        err = self._as_lakebed_error(e, cancelled)
+        state = QueryState.CANCELLED if isinstance(err, CancelledError) else QueryState.FAILED
+        self._update(
+            qid,
+            state=state,
+            state_reason=err.message,
+            completed_at=utcnow(),
+            total_ms=_ms_since(record.submitted_at) if total_ms is None else total_ms,
+            error=err.to_dict(),
+        )
+        return self.get(qid)
+
+    def _forget(self, qid: str) -> None:
+        with self._lock:
+            self._cancel_events.pop(qid, None)
 
     @staticmethod
     def _as_lakebed_error(e: Exception, cancelled: threading.Event) -> LakebedError:
@@ -330,14 +411,16 @@ class QueryService:
             event.set()
         if cursor is not None:
             cursor.interrupt()
-        if record.state == QueryState.QUEUED or event is None:
-            self._update(
-                qid,
-                state=QueryState.CANCELLED,
-                state_reason="Query was cancelled by the user.",
-                completed_at=utcnow(),
-                error=CancelledError("Query was cancelled by the user.").to_dict(),
-            )
+        cancelled = {
+            "state": QueryState.CANCELLED,
+            "state_reason": "Query was cancelled by the user.",
+            "completed_at": utcnow(),
+            "error": CancelledError("Query was cancelled by the user.").to_dict(),
+        }
+        if record.state == QueryState.QUEUED:
+            self._transition(qid, QueryState.QUEUED, **cancelled)
+        elif event is None:  # running in a process that is gone or is not this one
+            self._transition(qid, QueryState.RUNNING, **cancelled)
 
     def wait(self, qid: str, *, timeout: float | None = None) -> QueryExecution:
         """Poll until the query is done."""
@@ -354,9 +437,15 @@ class QueryService:
 
     def _update(self, qid: str, **values: Any) -> None:
         with self._ms.begin() as conn:
-            conn.execute(
-                ms.query_executions.update().where(ms.query_executions.c.id == qid).values(**values)
-            )
+            conn.execute(_QE.update().where(_QE.c.id == qid).values(**values))
+
+    def _transition(self, qid: str, from_state: QueryState, **values: Any) -> bool:
+        """Update the record only if it is still in ``from_state``; whether it was."""
+        with self._ms.begin() as conn:
+            done = conn.execute(
+                _QE.update().where(_QE.c.id == qid, _QE.c.state == from_state).values(**values)
+            ).rowcount
+        return bool(done)
 
     def get(self, qid: str) -> QueryExecution:
         """One execution.
@@ -365,22 +454,27 @@ class QueryService:
             NotFoundError: there is none with that id.
         """
         with self._ms.read() as conn:
-            row = conn.execute(
-                sa.select(ms.query_executions).where(ms.query_executions.c.id == qid)
-            ).first()
+            row = conn.execute(sa.select(_QE).where(_QE.c.id == qid)).first()
         if row is None:
             raise NotFoundError(f"QueryExecution {qid} was not found.", code="QUERY_NOT_FOUND")
         return _execution_of(row)
 
     def list(
-        self, *, workgroup: str | None = None, limit: int = 50, before: datetime | None = None
+        self,
+        *,
+        workgroup: str | None = None,
+        state: QueryState | None = None,
+        limit: int = 50,
+        before: datetime | None = None,
     ) -> list[QueryExecution]:
         """Executions, newest first."""
-        query = sa.select(ms.query_executions).order_by(ms.query_executions.c.submitted_at.desc())
+        query = sa.select(_QE).order_by(_QE.c.submitted_at.desc())
         if workgroup:
-            query = query.where(ms.query_executions.c.workgroup == workgroup)
+            query = query.where(_QE.c.workgroup == workgroup)
+        if state is not None:
+            query = query.where(_QE.c.state == state)
         if before is not None:
-            query = query.where(ms.query_executions.c.submitted_at < before)
+            query = query.where(_QE.c.submitted_at < before)
         with self._ms.read() as conn:
             rows = conn.execute(query.limit(limit)).all()
         return [_execution_of(r) for r in rows]

@@ -8,12 +8,13 @@ Iceberg table. ``runner_for`` picks between them.
 from __future__ import annotations
 
 from lakebed.errors import NotSupportedError
-from lakebed.sql.run import ctas, ddl, iceberg, insert, query, unload
+from lakebed.sql.run import ctas, ddl, explain, iceberg, insert, query, unload
 from lakebed.sql.run.context import Outcome, RunContext, Runner
 from lakebed.sql.statements import Statement
 
 RUNNERS: dict[str, Runner] = {
     "SELECT": query.run_select,
+    "EXPLAIN": explain.run_explain,
     **ddl.RUNNERS,
     "CREATE_TABLE_AS_SELECT": ctas.run_ctas,
     "INSERT": insert.run_insert,

@@ -1,0 +1,248 @@
+"""The ``lakebed`` command: ``sql``, ``shell``, ``queries``, ``workgroups`` and ``demo``.
+
+A thin door: each command opens the lake, calls the ``Lakebed`` API and prints. Errors
+print as ``CODE: message`` on stderr with a non-zero exit code (see ``client/render.py``),
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from lakebed.client import render
+from lakebed.errors import LakebedError
+
+app = typer.Typer(
+    name="lakebed",
+    help="lakebed: a self-hosted data lake with Athena's SQL.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+queries_app = typer.Typer(help="Query executions: list, show, cancel.", no_args_is_help=True)
+workgroups_app = typer.Typer(help="Workgroups: list, create, show.", no_args_is_help=True)
+app.add_typer(queries_app, name="queries")
+app.add_typer(workgroups_app, name="workgroups")
+
+Home = Annotated[
+    Path | None,
+    typer.Option(
+        "--home",
+        envvar="LAKEBED_HOME",
+        help="Lake home folder (default ./.lakebed).",
+        show_default=False,
+    ),
+]
+Database = Annotated[str | None, typer.Option("--database", "-d", help="Default database.")]
+WorkgroupOpt = Annotated[str | None, typer.Option("--workgroup", "-w", help="Workgroup.")]
+
+out = Console()
+err = Console(stderr=True)
+
+
+@contextmanager
+def _lake(home: Path | None) -> Iterator[Any]:
+    """Open the lake; turn lakebed errors into ``CODE: message`` and an exit code."""
+    import lakebed
+
+    try:
+        with lakebed.connect(home) as lb:
+            yield lb
+    except LakebedError as e:
+        err.print(f"[red]{render.error_text(e)}[/red]", highlight=False)
+        raise typer.Exit(render.exit_code(e)) from None
+
+
+@app.command()
+def sql(
+    statement: Annotated[str, typer.Argument(help="One statement of Athena SQL.")],
+    home: Home = None,
+    database: Database = None,
+    workgroup: WorkgroupOpt = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Output: table, csv or json (JSON lines).")
+    ] = "table",
+) -> None:
+    """Run one statement and print its result."""
+    if fmt not in render.FORMATS:
+        err.print(f"Unknown --format {fmt!r}; use one of {', '.join(render.FORMATS)}.")
+        raise typer.Exit(2)
+    with _lake(home) as lb:
+        result = lb.sql(statement, database=database, workgroup=workgroup)
+        if fmt == "csv":
+            render.write_csv(result, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        elif fmt == "json":
+            render.write_json_lines(result, sys.stdout)
+        else:
+            render.print_result(out, result)
+
+
+@app.command()
+def shell(home: Home = None, database: Database = None, workgroup: WorkgroupOpt = None) -> None:
+    r"""Interactive SQL prompt (end statements with ;, quit with \q)."""
+    from lakebed.client.shell import Shell
+
+    with _lake(home) as lb:
+        Shell(lb, database=database, workgroup=workgroup).loop()
+
+
+@app.command()
+def demo(home: Home = None) -> None:
+    """Load the demo data set into the lake and show what to try."""
+    try:
+        demo_module = importlib.import_module("lakebed.demo")
+    except ModuleNotFoundError as e:
+        if e.name != "lakebed.demo":
+            raise
+        err.print("The demo is not part of this build of lakebed.")
+        raise typer.Exit(1) from None
+    with _lake(home) as lb:
+        demo_module.run(lb.settings.home)
+
+
+def _key_values(title: str, values: dict[str, Any]) -> Table:
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for key, value in values.items():
+        table.add_row(key, "" if value is None else str(value))
+    return table
+
+
+@queries_app.command("list")
+def queries_list(
+    home: Home = None,
+    workgroup: WorkgroupOpt = None,
+    state: Annotated[str | None, typer.Option(help="QUEUED, RUNNING, SUCCEEDED …")] = None,
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
+) -> None:
+    """Query executions, newest first."""
+    with _lake(home) as lb:
+        if state is not None and state.upper() not in lakebed_states():
+            err.print(f"Unknown --state {state!r}; use one of {', '.join(lakebed_states())}.")
+            raise typer.Exit(2)
+        executions = lb.list_queries(
+            workgroup=workgroup, state=state.upper() if state else None, limit=limit
+        )
+        table = Table("id", "state", "workgroup", "submitted", "ms", "scanned", "query")
+        for q in executions:
+            table.add_row(
+                q.id,
+                q.state,
+                q.workgroup,
+                f"{q.submitted_at:%Y-%m-%d %H:%M:%S}",
+                str(q.stats.total_ms),
+                str(q.stats.data_scanned_bytes),
+                " ".join(q.query.split())[:60],
+            )
+        out.print(table)
+
+
+def lakebed_states() -> list[str]:
+    """The names of query states."""
+    from lakebed.queries.models import QueryState
+
+    return [s.value for s in QueryState]
+
+
+@queries_app.command("show")
+def queries_show(query_id: str, home: Home = None) -> None:
+    """One query execution: state, times, data scanned, error."""
+    with _lake(home) as lb:
+        q = lb.query(query_id)
+        values = {
+            "id": q.id,
+            "state": q.state.value,
+            "state reason": q.state_reason,
+            "query": q.query,
+            "statement type": q.statement_type,
+            "substatement type": q.substatement_type,
+            "workgroup": q.workgroup,
+            "catalog.database": f"{q.catalog}.{q.database}",
+            "submitted": q.submitted_at,
+            "completed": q.completed_at,
+            **{k.replace("_", " "): v for k, v in asdict(q.stats).items()},
+            "output location": q.output_location,
+            "reused from": q.reused_from,
+            "error": None if q.error is None else f"{q.error['code']}: {q.error['message']}",
+        }
+        out.print(_key_values(f"Query {q.id}", values))
+
+
+@queries_app.command("cancel")
+def queries_cancel(query_id: str, home: Home = None) -> None:
+    """Cancel a queued or running query."""
+    with _lake(home) as lb:
+        lb.cancel(query_id)
+        out.print(f"{query_id}: {lb.query(query_id).state.value}")
+
+
+@workgroups_app.command("list")
+def workgroups_list(home: Home = None) -> None:
+    """Every workgroup."""
+    with _lake(home) as lb:
+        table = Table("name", "state", "output location", "bytes cutoff", "max concurrent")
+        for wg in lb.list_workgroups():
+            table.add_row(
+                wg.name,
+                wg.state,
+                wg.output_location or "",
+                "" if wg.bytes_scanned_cutoff is None else str(wg.bytes_scanned_cutoff),
+                "" if wg.max_concurrent_queries is None else str(wg.max_concurrent_queries),
+            )
+        out.print(table)
+
+
+@workgroups_app.command("create")
+def workgroups_create(
+    name: str,
+    home: Home = None,
+    description: Annotated[str | None, typer.Option(help="Free text.")] = None,
+    output_location: Annotated[str | None, typer.Option(help="Result location.")] = None,
+    bytes_scanned_cutoff: Annotated[
+        int | None, typer.Option(help="Cancel queries that would scan more (min 10000000).")
+    ] = None,
+    max_concurrent_queries: Annotated[
+        int | None, typer.Option(help="Queries beyond this many wait QUEUED.")
+    ] = None,
+    enforce: Annotated[
+        bool, typer.Option("--enforce/--no-enforce", help="Override client settings.")
+    ] = False,
+    disabled: Annotated[bool, typer.Option("--disabled", help="Create it DISABLED.")] = False,
+) -> None:
+    """Create a workgroup."""
+    with _lake(home) as lb:
+        wg = lb.create_workgroup(
+            name,
+            description=description,
+            output_location=output_location,
+            bytes_scanned_cutoff=bytes_scanned_cutoff,
+            max_concurrent_queries=max_concurrent_queries,
+            enforce_configuration=enforce,
+            state="DISABLED" if disabled else "ENABLED",
+        )
+        out.print(f"Created workgroup {wg.name}.")
+
+
+@workgroups_app.command("show")
+def workgroups_show(name: str, home: Home = None) -> None:
+    """One workgroup's settings."""
+    with _lake(home) as lb:
+        wg = lb.get_workgroup(name)
+        out.print(_key_values(f"Workgroup {wg.name}", asdict(wg)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``lakebed`` script (exits with the command's code)."""
+    app(args=argv)

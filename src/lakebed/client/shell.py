@@ -1,0 +1,114 @@
+r"""``lakebed shell``: an interactive SQL prompt.
+
+Statements may span lines and run when a line ends them with ``;``; several statements on
+one line run in order. ``\q`` (or Ctrl-D) quits, ``\h`` prints help, Ctrl-C drops the
+statement being typed. History is kept in ``<home>/shell_history``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.history import FileHistory
+from rich.console import Console
+
+from lakebed.client.render import error_text, print_result
+from lakebed.errors import LakebedError
+
+if TYPE_CHECKING:
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
+
+    from lakebed.client.embedded import Lakebed
+
+HISTORY_FILE = "shell_history"
+MAX_ROWS_SHOWN = 1000
+HELP = """Type SQL ending with ; to run it (statements may span lines).
+  \\q   quit (or Ctrl-D)
+  \\h   this help
+Ctrl-C drops the statement being typed."""
+
+
+def split_statements(text: str) -> tuple[list[str], str]:
+    """Complete statements (each ended by ``;`` outside quotes and comments) and the rest.
+
+    >>> split_statements("SELECT ';'; SELECT 2; SELECT")
+    (["SELECT ';'", 'SELECT 2'], ' SELECT')
+    """
+    done: list[str] = []
+    start = 0
+    i = 0
+    quote: str | None = None
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in ("'", '"', "`"):
+            quote = ch
+        elif text.startswith("--", i):
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif ch == ";":
+            stmt = text[start:i].strip()
+            if stmt:
+                done.append(stmt)
+            start = i + 1
+        i += 1
+    return done, text[start:]
+
+
+class Shell:
+    """The read-eval-print loop over one lake."""
+
+    def __init__(
+        self,
+        lake: Lakebed,
+        *,
+        database: str | None = None,
+        workgroup: str | None = None,
+        console: Console | None = None,
+        input: Input | None = None,
+        output: Output | None = None,
+    ) -> None:
+        self.lake = lake
+        self.database = database
+        self.workgroup = workgroup
+        self.console = console or Console()
+        history = FileHistory(str(lake.settings.home / HISTORY_FILE))
+        self.session: PromptSession[str] = PromptSession(
+            history=history, input=input, output=output
+        )
+
+    def run_statement(self, text: str) -> None:
+        """Run one statement and print its result or its error."""
+        try:
+            result = self.lake.sql(text, database=self.database, workgroup=self.workgroup)
+        except LakebedError as e:
+            self.console.print(f"[red]{error_text(e)}[/red]", highlight=False)
+            return
+        print_result(self.console, result, max_rows=MAX_ROWS_SHOWN)
+
+    def loop(self) -> None:
+        r"""Read statements until ``\q`` or end of input."""
+        pending = ""
+        while True:
+            prompt = "lakebed> " if not pending.strip() else "      -> "
+            try:
+                line = self.session.prompt(prompt)
+            except KeyboardInterrupt:
+                pending = ""
+                continue
+            except EOFError:
+                return
+            command = line.strip()
+            if not pending.strip() and command in ("\\q", "quit", "exit"):
+                return
+            if not pending.strip() and command in ("\\h", "\\?", "help"):
+                self.console.print(HELP, highlight=False)
+                continue
+            statements, pending = split_statements(pending + line + "\n")
+            for statement in statements:
+                self.run_statement(statement)

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import lakebed
+from lakebed.queries import QueryState
+
+
+def test_succeeded_execution_records_athena_fields(lb: lakebed.Lakebed) -> None:
+    res = lb.sql("SELECT 1 AS a UNION ALL SELECT 2", database="default")
+    rec = lb.query(res.query_id)
+    assert rec.state == QueryState.SUCCEEDED
+    assert (rec.statement_type, rec.substatement_type) == ("DML", "SELECT")
+    assert (rec.catalog, rec.database, rec.workgroup) == ("AwsDataCatalog", "default", "primary")
+    assert rec.completed_at is not None and rec.completed_at >= rec.submitted_at
+    assert rec.stats.rows == 2
+    s = rec.stats
+    assert s.total_ms >= s.queue_ms and s.total_ms >= s.planning_ms and s.total_ms >= s.engine_ms
+    assert rec.output_location is not None and rec.output_location.endswith(f"{rec.id}.csv")
+    assert rec.error is None and rec.state_reason is None
+
+
+def test_failed_execution_records_error_category_code_and_message(lb: lakebed.Lakebed) -> None:
+    with pytest.raises(lakebed.NotFoundError) as info:
+        lb.sql("SELECT * FROM missing_table")
+    rec = lb.query(info.value.query_id)
+    assert rec.state == QueryState.FAILED
+    assert rec.error is not None
+    assert rec.error["code"] == "TABLE_NOT_FOUND"
+    assert rec.error["category"] == 2  # USER
+    assert "missing_table" in rec.error["message"]
+    assert rec.state_reason == rec.error["message"]
+    assert rec.completed_at is not None
+
+
+def test_unknown_query_id_is_not_found(lb: lakebed.Lakebed) -> None:
+    with pytest.raises(lakebed.NotFoundError) as info:
+        lb.query("no-such-id")
+    assert info.value.code == "QUERY_NOT_FOUND"
+    with pytest.raises(lakebed.NotFoundError):
+        lb.cancel("no-such-id")
+
+
+def test_start_query_runs_in_background_and_result_waits(lb: lakebed.Lakebed) -> None:
+    qid = lb.start_query("SELECT 40 + 2 AS answer")
+    assert lb.result(qid).fetchall() == [(42,)]
+    assert lb.query(qid).state == QueryState.SUCCEEDED
+
+
+def test_cancel_running_query_interrupts_duckdb(
+    lb: lakebed.Lakebed, long_query: str, wait_for_state: Callable[..., None]
+) -> None:
+    qid = lb.start_query(long_query)
+    wait_for_state(lb, qid, QueryState.RUNNING)
+    time.sleep(0.3)  # let DuckDB start executing, so the interrupt is what stops it
+    lb.cancel(qid)
+    rec = lb.queries.wait(qid, timeout=60)
+    assert rec.state == QueryState.CANCELLED
+    assert rec.error is not None and rec.error["code"] == "USER_CANCELLED"
+    assert not os.path.exists(os.path.join(lb.settings.results_uri, f"{qid}.csv"))
+    with pytest.raises(lakebed.CancelledError) as info:
+        lb.result(qid)
+    assert info.value.query_id == qid
+    lb.cancel(qid)  # cancelling a finished query changes nothing
+    assert lb.query(qid).state == QueryState.CANCELLED
+
+
+def test_history_survives_restart_and_lists_newest_first(tmp_path: Path) -> None:
+    with lakebed.connect(tmp_path / "h") as lb:
+        first = lb.sql("SELECT 1").query_id
+        with pytest.raises(lakebed.QueryError):
+            lb.sql("SELECT * FROM nope")
+        last = lb.sql("SELECT 2").query_id
+    with lakebed.connect(tmp_path / "h") as lb:
+        history = lb.list_queries()
+        assert [q.id for q in history] == [last, history[1].id, first]
+        assert history[-1].id == first
+        assert [q.state for q in lb.list_queries(state="FAILED")] == [QueryState.FAILED]
+        assert lb.result(first).fetchall() == [(1,)]
+
+
+_KILLED_CHILD = textwrap.dedent(
+    """
+    import sys, time
+    import lakebed
+    lb = lakebed.connect(sys.argv[1])
+    qid = lb.start_query(sys.argv[2])
+    while lb.query(qid).state != "RUNNING":
+        time.sleep(0.01)
+    print(qid, flush=True)
+    time.sleep(600)
+    """
+)
+
+
+def test_process_killed_mid_query_leaves_execution_failed(tmp_path: Path, long_query: str) -> None:
+    home = tmp_path / "h"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_CHILD, str(home), long_query],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert child.stdout is not None
+        qid = child.stdout.readline().strip()
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    assert qid
+    with lakebed.connect(home) as lb:
+        rec = lb.query(qid)
+        assert rec.state == QueryState.FAILED
+        assert rec.state_reason is not None and "stopped" in rec.state_reason
+        assert rec.completed_at is not None

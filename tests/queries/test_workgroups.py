@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import lakebed
+from lakebed.queries import QueryState
+
+
+def test_primary_exists_by_default_and_cannot_be_deleted(lb: lakebed.Lakebed) -> None:
+    assert [w.name for w in lb.list_workgroups()] == ["primary"]
+    primary = lb.get_workgroup("primary")
+    assert primary.state == "ENABLED"
+    assert primary.output_location == lb.settings.results_uri
+    with pytest.raises(lakebed.InvalidInputError, match="primary"):
+        lb.delete_workgroup("primary")
+
+
+def test_create_update_delete_workgroup(lb: lakebed.Lakebed, tmp_path: Path) -> None:
+    wg = lb.create_workgroup("etl", description="nightly", output_location=str(tmp_path / "r"))
+    assert (wg.name, wg.description, wg.state) == ("etl", "nightly", "ENABLED")
+    with pytest.raises(lakebed.AlreadyExistsError, match="etl"):
+        lb.create_workgroup("etl")
+    assert lb.update_workgroup("etl", max_concurrent_queries=2).max_concurrent_queries == 2
+    assert lb.get_workgroup("etl").description == "nightly"
+    lb.delete_workgroup("etl")
+    with pytest.raises(lakebed.NotFoundError) as info:
+        lb.get_workgroup("etl")
+    assert info.value.code == "WORKGROUP_NOT_FOUND"
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"bytes_scanned_cutoff": 1000}, "at least 10000000"),
+        ({"state": "PAUSED"}, "ENABLED or DISABLED"),
+    ],
+)
+def test_invalid_workgroup_settings_are_rejected(
+    lb: lakebed.Lakebed, config: dict[str, object], message: str
+) -> None:
+    with pytest.raises(lakebed.InvalidInputError, match=message):
+        lb.create_workgroup("bad", **config)
+    assert [w.name for w in lb.list_workgroups()] == ["primary"]
+
+
+def test_query_in_unknown_or_disabled_workgroup_fails(lb: lakebed.Lakebed) -> None:
+    with pytest.raises(lakebed.NotFoundError) as info:
+        lb.sql("SELECT 1", workgroup="nope")
+    assert info.value.code == "WORKGROUP_NOT_FOUND"
+    lb.create_workgroup("off", state="DISABLED")
+    with pytest.raises(lakebed.InvalidInputError) as info2:
+        lb.sql("SELECT 1", workgroup="off")
+    assert info2.value.code == "WORKGROUP_DISABLED"
+    lb.update_workgroup("off", state="ENABLED")
+    assert lb.sql("SELECT 1", workgroup="off").fetchall() == [(1,)]
+
+
+def test_enforced_workgroup_location_overrides_client_location(
+    lb: lakebed.Lakebed, tmp_path: Path
+) -> None:
+    own, client = tmp_path / "wg", tmp_path / "client"
+    lb.create_workgroup("free", output_location=str(own))
+    lb.create_workgroup("strict", output_location=str(own), enforce_configuration=True)
+    free = lb.sql("SELECT 1", workgroup="free", output_location=str(client))
+    strict = lb.sql("SELECT 1", workgroup="strict", output_location=str(client))
+    assert os.path.exists(client / f"{free.query_id}.csv")
+    assert os.path.exists(own / f"{strict.query_id}.csv")
+    assert not os.path.exists(client / f"{strict.query_id}.csv")
+
+
+def test_bytes_scanned_cutoff_cancels_a_query_before_it_reads(
+    lb: lakebed.Lakebed, big_table: str
+) -> None:
+    lb.create_workgroup("capped", bytes_scanned_cutoff=10_000_000)
+    with pytest.raises(lakebed.CancelledError, match="bytes-scanned limit") as info:
+        lb.sql(f"SELECT count(blob) FROM {big_table}", workgroup="capped")
+    assert info.value.code == "EXCEEDED_BYTES_SCANNED_LIMIT"
+    assert lb.query(info.value.query_id).state == QueryState.CANCELLED
+    # Projection keeps the scan of the small column under the cutoff.
+    small = lb.sql(f"SELECT sum(n) FROM {big_table}", workgroup="capped")
+    assert small.fetchall() == [(499_500,)]
+    assert 0 < small.stats.data_scanned_bytes < 10_000_000
+    # Without the cutoff the same query runs and reports the bytes it read.
+    full = lb.sql(f"SELECT count(blob) FROM {big_table}")
+    assert full.fetchall() == [(1_000,)]
+    assert full.stats.data_scanned_bytes > 10_000_000
+
+
+def test_concurrency_limit_queues_excess_queries_until_a_slot_frees(
+    lb: lakebed.Lakebed, long_query: str, wait_for_state: Callable[..., None]
+) -> None:
+    lb.create_workgroup("one", max_concurrent_queries=1)
+    blocker = lb.start_query(long_query, workgroup="one")
+    wait_for_state(lb, blocker, QueryState.RUNNING)
+    waiting = lb.start_query("SELECT 1", workgroup="one")
+    dropped = lb.start_query("SELECT 2", workgroup="one")
+    time.sleep(0.3)
+    assert lb.query(waiting).state == QueryState.QUEUED
+    assert lb.sql("SELECT 3").fetchall() == [(3,)]  # other workgroups are not limited
+    lb.cancel(dropped)
+    assert lb.query(dropped).state == QueryState.CANCELLED
+    lb.cancel(blocker)
+    assert lb.result(waiting, timeout=30).fetchall() == [(1,)]
+    assert lb.query(waiting).stats.queue_ms > 0
+    assert lb.queries.wait(dropped).state == QueryState.CANCELLED
+    assert lb.query(dropped).stats.rows is None
