@@ -67,7 +67,8 @@ class Policy:
 
 def _merged_columns(old: Table, new: Table, *, only_add: bool) -> tuple[Column, ...]:
     """Old columns widened by (or, with ``only_add``, kept against) the new ones, then the
-    new ones."""
+    new ones.
+    """
     old_schema = Schema(tuple((c.name, parse_hive_type(c.type)) for c in old.columns))
     new_schema = Schema(tuple((c.name, parse_hive_type(c.type)) for c in new.columns))
     if only_add:
@@ -94,8 +95,9 @@ def _definition(t: Table) -> tuple[object, ...]:
     )
 
 
-def diff_table(plan: TablePlan, old: Table | None, existing: list[Partition] | None,
-               policy: Policy) -> list[Change]:
+def diff_table(
+    plan: TablePlan, old: Table | None, existing: list[Partition] | None, policy: Policy
+) -> list[Change]:
     """Changes turning the catalog's ``old`` table into what the crawl found."""
     new = plan.table
     if old is None:
@@ -126,26 +128,48 @@ def diff_table(plan: TablePlan, old: Table | None, existing: list[Partition] | N
     new.parameters.pop(DEPRECATED_PARAMETER, None)
     if _definition(new) != _definition(old):
         added = [c.name for c in new.columns if old.column(c.name) is None]
-        detail = f"columns now {len(new.columns)}" + (f" (added {', '.join(added)})" if added
-                                                       else "")
+        detail = f"columns now {len(new.columns)}" + (
+            f" (added {', '.join(added)})" if added else ""
+        )
         changes.append(
-            Change(Action.UPDATE_TABLE, new.database, new.name, detail,
-                   logged=policy.update == UpdateBehavior.LOG, new=new, old=old)
+            Change(
+                Action.UPDATE_TABLE,
+                new.database,
+                new.name,
+                detail,
+                logged=policy.update == UpdateBehavior.LOG,
+                new=new,
+                old=old,
+            )
         )
     have = {p.values for p in existing or []}
     found = {p.values for p in plan.partitions}
     add = [p for p in plan.partitions if p.values not in have]
     if add:
         changes.append(
-            Change(Action.ADD_PARTITIONS, new.database, new.name,
-                   _values_text(add), new=new, old=old, partitions=add)
+            Change(
+                Action.ADD_PARTITIONS,
+                new.database,
+                new.name,
+                _values_text(add),
+                new=new,
+                old=old,
+                partitions=add,
+            )
         )
     gone = [p for p in existing or [] if p.values not in found]
     if gone and len(old.partition_keys) == len(new.partition_keys):
         changes.append(
-            Change(Action.DELETE_PARTITIONS, new.database, new.name, _values_text(gone),
-                   logged=policy.delete != DeleteBehavior.DELETE_FROM_DATABASE,
-                   new=new, old=old, partitions=gone)
+            Change(
+                Action.DELETE_PARTITIONS,
+                new.database,
+                new.name,
+                _values_text(gone),
+                logged=policy.delete != DeleteBehavior.DELETE_FROM_DATABASE,
+                new=new,
+                old=old,
+                partitions=gone,
+            )
         )
     return changes
 
@@ -161,12 +185,22 @@ def diff_vanished(tables: Iterable[Table], policy: Policy) -> list[Change]:
     out = []
     for t in tables:
         if policy.delete == DeleteBehavior.DELETE_FROM_DATABASE:
-            out.append(Change(Action.DELETE_TABLE, t.database, t.name,
-                              f"no data left at {t.location}", old=t))
+            out.append(
+                Change(
+                    Action.DELETE_TABLE, t.database, t.name, f"no data left at {t.location}", old=t
+                )
+            )
         elif DEPRECATED_PARAMETER not in t.parameters:
-            out.append(Change(Action.DEPRECATE_TABLE, t.database, t.name,
-                              f"no data left at {t.location}",
-                              logged=policy.delete == DeleteBehavior.LOG, old=t))
+            out.append(
+                Change(
+                    Action.DEPRECATE_TABLE,
+                    t.database,
+                    t.name,
+                    f"no data left at {t.location}",
+                    logged=policy.delete == DeleteBehavior.LOG,
+                    old=t,
+                )
+            )
     return out
 
 
@@ -239,8 +273,13 @@ def _apply_table(catalog: Catalog, changes: list[Change], done: Applied) -> None
     except LakebedError:
         _undo(catalog, created, before)
         raise
-    for name in ("tables_created", "tables_updated", "tables_deleted", "partitions_added",
-                 "partitions_deleted"):
+    for name in (
+        "tables_created",
+        "tables_updated",
+        "tables_deleted",
+        "partitions_added",
+        "partitions_deleted",
+    ):
         setattr(done, name, getattr(done, name) + getattr(counts, name))
 
 
@@ -260,5 +299,8 @@ def crawler_tables(catalog: Catalog, database: str, crawler: str) -> list[Table]
     """Tables of ``database`` that ``crawler`` created or updated."""
     if not catalog.database_exists(database):
         return []
-    return [t for t in catalog.list_tables(database, views=False)
-            if t.parameters.get(CRAWLER_PARAMETER) == crawler]
+    return [
+        t
+        for t in catalog.list_tables(database, views=False)
+        if t.parameters.get(CRAWLER_PARAMETER) == crawler
+    ]

@@ -62,9 +62,7 @@ def plan_crawl(
         CancelledError: ``stop`` was set.
     """
     config = CrawlerConfiguration.parse(crawler.configuration)
-    incremental = (
-        crawler.recrawl_policy.recrawl_behavior == RecrawlBehavior.CRAWL_NEW_FOLDERS_ONLY
-    )
+    incremental = crawler.recrawl_policy.recrawl_behavior == RecrawlBehavior.CRAWL_NEW_FOLDERS_ONLY
     scp = crawler.schema_change_policy
     policy = Policy(
         UpdateBehavior.LOG if incremental else scp.update_behavior,
@@ -76,8 +74,10 @@ def plan_crawl(
     owned = crawler_tables(catalog, database, crawler.name) if database else []
     known: set[str] = set()
     if incremental:
-        out.notes.append("CRAWL_NEW_FOLDERS_ONLY: known partition folders are not listed; "
-                         "table updates and deletions are only logged.")
+        out.notes.append(
+            "CRAWL_NEW_FOLDERS_ONLY: known partition folders are not listed; "
+            "table updates and deletions are only logged."
+        )
         for t in owned:
             parts = catalog.list_partitions(t) if t.partition_keys else []
             known.update(p.location.rstrip("/") for p in parts if p.location)
@@ -89,9 +89,10 @@ def plan_crawl(
     crawled_roots: list[str] = []
     t = crawler.targets
     paths = [(s.path, s.exclusions, s.sample_size) for s in t.s3_targets]
-    paths += [(p, ()) + (None,) for d in t.delta_targets for p in d.delta_tables]
-    paths += [(p, x.exclusions, None) for x in (*t.iceberg_targets, *t.hudi_targets)
-              for p in x.paths]
+    paths += [(p, (), None) for d in t.delta_targets for p in d.delta_tables]
+    paths += [
+        (p, x.exclusions, None) for x in (*t.iceberg_targets, *t.hudi_targets) for p in x.paths
+    ]
     if (paths or t.jdbc_targets) and not database:
         raise InvalidInputError(
             f"Crawler '{crawler.name}' has path or JDBC targets but no DatabaseName: set the "
@@ -111,14 +112,18 @@ def plan_crawl(
             )
             for g in unit.mixed:
                 out.errors.append(
-                    CrawlError(g.files[0], "MIXED_FORMATS",
-                               f"{g.file_count} {g.first.classification} file(s) in "
-                               f"'{g.files[0].rsplit('/', 1)[0]}/' differ from the table's "
-                               "format or schema and were not added to any table.")
+                    CrawlError(
+                        g.files[0],
+                        "MIXED_FORMATS",
+                        f"{g.file_count} {g.first.classification} file(s) in "
+                        f"'{g.files[0].rsplit('/', 1)[0]}/' differ from the table's "
+                        "format or schema and were not added to any table.",
+                    )
                 )
     for jt in t.jdbc_targets:
-        for plan in jdbc.plan(jt, database=database, prefix=crawler.table_prefix,
-                              crawler=crawler.name):
+        for plan in jdbc.plan(
+            jt, database=database, prefix=crawler.table_prefix, crawler=crawler.name
+        ):
             taken.add(plan.table.name)
             out.tables.append(plan)
     catalog_plans = _catalog_targets(crawler, catalog, scanner, out)
@@ -140,10 +145,15 @@ def plan_crawl(
         out.tables.append(plan)
     if not incremental:
         vanished = [
-            tb for tb in owned
-            if tb.name not in taken and tb.location
-            and any(normalize_uri(tb.location).startswith(r + "/") or
-                    normalize_uri(tb.location).rstrip("/") == r for r in crawled_roots)
+            tb
+            for tb in owned
+            if tb.name not in taken
+            and tb.location
+            and any(
+                normalize_uri(tb.location).startswith(r + "/")
+                or normalize_uri(tb.location).rstrip("/") == r
+                for r in crawled_roots
+            )
         ]
         out.changes.extend(diff_vanished(vanished, policy))
     return out
@@ -168,19 +178,29 @@ def _catalog_targets(
             try:
                 table = catalog.get_table(target.database_name, name)
             except NotFoundError as e:
-                out.errors.append(CrawlError(f"{target.database_name}.{name}", e.code,
-                                             e.message))
+                out.errors.append(CrawlError(f"{target.database_name}.{name}", e.code, e.message))
                 continue
             if not table.location:
                 continue
             uri = normalize_uri(table.location).rstrip("/")
             root = scanner.scan(uri)
             units = resolve(root, Rules(True, level_of(uri)))
-            if not units or units[0].group is None and units[0].root.format_table is None:
-                out.errors.append(CrawlError(uri, "EMPTY_TABLE_LOCATION",
-                                             f"No data found for catalog target "
-                                             f"'{table.database}.{table.name}'."))
+            if not units or (units[0].group is None and units[0].root.format_table is None):
+                out.errors.append(
+                    CrawlError(
+                        uri,
+                        "EMPTY_TABLE_LOCATION",
+                        f"No data found for catalog target '{table.database}.{table.name}'.",
+                    )
+                )
                 continue
-            plans.append(build(units[0], name=table.name, database=table.database,
-                               crawler=crawler.name, key_names=None))
+            plans.append(
+                build(
+                    units[0],
+                    name=table.name,
+                    database=table.database,
+                    crawler=crawler.name,
+                    key_names=None,
+                )
+            )
     return plans

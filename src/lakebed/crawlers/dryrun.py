@@ -26,8 +26,10 @@ def render(plan: CrawlPlan, *, crawler: str) -> str:
         if tp.partitions:
             shown = ", ".join("/".join(p.values) for p in tp.partitions[:MAX_PARTITIONS_SHOWN])
             more = len(tp.partitions) - MAX_PARTITIONS_SHOWN
-            lines.append(f"  partitions ({len(tp.partitions)}): {shown}"
-                         + (f" ... and {more} more" if more > 0 else ""))
+            lines.append(
+                f"  partitions ({len(tp.partitions)}): {shown}"
+                + (f" ... and {more} more" if more > 0 else "")
+            )
         for why in tp.explanation:
             lines.append(f"  why: {why}")
         lines.append("")
@@ -39,6 +41,7 @@ def render(plan: CrawlPlan, *, crawler: str) -> str:
         lines += [f"  {e.code}: {e.message}" for e in plan.errors]
     s = plan.stats
     lines.append("")
-    lines.append(f"Scanned {s.folders_seen} folder(s), {s.files_seen} file(s), sampled "
-                 f"{s.files_sampled}.")
+    lines.append(
+        f"Scanned {s.folders_seen} folder(s), {s.files_seen} file(s), sampled {s.files_sampled}."
+    )
     return "\n".join(lines)

@@ -75,8 +75,9 @@ def new_group(c: Classification, uri: str, size: int, compression: str | None) -
     return g
 
 
-def add_to_groups(groups: list[FileGroup], c: Classification, uri: str, size: int,
-                  compression: str | None) -> None:
+def add_to_groups(
+    groups: list[FileGroup], c: Classification, uri: str, size: int, compression: str | None
+) -> None:
     """Put a classified file into the first group it fits, or a new one."""
     for g in groups:
         if g.compression == compression and g.add(c, uri, size):

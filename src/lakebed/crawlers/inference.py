@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 
-class IncompatibleTypes(Exception):  # noqa: N818  (a signal between modules, never raised to users)
+class IncompatibleTypes(Exception):
     """Two types cannot merge (a struct met a scalar, an array met a map...)."""
 
 
@@ -296,9 +296,9 @@ def _merge_or_string(a: InferredType, b: InferredType) -> InferredType:
         return STRING
 
 
-def merge_records(fields: tuple[tuple[str, InferredType], ...], record: dict[str, object]) -> (
-    tuple[tuple[str, InferredType], ...]
-):
+def merge_records(
+    fields: tuple[tuple[str, InferredType], ...], record: dict[str, object]
+) -> tuple[tuple[str, InferredType], ...]:
     """Fold one more record of a file into the fields seen so far; values of clashing types
     within one file become ``string`` (the file is still one table's data).
     """

@@ -15,8 +15,12 @@ from lakebed.crawlers.models import JdbcTarget
 from lakebed.crawlers.tables import CRAWLER_PARAMETER, TablePlan
 from lakebed.errors import InvalidInputError
 
-_CLASSIFICATION = {"sqlite": "sqlite", "postgresql": "postgresql", "mysql": "mysql",
-                   "mariadb": "mysql"}
+_CLASSIFICATION = {
+    "sqlite": "sqlite",
+    "postgresql": "postgresql",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+}
 
 
 def hive_type_of_sql(t: sa.types.TypeEngine[object]) -> str:
@@ -76,13 +80,17 @@ def plan(target: JdbcTarget, *, database: str, prefix: str | None, crawler: str)
             if not fnmatch.fnmatchcase(name.lower(), glob.lower()):
                 continue
             rel = f"{dbname}/{schema or ''}/{name}"
-            if any(fnmatch.fnmatchcase(rel, e) or fnmatch.fnmatchcase(name, e)
-                   for e in target.exclusions):
+            if any(
+                fnmatch.fnmatchcase(rel, e) or fnmatch.fnmatchcase(name, e)
+                for e in target.exclusions
+            ):
                 continue
             columns = tuple(
-                Column(c["name"].lower(), hive_type_of_sql(c["type"]),
-                       c.get("comment") if "COMMENTS" in target.enable_additional_metadata
-                       else None)
+                Column(
+                    c["name"].lower(),
+                    hive_type_of_sql(c["type"]),
+                    c.get("comment") if "COMMENTS" in target.enable_additional_metadata else None,
+                )
                 for c in insp.get_columns(name, schema=schema)
             )
             location = ".".join(p for p in (dbname, schema, name) if p)

@@ -32,6 +32,9 @@ class FolderListing:
 def list_folder(store: ObjectStore, uri: str) -> FolderListing:
     """The immediate content of a folder. Hidden files and folders (``_``/``.``) are skipped,
     as Hive and Athena skip them; table-format markers are reported in ``markers``.
+
+    Raises:
+        OSError: the folder cannot be listed (missing, not a folder, no permission).
     """
     uri = normalize_uri(uri)
     if uri.startswith("s3://"):
@@ -50,19 +53,16 @@ def _list_local(path: str) -> FolderListing:
     folders: list[str] = []
     markers: set[str] = set()
     files: list[os.DirEntry[str]] = []
-    try:
-        with os.scandir(path) as it:
-            for entry in it:
-                name = entry.name
-                if entry.is_dir(follow_symlinks=True):
-                    if name in FORMAT_MARKERS:
-                        markers.add(name)
-                    elif not name.startswith(("_", ".")):
-                        folders.append(entry.path)
+    with os.scandir(path) as it:
+        for entry in it:
+            name = entry.name
+            if entry.is_dir(follow_symlinks=True):
+                if name in FORMAT_MARKERS:
+                    markers.add(name)
                 elif not name.startswith(("_", ".")):
-                    files.append(entry)
-    except FileNotFoundError:
-        pass
+                    folders.append(entry.path)
+            elif not name.startswith(("_", ".")):
+                files.append(entry)
     files.sort(key=lambda e: e.name)
     folders.sort()
 

@@ -504,8 +504,11 @@ class CrawlerConfiguration:
         tables = output.get("Tables", {})
         policy = grouping.get("TableGroupingPolicy")
         _allowed("CrawlerOutput.Partitions.AddOrUpdateBehavior", partitions, "InheritFromTable")
-        _allowed("CrawlerOutput.Tables.AddOrUpdateBehavior", tables.get("AddOrUpdateBehavior"),
-                 "MergeNewColumns")
+        _allowed(
+            "CrawlerOutput.Tables.AddOrUpdateBehavior",
+            tables.get("AddOrUpdateBehavior"),
+            "MergeNewColumns",
+        )
         _allowed("Grouping.TableGroupingPolicy", policy, "CombineCompatibleSchemas")
         level = grouping.get("TableLevelConfiguration")
         threshold = tables.get("TableThreshold")

@@ -1,4 +1,4 @@
-"""Table-root and partition detection over a scanned folder tree, with Glue's rules:
+"""Table-root and partition detection over a scanned folder tree, with Glue's rules.
 
 1. A folder holding Iceberg, Delta or Hudi metadata is one table of that format.
 2. A folder's own files form a table at that folder (the largest compatible group; other
@@ -68,7 +68,11 @@ def resolve(node: FolderScan, rules: Rules) -> list[Unit]:
     own = _own_unit(node)
     child_units = [(c, resolve(c, rules)) for c in node.children]
     child_units = [(c, us) for c, us in child_units if us or c.known]
-    if own is None and child_units and (rules.table_level is None or node.level > rules.table_level):
+    if (
+        own is None
+        and child_units
+        and (rules.table_level is None or node.level > rules.table_level)
+    ):
         combined = _combine(node, child_units, rules)
         if combined is not None:
             return combined
@@ -121,8 +125,11 @@ def _combine(
     if (len(members) + len(known)) * 2 <= total:
         return None
     depth = members[0][1].depth + 1
-    leaves = [Leaf((c.name, *leaf.names), leaf.location, leaf.group) for c, u in members
-              for leaf in u.leaves]
+    leaves = [
+        Leaf((c.name, *leaf.names), leaf.location, leaf.group)
+        for c, u in members
+        for leaf in u.leaves
+    ]
     leaves += [Leaf((c.name,), c.uri, None) for c in known]
     leaves.sort(key=lambda leaf: leaf.names)
     why = [
@@ -177,8 +184,10 @@ def partition_keys(unit: Unit, override: tuple[str, ...] | None) -> list[str]:
         return list(override)
     names = []
     for level in range(unit.depth):
-        keys = {lf.names[level].split("=", 1)[0].lower() if _is_kv(lf.names[level]) else None
-                for lf in unit.leaves}
+        keys = {
+            lf.names[level].split("=", 1)[0].lower() if _is_kv(lf.names[level]) else None
+            for lf in unit.leaves
+        }
         key = next(iter(keys)) if len(keys) == 1 else None
         names.append(key if key else f"partition_{level}")
     return names

@@ -112,7 +112,18 @@ class Scanner:
         if uri in self._known:
             node.known = True
             return node
-        listing = list_folder(self._store, uri)
+        try:
+            listing = list_folder(self._store, uri)
+        except OSError as e:
+            reason = (
+                "does not exist"
+                if isinstance(e, FileNotFoundError)
+                else (f"cannot be listed ({e.strerror or e})")
+            )
+            self.stats.errors.append(
+                CrawlError(uri, "PATH_NOT_READABLE", f"Folder '{uri}' {reason}; skipped.")
+            )
+            return node
         fmt = tableformats.detect(self._store, uri, listing.markers, listing.folders)
         if fmt is not None:
             node.table_format = fmt

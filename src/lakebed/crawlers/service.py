@@ -25,9 +25,9 @@ from lakebed.crawlers.events import CrawlerEvent, Listener
 from lakebed.crawlers.models import (
     CLASSIFIER_KINDS,
     ClassifierSpec,
-    CrawlError,
     Crawler,
     CrawlerConfiguration,
+    CrawlError,
     CrawlerState,
     CrawlMetrics,
     CrawlRun,
@@ -63,8 +63,14 @@ MAX_STORED_ERRORS = 1000
 _NAME_RE = re.compile(r"^[\w\-.$ ]{1,255}$")
 _CRON_RE = re.compile(r"^cron\(\s*(\S+\s+){5}\S+\s*\)$")
 # Fields of a crawler definition (the rest is state).
-_STATE_FIELDS = {"state", "crawl_elapsed_time", "creation_time", "last_updated", "last_crawl",
-                 "version"}
+_STATE_FIELDS = {
+    "state",
+    "crawl_elapsed_time",
+    "creation_time",
+    "last_updated",
+    "last_crawl",
+    "version",
+}
 
 
 def _check_name(name: str, kind: str) -> str:
@@ -170,10 +176,16 @@ class CrawlerService:
         with self._ms.begin() as conn:
             result = conn.execute(
                 ms.crawlers.update()
-                .where(ms.crawlers.c.name == name, ms.crawlers.c.version == current.version,
-                       ms.crawlers.c.state == str(CrawlerState.READY))
-                .values(definition=_definition(updated), version=current.version + 1,
-                        updated_at=utcnow())
+                .where(
+                    ms.crawlers.c.name == name,
+                    ms.crawlers.c.version == current.version,
+                    ms.crawlers.c.state == str(CrawlerState.READY),
+                )
+                .values(
+                    definition=_definition(updated),
+                    version=current.version + 1,
+                    updated_at=utcnow(),
+                )
             )
             if result.rowcount != 1:
                 raise ConflictError(f"Crawler '{name}' changed concurrently; try again.")
@@ -199,8 +211,16 @@ class CrawlerService:
     def _validate(self, crawler: Crawler) -> Crawler:
         _check_name(crawler.name, "crawler")
         t = crawler.targets
-        if not any((t.s3_targets, t.jdbc_targets, t.catalog_targets, t.delta_targets,
-                    t.iceberg_targets, t.hudi_targets)):
+        if not any(
+            (
+                t.s3_targets,
+                t.jdbc_targets,
+                t.catalog_targets,
+                t.delta_targets,
+                t.iceberg_targets,
+                t.hudi_targets,
+            )
+        ):
             raise InvalidInputError(
                 f"Crawler '{crawler.name}' has no targets: give at least one path, JDBC or "
                 "catalog target.",
@@ -254,9 +274,16 @@ class CrawlerService:
                 raise AlreadyExistsError(
                     f"Classifier '{spec.name}' already exists.", code="ALREADY_EXISTS"
                 )
-            conn.execute(ms.classifiers.insert().values(
-                name=spec.name, kind=kind, definition=_spec_definition(spec), version=1,
-                created_at=now, updated_at=now))
+            conn.execute(
+                ms.classifiers.insert().values(
+                    name=spec.name,
+                    kind=kind,
+                    definition=_spec_definition(spec),
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
         return self.get_classifier(spec.name)
 
     def get_classifier(self, name: str, /) -> ClassifierSpec:
@@ -270,9 +297,7 @@ class CrawlerService:
                 sa.select(ms.classifiers).where(ms.classifiers.c.name == name)
             ).first()
         if row is None:
-            raise NotFoundError(
-                f"Classifier '{name}' does not exist.", code="CLASSIFIER_NOT_FOUND"
-            )
+            raise NotFoundError(f"Classifier '{name}' does not exist.", code="CLASSIFIER_NOT_FOUND")
         return _spec_of(row)
 
     def list_classifiers(self) -> list[ClassifierSpec]:
@@ -298,9 +323,15 @@ class CrawlerService:
             )
         registry.from_spec(spec)
         with self._ms.begin() as conn:
-            conn.execute(ms.classifiers.update().where(ms.classifiers.c.name == spec.name)
-                         .values(definition=_spec_definition(spec), version=current.version + 1,
-                                 updated_at=utcnow()))
+            conn.execute(
+                ms.classifiers.update()
+                .where(ms.classifiers.c.name == spec.name)
+                .values(
+                    definition=_spec_definition(spec),
+                    version=current.version + 1,
+                    updated_at=utcnow(),
+                )
+            )
         return self.get_classifier(spec.name)
 
     def delete_classifier(self, name: str, /) -> None:
@@ -331,8 +362,12 @@ class CrawlerService:
             InvalidInputError: its configuration is invalid or the table threshold is hit.
         """
         crawler = self.get_crawler(name)
-        return plan_crawl(crawler, catalog=self._catalog, store=self._store,
-                          classifiers=self._classifiers(crawler))
+        return plan_crawl(
+            crawler,
+            catalog=self._catalog,
+            store=self._store,
+            classifiers=self._classifiers(crawler),
+        )
 
     def start_crawler(self, name: str, /) -> str:
         """Start a crawl in the background; returns its crawl id.
@@ -351,14 +386,22 @@ class CrawlerService:
                 .values(state=str(CrawlerState.RUNNING), crawl_started_at=now)
             )
             if result.rowcount != 1:
-                raise ConflictError(f"Crawler '{name}' is already running.",
-                                    code="CRAWLER_RUNNING")
-            conn.execute(ms.crawler_runs.insert().values(
-                crawl_id=crawl_id, crawler_name=name, state=str(RunState.RUNNING),
-                start_time=now, metrics={}, errors=[], changes=[]))
+                raise ConflictError(f"Crawler '{name}' is already running.", code="CRAWLER_RUNNING")
+            conn.execute(
+                ms.crawler_runs.insert().values(
+                    crawl_id=crawl_id,
+                    crawler_name=name,
+                    state=str(RunState.RUNNING),
+                    start_time=now,
+                    metrics={},
+                    errors=[],
+                    changes=[],
+                )
+            )
         stop = threading.Event()
-        thread = threading.Thread(target=self._run, args=(crawler, crawl_id, now, stop),
-                                  name=f"crawl-{name}", daemon=True)
+        thread = threading.Thread(
+            target=self._run, args=(crawler, crawl_id, now, stop), name=f"crawl-{name}", daemon=True
+        )
         with self._lock:
             self._stops[name] = stop
             self._threads[crawl_id] = thread
@@ -409,8 +452,10 @@ class CrawlerService:
         self.get_crawler(name)
         with self._ms.read() as conn:
             rows = conn.execute(
-                sa.select(ms.crawler_runs).where(ms.crawler_runs.c.crawler_name == name)
-                .order_by(ms.crawler_runs.c.start_time.desc()).limit(limit)
+                sa.select(ms.crawler_runs)
+                .where(ms.crawler_runs.c.crawler_name == name)
+                .order_by(ms.crawler_runs.c.start_time.desc())
+                .limit(limit)
             ).all()
         return [_run_of(r) for r in rows]
 
@@ -442,16 +487,22 @@ class CrawlerService:
     def _classifiers(self, crawler: Crawler) -> list[Any]:
         return [registry.from_spec(self.get_classifier(n)) for n in crawler.classifiers]
 
-    def _run(self, crawler: Crawler, crawl_id: str, started: datetime,
-             stop: threading.Event) -> None:
+    def _run(
+        self, crawler: Crawler, crawl_id: str, started: datetime, stop: threading.Event
+    ) -> None:
         t0 = time.monotonic()
         state, status, message = RunState.COMPLETED, CrawlStatus.SUCCEEDED, None
         metrics = CrawlMetrics()
         errors: list[CrawlError] = []
         lines: list[str] = []
         try:
-            plan = plan_crawl(crawler, catalog=self._catalog, store=self._store,
-                              classifiers=self._classifiers(crawler), stop=stop)
+            plan = plan_crawl(
+                crawler,
+                catalog=self._catalog,
+                store=self._store,
+                classifiers=self._classifiers(crawler),
+                stop=stop,
+            )
             if stop.is_set():
                 raise _Stopped
             applied = ch.apply(self._catalog, plan.changes)
@@ -480,39 +531,66 @@ class CrawlerService:
             message = f"GENERIC_INTERNAL_ERROR: {e.__class__.__name__}: {e}"
         elapsed = int((time.monotonic() - t0) * 1000)
         metrics = replace(metrics, duration_ms=elapsed)
-        self._finish(crawler.name, crawl_id, started, state, status, message, metrics, errors,
-                     lines)
+        self._finish(
+            crawler.name, crawl_id, started, state, status, message, metrics, errors, lines
+        )
         with self._lock:
             self._stops.pop(crawler.name, None)
-        self._emit(crawler.name, crawl_id,
-                   {RunState.COMPLETED: "Succeeded", RunState.FAILED: "Failed",
-                    RunState.STOPPED: "Stopped"}[state],
-                   {"tablesCreated": metrics.tables_created,
-                    "tablesUpdated": metrics.tables_updated,
-                    "tablesDeleted": metrics.tables_deleted,
-                    "partitionsCreated": metrics.partitions_added,
-                    "partitionsDeleted": metrics.partitions_deleted,
-                    "errorMessage": message})
+        self._emit(
+            crawler.name,
+            crawl_id,
+            {
+                RunState.COMPLETED: "Succeeded",
+                RunState.FAILED: "Failed",
+                RunState.STOPPED: "Stopped",
+            }[state],
+            {
+                "tablesCreated": metrics.tables_created,
+                "tablesUpdated": metrics.tables_updated,
+                "tablesDeleted": metrics.tables_deleted,
+                "partitionsCreated": metrics.partitions_added,
+                "partitionsDeleted": metrics.partitions_deleted,
+                "errorMessage": message,
+            },
+        )
 
-    def _finish(self, name: str, crawl_id: str, started: datetime, state: RunState,
-                status: CrawlStatus, message: str | None, metrics: CrawlMetrics,
-                errors: list[CrawlError], lines: list[str]) -> None:
+    def _finish(
+        self,
+        name: str,
+        crawl_id: str,
+        started: datetime,
+        state: RunState,
+        status: CrawlStatus,
+        message: str | None,
+        metrics: CrawlMetrics,
+        errors: list[CrawlError],
+        lines: list[str],
+    ) -> None:
         now = utcnow()
-        last = {"Status": str(status), "StartTime": started.isoformat(),
-                "ErrorMessage": message}
+        last = {"Status": str(status), "StartTime": started.isoformat(), "ErrorMessage": message}
         with self._ms.begin() as conn:
-            conn.execute(ms.crawler_runs.update().where(ms.crawler_runs.c.crawl_id == crawl_id)
-                         .values(state=str(state), end_time=now,
-                                 metrics=to_glue(metrics) | {"Errors": metrics.errors},
-                                 errors=[to_glue(e) for e in errors[:MAX_STORED_ERRORS]],
-                                 changes=lines, error_message=message))
-            conn.execute(ms.crawlers.update().where(ms.crawlers.c.name == name)
-                         .values(state=str(CrawlerState.READY), last_crawl=last,
-                                 crawl_started_at=None))
+            conn.execute(
+                ms.crawler_runs.update()
+                .where(ms.crawler_runs.c.crawl_id == crawl_id)
+                .values(
+                    state=str(state),
+                    end_time=now,
+                    metrics=to_glue(metrics) | {"Errors": metrics.errors},
+                    errors=[to_glue(e) for e in errors[:MAX_STORED_ERRORS]],
+                    changes=lines,
+                    error_message=message,
+                )
+            )
+            conn.execute(
+                ms.crawlers.update()
+                .where(ms.crawlers.c.name == name)
+                .values(state=str(CrawlerState.READY), last_crawl=last, crawl_started_at=None)
+            )
 
     def _emit(self, name: str, crawl_id: str, state: str, detail: dict[str, Any]) -> None:
-        event = CrawlerEvent(name, crawl_id, state, utcnow(),
-                             {"crawlerName": name, "state": state, **detail})
+        event = CrawlerEvent(
+            name, crawl_id, state, utcnow(), {"crawlerName": name, "state": state, **detail}
+        )
         for listener in list(self.listeners):
             try:
                 listener(event)
@@ -522,13 +600,20 @@ class CrawlerService:
     def _recover(self) -> None:
         """Crawls interrupted by a stopped process end as FAILED; their crawlers are READY."""
         with self._ms.begin() as conn:
-            conn.execute(ms.crawler_runs.update()
-                         .where(ms.crawler_runs.c.state == str(RunState.RUNNING))
-                         .values(state=str(RunState.FAILED), end_time=utcnow(),
-                                 error_message="The process running the crawl ended."))
-            conn.execute(ms.crawlers.update()
-                         .where(ms.crawlers.c.state != str(CrawlerState.READY))
-                         .values(state=str(CrawlerState.READY), crawl_started_at=None))
+            conn.execute(
+                ms.crawler_runs.update()
+                .where(ms.crawler_runs.c.state == str(RunState.RUNNING))
+                .values(
+                    state=str(RunState.FAILED),
+                    end_time=utcnow(),
+                    error_message="The process running the crawl ended.",
+                )
+            )
+            conn.execute(
+                ms.crawlers.update()
+                .where(ms.crawlers.c.state != str(CrawlerState.READY))
+                .values(state=str(CrawlerState.READY), crawl_started_at=None)
+            )
 
 
 class _Stopped(Exception):
@@ -552,8 +637,9 @@ def _as_crawler(crawler: Crawler | dict[str, Any]) -> Crawler:
 
 
 def _definition(crawler: Crawler) -> dict[str, Any]:
-    d = to_glue(replace(crawler, **{f: None for f in _STATE_FIELDS - {"crawl_elapsed_time",
-                                                                       "version"}}))
+    d = to_glue(
+        replace(crawler, **{f: None for f in _STATE_FIELDS - {"crawl_elapsed_time", "version"}})
+    )
     d.pop("State", None)
     d.pop("CrawlElapsedTime", None)
     d.pop("Version", None)
@@ -579,9 +665,12 @@ def _crawler_of(row: Any) -> Crawler:
         last_updated=row.updated_at,
         crawl_elapsed_time=elapsed,
         last_crawl=LastCrawlInfo(
-            CrawlStatus(last["Status"]), datetime.fromisoformat(last["StartTime"]),
+            CrawlStatus(last["Status"]),
+            datetime.fromisoformat(last["StartTime"]),
             last.get("ErrorMessage"),
-        ) if last else None,
+        )
+        if last
+        else None,
     )
 
 
@@ -607,8 +696,9 @@ def _spec_definition(spec: ClassifierSpec) -> dict[str, Any]:
 
 def _spec_of(row: Any) -> ClassifierSpec:
     spec = from_glue(CLASSIFIER_KINDS[row.kind], row.definition)
-    return replace(spec, creation_time=row.created_at, last_updated=row.updated_at,
-                   version=row.version)
+    return replace(
+        spec, creation_time=row.created_at, last_updated=row.updated_at, version=row.version
+    )
 
 
 def _run_of(row: Any) -> CrawlRun:

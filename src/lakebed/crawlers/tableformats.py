@@ -57,9 +57,7 @@ class FormatTable:
     explanation: str
 
 
-def detect(
-    store: ObjectStore, uri: str, markers: set[str], folders: list[str]
-) -> str | None:
+def detect(store: ObjectStore, uri: str, markers: set[str], folders: list[str]) -> str | None:
     """``iceberg``, ``delta``, ``hudi`` or None for a folder."""
     if "_delta_log" in markers:
         return "delta"

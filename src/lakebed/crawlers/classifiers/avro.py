@@ -1,4 +1,4 @@
-"""Avro object container files: recognised by ``Obj\\x01``; the schema is in the header."""
+r"""Avro object container files: recognised by ``Obj\x01``; the schema is in the header."""
 
 from __future__ import annotations
 
@@ -159,7 +159,7 @@ class AvroClassifier(BaseClassifier):
     name = "avro"
 
     def classify(self, sample: FileSample) -> Classification | None:
-        """Avro when the file starts with ``Obj\\x01``; the header's schema gives the columns.
+        r"""Avro when the file starts with ``Obj\x01``; the header's schema gives the columns.
 
         Raises:
             BadFileError: the header is cut or its schema is not a record.

@@ -171,8 +171,10 @@ def read_sample(store: ObjectStore, info: FileInfo, limit: int = SAMPLE_BYTES) -
         )
     try:
         with store.open_input(info.uri) as raw:
-            head = raw.read(limit + 1) if compression is None else _decompress_head(
-                compression, raw, info.size, limit
+            head = (
+                raw.read(limit + 1)
+                if compression is None
+                else _decompress_head(compression, raw, info.size, limit)
             )
     except UnsampleableError:
         raise

@@ -1,4 +1,4 @@
-"""Delimited text: the built-in ``csv`` classifier (delimiters ``,`` ``|`` tab ``;`` ``\\x01``,
+r"""Delimited text: the built-in ``csv`` classifier (delimiters ``,`` ``|`` tab ``;`` ``\x01``,
 quoting, Glue's header heuristic) and custom CSV classifiers.
 
 Glue's header heuristic, applied as written in its docs: the first row is a header when every
@@ -20,7 +20,15 @@ from lakebed.crawlers.classifiers.base import (
     FileSample,
     StorageFormat,
 )
-from lakebed.crawlers.inference import NULL, STRING, InferredType, Scalar, Schema, merge_types, type_of_text
+from lakebed.crawlers.inference import (
+    NULL,
+    STRING,
+    InferredType,
+    Scalar,
+    Schema,
+    merge_types,
+    type_of_text,
+)
 from lakebed.formats import serdes
 
 MAX_ROWS = 1000

@@ -37,7 +37,7 @@ MAX_RECORDS = 1000
 
 def ion_type(value: Any) -> InferredType:
     """The Hive type of a decoded Ion value."""
-    if value is None or getattr(value, "ion_type", None) is not None and _is_null(value):
+    if value is None or (getattr(value, "ion_type", None) is not None and _is_null(value)):
         return NULL
     if isinstance(value, bool):
         return BOOLEAN
@@ -46,7 +46,7 @@ def ion_type(value: Any) -> InferredType:
     if isinstance(value, float):
         return DOUBLE
     if isinstance(value, Decimal):
-        sign, digits, exponent = value.as_tuple()
+        _, digits, exponent = value.as_tuple()
         scale = max(0, -int(exponent))
         return Scalar(f"decimal({max(len(digits), scale + 1)},{scale})")
     if isinstance(value, datetime):
@@ -105,7 +105,7 @@ class IonClassifier(BaseClassifier):
     def classify(self, sample: FileSample) -> Classification | None:
         """Ion when the sample decodes (binary version marker, or Ion text) into structs."""
         head = sample.head.lstrip()
-        if not head.startswith(BINARY_VERSION_MARKER) and not head[:1] in (b"{", b"$"):
+        if not head.startswith(BINARY_VERSION_MARKER) and head[:1] not in (b"{", b"$"):
             return None
         values = _load(sample)
         if not values or not all(isinstance(v, dict) for v in values):

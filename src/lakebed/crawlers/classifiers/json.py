@@ -133,9 +133,7 @@ def parse_json_path(path: str) -> list[str | int | None]:
         InvalidInputError: the path is not ``$`` followed by dot or bracket steps.
     """
     if not path.startswith("$"):
-        raise InvalidInputError(
-            f"JsonPath '{path}' must start with '$'.", code="INVALID_JSON_PATH"
-        )
+        raise InvalidInputError(f"JsonPath '{path}' must start with '$'.", code="INVALID_JSON_PATH")
     steps: list[str | int | None] = []
     pos = 1
     while pos < len(path):
@@ -163,8 +161,10 @@ def _select(value: Any, steps: list[str | int | None]) -> Iterator[Any]:
         return
     step, rest = steps[0], steps[1:]
     if step is None:
-        items = value if isinstance(value, list) else (
-            value.values() if isinstance(value, dict) else []
+        items = (
+            value
+            if isinstance(value, list)
+            else (value.values() if isinstance(value, dict) else [])
         )
         for item in items:
             yield from _select(item, rest)

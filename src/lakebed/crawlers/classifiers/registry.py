@@ -50,8 +50,9 @@ def from_spec(spec: ClassifierSpec) -> Classifier:
         InvalidInputError: the definition does not compile (bad grok or JsonPath).
     """
     if isinstance(spec, GrokClassifierSpec):
-        return GrokClassifier(spec.name, spec.classification, spec.grok_pattern,
-                              spec.custom_patterns)
+        return GrokClassifier(
+            spec.name, spec.classification, spec.grok_pattern, spec.custom_patterns
+        )
     if isinstance(spec, XMLClassifierSpec):
         return XmlClassifier(spec.name, spec.row_tag, spec.classification)
     if isinstance(spec, JsonClassifierSpec):
