@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -53,7 +54,7 @@ def ion_type(value: Any) -> InferredType:
         return TIMESTAMP
     if isinstance(value, bytes):
         return Scalar("binary")
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return Struct(_fields(value))
     if isinstance(value, list):
         element: InferredType = NULL
@@ -70,7 +71,7 @@ def _is_null(value: Any) -> bool:
     return type(value).__name__ == "IonPyNull"
 
 
-def _fields(record: dict[str, Any]) -> tuple[tuple[str, InferredType], ...]:
+def _fields(record: Mapping[str, Any]) -> tuple[tuple[str, InferredType], ...]:
     out: dict[str, InferredType] = {}
     for key, value in record.items():
         out.setdefault(str(key).lower(), ion_type(value))
@@ -108,7 +109,7 @@ class IonClassifier(BaseClassifier):
         if not head.startswith(BINARY_VERSION_MARKER) and head[:1] not in (b"{", b"$"):
             return None
         values = _load(sample)
-        if not values or not all(isinstance(v, dict) for v in values):
+        if not values or not all(isinstance(v, Mapping) for v in values):
             return None
         fields: tuple[tuple[str, InferredType], ...] = ()
         for v in values[:MAX_RECORDS]:
