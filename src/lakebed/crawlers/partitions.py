@@ -7,7 +7,8 @@
    partition depth becomes the table root when the majority (more than half) of those
    sub-folders are similar (see ``grouping``); they become its partitions and the dissimilar
    minority stay tables of their own. A single sub-folder only becomes a partition when it
-   is named ``key=value`` (one plain folder is not evidence of partitioning).
+   is named ``key=value`` or itself holds unnamed partitions (one plain folder above a
+   table is not evidence of partitioning).
 4. ``TableLevelConfiguration`` forces table roots at that absolute level instead.
 
 Partition keys: ``key=value`` folder names give ``key`` (when every folder of that level
@@ -97,6 +98,15 @@ def _is_kv(name: str) -> bool:
     return "=" in name and not name.startswith("=")
 
 
+def _continues_partitions(child: FolderScan, units: list[Unit]) -> bool:
+    """Whether a lone sub-folder is a partition: it is named ``key=value``, or it already
+    holds unnamed partition folders (``2024/01``, ``2024/02`` under ``logs``).
+    """
+    if _is_kv(child.name):
+        return True
+    return bool(units) and units[0].depth > 0 and not _is_kv(units[0].leaves[0].names[0])
+
+
 def _combine(
     node: FolderScan, child_units: list[tuple[FolderScan, list[Unit]]], rules: Rules
 ) -> list[Unit] | None:
@@ -105,7 +115,7 @@ def _combine(
         return None
     singles = [(c, us[0]) for c, us in child_units if not c.known]
     known = [c for c, _ in child_units if c.known]
-    if len(child_units) == 1 and not _is_kv(child_units[0][0].name):
+    if len(child_units) == 1 and not _continues_partitions(*child_units[0]):
         return None
     clusters: list[tuple[FileGroup, list[tuple[FolderScan, Unit]]]] = []
     for c, u in singles:
