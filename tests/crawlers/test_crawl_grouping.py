@@ -46,7 +46,7 @@ def test_hive_partitions_become_one_table_readable_with_sql(
     ]
 
 
-def test_unnamed_partition_folders_get_partition_n_keys_and_names_can_be_set(
+def test_unnamed_partition_folders_get_partition_n_keys(
     lb: lakebed.Lakebed, lake_dir: Path, crawl
 ) -> None:
     for y, m in (("2024", "01"), ("2024", "02")):
