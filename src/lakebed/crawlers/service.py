@@ -575,7 +575,7 @@ class CrawlerService:
                 .values(
                     state=str(state),
                     end_time=now,
-                    metrics=to_glue(metrics) | {"Errors": metrics.errors},
+                    metrics=to_glue(metrics),
                     errors=[to_glue(e) for e in errors[:MAX_STORED_ERRORS]],
                     changes=lines,
                     error_message=message,
@@ -703,7 +703,6 @@ def _spec_of(row: Any) -> ClassifierSpec:
 
 def _run_of(row: Any) -> CrawlRun:
     m = dict(row.metrics or {})
-    m.pop("Errors", None)
     return CrawlRun(
         crawl_id=row.crawl_id,
         crawler_name=row.crawler_name,
