@@ -6,7 +6,7 @@ groups are kept (counts and merged schemas), never the list of files.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -79,14 +79,12 @@ class Scanner:
         *,
         stop: threading.Event | None = None,
         known_folders: frozenset[str] = frozenset(),
-        on_folder: Callable[[str], None] | None = None,
     ) -> None:
         self._store = store
         self._custom = list(custom)
         self._builtins = registry.builtin_classifiers()
         self._stop = stop or threading.Event()
         self._known = known_folders
-        self._on_folder = on_folder
         self.stats = ScanStats()
 
     def scan(
@@ -106,8 +104,6 @@ class Scanner:
         if self._stop.is_set():
             raise CancelledError("The crawl was stopped.", code="CRAWLER_STOPPED")
         self.stats.folders_seen += 1
-        if self._on_folder is not None:
-            self._on_folder(uri)
         node = FolderScan(uri, uri.rsplit("/", 1)[-1], level_of(uri))
         if uri in self._known:
             node.known = True
