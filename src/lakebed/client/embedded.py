@@ -10,6 +10,7 @@ from lakebed.catalog import Catalog, Database
 from lakebed.catalog.service import DEFAULT_DATABASE
 from lakebed.client.result import QueryResult
 from lakebed.config import Settings
+from lakebed.crawlers import CrawlerService
 from lakebed.engines import DuckDBEngine
 from lakebed.errors import LakebedError, QueryError
 from lakebed.metastore import Metastore
@@ -37,6 +38,9 @@ class Lakebed:
             catalog=self.catalog,
             store=self.store,
             engine=self.engine,
+        )
+        self.crawlers = CrawlerService(
+            metastore=self.metastore, catalog=self.catalog, store=self.store
         )
         self._closed = False
 
@@ -252,6 +256,7 @@ class Lakebed:
         if self._closed:
             return
         self._closed = True
+        self.crawlers.close()
         self.queries.close()
         self.engine.close()
         self.metastore.dispose()

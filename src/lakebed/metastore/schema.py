@@ -125,3 +125,43 @@ prepared_statements = sa.Table(
     sa.Column("description", sa.Text),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# -- crawlers (migration 0002) ---------------------------------------------------------------
+
+crawlers = sa.Table(
+    "crawlers",
+    metadata,
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("definition", sa.JSON, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("last_crawl", sa.JSON),
+    sa.Column("crawl_started_at", sa.DateTime(timezone=True)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+classifiers = sa.Table(
+    "classifiers",
+    metadata,
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("definition", sa.JSON, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+crawler_runs = sa.Table(
+    "crawler_runs",
+    metadata,
+    sa.Column("crawl_id", sa.String(64), primary_key=True),
+    sa.Column("crawler_name", sa.String(255), nullable=False, index=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("start_time", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("end_time", sa.DateTime(timezone=True)),
+    sa.Column("metrics", sa.JSON, nullable=False),
+    sa.Column("errors", sa.JSON, nullable=False),
+    sa.Column("changes", sa.JSON, nullable=False),
+    sa.Column("error_message", sa.Text),
+)

@@ -1,0 +1,1 @@
+"""Classifiers: one module per format, and the registry that orders them."""

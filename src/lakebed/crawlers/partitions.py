@@ -1,0 +1,218 @@
+"""Table-root and partition detection over a scanned folder tree, with Glue's rules.
+
+1. A folder holding Iceberg, Delta or Hudi metadata is one table of that format.
+2. A folder's own files form a table at that folder (the largest compatible group; other
+   files are reported as mixed formats).
+3. A folder without own files whose sub-folders each resolve to exactly one table of equal
+   partition depth becomes the table root when the majority (more than half) of those
+   sub-folders are similar (see ``grouping``); they become its partitions and the dissimilar
+   minority stay tables of their own. A single sub-folder only becomes a partition when it
+   is named ``key=value`` or itself holds unnamed partitions (one plain folder above a
+   table is not evidence of partitioning).
+4. ``TableLevelConfiguration`` forces table roots at that absolute level instead.
+
+Partition keys: ``key=value`` folder names give ``key`` (when every folder of that level
+uses the same key), other names give ``partition_0, partition_1, ...``; all of type
+``string`` as in Glue. Every decision is recorded as an explanation line for the dry run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lakebed.crawlers.grouping import FileGroup, merge_groups, similar
+from lakebed.crawlers.scan import FolderScan
+
+
+@dataclass
+class Leaf:
+    """One partition (or the table's own folder when unpartitioned)."""
+
+    names: tuple[str, ...]
+    """Folder names from the table root down to the partition folder."""
+    location: str
+    group: FileGroup | None
+    """None for a known partition folder skipped by a new-folders-only crawl."""
+
+
+@dataclass
+class Unit:
+    """A table candidate rooted at ``root``."""
+
+    root: FolderScan
+    group: FileGroup | None
+    depth: int
+    leaves: list[Leaf]
+    why: list[str] = field(default_factory=list)
+    mixed: list[FileGroup] = field(default_factory=list)
+
+    @property
+    def is_format_table(self) -> bool:
+        """An Iceberg, Delta or Hudi table."""
+        return self.root.format_table is not None
+
+
+@dataclass
+class Rules:
+    """The grouping settings of one crawl."""
+
+    combine_compatible: bool = False
+    table_level: int | None = None
+
+
+def resolve(node: FolderScan, rules: Rules) -> list[Unit]:
+    """The tables under ``node`` (``node`` included)."""
+    if node.format_table is not None:
+        return [Unit(node, None, 0, [Leaf((), node.uri, None)], [node.format_table.explanation])]
+    if rules.table_level is not None and node.level == rules.table_level:
+        return [_force(node, rules)]
+    own = _own_unit(node)
+    child_units = [(c, resolve(c, rules)) for c in node.children]
+    child_units = [(c, us) for c, us in child_units if us or c.known]
+    if (
+        own is None
+        and child_units
+        and (rules.table_level is None or node.level > rules.table_level)
+    ):
+        combined = _combine(node, child_units, rules)
+        if combined is not None:
+            return combined
+    out = [u for _, us in child_units for u in us]
+    return ([own] if own else []) + out
+
+
+def _own_unit(node: FolderScan) -> Unit | None:
+    if not node.groups:
+        return None
+    main, *others = node.groups
+    why = [f"{node.uri}/: {main.file_count} {main.first.classification} file(s) → table root."]
+    for g in others:
+        why.append(
+            f"{node.uri}/: {g.file_count} {g.first.classification} file(s) differ from the "
+            "folder's majority format or schema; left out (one table per folder)."
+        )
+    return Unit(node, main, 0, [Leaf((), node.uri, main)], why, mixed=list(others))
+
+
+def _is_kv(name: str) -> bool:
+    return "=" in name and not name.startswith("=")
+
+
+def _continues_partitions(child: FolderScan, units: list[Unit]) -> bool:
+    """Whether a lone sub-folder is a partition: it is named ``key=value``, or it already
+    holds unnamed partition folders (``2024/01``, ``2024/02`` under ``logs``).
+    """
+    if _is_kv(child.name):
+        return True
+    return bool(units) and units[0].depth > 0 and not _is_kv(units[0].leaves[0].names[0])
+
+
+def _combine(
+    node: FolderScan, child_units: list[tuple[FolderScan, list[Unit]]], rules: Rules
+) -> list[Unit] | None:
+    """Sub-folders → partitions of ``node`` when the majority are similar."""
+    if any(len(us) != 1 or us[0].is_format_table for c, us in child_units if not c.known):
+        return None
+    singles = [(c, us[0]) for c, us in child_units if not c.known]
+    known = [c for c, _ in child_units if c.known]
+    if len(child_units) == 1 and not _continues_partitions(*child_units[0]):
+        return None
+    clusters: list[tuple[FileGroup, list[tuple[FolderScan, Unit]]]] = []
+    for c, u in singles:
+        assert u.group is not None
+        for i, (merged, members) in enumerate(clusters):
+            if members[0][1].depth == u.depth and similar(
+                merged, u.group, combine_compatible=rules.combine_compatible
+            ):
+                clusters[i] = (merge_groups(merged, u.group), [*members, (c, u)])
+                break
+        else:
+            clusters.append((u.group, [(c, u)]))
+    if not clusters:
+        return None
+    merged, members = max(clusters, key=lambda cl: len(cl[1]))
+    total = len(singles) + len(known)
+    if (len(members) + len(known)) * 2 <= total:
+        return None
+    depth = members[0][1].depth + 1
+    leaves = [
+        Leaf((c.name, *leaf.names), leaf.location, leaf.group)
+        for c, u in members
+        for leaf in u.leaves
+    ]
+    leaves += [Leaf((c.name,), c.uri, None) for c in known]
+    leaves.sort(key=lambda leaf: leaf.names)
+    why = [
+        f"{node.uri}/: {len(members)} of {total} sub-folders have similar schemas "
+        f"({merged.first.classification}) → table root with {depth} partition level(s)."
+    ]
+    for _, u in members:
+        why.extend(u.why[1:])
+    table = Unit(node, merged, depth, leaves, why, [g for _, u in members for g in u.mixed])
+    rest = [u for m, ms in clusters if ms is not members for _, u in ms]
+    for u in rest:
+        u.why.insert(0, f"{u.root.uri}/: schema not similar to its siblings → separate table.")
+    return [table, *rest]
+
+
+def _force(node: FolderScan, rules: Rules) -> Unit:
+    """A table root set by ``TableLevelConfiguration``: everything below is one table."""
+    inner = Rules(rules.combine_compatible, None)
+    own = _own_unit(node)
+    units = [u for c in node.children for u in resolve(c, inner)]
+    why = [f"{node.uri}/: level {node.level} = TableLevelConfiguration → table root."]
+    if own is not None and not units:
+        own.why = why + own.why[1:]
+        return own
+    leaves: list[Leaf] = []
+    merged: FileGroup | None = None
+    mixed: list[FileGroup] = []
+    depth = max((u.depth + 1 for u in units), default=0)
+    for u in units:
+        if u.group is None or u.depth + 1 != depth:
+            why.append(f"{u.root.uri}/: partition depth differs; left out.")
+            continue
+        if merged is None or similar(merged, u.group, combine_compatible=True):
+            merged = u.group if merged is None else merge_groups(merged, u.group)
+            leaves.extend(Leaf((u.root.name, *lf.names), lf.location, lf.group) for lf in u.leaves)
+            mixed.extend(u.mixed)
+        else:
+            why.append(f"{u.root.uri}/: schema incompatible with the table; left out.")
+            mixed.append(u.group)
+    if own is not None:
+        why.append(f"{node.uri}/: files directly in a partitioned table root are left out.")
+        mixed.append(own.group)  # type: ignore[arg-type]
+    leaves.sort(key=lambda leaf: leaf.names)
+    return Unit(node, merged, depth, leaves, why, mixed)
+
+
+def partition_keys(unit: Unit, override: tuple[str, ...] | None) -> list[str]:
+    """Names of a unit's partition keys: ``override``, else the ``key=value`` key of each
+    level, else ``partition_<level>``.
+    """
+    if override and len(override) == unit.depth:
+        return list(override)
+    names = []
+    for level in range(unit.depth):
+        keys = {
+            lf.names[level].split("=", 1)[0].lower() if _is_kv(lf.names[level]) else None
+            for lf in unit.leaves
+        }
+        key = next(iter(keys)) if len(keys) == 1 else None
+        names.append(key if key else f"partition_{level}")
+    return names
+
+
+def partition_values(unit: Unit) -> list[tuple[tuple[str, ...], Leaf]]:
+    """(values, leaf) of every partition: the text after ``key=`` on levels whose folders
+    all name the same key, else the whole folder name.
+    """
+    auto = partition_keys(unit, None)
+    out = []
+    for lf in unit.leaves:
+        values = []
+        for key, name in zip(auto, lf.names, strict=True):
+            k, sep, v = name.partition("=")
+            values.append(v if sep and k.lower() == key else name)
+        out.append((tuple(values), lf))
+    return out

@@ -1,0 +1,190 @@
+"""Walking an include path: list each folder, sample and classify its files, and build the
+folder tree (``FolderScan``) that table-root detection works on. Per folder only file
+groups are kept (counts and merged schemas), never the list of files.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from lakebed.crawlers import tableformats
+from lakebed.crawlers.classifiers import registry
+from lakebed.crawlers.classifiers.base import (
+    BadFileError,
+    Classifier,
+    UnsampleableError,
+    compression_of,
+    read_sample,
+)
+from lakebed.crawlers.grouping import FileGroup, add_to_groups
+from lakebed.crawlers.listing import is_excluded, list_folder
+from lakebed.crawlers.models import CrawlError
+from lakebed.errors import CancelledError
+
+if TYPE_CHECKING:
+    from lakebed.storage import ObjectStore
+
+
+@dataclass
+class FolderScan:
+    """One folder of the lake as the crawler saw it.
+
+    Attributes:
+        uri: the folder (no trailing slash).
+        name: its last path segment.
+        level: absolute depth (a bucket, or a local path's first folder, is level 1).
+        groups: groups of this folder's own files, largest first.
+        children: scanned sub-folders.
+        table_format: ``iceberg``/``delta``/``hudi`` when the folder is such a table.
+        format_table: what ``tableformats`` read for it.
+        known: the folder is an existing partition (new-folders-only crawls skip it).
+    """
+
+    uri: str
+    name: str
+    level: int
+    groups: list[FileGroup] = field(default_factory=list)
+    children: list[FolderScan] = field(default_factory=list)
+    table_format: str | None = None
+    format_table: tableformats.FormatTable | None = None
+    known: bool = False
+
+
+@dataclass
+class ScanStats:
+    """Counters of one crawl's walk."""
+
+    files_seen: int = 0
+    files_sampled: int = 0
+    folders_seen: int = 0
+    errors: list[CrawlError] = field(default_factory=list)
+
+
+def level_of(uri: str) -> int:
+    """Absolute depth of a folder: ``s3://bucket`` and ``/data`` are level 1."""
+    path = uri.split("://", 1)[1] if "://" in uri else uri
+    return len([p for p in path.split("/") if p])
+
+
+class Scanner:
+    """Walks include paths for one crawl."""
+
+    def __init__(
+        self,
+        store: ObjectStore,
+        custom: Sequence[Classifier],
+        *,
+        stop: threading.Event | None = None,
+        known_folders: frozenset[str] = frozenset(),
+    ) -> None:
+        self._store = store
+        self._custom = list(custom)
+        self._builtins = registry.builtin_classifiers()
+        self._stop = stop or threading.Event()
+        self._known = known_folders
+        self.stats = ScanStats()
+
+    def scan(
+        self, root: str, *, exclusions: tuple[str, ...] = (), sample_size: int | None = None
+    ) -> FolderScan:
+        """Scan the tree under ``root``.
+
+        Raises:
+            CancelledError: the crawl was stopped.
+        """
+        root = root.rstrip("/")
+        return self._folder(root, "", exclusions, sample_size)
+
+    def _folder(
+        self, uri: str, rel: str, exclusions: tuple[str, ...], sample_size: int | None
+    ) -> FolderScan:
+        if self._stop.is_set():
+            raise CancelledError("The crawl was stopped.", code="CRAWLER_STOPPED")
+        self.stats.folders_seen += 1
+        node = FolderScan(uri, uri.rsplit("/", 1)[-1], level_of(uri))
+        if uri in self._known:
+            node.known = True
+            return node
+        try:
+            listing = list_folder(self._store, uri)
+        except OSError as e:
+            reason = (
+                "does not exist"
+                if isinstance(e, FileNotFoundError)
+                else (f"cannot be listed ({e.strerror or e})")
+            )
+            self.stats.errors.append(
+                CrawlError(uri, "PATH_NOT_READABLE", f"Folder '{uri}' {reason}; skipped.")
+            )
+            return node
+        fmt = tableformats.detect(self._store, uri, listing.markers, listing.folders)
+        if fmt is not None:
+            node.table_format = fmt
+            try:
+                node.format_table = tableformats.read(self._store, uri, fmt)
+            except tableformats.FormatError as e:
+                self.stats.errors.append(CrawlError(uri, "HIVE_BAD_DATA", str(e)))
+                node.table_format = None
+            for _ in listing.files:
+                self.stats.files_seen += 1
+            return node
+        sampled_per_kind: dict[str, int] = {}
+        for info in listing.files:
+            name = info.uri.rsplit("/", 1)[-1]
+            rel_file = f"{rel}{name}"
+            if exclusions and is_excluded(rel_file, exclusions):
+                continue
+            self.stats.files_seen += 1
+            kind = _kind(name)
+            if info.size == 0:
+                self._error(info.uri, "EMPTY_FILE", "is empty; skipped.")
+                continue
+            if sample_size is not None and sampled_per_kind.get(kind, 0) >= sample_size:
+                for g in node.groups:
+                    if _kind(g.files[0].rsplit("/", 1)[-1]) == kind:
+                        g.count_unsampled(info.size)
+                        break
+                continue
+            sampled_per_kind[kind] = sampled_per_kind.get(kind, 0) + 1
+            self._classify(node, info)
+        node.groups.sort(key=lambda g: -g.file_count)
+        for sub in listing.folders:
+            sub_name = sub.rstrip("/").rsplit("/", 1)[-1]
+            sub_rel = f"{rel}{sub_name}"
+            if exclusions and is_excluded(sub_rel, exclusions):
+                continue
+            node.children.append(self._folder(sub, f"{sub_rel}/", exclusions, sample_size))
+        return node
+
+    def _classify(self, node: FolderScan, info: object) -> None:
+        from lakebed.storage.object_store import FileInfo
+
+        assert isinstance(info, FileInfo)
+        try:
+            sample = read_sample(self._store, info)
+            result = registry.classify(sample, self._custom, self._builtins)
+        except (UnsampleableError, BadFileError) as e:
+            self._error(info.uri, "HIVE_BAD_DATA", str(e))
+            return
+        self.stats.files_sampled += 1
+        if result is None:
+            self._error(info.uri, "UNKNOWN_CLASSIFICATION", "matches no classifier; skipped.")
+            return
+        for w in result.warnings:
+            self._error(info.uri, "HIVE_BAD_DATA", w)
+        add_to_groups(node.groups, result, info.uri, info.size, sample.compression)
+
+    def _error(self, uri: str, code: str, message: str) -> None:
+        name = uri.rsplit("/", 1)[-1]
+        self.stats.errors.append(CrawlError(uri, code, f"File '{name}' {message}"))
+
+
+def _kind(name: str) -> str:
+    """Files of one kind share a sample budget: the extension, plus the compression one."""
+    comp = compression_of(name)
+    stem = name.rsplit(".", 1)[0] if comp else name
+    ext = stem.rsplit(".", 1)[-1].lower() if "." in stem else ""
+    return f"{ext}:{comp or ''}"

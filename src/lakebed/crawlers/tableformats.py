@@ -1,0 +1,246 @@
+"""Iceberg, Delta Lake and Hudi table folders: recognised by their metadata folders and
+registered as one table each, with the schema from their own metadata (never as a pile of
+Parquet files).
+
+* Iceberg: ``metadata/*.metadata.json``; Glue's ``table_type=ICEBERG`` and
+  ``metadata_location`` parameters point at the newest metadata file.
+* Delta: ``_delta_log/``; ``table_type=DELTA`` with the schema of the latest ``metaData``
+  action.
+* Hudi: ``.hoodie/``; Hudi's input format over Parquet with the latest commit's schema.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from lakebed.crawlers.classifiers.avro import avro_type
+from lakebed.crawlers.classifiers.base import StorageFormat
+from lakebed.crawlers.inference import (
+    BIGINT,
+    BOOLEAN,
+    DATE,
+    DOUBLE,
+    INT,
+    STRING,
+    TIMESTAMP,
+    Array,
+    InferredType,
+    MapOf,
+    Scalar,
+    Schema,
+    Struct,
+)
+from lakebed.formats import serdes
+from lakebed.storage.object_store import join_uri
+
+if TYPE_CHECKING:
+    from lakebed.storage import ObjectStore
+
+HUDI_INPUT = "org.apache.hudi.hadoop.HoodieParquetInputFormat"
+
+
+class FormatError(Exception):
+    """The folder looks like a table format but its metadata cannot be read."""
+
+
+@dataclass(frozen=True)
+class FormatTable:
+    """What a table format's metadata says."""
+
+    classification: str
+    schema: Schema
+    parameters: dict[str, str]
+    storage: StorageFormat | None
+    explanation: str
+
+
+def detect(store: ObjectStore, uri: str, markers: set[str], folders: list[str]) -> str | None:
+    """``iceberg``, ``delta``, ``hudi`` or None for a folder."""
+    if "_delta_log" in markers:
+        return "delta"
+    if ".hoodie" in markers:
+        return "hudi"
+    meta = join_uri(uri, "metadata")
+    if any(f.rstrip("/") == meta for f in folders) and _iceberg_metadata_files(store, meta):
+        return "iceberg"
+    return None
+
+
+def read(store: ObjectStore, uri: str, fmt: str) -> FormatTable:
+    """Read a table format's metadata.
+
+    Raises:
+        FormatError: the metadata is missing or malformed.
+    """
+    try:
+        return {"iceberg": _iceberg, "delta": _delta, "hudi": _hudi}[fmt](store, uri)
+    except FormatError:
+        raise
+    except (ValueError, KeyError, TypeError, IndexError, OSError) as e:
+        raise FormatError(f"{fmt} table at '{uri}' has unreadable metadata ({e}).") from e
+
+
+# -- Iceberg -------------------------------------------------------------------------------
+
+_ICEBERG_VERSION = re.compile(r"^(?:v)?(\d+)[-.]")
+
+
+def _iceberg_metadata_files(store: ObjectStore, meta: str) -> list[str]:
+    return [f.uri for f in store.list(meta, recursive=False) if f.uri.endswith(".metadata.json")]
+
+
+def _iceberg_version(uri: str) -> tuple[int, str]:
+    m = _ICEBERG_VERSION.match(uri.rsplit("/", 1)[-1])
+    return (int(m[1]) if m else -1, uri)
+
+
+_ICEBERG_PRIMITIVES: dict[str, InferredType] = {
+    "boolean": BOOLEAN,
+    "int": INT,
+    "long": BIGINT,
+    "float": Scalar("float"),
+    "double": DOUBLE,
+    "date": DATE,
+    "time": STRING,
+    "timestamp": TIMESTAMP,
+    "timestamptz": TIMESTAMP,
+    "timestamp_ns": TIMESTAMP,
+    "timestamptz_ns": TIMESTAMP,
+    "string": STRING,
+    "uuid": STRING,
+    "binary": Scalar("binary"),
+}
+
+
+def iceberg_type(t: Any) -> InferredType:
+    """The Hive type of an Iceberg schema type."""
+    if isinstance(t, str):
+        if t.startswith("decimal("):
+            return Scalar(t.replace(" ", ""))
+        if t.startswith("fixed["):
+            return Scalar("binary")
+        return _ICEBERG_PRIMITIVES.get(t, STRING)
+    kind = t["type"]
+    if kind == "struct":
+        return Struct(tuple((f["name"].lower(), iceberg_type(f["type"])) for f in t["fields"]))
+    if kind == "list":
+        return Array(iceberg_type(t["element"]))
+    if kind == "map":
+        return MapOf(iceberg_type(t["key"]), iceberg_type(t["value"]))
+    return STRING
+
+
+def _iceberg(store: ObjectStore, uri: str) -> FormatTable:
+    files = _iceberg_metadata_files(store, join_uri(uri, "metadata"))
+    latest = max(files, key=_iceberg_version)
+    doc = json.loads(store.read_bytes(latest))
+    schemas = doc.get("schemas") or [doc["schema"]]
+    current = doc.get("current-schema-id", schemas[0].get("schema-id", 0))
+    schema = next(s for s in schemas if s.get("schema-id", 0) == current)
+    root = iceberg_type({**schema, "type": "struct"})
+    assert isinstance(root, Struct)
+    return FormatTable(
+        "iceberg",
+        Schema(root.fields),
+        {"table_type": "ICEBERG", "metadata_location": latest},
+        None,
+        f"Iceberg table: newest metadata file {latest.rsplit('/', 1)[-1]}.",
+    )
+
+
+# -- Delta ---------------------------------------------------------------------------------
+
+
+def spark_type(t: Any) -> InferredType:
+    """The Hive type of a Spark (Delta ``schemaString``) type."""
+    if isinstance(t, str):
+        simple = {
+            "boolean": BOOLEAN,
+            "byte": Scalar("tinyint"),
+            "short": Scalar("smallint"),
+            "integer": INT,
+            "long": BIGINT,
+            "float": Scalar("float"),
+            "double": DOUBLE,
+            "date": DATE,
+            "timestamp": TIMESTAMP,
+            "timestamp_ntz": TIMESTAMP,
+            "binary": Scalar("binary"),
+            "string": STRING,
+        }
+        if t.startswith("decimal("):
+            return Scalar(t.replace(" ", ""))
+        return simple.get(t, STRING)
+    kind = t["type"]
+    if kind == "struct":
+        return Struct(tuple((f["name"].lower(), spark_type(f["type"])) for f in t["fields"]))
+    if kind == "array":
+        return Array(spark_type(t["elementType"]))
+    if kind == "map":
+        return MapOf(spark_type(t["keyType"]), spark_type(t["valueType"]))
+    return STRING
+
+
+def _delta(store: ObjectStore, uri: str) -> FormatTable:
+    log = join_uri(uri, "_delta_log")
+    commits = sorted(
+        (f.uri for f in store.list(log, recursive=False) if f.uri.endswith(".json")),
+        reverse=True,
+    )
+    for commit in commits:
+        for line in store.read_bytes(commit).decode().splitlines():
+            action = json.loads(line) if line.strip() else {}
+            if "metaData" in action:
+                root = spark_type(json.loads(action["metaData"]["schemaString"]))
+                assert isinstance(root, Struct)
+                version = int(commit.rsplit("/", 1)[-1].split(".")[0])
+                return FormatTable(
+                    "delta",
+                    Schema(root.fields),
+                    {"table_type": "DELTA", "spark.sql.sources.provider": "delta"},
+                    None,
+                    f"Delta table: schema from _delta_log version {version}.",
+                )
+    raise FormatError(f"Delta table at '{uri}' has no metaData action in its JSON commits.")
+
+
+# -- Hudi ----------------------------------------------------------------------------------
+
+
+def _hudi(store: ObjectStore, uri: str) -> FormatTable:
+    meta = join_uri(uri, ".hoodie")
+    props: dict[str, str] = {}
+    for line in store.read_bytes(join_uri(meta, "hoodie.properties")).decode().splitlines():
+        if "=" in line and not line.startswith("#"):
+            k, _, v = line.partition("=")
+            props[k.strip()] = v.strip()
+    commits = sorted(
+        (
+            f.uri
+            for f in store.list(meta, recursive=False)
+            if f.uri.endswith((".commit", ".deltacommit"))
+        ),
+        reverse=True,
+    )
+    for commit in commits:
+        schema_text = json.loads(store.read_bytes(commit)).get("extraMetadata", {}).get("schema")
+        if schema_text:
+            root = avro_type(json.loads(schema_text))
+            assert isinstance(root, Struct)
+            return FormatTable(
+                "hudi",
+                Schema(root.fields),
+                {"hoodie.table.name": props.get("hoodie.table.name", "")},
+                StorageFormat(
+                    serdes.PARQUET,
+                    HUDI_INPUT,
+                    serdes.PARQUET_OUTPUT,
+                    (("serialization.format", "1"),),
+                ),
+                f"Hudi table ({props.get('hoodie.table.type', 'COPY_ON_WRITE')}): schema from "
+                f"commit {commit.rsplit('/', 1)[-1]}.",
+            )
+    raise FormatError(f"Hudi table at '{uri}' has no commit with a schema in .hoodie/.")

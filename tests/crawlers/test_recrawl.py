@@ -1,0 +1,162 @@
+"""Recrawls: new partitions and columns, schema change and delete policies, new-folders-only."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from crawl_helpers import write_parquet
+
+import lakebed
+from lakebed.catalog import Column
+
+
+def _sales(lake: Path, *days: str, extra: bool = False) -> None:
+    for d in days:
+        data = {"id": [int(d[-1])], "amount": [1.5]}
+        if extra:
+            data["note"] = ["n"]
+        write_parquet(lake / "sales" / f"dt={d}" / "p.parquet", data)
+
+
+def test_recrawl_adds_new_partitions_and_columns(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    _sales(lake_dir, "2024-01-01", "2024-01-02")
+    crawl(lake_dir)
+    _sales(lake_dir, "2024-01-03", extra=True)
+    run = crawl(lake_dir)
+    assert run.metrics.partitions_added == 1
+    assert run.metrics.tables_updated == 1
+    t = lb.catalog.get_table("default", "sales")
+    assert [c.name for c in t.columns] == ["id", "amount", "note"]
+    assert len(lb.catalog.list_partitions(t)) == 3
+    assert lb.sql("SELECT count(*), count(note) FROM sales").fetchall() == [(3, 1)]
+
+
+def test_recrawl_without_changes_changes_nothing(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    _sales(lake_dir, "2024-01-01")
+    crawl(lake_dir)
+    version = lb.catalog.get_table("default", "sales").version
+    run = crawl(lake_dir)
+    assert run.changes == ()
+    assert (run.metrics.tables_updated, run.metrics.partitions_added) == (0, 0)
+    assert lb.catalog.get_table("default", "sales").version == version
+
+
+def test_types_widen_across_recrawls(lb: lakebed.Lakebed, lake_dir: Path, crawl) -> None:
+    import pyarrow as pa
+
+    write_parquet(lake_dir / "t" / "k=1" / "f.parquet", {"v": pa.array([1], pa.int32())})
+    crawl(lake_dir)
+    write_parquet(lake_dir / "t" / "k=2" / "f.parquet", {"v": pa.array([2.5], pa.float64())})
+    crawl(lake_dir)
+    assert lb.catalog.get_table("default", "t").columns == (Column("v", "double"),)
+    assert lb.sql("SELECT sum(v) FROM t").fetchall() == [(3.5,)]
+
+
+def test_renamed_partition_keys_survive_recrawls(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    for d in ("a", "b"):
+        write_parquet(lake_dir / "t" / d / "f.parquet", {"v": [1]})
+    crawl(lake_dir / "t")
+    t = lb.catalog.get_table("default", "t")
+    lb.catalog.update_table(replace(t, partition_keys=(Column("region", "string"),)))
+    write_parquet(lake_dir / "t" / "c" / "f.parquet", {"v": [1]})
+    crawl(lake_dir / "t")
+    t = lb.catalog.get_table("default", "t")
+    assert [k.name for k in t.partition_keys] == ["region"]
+    assert lb.sql("SELECT region FROM t ORDER BY 1").fetchall() == [("a",), ("b",), ("c",)]
+
+
+def test_update_behavior_log_only_logs_schema_changes(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    _sales(lake_dir, "2024-01-01")
+    policy = {"UpdateBehavior": "LOG", "DeleteBehavior": "LOG"}
+    crawl(lake_dir, SchemaChangePolicy=policy)
+    _sales(lake_dir, "2024-01-02", extra=True)
+    run = crawl(lake_dir)
+    assert [c.name for c in lb.catalog.get_table("default", "sales").columns] == ["id", "amount"]
+    assert any(c.startswith("LOG (not applied): UPDATE TABLE default.sales") for c in run.changes)
+    assert run.metrics.partitions_added == 1
+
+
+def test_delete_from_database_drops_vanished_partitions_and_tables(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    _sales(lake_dir, "2024-01-01", "2024-01-02")
+    write_parquet(lake_dir / "other" / "f.parquet", {"x": [1]})
+    policy = {"UpdateBehavior": "UPDATE_IN_DATABASE", "DeleteBehavior": "DELETE_FROM_DATABASE"}
+    crawl(lake_dir, SchemaChangePolicy=policy)
+    shutil.rmtree(lake_dir / "sales" / "dt=2024-01-02")
+    shutil.rmtree(lake_dir / "other")
+    run = crawl(lake_dir)
+    assert run.metrics.partitions_deleted == 1 and run.metrics.tables_deleted == 1
+    assert [t.name for t in lb.catalog.list_tables("default")] == ["sales"]
+    t = lb.catalog.get_table("default", "sales")
+    assert [p.values for p in lb.catalog.list_partitions(t)] == [("2024-01-01",)]
+
+
+def test_deprecate_in_database_marks_vanished_tables(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    write_parquet(lake_dir / "a" / "f.parquet", {"x": [1]})
+    write_parquet(lake_dir / "b" / "f.parquet", {"y": [1]})
+    crawl(lake_dir)
+    shutil.rmtree(lake_dir / "b")
+    run = crawl(lake_dir)
+    assert "DEPRECATED_BY_CRAWLER" in lb.catalog.get_table("default", "b").parameters
+    assert "DEPRECATED_BY_CRAWLER" not in lb.catalog.get_table("default", "a").parameters
+    assert run.metrics.tables_deleted == 1
+
+
+def test_tables_of_other_crawlers_and_paths_are_left_alone(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    write_parquet(lake_dir / "one" / "t1" / "f.parquet", {"x": [1]})
+    write_parquet(lake_dir / "two" / "t2" / "f.parquet", {"x": [1]})
+    policy = {"DeleteBehavior": "DELETE_FROM_DATABASE"}
+    crawl(lake_dir / "one", name="c1", SchemaChangePolicy=policy)
+    crawl(lake_dir / "two", name="c2", SchemaChangePolicy=policy)
+    shutil.rmtree(lake_dir / "two")
+    crawl(name="c1")
+    assert sorted(t.name for t in lb.catalog.list_tables("default")) == ["t1", "t2"]
+
+
+def test_new_folders_only_lists_only_new_partitions(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    _sales(lake_dir, "2024-01-01", "2024-01-02")
+    crawl(lake_dir, RecrawlPolicy={"RecrawlBehavior": "CRAWL_NEW_FOLDERS_ONLY"})
+    _sales(lake_dir, "2024-01-03", extra=True)
+    shutil.rmtree(lake_dir / "sales" / "dt=2024-01-01")
+    run = crawl(lake_dir)
+    t = lb.catalog.get_table("default", "sales")
+    assert run.metrics.partitions_added == 1
+    assert run.metrics.files_seen == 1
+    assert [c.name for c in t.columns] == ["id", "amount"]  # updates are only logged
+    assert len(lb.catalog.list_partitions(t)) == 3  # deletions are not even looked for
+    assert any(c.startswith("LOG (not applied): UPDATE TABLE") for c in run.changes)
+
+
+def test_merge_new_columns_keeps_existing_types(lb: lakebed.Lakebed, lake_dir: Path, crawl) -> None:
+    import pyarrow as pa
+
+    write_parquet(lake_dir / "t" / "k=1" / "f.parquet", {"v": pa.array([1], pa.int32())})
+    config = {
+        "Version": 1.0,
+        "CrawlerOutput": {"Tables": {"AddOrUpdateBehavior": "MergeNewColumns"}},
+    }
+    crawl(lake_dir, Configuration=json.dumps(config))
+    write_parquet(
+        lake_dir / "t" / "k=2" / "f.parquet", {"v": pa.array([2.5], pa.float64()), "w": ["x"]}
+    )
+    crawl(lake_dir)
+    t = lb.catalog.get_table("default", "t")
+    assert t.columns == (Column("v", "int"), Column("w", "string"))
