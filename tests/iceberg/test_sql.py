@@ -75,9 +75,7 @@ def test_time_travel_by_version_and_timestamp(lb, events, icat):
     lb.sql("DELETE FROM events WHERE id = 1")
     assert rows(lb, f"SELECT count(*) FROM events FOR VERSION AS OF {first.snapshot_id}") == [(3,)]
     assert rows(lb, "SELECT count(*) FROM events") == [(2,)]
-    assert rows(
-        lb, "SELECT count(*) FROM events FOR TIMESTAMP AS OF current_timestamp"
-    ) == [(2,)]
+    assert rows(lb, "SELECT count(*) FROM events FOR TIMESTAMP AS OF current_timestamp") == [(2,)]
 
 
 def test_time_travel_before_first_snapshot_is_a_clear_error(lb, events):

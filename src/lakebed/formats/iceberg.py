@@ -32,9 +32,10 @@ def plan_scan(
     """
     metadata = metadata_of(ctx.store, table)
     name = f"{table.database}.{table.name}"
-    snapshot = snapshot_for(metadata, ref.args.get("version"), name=name)
+    version = ref.args.get("version")
+    snapshot = snapshot_for(metadata, version, name=name)
     preds = predicates_of([*conjuncts, *table_conjuncts(ref)])
-    plan = plan_files(ctx.store, metadata, snapshot, preds)
+    plan = plan_files(ctx.store, metadata, snapshot, preds, snapshot_schema=version is not None)
     return ScanPlan(scan_sql(plan, register=ctx.register), plan.bytes)
 
 

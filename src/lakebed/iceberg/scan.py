@@ -353,10 +353,14 @@ def plan_files(
     metadata: TableMetadata,
     snapshot: Snapshot | None,
     preds: list[Predicate] | None = None,
+    *,
+    snapshot_schema: bool = False,
 ) -> Plan:
-    """Live files of ``snapshot`` that may hold rows matching ``preds``."""
+    """Live files of ``snapshot`` that may hold rows matching ``preds``, read with the
+    current schema (or, for time travel, with ``snapshot_schema``, the snapshot's own).
+    """
     schema = metadata.schema()
-    if snapshot is not None and snapshot.schema_id is not None:
+    if snapshot_schema and snapshot is not None and snapshot.schema_id is not None:
         schema = next((s for s in metadata.schemas if s.schema_id == snapshot.schema_id), schema)
     plan = Plan(schema)
     if snapshot is None:
