@@ -10,6 +10,7 @@ PyIceberg users and lakebed's SQL therefore see one set of tables.
 from __future__ import annotations
 
 import threading
+import uuid
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -42,11 +43,13 @@ from lakebed.errors import (
 from lakebed.formats import serdes
 from lakebed.iceberg.io import StoreFileIO, read_metadata, remember_metadata
 from lakebed.iceberg.schema import columns_of
+from lakebed.iceberg.table import METADATA_LOCATION, PREVIOUS_METADATA_LOCATION
 from lakebed.storage import join_uri, normalize_uri
 
 if TYPE_CHECKING:
     import pyarrow as pa
     from pyiceberg.schema import Schema
+    from pyiceberg.table.metadata import TableMetadata
     from pyiceberg.table.update import TableRequirement, TableUpdate
     from pyiceberg.view import View
 
@@ -54,8 +57,6 @@ if TYPE_CHECKING:
     from lakebed.config import Settings
     from lakebed.storage import ObjectStore
 
-METADATA_LOCATION = "metadata_location"
-PREVIOUS_METADATA_LOCATION = "previous_metadata_location"
 ICEBERG = "ICEBERG"
 
 
@@ -221,37 +222,55 @@ class LakebedCatalog(MetastoreCatalog):
             CommitFailedException: a requirement failed or another writer committed first.
         """
         database, name = self._split(table.name())
-        entry = self._catalog_table(database, name)
-        current = self.table_of(entry)
+        current = self.table_of(self._catalog_table(database, name))
         staged = self._update_and_stage_table(current, (database, name), requirements, updates)
         if staged.metadata == current.metadata:
             return CommitTableResponse(
                 metadata=current.metadata, metadata_location=current.metadata_location
             )
-        self._write_metadata(staged.metadata, staged.io, staged.metadata_location)
+        location = self.swap_metadata((database, name), current.metadata_location, staged.metadata)
+        self._delete_old_metadata(staged.io, current.metadata, staged.metadata)
+        return CommitTableResponse(metadata=staged.metadata, metadata_location=location)
+
+    def swap_metadata(
+        self, identifier: str | Identifier, base_location: str, metadata: TableMetadata
+    ) -> str:
+        """Write ``metadata`` as the table's next metadata file and point the catalog entry
+        at it, if the entry still points at ``base_location``; returns the new location.
+
+        Raises:
+            CommitFailedException: another writer moved the pointer first.
+        """
+        database, name = self._split(identifier)
+        entry = self._catalog_table(database, name)
+        if entry.parameters.get(METADATA_LOCATION) != base_location:
+            raise CommitFailedException(
+                f"Table {database}.{name} was changed by another writer; retry the commit."
+            )
+        version = self._parse_metadata_version(base_location) + 1
+        location = join_uri(
+            metadata.location, "metadata", f"{version:05d}-{uuid.uuid4()}.metadata.json"
+        )
+        self._write_metadata(metadata, self.io, location)
         params = {
             **entry.parameters,
-            METADATA_LOCATION: staged.metadata_location,
-            PREVIOUS_METADATA_LOCATION: current.metadata_location,
+            METADATA_LOCATION: location,
+            PREVIOUS_METADATA_LOCATION: base_location,
         }
-        new_schema = staged.metadata.schema()
-        columns = (
-            entry.columns
-            if new_schema.schema_id == current.metadata.current_schema_id
-            else columns_of(new_schema)
-        )
+        schema = metadata.schema()
+        columns = entry.columns
+        base = read_metadata(self.store, base_location)
+        if schema.schema_id != base.current_schema_id:
+            columns = columns_of(schema)
         try:
             self.lakebed.update_table(replace(entry, parameters=params, columns=columns))
         except ConflictError as e:
-            staged.io.delete(staged.metadata_location)
+            self.io.delete(location)
             raise CommitFailedException(
                 f"Table {database}.{name} was changed by another writer; retry the commit."
             ) from e
-        remember_metadata(staged.metadata_location, staged.metadata)
-        self._delete_old_metadata(staged.io, current.metadata, staged.metadata)
-        return CommitTableResponse(
-            metadata=staged.metadata, metadata_location=staged.metadata_location
-        )
+        remember_metadata(location, metadata)
+        return location
 
     def drop_table(self, identifier: str | Identifier) -> None:
         """Remove the catalog entry (the files stay; see ``purge_table``)."""

@@ -31,31 +31,31 @@ from pyiceberg.manifest import (
     write_manifest,
     write_manifest_list,
 )
-from pyiceberg.table.refs import SnapshotRefType
+from pyiceberg.table.refs import SnapshotRef, SnapshotRefType
 from pyiceberg.table.snapshots import (
+    MetadataLogEntry,
     Operation,
     Snapshot,
+    SnapshotLogEntry,
     SnapshotSummaryCollector,
     Summary,
     update_snapshot_summaries,
 )
-from pyiceberg.table.update import (
-    AddSnapshotUpdate,
-    AssertRefSnapshotId,
-    AssertTableUUID,
-    SetSnapshotRefUpdate,
-)
 
 from lakebed.errors import ConflictError
-from lakebed.iceberg.io import manifest_entries, manifests
+from lakebed.iceberg.io import manifest_entries, manifests, remember_manifests
+from lakebed.iceberg.table import int_property
 from lakebed.storage import join_uri
 
 if TYPE_CHECKING:
     from pyiceberg.partitioning import PartitionSpec
     from pyiceberg.schema import Schema
     from pyiceberg.table import Table as IcebergTable
+    from pyiceberg.table.metadata import TableMetadata
 
 MAX_ATTEMPTS = 40
+MERGE_MIN_COUNT = 32  # small manifests of one spec and content before they are merged
+MERGE_MAX_FILES = 5_000  # a manifest with fewer entries than this counts as small
 
 
 class RowConflict(ConflictError):
@@ -210,6 +210,7 @@ class _Writer:
                             )
                         )
                 kept.append(w.to_manifest_file())
+        kept = self._merge_small(table, kept)
         seq = table.metadata.next_sequence_number()
         self.counter += 1
         path = self._path(table, f"snap-{self.snapshot_id}-{self.counter}-{self.commit_uuid}.avro")
@@ -222,7 +223,39 @@ class _Writer:
             avro_compression="deflate",
         ) as writer:
             writer.add_manifests(self.added_manifests + kept)
+        remember_manifests(path, self.added_manifests + kept)
         return path, seq
+
+    def _merge_small(self, table: IcebergTable, kept: list[ManifestFile]) -> list[ManifestFile]:
+        """Fold small manifests into one once there are ``MERGE_MIN_COUNT`` of a kind, so
+        manifest lists (and commit time) stay small as commits accumulate.
+        """
+        groups: dict[tuple[int, ManifestContent], list[ManifestFile]] = defaultdict(list)
+        for m in kept:
+            if (m.existing_files_count or 0) + (m.added_files_count or 0) < MERGE_MAX_FILES:
+                groups[(m.partition_spec_id, m.content)].append(m)
+        merged: set[str] = set()
+        out: list[ManifestFile] = []
+        specs = table.metadata.specs()
+        for (spec_id, content), small in groups.items():
+            if len(small) < MERGE_MIN_COUNT:
+                continue
+            deletes = content == ManifestContent.DELETES
+            with self._new_writer(table, specs[spec_id], table.schema(), deletes=deletes) as w:
+                for m in small:
+                    for e in manifest_entries(self.io, m):
+                        w.add_entry(
+                            ManifestEntry.from_args(
+                                status=ManifestEntryStatus.EXISTING,
+                                snapshot_id=e.snapshot_id,
+                                sequence_number=e.sequence_number,
+                                file_sequence_number=e.file_sequence_number,
+                                data_file=e.data_file,
+                            )
+                        )
+            out.append(w.to_manifest_file())
+            merged |= {m.manifest_path for m in small}
+        return out + [m for m in kept if m.manifest_path not in merged]
 
     def summary(self, table: IcebergTable) -> Summary:
         collector = SnapshotSummaryCollector()
@@ -271,23 +304,8 @@ def commit(
                 schema_id=table.metadata.current_schema_id,
             )
             try:
-                table.catalog.commit_table(
-                    table,
-                    (
-                        AssertTableUUID(uuid=table.metadata.table_uuid),
-                        AssertRefSnapshotId(
-                            ref="main", snapshot_id=head.snapshot_id if head else None
-                        ),
-                    ),
-                    (
-                        AddSnapshotUpdate(snapshot=snapshot),
-                        SetSnapshotRefUpdate(
-                            ref_name="main",
-                            type=SnapshotRefType.BRANCH,
-                            snapshot_id=writer.snapshot_id,
-                            parent_snapshot_id=head.snapshot_id if head else None,
-                        ),
-                    ),
+                table.catalog.swap_metadata(  # type: ignore[attr-defined]
+                    table.name(), table.metadata_location, _next_metadata(table, snapshot)
                 )
             except CommitFailedException:
                 time.sleep(random.uniform(0.001, 0.005 * (attempt + 1)))
@@ -305,6 +323,40 @@ def commit(
         if not _landed(load, writer.snapshot_id):
             writer.clean_up(set())
         raise
+
+
+def _next_metadata(table: IcebergTable, snapshot: Snapshot) -> TableMetadata:
+    """The table's metadata with ``snapshot`` added and current on ``main`` (a shallow
+    update: copying the whole history on every commit would make commits slower as the
+    table ages).
+    """
+    md = table.metadata
+    keep = int_property(md, "write.metadata.previous-versions-max", 100)
+    log = [
+        *md.metadata_log,
+        MetadataLogEntry(metadata_file=table.metadata_location, timestamp_ms=md.last_updated_ms),
+    ]
+    return md.model_copy(
+        update={
+            "snapshots": [*md.snapshots, snapshot],
+            "snapshot_log": [
+                *md.snapshot_log,
+                SnapshotLogEntry(
+                    snapshot_id=snapshot.snapshot_id, timestamp_ms=snapshot.timestamp_ms
+                ),
+            ],
+            "refs": {
+                **md.refs,
+                "main": SnapshotRef(
+                    snapshot_id=snapshot.snapshot_id, snapshot_ref_type=SnapshotRefType.BRANCH
+                ),
+            },
+            "current_snapshot_id": snapshot.snapshot_id,
+            "last_sequence_number": snapshot.sequence_number,
+            "last_updated_ms": snapshot.timestamp_ms,
+            "metadata_log": log[-keep:] if keep > 0 else [],
+        }
+    )
 
 
 def _landed(load: Callable[[], IcebergTable], snapshot_id: int) -> bool:

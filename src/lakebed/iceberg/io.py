@@ -168,6 +168,11 @@ def manifests(io: StoreFileIO, snapshot: Snapshot) -> list[ManifestFile]:
     return result
 
 
+def remember_manifests(manifest_list: str, files: list[ManifestFile]) -> None:
+    """Cache the manifests of a manifest list this process just wrote."""
+    _MANIFEST_LISTS.put(manifest_list, list(files))
+
+
 def manifest_entries(io: StoreFileIO, manifest: ManifestFile) -> list[ManifestEntry]:
     """Live (added or existing) entries of a manifest, with inherited sequence numbers (cached).
 
