@@ -6,8 +6,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lakebed.errors import NotSupportedError
+from lakebed.formats._sql import quote_ident
 from lakebed.formats.base import ScanContext, ScanPlan
+from lakebed.iceberg import metadata_tables
+from lakebed.iceberg.scan import (
+    plan_files,
+    predicates_of,
+    scan_sql,
+    snapshot_for,
+    table_conjuncts,
+)
+from lakebed.iceberg.table import metadata_of
 
 if TYPE_CHECKING:
     from sqlglot import exp
@@ -21,9 +30,17 @@ def plan_scan(
     """The relation reading an Iceberg table at the snapshot ``ref`` asks for (time travel
     via ``FOR VERSION/TIMESTAMP AS OF``), pruned with ``conjuncts``.
     """
-    raise NotSupportedError("Iceberg tables cannot be read yet.")
+    metadata = metadata_of(ctx.store, table)
+    name = f"{table.database}.{table.name}"
+    version = ref.args.get("version")
+    snapshot = snapshot_for(metadata, version, name=name)
+    preds = predicates_of([*conjuncts, *table_conjuncts(ref)])
+    plan = plan_files(ctx.store, metadata, snapshot, preds, snapshot_schema=version is not None)
+    return ScanPlan(scan_sql(plan, register=ctx.register), plan.bytes)
 
 
 def metadata_table(table: Table, name: str, ctx: ScanContext) -> ScanPlan:
     """The relation of metadata table ``t$<name>``."""
-    raise NotSupportedError(f"Metadata table '{name}' is not supported yet.")
+    arrow = metadata_tables.build(ctx.store, table, name)
+    registered = ctx.register(f"__lb_iceberg_{name}", arrow)
+    return ScanPlan(f"SELECT * FROM {quote_ident(registered)}", 0)

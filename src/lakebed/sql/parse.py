@@ -11,6 +11,7 @@ from sqlglot.errors import ParseError as SqlglotParseError
 from sqlglot.errors import TokenError
 
 from lakebed.errors import NotSupportedError, ParseError
+from lakebed.iceberg import grammar as iceberg_grammar
 from lakebed.sql import hive, prepared, unload
 from lakebed.sql.statements import Statement, StatementType
 
@@ -19,7 +20,12 @@ DIALECT = "athena"
 # lakebed's own grammars, tried in order before sqlglot, for statements sqlglot does not parse.
 # Each takes the statement text and returns a statement object with ``kind`` and
 # ``statement_type`` attributes, or None when the text is not one of its statements.
-OWN_GRAMMARS: tuple[Callable[[str], Any | None], ...] = (hive.parse, unload.parse, prepared.parse)
+OWN_GRAMMARS: tuple[Callable[[str], Any | None], ...] = (
+    iceberg_grammar.parse,
+    hive.parse,
+    unload.parse,
+    prepared.parse,
+)
 
 DDL, DML, UTILITY = StatementType.DDL, StatementType.DML, StatementType.UTILITY
 

@@ -1,0 +1,117 @@
+"""Writing Iceberg files: data files from Arrow (partitioned by the table's spec) and
+position-delete files.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from pyiceberg.io.pyarrow import _dataframe_to_data_files, schema_to_pyarrow
+from pyiceberg.manifest import DataFile, DataFileContent, FileFormat
+
+from lakebed.iceberg.io import StoreFileIO
+from lakebed.storage import join_uri, normalize_uri
+
+if TYPE_CHECKING:
+    from pyiceberg.table.metadata import TableMetadata
+
+    from lakebed.storage import ObjectStore
+
+# Reserved field ids of a position-delete file (Iceberg spec, "Position Delete Files").
+_FILE_PATH_ID = 2147483546
+_POS_ID = 2147483545
+_DELETE_SCHEMA = pa.schema(
+    [
+        pa.field(
+            "file_path", pa.string(), nullable=False, metadata={b"PARQUET:field_id": b"2147483546"}
+        ),
+        pa.field("pos", pa.int64(), nullable=False, metadata={b"PARQUET:field_id": b"2147483545"}),
+    ]
+)
+
+
+def arrow_schema(metadata: TableMetadata) -> pa.Schema:
+    """The Arrow schema rows must have before they are written."""
+    return schema_to_pyarrow(metadata.schema(), include_field_ids=False)
+
+
+def conform(metadata: TableMetadata, data: pa.Table) -> pa.Table:
+    """Rename columns to the table's names (by position) and cast to its Arrow types."""
+    target = arrow_schema(metadata)
+    data = data.rename_columns(target.names)
+    columns = []
+    for name, field in zip(target.names, target, strict=True):
+        col = data.column(name)
+        if pa.types.is_timestamp(field.type) and pa.types.is_timestamp(col.type):
+            col = col.cast(pa.timestamp("us", tz=col.type.tz)) if col.type.unit != "us" else col
+            if (col.type.tz is None) != (field.type.tz is None):
+                col = (
+                    pc.assume_timezone(col, "UTC")
+                    if col.type.tz is None
+                    else pc.local_timestamp(col)
+                )
+        columns.append(col.cast(field.type))
+    return pa.Table.from_arrays(columns, schema=target)
+
+
+def write_data_files(store: ObjectStore, metadata: TableMetadata, data: pa.Table) -> list[DataFile]:
+    """Write rows as Parquet data files split by the table's partition spec."""
+    if data.num_rows == 0:
+        return []
+    files = list(_dataframe_to_data_files(metadata, conform(metadata, data), StoreFileIO(store)))
+    for f in files:
+        f.spec_id = metadata.default_spec_id
+    return files
+
+
+def write_position_deletes(
+    store: ObjectStore,
+    metadata: TableMetadata,
+    deletes: pa.Table,
+    data_files: dict[str, DataFile],
+) -> list[DataFile]:
+    """Write position-delete files for ``deletes`` (columns ``path``, ``pos``): one file per
+    partition of the data files they point at, rows sorted by path and position.
+    """
+    if deletes.num_rows == 0:
+        return []
+    deletes = deletes.sort_by([("path", "ascending"), ("pos", "ascending")])
+    groups: dict[tuple[int, tuple[object, ...]], list[str]] = defaultdict(list)
+    for path in pc.unique(deletes.column("path")).to_pylist():
+        df = data_files[path]
+        groups[(df.spec_id, tuple(df.partition._data))].append(path)
+    out = []
+    for (spec_id, _), paths in groups.items():
+        part = deletes.filter(pc.is_in(deletes.column("path"), pa.array(paths, pa.string())))
+        path_col = part.column("path").cast(pa.string())
+        if any(data_files[p].file_path != p for p in paths):
+            originals = {p: data_files[p].file_path for p in paths}
+            path_col = pa.array([originals[p] for p in path_col.to_pylist()], pa.string())
+        table = pa.Table.from_arrays(
+            [path_col, part.column("pos").cast(pa.int64())],
+            schema=_DELETE_SCHEMA,
+        )
+        location = join_uri(metadata.location, "data", f"delete-{uuid.uuid4().hex}.parquet")
+        with store.open_output(normalize_uri(location)) as f:
+            pq.write_table(table, f, compression="zstd")
+        size = store.info(normalize_uri(location)).size
+        first = data_files[paths[0]]
+        out.append(
+            DataFile.from_args(
+                content=DataFileContent.POSITION_DELETES,
+                file_path=location,
+                file_format=FileFormat.PARQUET,
+                partition=first.partition,
+                record_count=table.num_rows,
+                file_size_in_bytes=size,
+                lower_bounds={_FILE_PATH_ID: min(data_files[p].file_path for p in paths).encode()},
+                upper_bounds={_FILE_PATH_ID: max(data_files[p].file_path for p in paths).encode()},
+            )
+        )
+        out[-1].spec_id = spec_id
+    return out

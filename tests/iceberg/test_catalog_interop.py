@@ -1,0 +1,141 @@
+"""The PyIceberg catalog over the metastore, evolution from Python, interop and bad metadata."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import duckdb
+import pyarrow as pa
+import pytest
+from pyiceberg.exceptions import CommitFailedException
+from pyiceberg.types import StringType
+
+import lakebed
+from lakebed.catalog.models import Column
+from lakebed.engines.duckdb import extension_path
+from lakebed.errors import QueryError
+from lakebed.iceberg import evolution
+
+
+def test_pyiceberg_reads_lakebed_writes_including_deletes(lb, events, icat):
+    lb.sql("DELETE FROM events WHERE id = 2")
+    table = icat.load_table("default.events")
+    assert sorted(table.scan().to_arrow().column("id").to_pylist()) == [1, 3]
+
+
+def test_lakebed_reads_pyiceberg_writes(lb, icat):
+    table = icat.create_table("default.py", pa.schema([("k", pa.int64()), ("v", pa.string())]))
+    table.append(pa.table({"k": [1, 2], "v": ["x", "y"]}))
+    table.delete("k = 1")  # PyIceberg's own copy-on-write delete
+    assert lb.sql("SELECT k, v FROM py").fetchall() == [(2, "y")]
+    assert lb.catalog.get_table("default", "py").is_iceberg
+
+
+def test_duckdb_iceberg_scan_reads_lakebed_tables(lb, events, icat):
+    lb.sql("DELETE FROM events WHERE id = 2")
+    location = icat.load_table("default.events").metadata_location
+    con = duckdb.connect()
+    con.execute(f"LOAD '{extension_path('avro')}'")
+    con.execute(f"LOAD '{extension_path('iceberg')}'")
+    got = con.execute(f"SELECT id FROM iceberg_scan('{location}') ORDER BY id").fetchall()
+    assert got == [(1,), (3,)]
+
+
+def test_stale_commit_loses_the_compare_and_set(lb, events, icat):
+    first = icat.load_table("default.events")
+    second = icat.load_table("default.events")
+    with first.update_schema() as update:
+        update.add_column("x1", StringType())
+    with pytest.raises(CommitFailedException), second.update_schema() as update:
+        update.add_column("x2", StringType())
+    names = [f.name for f in icat.load_table("default.events").schema().fields]
+    assert "x1" in names
+    assert "x2" not in names
+
+
+def test_schema_evolution_reads_by_field_id(lb, events, icat):
+    evolution.change_column(icat.load_table("default.events"), "name", Column("label", "string"))
+    evolution.add_columns(icat.load_table("default.events"), [Column("score", "double")])
+    evolution.change_column(
+        icat.load_table("default.events"), "id", Column("id", "bigint"), after="label"
+    )
+    with pytest.raises(QueryError, match="partition source"):
+        evolution.drop_column(icat.load_table("default.events"), "ts")
+    evolution.drop_column(icat.load_table("default.events"), "score")
+    evolution.add_columns(icat.load_table("default.events"), [Column("score", "string")])
+    assert lb.sql("SELECT label, id, score FROM events ORDER BY id").fetchall() == [
+        ("a", 1, None),
+        ("b", 2, None),
+        ("c", 3, None),
+    ]
+    assert [c.name for c in lb.catalog.get_table("default", "events").columns] == [
+        "label",
+        "id",
+        "ts",
+        "score",
+    ]
+    with pytest.raises(QueryError) as e:
+        evolution.change_column(icat.load_table("default.events"), "id", Column("id", "int"))
+    assert e.value.code == "INVALID_SCHEMA_CHANGE"
+
+
+def test_rollback_to_snapshot_from_python(lb, events, icat):
+    first = icat.load_table("default.events").metadata.current_snapshot().snapshot_id
+    lb.sql("DELETE FROM events")
+    evolution.rollback_to_snapshot(icat.load_table("default.events"), first)
+    assert lb.sql("SELECT count(*) FROM events").fetchall() == [(3,)]
+
+
+def test_malformed_or_missing_metadata_is_a_clear_error(lb, events, icat):
+    location = icat.load_table("default.events").metadata_location
+    with open(location, "w") as f:
+        f.write("{not json")
+    lakebed_table = lb.catalog.get_table("default", "events")
+    from lakebed.iceberg import io as iceberg_io
+
+    iceberg_io._METADATA = iceberg_io._Lru(8)  # forget the cached copy
+    with pytest.raises(QueryError) as e:
+        lb.sql("SELECT * FROM events")
+    assert e.value.code == "ICEBERG_INVALID_METADATA"
+    with open(location, "w") as f:
+        json.dump({}, f)
+    assert lakebed_table.is_iceberg
+
+
+def test_missing_data_file_is_an_error_not_an_empty_result(lb, events, icat):
+    path = icat.load_table("default.events").inspect.files().column("file_path")[0].as_py()
+    import os
+
+    os.remove(path)
+    with pytest.raises(QueryError) as e:
+        lb.sql("SELECT count(name) FROM events")
+    assert e.value.code.startswith("HIVE_")
+
+
+def test_concurrent_writers_each_commit_exactly_once(tmp_path):
+    home = tmp_path / "home"
+    with lakebed.connect(home) as lb:
+        lb.sql("CREATE TABLE c (w int, n int) TBLPROPERTIES ('table_type'='ICEBERG')")
+    errors: list[Exception] = []
+
+    def writer(w: int) -> None:
+        try:
+            with lakebed.connect(home) as lake:
+                for n in range(6):
+                    lake.sql(f"INSERT INTO c VALUES ({w}, {n})")
+                    if n % 2:
+                        lake.sql(f"UPDATE c SET n = n + 100 WHERE w = {w} AND n = {n}")
+        except Exception as e:  # collected for the assertion
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with lakebed.connect(home) as lb:
+        got = lb.sql("SELECT w, n FROM c ORDER BY w, n").fetchall()
+    expected = sorted((w, n + 100 if n % 2 else n) for w in range(4) for n in range(6))
+    assert got == expected
