@@ -11,6 +11,7 @@ from lakebed.client.result import QueryResult
 from lakebed.config import Settings
 from lakebed.engines import DuckDBEngine
 from lakebed.errors import LakebedError, QueryError
+from lakebed.governance.principals import Principals, load_fernet
 from lakebed.metastore import Metastore
 from lakebed.queries import QueryExecution, QueryService, QueryState
 from lakebed.storage import ObjectStore
@@ -33,6 +34,9 @@ class Lakebed:
             catalog=self.catalog,
             store=self.store,
             engine=self.engine,
+        )
+        self.principals = Principals(
+            self.metastore, load_fernet(settings.home, settings.secret_key)
         )
         self._closed = False
 

@@ -10,6 +10,16 @@ from alembic import op
 
 from lakebed.metastore.schema import metadata
 
+TABLES = (
+    "databases",
+    "tables",
+    "partitions",
+    "workgroups",
+    "query_executions",
+    "named_queries",
+    "prepared_statements",
+)
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -17,10 +27,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Create every table of the first schema."""
-    metadata.create_all(op.get_bind())
+    """Create the tables of the first schema."""
+    metadata.create_all(op.get_bind(), tables=[metadata.tables[t] for t in TABLES])
 
 
 def downgrade() -> None:
-    """Drop everything."""
-    metadata.drop_all(op.get_bind())
+    """Drop them."""
+    metadata.drop_all(op.get_bind(), tables=[metadata.tables[t] for t in TABLES])

@@ -1,0 +1,146 @@
+"""The ASGI application: every HTTP front door on one port.
+
+AWS JSON 1.1 requests are routed by ``X-Amz-Target`` (``AmazonAthena.*``, ``AWSGlue.*``),
+SigV4-verified unless the server runs with ``--no-auth``, and answered by the operation
+registered for them. Operations run in a worker thread: services are synchronous.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from typing import TYPE_CHECKING
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from lakebed.api.aws.athena import ATHENA
+from lakebed.api.aws.glue import GLUE
+from lakebed.api.aws.protocol import Call, Service, dumps
+from lakebed.api.sigv4 import AuthError, verify
+
+if TYPE_CHECKING:
+    from lakebed.client.embedded import Lakebed
+
+log = logging.getLogger("lakebed.access")
+
+SERVICES: dict[str, Service] = {s.target_prefix: s for s in (ATHENA, GLUE)}
+JSON_11 = "application/x-amz-json-1.1"
+ANONYMOUS = "anonymous"
+
+
+def _aws_response(status: int, body: dict[str, object], request_id: str) -> Response:
+    return Response(
+        dumps(body),
+        status_code=status,
+        media_type=JSON_11,
+        headers={"x-amzn-RequestId": request_id},
+    )
+
+
+def create_app(lb: Lakebed, *, auth: bool = True) -> Starlette:
+    """The application serving ``lb``; ``auth=False`` skips SigV4 (local development only)."""
+
+    async def aws(request: Request) -> Response:
+        request_id = str(uuid.uuid4())
+        started = time.perf_counter()
+        target = request.headers.get("x-amz-target", "")
+        prefix, _, operation = target.partition(".")
+        service = SERVICES.get(prefix)
+        status = 400
+        try:
+            if service is None:
+                return _aws_response(
+                    400,
+                    {
+                        "__type": "UnknownOperationException",
+                        "message": f"Unknown target '{target}'.",
+                    },
+                    request_id,
+                )
+            body_bytes = await request.body()
+            principal = ANONYMOUS
+            region = "us-east-1"
+            if auth:
+                headers = {k.lower(): v for k, v in request.headers.items()}
+                path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                try:
+                    identity = await run_in_threadpool(
+                        verify,
+                        request.method,
+                        path,
+                        headers,
+                        body_bytes,
+                        lb.principals.lookup_secret,
+                    )
+                except AuthError as e:
+                    status = e.status
+                    return _aws_response(
+                        e.status, {"__type": e.type, "message": e.message}, request_id
+                    )
+                principal, region = identity.principal, identity.region
+            fn = service.operations.get(operation)
+            if fn is None:
+                return _aws_response(
+                    400,
+                    {
+                        "__type": "InvalidRequestException"
+                        if prefix == "AmazonAthena"
+                        else "InvalidInputException",
+                        "message": f"Operation {operation} is not supported by lakebed.",
+                    },
+                    request_id,
+                )
+            try:
+                payload = json.loads(body_bytes or b"{}")
+                if not isinstance(payload, dict):
+                    raise ValueError("body is not a JSON object")
+            except ValueError as e:
+                return _aws_response(
+                    400, {"__type": "SerializationException", "message": str(e)}, request_id
+                )
+            call = Call(principal=principal, region=region, request_id=request_id)
+            try:
+                result = await run_in_threadpool(fn, lb, payload, call)
+            except Exception as e:  # mapped to the service's error vocabulary
+                status, err = service.error_body(e)
+                if status >= 500:
+                    log.exception("internal error in %s", target)
+                return _aws_response(status, err, request_id)
+            status = 200
+            return _aws_response(200, result, request_id)
+        finally:
+            log.info(
+                json.dumps(
+                    {
+                        "request_id": request_id,
+                        "target": target,
+                        "status": status,
+                        "ms": round((time.perf_counter() - started) * 1000, 2),
+                    }
+                )
+            )
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def ready(request: Request) -> Response:
+        try:
+            await run_in_threadpool(lb.catalog.get_database, "default")
+        except Exception as e:  # the metastore is unreachable
+            return JSONResponse({"status": "unavailable", "reason": str(e)}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    return Starlette(
+        routes=[
+            Route("/health", health, methods=["GET"]),
+            Route("/ready", ready, methods=["GET"]),
+            Route("/", aws, methods=["POST"]),
+            Route("/{path:path}", aws, methods=["POST"]),
+        ]
+    )
