@@ -13,12 +13,12 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
-from starlette.applications import Starlette
+from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
+from lakebed.api import native
 from lakebed.api.aws.athena import ATHENA
 from lakebed.api.aws.glue import GLUE
 from lakebed.api.aws.protocol import Call, Service, dumps
@@ -43,7 +43,7 @@ def _aws_response(status: int, body: dict[str, object], request_id: str) -> Resp
     )
 
 
-def create_app(lb: Lakebed, *, auth: bool = True) -> Starlette:
+def create_app(lb: Lakebed, *, auth: bool = True) -> FastAPI:
     """The application serving ``lb``; ``auth=False`` skips SigV4 (local development only)."""
 
     async def aws(request: Request) -> Response:
@@ -136,11 +136,24 @@ def create_app(lb: Lakebed, *, auth: bool = True) -> Starlette:
             return JSONResponse({"status": "unavailable", "reason": str(e)}, status_code=503)
         return JSONResponse({"status": "ready"})
 
-    return Starlette(
-        routes=[
-            Route("/health", health, methods=["GET"]),
-            Route("/ready", ready, methods=["GET"]),
-            Route("/", aws, methods=["POST"]),
-            Route("/{path:path}", aws, methods=["POST"]),
-        ]
+    app = FastAPI(
+        title="lakebed",
+        version=lakebed_version(),
+        openapi_url="/v1/openapi.json",
+        docs_url="/v1/docs",
+        redoc_url=None,
     )
+    app.add_api_route("/health", health, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/ready", ready, methods=["GET"], include_in_schema=False)
+    native.install(app, lb, auth=auth)
+    # AWS JSON 1.1: any other POST, told apart by X-Amz-Target (the path may be a prefix).
+    app.add_api_route("/", aws, methods=["POST"], include_in_schema=False)
+    app.add_api_route("/{path:path}", aws, methods=["POST"], include_in_schema=False)
+    return app
+
+
+def lakebed_version() -> str:
+    """The package version."""
+    from lakebed import __version__
+
+    return __version__

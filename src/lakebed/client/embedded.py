@@ -14,6 +14,7 @@ from lakebed.errors import LakebedError, QueryError
 from lakebed.governance.principals import Principals, load_fernet
 from lakebed.metastore import Metastore
 from lakebed.queries import QueryExecution, QueryService, QueryState
+from lakebed.sql.literals import to_literals
 from lakebed.storage import ObjectStore
 
 
@@ -65,7 +66,7 @@ class Lakebed:
             text,
             database=database,
             workgroup=workgroup,
-            parameters=_literals(parameters),
+            parameters=to_literals(parameters),
         )
         return self._result(execution)
 
@@ -79,7 +80,7 @@ class Lakebed:
     ) -> str:
         """Start a statement in the background; returns its query id."""
         return self.queries.start(
-            text, database=database, workgroup=workgroup, parameters=_literals(parameters)
+            text, database=database, workgroup=workgroup, parameters=to_literals(parameters)
         )
 
     def query(self, query_id: str) -> QueryExecution:
@@ -100,7 +101,7 @@ class Lakebed:
 
     def _result(self, execution: QueryExecution) -> QueryResult:
         if execution.state != QueryState.SUCCEEDED:
-            raise _error_of(execution)
+            raise error_of(execution)
         return QueryResult(execution, str(self.settings.home.resolve()))
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -121,16 +122,8 @@ class Lakebed:
         self.close()
 
 
-def _literals(parameters: list[Any] | None) -> list[str] | None:
-    """Python values → SQL literal text (strings given as text stay as they are)."""
-    if parameters is None:
-        return None
-    from lakebed.sql.literals import to_literal
-
-    return [to_literal(p) for p in parameters]
-
-
-def _error_of(execution: QueryExecution) -> LakebedError:
+def error_of(execution: QueryExecution) -> LakebedError:
+    """The error a failed or cancelled execution raises."""
     from lakebed import errors
 
     err = execution.error or {}

@@ -7,16 +7,25 @@ The key comes from the ``secret_key`` setting or, by default, ``<home>/secret.ke
 
 from __future__ import annotations
 
+import hmac
+import json
 import os
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken
 
-from lakebed.errors import AlreadyExistsError, ConfigError, InvalidInputError, NotFoundError
+from lakebed.errors import (
+    AccessDeniedError,
+    AlreadyExistsError,
+    ConfigError,
+    InvalidInputError,
+    NotFoundError,
+)
 from lakebed.metastore import Metastore
 from lakebed.metastore import schema as ms
 from lakebed.metastore.store import utcnow
@@ -134,6 +143,32 @@ class Principals:
             raise NotFoundError(
                 f"Access key '{access_key_id}' does not exist.", code="ACCESS_KEY_NOT_FOUND"
             )
+
+    def issue_token(self, access_key_id: str, secret: str, *, ttl_seconds: int = 3600) -> str:
+        """A bearer token for the owner of a valid access key (OAuth2 client credentials).
+
+        Raises:
+            AccessDeniedError: the key is unknown, inactive or the secret is wrong.
+        """
+        found = self.lookup_secret(access_key_id)
+        if found is None or not hmac.compare_digest(found[0], secret):
+            raise AccessDeniedError("Invalid client credentials.", code="INVALID_CLIENT")
+        claims = {"sub": found[1], "exp": int(time.time()) + ttl_seconds}
+        return self._fernet.encrypt(json.dumps(claims).encode()).decode()
+
+    def principal_of_token(self, token: str) -> str:
+        """The principal a bearer token was issued to.
+
+        Raises:
+            AccessDeniedError: the token is forged, corrupt or expired.
+        """
+        try:
+            claims = json.loads(self._fernet.decrypt(token.encode()))
+        except (InvalidToken, ValueError) as e:
+            raise AccessDeniedError("Invalid bearer token.", code="INVALID_TOKEN") from e
+        if claims.get("exp", 0) < time.time():
+            raise AccessDeniedError("The bearer token has expired.", code="TOKEN_EXPIRED")
+        return str(claims["sub"])
 
     def lookup_secret(self, access_key_id: str) -> tuple[str, str] | None:
         """(secret, principal) of an active key, or None."""

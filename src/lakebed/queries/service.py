@@ -61,7 +61,7 @@ def bind_parameters(node: exp.Expression, parameters: list[str]) -> exp.Expressi
     Raises:
         InvalidInputError: the counts differ or a parameter is not a literal.
     """
-    holders = [p for p in node.find_all(exp.Placeholder) if not p.name]
+    holders = [p for p in node.find_all(exp.Placeholder) if p.this is None]
     if len(holders) != len(parameters):
         raise InvalidInputError(
             f"The query has {len(holders)} parameter placeholder(s) but "
