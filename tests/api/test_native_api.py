@@ -61,7 +61,9 @@ def test_native_api_requires_a_valid_token(server: Any) -> None:
     r = requests.get(f"{server.url}/v1/queries", timeout=5)
     assert r.status_code == 403
     assert r.json()["error"]["code"] == "UNAUTHENTICATED"
-    r = requests.get(f"{server.url}/v1/queries", headers={"Authorization": "Bearer forged"}, timeout=5)
+    r = requests.get(
+        f"{server.url}/v1/queries", headers={"Authorization": "Bearer forged"}, timeout=5
+    )
     assert r.status_code == 403 and r.json()["error"]["code"] == "INVALID_TOKEN"
     r = requests.post(
         f"{server.url}/v1/token",
