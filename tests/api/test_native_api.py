@@ -78,3 +78,17 @@ def test_openapi_lists_the_native_routes(server: Any) -> None:
     assert {"/v1/queries", "/v1/queries/{query_id}", "/v1/queries/{query_id}/results"} <= set(
         spec["paths"]
     )
+
+
+def test_health_readiness_and_metrics(server: Any, remote: Any) -> None:
+    assert requests.get(f"{server.url}/health", timeout=5).json() == {"status": "ok"}
+    assert requests.get(f"{server.url}/ready", timeout=5).json() == {"status": "ready"}
+    remote.sql("SELECT 1")
+    athena = server.client("athena")
+    athena.list_work_groups()
+    text = requests.get(f"{server.url}/metrics", timeout=5).text
+    assert 'lakebed_queries{state="SUCCEEDED"}' in text
+    assert (
+        'lakebed_http_requests_total{operation="AmazonAthena.ListWorkGroups",status="200"}' in text
+    )
+    assert "lakebed_http_request_seconds_bucket" in text

@@ -84,7 +84,8 @@ def test_ddl_and_pandas_read_sql(conn: Any, tmp_path: Any) -> None:
     cur = conn.cursor()
     cur.execute("CREATE DATABASE IF NOT EXISTS geo")
     cur.execute(
-        f"CREATE EXTERNAL TABLE geo.cities (name string, pop int) STORED AS PARQUET LOCATION '{data}/'"
+        "CREATE EXTERNAL TABLE geo.cities (name string, pop int) "
+        f"STORED AS PARQUET LOCATION '{data}/'"
     )
     import warnings
 

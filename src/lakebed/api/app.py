@@ -22,6 +22,7 @@ from lakebed.api import native
 from lakebed.api.aws.athena import ATHENA
 from lakebed.api.aws.glue import GLUE
 from lakebed.api.aws.protocol import Call, Service, dumps
+from lakebed.api.metrics import CONTENT_TYPE, Metrics
 from lakebed.api.sigv4 import AuthError, verify
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ def _aws_response(status: int, body: dict[str, object], request_id: str) -> Resp
 
 def create_app(lb: Lakebed, *, auth: bool = True) -> FastAPI:
     """The application serving ``lb``; ``auth=False`` skips SigV4 (local development only)."""
+    metrics = Metrics(lb)
 
     async def aws(request: Request) -> Response:
         request_id = str(uuid.uuid4())
@@ -115,6 +117,7 @@ def create_app(lb: Lakebed, *, auth: bool = True) -> FastAPI:
             status = 200
             return _aws_response(200, result, request_id)
         finally:
+            metrics.observe(target or "unknown", status, time.perf_counter() - started)
             log.info(
                 json.dumps(
                     {
@@ -125,6 +128,10 @@ def create_app(lb: Lakebed, *, auth: bool = True) -> FastAPI:
                     }
                 )
             )
+
+    async def prometheus(request: Request) -> Response:
+        body = await run_in_threadpool(metrics.render)
+        return Response(body, media_type=CONTENT_TYPE)
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -145,6 +152,7 @@ def create_app(lb: Lakebed, *, auth: bool = True) -> FastAPI:
     )
     app.add_api_route("/health", health, methods=["GET"], include_in_schema=False)
     app.add_api_route("/ready", ready, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/metrics", prometheus, methods=["GET"], include_in_schema=False)
     native.install(app, lb, auth=auth)
     # AWS JSON 1.1: any other POST, told apart by X-Amz-Target (the path may be a prefix).
     app.add_api_route("/", aws, methods=["POST"], include_in_schema=False)
