@@ -18,7 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from lakebed.api import native
+from lakebed import errors
+from lakebed.api import iceberg_rest, native
 from lakebed.api.aws.athena import ATHENA
 from lakebed.api.aws.glue import GLUE
 from lakebed.api.aws.protocol import Call, Service, dumps
@@ -153,11 +154,25 @@ def create_app(lb: Lakebed, *, auth: bool = True) -> FastAPI:
     app.add_api_route("/health", health, methods=["GET"], include_in_schema=False)
     app.add_api_route("/ready", ready, methods=["GET"], include_in_schema=False)
     app.add_api_route("/metrics", prometheus, methods=["GET"], include_in_schema=False)
-    native.install(app, lb, auth=auth)
+    app.state.lakebed = lb
+    app.state.auth = auth
+    native.install(app)
+    iceberg_rest.install(app, lambda request: request.app.state.lakebed.iceberg)
+    for cls in (errors.LakebedError, *iceberg_rest.HANDLED):
+        app.add_exception_handler(cls, _error_response)
     # AWS JSON 1.1: any other POST, told apart by X-Amz-Target (the path may be a prefix).
     app.add_api_route("/", aws, methods=["POST"], include_in_schema=False)
     app.add_api_route("/{path:path}", aws, methods=["POST"], include_in_schema=False)
     return app
+
+
+async def _error_response(request: Request, exc: Exception) -> Response:
+    """Errors in each door's own shape: Iceberg's error model or the native one."""
+    if request.url.path.startswith("/iceberg/"):
+        return iceberg_rest.error_response(exc)
+    if not isinstance(exc, errors.LakebedError):
+        exc = errors.InvalidInputError(str(exc))
+    return native.error_response(exc)
 
 
 def lakebed_version() -> str:

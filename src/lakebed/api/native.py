@@ -374,14 +374,6 @@ def _json_lines(
         yield (json.dumps(dict(zip(names, row, strict=True)), default=str) + "\n").encode()
 
 
-def install(app: FastAPI, lb: Lakebed, *, auth: bool) -> None:
-    """Add the native API and its error handler to ``app``."""
-    app.state.lakebed = lb
-    app.state.auth = auth
+def install(app: FastAPI) -> None:
+    """Add the native API to ``app``."""
     app.include_router(router)
-
-    async def handler(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, errors.LakebedError)
-        return error_response(exc)
-
-    app.add_exception_handler(errors.LakebedError, handler)
