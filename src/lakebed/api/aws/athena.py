@@ -479,3 +479,173 @@ def list_table_metadata(lb: Lakebed, body: Body, call: Call) -> Body:
 def list_engine_versions(lb: Lakebed, body: Body, call: Call) -> Body:
     """The one engine version lakebed speaks."""
     return {"EngineVersions": [ENGINE]}
+
+
+# -- named queries ----------------------------------------------------------------------
+
+
+def _named(n: Any) -> Body:
+    return {
+        "NamedQueryId": n.id,
+        "Name": n.name,
+        "Description": n.description,
+        "Database": n.database,
+        "QueryString": n.query,
+        "WorkGroup": n.workgroup,
+    }
+
+
+@op("CreateNamedQuery")
+def create_named_query(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Save a query."""
+    require(body, "Name", "Database", "QueryString")
+    qid = lb.queries.named.create(
+        body["Name"],
+        body["QueryString"],
+        database=body["Database"],
+        workgroup=body.get("WorkGroup") or "primary",
+        description=body.get("Description"),
+    )
+    return {"NamedQueryId": qid}
+
+
+@op("GetNamedQuery")
+def get_named_query(lb: Lakebed, body: Body, call: Call) -> Body:
+    """One saved query."""
+    require(body, "NamedQueryId")
+    return {"NamedQuery": _named(lb.queries.named.get(body["NamedQueryId"]))}
+
+
+@op("BatchGetNamedQuery")
+def batch_get_named_query(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Several saved queries; unknown ids are listed."""
+    require(body, "NamedQueryIds")
+    found, missing = [], []
+    for nid in body["NamedQueryIds"]:
+        try:
+            found.append(_named(lb.queries.named.get(nid)))
+        except errors.NotFoundError as e:
+            missing.append(
+                {"NamedQueryId": nid, "ErrorCode": "INVALID_INPUT", "ErrorMessage": e.message}
+            )
+    return {"NamedQueries": found, "UnprocessedNamedQueryIds": missing}
+
+
+@op("ListNamedQueries")
+def list_named_queries(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Ids of a workgroup's saved queries."""
+    ids = [n.id for n in lb.queries.named.list(workgroup=body.get("WorkGroup") or "primary")]
+    chunk, token = page(ids, body.get("NextToken"), body.get("MaxResults"), 50)
+    return {"NamedQueryIds": chunk, "NextToken": token}
+
+
+@op("UpdateNamedQuery")
+def update_named_query(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Replace a saved query's name, text and description."""
+    require(body, "NamedQueryId", "Name", "QueryString")
+    lb.queries.named.update(
+        body["NamedQueryId"],
+        name=body["Name"],
+        query=body["QueryString"],
+        description=body.get("Description"),
+    )
+    return {}
+
+
+@op("DeleteNamedQuery")
+def delete_named_query(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Delete a saved query."""
+    require(body, "NamedQueryId")
+    lb.queries.named.delete(body["NamedQueryId"])
+    return {}
+
+
+# -- prepared statements ----------------------------------------------------------------
+
+
+def _prepared(p: Any) -> Body:
+    return {
+        "StatementName": p.name,
+        "QueryStatement": p.query,
+        "WorkGroupName": p.workgroup,
+        "Description": p.description,
+        "LastModifiedTime": p.updated_at,
+    }
+
+
+@op("CreatePreparedStatement")
+def create_prepared_statement(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Create a prepared statement (an existing name is an error, unlike PREPARE)."""
+    require(body, "StatementName", "WorkGroup", "QueryStatement")
+    lb.queries.prepared.create(
+        body["WorkGroup"],
+        body["StatementName"],
+        body["QueryStatement"],
+        description=body.get("Description"),
+    )
+    return {}
+
+
+@op("GetPreparedStatement")
+def get_prepared_statement(lb: Lakebed, body: Body, call: Call) -> Body:
+    """One prepared statement."""
+    require(body, "StatementName", "WorkGroup")
+    try:
+        p = lb.queries.prepared.get(body["WorkGroup"], body["StatementName"])
+    except errors.NotFoundError as e:
+        raise AwsError("ResourceNotFoundException", e.message) from e
+    return {"PreparedStatement": _prepared(p)}
+
+
+@op("BatchGetPreparedStatement")
+def batch_get_prepared_statement(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Several prepared statements; unknown names are listed."""
+    require(body, "PreparedStatementNames", "WorkGroup")
+    found, missing = [], []
+    for name in body["PreparedStatementNames"]:
+        try:
+            found.append(_prepared(lb.queries.prepared.get(body["WorkGroup"], name)))
+        except errors.NotFoundError as e:
+            missing.append(
+                {"StatementName": name, "ErrorCode": "INVALID_INPUT", "ErrorMessage": e.message}
+            )
+    return {"PreparedStatements": found, "UnprocessedPreparedStatementNames": missing}
+
+
+@op("ListPreparedStatements")
+def list_prepared_statements(lb: Lakebed, body: Body, call: Call) -> Body:
+    """A workgroup's prepared statements."""
+    require(body, "WorkGroup")
+    items = [
+        {"StatementName": p.name, "LastModifiedTime": p.updated_at}
+        for p in lb.queries.prepared.list(body["WorkGroup"])
+    ]
+    chunk, token = page(items, body.get("NextToken"), body.get("MaxResults"), 50)
+    return {"PreparedStatements": chunk, "NextToken": token}
+
+
+@op("UpdatePreparedStatement")
+def update_prepared_statement(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Replace a prepared statement's text."""
+    require(body, "StatementName", "WorkGroup", "QueryStatement")
+    try:
+        lb.queries.prepared.update(
+            body["WorkGroup"],
+            body["StatementName"],
+            body["QueryStatement"],
+            description=body.get("Description"),
+        )
+    except errors.NotFoundError as e:
+        raise AwsError("ResourceNotFoundException", e.message) from e
+    return {}
+
+
+@op("DeletePreparedStatement")
+def delete_prepared_statement(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Delete a prepared statement."""
+    require(body, "StatementName", "WorkGroup")
+    try:
+        lb.queries.prepared.delete(body["WorkGroup"], body["StatementName"])
+    except errors.NotFoundError as e:
+        raise AwsError("ResourceNotFoundException", e.message) from e
+    return {}
