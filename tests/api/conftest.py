@@ -8,8 +8,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -47,12 +49,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    home = tmp_path_factory.mktemp("server") / "home"
+@contextmanager
+def running_server(home: Path) -> Iterator[tuple[Server, subprocess.Popen[bytes]]]:
+    """Start ``lakebed serve`` on ``home`` with a fresh principal; stop it afterwards."""
     with lakebed.connect(home) as lb:
-        lb.principals.create_principal("alice")
-        key = lb.principals.create_access_key("alice")
+        lb.principals.create_principal(f"p{_free_port()}")
+        key = lb.principals.create_access_key(lb.principals.list_principals()[-1])
     port = _free_port()
     code = (
         "import lakebed; from lakebed.api.server import serve; "
@@ -77,6 +79,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             raise RuntimeError(f"server did not start:\n{out}")
         time.sleep(0.1)
     assert key.secret is not None
-    yield Server(url, home, key.access_key_id, key.secret)
-    proc.terminate()
-    proc.wait(timeout=30)
+    try:
+        yield Server(url, home, key.access_key_id, key.secret), proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running_server(tmp_path_factory.mktemp("server") / "home") as (srv, _):
+        yield srv
+
+
+@pytest.fixture
+def start_server() -> Any:
+    """``running_server`` for tests that need their own server process."""
+    return running_server

@@ -11,6 +11,8 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
@@ -144,7 +146,14 @@ def create_app(lb: Lakebed, *, auth: bool = True) -> FastAPI:
             return JSONResponse({"status": "unavailable", "reason": str(e)}, status_code=503)
         return JSONResponse({"status": "ready"})
 
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Graceful shutdown: running queries are cancelled and recorded, never left RUNNING.
+        await run_in_threadpool(lb.close)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="lakebed",
         version=lakebed_version(),
         openapi_url="/v1/openapi.json",
