@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from lakebed import errors
 from lakebed.api.aws.paging import make_token, page, read_token
-from lakebed.api.aws.protocol import AwsError, Body, Call, Service, require
+from lakebed.api.aws.protocol import AwsError, Body, Call, Service, Verbatim, require
 from lakebed.catalog.models import Table
 from lakebed.queries.models import QueryExecution, QueryState
 from lakebed.queries.results import read_typed
@@ -193,28 +193,27 @@ def _column_info(name: str, type_: str) -> Body:
     }
 
 
-def _rows(reader: pa.RecordBatchReader, start: int, count: int) -> tuple[list[Body], bool]:
+def _rows(reader: pa.RecordBatchReader, start: int, count: int) -> tuple[Verbatim, bool]:
     """Rows ``start .. start+count`` as Athena Datum lists, and whether more follow."""
-    out: list[Body] = []
+    out = Verbatim()
     seen = 0
-    more = False
     for batch in reader:
         if seen + batch.num_rows <= start:
             seen += batch.num_rows
             continue
         if len(out) >= count:
-            more = True
-            break
+            return out, True
         lo = max(0, start - seen)
         part = batch.slice(lo, count - len(out))
-        texts = [athena_text(c).to_pylist() for c in part.columns]
-        for values in zip(*texts, strict=True):
-            out.append({"Data": [{} if v is None else {"VarCharValue": v} for v in values]})
+        columns = [
+            [{} if v is None else {"VarCharValue": v} for v in athena_text(c).to_pylist()]
+            for c in part.columns
+        ]
+        out.extend({"Data": list(data)} for data in zip(*columns, strict=True))
         seen += batch.num_rows
         if lo + part.num_rows < batch.num_rows:
-            more = True
-            break
-    return out, more
+            return out, True
+    return out, False
 
 
 @op("GetQueryResults")
@@ -237,7 +236,7 @@ def get_query_results(lb: Lakebed, body: Body, call: Call) -> Body:
     size = min(int(body.get("MaxResults") or 1000), 1000)
     start = int(read_token(body.get("NextToken")).get("offset", 0))
     columns = [_column_info(c.name, c.type) for c in q.result_columns]
-    rows: list[Body] = []
+    rows = Verbatim()
     more = False
     is_select = q.statement_type == "DML" and q.substatement_type == "SELECT"
     if q.stats.rows is not None:
