@@ -42,7 +42,7 @@ def test_partitioned_parquet_table_prunes_partitions(lb: lakebed.Lakebed, lake_d
 
 
 def test_unknown_table_fails_with_stable_code_and_query_id(lb: lakebed.Lakebed) -> None:
-    with pytest.raises(lakebed.NotFoundError, match="default.nope") as info:
+    with pytest.raises(lakebed.NotFoundError, match=r"default\.nope") as info:
         lb.sql("SELECT * FROM nope")
     assert info.value.code == "TABLE_NOT_FOUND"
     assert lb.query(info.value.query_id).state == lakebed.QueryState.FAILED

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lakebed.client.embedded import Lakebed as Lakebed
 from lakebed.client.result import QueryResult as QueryResult
@@ -31,20 +31,40 @@ from lakebed.queries.models import QueryExecution as QueryExecution
 from lakebed.queries.models import QueryState as QueryState
 from lakebed.queries.models import QueryStats as QueryStats
 
+if TYPE_CHECKING:
+    from lakebed.client.remote import RemoteLakebed
+
 __version__ = "0.1.0"
 
 
-def connect(home: str | os.PathLike[str] | None = None, /, **settings: Any) -> Lakebed:
-    """Open a lake.
+def __getattr__(name: str) -> Any:
+    # Imported on first use so that ``import lakebed`` stays light.
+    if name == "RemoteLakebed":
+        from lakebed.client.remote import RemoteLakebed
+
+        return RemoteLakebed
+    raise AttributeError(f"module 'lakebed' has no attribute {name!r}")
+
+
+def connect(
+    home: str | os.PathLike[str] | None = None, /, **settings: Any
+) -> Lakebed | RemoteLakebed:
+    """Open a lake: embedded in this process, or on a server when ``home`` is a URL.
 
     Args:
-        home: the lake's home folder (default ``$LAKEBED_HOME`` or ``./.lakebed``); created
-            when missing, with a SQLite metastore and a local warehouse.
-        **settings: any ``Settings`` field (``warehouse``, ``metastore_url``, ``s3_endpoint`` …).
+        home: the lake's home folder (default ``$LAKEBED_HOME`` or ``./.lakebed``), created
+            when missing with a SQLite metastore and a local warehouse; or the
+            ``http(s)://host:port`` of ``lakebed serve``.
+        **settings: for a folder, any ``Settings`` field (``warehouse``, ``metastore_url``,
+            ``s3_endpoint`` …); for a URL, ``access_key_id`` and ``secret_access_key``.
 
     Raises:
         ConfigError: a setting is invalid.
     """
+    if isinstance(home, str) and home.startswith(("http://", "https://")):
+        from lakebed.client.remote import RemoteLakebed
+
+        return RemoteLakebed(home, **settings)
     from lakebed.config import load_settings
 
     return Lakebed(load_settings(home, **settings))

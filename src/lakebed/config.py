@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     s3_access_key_id: str | None = Field(default=None, description="S3 access key id.")
     s3_secret_access_key: str | None = Field(default=None, description="S3 secret access key.")
     s3_region: str = Field(default="us-east-1", description="S3 region.")
+    secret_key: str | None = Field(
+        default=None,
+        description="Fernet key that encrypts stored access-key secrets. Servers sharing one "
+        "metastore must share it. Default: generated into <home>/secret.key.",
+    )
     duckdb_threads: int | None = Field(
         default=None, description="Threads DuckDB may use. Default: all cores."
     )

@@ -150,10 +150,14 @@ class Catalog:
         parameters: dict[str, str] | None = None,
         description: str | None = None,
         location: str | None = None,
+        replace_parameters: bool = False,
     ) -> Database:
-        """Merge ``parameters`` into a database's and replace the other given fields."""
+        """Merge ``parameters`` into a database's (or replace them all with
+        ``replace_parameters``) and replace the other given fields.
+        """
         db = self.get_database(name)
-        values: dict[str, Any] = {"parameters": {**db.parameters, **(parameters or {})}}
+        merged = {} if replace_parameters else dict(db.parameters)
+        values: dict[str, Any] = {"parameters": {**merged, **(parameters or {})}}
         if description is not None:
             values["description"] = description
         if location is not None:

@@ -13,11 +13,13 @@ from lakebed.config import Settings
 from lakebed.crawlers import CrawlerService
 from lakebed.engines import DuckDBEngine
 from lakebed.errors import LakebedError, QueryError
+from lakebed.governance.principals import Principals, load_fernet
 from lakebed.metastore import Metastore
 from lakebed.queries import QueryExecution, QueryService, QueryState
 from lakebed.queries.named import NamedQuery
 from lakebed.queries.prepared import PreparedStatement
 from lakebed.queries.workgroups import PRIMARY, Workgroup
+from lakebed.sql.literals import to_literals
 from lakebed.storage import ObjectStore
 
 
@@ -41,6 +43,9 @@ class Lakebed:
         )
         self.crawlers = CrawlerService(
             metastore=self.metastore, catalog=self.catalog, store=self.store
+        )
+        self.principals = Principals(
+            self.metastore, load_fernet(settings.home, settings.secret_key)
         )
         self._closed = False
 
@@ -75,7 +80,7 @@ class Lakebed:
             text,
             database=database,
             workgroup=workgroup,
-            parameters=_literals(parameters),
+            parameters=to_literals(parameters),
             output_location=output_location,
             reuse_max_age_minutes=reuse_max_age_minutes,
         )
@@ -102,7 +107,7 @@ class Lakebed:
             text,
             database=database,
             workgroup=workgroup,
-            parameters=_literals(parameters),
+            parameters=to_literals(parameters),
             output_location=output_location,
             reuse_max_age_minutes=reuse_max_age_minutes,
         )
@@ -246,7 +251,7 @@ class Lakebed:
 
     def _result(self, execution: QueryExecution) -> QueryResult:
         if execution.state != QueryState.SUCCEEDED:
-            raise _error_of(execution)
+            raise error_of(execution)
         return QueryResult(execution, str(self.settings.home.resolve()))
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -268,16 +273,8 @@ class Lakebed:
         self.close()
 
 
-def _literals(parameters: list[Any] | None) -> list[str] | None:
-    """Python values → SQL literal text (strings given as text stay as they are)."""
-    if parameters is None:
-        return None
-    from lakebed.sql.literals import to_literal
-
-    return [to_literal(p) for p in parameters]
-
-
-def _error_of(execution: QueryExecution) -> LakebedError:
+def error_of(execution: QueryExecution) -> LakebedError:
+    """The error a failed or cancelled execution raises."""
     from lakebed import errors
 
     err = execution.error or {}

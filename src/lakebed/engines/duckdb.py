@@ -10,6 +10,8 @@ import glob
 import importlib.util
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -96,6 +98,15 @@ class DuckDBEngine:
         cur = self._db.cursor()
         cur.execute("SET integer_division = true")
         return cur
+
+    @contextmanager
+    def session(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor that is closed when the block ends."""
+        cur = self.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
 
     def close(self) -> None:
         """Close the database."""

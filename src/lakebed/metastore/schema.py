@@ -165,3 +165,30 @@ crawler_runs = sa.Table(
     sa.Column("changes", sa.JSON, nullable=False),
     sa.Column("error_message", sa.Text),
 )
+
+# -- principals and access keys (migration 0003) -------------------------------------------
+
+principals = sa.Table(
+    "principals",
+    metadata,
+    sa.Column("name", sa.String(128), primary_key=True),
+    sa.Column("description", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+access_keys = sa.Table(
+    "access_keys",
+    metadata,
+    sa.Column("access_key_id", sa.String(128), primary_key=True),
+    sa.Column(
+        "principal",
+        sa.String(128),
+        sa.ForeignKey("principals.name", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    # Fernet-encrypted with the server's secret key: SigV4 needs the secret itself.
+    sa.Column("secret_encrypted", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)

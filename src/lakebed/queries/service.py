@@ -479,6 +479,15 @@ class QueryService:
             rows = conn.execute(query.limit(limit)).all()
         return [_execution_of(r) for r in rows]
 
+    def totals(self) -> dict[str, tuple[int, int]]:
+        """Per state: (number of executions, bytes they scanned), for monitoring."""
+        c = ms.query_executions.c
+        query = sa.select(
+            c.state, sa.func.count(), sa.func.coalesce(sa.func.sum(c.data_scanned_bytes), 0)
+        ).group_by(c.state)
+        with self._ms.read() as conn:
+            return {state: (int(n), int(b)) for state, n, b in conn.execute(query)}
+
     def close(self) -> None:
         """Cancel what is running and stop the worker threads."""
         with self._lock:

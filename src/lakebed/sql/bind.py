@@ -21,7 +21,7 @@ from lakebed.errors import InvalidInputError, NotFoundError
 from lakebed.formats import ScanContext, ScanFile, reader_for
 from lakebed.formats._sql import quote_ident
 from lakebed.formats.base import extension_loader
-from lakebed.sql import translate
+from lakebed.sql.prune import prune_partitions
 from lakebed.types import duckdb_type, parse_type
 
 if TYPE_CHECKING:
@@ -113,9 +113,7 @@ class Binder:
         ctes = _cte_names(node)
         referenced = {c.name.lower() for c in node.find_all(exp.Column)}
         # A star in a select list reads every column; count(*) reads none.
-        has_star = any(
-            not isinstance(star.parent, exp.Count) for star in node.find_all(exp.Star)
-        )
+        has_star = any(not isinstance(star.parent, exp.Count) for star in node.find_all(exp.Star))
         for ref in list(node.find_all(exp.Table)):
             if not ref.name or isinstance(ref.this, exp.Func):
                 continue  # table functions, UNNEST
@@ -246,34 +244,7 @@ class Binder:
     def _prune(
         self, table: Table, partitions: list[Partition], conjuncts: list[exp.Expression]
     ) -> list[Partition]:
-        if not conjuncts or not partitions:
-            return partitions
-        keys = table.partition_keys
-        columns = {
-            "__idx": pa.array(range(len(partitions)), pa.int64()),
-            **{
-                k.name: pa.array([p.values[i] for p in partitions], pa.string())
-                for i, k in enumerate(keys)
-            },
-        }
-        name = self._register(pa.table(columns))
-        typed = ", ".join(
-            f"TRY_CAST({quote_ident(k.name)} AS {duckdb_type(k.type)}) AS {quote_ident(k.name)}"
-            for k in keys
-        )
-        preds = []
-        for c in conjuncts:
-            c = c.copy()
-            for col in c.find_all(exp.Column):
-                col.set("table", None)
-            preds.append(translate.to_duckdb(c))
-        sql = (
-            f"SELECT __idx FROM (SELECT __idx, {typed} FROM {quote_ident(name)}) "
-            f"WHERE {' AND '.join(f'({p})' for p in preds)}"
-        )
-        self._cursor.register(name, self._bound.arrow_tables[name])
-        keep = [r[0] for r in self._cursor.execute(sql).fetchall()]
-        return [partitions[i] for i in sorted(keep)]
+        return prune_partitions(self._cursor, table, partitions, conjuncts)
 
     def _partitions(self, table: Table, conjuncts: list[exp.Expression]) -> list[Partition]:
         from lakebed.catalog.projection import is_projected, project_partitions

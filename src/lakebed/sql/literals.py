@@ -30,3 +30,8 @@ def to_literal(value: Any) -> str:
     if isinstance(value, bytes):
         return f"X'{value.hex()}'"
     raise TypeError(f"Cannot pass a {type(value).__name__} as a SQL parameter.")
+
+
+def to_literals(values: list[Any] | None) -> list[str] | None:
+    """SQL literal text for each of a list of Python values (None stays None)."""
+    return None if values is None else [to_literal(v) for v in values]

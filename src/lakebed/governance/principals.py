@@ -1,0 +1,189 @@
+"""Principals and access keys.
+
+Secrets are stored encrypted (Fernet) with the lake's secret key, never in plain text and
+never logged: SigV4 verification needs the secret itself, so a one-way hash cannot work.
+The key comes from the ``secret_key`` setting or, by default, ``<home>/secret.key`` (0600).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from cryptography.fernet import Fernet, InvalidToken
+
+from lakebed.errors import (
+    AccessDeniedError,
+    AlreadyExistsError,
+    ConfigError,
+    InvalidInputError,
+    NotFoundError,
+)
+from lakebed.metastore import Metastore
+from lakebed.metastore import schema as ms
+from lakebed.metastore.store import utcnow
+
+_NAME = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,128}$")
+
+
+@dataclass(frozen=True, slots=True)
+class AccessKey:
+    """An access key; ``secret`` is only filled in when the key is created."""
+
+    access_key_id: str
+    principal: str
+    status: str
+    secret: str | None = None
+
+
+def load_fernet(home: Path, configured: str | None) -> Fernet:
+    """The lake's secret-key cipher, creating ``<home>/secret.key`` on first use."""
+    if configured:
+        key = configured.encode()
+    else:
+        path = home / "secret.key"
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(Fernet.generate_key())
+        key = path.read_bytes().strip()
+    try:
+        return Fernet(key)
+    except ValueError as e:
+        raise ConfigError("Config 'secret_key' is not a valid Fernet key.") from e
+
+
+class Principals:
+    """Create principals, issue and revoke their access keys, look secrets up."""
+
+    def __init__(self, metastore: Metastore, fernet: Fernet) -> None:
+        self._ms = metastore
+        self._fernet = fernet
+
+    def create_principal(self, name: str, /, *, description: str | None = None) -> None:
+        """Create a principal.
+
+        Raises:
+            InvalidInputError: the name has characters IAM does not allow.
+            AlreadyExistsError: it exists.
+        """
+        if not _NAME.match(name):
+            raise InvalidInputError(f"Invalid principal name '{name}'.", code="INVALID_NAME")
+        with self._ms.begin() as conn:
+            if conn.execute(
+                sa.select(ms.principals.c.name).where(ms.principals.c.name == name)
+            ).first():
+                raise AlreadyExistsError(f"Principal '{name}' already exists.")
+            conn.execute(
+                ms.principals.insert().values(
+                    name=name, description=description, created_at=utcnow()
+                )
+            )
+
+    def list_principals(self) -> list[str]:
+        """Principal names."""
+        with self._ms.read() as conn:
+            return [
+                r.name
+                for r in conn.execute(
+                    sa.select(ms.principals.c.name).order_by(ms.principals.c.name)
+                )
+            ]
+
+    def create_access_key(self, principal: str, /) -> AccessKey:
+        """Issue a new access key for ``principal`` (the secret is returned only now).
+
+        Raises:
+            NotFoundError: no such principal.
+        """
+        akid = "LKIA" + secrets.token_hex(8).upper()
+        secret = secrets.token_urlsafe(30)
+        with self._ms.begin() as conn:
+            if not conn.execute(
+                sa.select(ms.principals.c.name).where(ms.principals.c.name == principal)
+            ).first():
+                raise NotFoundError(
+                    f"Principal '{principal}' does not exist.", code="PRINCIPAL_NOT_FOUND"
+                )
+            conn.execute(
+                ms.access_keys.insert().values(
+                    access_key_id=akid,
+                    principal=principal,
+                    secret_encrypted=self._fernet.encrypt(secret.encode()).decode(),
+                    status="Active",
+                    created_at=utcnow(),
+                )
+            )
+        return AccessKey(akid, principal, "Active", secret)
+
+    def list_access_keys(self, principal: str | None = None) -> list[AccessKey]:
+        """Access keys (without secrets)."""
+        q = sa.select(ms.access_keys).order_by(ms.access_keys.c.access_key_id)
+        if principal:
+            q = q.where(ms.access_keys.c.principal == principal)
+        with self._ms.read() as conn:
+            return [AccessKey(r.access_key_id, r.principal, r.status) for r in conn.execute(q)]
+
+    def revoke_access_key(self, access_key_id: str, /) -> None:
+        """Deactivate an access key."""
+        with self._ms.begin() as conn:
+            n = conn.execute(
+                ms.access_keys.update()
+                .where(ms.access_keys.c.access_key_id == access_key_id)
+                .values(status="Inactive")
+            ).rowcount
+        if n != 1:
+            raise NotFoundError(
+                f"Access key '{access_key_id}' does not exist.", code="ACCESS_KEY_NOT_FOUND"
+            )
+
+    def issue_token(self, access_key_id: str, secret: str, *, ttl_seconds: int = 3600) -> str:
+        """A bearer token for the owner of a valid access key (OAuth2 client credentials).
+
+        Raises:
+            AccessDeniedError: the key is unknown, inactive or the secret is wrong.
+        """
+        found = self.lookup_secret(access_key_id)
+        if found is None or not hmac.compare_digest(found[0], secret):
+            raise AccessDeniedError("Invalid client credentials.", code="INVALID_CLIENT")
+        claims = {"sub": found[1], "exp": int(time.time()) + ttl_seconds}
+        return self._fernet.encrypt(json.dumps(claims).encode()).decode()
+
+    def principal_of_token(self, token: str) -> str:
+        """The principal a bearer token was issued to.
+
+        Raises:
+            AccessDeniedError: the token is forged, corrupt or expired.
+        """
+        try:
+            claims = json.loads(self._fernet.decrypt(token.encode()))
+        except (InvalidToken, ValueError) as e:
+            raise AccessDeniedError("Invalid bearer token.", code="INVALID_TOKEN") from e
+        if claims.get("exp", 0) < time.time():
+            raise AccessDeniedError("The bearer token has expired.", code="TOKEN_EXPIRED")
+        return str(claims["sub"])
+
+    def lookup_secret(self, access_key_id: str) -> tuple[str, str] | None:
+        """(secret, principal) of an active key, or None."""
+        with self._ms.read() as conn:
+            row = conn.execute(
+                sa.select(ms.access_keys).where(
+                    ms.access_keys.c.access_key_id == access_key_id,
+                    ms.access_keys.c.status == "Active",
+                )
+            ).first()
+        if row is None:
+            return None
+        try:
+            return self._fernet.decrypt(row.secret_encrypted.encode()).decode(), row.principal
+        except InvalidToken as e:
+            raise ConfigError(
+                "Stored access keys cannot be decrypted with this lake's secret key."
+            ) from e

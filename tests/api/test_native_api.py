@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+import pytest
+import requests
+
+import lakebed
+
+
+@pytest.fixture
+def remote(server: Any) -> Any:
+    with lakebed.connect(
+        server.url, access_key_id=server.access_key_id, secret_access_key=server.secret
+    ) as lb:
+        yield lb
+
+
+def test_remote_connect_has_the_embedded_interface(remote: Any) -> None:
+    res = remote.sql("SELECT x, x * 2 AS y FROM UNNEST(sequence(1, 5)) AS t(x)")
+    assert res.fetchall() == [(i, i * 2) for i in range(1, 6)]
+    assert [c.name for c in res.columns] == ["x", "y"]
+    table = res.arrow()
+    assert isinstance(table, pa.Table) and table.num_rows == 5
+    qid = remote.start_query("SELECT 42 AS answer")
+    assert remote.result(qid).fetchone() == (42,)
+    assert remote.query(qid).state == lakebed.QueryState.SUCCEEDED
+
+
+def test_remote_errors_keep_code_and_query_id(remote: Any) -> None:
+    with pytest.raises(lakebed.NotFoundError) as info:
+        remote.sql("SELECT * FROM missing_table")
+    assert info.value.code == "TABLE_NOT_FOUND"
+    assert info.value.query_id
+    with pytest.raises(lakebed.ParseError) as info2:
+        remote.sql("SELEC 1")
+    assert info2.value.code == "SYNTAX_ERROR"
+
+
+def test_parameters_travel_as_literals(remote: Any) -> None:
+    res = remote.sql("SELECT ? AS s, ? AS n", parameters=["it's", 7])
+    assert res.fetchall() == [("it's", 7)]
+
+
+def test_results_as_csv_and_json_lines(server: Any, remote: Any) -> None:
+    qid = remote.sql("SELECT 1 AS a, 'x,y' AS b").query_id
+    token = requests.post(
+        f"{server.url}/v1/token",
+        data={"client_id": server.access_key_id, "client_secret": server.secret},
+        timeout=5,
+    ).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    csv = requests.get(f"{server.url}/v1/queries/{qid}/results?format=csv", headers=auth, timeout=5)
+    assert csv.text == '"a","b"\n"1","x,y"\n'
+    lines = requests.get(f"{server.url}/v1/queries/{qid}/results", headers=auth, timeout=5)
+    assert lines.json() == {"a": 1, "b": "x,y"}
+
+
+def test_native_api_requires_a_valid_token(server: Any) -> None:
+    r = requests.get(f"{server.url}/v1/queries", timeout=5)
+    assert r.status_code == 403
+    assert r.json()["error"]["code"] == "UNAUTHENTICATED"
+    r = requests.get(
+        f"{server.url}/v1/queries", headers={"Authorization": "Bearer forged"}, timeout=5
+    )
+    assert r.status_code == 403 and r.json()["error"]["code"] == "INVALID_TOKEN"
+    r = requests.post(
+        f"{server.url}/v1/token",
+        data={"client_id": server.access_key_id, "client_secret": "wrong"},
+        timeout=5,
+    )
+    assert r.status_code == 403 and r.json()["error"]["code"] == "INVALID_CLIENT"
+
+
+def test_openapi_lists_the_native_routes(server: Any) -> None:
+    spec = requests.get(f"{server.url}/v1/openapi.json", timeout=5).json()
+    assert {"/v1/queries", "/v1/queries/{query_id}", "/v1/queries/{query_id}/results"} <= set(
+        spec["paths"]
+    )
+
+
+def test_health_readiness_and_metrics(server: Any, remote: Any) -> None:
+    assert requests.get(f"{server.url}/health", timeout=5).json() == {"status": "ok"}
+    assert requests.get(f"{server.url}/ready", timeout=5).json() == {"status": "ready"}
+    remote.sql("SELECT 1")
+    athena = server.client("athena")
+    athena.list_work_groups()
+    text = requests.get(f"{server.url}/metrics", timeout=5).text
+    assert 'lakebed_queries{state="SUCCEEDED"}' in text
+    assert (
+        'lakebed_http_requests_total{operation="AmazonAthena.ListWorkGroups",status="200"}' in text
+    )
+    assert "lakebed_http_request_seconds_bucket" in text
