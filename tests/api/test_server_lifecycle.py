@@ -8,7 +8,10 @@ from typing import Any
 
 import lakebed
 
-LONG_QUERY = "SELECT sum(x * x) FROM range(50000000000) AS t(x)"
+LONG_QUERY = (
+    "SELECT sum(a.x * b.x * c.x) FROM UNNEST(sequence(1, 10000)) AS a(x) "
+    "CROSS JOIN UNNEST(sequence(1, 10000)) AS b(x) CROSS JOIN UNNEST(sequence(1, 1000)) AS c(x)"
+)
 
 
 def test_shutdown_leaves_no_query_running(start_server: Any, tmp_path: Path) -> None:

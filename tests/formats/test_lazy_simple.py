@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -103,7 +104,10 @@ def test_collections_use_collection_and_mapkey_delimiters(
         "MAP KEYS TERMINATED BY ':'",
         {"f.tsv": "1\ta|b\tk:1|j:x\t3|p\t1|\\N|z\n2\t\t\t\t\n"},
     )
-    res = lb.sql("SELECT id, tags, attrs['k'], attrs['j'], pt.x, pt.y, nums FROM t ORDER BY id")
+    res = lb.sql(
+        "SELECT id, tags, element_at(attrs, 'k'), element_at(attrs, 'j'), pt.x, pt.y, nums "
+        "FROM t ORDER BY id"
+    )
     assert res.fetchall() == [
         (1, ["a", "b"], 1, None, 3, "p", [1, None, None]),
         (2, [], None, None, None, None, []),
@@ -130,9 +134,17 @@ def test_skip_header_line_count_applies_to_every_file(
 
 
 def test_bad_skip_header_value_is_rejected(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
-    make_table("a int", "TBLPROPERTIES ('skip.header.line.count'='one')", {"f": "1\n"})
+    with pytest.raises(InvalidInputError, match=r"skip\.header\.line\.count") as e:
+        make_table("a int", "TBLPROPERTIES ('skip.header.line.count'='one')", {"f": "1\n"})
+    assert e.value.code == "INVALID_TABLE_PROPERTY"
+    # A table registered without DDL (Glue's CreateTable, a crawler) is refused when read.
+    make_table("a int", "", {"f": "1\n"}, name="u")
+    table = lb.catalog.get_table("default", "u")
+    lb.catalog.update_table(
+        dataclasses.replace(table, parameters={**table.parameters, "skip.header.line.count": "one"})
+    )
     with pytest.raises(InvalidInputError, match=r"skip\.header\.line\.count='one'") as e:
-        lb.sql("SELECT a FROM t")
+        lb.sql("SELECT a FROM u")
     assert e.value.code == "INVALID_TABLE_PROPERTY"
 
 

@@ -38,7 +38,8 @@ def test_failed_execution_records_error_category_code_and_message(lb: lakebed.La
     assert rec.error["code"] == "TABLE_NOT_FOUND"
     assert rec.error["category"] == 2  # USER
     assert "missing_table" in rec.error["message"]
-    assert rec.state_reason == rec.error["message"]
+    # Athena's StateChangeReason: "CODE: message".
+    assert rec.state_reason == f"TABLE_NOT_FOUND: {rec.error['message']}"
     assert rec.completed_at is not None
 
 

@@ -4,6 +4,7 @@ import gzip
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import fastavro
 import pyarrow.parquet as pq
@@ -13,7 +14,7 @@ from writes_support import FORMATS, file_codec, files_under, read_rows
 import lakebed
 from lakebed.formats import serdes
 from lakebed.sql.parse import parse
-from lakebed.sql.run import RunContext, runner_for
+from lakebed.sql.run import RunContext, runner_for, write
 
 ROWS = (
     "SELECT i AS id, 'n' || CAST(i AS varchar) AS name, i % 3 AS p "
@@ -328,21 +329,25 @@ def test_ctas_failing_in_the_last_rows_leaves_nothing(lb: lakebed.Lakebed, fmt: 
     assert_nothing_written(lb, "t")
 
 
-def test_ctas_cancelled_while_writing_leaves_nothing(lb: lakebed.Lakebed) -> None:
+def test_ctas_cancelled_after_files_are_staged_leaves_nothing(
+    lb: lakebed.Lakebed, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cancelled = threading.Event()
-    cursor = lb.engine.cursor()
+    real_write_files = write.write_files
 
-    def cancel_now(i: int) -> int:
+    def write_then_cancel(*args: Any, **kwargs: Any) -> Any:
+        staged = real_write_files(*args, **kwargs)
+        assert staged.files  # files exist in staging when the cancel arrives
         cancelled.set()
-        return i
+        return staged
 
-    cursor.create_function("cancel_now", cancel_now, ["BIGINT"], "BIGINT")
+    monkeypatch.setattr(write, "write_files", write_then_cancel)
     ctx = RunContext(
         query_id="q-cancel",
         catalog=lb.catalog,
         store=lb.store,
         engine=lb.engine,
-        cursor=cursor,
+        cursor=lb.engine.cursor(),
         settings=lb.settings,
         database="default",
         workgroup="primary",
@@ -350,8 +355,7 @@ def test_ctas_cancelled_while_writing_leaves_nothing(lb: lakebed.Lakebed) -> Non
         cancelled=cancelled,
         output_location=lb.settings.results_uri,
     )
-    stmt = parse("CREATE TABLE t AS SELECT cancel_now(i) AS a FROM UNNEST(sequence(1, 10)) AS u(i)")
+    stmt = parse("CREATE TABLE t AS SELECT i AS a FROM UNNEST(sequence(1, 10)) AS u(i)")
     with pytest.raises(lakebed.CancelledError):
         runner_for(ctx, stmt)(ctx, stmt)
-    assert cancelled.is_set()
     assert_nothing_written(lb, "t")

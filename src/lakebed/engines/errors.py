@@ -22,7 +22,7 @@ _NUMBER_OUT_OF_RANGE = re.compile(r"out of range|overflow", re.I)
 # lakebed's own SQL (``sql/functions.py``) or a reader's error inside a Python Arrow stream.
 # Its code and message, without DuckDB's wrapping or the Python traceback.
 _OWN_ERROR = re.compile(
-    r"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+): (.*?)\.*(?: Detail: Python exception:|$)", re.S
+    r"\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+): (.*?)\.*(?: Detail: Python exception:|$)", re.S
 )
 
 

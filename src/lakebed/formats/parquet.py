@@ -23,7 +23,7 @@ from sqlglot import exp
 
 from lakebed.catalog.properties import SerdeProperties as SP
 from lakebed.errors import DataError, InvalidInputError
-from lakebed.formats._sql import quote_ident, str_list
+from lakebed.formats._sql import quote_ident, quote_str, str_list
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
 from lakebed.types import duckdb_type, parse_type
 
@@ -104,15 +104,19 @@ _DECLARED: dict[exp.DataType.Type, set[str]] = {
 }
 
 
-def _check_type(col: Column, field: str, actual: pa.DataType, uri: str) -> None:
-    """Raise HIVE_BAD_DATA when the file's field cannot be read as the declared type."""
+def _type_error(col: Column, field: str, actual: pa.DataType, uri: str) -> str | None:
+    """HIVE_BAD_DATA's text when the file's field cannot be read as the declared type.
+
+    The error is raised only when a query reads the column, as Athena does: planning (and
+    views' staleness checks) still see the declared type.
+    """
     allowed = _DECLARED.get(parse_type(col.type).this)
-    if allowed is not None and _family(actual) not in allowed:
-        raise DataError(
-            f"Field {field}'s type {actual} in Parquet file {uri} is incompatible with type "
-            f"{col.type} defined in the table schema (column '{col.name}').",
-            code="HIVE_BAD_DATA",
-        )
+    if allowed is None or _family(actual) in allowed:
+        return None
+    return (
+        f"HIVE_BAD_DATA: Field {field}'s type {actual} in Parquet file {uri} is incompatible "
+        f"with type {col.type} defined in the table schema (column '{col.name}')"
+    )
 
 
 def _index_access(table: Table) -> bool:
@@ -133,35 +137,36 @@ class ParquetReader:
         """Plan a Parquet scan: one ``read_parquet`` per distinct field layout."""
         by_index = _index_access(table)
         scanned = 0
-        # field chosen for each table column (None: NULL) -> files read that way
-        groups: dict[tuple[str | None, ...], list[str]] = {}
+        # (field, type error) chosen for each table column (None: NULL) -> files read that way
+        groups: dict[tuple[tuple[str, str | None] | None, ...], list[str]] = {}
         for f in files:
             footer = _footer(ctx.store, f.uri, f.size, f.modified_ms)
             position = {n.lower(): i for i, n in reversed(list(enumerate(footer.names)))}
-            chosen: list[str | None] = []
+            chosen: list[tuple[str, str | None] | None] = []
             for i, col in enumerate(table.columns):
                 j = i if by_index else position.get(col.name.lower(), len(footer.names))
                 if j >= len(footer.names):
                     chosen.append(None)
                     continue
-                _check_type(col, footer.names[j], footer.types[j], f.uri)
-                chosen.append(footer.names[j])
+                error = _type_error(col, footer.names[j], footer.types[j], f.uri)
+                chosen.append((footer.names[j], error))
             groups.setdefault(tuple(chosen), []).append(f.uri)
-            wanted = (
-                {n.lower() for n in chosen if n is not None}
-                if ctx.columns is None
-                else {
-                    n.lower()
-                    for n, c in zip(chosen, table.columns, strict=True)
-                    if n is not None and c.name.lower() in ctx.columns
-                }
-            )
+            wanted = {
+                field[0].lower()
+                for field, c in zip(chosen, table.columns, strict=True)
+                if field is not None and (ctx.columns is None or c.name.lower() in ctx.columns)
+            }
             scanned += footer.footer_bytes + sum(footer.sizes.get(c, 0) for c in wanted)
         parts = []
         for chosen_fields, uris in groups.items():
             select = []
-            for col, actual in zip(table.columns, chosen_fields, strict=True):
-                value = "NULL" if actual is None else quote_ident(actual)
+            for col, field in zip(table.columns, chosen_fields, strict=True):
+                if field is None:
+                    value = "NULL"
+                elif field[1] is not None:
+                    value = f"error({quote_str(field[1])})"
+                else:
+                    value = quote_ident(field[0])
                 select.append(
                     f"CAST({value} AS {duckdb_type(col.type)}) AS {quote_ident(col.name)}"
                 )

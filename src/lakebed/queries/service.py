@@ -374,7 +374,7 @@ class QueryService:
         self._update(
             qid,
             state=state,
-            state_reason=err.message,
+            state_reason=str(err),
             completed_at=utcnow(),
             total_ms=_ms_since(record.submitted_at) if total_ms is None else total_ms,
             error=err.to_dict(),

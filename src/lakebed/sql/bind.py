@@ -21,6 +21,7 @@ from lakebed.errors import InvalidInputError, NotFoundError
 from lakebed.formats import ScanContext, ScanFile, reader_for
 from lakebed.formats._sql import quote_ident
 from lakebed.formats.base import extension_loader
+from lakebed.sql import translate
 from lakebed.sql.prune import prune_partitions
 from lakebed.types import duckdb_type, parse_type
 

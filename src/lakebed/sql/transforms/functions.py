@@ -15,7 +15,7 @@ conformance corpus checks them); ``docs/sql-reference.md`` is generated from the
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 
 import sqlglot
 from sqlglot import exp
@@ -204,7 +204,7 @@ LAMBDA_RULES: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template(sql: str) -> exp.Expression:
     return sqlglot.parse_one(sql, read="duckdb")
 

@@ -10,16 +10,6 @@ from alembic import op
 
 from lakebed.metastore import schema
 
-TABLES = (
-    "databases",
-    "tables",
-    "partitions",
-    "workgroups",
-    "query_executions",
-    "named_queries",
-    "prepared_statements",
-)
-
 revision = "0001"
 down_revision = None
 branch_labels = None
