@@ -29,12 +29,8 @@ def start(home: Path, port: int) -> tuple[subprocess.Popen[bytes], str, str]:
     with lakebed.connect(home) as lb:
         lb.principals.create_principal("bench")
         key = lb.principals.create_access_key("bench")
-    code = (
-        "import lakebed; from lakebed.api.server import serve; "
-        f"serve(lakebed.connect({str(home)!r}), port={port})"
-    )
     proc = subprocess.Popen(
-        [sys.executable, "-c", code],
+        [sys.executable, "-m", "lakebed", "serve", "--home", str(home), "--port", str(port)],
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from lakebed.client import render
+from lakebed.crawlers.cli import app as crawlers_app
 from lakebed.errors import LakebedError
 
 app = typer.Typer(
@@ -31,8 +32,13 @@ app = typer.Typer(
 )
 queries_app = typer.Typer(help="Query executions: list, show, cancel.", no_args_is_help=True)
 workgroups_app = typer.Typer(help="Workgroups: list, create, show.", no_args_is_help=True)
+principals_app = typer.Typer(
+    help="Principals and their access keys (for the server).", no_args_is_help=True
+)
 app.add_typer(queries_app, name="queries")
 app.add_typer(workgroups_app, name="workgroups")
+app.add_typer(principals_app, name="principals")
+app.add_typer(crawlers_app, name="crawlers")
 
 Home = Annotated[
     Path | None,
@@ -241,6 +247,67 @@ def workgroups_show(name: str, home: Home = None) -> None:
     with _lake(home) as lb:
         wg = lb.get_workgroup(name)
         out.print(_key_values(f"Workgroup {wg.name}", asdict(wg)))
+
+
+@app.command()
+def serve(
+    home: Home = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8333,
+    no_auth: Annotated[
+        bool, typer.Option("--no-auth", help="Accept unauthenticated requests (development only).")
+    ] = False,
+) -> None:
+    """Serve the Athena, Glue, Iceberg REST and native APIs on one port."""
+    from lakebed.api.server import serve as run_server
+
+    with _lake(home) as lb:
+        run_server(lb, host=host, port=port, auth=not no_auth)
+
+
+@principals_app.command("create")
+def principals_create(name: str, home: Home = None) -> None:
+    """Create a principal and its first access key (the secret is shown only now)."""
+    with _lake(home) as lb:
+        lb.principals.create_principal(name)
+        key = lb.principals.create_access_key(name)
+        out.print(
+            _key_values(
+                f"Principal {name}",
+                {"access_key_id": key.access_key_id, "secret_access_key": key.secret},
+            )
+        )
+
+
+@principals_app.command("list")
+def principals_list(home: Home = None) -> None:
+    """Principals and their access keys (never the secrets)."""
+    with _lake(home) as lb:
+        table = Table("principal", "access key id", "status")
+        for key in lb.principals.list_access_keys():
+            table.add_row(key.principal, key.access_key_id, key.status)
+        out.print(table)
+
+
+@principals_app.command("add-key")
+def principals_add_key(name: str, home: Home = None) -> None:
+    """Issue another access key for a principal."""
+    with _lake(home) as lb:
+        key = lb.principals.create_access_key(name)
+        out.print(
+            _key_values(
+                f"Principal {name}",
+                {"access_key_id": key.access_key_id, "secret_access_key": key.secret},
+            )
+        )
+
+
+@principals_app.command("revoke-key")
+def principals_revoke_key(access_key_id: str, home: Home = None) -> None:
+    """Deactivate an access key."""
+    with _lake(home) as lb:
+        lb.principals.revoke_access_key(access_key_id)
+        out.print(f"Revoked {access_key_id}.")
 
 
 def main(argv: list[str] | None = None) -> None:

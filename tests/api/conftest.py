@@ -56,12 +56,8 @@ def running_server(home: Path) -> Iterator[tuple[Server, subprocess.Popen[bytes]
         lb.principals.create_principal(f"p{_free_port()}")
         key = lb.principals.create_access_key(lb.principals.list_principals()[-1])
     port = _free_port()
-    code = (
-        "import lakebed; from lakebed.api.server import serve; "
-        f"serve(lakebed.connect({str(home)!r}), port={port})"
-    )
     proc = subprocess.Popen(
-        [sys.executable, "-c", code],
+        [sys.executable, "-m", "lakebed", "serve", "--home", str(home), "--port", str(port)],
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -1,0 +1,5 @@
+"""``python -m lakebed``: the ``lakebed`` command."""
+
+from lakebed.cli import main
+
+main()
