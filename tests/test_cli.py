@@ -4,6 +4,8 @@ import csv
 import io
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 import types
@@ -191,3 +193,22 @@ def test_lakebed_script_runs_as_a_process(home: str) -> None:
     )
     assert bad.returncode == 1
     assert bad.stderr.startswith("TABLE_NOT_FOUND:") and "Traceback" not in bad.stderr
+
+
+_DOC_BLOCK = re.compile(r"<!-- cli-example -->\n```console\n(.*?)```", re.S)
+_QUERY_ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+def test_cli_page_examples_print_what_the_page_shows(tmp_path: Path) -> None:
+    page = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
+    blocks = _DOC_BLOCK.findall(page)
+    assert blocks
+    env = {"LAKEBED_HOME": str(tmp_path / "home")}
+    for block in blocks:
+        for command in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            line, _, expected = command.partition("\n")
+            args = shlex.split(line)
+            assert args[0] == "lakebed"
+            output = runner.invoke(app, args[1:], env=env).output
+            pattern = re.escape(expected).replace(re.escape("<query-id>"), _QUERY_ID)
+            assert re.fullmatch(pattern, output), f"{line}\nprinted:\n{output}"

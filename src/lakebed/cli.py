@@ -47,7 +47,6 @@ Database = Annotated[str | None, typer.Option("--database", "-d", help="Default 
 WorkgroupOpt = Annotated[str | None, typer.Option("--workgroup", "-w", help="Workgroup.")]
 
 out = Console()
-err = Console(stderr=True)
 
 
 @contextmanager
@@ -59,7 +58,7 @@ def _lake(home: Path | None) -> Iterator[Any]:
         with lakebed.connect(home) as lb:
             yield lb
     except LakebedError as e:
-        err.print(f"[red]{render.error_text(e)}[/red]", highlight=False)
+        typer.echo(render.error_text(e), err=True)
         raise typer.Exit(render.exit_code(e)) from None
 
 
@@ -75,7 +74,7 @@ def sql(
 ) -> None:
     """Run one statement and print its result."""
     if fmt not in render.FORMATS:
-        err.print(f"Unknown --format {fmt!r}; use one of {', '.join(render.FORMATS)}.")
+        typer.echo(f"Unknown --format {fmt!r}; use one of {', '.join(render.FORMATS)}.", err=True)
         raise typer.Exit(2)
     with _lake(home) as lb:
         result = lb.sql(statement, database=database, workgroup=workgroup)
@@ -105,7 +104,7 @@ def demo(home: Home = None) -> None:
     except ModuleNotFoundError as e:
         if e.name != "lakebed.demo":
             raise
-        err.print("The demo is not part of this build of lakebed.")
+        typer.echo("The demo is not part of this build of lakebed.", err=True)
         raise typer.Exit(1) from None
     with _lake(home) as lb:
         demo_module.run(lb.settings.home)
@@ -130,7 +129,9 @@ def queries_list(
     """Query executions, newest first."""
     with _lake(home) as lb:
         if state is not None and state.upper() not in lakebed_states():
-            err.print(f"Unknown --state {state!r}; use one of {', '.join(lakebed_states())}.")
+            typer.echo(
+                f"Unknown --state {state!r}; use one of {', '.join(lakebed_states())}.", err=True
+            )
             raise typer.Exit(2)
         executions = lb.list_queries(
             workgroup=workgroup, state=state.upper() if state else None, limit=limit
