@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+import pyarrow as pa
 import sqlalchemy as sa
 
 from lakebed.engines.errors import from_duckdb
@@ -30,7 +31,7 @@ from lakebed.queries import session
 from lakebed.queries.models import QueryExecution, QueryState, QueryStats, ResultColumn
 from lakebed.queries.named import NamedQueries
 from lakebed.queries.prepared import PreparedStatements
-from lakebed.queries.results import discard_results, write_results
+from lakebed.queries.results import discard_results, share_typed, write_results
 from lakebed.queries.slots import WorkgroupSlots
 from lakebed.queries.workgroups import PRIMARY, Workgroup, Workgroups
 from lakebed.sql.parse import parse
@@ -86,6 +87,7 @@ class QueryService:
         self.prepared = PreparedStatements(metastore)
         self.named = NamedQueries(metastore)
         self._slots = WorkgroupSlots()
+        self._home = str(settings.home.resolve())
         self.workgroups.create_workgroup(
             Workgroup(PRIMARY, output_location=settings.results_uri), if_not_exists=True
         )
@@ -222,6 +224,8 @@ class QueryService:
                 folder != new["output_location"].rstrip("/")
             ):
                 continue
+            if not share_typed(self._home, prior.id, new["id"]):
+                continue
             return {
                 "state": QueryState.SUCCEEDED,
                 "statement_type": prior.statement_type,
@@ -280,7 +284,7 @@ class QueryService:
             return self.get(qid)  # cancelled while queued
         t_start = time.perf_counter()
         times = {"planned": t_start}
-        home = str(self._settings.home.resolve())
+        home = self._home
         cursor = self._engine.cursor()
         with self._lock:
             self._cursors[qid] = cursor
@@ -318,6 +322,9 @@ class QueryService:
             columns: tuple[ResultColumn, ...] = ()
             rows: int | None = None
             output = None
+            if outcome.rows is None and stmt.statement_type != StatementType.DML:
+                # Athena writes an (empty) <id>.txt for DDL and utility statements too.
+                outcome.rows = pa.RecordBatchReader.from_batches(pa.schema([]), [])
             if outcome.rows is not None:
                 written = write_results(
                     outcome.rows,
