@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 CATALOG_NAME = "AwsDataCatalog"
 MAX_QUERY_BYTES = 262_144
 MAX_REUSE_AGE_MINUTES = 10_080
+_SLOT_POLL_SECONDS = 0.05
 _QE = ms.query_executions
 
 
@@ -86,7 +87,7 @@ class QueryService:
         self.workgroups = Workgroups(metastore)
         self.prepared = PreparedStatements(metastore)
         self.named = NamedQueries(metastore)
-        self._slots = WorkgroupSlots()
+        self.slots = WorkgroupSlots()
         self._home = str(settings.home.resolve())
         self.workgroups.create_workgroup(
             Workgroup(PRIMARY, output_location=settings.results_uri), if_not_exists=True
@@ -244,9 +245,24 @@ class QueryService:
         return {}
 
     def start(self, text: str, **kwargs: Any) -> str:
-        """Submit and run in the background; returns the query id at once."""
+        """Submit and run in the background; returns the query id at once.
+
+        The query waits QUEUED, holding no thread, until its workgroup has a free slot.
+        """
         qid = self.submit(text, **kwargs)
-        self._executor.submit(self.execute, qid)
+        record = self.get(qid)
+        if record.state != QueryState.QUEUED:
+            return qid  # answered by result reuse
+        wg = self.workgroups.get_workgroup(record.workgroup)
+
+        def grant() -> bool:
+            try:
+                self._executor.submit(self._execute_in_slot, qid, wg)
+            except RuntimeError:  # shutting down: the query was cancelled by close()
+                return False
+            return True
+
+        self.slots.request(wg.name, wg.max_concurrent_queries, grant)
         return qid
 
     def run(self, text: str, **kwargs: Any) -> QueryExecution:
@@ -254,7 +270,9 @@ class QueryService:
         return self.execute(self.submit(text, **kwargs))
 
     def execute(self, qid: str) -> QueryExecution:
-        """Run a QUEUED execution to a final state (never raises for query errors)."""
+        """Run a QUEUED execution in this thread once its workgroup has a free slot, to a
+        final state (never raises for query errors).
+        """
         record = self.get(qid)
         if record.state != QueryState.QUEUED:
             return record
@@ -263,14 +281,40 @@ class QueryService:
         try:
             wg = self.workgroups.get_workgroup(record.workgroup)
         except NotFoundError as e:
-            return self._finish_failed(qid, record, e, cancelled)
-        if not self._slots.acquire(wg.name, wg.max_concurrent_queries, cancelled):
             self._forget(qid)
-            return self.get(qid)
+            return self._finish_failed(qid, record, e, cancelled)
+        decision = threading.Lock()
+        granted = threading.Event()
+        gave_up = False
+
+        def grant() -> bool:
+            with decision:
+                if gave_up:
+                    return False
+                granted.set()
+                return True
+
+        self.slots.request(wg.name, wg.max_concurrent_queries, grant)
+        while not granted.wait(_SLOT_POLL_SECONDS):
+            if cancelled.is_set():
+                with decision:
+                    if not granted.is_set():
+                        gave_up = True
+                        self._forget(qid)
+                        return self.get(qid)
+        return self._execute_in_slot(qid, wg)
+
+    def _execute_in_slot(self, qid: str, wg: Workgroup) -> QueryExecution:
+        """Run a query that holds a slot of its workgroup; gives the slot back."""
         try:
+            record = self.get(qid)
+            if record.state != QueryState.QUEUED:
+                return record  # cancelled while it waited
+            with self._lock:
+                cancelled = self._cancel_events.setdefault(qid, threading.Event())
             return self._execute(record, wg, cancelled)
         finally:
-            self._slots.release(wg.name)
+            self.slots.release(wg.name, wg.max_concurrent_queries)
             self._forget(qid)
 
     def _execute(
