@@ -13,6 +13,7 @@ import pytest
 
 import lakebed
 from lakebed.queries import QueryState
+from lakebed.queries.runner import runner_gone, runner_id
 
 
 def test_succeeded_execution_records_athena_fields(lb: lakebed.Lakebed) -> None:
@@ -123,3 +124,12 @@ def test_process_killed_mid_query_leaves_execution_failed(tmp_path: Path, long_q
         assert rec.state == QueryState.FAILED
         assert rec.state_reason is not None and "stopped" in rec.state_reason
         assert rec.completed_at is not None
+
+
+def test_runner_identity_survives_process_id_reuse() -> None:
+    me = runner_id()
+    host, pid, start = me.split(":")
+    assert not runner_gone(me)
+    assert runner_gone(f"{host}:{pid}:{int(start) + 1}")  # same pid, another process
+    assert not runner_gone(f"another-host:{pid}:{start}")  # cannot tell: never declared gone
+    assert not runner_gone(None)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
 import threading
 import time
 import uuid
@@ -32,6 +30,7 @@ from lakebed.queries.models import QueryExecution, QueryState, QueryStats, Resul
 from lakebed.queries.named import NamedQueries
 from lakebed.queries.prepared import PreparedStatements
 from lakebed.queries.results import discard_results, share_typed, write_results
+from lakebed.queries.runner import runner_gone, runner_id
 from lakebed.queries.slots import WorkgroupSlots
 from lakebed.queries.workgroups import PRIMARY, Workgroup, Workgroups
 from lakebed.sql.parse import parse
@@ -50,10 +49,6 @@ MAX_QUERY_BYTES = 262_144
 MAX_REUSE_AGE_MINUTES = 10_080
 _SLOT_POLL_SECONDS = 0.05
 _QE = ms.query_executions
-
-
-def _runner_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _ms_between(a: float, b: float | None = None) -> int:
@@ -102,7 +97,6 @@ class QueryService:
 
     def _fail_orphans(self) -> None:
         """Queries left QUEUED/RUNNING by a dead process on this host become FAILED."""
-        host = socket.gethostname()
         with self._ms.begin() as conn:
             rows = conn.execute(
                 sa.select(_QE.c.id, _QE.c.runner).where(
@@ -110,8 +104,7 @@ class QueryService:
                 )
             ).all()
             for row in rows:
-                rhost, _, pid = (row.runner or "").rpartition(":")
-                if rhost == host and pid.isdigit() and not _pid_alive(int(pid)):
+                if runner_gone(row.runner):
                     conn.execute(
                         _QE.update()
                         .where(_QE.c.id == row.id)
@@ -191,7 +184,7 @@ class QueryService:
             "output_location": location,
             "execution_parameters": list(parameters or []),
             "client_request_token": client_request_token,
-            "runner": _runner_id(),
+            "runner": runner_id(),
         }
         if reuse_max_age_minutes:
             values.update(self._reused(values, reuse_max_age_minutes))
@@ -538,16 +531,6 @@ class QueryService:
             with contextlib.suppress(LakebedError):
                 self.cancel(qid)
         self._executor.shutdown(wait=True)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _execution_of(row: Any) -> QueryExecution:
