@@ -133,3 +133,42 @@ def test_runner_identity_survives_process_id_reuse() -> None:
     assert runner_gone(f"{host}:{pid}:{int(start) + 1}")  # same pid, another process
     assert not runner_gone(f"another-host:{pid}:{start}")  # cannot tell: never declared gone
     assert not runner_gone(None)
+
+
+_RUNNING_CHILD = textwrap.dedent(
+    """
+    import sys, time
+    import lakebed
+    with lakebed.connect(sys.argv[1]) as lb:
+        qid = lb.start_query(sys.argv[2])
+        while lb.query(qid).state != "RUNNING":
+            time.sleep(0.01)
+        print(qid, flush=True)
+        print(lb.wait(qid, timeout=120).state, flush=True)
+    """
+)
+
+
+def test_cancel_from_another_process_interrupts_the_running_query(
+    tmp_path: Path, long_query: str
+) -> None:
+    home = tmp_path / "h"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", _RUNNING_CHILD, str(home), long_query],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert child.stdout is not None
+        qid = child.stdout.readline().strip()
+        with lakebed.connect(home) as lb:
+            lb.cancel(qid)
+            assert lb.query(qid).state == QueryState.CANCELLED
+        assert child.stdout.readline().strip() == "CANCELLED"
+        assert child.wait(timeout=60) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()

@@ -48,6 +48,7 @@ CATALOG_NAME = "AwsDataCatalog"
 MAX_QUERY_BYTES = 262_144
 MAX_REUSE_AGE_MINUTES = 10_080
 _SLOT_POLL_SECONDS = 0.05
+_CANCEL_POLL_SECONDS = 0.25
 _QE = ms.query_executions
 
 
@@ -92,6 +93,11 @@ class QueryService:
         self._cursors: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._fail_orphans()
+        self._stopping = threading.Event()
+        self._watcher = threading.Thread(
+            target=self._watch_cancels, name="lakebed-cancel-watch", daemon=True
+        )
+        self._watcher.start()
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -374,8 +380,9 @@ class QueryService:
                 columns, rows, output = written.columns, written.rows, written.output_location
             ctx.check_cancelled()
             t_end = time.perf_counter()
-            self._update(
+            finished = self._transition(
                 qid,
+                QueryState.RUNNING,
                 state=QueryState.SUCCEEDED,
                 completed_at=utcnow(),
                 planning_ms=_ms_between(t_start, times["planned"]),
@@ -388,6 +395,8 @@ class QueryService:
                 result_columns=[{"name": c.name, "type": c.type} for c in columns],
                 output_location=output,
             )
+            if not finished:  # cancelled from another process as it finished
+                discard_results(self._store, ctx.output_location, home=home, query_id=qid)
         except Exception as e:  # every failure becomes a FAILED/CANCELLED record
             discard_results(
                 self._store,
@@ -415,8 +424,9 @@ class QueryService:
     ) -> QueryExecution:
         err = self._as_lakebed_error(e, cancelled)
         state = QueryState.CANCELLED if isinstance(err, CancelledError) else QueryState.FAILED
-        self._update(
+        self._transition(
             qid,
+            (QueryState.QUEUED, QueryState.RUNNING),
             state=state,
             state_reason=err.message,
             completed_at=utcnow(),
@@ -446,8 +456,6 @@ class QueryService:
             NotFoundError: no such query.
         """
         record = self.get(qid)
-        if record.state.done:
-            return
         with self._lock:
             event = self._cancel_events.get(qid)
             cursor = self._cursors.get(qid)
@@ -455,6 +463,8 @@ class QueryService:
             event.set()
         if cursor is not None:
             cursor.interrupt()
+        if record.state.done:
+            return
         cancelled = {
             "state": QueryState.CANCELLED,
             "state_reason": "Query was cancelled by the user.",
@@ -463,7 +473,7 @@ class QueryService:
         }
         if record.state == QueryState.QUEUED:
             self._transition(qid, QueryState.QUEUED, **cancelled)
-        elif event is None:  # running in a process that is gone or is not this one
+        elif event is None:  # running in another process: it sees this and interrupts
             self._transition(qid, QueryState.RUNNING, **cancelled)
 
     def wait(self, qid: str, *, timeout: float | None = None) -> QueryExecution:
@@ -483,13 +493,38 @@ class QueryService:
         with self._ms.begin() as conn:
             conn.execute(_QE.update().where(_QE.c.id == qid).values(**values))
 
-    def _transition(self, qid: str, from_state: QueryState, **values: Any) -> bool:
+    def _transition(
+        self, qid: str, from_state: QueryState | tuple[QueryState, ...], **values: Any
+    ) -> bool:
         """Update the record only if it is still in ``from_state``; whether it was."""
+        states = from_state if isinstance(from_state, tuple) else (from_state,)
         with self._ms.begin() as conn:
             done = conn.execute(
-                _QE.update().where(_QE.c.id == qid, _QE.c.state == from_state).values(**values)
+                _QE.update().where(_QE.c.id == qid, _QE.c.state.in_(states)).values(**values)
             ).rowcount
         return bool(done)
+
+    def _watch_cancels(self) -> None:
+        """Interrupt queries of this process that another process marked CANCELLED."""
+        while not self._stopping.wait(_CANCEL_POLL_SECONDS):
+            with self._lock:
+                running = list(self._cursors)
+            if not running:
+                continue
+            with self._ms.read() as conn:
+                gone = conn.execute(
+                    sa.select(_QE.c.id).where(
+                        _QE.c.id.in_(running), _QE.c.state == QueryState.CANCELLED
+                    )
+                ).scalars()
+                for qid in gone:
+                    with self._lock:
+                        event = self._cancel_events.get(qid)
+                        cursor = self._cursors.get(qid)
+                    if event is not None:
+                        event.set()
+                    if cursor is not None:
+                        cursor.interrupt()
 
     def get(self, qid: str) -> QueryExecution:
         """One execution.
@@ -531,6 +566,8 @@ class QueryService:
             with contextlib.suppress(LakebedError):
                 self.cancel(qid)
         self._executor.shutdown(wait=True)
+        self._stopping.set()
+        self._watcher.join()
 
 
 def _execution_of(row: Any) -> QueryExecution:
