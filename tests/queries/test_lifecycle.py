@@ -172,3 +172,19 @@ def test_cancel_from_another_process_interrupts_the_running_query(
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+def test_query_text_longer_than_athena_allows_is_rejected(lb: lakebed.Lakebed) -> None:
+    with pytest.raises(lakebed.InvalidInputError, match="262144 bytes") as info:
+        lb.sql("SELECT '" + "x" * 262_144 + "'")
+    assert info.value.code == "QUERY_TOO_LONG"
+    assert lb.list_queries() == []
+
+
+def test_client_request_token_makes_start_idempotent(lb: lakebed.Lakebed) -> None:
+    first = lb.queries.start("SELECT 1", client_request_token="token-1")
+    again = lb.queries.start("SELECT 1", client_request_token="token-1")
+    other = lb.queries.start("SELECT 1", client_request_token="token-2")
+    assert first == again != other
+    assert len(lb.list_queries()) == 2
+    assert lb.wait(first).state == QueryState.SUCCEEDED
