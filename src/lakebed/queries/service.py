@@ -7,7 +7,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -26,10 +26,11 @@ from lakebed.errors import (
 from lakebed.metastore import schema as ms
 from lakebed.metastore.store import utcnow
 from lakebed.queries import session
-from lakebed.queries.models import QueryExecution, QueryState, QueryStats, ResultColumn
+from lakebed.queries.models import QueryExecution, QueryState, ResultColumn
 from lakebed.queries.named import NamedQueries
 from lakebed.queries.prepared import PreparedStatements
-from lakebed.queries.results import discard_results, share_typed, write_results
+from lakebed.queries.results import discard_results, write_results
+from lakebed.queries.reuse import reuse_of
 from lakebed.queries.runner import runner_gone, runner_id
 from lakebed.queries.slots import WorkgroupSlots
 from lakebed.queries.workgroups import PRIMARY, Workgroup, Workgroups
@@ -193,55 +194,14 @@ class QueryService:
             "runner": runner_id(),
         }
         if reuse_max_age_minutes:
-            values.update(self._reused(values, reuse_max_age_minutes))
+            with self._ms.read() as conn:
+                values.update(reuse_of(conn, values, reuse_max_age_minutes, home=self._home))
         with self._ms.begin() as conn:
             conn.execute(_QE.insert().values(**values))
         if values["state"] == QueryState.QUEUED:
             with self._lock:
                 self._cancel_events[values["id"]] = threading.Event()
         return str(values["id"])
-
-    def _reused(self, new: dict[str, Any], max_age_minutes: int) -> dict[str, Any]:
-        """The fields that make ``new`` a reuse of the latest eligible result, or none."""
-        since = new["submitted_at"] - timedelta(minutes=max_age_minutes)
-        with self._ms.read() as conn:
-            rows = conn.execute(
-                sa.select(_QE)
-                .where(
-                    _QE.c.query == new["query"],
-                    _QE.c.database == new["database"],
-                    _QE.c.workgroup == new["workgroup"],
-                    _QE.c.state == QueryState.SUCCEEDED,
-                    _QE.c.substatement_type == "SELECT",
-                    _QE.c.completed_at >= since,
-                )
-                .order_by(_QE.c.completed_at.desc())
-            ).all()
-        for row in rows:
-            prior = _execution_of(row)
-            folder = (prior.output_location or "").rpartition("/")[0]
-            if list(prior.execution_parameters) != new["execution_parameters"] or (
-                folder != new["output_location"].rstrip("/")
-            ):
-                continue
-            if not share_typed(self._home, prior.id, new["id"]):
-                continue
-            return {
-                "state": QueryState.SUCCEEDED,
-                "statement_type": prior.statement_type,
-                "substatement_type": prior.substatement_type,
-                "completed_at": new["submitted_at"],
-                "queue_ms": 0,
-                "planning_ms": 0,
-                "engine_ms": 0,
-                "total_ms": 0,
-                "data_scanned_bytes": 0,
-                "rows": prior.stats.rows,
-                "result_columns": [{"name": c.name, "type": c.type} for c in prior.result_columns],
-                "output_location": prior.output_location,
-                "reused_from": prior.reused_from or prior.id,
-            }
-        return {}
 
     def start(self, text: str, **kwargs: Any) -> str:
         """Submit and run in the background; returns the query id at once.
@@ -536,7 +496,7 @@ class QueryService:
             row = conn.execute(sa.select(_QE).where(_QE.c.id == qid)).first()
         if row is None:
             raise NotFoundError(f"QueryExecution {qid} was not found.", code="QUERY_NOT_FOUND")
-        return _execution_of(row)
+        return QueryExecution.from_row(row)
 
     def list(
         self,
@@ -556,7 +516,7 @@ class QueryService:
             query = query.where(_QE.c.submitted_at < before)
         with self._ms.read() as conn:
             rows = conn.execute(query.limit(limit)).all()
-        return [_execution_of(r) for r in rows]
+        return [QueryExecution.from_row(r) for r in rows]
 
     def close(self) -> None:
         """Cancel what is running and stop the worker threads."""
@@ -568,37 +528,3 @@ class QueryService:
         self._executor.shutdown(wait=True)
         self._stopping.set()
         self._watcher.join()
-
-
-def _execution_of(row: Any) -> QueryExecution:
-    m = row._mapping
-    return QueryExecution(
-        id=m["id"],
-        query=m["query"],
-        workgroup=m["workgroup"],
-        catalog=m["catalog"],
-        database=m["database"],
-        state=QueryState(m["state"]),
-        submitted_at=m["submitted_at"],
-        statement_type=m["statement_type"],
-        substatement_type=m["substatement_type"],
-        state_reason=m["state_reason"],
-        completed_at=m["completed_at"],
-        stats=QueryStats(
-            queue_ms=m["queue_ms"] or 0,
-            planning_ms=m["planning_ms"] or 0,
-            engine_ms=m["engine_ms"] or 0,
-            total_ms=m["total_ms"] or 0,
-            data_scanned_bytes=m["data_scanned_bytes"] or 0,
-            rows=m["rows"],
-            update_count=m["update_count"],
-        ),
-        output_location=m["output_location"],
-        manifest_location=m["manifest_location"],
-        result_columns=tuple(
-            ResultColumn(c["name"], c["type"]) for c in (m["result_columns"] or [])
-        ),
-        execution_parameters=tuple(m["execution_parameters"] or ()),
-        reused_from=m["reused_from"],
-        error=m["error"],
-    )
