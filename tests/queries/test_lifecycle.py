@@ -188,3 +188,18 @@ def test_client_request_token_makes_start_idempotent(lb: lakebed.Lakebed) -> Non
     assert first == again != other
     assert len(lb.list_queries()) == 2
     assert lb.wait(first).state == QueryState.SUCCEEDED
+
+
+def test_closing_the_lake_cancels_running_and_waiting_queries(
+    tmp_path: Path, long_query: str, wait_for_state: Callable[..., None]
+) -> None:
+    lb = lakebed.connect(tmp_path / "h")
+    lb.create_workgroup("one", max_concurrent_queries=1)
+    running = lb.start_query(long_query, workgroup="one")
+    wait_for_state(lb, running, QueryState.RUNNING)
+    waiting = lb.start_query("SELECT 1", workgroup="one")
+    lb.close()
+    lb.close()  # a second close does nothing
+    with lakebed.connect(tmp_path / "h") as again:
+        assert again.query(running).state == QueryState.CANCELLED
+        assert again.query(waiting).state == QueryState.CANCELLED
