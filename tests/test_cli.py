@@ -53,6 +53,13 @@ def test_sql_csv_output_is_athena_csv(home: str) -> None:
     assert list(csv.reader(io.StringIO(out))) == [["s", "n", "d"], ["a,b", "", "1.5"]]
 
 
+def test_sql_reads_the_statement_from_stdin(home: str) -> None:
+    result = runner.invoke(
+        app, ["sql", "-", "--home", home, "-f", "csv"], input="SELECT 1 AS a\n;\n"
+    )
+    assert (result.exit_code, result.stdout) == (0, '"a"\n"1"\n')
+
+
 def test_sql_json_output_is_one_object_per_row(home: str) -> None:
     code, out, _ = _run(
         "sql",

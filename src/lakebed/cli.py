@@ -64,7 +64,9 @@ def _lake(home: Path | None) -> Iterator[Any]:
 
 @app.command()
 def sql(
-    statement: Annotated[str, typer.Argument(help="One statement of Athena SQL.")],
+    statement: Annotated[
+        str, typer.Argument(help="One statement of Athena SQL, or - to read it from stdin.")
+    ],
     home: Home = None,
     database: Database = None,
     workgroup: WorkgroupOpt = None,
@@ -76,6 +78,8 @@ def sql(
     if fmt not in render.FORMATS:
         typer.echo(f"Unknown --format {fmt!r}; use one of {', '.join(render.FORMATS)}.", err=True)
         raise typer.Exit(2)
+    if statement == "-":
+        statement = sys.stdin.read()
     with _lake(home) as lb:
         result = lb.sql(statement, database=database, workgroup=workgroup)
         if fmt == "csv":
