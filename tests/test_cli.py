@@ -4,6 +4,8 @@ import csv
 import io
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 import types
@@ -49,6 +51,13 @@ def test_sql_csv_output_is_athena_csv(home: str) -> None:
     assert code == 0
     assert out == '"s","n","d"\n"a,b",,"1.5"\n'
     assert list(csv.reader(io.StringIO(out))) == [["s", "n", "d"], ["a,b", "", "1.5"]]
+
+
+def test_sql_reads_the_statement_from_stdin(home: str) -> None:
+    result = runner.invoke(
+        app, ["sql", "-", "--home", home, "-f", "csv"], input="SELECT 1 AS a\n;\n"
+    )
+    assert (result.exit_code, result.stdout) == (0, '"a"\n"1"\n')
 
 
 def test_sql_json_output_is_one_object_per_row(home: str) -> None:
@@ -191,3 +200,22 @@ def test_lakebed_script_runs_as_a_process(home: str) -> None:
     )
     assert bad.returncode == 1
     assert bad.stderr.startswith("TABLE_NOT_FOUND:") and "Traceback" not in bad.stderr
+
+
+_DOC_BLOCK = re.compile(r"<!-- cli-example -->\n```console\n(.*?)```", re.S)
+_QUERY_ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+def test_cli_page_examples_print_what_the_page_shows(tmp_path: Path) -> None:
+    page = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
+    blocks = _DOC_BLOCK.findall(page)
+    assert blocks
+    env = {"LAKEBED_HOME": str(tmp_path / "home")}
+    for block in blocks:
+        for command in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            line, _, expected = command.partition("\n")
+            args = shlex.split(line)
+            assert args[0] == "lakebed"
+            output = runner.invoke(app, args[1:], env=env).output
+            pattern = re.escape(expected).replace(re.escape("<query-id>"), _QUERY_ID)
+            assert re.fullmatch(pattern, output), f"{line}\nprinted:\n{output}"

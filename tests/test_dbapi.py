@@ -67,6 +67,7 @@ def test_description_has_trino_type_codes_comparable_to_type_objects(
     assert desc[0][1] == dbapi.NUMBER and desc[2][1] == dbapi.NUMBER
     assert desc[1][1] == dbapi.STRING and desc[1][1] != dbapi.NUMBER
     assert desc[3][1] == dbapi.DATETIME
+    assert "timestamp with time zone" == dbapi.DATETIME == "timestamp(3) with time zone"
     assert desc[4][1] == dbapi.BINARY
     assert cur.fetchall() == [(1, "a", decimal.Decimal("1.50"), dt.date(2024, 1, 1), b"\x01")]
 

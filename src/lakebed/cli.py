@@ -53,7 +53,6 @@ Database = Annotated[str | None, typer.Option("--database", "-d", help="Default 
 WorkgroupOpt = Annotated[str | None, typer.Option("--workgroup", "-w", help="Workgroup.")]
 
 out = Console()
-err = Console(stderr=True)
 
 
 @contextmanager
@@ -65,13 +64,15 @@ def _lake(home: Path | None) -> Iterator[Any]:
         with lakebed.connect(home) as lb:
             yield lb
     except LakebedError as e:
-        err.print(f"[red]{render.error_text(e)}[/red]", highlight=False)
+        typer.echo(render.error_text(e), err=True)
         raise typer.Exit(render.exit_code(e)) from None
 
 
 @app.command()
 def sql(
-    statement: Annotated[str, typer.Argument(help="One statement of Athena SQL.")],
+    statement: Annotated[
+        str, typer.Argument(help="One statement of Athena SQL, or - to read it from stdin.")
+    ],
     home: Home = None,
     database: Database = None,
     workgroup: WorkgroupOpt = None,
@@ -81,8 +82,10 @@ def sql(
 ) -> None:
     """Run one statement and print its result."""
     if fmt not in render.FORMATS:
-        err.print(f"Unknown --format {fmt!r}; use one of {', '.join(render.FORMATS)}.")
+        typer.echo(f"Unknown --format {fmt!r}; use one of {', '.join(render.FORMATS)}.", err=True)
         raise typer.Exit(2)
+    if statement == "-":
+        statement = sys.stdin.read()
     with _lake(home) as lb:
         result = lb.sql(statement, database=database, workgroup=workgroup)
         if fmt == "csv":
@@ -111,7 +114,7 @@ def demo(home: Home = None) -> None:
     except ModuleNotFoundError as e:
         if e.name != "lakebed.demo":
             raise
-        err.print("The demo is not part of this build of lakebed.")
+        typer.echo("The demo is not part of this build of lakebed.", err=True)
         raise typer.Exit(1) from None
     with _lake(home) as lb:
         demo_module.run(lb.settings.home)
@@ -136,7 +139,9 @@ def queries_list(
     """Query executions, newest first."""
     with _lake(home) as lb:
         if state is not None and state.upper() not in lakebed_states():
-            err.print(f"Unknown --state {state!r}; use one of {', '.join(lakebed_states())}.")
+            typer.echo(
+                f"Unknown --state {state!r}; use one of {', '.join(lakebed_states())}.", err=True
+            )
             raise typer.Exit(2)
         executions = lb.list_queries(
             workgroup=workgroup, state=state.upper() if state else None, limit=limit

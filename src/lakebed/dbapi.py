@@ -135,7 +135,9 @@ BINARY = DBAPITypeObject("varbinary")
 NUMBER = DBAPITypeObject(
     "tinyint", "smallint", "integer", "bigint", "real", "double", "decimal", "boolean"
 )
-DATETIME = DBAPITypeObject("date", "time", "timestamp", "time with time zone")
+DATETIME = DBAPITypeObject(
+    "date", "time", "timestamp", "time with time zone", "timestamp with time zone"
+)
 ROWID = DBAPITypeObject()
 
 Date = dt.date

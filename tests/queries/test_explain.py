@@ -56,3 +56,17 @@ def test_bad_explain_fails_with_a_clear_error(
 ) -> None:
     with pytest.raises(error, match=match):
         lb.sql(sql)
+
+
+def test_syntax_error_in_explained_query_points_into_the_whole_text(lb: lakebed.Lakebed) -> None:
+    with pytest.raises(lakebed.ParseError) as plain:
+        lb.sql("SELECT FROM WHERE")
+    with pytest.raises(lakebed.ParseError) as same_line:
+        lb.sql("EXPLAIN SELECT FROM WHERE")
+    assert (same_line.value.line, same_line.value.column) == (1, plain.value.column + 8)
+    with pytest.raises(lakebed.ParseError) as next_line:
+        lb.sql("EXPLAIN ANALYZE\n  SELECT FROM WHERE")
+    assert (next_line.value.line, next_line.value.column) == (2, plain.value.column + 2)
+    with pytest.raises(lakebed.ParseError) as prepared:
+        lb.sql("PREPARE p FROM SELECT FROM WHERE")
+    assert (prepared.value.line, prepared.value.column) == (1, plain.value.column + 15)

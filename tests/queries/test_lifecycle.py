@@ -13,6 +13,7 @@ import pytest
 
 import lakebed
 from lakebed.queries import QueryState
+from lakebed.queries.runner import runner_gone, runner_id
 
 
 def test_succeeded_execution_records_athena_fields(lb: lakebed.Lakebed) -> None:
@@ -124,3 +125,82 @@ def test_process_killed_mid_query_leaves_execution_failed(tmp_path: Path, long_q
         assert rec.state == QueryState.FAILED
         assert rec.state_reason is not None and "stopped" in rec.state_reason
         assert rec.completed_at is not None
+
+
+def test_runner_identity_survives_process_id_reuse() -> None:
+    me = runner_id()
+    host, pid, start = me.split(":")
+    assert not runner_gone(me)
+    assert runner_gone(f"{host}:{pid}:{int(start) + 1}")  # same pid, another process
+    assert not runner_gone(f"another-host:{pid}:{start}")  # cannot tell: never declared gone
+    assert not runner_gone(None)
+
+
+_RUNNING_CHILD = textwrap.dedent(
+    """
+    import sys, time
+    import lakebed
+    with lakebed.connect(sys.argv[1]) as lb:
+        qid = lb.start_query(sys.argv[2])
+        while lb.query(qid).state != "RUNNING":
+            time.sleep(0.01)
+        print(qid, flush=True)
+        print(lb.wait(qid, timeout=120).state, flush=True)
+    """
+)
+
+
+def test_cancel_from_another_process_interrupts_the_running_query(
+    tmp_path: Path, long_query: str
+) -> None:
+    home = tmp_path / "h"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", _RUNNING_CHILD, str(home), long_query],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert child.stdout is not None
+        qid = child.stdout.readline().strip()
+        with lakebed.connect(home) as lb:
+            lb.cancel(qid)
+            assert lb.query(qid).state == QueryState.CANCELLED
+        assert child.stdout.readline().strip() == "CANCELLED"
+        assert child.wait(timeout=60) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+def test_query_text_longer_than_athena_allows_is_rejected(lb: lakebed.Lakebed) -> None:
+    with pytest.raises(lakebed.InvalidInputError, match="262144 bytes") as info:
+        lb.sql("SELECT '" + "x" * 262_144 + "'")
+    assert info.value.code == "QUERY_TOO_LONG"
+    assert lb.list_queries() == []
+
+
+def test_client_request_token_makes_start_idempotent(lb: lakebed.Lakebed) -> None:
+    first = lb.queries.start("SELECT 1", client_request_token="token-1")
+    again = lb.queries.start("SELECT 1", client_request_token="token-1")
+    other = lb.queries.start("SELECT 1", client_request_token="token-2")
+    assert first == again != other
+    assert len(lb.list_queries()) == 2
+    assert lb.wait(first).state == QueryState.SUCCEEDED
+
+
+def test_closing_the_lake_cancels_running_and_waiting_queries(
+    tmp_path: Path, long_query: str, wait_for_state: Callable[..., None]
+) -> None:
+    lb = lakebed.connect(tmp_path / "h")
+    lb.create_workgroup("one", max_concurrent_queries=1)
+    running = lb.start_query(long_query, workgroup="one")
+    wait_for_state(lb, running, QueryState.RUNNING)
+    waiting = lb.start_query("SELECT 1", workgroup="one")
+    lb.close()
+    lb.close()  # a second close does nothing
+    with lakebed.connect(tmp_path / "h") as again:
+        assert again.query(running).state == QueryState.CANCELLED
+        assert again.query(waiting).state == QueryState.CANCELLED

@@ -7,6 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import lakebed
+from lakebed.queries.results import text_page
 
 
 def test_named_query_create_get_list_update_delete(lb: lakebed.Lakebed) -> None:
@@ -64,6 +65,8 @@ def test_result_reuse_within_max_age(lb: lakebed.Lakebed, lake_dir: Path) -> Non
     assert again.execution.reused_from == first.query_id
     assert again.query_id != first.query_id
     assert again.fetchall() == [(6,)]
+    home = str(lb.settings.home.resolve())
+    assert text_page(home, again.query_id, start=0, size=10) == [["6"]]
     assert again.stats.data_scanned_bytes == 0
     assert again.execution.output_location == first.execution.output_location
     # Chained reuse points at the query that computed the result.

@@ -48,6 +48,15 @@ def test_utility_result_is_tab_separated_txt_without_header(lb: lakebed.Lakebed)
     assert lines == [row[0] for row in res.fetchall()]
 
 
+def test_ddl_writes_an_empty_txt_result(lb: lakebed.Lakebed) -> None:
+    res = lb.sql("CREATE DATABASE sales")
+    path = res.execution.output_location
+    assert path is not None and path.endswith(f"{res.query_id}.txt")
+    assert _file(path) == ""
+    assert json.loads(_file(f"{path}.metadata")) == {"columns": [], "rows": 0}
+    assert res.columns == [] and res.fetchall() == []
+
+
 def test_values_render_as_athena_does_in_csv(lb: lakebed.Lakebed) -> None:
     res = lb.sql(
         "SELECT TRUE AS b, 1.5e0 AS d, 1e20 AS big, 0.0001e0 AS tiny, 100e0 AS hundred, "

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -109,3 +110,51 @@ def test_concurrency_limit_queues_excess_queries_until_a_slot_frees(
     assert lb.query(waiting).stats.queue_ms > 0
     assert lb.queries.wait(dropped).state == QueryState.CANCELLED
     assert lb.query(dropped).stats.rows is None
+
+
+def test_waiting_queries_hold_no_worker_thread_and_run_in_order(
+    lb: lakebed.Lakebed, long_query: str, wait_for_state: Callable[..., None]
+) -> None:
+    lb.create_workgroup("one", max_concurrent_queries=1)
+    blocker = lb.start_query(long_query, workgroup="one")
+    wait_for_state(lb, blocker, QueryState.RUNNING)
+    waiting = [lb.start_query(f"SELECT {i}", workgroup="one") for i in range(12)]
+    assert lb.queries.slots.waiting("one") == 12
+    # More queries wait than there are worker threads, and other workgroups still run.
+    assert lb.result(lb.start_query("SELECT 'free'"), timeout=30).fetchall() == [("free",)]
+    lb.cancel(blocker)
+    done = [lb.wait(q, timeout=30) for q in waiting]
+    assert [d.state for d in done] == [QueryState.SUCCEEDED] * 12
+    finished = [d.completed_at for d in done]
+    assert finished == sorted(finished)  # first come, first served
+    assert lb.queries.slots.running("one") == 0
+
+
+def test_cancelling_a_waiting_foreground_query_frees_nothing_it_did_not_hold(
+    lb: lakebed.Lakebed, long_query: str, wait_for_state: Callable[..., None]
+) -> None:
+    lb.create_workgroup("one", max_concurrent_queries=1)
+    blocker = lb.start_query(long_query, workgroup="one")
+    wait_for_state(lb, blocker, QueryState.RUNNING)
+    errors: list[Exception] = []
+
+    def run() -> None:
+        try:
+            lb.sql("SELECT 'never'", workgroup="one")
+        except lakebed.QueryError as e:
+            errors.append(e)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not lb.list_queries(workgroup="one", state="QUEUED"):
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    lb.cancel(lb.list_queries(workgroup="one", state="QUEUED")[0].id)
+    thread.join(timeout=30)
+    assert [type(e) for e in errors] == [lakebed.CancelledError]
+    assert lb.queries.slots.running("one") == 1  # still the blocker's
+    lb.cancel(blocker)
+    lb.wait(blocker, timeout=30)
+    assert lb.sql("SELECT 'next'", workgroup="one").fetchall() == [("next",)]
+    assert lb.queries.slots.running("one") == 0

@@ -132,6 +132,14 @@ class Lakebed:
             workgroup=workgroup, state=QueryState(state) if state else None, limit=limit
         )
 
+    def wait(self, query_id: str, *, timeout: float | None = None) -> QueryExecution:
+        """Wait until the query finishes (or ``timeout`` seconds pass); its record.
+
+        Raises:
+            NotFoundError: no query has that id.
+        """
+        return self.queries.wait(query_id, timeout=timeout)
+
     def result(self, query_id: str, *, timeout: float | None = None) -> QueryResult:
         """Wait for a query and return its result.
 

@@ -45,7 +45,7 @@ def summary(result: QueryResult) -> str:
     s = result.stats
     if result.update_count is not None:
         what = f"{result.update_count} rows written"
-    elif s.rows is not None:
+    elif s.rows is not None and result.columns:
         what = f"{s.rows} row{'s' if s.rows != 1 else ''}"
     else:
         what = "Done"

@@ -54,7 +54,7 @@ class QueryResult:
         """A fresh stream of the result's Arrow batches."""
         if not self._has_rows():
             return pa.RecordBatchReader.from_batches(pa.schema([]), [])
-        return read_typed(self._home, self.execution.reused_from or self.query_id)
+        return read_typed(self._home, self.query_id)
 
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
         """Arrow PyCapsule stream protocol (pyarrow, polars, DuckDB read it directly)."""

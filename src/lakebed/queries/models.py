@@ -66,3 +66,38 @@ class QueryExecution:
     execution_parameters: tuple[str, ...] = ()
     reused_from: str | None = None
     error: dict[str, Any] | None = None
+
+    @classmethod
+    def from_row(cls, row: Any) -> QueryExecution:
+        """The execution stored in a ``query_executions`` metastore row."""
+        m = row._mapping
+        return cls(
+            id=m["id"],
+            query=m["query"],
+            workgroup=m["workgroup"],
+            catalog=m["catalog"],
+            database=m["database"],
+            state=QueryState(m["state"]),
+            submitted_at=m["submitted_at"],
+            statement_type=m["statement_type"],
+            substatement_type=m["substatement_type"],
+            state_reason=m["state_reason"],
+            completed_at=m["completed_at"],
+            stats=QueryStats(
+                queue_ms=m["queue_ms"] or 0,
+                planning_ms=m["planning_ms"] or 0,
+                engine_ms=m["engine_ms"] or 0,
+                total_ms=m["total_ms"] or 0,
+                data_scanned_bytes=m["data_scanned_bytes"] or 0,
+                rows=m["rows"],
+                update_count=m["update_count"],
+            ),
+            output_location=m["output_location"],
+            manifest_location=m["manifest_location"],
+            result_columns=tuple(
+                ResultColumn(c["name"], c["type"]) for c in (m["result_columns"] or [])
+            ),
+            execution_parameters=tuple(m["execution_parameters"] or ()),
+            reused_from=m["reused_from"],
+            error=m["error"],
+        )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -114,6 +115,20 @@ def discard_results(store: ObjectStore, location: str, *, home: str, query_id: s
 def _tsv(batch: pa.RecordBatch) -> str:
     cols = [c.to_pylist() for c in batch.columns]
     return "".join("\t".join(v or "" for v in row) + "\n" for row in zip(*cols, strict=True))
+
+
+def share_typed(home: str, source_id: str, query_id: str) -> bool:
+    """Give ``query_id`` the typed result of ``source_id`` (a hard link where the file system
+    allows, else a copy), for result reuse; False when the source result is gone.
+    """
+    source, target = typed_result_path(home, source_id), typed_result_path(home, query_id)
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        shutil.copyfile(source, target)
+    return True
 
 
 def read_typed(home: str, query_id: str) -> pa.RecordBatchReader:

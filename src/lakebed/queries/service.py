@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+import pyarrow as pa
 import sqlalchemy as sa
 
 from lakebed.engines.errors import from_duckdb
@@ -27,10 +26,12 @@ from lakebed.errors import (
 from lakebed.metastore import schema as ms
 from lakebed.metastore.store import utcnow
 from lakebed.queries import session
-from lakebed.queries.models import QueryExecution, QueryState, QueryStats, ResultColumn
+from lakebed.queries.models import QueryExecution, QueryState, ResultColumn
 from lakebed.queries.named import NamedQueries
 from lakebed.queries.prepared import PreparedStatements
 from lakebed.queries.results import discard_results, write_results
+from lakebed.queries.reuse import reuse_of
+from lakebed.queries.runner import runner_gone, runner_id
 from lakebed.queries.slots import WorkgroupSlots
 from lakebed.queries.workgroups import PRIMARY, Workgroup, Workgroups
 from lakebed.sql.parse import parse
@@ -47,11 +48,9 @@ if TYPE_CHECKING:
 CATALOG_NAME = "AwsDataCatalog"
 MAX_QUERY_BYTES = 262_144
 MAX_REUSE_AGE_MINUTES = 10_080
+_SLOT_POLL_SECONDS = 0.05
+_CANCEL_POLL_SECONDS = 0.25
 _QE = ms.query_executions
-
-
-def _runner_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _ms_between(a: float, b: float | None = None) -> int:
@@ -85,7 +84,8 @@ class QueryService:
         self.workgroups = Workgroups(metastore)
         self.prepared = PreparedStatements(metastore)
         self.named = NamedQueries(metastore)
-        self._slots = WorkgroupSlots()
+        self.slots = WorkgroupSlots()
+        self._home = str(settings.home.resolve())
         self.workgroups.create_workgroup(
             Workgroup(PRIMARY, output_location=settings.results_uri), if_not_exists=True
         )
@@ -94,12 +94,16 @@ class QueryService:
         self._cursors: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._fail_orphans()
+        self._stopping = threading.Event()
+        self._watcher = threading.Thread(
+            target=self._watch_cancels, name="lakebed-cancel-watch", daemon=True
+        )
+        self._watcher.start()
 
     # -- lifecycle ------------------------------------------------------------------------
 
     def _fail_orphans(self) -> None:
         """Queries left QUEUED/RUNNING by a dead process on this host become FAILED."""
-        host = socket.gethostname()
         with self._ms.begin() as conn:
             rows = conn.execute(
                 sa.select(_QE.c.id, _QE.c.runner).where(
@@ -107,8 +111,7 @@ class QueryService:
                 )
             ).all()
             for row in rows:
-                rhost, _, pid = (row.runner or "").rpartition(":")
-                if rhost == host and pid.isdigit() and not _pid_alive(int(pid)):
+                if runner_gone(row.runner):
                     conn.execute(
                         _QE.update()
                         .where(_QE.c.id == row.id)
@@ -188,10 +191,11 @@ class QueryService:
             "output_location": location,
             "execution_parameters": list(parameters or []),
             "client_request_token": client_request_token,
-            "runner": _runner_id(),
+            "runner": runner_id(),
         }
         if reuse_max_age_minutes:
-            values.update(self._reused(values, reuse_max_age_minutes))
+            with self._ms.read() as conn:
+                values.update(reuse_of(conn, values, reuse_max_age_minutes, home=self._home))
         with self._ms.begin() as conn:
             conn.execute(_QE.insert().values(**values))
         if values["state"] == QueryState.QUEUED:
@@ -199,50 +203,25 @@ class QueryService:
                 self._cancel_events[values["id"]] = threading.Event()
         return str(values["id"])
 
-    def _reused(self, new: dict[str, Any], max_age_minutes: int) -> dict[str, Any]:
-        """The fields that make ``new`` a reuse of the latest eligible result, or none."""
-        since = new["submitted_at"] - timedelta(minutes=max_age_minutes)
-        with self._ms.read() as conn:
-            rows = conn.execute(
-                sa.select(_QE)
-                .where(
-                    _QE.c.query == new["query"],
-                    _QE.c.database == new["database"],
-                    _QE.c.workgroup == new["workgroup"],
-                    _QE.c.state == QueryState.SUCCEEDED,
-                    _QE.c.substatement_type == "SELECT",
-                    _QE.c.completed_at >= since,
-                )
-                .order_by(_QE.c.completed_at.desc())
-            ).all()
-        for row in rows:
-            prior = _execution_of(row)
-            folder = (prior.output_location or "").rpartition("/")[0]
-            if list(prior.execution_parameters) != new["execution_parameters"] or (
-                folder != new["output_location"].rstrip("/")
-            ):
-                continue
-            return {
-                "state": QueryState.SUCCEEDED,
-                "statement_type": prior.statement_type,
-                "substatement_type": prior.substatement_type,
-                "completed_at": new["submitted_at"],
-                "queue_ms": 0,
-                "planning_ms": 0,
-                "engine_ms": 0,
-                "total_ms": 0,
-                "data_scanned_bytes": 0,
-                "rows": prior.stats.rows,
-                "result_columns": [{"name": c.name, "type": c.type} for c in prior.result_columns],
-                "output_location": prior.output_location,
-                "reused_from": prior.reused_from or prior.id,
-            }
-        return {}
-
     def start(self, text: str, **kwargs: Any) -> str:
-        """Submit and run in the background; returns the query id at once."""
+        """Submit and run in the background; returns the query id at once.
+
+        The query waits QUEUED, holding no thread, until its workgroup has a free slot.
+        """
         qid = self.submit(text, **kwargs)
-        self._executor.submit(self.execute, qid)
+        record = self.get(qid)
+        if record.state != QueryState.QUEUED:
+            return qid  # answered by result reuse
+        wg = self.workgroups.get_workgroup(record.workgroup)
+
+        def grant() -> bool:
+            try:
+                self._executor.submit(self._execute_in_slot, qid, wg)
+            except RuntimeError:  # shutting down: the query was cancelled by close()
+                return False
+            return True
+
+        self.slots.request(wg.name, wg.max_concurrent_queries, grant)
         return qid
 
     def run(self, text: str, **kwargs: Any) -> QueryExecution:
@@ -250,7 +229,9 @@ class QueryService:
         return self.execute(self.submit(text, **kwargs))
 
     def execute(self, qid: str) -> QueryExecution:
-        """Run a QUEUED execution to a final state (never raises for query errors)."""
+        """Run a QUEUED execution in this thread once its workgroup has a free slot, to a
+        final state (never raises for query errors).
+        """
         record = self.get(qid)
         if record.state != QueryState.QUEUED:
             return record
@@ -259,14 +240,40 @@ class QueryService:
         try:
             wg = self.workgroups.get_workgroup(record.workgroup)
         except NotFoundError as e:
-            return self._finish_failed(qid, record, e, cancelled)
-        if not self._slots.acquire(wg.name, wg.max_concurrent_queries, cancelled):
             self._forget(qid)
-            return self.get(qid)
+            return self._finish_failed(qid, record, e, cancelled)
+        decision = threading.Lock()
+        granted = threading.Event()
+        gave_up = False
+
+        def grant() -> bool:
+            with decision:
+                if gave_up:
+                    return False
+                granted.set()
+                return True
+
+        self.slots.request(wg.name, wg.max_concurrent_queries, grant)
+        while not granted.wait(_SLOT_POLL_SECONDS):
+            if cancelled.is_set():
+                with decision:
+                    if not granted.is_set():
+                        gave_up = True
+                        self._forget(qid)
+                        return self.get(qid)
+        return self._execute_in_slot(qid, wg)
+
+    def _execute_in_slot(self, qid: str, wg: Workgroup) -> QueryExecution:
+        """Run a query that holds a slot of its workgroup; gives the slot back."""
         try:
+            record = self.get(qid)
+            if record.state != QueryState.QUEUED:
+                return record  # cancelled while it waited
+            with self._lock:
+                cancelled = self._cancel_events.setdefault(qid, threading.Event())
             return self._execute(record, wg, cancelled)
         finally:
-            self._slots.release(wg.name)
+            self.slots.release(wg.name, wg.max_concurrent_queries)
             self._forget(qid)
 
     def _execute(
@@ -280,7 +287,7 @@ class QueryService:
             return self.get(qid)  # cancelled while queued
         t_start = time.perf_counter()
         times = {"planned": t_start}
-        home = str(self._settings.home.resolve())
+        home = self._home
         cursor = self._engine.cursor()
         with self._lock:
             self._cursors[qid] = cursor
@@ -318,6 +325,9 @@ class QueryService:
             columns: tuple[ResultColumn, ...] = ()
             rows: int | None = None
             output = None
+            if outcome.rows is None and stmt.statement_type != StatementType.DML:
+                # Athena writes an (empty) <id>.txt for DDL and utility statements too.
+                outcome.rows = pa.RecordBatchReader.from_batches(pa.schema([]), [])
             if outcome.rows is not None:
                 written = write_results(
                     outcome.rows,
@@ -330,8 +340,9 @@ class QueryService:
                 columns, rows, output = written.columns, written.rows, written.output_location
             ctx.check_cancelled()
             t_end = time.perf_counter()
-            self._update(
+            finished = self._transition(
                 qid,
+                QueryState.RUNNING,
                 state=QueryState.SUCCEEDED,
                 completed_at=utcnow(),
                 planning_ms=_ms_between(t_start, times["planned"]),
@@ -344,6 +355,8 @@ class QueryService:
                 result_columns=[{"name": c.name, "type": c.type} for c in columns],
                 output_location=output,
             )
+            if not finished:  # cancelled from another process as it finished
+                discard_results(self._store, ctx.output_location, home=home, query_id=qid)
         except Exception as e:  # every failure becomes a FAILED/CANCELLED record
             discard_results(
                 self._store,
@@ -371,8 +384,9 @@ class QueryService:
     ) -> QueryExecution:
         err = self._as_lakebed_error(e, cancelled)
         state = QueryState.CANCELLED if isinstance(err, CancelledError) else QueryState.FAILED
-        self._update(
+        self._transition(
             qid,
+            (QueryState.QUEUED, QueryState.RUNNING),
             state=state,
             state_reason=str(err),
             completed_at=utcnow(),
@@ -402,8 +416,6 @@ class QueryService:
             NotFoundError: no such query.
         """
         record = self.get(qid)
-        if record.state.done:
-            return
         with self._lock:
             event = self._cancel_events.get(qid)
             cursor = self._cursors.get(qid)
@@ -411,6 +423,8 @@ class QueryService:
             event.set()
         if cursor is not None:
             cursor.interrupt()
+        if record.state.done:
+            return
         cancelled = {
             "state": QueryState.CANCELLED,
             "state_reason": "Query was cancelled by the user.",
@@ -419,7 +433,7 @@ class QueryService:
         }
         if record.state == QueryState.QUEUED:
             self._transition(qid, QueryState.QUEUED, **cancelled)
-        elif event is None:  # running in a process that is gone or is not this one
+        elif event is None:  # running in another process: it sees this and interrupts
             self._transition(qid, QueryState.RUNNING, **cancelled)
 
     def wait(self, qid: str, *, timeout: float | None = None) -> QueryExecution:
@@ -439,13 +453,38 @@ class QueryService:
         with self._ms.begin() as conn:
             conn.execute(_QE.update().where(_QE.c.id == qid).values(**values))
 
-    def _transition(self, qid: str, from_state: QueryState, **values: Any) -> bool:
+    def _transition(
+        self, qid: str, from_state: QueryState | tuple[QueryState, ...], **values: Any
+    ) -> bool:
         """Update the record only if it is still in ``from_state``; whether it was."""
+        states = from_state if isinstance(from_state, tuple) else (from_state,)
         with self._ms.begin() as conn:
             done = conn.execute(
-                _QE.update().where(_QE.c.id == qid, _QE.c.state == from_state).values(**values)
+                _QE.update().where(_QE.c.id == qid, _QE.c.state.in_(states)).values(**values)
             ).rowcount
         return bool(done)
+
+    def _watch_cancels(self) -> None:
+        """Interrupt queries of this process that another process marked CANCELLED."""
+        while not self._stopping.wait(_CANCEL_POLL_SECONDS):
+            with self._lock:
+                running = list(self._cursors)
+            if not running:
+                continue
+            with self._ms.read() as conn:
+                gone = conn.execute(
+                    sa.select(_QE.c.id).where(
+                        _QE.c.id.in_(running), _QE.c.state == QueryState.CANCELLED
+                    )
+                ).scalars()
+                for qid in gone:
+                    with self._lock:
+                        event = self._cancel_events.get(qid)
+                        cursor = self._cursors.get(qid)
+                    if event is not None:
+                        event.set()
+                    if cursor is not None:
+                        cursor.interrupt()
 
     def get(self, qid: str) -> QueryExecution:
         """One execution.
@@ -457,7 +496,7 @@ class QueryService:
             row = conn.execute(sa.select(_QE).where(_QE.c.id == qid)).first()
         if row is None:
             raise NotFoundError(f"QueryExecution {qid} was not found.", code="QUERY_NOT_FOUND")
-        return _execution_of(row)
+        return QueryExecution.from_row(row)
 
     def list(
         self,
@@ -477,7 +516,7 @@ class QueryService:
             query = query.where(_QE.c.submitted_at < before)
         with self._ms.read() as conn:
             rows = conn.execute(query.limit(limit)).all()
-        return [_execution_of(r) for r in rows]
+        return [QueryExecution.from_row(r) for r in rows]
 
     def totals(self) -> dict[str, tuple[int, int]]:
         """Per state: (number of executions, bytes they scanned), for monitoring."""
@@ -496,47 +535,5 @@ class QueryService:
             with contextlib.suppress(LakebedError):
                 self.cancel(qid)
         self._executor.shutdown(wait=True)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _execution_of(row: Any) -> QueryExecution:
-    m = row._mapping
-    return QueryExecution(
-        id=m["id"],
-        query=m["query"],
-        workgroup=m["workgroup"],
-        catalog=m["catalog"],
-        database=m["database"],
-        state=QueryState(m["state"]),
-        submitted_at=m["submitted_at"],
-        statement_type=m["statement_type"],
-        substatement_type=m["substatement_type"],
-        state_reason=m["state_reason"],
-        completed_at=m["completed_at"],
-        stats=QueryStats(
-            queue_ms=m["queue_ms"] or 0,
-            planning_ms=m["planning_ms"] or 0,
-            engine_ms=m["engine_ms"] or 0,
-            total_ms=m["total_ms"] or 0,
-            data_scanned_bytes=m["data_scanned_bytes"] or 0,
-            rows=m["rows"],
-            update_count=m["update_count"],
-        ),
-        output_location=m["output_location"],
-        manifest_location=m["manifest_location"],
-        result_columns=tuple(
-            ResultColumn(c["name"], c["type"]) for c in (m["result_columns"] or [])
-        ),
-        execution_parameters=tuple(m["execution_parameters"] or ()),
-        reused_from=m["reused_from"],
-        error=m["error"],
-    )
+        self._stopping.set()
+        self._watcher.join()

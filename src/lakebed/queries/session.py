@@ -93,7 +93,7 @@ def run_session_statement(
     """
     node = stmt.node
     if isinstance(node, Prepare):
-        inner = parse(node.body)
+        inner = node.parse_body()
         if inner.kind not in PREPARABLE:
             raise NotSupportedError(
                 f"PREPARE supports {', '.join(PREPARABLE)} statements; "

@@ -2,40 +2,63 @@
 
 Athena queues queries beyond the capacity it has for them rather than failing them; lakebed
 does the same for a workgroup's ``max_concurrent_queries`` (within one lakebed process).
+Waiting queries are granted slots first come, first served, and a waiting background query
+holds no worker thread.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import Counter
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable
 
-_POLL_SECONDS = 0.05
+Grant = Callable[[], bool]
+"""Called when a slot is free; returns False to decline it (the query was cancelled)."""
 
 
 class WorkgroupSlots:
-    """Counts running queries per workgroup and makes the excess wait."""
+    """Counts running queries per workgroup and hands free slots to waiting queries."""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
         self._running: Counter[str] = Counter()
+        self._waiting: defaultdict[str, deque[Grant]] = defaultdict(deque)
 
-    def acquire(self, workgroup: str, limit: int | None, cancelled: threading.Event) -> bool:
-        """Wait for a slot; False when the query was cancelled while it waited."""
-        with self._cond:
-            while limit is not None and self._running[workgroup] >= limit:
-                if cancelled.is_set():
-                    return False
-                self._cond.wait(_POLL_SECONDS)
-            self._running[workgroup] += 1
-            return True
+    def request(self, workgroup: str, limit: int | None, grant: Grant) -> None:
+        """Call ``grant`` now if the workgroup has room, else when a slot frees up.
 
-    def release(self, workgroup: str) -> None:
-        """Give a slot back."""
-        with self._cond:
-            self._running[workgroup] -= 1
-            self._cond.notify_all()
+        A query that accepts a slot must ``release`` it when it finishes.
+        """
+        with self._lock:
+            room = limit is None or (
+                self._running[workgroup] < limit and not self._waiting[workgroup]
+            )
+            if room:
+                self._running[workgroup] += 1
+            else:
+                self._waiting[workgroup].append(grant)
+        if room and not grant():
+            self.release(workgroup, limit)
+
+    def release(self, workgroup: str, limit: int | None) -> None:
+        """Give a slot back and offer it to the queries waiting, in order."""
+        while True:
+            with self._lock:
+                self._running[workgroup] -= 1
+                waiting = self._waiting[workgroup]
+                if not waiting or (limit is not None and self._running[workgroup] >= limit):
+                    return
+                grant = waiting.popleft()
+                self._running[workgroup] += 1
+            if grant():
+                return
 
     def running(self, workgroup: str) -> int:
-        """Queries of the workgroup running in this process."""
-        with self._cond:
+        """Queries of the workgroup holding a slot in this process."""
+        with self._lock:
             return self._running[workgroup]
+
+    def waiting(self, workgroup: str) -> int:
+        """Queries of the workgroup waiting for a slot in this process."""
+        with self._lock:
+            return len(self._waiting[workgroup])

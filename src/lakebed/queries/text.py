@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 _TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
+_TIMESTAMP_TEXT_LENGTH = len("2024-01-01 10:00:00.000")
 _PLAIN_MIN, _PLAIN_MAX = 1e-3, 1e7
 
 
@@ -46,27 +47,29 @@ def java_number_text(shortest: str) -> str:
 
 
 def _floating(arr: pa.Array) -> pa.Array:
-    text = arr.cast(pa.string())
+    raw = arr.cast(pa.string())
     magnitude = pc.abs(arr)
     plain = pc.and_(
         pc.and_(pc.greater_equal(magnitude, _PLAIN_MIN), pc.less(magnitude, _PLAIN_MAX)),
-        pc.invert(pc.match_substring(text, "e")),
+        pc.invert(pc.match_substring(raw, "e")),
     )
-    text = pc.if_else(
-        pc.match_substring(text, "."), text, pc.binary_join_element_wise(text, ".0", "")
-    )
-    slow = pc.and_(pc.invert(plain), pc.is_valid(arr))
-    slow = pc.fill_null(slow, False)
+    text = pc.if_else(pc.match_substring(raw, "."), raw, pc.binary_join_element_wise(raw, ".0", ""))
+    slow = pc.fill_null(pc.and_(pc.invert(plain), pc.is_valid(arr)), False)
     if not pc.any(slow).as_py():
         return text
-    odd = pc.filter(arr.cast(pa.string()), slow).to_pylist()
+    odd = pc.filter(raw, slow).to_pylist()
     return pc.replace_with_mask(text, slow, pa.array([java_number_text(s) for s in odd]))
 
 
 def _timestamp(arr: pa.Array) -> pa.Array:
     t = arr.type
-    text = pc.strftime(arr.cast(pa.timestamp("ms", t.tz), safe=False), _TIMESTAMP_FORMAT)
-    return pc.binary_join_element_wise(text, f" {t.tz}", "") if t.tz else text
+    # Arrow's cast prints "2024-01-01 10:00:00.123" (+ "Z" or "+0100" with a zone, in local
+    # time): keep the first 23 characters and name the zone as Trino does.
+    text = arr.cast(pa.timestamp("ms", t.tz), safe=False).cast(pa.string())
+    if not t.tz:
+        return text
+    local = pc.utf8_slice_codeunits(text, 0, _TIMESTAMP_TEXT_LENGTH)
+    return pc.binary_join_element_wise(local, f" {t.tz}", "")
 
 
 def _value_text(v: Any, t: pa.DataType) -> str:

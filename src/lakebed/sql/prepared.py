@@ -18,7 +18,7 @@ from sqlglot.errors import ParseError as SqlglotParseError
 from sqlglot.errors import TokenError
 
 from lakebed.errors import InvalidInputError, NotSupportedError, ParseError
-from lakebed.sql.statements import StatementType
+from lakebed.sql.statements import Statement, StatementType
 
 _NAME = r'(?P<name>[A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")+")'
 _PREPARE = re.compile(rf"PREPARE\s+{_NAME}\s+FROM\s+(?P<body>.+)", re.I | re.S)
@@ -38,6 +38,11 @@ class Prepare:
     statement_type: ClassVar[StatementType] = StatementType.UTILITY
     name: str
     body: str
+    body_at: tuple[int, int] = (1, 1)
+
+    def parse_body(self) -> Statement:
+        """The statement to prepare (syntax errors point into the whole text)."""
+        return _parse_body(self.body, self.body_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +73,29 @@ class Explain:
     body: str
     analyze: bool = False
     validate: bool = False
+    body_at: tuple[int, int] = (1, 1)
+
+    def parse_body(self) -> Statement:
+        """The statement to explain (syntax errors point into the whole text)."""
+        return _parse_body(self.body, self.body_at)
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """(line, column), both from 1, of ``text[index]``."""
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+def _parse_body(body: str, at: tuple[int, int]) -> Statement:
+    from lakebed.sql.parse import parse
+
+    try:
+        return parse(body)
+    except ParseError as e:
+        if e.line is not None:
+            e.column = (e.column or 1) + at[1] - 1 if e.line == 1 else e.column
+            e.line += at[0] - 1
+        raise
 
 
 def _name(text: str) -> str:
@@ -107,7 +135,12 @@ def _explain(match: re.Match[str]) -> Explain:
                 f"supported: {', '.join(_EXPLAIN_OPTIONS[key])}."
             )
         validate = validate or value == "VALIDATE"
-    return Explain(match["body"].strip(), analyze=bool(match["analyze"]), validate=validate)
+    return Explain(
+        match["body"].strip(),
+        analyze=bool(match["analyze"]),
+        validate=validate,
+        body_at=_position(match.string, match.start("body")),
+    )
 
 
 def parse(text: str) -> Prepare | Execute | Deallocate | Explain | None:
@@ -120,7 +153,9 @@ def parse(text: str) -> Prepare | Execute | Deallocate | Explain | None:
     word = text.split(None, 1)[0].upper() if text.split() else ""
     if word == "PREPARE":
         if m := _PREPARE.fullmatch(text):
-            return Prepare(_name(m["name"]), m["body"].strip())
+            return Prepare(
+                _name(m["name"]), m["body"].strip(), _position(text, m.start("body"))
+            )
         raise ParseError("Expected PREPARE <name> FROM <statement>.", line=1, column=1)
     if word == "EXECUTE":
         if m := _EXECUTE.fullmatch(text):

@@ -27,11 +27,9 @@ def run_explain(ctx: RunContext, stmt: Statement) -> Outcome:
     Raises:
         NotSupportedError: the explained statement is not a query.
     """
-    from lakebed.sql.parse import parse
-
     node = stmt.node
     assert isinstance(node, Explain)
-    inner = parse(node.body)
+    inner = node.parse_body()
     if inner.kind != "SELECT":
         raise NotSupportedError(
             f"EXPLAIN supports queries (SELECT, WITH, VALUES); got {inner.kind.replace('_', ' ')}."
