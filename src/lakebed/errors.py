@@ -145,6 +145,12 @@ _CODE_CLASSES: dict[str, type[QueryError]] = {
     "PERMISSION_DENIED": AccessDeniedError,
     "CONCURRENT_MODIFICATION": ConflictError,
     "GENERIC_INTERNAL_ERROR": InternalError,
+    # HIVE_* codes that are about the statement, not the data in the lake.
+    "HIVE_TOO_MANY_OPEN_PARTITIONS": InvalidInputError,
+    "HIVE_COLUMN_ORDER_MISMATCH": InvalidInputError,
+    "HIVE_INVALID_PARTITION_VALUE": InvalidInputError,
+    "HIVE_PATH_ALREADY_EXISTS": AlreadyExistsError,
+    "HIVE_EXCEEDED_PARTITION_LIMIT": InvalidInputError,
 }
 
 

@@ -92,3 +92,60 @@ def test_health_readiness_and_metrics(server: Any, remote: Any) -> None:
         'lakebed_http_requests_total{operation="AmazonAthena.ListWorkGroups",status="200"}' in text
     )
     assert "lakebed_http_request_seconds_bucket" in text
+
+
+def test_remote_and_embedded_lakebed_have_the_same_methods() -> None:
+    import inspect
+
+    from lakebed.client.embedded import Lakebed
+    from lakebed.client.remote import RemoteLakebed
+
+    def methods(cls: type) -> dict[str, inspect.Signature]:
+        return {
+            name: inspect.signature(fn)
+            for name, fn in inspect.getmembers(cls, inspect.isfunction)
+            if not name.startswith("_")
+        }
+
+    embedded, remote = methods(Lakebed), methods(RemoteLakebed)
+    assert set(embedded) == set(remote)
+    for name, sig in embedded.items():
+        assert str(sig) == str(remote[name]), name
+
+
+def test_remote_workgroups_named_queries_and_prepared_statements(remote: Any) -> None:
+    wg = remote.create_workgroup("remote_wg", description="from far", max_concurrent_queries=4)
+    assert (wg.name, wg.description, wg.max_concurrent_queries) == ("remote_wg", "from far", 4)
+    assert remote.update_workgroup("remote_wg", state="DISABLED").state == "DISABLED"
+    assert "remote_wg" in [w.name for w in remote.list_workgroups()]
+    with pytest.raises(lakebed.InvalidInputError):
+        remote.sql("SELECT 1", workgroup="remote_wg")
+    remote.delete_workgroup("remote_wg")
+    with pytest.raises(lakebed.NotFoundError):
+        remote.get_workgroup("remote_wg")
+
+    nid = remote.create_named_query("daily", "SELECT 1", description="d")
+    assert remote.get_named_query(nid).query == "SELECT 1"
+    remote.update_named_query(nid, name="daily2", query="SELECT 2")
+    assert remote.get_named_query(nid).name == "daily2"
+    assert nid in [n.id for n in remote.list_named_queries()]
+    remote.delete_named_query(nid)
+    with pytest.raises(lakebed.NotFoundError):
+        remote.get_named_query(nid)
+
+    remote.create_prepared_statement("by_x", "SELECT ? + 1 AS y")
+    assert remote.sql("EXECUTE by_x USING 41").fetchall() == [(42,)]
+    remote.update_prepared_statement("by_x", "SELECT ? + 2 AS y")
+    assert remote.get_prepared_statement("by_x").query == "SELECT ? + 2 AS y"
+    assert [p.name for p in remote.list_prepared_statements()] == ["by_x"]
+    remote.delete_prepared_statement("by_x")
+    with pytest.raises(lakebed.NotFoundError):
+        remote.get_prepared_statement("by_x")
+
+
+def test_remote_list_queries_filters_by_state(remote: Any) -> None:
+    with pytest.raises(lakebed.QueryError):
+        remote.sql("SELECT * FROM nowhere")
+    failed = remote.list_queries(state="FAILED", limit=5)
+    assert failed and all(q.state == lakebed.QueryState.FAILED for q in failed)
+    assert remote.wait(failed[0].id).state == lakebed.QueryState.FAILED

@@ -6,6 +6,7 @@ principal's access key). The OpenAPI description is served at ``/v1/openapi.json
 
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -50,6 +51,8 @@ class StartQuery(BaseModel):
     database: str | None = Field(default=None, max_length=255)
     workgroup: str | None = Field(default=None, max_length=128)
     parameters: list[str] | None = Field(default=None, description="SQL literal text per `?`.")
+    output_location: str | None = Field(default=None, max_length=1024)
+    reuse_max_age_minutes: int | None = Field(default=None, ge=0, le=10080)
     wait: bool = Field(default=False, description="Answer only when the query has finished.")
 
 
@@ -88,6 +91,7 @@ class Execution(BaseModel):
     stats: Stats
     columns: list[ColumnModel]
     output_location: str | None
+    reused_from: str | None = None
     error: dict[str, Any] | None
 
     @classmethod
@@ -116,6 +120,7 @@ class Execution(BaseModel):
             ),
             columns=[ColumnModel(name=c.name, type=c.type) for c in q.result_columns],
             output_location=q.output_location,
+            reused_from=q.reused_from,
             error=q.error,
         )
 
@@ -137,6 +142,54 @@ class WorkgroupModel(BaseModel):
     output_location: str | None = None
     bytes_scanned_cutoff: int | None = Field(default=None, ge=10_000_000)
     enforce_configuration: bool = False
+    max_concurrent_queries: int | None = Field(default=None, ge=1)
+    publish_metrics: bool = False
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class WorkgroupChanges(BaseModel):
+    """Changes to a workgroup (absent fields stay as they are)."""
+
+    state: Literal["ENABLED", "DISABLED"] | None = None
+    description: str | None = None
+    output_location: str | None = None
+    bytes_scanned_cutoff: int | None = Field(default=None, ge=10_000_000)
+    enforce_configuration: bool | None = None
+    max_concurrent_queries: int | None = Field(default=None, ge=1)
+    publish_metrics: bool | None = None
+    tags: dict[str, str] | None = None
+
+
+class NamedQueryIn(BaseModel):
+    """A query to save."""
+
+    name: str = Field(min_length=1, max_length=128)
+    query: str = Field(min_length=1, max_length=262_144)
+    database: str = "default"
+    workgroup: str = "primary"
+    description: str | None = None
+
+
+class NamedQueryOut(NamedQueryIn):
+    """A saved query."""
+
+    id: str
+    created_at: datetime | None = None
+
+
+class PreparedIn(BaseModel):
+    """A statement to prepare."""
+
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_@:]{0,255}$")
+    query: str = Field(min_length=1, max_length=262_144)
+    description: str | None = None
+
+
+class PreparedOut(PreparedIn):
+    """A prepared statement."""
+
+    workgroup: str
+    updated_at: datetime | None = None
 
 
 def get_lakebed(request: Request) -> Lakebed:
@@ -183,11 +236,7 @@ def token(
 @r.post("/queries", response_model=Execution, tags=["queries"])
 def start_query(body: StartQuery, _: Who, lb: LB) -> Execution:
     """Start a statement; with ``wait`` answer when it has finished."""
-    kwargs = {
-        "database": body.database,
-        "workgroup": body.workgroup,
-        "parameters": body.parameters,
-    }
+    kwargs = body.model_dump(exclude={"sql", "wait"})
     if body.wait:
         return Execution.of(lb.queries.run(body.sql, **kwargs))
     return Execution.of(lb.queries.get(lb.queries.start(body.sql, **kwargs)))
@@ -198,10 +247,11 @@ def list_queries(
     _: Who,
     lb: LB,
     workgroup: str | None = None,
+    state: Literal["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"] | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> list[Execution]:
     """Query history, newest first."""
-    return [Execution.of(q) for q in lb.queries.list(workgroup=workgroup, limit=limit)]
+    return [Execution.of(q) for q in lb.list_queries(workgroup=workgroup, state=state, limit=limit)]
 
 
 @r.get("/queries/{query_id}", response_model=Execution, tags=["queries"])
@@ -283,31 +333,127 @@ def table(database: str, table: str, _: Who, lb: LB) -> dict[str, Any]:
 @r.get("/workgroups", response_model=list[WorkgroupModel], tags=["workgroups"])
 def workgroups(_: Who, lb: LB) -> list[WorkgroupModel]:
     """Workgroups."""
-    return [_workgroup(w) for w in lb.queries.workgroups.list_workgroups()]
+    return [_workgroup(w) for w in lb.list_workgroups()]
 
 
 @r.post("/workgroups", response_model=WorkgroupModel, status_code=201, tags=["workgroups"])
 def create_workgroup(body: WorkgroupModel, _: Who, lb: LB) -> WorkgroupModel:
     """Create a workgroup."""
-    lb.queries.workgroups.create_workgroup(Workgroup(**body.model_dump()))
+    lb.create_workgroup(**body.model_dump())
     return _workgroup(lb.queries.workgroups.get_workgroup(body.name))
 
 
 @r.get("/workgroups/{name}", response_model=WorkgroupModel, tags=["workgroups"])
 def get_workgroup(name: str, _: Who, lb: LB) -> WorkgroupModel:
     """One workgroup."""
-    return _workgroup(lb.queries.workgroups.get_workgroup(name))
+    return _workgroup(lb.get_workgroup(name))
+
+
+@r.patch("/workgroups/{name}", response_model=WorkgroupModel, tags=["workgroups"])
+def update_workgroup(name: str, body: WorkgroupChanges, _: Who, lb: LB) -> WorkgroupModel:
+    """Change some of a workgroup's settings."""
+    return _workgroup(lb.update_workgroup(name, **body.model_dump(exclude_unset=True)))
+
+
+@r.delete("/workgroups/{name}", status_code=204, tags=["workgroups"])
+def delete_workgroup(name: str, _: Who, lb: LB) -> Response:
+    """Delete a workgroup (never ``primary``)."""
+    lb.delete_workgroup(name)
+    return Response(status_code=204)
+
+
+@r.post("/named-queries", response_model=NamedQueryOut, status_code=201, tags=["named queries"])
+def create_named_query(body: NamedQueryIn, _: Who, lb: LB) -> NamedQueryOut:
+    """Save a query."""
+    nid = lb.create_named_query(
+        body.name,
+        body.query,
+        database=body.database,
+        workgroup=body.workgroup,
+        description=body.description,
+    )
+    return NamedQueryOut.model_validate(asdict(lb.get_named_query(nid)))
+
+
+@r.get("/named-queries", response_model=list[NamedQueryOut], tags=["named queries"])
+def list_named_queries(_: Who, lb: LB, workgroup: str | None = None) -> list[NamedQueryOut]:
+    """Saved queries, oldest first."""
+    return [
+        NamedQueryOut.model_validate(asdict(n)) for n in lb.list_named_queries(workgroup=workgroup)
+    ]
+
+
+@r.get("/named-queries/{named_query_id}", response_model=NamedQueryOut, tags=["named queries"])
+def get_named_query(named_query_id: str, _: Who, lb: LB) -> NamedQueryOut:
+    """One saved query."""
+    return NamedQueryOut.model_validate(asdict(lb.get_named_query(named_query_id)))
+
+
+@r.put("/named-queries/{named_query_id}", response_model=NamedQueryOut, tags=["named queries"])
+def update_named_query(named_query_id: str, body: NamedQueryIn, _: Who, lb: LB) -> NamedQueryOut:
+    """Replace a saved query's name, text and description."""
+    lb.update_named_query(
+        named_query_id, name=body.name, query=body.query, description=body.description
+    )
+    return NamedQueryOut.model_validate(asdict(lb.get_named_query(named_query_id)))
+
+
+@r.delete("/named-queries/{named_query_id}", status_code=204, tags=["named queries"])
+def delete_named_query(named_query_id: str, _: Who, lb: LB) -> Response:
+    """Delete a saved query."""
+    lb.delete_named_query(named_query_id)
+    return Response(status_code=204)
+
+
+_PREPARED = "/workgroups/{workgroup}/prepared-statements"
+
+
+@r.post(_PREPARED, response_model=PreparedOut, status_code=201, tags=["prepared statements"])
+def create_prepared_statement(workgroup: str, body: PreparedIn, _: Who, lb: LB) -> PreparedOut:
+    """Prepare a statement (an existing name is an error)."""
+    lb.create_prepared_statement(
+        body.name, body.query, workgroup=workgroup, description=body.description
+    )
+    return PreparedOut.model_validate(
+        asdict(lb.get_prepared_statement(body.name, workgroup=workgroup))
+    )
+
+
+@r.get(_PREPARED, response_model=list[PreparedOut], tags=["prepared statements"])
+def list_prepared_statements(workgroup: str, _: Who, lb: LB) -> list[PreparedOut]:
+    """A workgroup's prepared statements."""
+    return [
+        PreparedOut.model_validate(asdict(p))
+        for p in lb.list_prepared_statements(workgroup=workgroup)
+    ]
+
+
+@r.get(_PREPARED + "/{name}", response_model=PreparedOut, tags=["prepared statements"])
+def get_prepared_statement(workgroup: str, name: str, _: Who, lb: LB) -> PreparedOut:
+    """One prepared statement."""
+    return PreparedOut.model_validate(asdict(lb.get_prepared_statement(name, workgroup=workgroup)))
+
+
+@r.put(_PREPARED + "/{name}", response_model=PreparedOut, tags=["prepared statements"])
+def update_prepared_statement(
+    workgroup: str, name: str, body: PreparedIn, _: Who, lb: LB
+) -> PreparedOut:
+    """Replace a prepared statement's text."""
+    lb.update_prepared_statement(
+        name, body.query, workgroup=workgroup, description=body.description
+    )
+    return PreparedOut.model_validate(asdict(lb.get_prepared_statement(name, workgroup=workgroup)))
+
+
+@r.delete(_PREPARED + "/{name}", status_code=204, tags=["prepared statements"])
+def delete_prepared_statement(workgroup: str, name: str, _: Who, lb: LB) -> Response:
+    """Drop a prepared statement."""
+    lb.delete_prepared_statement(name, workgroup=workgroup)
+    return Response(status_code=204)
 
 
 def _workgroup(w: Workgroup) -> WorkgroupModel:
-    return WorkgroupModel(
-        name=w.name,
-        state=w.state,  # type: ignore[arg-type]
-        description=w.description,
-        output_location=w.output_location,
-        bytes_scanned_cutoff=w.bytes_scanned_cutoff,
-        enforce_configuration=w.enforce_configuration,
-    )
+    return WorkgroupModel.model_validate(asdict(w))
 
 
 def _table(t: Any) -> dict[str, Any]:

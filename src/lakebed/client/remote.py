@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import datetime
 from typing import Any
 
@@ -10,9 +11,13 @@ import pyarrow as pa
 import requests
 
 from lakebed import errors
+from lakebed.catalog.service import DEFAULT_DATABASE
 from lakebed.client.embedded import error_of
 from lakebed.client.result import QueryResult
 from lakebed.queries.models import QueryExecution, QueryState, QueryStats, ResultColumn
+from lakebed.queries.named import NamedQuery
+from lakebed.queries.prepared import PreparedStatement
+from lakebed.queries.workgroups import PRIMARY, Workgroup
 from lakebed.sql.literals import to_literals
 
 
@@ -33,7 +38,34 @@ def _execution(d: dict[str, Any]) -> QueryExecution:
         stats=QueryStats(**s),
         output_location=d["output_location"],
         result_columns=tuple(ResultColumn(c["name"], c["type"]) for c in d["columns"]),
+        reused_from=d.get("reused_from"),
         error=d["error"],
+    )
+
+
+def _workgroup(resp: requests.Response) -> Workgroup:
+    return Workgroup(**resp.json())
+
+
+def _named(d: dict[str, Any]) -> NamedQuery:
+    return NamedQuery(
+        id=d["id"],
+        name=d["name"],
+        database=d["database"],
+        query=d["query"],
+        workgroup=d["workgroup"],
+        description=d["description"],
+        created_at=datetime.fromisoformat(d["created_at"]) if d["created_at"] else None,
+    )
+
+
+def _prepared(d: dict[str, Any]) -> PreparedStatement:
+    return PreparedStatement(
+        name=d["name"],
+        workgroup=d["workgroup"],
+        query=d["query"],
+        description=d["description"],
+        updated_at=datetime.fromisoformat(d["updated_at"]) if d["updated_at"] else None,
     )
 
 
@@ -101,9 +133,8 @@ class RemoteLakebed:
 
     def _start(self, text: str, *, wait: bool, **kwargs: Any) -> QueryExecution:
         body = {
+            **kwargs,
             "sql": text,
-            "database": kwargs.get("database"),
-            "workgroup": kwargs.get("workgroup"),
             "parameters": to_literals(kwargs.get("parameters")),
             "wait": wait,
         }
@@ -116,10 +147,18 @@ class RemoteLakebed:
         database: str | None = None,
         workgroup: str | None = None,
         parameters: list[Any] | None = None,
+        output_location: str | None = None,
+        reuse_max_age_minutes: int | None = None,
     ) -> QueryResult:
         """Run one statement on the server and wait for it (see ``Lakebed.sql``)."""
         execution = self._start(
-            text, wait=True, database=database, workgroup=workgroup, parameters=parameters
+            text,
+            wait=True,
+            database=database,
+            workgroup=workgroup,
+            parameters=parameters,
+            output_location=output_location,
+            reuse_max_age_minutes=reuse_max_age_minutes,
         )
         return self._result(execution)
 
@@ -130,25 +169,146 @@ class RemoteLakebed:
         database: str | None = None,
         workgroup: str | None = None,
         parameters: list[Any] | None = None,
+        output_location: str | None = None,
+        reuse_max_age_minutes: int | None = None,
     ) -> str:
         """Start a statement; returns its query id."""
         return self._start(
-            text, wait=False, database=database, workgroup=workgroup, parameters=parameters
+            text,
+            wait=False,
+            database=database,
+            workgroup=workgroup,
+            parameters=parameters,
+            output_location=output_location,
+            reuse_max_age_minutes=reuse_max_age_minutes,
         ).id
 
     def query(self, query_id: str) -> QueryExecution:
         """The execution record of a query."""
         return _execution(self._request("GET", f"/v1/queries/{query_id}").json())
 
+    def list_queries(
+        self,
+        *,
+        workgroup: str | None = None,
+        state: QueryState | str | None = None,
+        limit: int = 50,
+    ) -> list[QueryExecution]:
+        """Query executions, newest first."""
+        params = {"workgroup": workgroup, "state": QueryState(state).value if state else None}
+        params = {k: v for k, v in params.items() if v is not None} | {"limit": limit}
+        return [_execution(q) for q in self._request("GET", "/v1/queries", params=params).json()]
+
+    def wait(self, query_id: str, *, timeout: float | None = None) -> QueryExecution:
+        """Wait until the query finishes (or ``timeout`` seconds pass); its record."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = 60.0 if deadline is None else max(0.0, min(60.0, deadline - time.monotonic()))
+            execution = _execution(
+                self._request("GET", f"/v1/queries/{query_id}", params={"wait": left}).json()
+            )
+            if execution.state.done or (deadline is not None and time.monotonic() >= deadline):
+                return execution
+
+    # -- workgroups, named queries, prepared statements ----------------------------------
+
+    def create_workgroup(self, name: str, **config: Any) -> Workgroup:
+        """Create a workgroup (see ``Lakebed.create_workgroup``)."""
+        return _workgroup(self._request("POST", "/v1/workgroups", json={"name": name, **config}))
+
+    def get_workgroup(self, name: str) -> Workgroup:
+        """One workgroup."""
+        return _workgroup(self._request("GET", f"/v1/workgroups/{name}"))
+
+    def list_workgroups(self) -> list[Workgroup]:
+        """Every workgroup, by name."""
+        return [Workgroup(**w) for w in self._request("GET", "/v1/workgroups").json()]
+
+    def update_workgroup(self, name: str, **changes: Any) -> Workgroup:
+        """Change some of a workgroup's settings."""
+        return _workgroup(self._request("PATCH", f"/v1/workgroups/{name}", json=changes))
+
+    def delete_workgroup(self, name: str) -> None:
+        """Delete a workgroup."""
+        self._request("DELETE", f"/v1/workgroups/{name}")
+
+    def create_named_query(
+        self,
+        name: str,
+        query: str,
+        *,
+        database: str = DEFAULT_DATABASE,
+        workgroup: str = PRIMARY,
+        description: str | None = None,
+    ) -> str:
+        """Save a query under a name; returns its id."""
+        body = {
+            "name": name,
+            "query": query,
+            "database": database,
+            "workgroup": workgroup,
+            "description": description,
+        }
+        return str(self._request("POST", "/v1/named-queries", json=body).json()["id"])
+
+    def get_named_query(self, named_query_id: str) -> NamedQuery:
+        """One named query."""
+        return _named(self._request("GET", f"/v1/named-queries/{named_query_id}").json())
+
+    def list_named_queries(self, *, workgroup: str | None = None) -> list[NamedQuery]:
+        """Named queries, oldest first."""
+        params = {"workgroup": workgroup} if workgroup else None
+        return [_named(n) for n in self._request("GET", "/v1/named-queries", params=params).json()]
+
+    def update_named_query(
+        self, named_query_id: str, *, name: str, query: str, description: str | None = None
+    ) -> None:
+        """Replace a named query's name, text and description."""
+        current = self.get_named_query(named_query_id)
+        body = {
+            "name": name,
+            "query": query,
+            "description": description,
+            "database": current.database,
+            "workgroup": current.workgroup,
+        }
+        self._request("PUT", f"/v1/named-queries/{named_query_id}", json=body)
+
+    def delete_named_query(self, named_query_id: str) -> None:
+        """Delete a named query."""
+        self._request("DELETE", f"/v1/named-queries/{named_query_id}")
+
+    def create_prepared_statement(
+        self, name: str, query: str, *, workgroup: str = PRIMARY, description: str | None = None
+    ) -> None:
+        """Prepare a statement (fails if the name exists)."""
+        body = {"name": name, "query": query, "description": description}
+        self._request("POST", f"/v1/workgroups/{workgroup}/prepared-statements", json=body)
+
+    def get_prepared_statement(self, name: str, *, workgroup: str = PRIMARY) -> PreparedStatement:
+        """One prepared statement."""
+        path = f"/v1/workgroups/{workgroup}/prepared-statements/{name}"
+        return _prepared(self._request("GET", path).json())
+
+    def list_prepared_statements(self, *, workgroup: str = PRIMARY) -> list[PreparedStatement]:
+        """The workgroup's prepared statements, by name."""
+        path = f"/v1/workgroups/{workgroup}/prepared-statements"
+        return [_prepared(p) for p in self._request("GET", path).json()]
+
+    def update_prepared_statement(
+        self, name: str, query: str, *, workgroup: str = PRIMARY, description: str | None = None
+    ) -> None:
+        """Replace a prepared statement's text."""
+        body = {"name": name, "query": query, "description": description}
+        self._request("PUT", f"/v1/workgroups/{workgroup}/prepared-statements/{name}", json=body)
+
+    def delete_prepared_statement(self, name: str, *, workgroup: str = PRIMARY) -> None:
+        """Drop a prepared statement."""
+        self._request("DELETE", f"/v1/workgroups/{workgroup}/prepared-statements/{name}")
+
     def result(self, query_id: str, *, timeout: float | None = None) -> QueryResult:
         """Wait for a query and return its result."""
-        wait = min(timeout or 60.0, 60.0)
-        while True:
-            execution = _execution(
-                self._request("GET", f"/v1/queries/{query_id}", params={"wait": wait}).json()
-            )
-            if execution.state.done or timeout is not None:
-                return self._result(execution)
+        return self._result(self.wait(query_id, timeout=timeout))
 
     def cancel(self, query_id: str) -> None:
         """Cancel a running query."""

@@ -153,9 +153,7 @@ def parse(text: str) -> Prepare | Execute | Deallocate | Explain | None:
     word = text.split(None, 1)[0].upper() if text.split() else ""
     if word == "PREPARE":
         if m := _PREPARE.fullmatch(text):
-            return Prepare(
-                _name(m["name"]), m["body"].strip(), _position(text, m.start("body"))
-            )
+            return Prepare(_name(m["name"]), m["body"].strip(), _position(text, m.start("body")))
         raise ParseError("Expected PREPARE <name> FROM <statement>.", line=1, column=1)
     if word == "EXECUTE":
         if m := _EXECUTE.fullmatch(text):
