@@ -14,9 +14,11 @@ import pytest
 import lakebed
 
 # Runs for minutes on this machine unless cancelled (4e10 pairs).
+# A plain cross join: DuckDB checks for interrupts between its chunks. (A join on an
+# arithmetic condition, e.g. ``WHERE x + y = 3``, can run for minutes between checks.)
 LONG_QUERY = (
-    "SELECT count(*) FROM UNNEST(sequence(1, 200000)) AS a(x) "
-    "CROSS JOIN UNNEST(sequence(1, 200000)) AS b(y) WHERE x + y = 3"
+    "SELECT sum(a.x * b.x * c.x) FROM UNNEST(sequence(1, 10000)) AS a(x) "
+    "CROSS JOIN UNNEST(sequence(1, 10000)) AS b(x) CROSS JOIN UNNEST(sequence(1, 1000)) AS c(x)"
 )
 
 
