@@ -93,17 +93,18 @@ def timestamp_formats(value: str | None) -> tuple[str, ...]:
 
 
 def timestamp_value(e: str, formats: tuple[str, ...]) -> str:
-    """A TIMESTAMP from text: each format in turn, then the default form."""
+    """A TIMESTAMP from text: each format in turn (``millis``: epoch milliseconds), then the
+    default form.
+    """
     tries = []
-    patterns = [f for f in formats if f != "millis"]
-    if "millis" in formats:
-        tries.append(
-            f"CASE WHEN regexp_full_match({e}, '-?[0-9]+') "
-            f"THEN make_timestamp(TRY_CAST({e} AS BIGINT) * 1000) END"
-        )
-    if patterns:
-        fmts = "[" + ", ".join(quote_str(p) for p in patterns) + "]"
-        tries.append(f"CAST(try_strptime({e}, {fmts}) AS TIMESTAMP)")
+    for fmt in formats:
+        if fmt == "millis":
+            tries.append(
+                f"CASE WHEN regexp_full_match({e}, '-?[0-9]+') "
+                f"THEN make_timestamp(TRY_CAST({e} AS BIGINT) * 1000) END"
+            )
+        else:
+            tries.append(f"CAST(try_strptime({e}, {quote_str(fmt)}) AS TIMESTAMP)")
     tries.append(f"TRY_CAST({e} AS TIMESTAMP)")
     return tries[0] if len(tries) == 1 else f"coalesce({', '.join(tries)})"
 

@@ -16,6 +16,7 @@ milliseconds.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,7 +29,6 @@ from lakebed.formats import serdes
 from lakebed.formats._lines import lines_relation, skip_header_lines
 from lakebed.formats._sql import quote_ident, quote_str
 from lakebed.formats._values import (
-    INTEGERS,
     STRINGS,
     scalar_value,
     timestamp_formats,
@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from lakebed.catalog.models import Table
 
 T = exp.DataType.Type
-_NUMBER_TYPES = "('UBIGINT', 'BIGINT', 'DOUBLE')"
+# A key (a JSON string followed by a colon) holding one of ``chars``.
+_FOLDED_KEY = r'"(?:[^"\\]|\\.)*[{chars}](?:[^"\\]|\\.)*"\s*:'
 
 
 def _flag(table: Table, key: str, *, default: bool) -> bool:
@@ -102,9 +103,19 @@ class JsonOptions:
         return key
 
 
+def json_text_value(text: str, dtype: exp.DataType, formats: tuple[str, ...]) -> str:
+    """SQL parsing the text of a scalar JSON value (a string unquoted, a number or boolean as
+    written, an object or array as JSON) as ``dtype``; NULL when it does not fit. A timestamp
+    tries ``timestamp.formats`` first, then epoch milliseconds, then the default form.
+    """
+    if dtype.this == T.TIMESTAMP:
+        return timestamp_value(text, (*formats, "millis"))
+    return scalar_value(text, dtype, formats)
+
+
 class _Converter:
-    """Builds SQL turning a JSON value into a column type, raising HIVE_BAD_DATA on
-    mismatches. ``depth`` names lambda variables uniquely.
+    """Builds SQL turning JSON values into column types, raising HIVE_BAD_DATA when a value
+    does not fit. ``depth`` names lambda variables uniquely.
     """
 
     def __init__(self, options: JsonOptions) -> None:
@@ -116,38 +127,44 @@ class _Converter:
         keys = f"list_transform(map_keys({m}), lambda k: {self.o.key('k')})"
         return f"map_values({m})[list_position({keys}, {quote_str(name)})]"
 
-    def value(self, e: str, dtype: exp.DataType, what: str, depth: int = 0) -> str:
-        parsed, fits = self._parsed(e, dtype, what, depth)
+    def checked(self, raw: str, parsed: str, dtype: exp.DataType, what: str) -> str:
+        """``parsed``, or NULL when ``raw`` is NULL, or HIVE_BAD_DATA when ``parsed`` is NULL."""
         head = quote_str("HIVE_BAD_DATA: Error parsing field value '")
         tail = quote_str(f"' for {what} of type {dtype.sql(dialect='hive').lower()} in file ")
-        message = f'{head} || left(CAST({e} AS VARCHAR), 200) || {tail} || "$path"'
+        message = f'{head} || left(CAST({raw} AS VARCHAR), 200) || {tail} || "$path"'
         return (
-            f"CASE WHEN {e} IS NULL OR json_type({e}) = 'NULL' THEN NULL "
-            f"WHEN NOT ({fits}) THEN error({message}) ELSE {parsed} END"
+            f"CASE WHEN {raw} IS NULL THEN NULL WHEN ({parsed}) IS NULL "
+            f"THEN error({message}) ELSE {parsed} END"
         )
 
-    def _parsed(self, e: str, dtype: exp.DataType, what: str, depth: int) -> tuple[str, str]:
-        """(SQL of the value, SQL that is true when the JSON value fits the type)."""
+    def text(self, s: str, dtype: exp.DataType, what: str) -> str:
+        """A scalar column from the text ``s`` of its JSON value (NULL for JSON null)."""
+        if dtype.this in STRINGS:
+            return s
+        return self.checked(s, json_text_value(s, dtype, self.o.formats), dtype, what)
+
+    def value(self, e: str, dtype: exp.DataType, what: str, depth: int = 0) -> str:
+        """A column of any type from the JSON value ``e``."""
         kind = dtype.this
-        jt = f"json_type({e})"
-        text = f"({e} ->> '$')"
-        if kind in STRINGS:
-            return text, "true"
+        if kind not in (T.ARRAY, T.MAP, T.STRUCT):
+            return self.text(f"({e} ->> '$')", dtype, what)
+        x = f"j{depth}"
         if kind == T.ARRAY:
-            x = f"j{depth}"
             inner = self.value(x, dtype.expressions[0], f"element of {what}", depth + 1)
-            return f"list_transform(CAST({e} AS JSON[]), lambda {x}: {inner})", f"{jt} = 'ARRAY'"
-        if kind == T.MAP:
-            x = f"j{depth}"
+            parsed = (
+                f"CASE WHEN json_type({e}) = 'ARRAY' "
+                f"THEN list_transform(CAST({e} AS JSON[]), lambda {x}: {inner}) END"
+            )
+        elif kind == T.MAP:
             key_t, val_t = dtype.expressions[:2]
             key = scalar_value(f"{x}.key", key_t, self.o.formats)
             val = self.value(f"{x}.value", val_t, f"value of {what}", depth + 1)
-            return (
-                f"map_from_entries(list_transform(map_entries(CAST({e} AS MAP(VARCHAR, JSON))), "
-                f"lambda {x}: {{'key': {key}, 'value': {val}}}))",
-                f"{jt} = 'OBJECT'",
+            parsed = (
+                f"CASE WHEN json_type({e}) = 'OBJECT' THEN map_from_entries(list_transform("
+                f"map_entries(CAST({e} AS MAP(VARCHAR, JSON))), "
+                f"lambda {x}: {{'key': {key}, 'value': {val}}})) END"
             )
-        if kind == T.STRUCT:
+        else:
             fields = []
             for f in dtype.expressions:
                 ftype = f.args["kind"] if isinstance(f, exp.ColumnDef) else f
@@ -155,26 +172,23 @@ class _Converter:
                 fields.append(
                     f"{quote_str(f.name)}: {self.value(sub, ftype, f'{what}.{f.name}', depth + 1)}"
                 )
-            return f"{{{', '.join(fields)}}}", f"{jt} = 'OBJECT'"
-        if kind == T.TIMESTAMP:
-            parsed = (
-                f"CASE WHEN {jt} IN ('UBIGINT', 'BIGINT') "
-                f"THEN make_timestamp(CAST({e} AS BIGINT) * 1000) "
-                f"ELSE {timestamp_value(text, self.o.formats)} END"
-            )
-            return parsed, f"{jt} NOT IN ('OBJECT', 'ARRAY') AND ({parsed}) IS NOT NULL"
-        parsed = scalar_value(text, dtype, self.o.formats)
-        if kind in INTEGERS or kind in (T.FLOAT, T.DOUBLE, T.DECIMAL):
-            allowed = f"{jt} IN {_NUMBER_TYPES} OR {jt} = 'VARCHAR'"
-        elif kind == T.BOOLEAN:
-            allowed = f"{jt} IN ('BOOLEAN', 'VARCHAR')"
-        else:
-            allowed = f"{jt} = 'VARCHAR'"
-        return parsed, f"({allowed}) AND ({parsed}) IS NOT NULL"
+            parsed = f"CASE WHEN json_type({e}) = 'OBJECT' THEN {{{', '.join(fields)}}} END"
+        nulled = f"CASE WHEN json_type({e}) <> 'NULL' THEN {e} END"
+        return self.checked(nulled, parsed, dtype, what)
+
+
+def _is_complex(dtype: exp.DataType) -> bool:
+    return dtype.this in (T.ARRAY, T.MAP, T.STRUCT)
 
 
 class JsonReader:
-    """Reads JSON lines with DuckDB's JSON functions over the lines of the files."""
+    """Reads JSON lines with DuckDB's JSON functions over the lines of the files.
+
+    A row whose top-level keys are already in normal form (lower case, no dots, when the
+    options fold them) is split by one ``json_transform``; other rows look keys up through a
+    key-normalised map. Both paths yield the same values: the JSON text of scalar columns and
+    the JSON value of complex ones, converted by the same SQL.
+    """
 
     def scan(self, table: Table, files: Sequence[ScanFile], ctx: ScanContext) -> ScanPlan:
         """Plan a JSON scan."""
@@ -192,21 +206,50 @@ class JsonReader:
             )
             malformed = f"error({message})"
         objects = (
-            "SELECT CASE WHEN (CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' "
-            f'ELSE false END) THEN json(line) ELSE {malformed} END AS o, "$path" '
+            "SELECT CASE WHEN json_valid(line) AND starts_with(ltrim(line), '{') "
+            f'THEN json(line) ELSE {malformed} END AS o, "$path" '
             f"FROM ({lines}) WHERE trim(line) <> ''"
         )
-        keyed = (
-            "SELECT map_values(m) AS v, list_transform(map_keys(m), "
-            f'lambda k: {o.key("k")}) AS k, "$path" '
-            f'FROM (SELECT CAST(o AS MAP(VARCHAR, JSON)) AS m, "$path" FROM ({objects}))'
+        types = [parse_type(c.type) for c in table.columns]
+        names = [o.name(c.name) for c in table.columns]
+        spec = (
+            "{"
+            + ", ".join(
+                f"{_json_str(n)}: {_json_str('JSON' if _is_complex(t) else 'VARCHAR')}"
+                for n, t in dict(zip(names, types, strict=True)).items()
+            )
+            + "}"
+        )
+        folded = "A-Z" if o.case_insensitive else ""
+        folded += "." if o.dots_in_keys else ""
+        slow = (
+            f"regexp_matches(CAST(o AS VARCHAR), {quote_str(_FOLDED_KEY.format(chars=folded))})"
+            if folded
+            else "false"
+        )
+        keyed_map = "CAST(o AS MAP(VARCHAR, JSON))"
+        keys = f"list_transform(map_keys({keyed_map}), lambda k: {o.key('k')})"
+        split = (
+            f"SELECT o, {slow} AS slow, json_transform(o, {quote_str(spec)}) AS fast, "
+            f"CASE WHEN {slow} THEN map_values({keyed_map}) END AS v, "
+            f'CASE WHEN {slow} THEN {keys} END AS k, "$path" FROM ({objects})'
         )
         values, select = [], []
-        for i, col in enumerate(table.columns, start=1):
-            values.append(f"v[list_position(k, {quote_str(o.name(col.name))})] AS j{i}")
-            value = conv.value(f"j{i}", parse_type(col.type), f"column {col.name}")
+        for i, (col, dtype, name) in enumerate(zip(table.columns, types, names, strict=True), 1):
+            looked_up = f"v[list_position(k, {quote_str(name)})]"
+            fast = f"fast[{quote_str(name)}]"
+            if _is_complex(dtype):
+                values.append(f"CASE WHEN slow THEN {looked_up} ELSE {fast} END AS j{i}")
+                value = conv.value(f"j{i}", dtype, f"column {col.name}")
+            else:
+                values.append(f"CASE WHEN slow THEN {looked_up} ->> '$' ELSE {fast} END AS j{i}")
+                value = conv.text(f"j{i}", dtype, f"column {col.name}")
             select.append(f"CAST({value} AS {duckdb_type(col.type)}) AS {quote_ident(col.name)}")
         select.append('"$path"')
         values.append('"$path"')
-        sql = f"SELECT {', '.join(select)} FROM (SELECT {', '.join(values)} FROM ({keyed}))"
+        sql = f"SELECT {', '.join(select)} FROM (SELECT {', '.join(values)} FROM ({split}))"
         return ScanPlan(sql, sum(f.size for f in files))
+
+
+def _json_str(value: str) -> str:
+    return json.dumps(value)
