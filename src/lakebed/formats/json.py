@@ -208,7 +208,7 @@ class JsonReader:
         objects = (
             "SELECT CASE WHEN json_valid(line) AND starts_with(ltrim(line), '{') "
             f'THEN json(line) ELSE {malformed} END AS o, "$path" '
-            f"FROM ({lines}) WHERE trim(line) <> ''"
+            f"FROM ({lines}) WHERE line <> '' AND (ascii(line) > 32 OR trim(line) <> '')"
         )
         types = [parse_type(c.type) for c in table.columns]
         names = [o.name(c.name) for c in table.columns]
@@ -222,17 +222,24 @@ class JsonReader:
         )
         folded = "A-Z" if o.case_insensitive else ""
         folded += "." if o.dots_in_keys else ""
+        # Cheap string tests first: most lines have nothing to fold at all.
+        maybe = " OR ".join(
+            (["lower(o) <> o"] if o.case_insensitive else [])
+            + (["contains(o, '.')"] if o.dots_in_keys else [])
+        )
         slow = (
-            f"regexp_matches(CAST(o AS VARCHAR), {quote_str(_FOLDED_KEY.format(chars=folded))})"
+            f"CASE WHEN {maybe} "
+            f"THEN regexp_matches(o, {quote_str(_FOLDED_KEY.format(chars=folded))}) ELSE false END"
             if folded
             else "false"
         )
-        keyed_map = "CAST(o AS MAP(VARCHAR, JSON))"
+        keyed_map = "CAST(CAST(o AS JSON) AS MAP(VARCHAR, JSON))"
         keys = f"list_transform(map_keys({keyed_map}), lambda k: {o.key('k')})"
+        flagged = f'SELECT o, {slow} AS slow, "$path" FROM ({objects})'
         split = (
-            f"SELECT o, {slow} AS slow, json_transform(o, {quote_str(spec)}) AS fast, "
-            f"CASE WHEN {slow} THEN map_values({keyed_map}) END AS v, "
-            f'CASE WHEN {slow} THEN {keys} END AS k, "$path" FROM ({objects})'
+            f"SELECT slow, json_transform(o, {quote_str(spec)}) AS fast, "
+            f"CASE WHEN slow THEN map_values({keyed_map}) END AS v, "
+            f'CASE WHEN slow THEN {keys} END AS k, "$path" FROM ({flagged})'
         )
         values, select = [], []
         for i, (col, dtype, name) in enumerate(zip(table.columns, types, names, strict=True), 1):
