@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 
 import pytest
 
@@ -138,3 +139,36 @@ def test_bad_boolean_property_is_rejected(lb: lakebed.Lakebed, make_table: MakeT
     )
     with pytest.raises(InvalidInputError, match=r"ignore\.malformed\.json='yes'"):
         lb.sql("SELECT a FROM t")
+
+
+def test_cloudtrail_input_format_reads_one_row_per_record(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
+    log = (
+        '{"Records": [{"eventVersion": "1.08", "eventName": "GetObject", '
+        '"userIdentity": {"type": "IAMUser", "userName": "ann"}}, '
+        '{"eventVersion": "1.08", "eventName": "PutObject", "userIdentity": {"type": "Root"}}]}'
+    )
+    make_table(
+        "eventversion string, eventname string, useridentity struct<type:string,username:string>",
+        "ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe' "
+        "STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat' "
+        "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'",
+        {"trail.json.gz": gzip.compress(log.encode())},
+    )
+    res = lb.sql("SELECT eventname, useridentity.type, useridentity.username FROM t")
+    assert res.fetchall() == [("GetObject", "IAMUser", "ann"), ("PutObject", "Root", None)]
+
+
+def test_json_serde_with_another_input_format_is_unsupported(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
+    make_table(
+        "a string",
+        f"{HIVE} STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.SequenceFileInputFormat' "
+        "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveSequenceFileOutputFormat'",
+        {"f": "x"},
+    )
+    with pytest.raises(lakebed.QueryError) as e:
+        lb.sql("SELECT a FROM t")
+    assert e.value.code == "HIVE_UNSUPPORTED_FORMAT"

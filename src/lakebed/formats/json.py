@@ -1,7 +1,9 @@
 """JSON lines: the Hive JSON SerDe (``org.apache.hive.hcatalog.data.JsonSerDe``) and the OpenX
 JSON SerDe (``org.openx.data.jsonserde.JsonSerDe``).
 
-One JSON object per line; blank lines are skipped. Columns are found by key,
+One JSON object per line; blank lines are skipped. With CloudTrail's input format
+(``com.amazon.emr.cloudtrail.CloudTrailInputFormat``) each line is a CloudTrail file's
+``{"Records": [...]}`` and every record is a row. Columns are found by key,
 case-insensitively (always for Hive's SerDe; for OpenX unless ``case.insensitive`` is
 ``false``), at every nesting level of struct columns. ``mapping.<column>`` reads a column from
 another key; ``dots.in.keys=true`` lets column ``a_b`` read key ``a.b``. A line that is not a
@@ -207,9 +209,14 @@ class JsonReader:
             malformed = f"error({message})"
         objects = (
             "SELECT CASE WHEN json_valid(line) AND starts_with(ltrim(line), '{') "
-            f'THEN json(line) ELSE {malformed} END AS o, "$path" '
+            f'THEN line ELSE {malformed} END AS o, "$path" '
             f"FROM ({lines}) WHERE line <> '' AND (ascii(line) > 32 OR trim(line) <> '')"
         )
+        if table.input_format == serdes.CLOUDTRAIL_INPUT:  # {"Records": [event, …]} per file
+            objects = (
+                "SELECT CAST(unnest(CAST(json_extract(o, '$.Records') AS JSON[])) AS VARCHAR) "
+                f'AS o, "$path" FROM ({objects})'
+            )
         types = [parse_type(c.type) for c in table.columns]
         names = [o.name(c.name) for c in table.columns]
         spec = (

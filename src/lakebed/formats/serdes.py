@@ -23,6 +23,7 @@ AVRO_INPUT = "org.apache.hadoop.hive.ql.io.avro.AvroContainerInputFormat"
 AVRO_OUTPUT = "org.apache.hadoop.hive.ql.io.avro.AvroContainerOutputFormat"
 ION_INPUT = "com.amazon.ionhiveserde.formats.IonInputFormat"
 ION_OUTPUT = "com.amazon.ionhiveserde.formats.IonOutputFormat"
+CLOUDTRAIL_INPUT = "com.amazon.emr.cloudtrail.CloudTrailInputFormat"
 
 # STORED AS <name> -> (serde, input format, output format); None keeps the ROW FORMAT's serde.
 STORED_AS: dict[str, tuple[str | None, str, str]] = {
