@@ -133,3 +133,12 @@ def test_file_that_is_not_gzip_fails(lb: lakebed.Lakebed, make_table: MakeTable)
         lb.sql("SELECT a FROM t")
     assert e.value.code == "HIVE_BAD_DATA"
     assert f"{folder}/f.gz" in e.value.message
+
+
+def test_lzo_files_are_rejected_with_the_way_out(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
+    make_table("a string", "", {"f.lzo": b"\x89LZO\x00"})
+    with pytest.raises(lakebed.QueryError, match="recompress it") as e:
+        lb.sql("SELECT a FROM t")
+    assert e.value.code == "HIVE_UNSUPPORTED_FORMAT"
