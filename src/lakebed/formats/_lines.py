@@ -19,9 +19,11 @@ import pyarrow.compute as pc
 
 from lakebed.errors import DataError, LakebedError
 from lakebed.formats._compression import CorruptStreamError, codec_of, decompressed
+from lakebed.formats._properties import skip_header_lines
 from lakebed.formats._sql import quote_ident, str_list
 
 if TYPE_CHECKING:
+    from lakebed.catalog.models import Table
     from lakebed.formats.base import ScanContext, ScanFile
     from lakebed.storage import ObjectStore
 
@@ -29,8 +31,11 @@ SCHEMA = pa.schema([("line", pa.string()), ("$path", pa.string())])
 MAX_LINE_BYTES = 8 << 20
 
 
-def lines_relation(files: Sequence[ScanFile], ctx: ScanContext, *, skip_header: int) -> str:
-    """SQL of the lines of ``files`` as ``(line, "$path")``; an empty line is ``''``."""
+def lines_relation(table: Table, files: Sequence[ScanFile], ctx: ScanContext) -> str:
+    """SQL of the lines of ``files`` of ``table`` as ``(line, "$path")``, without the header
+    lines ``skip.header.line.count`` names; an empty line is ``''``.
+    """
+    skip_header = skip_header_lines(table)
     plain = [f.uri for f in files if codec_of(f.uri) is None]
     packed = [f for f in files if codec_of(f.uri) is not None]
     parts = []
@@ -46,27 +51,6 @@ def lines_relation(files: Sequence[ScanFile], ctx: ScanContext, *, skip_header: 
         name = ctx.register("__lb_lines", LineStream(ctx.store, packed, skip_header))
         parts.append(f'SELECT line, "$path" FROM {quote_ident(name)}')
     return " UNION ALL ".join(parts)
-
-
-def skip_header_lines(parameters: dict[str, str], table_name: str) -> int:
-    """The ``skip.header.line.count`` table property as a count.
-
-    Raises:
-        InvalidInputError: the value is not a non-negative integer.
-    """
-    from lakebed.catalog.properties import TableProperties
-    from lakebed.errors import InvalidInputError
-
-    raw = parameters.get(TableProperties.SKIP_HEADER_LINE_COUNT)
-    if raw is None:
-        return TableProperties.SKIP_HEADER_LINE_COUNT_DEFAULT
-    if not raw.strip().isdigit():
-        raise InvalidInputError(
-            f"Table '{table_name}' has {TableProperties.SKIP_HEADER_LINE_COUNT}='{raw}': "
-            "expected a non-negative integer.",
-            code="INVALID_TABLE_PROPERTY",
-        )
-    return int(raw)
 
 
 class LineStream:

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from lakebed.catalog.properties import SerdeProperties as SP
-from lakebed.errors import InvalidInputError
 from lakebed.formats import serdes
-from lakebed.formats._lines import lines_relation, skip_header_lines
+from lakebed.formats._lines import lines_relation
+from lakebed.formats._properties import flag
 from lakebed.formats._sql import quote_ident, quote_str
 from lakebed.formats._values import (
     STRINGS,
@@ -47,19 +47,6 @@ T = exp.DataType.Type
 _FOLDED_KEY = r'"(?:[^"\\]|\\.)*[{chars}](?:[^"\\]|\\.)*"\s*:'
 
 
-def _flag(table: Table, key: str, *, default: bool) -> bool:
-    raw = table.serde_parameters.get(key)
-    if raw is None:
-        return default
-    if raw.strip().lower() not in ("true", "false"):
-        raise InvalidInputError(
-            f"Table '{table.database}.{table.name}' has SerDe property {key}='{raw}': expected "
-            "'true' or 'false'.",
-            code="INVALID_TABLE_PROPERTY",
-        )
-    return raw.strip().lower() == "true"
-
-
 @dataclass(frozen=True)
 class JsonOptions:
     """How keys are matched and values parsed."""
@@ -76,9 +63,9 @@ class JsonOptions:
         openx = table.serde_library == serdes.OPENX_JSON
         p = table.serde_parameters
         return cls(
-            case_insensitive=not openx or _flag(table, SP.CASE_INSENSITIVE, default=True),
-            dots_in_keys=openx and _flag(table, SP.DOTS_IN_KEYS, default=False),
-            ignore_malformed=_flag(table, SP.IGNORE_MALFORMED_JSON, default=False),
+            case_insensitive=not openx or flag(table, SP.CASE_INSENSITIVE, default=True),
+            dots_in_keys=openx and flag(table, SP.DOTS_IN_KEYS, default=False),
+            ignore_malformed=flag(table, SP.IGNORE_MALFORMED_JSON, default=False),
             formats=timestamp_formats(p.get(SP.TIMESTAMP_FORMATS)),
             mapping={
                 k[len(SP.MAPPING_PREFIX) :].lower(): v
@@ -196,9 +183,7 @@ class JsonReader:
         """Plan a JSON scan."""
         o = JsonOptions.of(table)
         conv = _Converter(o)
-        lines = lines_relation(
-            files, ctx, skip_header=skip_header_lines(table.parameters, table.name)
-        )
+        lines = lines_relation(table, files, ctx)
         if o.ignore_malformed:
             malformed = "NULL"
         else:

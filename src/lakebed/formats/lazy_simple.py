@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from lakebed.catalog.properties import SerdeProperties as SP
 from lakebed.catalog.properties import TableProperties
 from lakebed.errors import NotSupportedError
-from lakebed.formats._lines import lines_relation, skip_header_lines
+from lakebed.formats._lines import lines_relation
 from lakebed.formats._sql import quote_ident, quote_str
 from lakebed.formats._values import Delimiters, separator, text_value, timestamp_formats
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
@@ -70,9 +70,7 @@ class LazySimpleReader:
         """Plan a delimited-text scan."""
         d = delimiters(table)
         formats = timestamp_formats(table.serde_parameters.get(SP.TIMESTAMP_FORMATS))
-        lines = lines_relation(
-            files, ctx, skip_header=skip_header_lines(table.parameters, table.name)
-        )
+        lines = lines_relation(table, files, ctx)
         delim = quote_str(d.levels[0])
         if d.escape:
             esc = quote_str(d.escape)

@@ -23,7 +23,7 @@ from sqlglot import exp
 
 from lakebed.catalog.properties import SerdeProperties as SP
 from lakebed.errors import NotSupportedError
-from lakebed.formats._lines import lines_relation, skip_header_lines
+from lakebed.formats._lines import lines_relation
 from lakebed.formats._sql import quote_ident, quote_str
 from lakebed.formats._values import INTEGERS, STRINGS, separator
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
@@ -86,9 +86,7 @@ class OpenCsvReader:
             f"THEN regexp_replace(%(f)s, {quote_str(e + '(.)')}, '\\1', 'g') ELSE %(f)s END"
         )
         qq, qs = quote_str(quote * 2), quote_str(quote)
-        lines = lines_relation(
-            files, ctx, skip_header=skip_header_lines(table.parameters, table.name)
-        )
+        lines = lines_relation(table, files, ctx)
         texts, select = [], []
         for i, col in enumerate(table.columns, start=1):
             raw = f"f[{i}]"

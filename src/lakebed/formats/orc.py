@@ -19,8 +19,9 @@ import pyarrow.orc as po
 from sqlglot import exp
 
 from lakebed.catalog.properties import SerdeProperties as SP
-from lakebed.errors import DataError, InvalidInputError, LakebedError, NotSupportedError
+from lakebed.errors import DataError, LakebedError, NotSupportedError
 from lakebed.formats._lines import repeat_str
+from lakebed.formats._properties import flag
 from lakebed.formats._sql import quote_ident
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
 from lakebed.types import duckdb_type, parse_type
@@ -98,19 +99,6 @@ def _tail(store: ObjectStore, uri: str, size: int, modified_ms: int) -> _Tail:
         ) from e
 
 
-def _index_access(table: Table) -> bool:
-    raw = table.serde_parameters.get(
-        SP.ORC_COLUMN_INDEX_ACCESS, table.parameters.get(SP.ORC_COLUMN_INDEX_ACCESS, "true")
-    )
-    if raw.strip().lower() not in ("true", "false"):
-        raise InvalidInputError(
-            f"Table '{table.database}.{table.name}' has {SP.ORC_COLUMN_INDEX_ACCESS}='{raw}': "
-            "expected 'true' or 'false'.",
-            code="INVALID_TABLE_PROPERTY",
-        )
-    return raw.strip().lower() == "true"
-
-
 @dataclass(frozen=True)
 class _FileRead:
     uri: str
@@ -177,7 +165,7 @@ class OrcReader:
 
     def scan(self, table: Table, files: Sequence[ScanFile], ctx: ScanContext) -> ScanPlan:
         """Plan an ORC scan."""
-        by_index = _index_access(table)
+        by_index = flag(table, SP.ORC_COLUMN_INDEX_ACCESS, default=True)
         reads = []
         for f in files:
             tail = _tail(ctx.store, f.uri, f.size, f.modified_ms)
