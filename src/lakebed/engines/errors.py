@@ -53,7 +53,7 @@ def from_duckdb(e: duckdb.Error) -> LakebedError:
     if isinstance(e, duckdb.OutOfRangeException):
         return InvalidInputError(msg, code="NUMERIC_VALUE_OUT_OF_RANGE")
     if isinstance(e, duckdb.InvalidInputException):
-        if "parquet" in msg.lower() or "csv" in msg.lower() or "json" in msg.lower():
+        if any(k in msg.lower() for k in ("parquet", "csv", "json", "avro", "file block")):
             return DataError(msg)
         return InvalidInputError(msg, code="INVALID_FUNCTION_ARGUMENT")
     if isinstance(e, duckdb.IOException):
