@@ -172,3 +172,22 @@ def test_json_serde_with_another_input_format_is_unsupported(
     with pytest.raises(lakebed.QueryError) as e:
         lb.sql("SELECT a FROM t")
     assert e.value.code == "HIVE_UNSUPPORTED_FORMAT"
+
+
+def test_timestamps_with_utc_offsets_read_as_utc(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
+    make_table(
+        "ts timestamp",
+        HIVE,
+        {
+            "f.json": '{"ts": "2020-01-01T01:02:03+02:00"}\n{"ts": "2020-01-01 01:02:03.5 -0130"}\n'
+            '{"ts": "2020-01-01T01:02:03Z"}\n{"ts": "2020-01-01"}\n'
+        },
+    )
+    assert lb.sql("SELECT ts FROM t").fetchall() == [
+        (dt.datetime(2019, 12, 31, 23, 2, 3),),
+        (dt.datetime(2020, 1, 1, 2, 32, 3, 500000),),
+        (dt.datetime(2020, 1, 1, 1, 2, 3),),
+        (dt.datetime(2020, 1, 1),),
+    ]

@@ -105,8 +105,25 @@ def timestamp_value(e: str, formats: tuple[str, ...]) -> str:
             )
         else:
             tries.append(f"CAST(try_strptime({e}, {quote_str(fmt)}) AS TIMESTAMP)")
-    tries.append(f"TRY_CAST({e} AS TIMESTAMP)")
+    tries.append(_default_timestamp(e))
     return tries[0] if len(tries) == 1 else f"coalesce({', '.join(tries)})"
+
+
+# A UTC offset after the seconds of a timestamp: ``…:05+02:00``, ``…:05.123 -0130``.
+_OFFSET = r":[0-9]{2}(?:\.[0-9]*)? ?([+-])([0-9]{2}):?([0-9]{2})$"
+
+
+def _default_timestamp(e: str) -> str:
+    """``yyyy-MM-dd[( |T)HH:mm[:ss[.f…]]]`` with an optional ``Z`` or UTC offset, as UTC."""
+    pattern = quote_str(_OFFSET)
+    sign = f"CASE WHEN regexp_extract({e}, {pattern}, 1) = '-' THEN -1 ELSE 1 END"
+    hours, mins = (f"CAST(regexp_extract({e}, {pattern}, {g}) AS INTEGER)" for g in (2, 3))
+    local = f"TRY_CAST(regexp_replace({e}, ' ?[+-][0-9]{{2}}:?[0-9]{{2}}$', '') AS TIMESTAMP)"
+    return (
+        f"CASE WHEN regexp_matches({e}, {pattern}) "
+        f"THEN {local} - to_minutes({sign} * ({hours} * 60 + {mins})) "
+        f"ELSE TRY_CAST({e} AS TIMESTAMP) END"
+    )
 
 
 def scalar_value(e: str, dtype: exp.DataType, formats: tuple[str, ...] = ()) -> str:
