@@ -64,6 +64,7 @@ def test_many_stripes_stream_and_count(lb: lakebed.Lakebed, make_table: MakeTabl
         {"a.orc": _orc(data, stripe_size=64 * 1024), "b.orc": _orc(data)},
     )
     assert lb.sql("SELECT count(*), sum(n) FROM t").fetchall() == [(100_000, 2 * 1_249_975_000)]
+    assert lb.sql("SELECT count(*) FROM t").fetchall() == [(100_000,)]
     res = lb.sql("SELECT count(*) FROM t t1 JOIN t t2 ON t1.n = t2.n WHERE t1.n < 3")
     assert res.fetchall() == [(12,)]
 

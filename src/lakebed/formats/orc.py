@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from lakebed.storage import ObjectStore
 
 T = exp.DataType.Type
+_COUNT_BATCH = 65_536
+_NO_COLUMNS = pa.record_batch({})
 
 _SCALARS: dict[exp.DataType.Type, pa.DataType] = {
     T.BOOLEAN: pa.bool_(),
@@ -133,19 +135,24 @@ class OrcStream:
         try:
             with self._store.open_input(read.uri) as f:
                 orc = po.ORCFile(f)
+                if not wanted:  # count(*): the footer knows the rows
+                    for start in range(0, orc.nrows, _COUNT_BATCH):
+                        rows = min(_COUNT_BATCH, orc.nrows - start)
+                        yield self._convert(_NO_COLUMNS, read, rows)
+                    return
                 for n in range(read.stripes):
-                    stripe = orc.read_stripe(n, columns=wanted or [orc.schema.names[0]])
-                    yield self._convert(stripe, read)
+                    stripe = orc.read_stripe(n, columns=wanted)
+                    yield self._convert(stripe, read, stripe.num_rows)
         except LakebedError:
             raise
         except Exception as e:  # pyarrow raises several types for corrupt stripes
             raise DataError(f"Error reading ORC file {read.uri}: {e}.", code="HIVE_BAD_DATA") from e
 
-    def _convert(self, stripe: pa.RecordBatch, read: _FileRead) -> pa.RecordBatch:
+    def _convert(self, stripe: pa.RecordBatch, read: _FileRead, rows: int) -> pa.RecordBatch:
         arrays = []
         for col, field, target in zip(self._columns, read.fields, self.schema.types, strict=False):
             if field is None:
-                arrays.append(pa.nulls(stripe.num_rows, target))
+                arrays.append(pa.nulls(rows, target))
                 continue
             data = stripe.column(field)
             try:
@@ -156,7 +163,7 @@ class OrcStream:
                     f"{read.uri} has type {data.type} that does not convert ({e}).",
                     code="HIVE_BAD_DATA",
                 ) from e
-        arrays.append(repeat_str(read.uri, stripe.num_rows))
+        arrays.append(repeat_str(read.uri, rows))
         return pa.record_batch(arrays, schema=self.schema)
 
 
