@@ -18,8 +18,7 @@ import lakebed
 from lakebed.catalog import Partition
 from lakebed.catalog.models import Column, Table
 from lakebed.engines.duckdb import extension_path
-from lakebed.formats import ScanContext, ScanFile, reader_for, serdes
-from lakebed.formats.base import extension_loader
+from lakebed.formats import ScanContext, ScanFile, extension_loader, reader_for, serdes
 from lakebed.storage import ObjectStore
 
 COLUMNS = (Column("id", "int"), Column("name", "string"), Column("price", "decimal(10,2)"))

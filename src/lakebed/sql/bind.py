@@ -17,9 +17,8 @@ from sqlglot import exp
 
 from lakebed.catalog.models import Column, Partition, Table
 from lakebed.errors import InvalidInputError, NotFoundError
-from lakebed.formats import ScanContext, ScanFile, reader_for
+from lakebed.formats import ScanContext, ScanFile, extension_loader, reader_for
 from lakebed.formats._sql import quote_ident
-from lakebed.formats.base import extension_loader
 from lakebed.sql import translate
 from lakebed.types import duckdb_type
 
