@@ -173,7 +173,9 @@ def test_path_column_bytes_scanned_and_projection(
 
 
 def test_invalid_utf8_fails_with_bad_data(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
-    make_table("a string", "", {"f.txt": b"ok\n\xff\xfe\n"})
+    folder = make_table("a string", "", {"f.txt": b"ok\n\xff\xfe\n"})
     with pytest.raises(lakebed.QueryError) as e:
         lb.sql("SELECT a FROM t")
     assert e.value.code == "HIVE_BAD_DATA"
+    assert e.value.message.startswith(f"Error reading file {folder}/f.txt at line 2: ")
+    assert "utf-8" in e.value.message

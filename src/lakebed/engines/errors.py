@@ -20,6 +20,8 @@ _NUMBER_OUT_OF_RANGE = re.compile(r"out of range|overflow", re.I)
 # A reader's own error raised while DuckDB scans (SQL ``error()`` or a Python Arrow stream):
 # its code and message, without DuckDB's wrapping or the Python traceback.
 _READER_ERROR = re.compile(r"\b(HIVE_[A-Z_]+): (.*?)\.*(?: Detail: Python exception:|$)", re.S)
+# DuckDB's CSV scanner (lakebed reads every text file's lines with it): line, reason, file.
+_CSV_ERROR = re.compile(r"CSV Error on Line: (\d+)\n.*?\n(.*?)\n.*\n\s*file = ([^\n]*)", re.S)
 
 
 def from_duckdb(e: duckdb.Error) -> LakebedError:
@@ -28,6 +30,10 @@ def from_duckdb(e: duckdb.Error) -> LakebedError:
     reader = _READER_ERROR.search(msg)
     if reader is not None:
         return DataError(reader.group(2).strip() + ".", code=reader.group(1))
+    csv = _CSV_ERROR.search(msg)
+    if csv is not None:
+        line, reason, path = csv.groups()
+        return DataError(f"Error reading file {path.strip()} at line {line}: {reason.strip()}")
     if isinstance(e, duckdb.InterruptException):
         return CancelledError("Query was cancelled by the user.")
     if isinstance(e, duckdb.ConversionException):
