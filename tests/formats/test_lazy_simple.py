@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 from decimal import Decimal
 
 import pytest
@@ -179,3 +180,28 @@ def test_invalid_utf8_fails_with_bad_data(lb: lakebed.Lakebed, make_table: MakeT
     assert e.value.code == "HIVE_BAD_DATA"
     assert e.value.message.startswith(f"Error reading file {folder}/f.txt at line 2: ")
     assert "utf-8" in e.value.message
+
+
+@pytest.mark.parametrize("name", ["f.txt", "f.txt.gz"])
+def test_serialization_encoding_reads_latin1_text(
+    lb: lakebed.Lakebed, make_table: MakeTable, name: str
+) -> None:
+    data = "café,crème\n".encode("latin-1")
+    make_table(
+        "a string, b string",
+        "ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe' "
+        "WITH SERDEPROPERTIES ('field.delim'=',', 'serialization.encoding'='ISO-8859-1')",
+        {name: gzip.compress(data) if name.endswith(".gz") else data},
+    )
+    assert lb.sql("SELECT a, b FROM t").fetchall() == [("café", "crème")]
+
+
+def test_unknown_encoding_is_not_supported(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
+    make_table(
+        "a string",
+        "ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe' "
+        "WITH SERDEPROPERTIES ('serialization.encoding'='EBCDIC')",
+        {"f": "x"},
+    )
+    with pytest.raises(NotSupportedError, match="EBCDIC"):
+        lb.sql("SELECT a FROM t")

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from lakebed.errors import DataError, LakebedError
 from lakebed.formats._compression import CorruptStreamError, codec_of, decompressed
-from lakebed.formats._properties import skip_header_lines
+from lakebed.formats._properties import skip_header_lines, text_encoding
 from lakebed.formats._sql import quote_ident, str_list
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ def lines_relation(table: Table, files: Sequence[ScanFile], ctx: ScanContext) ->
     lines ``skip.header.line.count`` names; an empty line is ``''``.
     """
     skip_header = skip_header_lines(table)
+    duck_encoding, py_encoding = text_encoding(table)
     plain = [f.uri for f in files if codec_of(f.uri) is None]
     packed = [f for f in files if codec_of(f.uri) is not None]
     parts = []
@@ -45,10 +46,11 @@ def lines_relation(table: Table, files: Sequence[ScanFile], ctx: ScanContext) ->
             f"{str_list(plain)}, columns = {{'line': 'VARCHAR'}}, delim = '', quote = '', "
             "escape = '', header = false, auto_detect = false, strict_mode = false, "
             f"compression = 'none', skip = {skip_header}, filename = true, "
+            f"encoding = '{duck_encoding}', "
             f"max_line_size = {MAX_LINE_BYTES})"
         )
     if packed:
-        name = ctx.register("__lb_lines", LineStream(ctx.store, packed, skip_header))
+        name = ctx.register("__lb_lines", LineStream(ctx.store, packed, skip_header, py_encoding))
         parts.append(f'SELECT line, "$path" FROM {quote_ident(name)}')
     return " UNION ALL ".join(parts)
 
@@ -56,10 +58,13 @@ def lines_relation(table: Table, files: Sequence[ScanFile], ctx: ScanContext) ->
 class LineStream:
     """The lines of compressed files, as a fresh Arrow stream each time DuckDB scans it."""
 
-    def __init__(self, store: ObjectStore, files: Sequence[ScanFile], skip_header: int) -> None:
+    def __init__(
+        self, store: ObjectStore, files: Sequence[ScanFile], skip_header: int, encoding: str
+    ) -> None:
         self._store = store
         self._files = list(files)
         self._skip = skip_header
+        self._encoding = encoding
 
     def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
         """The Arrow PyCapsule stream protocol (DuckDB calls this for every scan)."""
@@ -68,10 +73,12 @@ class LineStream:
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
         for f in self._files:
-            yield from _file_batches(self._store, f.uri, self._skip)
+            yield from _file_batches(self._store, f.uri, self._skip, self._encoding)
 
 
-def _file_batches(store: ObjectStore, uri: str, skip: int) -> Iterator[pa.RecordBatch]:
+def _file_batches(
+    store: ObjectStore, uri: str, skip: int, encoding: str
+) -> Iterator[pa.RecordBatch]:
     codec = codec_of(uri)
     assert codec is not None
     try:
@@ -90,26 +97,27 @@ def _file_batches(store: ObjectStore, uri: str, skip: int) -> Iterator[pa.Record
                     carry = data
                     continue
                 carry = data[cut + 1 :]
-                lines, skip = _lines(data[:cut], uri, skip)
+                lines, skip = _lines(data[:cut], uri, skip, encoding)
                 if len(lines):
                     yield pa.record_batch([lines, repeat_str(uri, len(lines))], schema=SCHEMA)
         except CorruptStreamError as e:
             raise DataError(f"Error reading file {uri}: {e}.", code="HIVE_BAD_DATA") from e
         if carry:
-            lines, _ = _lines(carry, uri, skip)
+            lines, _ = _lines(carry, uri, skip, encoding)
             if len(lines):
                 yield pa.record_batch([lines, repeat_str(uri, len(lines))], schema=SCHEMA)
 
 
-def _lines(data: bytes, uri: str, skip: int) -> tuple[pa.Array, int]:
+def _lines(data: bytes, uri: str, skip: int, encoding: str) -> tuple[pa.Array, int]:
     """The lines in ``data`` (whole lines, without their final newline) after dropping
     ``skip`` of them, and how many are still to drop.
     """
     try:
-        text = data.decode("utf-8")
+        text = data.decode(encoding)
     except UnicodeDecodeError as e:
         raise DataError(
-            f"Error reading file {uri}: invalid UTF-8 at byte {e.start} of a block.",
+            f"Error reading file {uri}: not valid {encoding} text ({e.reason} at byte "
+            f"{e.start} of a block).",
             code="HIVE_BAD_DATA",
         ) from e
     lines = pc.list_flatten(pc.split_pattern(pa.array([text]), "\n"))
