@@ -10,6 +10,7 @@ column's type is NULL.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -85,10 +86,14 @@ class LazySimpleReader:
             raw = f"f[{i}]"
             value = f"nullif({raw}, {quote_str(d.null)})"
             if d.escape:
-                pattern = quote_str(_regex_escape(d.escape) + "(.)")
-                value = (
+                pattern = quote_str(re.escape(d.escape) + "(.)")
+                unescaped = (
                     f"replace(replace(regexp_replace({value}, {pattern}, '\\1', 'g'), "
                     f"'{_ESCAPED_DELIM}', {delim}), '{_ESCAPED_ESCAPE}', {quote_str(d.escape)})"
+                )
+                value = (
+                    f"CASE WHEN contains({raw}, {esc}) OR contains({raw}, '{_ESCAPED_ESCAPE}') "
+                    f"OR contains({raw}, '{_ESCAPED_DELIM}') THEN {unescaped} ELSE {value} END"
                 )
             typed = text_value(value, parse_type(col.type), d, formats=formats)
             select.append(f"CAST({typed} AS {duckdb_type(col.type)}) AS {quote_ident(col.name)}")
@@ -98,7 +103,3 @@ class LazySimpleReader:
             f'(SELECT string_split({line}, {delim}) AS f, "$path" FROM ({lines}))'
         )
         return ScanPlan(sql, sum(f.size for f in files))
-
-
-def _regex_escape(ch: str) -> str:
-    return "\\" + ch if not ch.isalnum() else ch
