@@ -126,7 +126,7 @@ class _Converter:
             f"THEN error({message}) ELSE {parsed} END"
         )
 
-    def text(self, s: str, dtype: exp.DataType, what: str) -> str:
+    def text(self, s: str, dtype: exp.DataType, what: str, depth: int = 0) -> str:
         """A scalar column from the text ``s`` of its JSON value (NULL for JSON null)."""
         if dtype.this in STRINGS:
             return s
@@ -139,18 +139,24 @@ class _Converter:
             return self.text(f"({e} ->> '$')", dtype, what)
         x = f"j{depth}"
         if kind == T.ARRAY:
-            inner = self.value(x, dtype.expressions[0], f"element of {what}", depth + 1)
+            elem = dtype.expressions[0]
+            # Scalar elements come out of the JSON as text in one cast.
+            leaf = "JSON" if _is_complex(elem) else "VARCHAR"
+            convert = self.value if _is_complex(elem) else self.text
+            inner = convert(x, elem, f"element of {what}", depth + 1)
             parsed = (
                 f"CASE WHEN json_type({e}) = 'ARRAY' "
-                f"THEN list_transform(CAST({e} AS JSON[]), lambda {x}: {inner}) END"
+                f"THEN list_transform(CAST({e} AS {leaf}[]), lambda {x}: {inner}) END"
             )
         elif kind == T.MAP:
             key_t, val_t = dtype.expressions[:2]
+            leaf = "JSON" if _is_complex(val_t) else "VARCHAR"
+            convert = self.value if _is_complex(val_t) else self.text
             key = scalar_value(f"{x}.key", key_t, self.o.formats)
-            val = self.value(f"{x}.value", val_t, f"value of {what}", depth + 1)
+            val = convert(f"{x}.value", val_t, f"value of {what}", depth + 1)
             parsed = (
                 f"CASE WHEN json_type({e}) = 'OBJECT' THEN map_from_entries(list_transform("
-                f"map_entries(CAST({e} AS MAP(VARCHAR, JSON))), "
+                f"map_entries(CAST({e} AS MAP(VARCHAR, {leaf}))), "
                 f"lambda {x}: {{'key': {key}, 'value': {val}}})) END"
             )
         else:
