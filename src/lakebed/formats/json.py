@@ -126,7 +126,7 @@ class _Converter:
             f"THEN error({message}) ELSE {parsed} END"
         )
 
-    def text(self, s: str, dtype: exp.DataType, what: str, depth: int = 0) -> str:
+    def text(self, s: str, dtype: exp.DataType, what: str) -> str:
         """A scalar column from the text ``s`` of its JSON value (NULL for JSON null)."""
         if dtype.this in STRINGS:
             return s
@@ -141,19 +141,23 @@ class _Converter:
         if kind == T.ARRAY:
             elem = dtype.expressions[0]
             # Scalar elements come out of the JSON as text in one cast.
-            leaf = "JSON" if _is_complex(elem) else "VARCHAR"
-            convert = self.value if _is_complex(elem) else self.text
-            inner = convert(x, elem, f"element of {what}", depth + 1)
+            leaf, inner = (
+                ("JSON", self.value(x, elem, f"element of {what}", depth + 1))
+                if _is_complex(elem)
+                else ("VARCHAR", self.text(x, elem, f"element of {what}"))
+            )
             parsed = (
                 f"CASE WHEN json_type({e}) = 'ARRAY' "
                 f"THEN list_transform(CAST({e} AS {leaf}[]), lambda {x}: {inner}) END"
             )
         elif kind == T.MAP:
             key_t, val_t = dtype.expressions[:2]
-            leaf = "JSON" if _is_complex(val_t) else "VARCHAR"
-            convert = self.value if _is_complex(val_t) else self.text
+            leaf, val = (
+                ("JSON", self.value(f"{x}.value", val_t, f"value of {what}", depth + 1))
+                if _is_complex(val_t)
+                else ("VARCHAR", self.text(f"{x}.value", val_t, f"value of {what}"))
+            )
             key = scalar_value(f"{x}.key", key_t, self.o.formats)
-            val = convert(f"{x}.value", val_t, f"value of {what}", depth + 1)
             parsed = (
                 f"CASE WHEN json_type({e}) = 'OBJECT' THEN map_from_entries(list_transform("
                 f"map_entries(CAST({e} AS MAP(VARCHAR, {leaf}))), "
