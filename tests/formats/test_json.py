@@ -191,3 +191,22 @@ def test_timestamps_with_utc_offsets_read_as_utc(
         (dt.datetime(2020, 1, 1, 1, 2, 3),),
         (dt.datetime(2020, 1, 1),),
     ]
+
+
+def test_arrays_of_structs_and_maps_of_arrays(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
+    make_table(
+        "items array<struct<sku:string,qty:int>>, stock map<string,array<int>>",
+        HIVE,
+        {
+            "f.json": '{"Items": [{"SKU": "a", "Qty": "2"}, {"sku": "b"}], '
+            '"stock": {"x": [1, 2], "y": []}}\n'
+            '{"items": null, "stock": {}}\n'
+        },
+    )
+    assert lb.sql("SELECT items, stock['x'], stock['y'] FROM t").fetchall() == [
+        ([{"sku": "a", "qty": 2}, {"sku": "b", "qty": None}], [1, 2], []),
+        (None, None, None),
+    ]
+    make_table("m map<string,int>", HIVE, {"f.json": '{"m": {"a": 1, "b": "x"}}\n'}, name="u")
+    with pytest.raises(DataError, match="value of column m of type int"):
+        lb.sql("SELECT m FROM u")
