@@ -79,7 +79,8 @@ class OpenCsvReader:
         quote = separator(p.get(SP.QUOTE_CHAR), '"', key=SP.QUOTE_CHAR)
         esc = separator(p.get(SP.ESCAPE_CHAR), "\\", key=SP.ESCAPE_CHAR)
         s, q, e = _class(sep), _class(quote), _class(esc)
-        field = f"(?:^|{s})({q}(?:[^{q}{e}]|{e}.|{q}{q})*{q}|(?:[^{s}{e}]|{e}.)*)"
+        # opencsv drops blanks before an opening quote (ignoreLeadingWhiteSpace).
+        field = f"(?:^|{s})([ \\t]*{q}(?:[^{q}{e}]|{e}.|{q}{q})*{q}|(?:[^{s}{e}]|{e}.)*)"
         es = quote_str(esc)
         unescape = (
             f"CASE WHEN contains(%(f)s, {es}) "
@@ -90,10 +91,11 @@ class OpenCsvReader:
         texts, select = [], []
         for i, col in enumerate(table.columns, start=1):
             raw = f"f[{i}]"
-            inner = f"replace({raw}[2:-2], {qq}, {qs})"
+            quoted = f"ltrim({raw}, ' \t')"
+            inner = f"replace({quoted}[2:-2], {qq}, {qs})"
             texts.append(
-                f"CASE WHEN plain THEN {raw} "
-                f"WHEN length({raw}) >= 2 AND starts_with({raw}, {qs}) AND ends_with({raw}, {qs}) "
+                f"CASE WHEN plain THEN {raw} WHEN length({quoted}) >= 2 "
+                f"AND starts_with({quoted}, {qs}) AND ends_with({raw}, {qs}) "
                 f"THEN {unescape % {'f': inner}} ELSE {unescape % {'f': raw}} END AS c{i}"
             )
             dtype = parse_type(col.type)
