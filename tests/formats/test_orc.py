@@ -44,6 +44,7 @@ def test_columns_match_by_position_by_default(lb: lakebed.Lakebed, make_table: M
         (3, None, {"q": 3}, dt.datetime(2024, 1, 2, 3, 4, 5), None),
     ]
     assert [c.type for c in res.columns][:2] == ["integer", "varchar"]
+    assert lb.sql("SELECT s.q FROM t ORDER BY id").fetchall() == [(1,), (None,), (3,)]
 
 
 def test_index_access_false_matches_by_name(lb: lakebed.Lakebed, make_table: MakeTable) -> None:

@@ -207,21 +207,21 @@ class JsonReader:
             f'THEN line ELSE {malformed} END AS o, "$path" '
             f"FROM ({lines}) WHERE line <> '' AND (ascii(line) > 32 OR trim(line) <> '')"
         )
+        if not o.ignore_malformed:  # check every line, even when no column is read
+            objects = f'SELECT o, "$path" FROM ({objects}) WHERE o IS NOT NULL'
         if table.input_format == serdes.CLOUDTRAIL_INPUT:  # {"Records": [event, …]} per file
             objects = (
                 "SELECT CAST(unnest(CAST(json_extract(o, '$.Records') AS JSON[])) AS VARCHAR) "
                 f'AS o, "$path" FROM ({objects})'
             )
-        types = [parse_type(c.type) for c in table.columns]
-        names = [o.name(c.name) for c in table.columns]
-        spec = (
-            "{"
-            + ", ".join(
-                f"{_json_str(n)}: {_json_str('JSON' if _is_complex(t) else 'VARCHAR')}"
-                for n, t in dict(zip(names, types, strict=True)).items()
-            )
-            + "}"
-        )
+        # Only the columns the query needs are looked up; the others are NULL.
+        wanted = [
+            (i, col, parse_type(col.type), o.name(col.name))
+            for i, col in enumerate(table.columns, start=1)
+            if ctx.columns is None or col.name.lower() in ctx.columns
+        ]
+        leaves = {n: "JSON" if _is_complex(t) else "VARCHAR" for _, _, t, n in wanted}
+        spec = "{" + ", ".join(f"{_json_str(n)}: {_json_str(t)}" for n, t in leaves.items()) + "}"
         folded = "A-Z" if o.case_insensitive else ""
         folded += "." if o.dots_in_keys else ""
         # Cheap string tests first: most lines have nothing to fold at all.
@@ -238,13 +238,14 @@ class JsonReader:
         keyed_map = "CAST(CAST(o AS JSON) AS MAP(VARCHAR, JSON))"
         keys = f"list_transform(map_keys({keyed_map}), lambda k: {o.key('k')})"
         flagged = f'SELECT o, {slow} AS slow, "$path" FROM ({objects})'
+        transform = f"json_transform(o, {quote_str(spec)})" if leaves else "NULL"
         split = (
-            f"SELECT slow, json_transform(o, {quote_str(spec)}) AS fast, "
+            f"SELECT slow, {transform} AS fast, "
             f"CASE WHEN slow THEN map_values({keyed_map}) END AS v, "
             f'CASE WHEN slow THEN {keys} END AS k, "$path" FROM ({flagged})'
         )
-        values, select = [], []
-        for i, (col, dtype, name) in enumerate(zip(table.columns, types, names, strict=True), 1):
+        values, select = [], [f"CAST(NULL AS {duckdb_type(c.type)})" for c in table.columns]
+        for i, col, dtype, name in wanted:
             looked_up = f"v[list_position(k, {quote_str(name)})]"
             fast = f"fast[{quote_str(name)}]"
             if _is_complex(dtype):
@@ -253,7 +254,10 @@ class JsonReader:
             else:
                 values.append(f"CASE WHEN slow THEN {looked_up} ->> '$' ELSE {fast} END AS j{i}")
                 value = conv.text(f"j{i}", dtype, f"column {col.name}")
-            select.append(f"CAST({value} AS {duckdb_type(col.type)}) AS {quote_ident(col.name)}")
+            select[i - 1] = f"CAST({value} AS {duckdb_type(col.type)})"
+        select = [
+            f"{v} AS {quote_ident(c.name)}" for v, c in zip(select, table.columns, strict=True)
+        ]
         select.append('"$path"')
         values.append('"$path"')
         sql = f"SELECT {', '.join(select)} FROM (SELECT {', '.join(values)} FROM ({split}))"

@@ -109,7 +109,7 @@ class Binder:
 
     def _bind_tree(self, node: exp.Expression, database: str, *, depth: int) -> exp.Expression:
         ctes = _cte_names(node)
-        referenced = {c.name.lower() for c in node.find_all(exp.Column)}
+        referenced = {p.name.lower() for c in node.find_all(exp.Column) for p in c.parts}
         has_star = any(True for _ in node.find_all(exp.Star))
         for ref in list(node.find_all(exp.Table)):
             if not ref.name or isinstance(ref.this, exp.Func):
