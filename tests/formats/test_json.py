@@ -34,9 +34,18 @@ def test_nested_columns_and_case_insensitive_keys(
     assert res.fetchall() == [(1, "a", ["x", "y"], 1, 5, [1, 2]), (2, None, [], None, None, None)]
 
 
-def test_stored_as_json_uses_hive_serde(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
+def test_stored_as_json_and_hive3_class_name_read_json(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
     make_table("a string", "STORED AS JSON", {"f.json": '{"a": "x"}\n'})
     assert lb.sql("SELECT a FROM t").fetchall() == [("x",)]
+    make_table(
+        "a string",
+        "ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.JsonSerDe'",
+        {"f.json": '{"A": "y"}\n'},
+        name="u",
+    )
+    assert lb.sql("SELECT a FROM u").fetchall() == [("y",)]
 
 
 def test_values_convert_between_json_types(lb: lakebed.Lakebed, make_table: MakeTable) -> None:

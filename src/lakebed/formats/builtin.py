@@ -36,7 +36,12 @@ register_reader(_serde_is(serdes.PARQUET), ParquetReader())
 register_reader(_serde_is(serdes.LAZY_SIMPLE, "", inputs=_TEXT), LazySimpleReader())
 register_reader(_serde_is(serdes.OPEN_CSV, inputs=_TEXT), OpenCsvReader())
 register_reader(
-    _serde_is(serdes.HIVE_JSON, serdes.OPENX_JSON, inputs=(*_TEXT, serdes.CLOUDTRAIL_INPUT)),
+    _serde_is(
+        serdes.HIVE_JSON,
+        serdes.HIVE3_JSON,
+        serdes.OPENX_JSON,
+        inputs=(*_TEXT, serdes.CLOUDTRAIL_INPUT),
+    ),
     JsonReader(),
 )
 register_reader(_serde_is(serdes.REGEX, inputs=_TEXT), RegexReader())
