@@ -19,7 +19,10 @@ from lakebed.errors import (
 _NUMBER_OUT_OF_RANGE = re.compile(r"out of range|overflow", re.I)
 # A reader's own error raised while DuckDB scans (SQL ``error()`` or a Python Arrow stream):
 # its code and message, without DuckDB's wrapping or the Python traceback.
-_READER_ERROR = re.compile(r"\b(HIVE_[A-Z_]+): (.*?)\.*(?: Detail: Python exception:|$)", re.S)
+_READER_ERROR = re.compile(
+    r"(?:[Ee]rror|Invalid): (HIVE_[A-Z_]+): (.*?)\.*(?: Detail: Python exception:|$)",
+    re.S,
+)
 # DuckDB's CSV scanner (lakebed reads every text file's lines with it): line, reason, file.
 _CSV_ERROR = re.compile(r"CSV Error on Line: (\d+)\n.*?\n(.*?)\n.*\n\s*file = ([^\n]*)", re.S)
 
