@@ -117,3 +117,9 @@ def test_partitioned_text_table_gets_partition_and_hidden_columns(
     assert [r[:2] for r in rows] == [(2, dt.date(2024, 1, 2)), (3, dt.date(2024, 1, 2))]
     assert rows[0][2:] == (path, True)
     assert res.stats.data_scanned_bytes == Path(path).stat().st_size
+
+
+def test_reader_error_codes_are_not_taken_from_user_values(lb: lakebed.Lakebed) -> None:
+    with pytest.raises(lakebed.QueryError) as e:
+        lb.sql("SELECT CAST('HIVE_BAD_DATA: not from a reader' AS INTEGER)")
+    assert e.value.code == "INVALID_CAST_ARGUMENT"
