@@ -205,3 +205,17 @@ def test_unknown_encoding_is_not_supported(lb: lakebed.Lakebed, make_table: Make
     )
     with pytest.raises(NotSupportedError, match="EBCDIC"):
         lb.sql("SELECT a FROM t")
+
+
+def test_escapes_protect_collection_and_mapkey_delimiters(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
+    make_table(
+        "tags array<string>, m map<string,string>, n int",
+        "ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' ESCAPED BY '\\\\' "
+        "COLLECTION ITEMS TERMINATED BY '|' MAP KEYS TERMINATED BY ':'",
+        {"f": "a\\|b|c\\,d,k\\:1:v\\|w|j:x,4\\2\n"},
+    )
+    assert lb.sql("SELECT tags, m['k:1'], m['j'], n FROM t").fetchall() == [
+        (["a|b", "c,d"], "v|w", "x", 42)
+    ]

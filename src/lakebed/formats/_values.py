@@ -156,6 +156,12 @@ def scalar_value(e: str, dtype: exp.DataType, formats: tuple[str, ...] = ()) -> 
     )
 
 
+# Private-use characters standing in for an escaped escape and for escaped separators of
+# the first levels while a line is split (LazySimpleSerDe's ``escape.delim``).
+_ESCAPED_ESCAPE = "\ue000"
+_ESCAPED_LEVELS = ("\ue001", "\ue002", "\ue003")
+
+
 @dataclass(frozen=True)
 class Delimiters:
     """LazySimpleSerDe's separators by nesting level, its escape and NULL marker."""
@@ -164,12 +170,39 @@ class Delimiters:
     escape: str | None
     null: str
 
+    def protect(self, line: str) -> str:
+        """SQL hiding escaped escapes and separators of ``line`` before it is split."""
+        if not self.escape:
+            return line
+        esc = quote_str(self.escape)
+        line = f"replace({line}, {esc} || {esc}, '{_ESCAPED_ESCAPE}')"
+        for sep, stand_in in zip(self.levels, _ESCAPED_LEVELS, strict=False):
+            line = f"replace({line}, {esc} || {quote_str(sep)}, '{stand_in}')"
+        return line
+
+    def unescape(self, value: str) -> str:
+        """SQL turning a split value back into its text: escapes dropped, hidden characters
+        restored.
+        """
+        if not self.escape:
+            return value
+        esc = quote_str(self.escape)
+        out = f"regexp_replace({value}, {quote_str(re.escape(self.escape) + '(.)')}, '\\1', 'g')"
+        for sep, stand_in in zip(self.levels, _ESCAPED_LEVELS, strict=False):
+            out = f"replace({out}, '{stand_in}', {quote_str(sep)})"
+        out = f"replace({out}, '{_ESCAPED_ESCAPE}', {esc})"
+        hidden = f"[{_ESCAPED_ESCAPE}-{_ESCAPED_LEVELS[-1]}]"
+        return (
+            f"CASE WHEN contains({value}, {esc}) OR regexp_matches({value}, '{hidden}') "
+            f"THEN {out} ELSE {value} END"
+        )
+
 
 def text_value(
     e: str, dtype: exp.DataType, d: Delimiters, *, level: int = 1, formats: tuple[str, ...] = ()
 ) -> str:
-    """SQL turning the field text ``e`` (already unescaped) into ``dtype``, splitting arrays,
-    maps and structs with the separators of ``level`` and deeper.
+    """SQL turning the field text ``e`` (still escaped, see ``Delimiters.protect``) into
+    ``dtype``, splitting arrays, maps and structs with the separators of ``level`` and deeper.
 
     Raises:
         NotSupportedError: the type nests deeper than there are separators.
@@ -177,7 +210,7 @@ def text_value(
     kind = dtype.this
     nulled = f"nullif({e}, {quote_str(d.null)})" if level > 1 else e
     if kind not in (T.ARRAY, T.MAP, T.STRUCT):
-        return scalar_value(nulled, dtype, formats)
+        return scalar_value(d.unescape(nulled), dtype, formats)
     need = level + (1 if kind == T.MAP else 0)
     if need >= len(d.levels):
         raise NotSupportedError(
