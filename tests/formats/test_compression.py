@@ -12,6 +12,7 @@ import pytest
 
 import lakebed
 from lakebed.errors import DataError
+from lakebed.formats._compression import CorruptStreamError, decompressed
 
 from .conftest import MakeTable
 
@@ -133,3 +134,39 @@ def test_file_that_is_not_gzip_fails(lb: lakebed.Lakebed, make_table: MakeTable)
         lb.sql("SELECT a FROM t")
     assert e.value.code == "HIVE_BAD_DATA"
     assert f"{folder}/f.gz" in e.value.message
+
+
+def test_lzo_files_are_rejected_with_the_way_out(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
+    make_table("a string", "", {"f.lzo": b"\x89LZO\x00"})
+    with pytest.raises(lakebed.QueryError, match="recompress it") as e:
+        lb.sql("SELECT a FROM t")
+    assert e.value.code == "HIVE_UNSUPPORTED_FORMAT"
+
+
+def _decode(codec: str, data: bytes) -> bytes:
+    return b"".join(decompressed(pa.BufferReader(data), codec))
+
+
+def test_snappy_framing_chunk_types() -> None:
+    stream = b"\xff\x06\x00\x00sNaPpY"
+    raw = b"\x00\x00\x00\x00plain"  # checksum + uncompressed bytes
+    stream += bytes([0x01]) + len(raw).to_bytes(3, "little") + raw
+    stream += bytes([0xFE]) + (3).to_bytes(3, "little") + b"pad"  # skippable
+    packed = b"\x00\x00\x00\x00" + pa.compress(b" text", codec="snappy", asbytes=True)
+    stream += bytes([0x00]) + len(packed).to_bytes(3, "little") + packed
+    assert _decode("snappy", stream) == b"plain text"
+    bad = stream + bytes([0x02]) + (1).to_bytes(3, "little") + b"x"
+    with pytest.raises(CorruptStreamError, match="unknown chunk type"):
+        _decode("snappy", bad)
+
+
+def test_hadoop_block_with_several_chunks() -> None:
+    parts = [b"first half, ", b"second half"]
+    chunks = b"".join(
+        len(c).to_bytes(4, "big") + c
+        for c in (pa.compress(p, codec="snappy", asbytes=True) for p in parts)
+    )
+    block = sum(map(len, parts)).to_bytes(4, "big") + chunks
+    assert _decode("snappy", block) == b"first half, second half"

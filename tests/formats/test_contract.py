@@ -18,8 +18,7 @@ import lakebed
 from lakebed.catalog import Partition
 from lakebed.catalog.models import Column, Table
 from lakebed.engines.duckdb import extension_path
-from lakebed.formats import ScanContext, ScanFile, reader_for, serdes
-from lakebed.formats.base import extension_loader
+from lakebed.formats import ScanContext, ScanFile, extension_loader, reader_for, serdes
 from lakebed.storage import ObjectStore
 
 COLUMNS = (Column("id", "int"), Column("name", "string"), Column("price", "decimal(10,2)"))
@@ -118,3 +117,9 @@ def test_partitioned_text_table_gets_partition_and_hidden_columns(
     assert [r[:2] for r in rows] == [(2, dt.date(2024, 1, 2)), (3, dt.date(2024, 1, 2))]
     assert rows[0][2:] == (path, True)
     assert res.stats.data_scanned_bytes == Path(path).stat().st_size
+
+
+def test_reader_error_codes_are_not_taken_from_user_values(lb: lakebed.Lakebed) -> None:
+    with pytest.raises(lakebed.QueryError) as e:
+        lb.sql("SELECT CAST('HIVE_BAD_DATA: not from a reader' AS INTEGER)")
+    assert e.value.code == "INVALID_CAST_ARGUMENT"

@@ -106,3 +106,27 @@ def test_library_patterns_match_standard_values(pattern: str, text: str, fields:
         for g in groups
     ]
     assert got == fields
+
+
+def test_groups_inside_custom_patterns_do_not_shift_fields(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
+    make_table(
+        "code string, rest string",
+        f"{SERDE} WITH SERDEPROPERTIES ("
+        "'input.grokCustomPatterns'='CODE (x|y)(?<n>[0-9]+)', "
+        "'input.format'='(%{CODE:code}) (%{GREEDYDATA:rest})') "
+        f"{TEXT_IO}",
+        {"f.log": "x12 tail\n"},
+    )
+    assert lb.sql("SELECT code, rest FROM t").fetchall() == [("x12", "tail")]
+    make_table(
+        "code string, rest string",
+        f"{SERDE} WITH SERDEPROPERTIES ("
+        "'input.grokCustomPatterns'='CODE (x|y)(?<n>[0-9]+)', "
+        "'input.format'='\\\\(%{CODE:code}\\\\) %{GREEDYDATA:rest}') "
+        f"{TEXT_IO}",
+        {"f.log": "(x12) tail\n"},
+        name="u",
+    )
+    assert lb.sql("SELECT code, rest FROM u").fetchall() == [("x12", "tail")]

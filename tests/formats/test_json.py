@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 
 import pytest
 
@@ -33,9 +34,18 @@ def test_nested_columns_and_case_insensitive_keys(
     assert res.fetchall() == [(1, "a", ["x", "y"], 1, 5, [1, 2]), (2, None, [], None, None, None)]
 
 
-def test_stored_as_json_uses_hive_serde(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
+def test_stored_as_json_and_hive3_class_name_read_json(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
     make_table("a string", "STORED AS JSON", {"f.json": '{"a": "x"}\n'})
     assert lb.sql("SELECT a FROM t").fetchall() == [("x",)]
+    make_table(
+        "a string",
+        "ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.JsonSerDe'",
+        {"f.json": '{"A": "y"}\n'},
+        name="u",
+    )
+    assert lb.sql("SELECT a FROM u").fetchall() == [("y",)]
 
 
 def test_values_convert_between_json_types(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
@@ -101,7 +111,7 @@ def test_openx_case_sensitive_when_asked(lb: lakebed.Lakebed, make_table: MakeTa
 def test_malformed_line_fails_naming_file(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
     folder = make_table("a int", OPENX, {"f.json": '{"a": 1}\n{"a": 2\n'})
     with pytest.raises(DataError) as e:
-        lb.sql("SELECT a FROM t")
+        lb.sql("SELECT count(*) FROM t")
     assert e.value.code == "HIVE_BAD_DATA"
     assert f"{folder}/f.json" in e.value.message
     assert "Malformed JSON" in e.value.message
@@ -138,3 +148,74 @@ def test_bad_boolean_property_is_rejected(lb: lakebed.Lakebed, make_table: MakeT
     )
     with pytest.raises(InvalidInputError, match=r"ignore\.malformed\.json='yes'"):
         lb.sql("SELECT a FROM t")
+
+
+def test_cloudtrail_input_format_reads_one_row_per_record(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
+    log = (
+        '{"Records": [{"eventVersion": "1.08", "eventName": "GetObject", '
+        '"userIdentity": {"type": "IAMUser", "userName": "ann"}}, '
+        '{"eventVersion": "1.08", "eventName": "PutObject", "userIdentity": {"type": "Root"}}]}'
+    )
+    make_table(
+        "eventversion string, eventname string, useridentity struct<type:string,username:string>",
+        "ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe' "
+        "STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat' "
+        "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'",
+        {"trail.json.gz": gzip.compress(log.encode())},
+    )
+    res = lb.sql("SELECT eventname, useridentity.type, useridentity.username FROM t")
+    assert res.fetchall() == [("GetObject", "IAMUser", "ann"), ("PutObject", "Root", None)]
+
+
+def test_json_serde_with_another_input_format_is_unsupported(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
+    make_table(
+        "a string",
+        f"{HIVE} STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.SequenceFileInputFormat' "
+        "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveSequenceFileOutputFormat'",
+        {"f": "x"},
+    )
+    with pytest.raises(lakebed.QueryError) as e:
+        lb.sql("SELECT a FROM t")
+    assert e.value.code == "HIVE_UNSUPPORTED_FORMAT"
+
+
+def test_timestamps_with_utc_offsets_read_as_utc(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
+    make_table(
+        "ts timestamp",
+        HIVE,
+        {
+            "f.json": '{"ts": "2020-01-01T01:02:03+02:00"}\n{"ts": "2020-01-01 01:02:03.5 -0130"}\n'
+            '{"ts": "2020-01-01T01:02:03Z"}\n{"ts": "2020-01-01"}\n'
+        },
+    )
+    assert lb.sql("SELECT ts FROM t").fetchall() == [
+        (dt.datetime(2019, 12, 31, 23, 2, 3),),
+        (dt.datetime(2020, 1, 1, 2, 32, 3, 500000),),
+        (dt.datetime(2020, 1, 1, 1, 2, 3),),
+        (dt.datetime(2020, 1, 1),),
+    ]
+
+
+def test_arrays_of_structs_and_maps_of_arrays(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
+    make_table(
+        "items array<struct<sku:string,qty:int>>, stock map<string,array<int>>",
+        HIVE,
+        {
+            "f.json": '{"Items": [{"SKU": "a", "Qty": "2"}, {"sku": "b"}], '
+            '"stock": {"x": [1, 2], "y": []}}\n'
+            '{"items": null, "stock": {}}\n'
+        },
+    )
+    assert lb.sql("SELECT items, stock['x'], stock['y'] FROM t").fetchall() == [
+        ([{"sku": "a", "qty": 2}, {"sku": "b", "qty": None}], [1, 2], []),
+        (None, None, None),
+    ]
+    make_table("m map<string,int>", HIVE, {"f.json": '{"m": {"a": 1, "b": "x"}}\n'}, name="u")
+    with pytest.raises(DataError, match="value of column m of type int"):
+        lb.sql("SELECT m FROM u")

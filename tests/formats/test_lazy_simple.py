@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gzip
 from decimal import Decimal
 
 import pytest
@@ -185,7 +186,48 @@ def test_path_column_bytes_scanned_and_projection(
 
 
 def test_invalid_utf8_fails_with_bad_data(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
-    make_table("a string", "", {"f.txt": b"ok\n\xff\xfe\n"})
+    folder = make_table("a string", "", {"f.txt": b"ok\n\xff\xfe\n"})
     with pytest.raises(lakebed.QueryError) as e:
         lb.sql("SELECT a FROM t")
     assert e.value.code == "HIVE_BAD_DATA"
+    assert e.value.message.startswith(f"Error reading file {folder}/f.txt at line 2: ")
+    assert "utf-8" in e.value.message
+
+
+@pytest.mark.parametrize("name", ["f.txt", "f.txt.gz"])
+def test_serialization_encoding_reads_latin1_text(
+    lb: lakebed.Lakebed, make_table: MakeTable, name: str
+) -> None:
+    data = "café,crème\n".encode("latin-1")
+    make_table(
+        "a string, b string",
+        "ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe' "
+        "WITH SERDEPROPERTIES ('field.delim'=',', 'serialization.encoding'='ISO-8859-1')",
+        {name: gzip.compress(data) if name.endswith(".gz") else data},
+    )
+    assert lb.sql("SELECT a, b FROM t").fetchall() == [("café", "crème")]
+
+
+def test_unknown_encoding_is_not_supported(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
+    make_table(
+        "a string",
+        "ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe' "
+        "WITH SERDEPROPERTIES ('serialization.encoding'='EBCDIC')",
+        {"f": "x"},
+    )
+    with pytest.raises(NotSupportedError, match="EBCDIC"):
+        lb.sql("SELECT a FROM t")
+
+
+def test_escapes_protect_collection_and_mapkey_delimiters(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
+    make_table(
+        "tags array<string>, m map<string,string>, n int",
+        "ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' ESCAPED BY '\\\\' "
+        "COLLECTION ITEMS TERMINATED BY '|' MAP KEYS TERMINATED BY ':'",
+        {"f": "a\\|b|c\\,d,k\\:1:v\\|w|j:x,4\\2\n"},
+    )
+    assert lb.sql("SELECT tags, m['k:1'], m['j'], n FROM t").fetchall() == [
+        (["a|b", "c,d"], "v|w", "x", 42)
+    ]

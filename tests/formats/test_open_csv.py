@@ -20,11 +20,12 @@ def test_quoted_fields_keep_separators_and_doubled_quotes(
     make_table(
         "a string, b string, c string",
         SERDE,
-        {"f.csv": 'x,"Smith, J","say ""hi"""\n"",,\\"q\\"\n'},
+        {"f.csv": 'x,"Smith, J","say ""hi"""\n"",,\\"q\\"\n1,  "b, c",d\n'},
     )
     assert lb.sql("SELECT a, b, c FROM t").fetchall() == [
         ("x", "Smith, J", 'say "hi"'),
         ("", "", '"q"'),
+        ("1", "b, c", "d"),
     ]
 
 

@@ -44,6 +44,7 @@ def test_columns_match_by_position_by_default(lb: lakebed.Lakebed, make_table: M
         (3, None, {"q": 3}, dt.datetime(2024, 1, 2, 3, 4, 5), None),
     ]
     assert [c.type for c in res.columns][:2] == ["integer", "varchar"]
+    assert lb.sql("SELECT s.q FROM t ORDER BY id").fetchall() == [(1,), (None,), (3,)]
 
 
 def test_index_access_false_matches_by_name(lb: lakebed.Lakebed, make_table: MakeTable) -> None:
@@ -64,6 +65,7 @@ def test_many_stripes_stream_and_count(lb: lakebed.Lakebed, make_table: MakeTabl
         {"a.orc": _orc(data, stripe_size=64 * 1024), "b.orc": _orc(data)},
     )
     assert lb.sql("SELECT count(*), sum(n) FROM t").fetchall() == [(100_000, 2 * 1_249_975_000)]
+    assert lb.sql("SELECT count(*) FROM t").fetchall() == [(100_000,)]
     res = lb.sql("SELECT count(*) FROM t t1 JOIN t t2 ON t1.n = t2.n WHERE t1.n < 3")
     assert res.fetchall() == [(12,)]
 

@@ -22,8 +22,10 @@ _NUMBER_OUT_OF_RANGE = re.compile(r"out of range|overflow", re.I)
 # lakebed's own SQL (``sql/functions.py``) or a reader's error inside a Python Arrow stream.
 # Its code and message, without DuckDB's wrapping or the Python traceback.
 _OWN_ERROR = re.compile(
-    r"\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+): (.*?)\.*(?: Detail: Python exception:|$)", re.S
+    r"(?:^|:\s)([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+): (.*?)\.*(?: Detail: Python exception:|$)", re.S
 )
+# DuckDB's CSV scanner (lakebed reads every text file's lines with it): line, reason, file.
+_CSV_ERROR = re.compile(r"CSV Error on Line: (\d+)\n.*?\n(.*?)\n.*\n\s*file = ([^\n]*)", re.S)
 
 
 def from_duckdb(e: duckdb.Error) -> LakebedError:
@@ -33,6 +35,10 @@ def from_duckdb(e: duckdb.Error) -> LakebedError:
     if own is not None:
         code = own.group(1)
         return class_for_code(code)(own.group(2).strip() + ".", code=code)
+    csv = _CSV_ERROR.search(msg)
+    if csv is not None:
+        line, reason, path = csv.groups()
+        return DataError(f"Error reading file {path.strip()} at line {line}: {reason.strip()}")
     if isinstance(e, duckdb.InterruptException):
         return CancelledError("Query was cancelled by the user.")
     if isinstance(e, duckdb.ConversionException):
@@ -58,7 +64,7 @@ def from_duckdb(e: duckdb.Error) -> LakebedError:
     if isinstance(e, duckdb.OutOfRangeException):
         return InvalidInputError(msg, code="NUMERIC_VALUE_OUT_OF_RANGE")
     if isinstance(e, duckdb.InvalidInputException):
-        if "parquet" in msg.lower() or "csv" in msg.lower() or "json" in msg.lower():
+        if any(k in msg.lower() for k in ("parquet", "csv", "json", "avro", "file block")):
             return DataError(msg)
         return InvalidInputError(msg, code="INVALID_FUNCTION_ARGUMENT")
     if isinstance(e, duckdb.IOException):

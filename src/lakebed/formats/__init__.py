@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
-from lakebed.formats.base import ScanContext, ScanFile, TableReader, reader_for, register_reader
+from lakebed.formats.base import (
+    ScanContext,
+    ScanFile,
+    TableReader,
+    extension_loader,
+    reader_for,
+    register_reader,
+)
 
-__all__ = ["ScanContext", "ScanFile", "TableReader", "reader_for", "register_reader"]
+__all__ = [
+    "ScanContext",
+    "ScanFile",
+    "TableReader",
+    "extension_loader",
+    "reader_for",
+    "register_reader",
+]

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 
 import pyarrow as pa
 
+from lakebed.errors import NotSupportedError
+
 CHUNK_BYTES = 1 << 20
 
 # Extension (lower case) -> codec name.
@@ -30,6 +32,9 @@ CODECS: dict[str, str] = {
     ".deflate": "deflate",
 }
 
+# Extensions of codecs Athena reads that lakebed has no decoder for.
+UNSUPPORTED: dict[str, str] = {".lzo": "LZO", ".lzo_deflate": "LZO"}
+
 _ARROW_CODECS = {"gzip": "gzip", "bz2": "bz2", "zstd": "zstd"}
 _LZ4_FRAME_MAGIC = b"\x04\x22\x4d\x18"
 _SNAPPY_FRAME_MAGIC = b"\xff\x06\x00\x00sNaPpY"
@@ -39,11 +44,26 @@ class CorruptStreamError(ValueError):
     """The compressed data is truncated or not in the format its extension names."""
 
 
-def codec_of(uri: str) -> str | None:
-    """The codec a file's extension names, or None for uncompressed text."""
+def _extension(uri: str) -> str:
     name = uri.rsplit("/", 1)[-1].lower()
     dot = name.rfind(".")
-    return CODECS.get(name[dot:]) if dot > 0 else None
+    return name[dot:] if dot > 0 else ""
+
+
+def codec_of(uri: str) -> str | None:
+    """The codec a file's extension names, or None for uncompressed text.
+
+    Raises:
+        NotSupportedError: the extension names a codec lakebed cannot decode (LZO).
+    """
+    ext = _extension(uri)
+    if ext in UNSUPPORTED:
+        raise NotSupportedError(
+            f"File {uri} is {UNSUPPORTED[ext]}-compressed, which lakebed cannot read: "
+            "recompress it with gzip, zstd, bzip2, lz4 or snappy.",
+            code="HIVE_UNSUPPORTED_FORMAT",
+        )
+    return CODECS.get(ext)
 
 
 def decompressed(raw: pa.NativeFile, codec: str) -> Iterator[bytes]:

@@ -19,9 +19,11 @@ import pyarrow.compute as pc
 
 from lakebed.errors import DataError, LakebedError
 from lakebed.formats._compression import CorruptStreamError, codec_of, decompressed
+from lakebed.formats._properties import skip_header_lines, text_encoding
 from lakebed.formats._sql import quote_ident, str_list
 
 if TYPE_CHECKING:
+    from lakebed.catalog.models import Table
     from lakebed.formats.base import ScanContext, ScanFile
     from lakebed.storage import ObjectStore
 
@@ -29,8 +31,12 @@ SCHEMA = pa.schema([("line", pa.string()), ("$path", pa.string())])
 MAX_LINE_BYTES = 8 << 20
 
 
-def lines_relation(files: Sequence[ScanFile], ctx: ScanContext, *, skip_header: int) -> str:
-    """SQL of the lines of ``files`` as ``(line, "$path")``; an empty line is ``''``."""
+def lines_relation(table: Table, files: Sequence[ScanFile], ctx: ScanContext) -> str:
+    """SQL of the lines of ``files`` of ``table`` as ``(line, "$path")``, without the header
+    lines ``skip.header.line.count`` names; an empty line is ``''``.
+    """
+    skip_header = skip_header_lines(table)
+    duck_encoding, py_encoding = text_encoding(table)
     plain = [f.uri for f in files if codec_of(f.uri) is None]
     packed = [f for f in files if codec_of(f.uri) is not None]
     parts = []
@@ -40,42 +46,25 @@ def lines_relation(files: Sequence[ScanFile], ctx: ScanContext, *, skip_header: 
             f"{str_list(plain)}, columns = {{'line': 'VARCHAR'}}, delim = '', quote = '', "
             "escape = '', header = false, auto_detect = false, strict_mode = false, "
             f"compression = 'none', skip = {skip_header}, filename = true, "
+            f"encoding = '{duck_encoding}', "
             f"max_line_size = {MAX_LINE_BYTES})"
         )
     if packed:
-        name = ctx.register("__lb_lines", LineStream(ctx.store, packed, skip_header))
+        name = ctx.register("__lb_lines", LineStream(ctx.store, packed, skip_header, py_encoding))
         parts.append(f'SELECT line, "$path" FROM {quote_ident(name)}')
     return " UNION ALL ".join(parts)
-
-
-def skip_header_lines(parameters: dict[str, str], table_name: str) -> int:
-    """The ``skip.header.line.count`` table property as a count.
-
-    Raises:
-        InvalidInputError: the value is not a non-negative integer.
-    """
-    from lakebed.catalog.properties import TableProperties
-    from lakebed.errors import InvalidInputError
-
-    raw = parameters.get(TableProperties.SKIP_HEADER_LINE_COUNT)
-    if raw is None:
-        return TableProperties.SKIP_HEADER_LINE_COUNT_DEFAULT
-    if not raw.strip().isdigit():
-        raise InvalidInputError(
-            f"Table '{table_name}' has {TableProperties.SKIP_HEADER_LINE_COUNT}='{raw}': "
-            "expected a non-negative integer.",
-            code="INVALID_TABLE_PROPERTY",
-        )
-    return int(raw)
 
 
 class LineStream:
     """The lines of compressed files, as a fresh Arrow stream each time DuckDB scans it."""
 
-    def __init__(self, store: ObjectStore, files: Sequence[ScanFile], skip_header: int) -> None:
+    def __init__(
+        self, store: ObjectStore, files: Sequence[ScanFile], skip_header: int, encoding: str
+    ) -> None:
         self._store = store
         self._files = list(files)
         self._skip = skip_header
+        self._encoding = encoding
 
     def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
         """The Arrow PyCapsule stream protocol (DuckDB calls this for every scan)."""
@@ -84,10 +73,12 @@ class LineStream:
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
         for f in self._files:
-            yield from _file_batches(self._store, f.uri, self._skip)
+            yield from _file_batches(self._store, f.uri, self._skip, self._encoding)
 
 
-def _file_batches(store: ObjectStore, uri: str, skip: int) -> Iterator[pa.RecordBatch]:
+def _file_batches(
+    store: ObjectStore, uri: str, skip: int, encoding: str
+) -> Iterator[pa.RecordBatch]:
     codec = codec_of(uri)
     assert codec is not None
     try:
@@ -106,26 +97,27 @@ def _file_batches(store: ObjectStore, uri: str, skip: int) -> Iterator[pa.Record
                     carry = data
                     continue
                 carry = data[cut + 1 :]
-                lines, skip = _lines(data[:cut], uri, skip)
+                lines, skip = _lines(data[:cut], uri, skip, encoding)
                 if len(lines):
                     yield pa.record_batch([lines, repeat_str(uri, len(lines))], schema=SCHEMA)
         except CorruptStreamError as e:
             raise DataError(f"Error reading file {uri}: {e}.", code="HIVE_BAD_DATA") from e
         if carry:
-            lines, _ = _lines(carry, uri, skip)
+            lines, _ = _lines(carry, uri, skip, encoding)
             if len(lines):
                 yield pa.record_batch([lines, repeat_str(uri, len(lines))], schema=SCHEMA)
 
 
-def _lines(data: bytes, uri: str, skip: int) -> tuple[pa.Array, int]:
+def _lines(data: bytes, uri: str, skip: int, encoding: str) -> tuple[pa.Array, int]:
     """The lines in ``data`` (whole lines, without their final newline) after dropping
     ``skip`` of them, and how many are still to drop.
     """
     try:
-        text = data.decode("utf-8")
+        text = data.decode(encoding)
     except UnicodeDecodeError as e:
         raise DataError(
-            f"Error reading file {uri}: invalid UTF-8 at byte {e.start} of a block.",
+            f"Error reading file {uri}: not valid {encoding} text ({e.reason} at byte "
+            f"{e.start} of a block).",
             code="HIVE_BAD_DATA",
         ) from e
     lines = pc.list_flatten(pc.split_pattern(pa.array([text]), "\n"))

@@ -93,19 +93,37 @@ def timestamp_formats(value: str | None) -> tuple[str, ...]:
 
 
 def timestamp_value(e: str, formats: tuple[str, ...]) -> str:
-    """A TIMESTAMP from text: each format in turn, then the default form."""
+    """A TIMESTAMP from text: each format in turn (``millis``: epoch milliseconds), then the
+    default form.
+    """
     tries = []
-    patterns = [f for f in formats if f != "millis"]
-    if "millis" in formats:
-        tries.append(
-            f"CASE WHEN regexp_full_match({e}, '-?[0-9]+') "
-            f"THEN make_timestamp(TRY_CAST({e} AS BIGINT) * 1000) END"
-        )
-    if patterns:
-        fmts = "[" + ", ".join(quote_str(p) for p in patterns) + "]"
-        tries.append(f"CAST(try_strptime({e}, {fmts}) AS TIMESTAMP)")
-    tries.append(f"TRY_CAST({e} AS TIMESTAMP)")
+    for fmt in formats:
+        if fmt == "millis":
+            tries.append(
+                f"CASE WHEN regexp_full_match({e}, '-?[0-9]+') "
+                f"THEN make_timestamp(TRY_CAST({e} AS BIGINT) * 1000) END"
+            )
+        else:
+            tries.append(f"CAST(try_strptime({e}, {quote_str(fmt)}) AS TIMESTAMP)")
+    tries.append(_default_timestamp(e))
     return tries[0] if len(tries) == 1 else f"coalesce({', '.join(tries)})"
+
+
+# A UTC offset after the seconds of a timestamp: ``…:05+02:00``, ``…:05.123 -0130``.
+_OFFSET = r":[0-9]{2}(?:\.[0-9]*)? ?([+-])([0-9]{2}):?([0-9]{2})$"
+
+
+def _default_timestamp(e: str) -> str:
+    """``yyyy-MM-dd[( |T)HH:mm[:ss[.f…]]]`` with an optional ``Z`` or UTC offset, as UTC."""
+    pattern = quote_str(_OFFSET)
+    sign = f"CASE WHEN regexp_extract({e}, {pattern}, 1) = '-' THEN -1 ELSE 1 END"
+    hours, mins = (f"CAST(regexp_extract({e}, {pattern}, {g}) AS INTEGER)" for g in (2, 3))
+    local = f"TRY_CAST(regexp_replace({e}, ' ?[+-][0-9]{{2}}:?[0-9]{{2}}$', '') AS TIMESTAMP)"
+    return (
+        f"CASE WHEN regexp_matches({e}, {pattern}) "
+        f"THEN {local} - to_minutes({sign} * ({hours} * 60 + {mins})) "
+        f"ELSE TRY_CAST({e} AS TIMESTAMP) END"
+    )
 
 
 def scalar_value(e: str, dtype: exp.DataType, formats: tuple[str, ...] = ()) -> str:
@@ -138,6 +156,12 @@ def scalar_value(e: str, dtype: exp.DataType, formats: tuple[str, ...] = ()) -> 
     )
 
 
+# Private-use characters standing in for an escaped escape and for escaped separators of
+# the first levels while a line is split (LazySimpleSerDe's ``escape.delim``).
+_ESCAPED_ESCAPE = "\ue000"
+_ESCAPED_LEVELS = ("\ue001", "\ue002", "\ue003")
+
+
 @dataclass(frozen=True)
 class Delimiters:
     """LazySimpleSerDe's separators by nesting level, its escape and NULL marker."""
@@ -146,12 +170,39 @@ class Delimiters:
     escape: str | None
     null: str
 
+    def protect(self, line: str) -> str:
+        """SQL hiding escaped escapes and separators of ``line`` before it is split."""
+        if not self.escape:
+            return line
+        esc = quote_str(self.escape)
+        line = f"replace({line}, {esc} || {esc}, '{_ESCAPED_ESCAPE}')"
+        for sep, stand_in in zip(self.levels, _ESCAPED_LEVELS, strict=False):
+            line = f"replace({line}, {esc} || {quote_str(sep)}, '{stand_in}')"
+        return line
+
+    def unescape(self, value: str) -> str:
+        """SQL turning a split value back into its text: escapes dropped, hidden characters
+        restored.
+        """
+        if not self.escape:
+            return value
+        esc = quote_str(self.escape)
+        out = f"regexp_replace({value}, {quote_str(re.escape(self.escape) + '(.)')}, '\\1', 'g')"
+        for sep, stand_in in zip(self.levels, _ESCAPED_LEVELS, strict=False):
+            out = f"replace({out}, '{stand_in}', {quote_str(sep)})"
+        out = f"replace({out}, '{_ESCAPED_ESCAPE}', {esc})"
+        hidden = f"[{_ESCAPED_ESCAPE}-{_ESCAPED_LEVELS[-1]}]"
+        return (
+            f"CASE WHEN contains({value}, {esc}) OR regexp_matches({value}, '{hidden}') "
+            f"THEN {out} ELSE {value} END"
+        )
+
 
 def text_value(
     e: str, dtype: exp.DataType, d: Delimiters, *, level: int = 1, formats: tuple[str, ...] = ()
 ) -> str:
-    """SQL turning the field text ``e`` (already unescaped) into ``dtype``, splitting arrays,
-    maps and structs with the separators of ``level`` and deeper.
+    """SQL turning the field text ``e`` (still escaped, see ``Delimiters.protect``) into
+    ``dtype``, splitting arrays, maps and structs with the separators of ``level`` and deeper.
 
     Raises:
         NotSupportedError: the type nests deeper than there are separators.
@@ -159,7 +210,7 @@ def text_value(
     kind = dtype.this
     nulled = f"nullif({e}, {quote_str(d.null)})" if level > 1 else e
     if kind not in (T.ARRAY, T.MAP, T.STRUCT):
-        return scalar_value(nulled, dtype, formats)
+        return scalar_value(d.unescape(nulled), dtype, formats)
     need = level + (1 if kind == T.MAP else 0)
     if need >= len(d.levels):
         raise NotSupportedError(

@@ -17,18 +17,34 @@ from lakebed.formats.parquet import ParquetReader
 from lakebed.formats.regex import RegexReader
 
 
-def _serde_is(*names: str) -> Callable[[Table], bool]:
+def _serde_is(*names: str, inputs: tuple[str, ...] = ()) -> Callable[[Table], bool]:
+    """Tables with one of the SerDes ``names`` and, when ``inputs`` is given, one of those
+    input formats (a missing input format counts as text).
+    """
+
     def matches(table: Table) -> bool:
-        return (table.serde_library or "") in names
+        serde_ok = (table.serde_library or "") in names
+        return serde_ok and (not inputs or (table.input_format or serdes.TEXT_INPUT) in inputs)
 
     return matches
 
 
+_TEXT = (serdes.TEXT_INPUT,)
+
+
 register_reader(_serde_is(serdes.PARQUET), ParquetReader())
-register_reader(_serde_is(serdes.LAZY_SIMPLE, ""), LazySimpleReader())
-register_reader(_serde_is(serdes.OPEN_CSV), OpenCsvReader())
-register_reader(_serde_is(serdes.HIVE_JSON, serdes.OPENX_JSON), JsonReader())
-register_reader(_serde_is(serdes.REGEX), RegexReader())
-register_reader(_serde_is(serdes.GROK), GrokReader())
+register_reader(_serde_is(serdes.LAZY_SIMPLE, "", inputs=_TEXT), LazySimpleReader())
+register_reader(_serde_is(serdes.OPEN_CSV, inputs=_TEXT), OpenCsvReader())
+register_reader(
+    _serde_is(
+        serdes.HIVE_JSON,
+        serdes.HIVE3_JSON,
+        serdes.OPENX_JSON,
+        inputs=(*_TEXT, serdes.CLOUDTRAIL_INPUT),
+    ),
+    JsonReader(),
+)
+register_reader(_serde_is(serdes.REGEX, inputs=_TEXT), RegexReader())
+register_reader(_serde_is(serdes.GROK, inputs=_TEXT), GrokReader())
 register_reader(_serde_is(serdes.ORC), OrcReader())
 register_reader(_serde_is(serdes.AVRO), AvroReader())

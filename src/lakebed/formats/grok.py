@@ -110,6 +110,7 @@ PATTERNS: dict[str, str] = {
 
 _REF = re.compile(r"%\{(\w+)(?::([\w.@\[\]-]+))?(?::\w+)?\}")
 _MAX_DEPTH = 64
+_NAMED = re.compile(r"\(\?P?<[A-Za-z][A-Za-z0-9_]*>")
 
 
 def custom_patterns(text: str | None) -> dict[str, str]:
@@ -124,6 +125,40 @@ def custom_patterns(text: str | None) -> dict[str, str]:
         name, _, body = line.partition(" ")
         out[name] = body.strip()
     return out
+
+
+def non_capturing(regex: str) -> str:
+    """``regex`` with its capture groups (plain or named) made non-capturing, so only grok
+    fields number the groups of the translated expression.
+    """
+    out, i, in_class = [], 0, False
+    while i < len(regex):
+        ch = regex[i]
+        if ch == "\\":
+            out.append(regex[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if regex[i + 1 : i + 2] == "]":  # a literal ] first in a class
+                out.append("[]")
+                i += 2
+                continue
+        elif ch == "(":
+            named = _NAMED.match(regex, i)
+            if named:
+                out.append("(?:")
+                i = named.end()
+                continue
+            if regex[i + 1 : i + 2] != "?":
+                out.append("(?:")
+                i += 1
+                continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def translate(expression: str, library: dict[str, str]) -> tuple[str, list[str]]:
@@ -141,7 +176,7 @@ def translate(expression: str, library: dict[str, str]) -> tuple[str, list[str]]
             )
         out, pos = [], 0
         for m in _REF.finditer(text):
-            out.append(text[pos : m.start()])
+            out.append(non_capturing(text[pos : m.start()]))
             pattern, field = m.group(1), m.group(2)
             if pattern not in library:
                 raise InvalidInputError(
@@ -156,7 +191,7 @@ def translate(expression: str, library: dict[str, str]) -> tuple[str, list[str]]
             else:
                 out.append(f"(?:{expand(library[pattern], depth + 1)})")
             pos = m.end()
-        out.append(text[pos:])
+        out.append(non_capturing(text[pos:]))
         return "".join(out)
 
     return expand(expression, 0), fields

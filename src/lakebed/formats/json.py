@@ -1,7 +1,9 @@
 """JSON lines: the Hive JSON SerDe (``org.apache.hive.hcatalog.data.JsonSerDe``) and the OpenX
 JSON SerDe (``org.openx.data.jsonserde.JsonSerDe``).
 
-One JSON object per line; blank lines are skipped. Columns are found by key,
+One JSON object per line; blank lines are skipped. With CloudTrail's input format
+(``com.amazon.emr.cloudtrail.CloudTrailInputFormat``) each line is a CloudTrail file's
+``{"Records": [...]}`` and every record is a row. Columns are found by key,
 case-insensitively (always for Hive's SerDe; for OpenX unless ``case.insensitive`` is
 ``false``), at every nesting level of struct columns. ``mapping.<column>`` reads a column from
 another key; ``dots.in.keys=true`` lets column ``a_b`` read key ``a.b``. A line that is not a
@@ -16,6 +18,7 @@ milliseconds.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,12 +26,11 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from lakebed.catalog.properties import SerdeProperties as SP
-from lakebed.errors import InvalidInputError
 from lakebed.formats import serdes
-from lakebed.formats._lines import lines_relation, skip_header_lines
+from lakebed.formats._lines import lines_relation
+from lakebed.formats._properties import flag
 from lakebed.formats._sql import quote_ident, quote_str
 from lakebed.formats._values import (
-    INTEGERS,
     STRINGS,
     scalar_value,
     timestamp_formats,
@@ -41,20 +43,8 @@ if TYPE_CHECKING:
     from lakebed.catalog.models import Table
 
 T = exp.DataType.Type
-_NUMBER_TYPES = "('UBIGINT', 'BIGINT', 'DOUBLE')"
-
-
-def _flag(table: Table, key: str, *, default: bool) -> bool:
-    raw = table.serde_parameters.get(key)
-    if raw is None:
-        return default
-    if raw.strip().lower() not in ("true", "false"):
-        raise InvalidInputError(
-            f"Table '{table.database}.{table.name}' has SerDe property {key}='{raw}': expected "
-            "'true' or 'false'.",
-            code="INVALID_TABLE_PROPERTY",
-        )
-    return raw.strip().lower() == "true"
+# A key (a JSON string followed by a colon) holding one of ``chars``.
+_FOLDED_KEY = r'"(?:[^"\\]|\\.)*[{chars}](?:[^"\\]|\\.)*"\s*:'
 
 
 @dataclass(frozen=True)
@@ -73,9 +63,9 @@ class JsonOptions:
         openx = table.serde_library == serdes.OPENX_JSON
         p = table.serde_parameters
         return cls(
-            case_insensitive=not openx or _flag(table, SP.CASE_INSENSITIVE, default=True),
-            dots_in_keys=openx and _flag(table, SP.DOTS_IN_KEYS, default=False),
-            ignore_malformed=_flag(table, SP.IGNORE_MALFORMED_JSON, default=False),
+            case_insensitive=not openx or flag(table, SP.CASE_INSENSITIVE, default=True),
+            dots_in_keys=openx and flag(table, SP.DOTS_IN_KEYS, default=False),
+            ignore_malformed=flag(table, SP.IGNORE_MALFORMED_JSON, default=False),
             formats=timestamp_formats(p.get(SP.TIMESTAMP_FORMATS)),
             mapping={
                 k[len(SP.MAPPING_PREFIX) :].lower(): v
@@ -102,9 +92,19 @@ class JsonOptions:
         return key
 
 
+def json_text_value(text: str, dtype: exp.DataType, formats: tuple[str, ...]) -> str:
+    """SQL parsing the text of a scalar JSON value (a string unquoted, a number or boolean as
+    written, an object or array as JSON) as ``dtype``; NULL when it does not fit. A timestamp
+    tries ``timestamp.formats`` first, then epoch milliseconds, then the default form.
+    """
+    if dtype.this == T.TIMESTAMP:
+        return timestamp_value(text, (*formats, "millis"))
+    return scalar_value(text, dtype, formats)
+
+
 class _Converter:
-    """Builds SQL turning a JSON value into a column type, raising HIVE_BAD_DATA on
-    mismatches. ``depth`` names lambda variables uniquely.
+    """Builds SQL turning JSON values into column types, raising HIVE_BAD_DATA when a value
+    does not fit. ``depth`` names lambda variables uniquely.
     """
 
     def __init__(self, options: JsonOptions) -> None:
@@ -116,38 +116,54 @@ class _Converter:
         keys = f"list_transform(map_keys({m}), lambda k: {self.o.key('k')})"
         return f"map_values({m})[list_position({keys}, {quote_str(name)})]"
 
-    def value(self, e: str, dtype: exp.DataType, what: str, depth: int = 0) -> str:
-        parsed, fits = self._parsed(e, dtype, what, depth)
+    def checked(self, raw: str, parsed: str, dtype: exp.DataType, what: str) -> str:
+        """``parsed``, or NULL when ``raw`` is NULL, or HIVE_BAD_DATA when ``parsed`` is NULL."""
         head = quote_str("HIVE_BAD_DATA: Error parsing field value '")
         tail = quote_str(f"' for {what} of type {dtype.sql(dialect='hive').lower()} in file ")
-        message = f'{head} || left(CAST({e} AS VARCHAR), 200) || {tail} || "$path"'
+        message = f'{head} || left(CAST({raw} AS VARCHAR), 200) || {tail} || "$path"'
         return (
-            f"CASE WHEN {e} IS NULL OR json_type({e}) = 'NULL' THEN NULL "
-            f"WHEN NOT ({fits}) THEN error({message}) ELSE {parsed} END"
+            f"CASE WHEN {raw} IS NULL THEN NULL WHEN ({parsed}) IS NULL "
+            f"THEN error({message}) ELSE {parsed} END"
         )
 
-    def _parsed(self, e: str, dtype: exp.DataType, what: str, depth: int) -> tuple[str, str]:
-        """(SQL of the value, SQL that is true when the JSON value fits the type)."""
+    def text(self, s: str, dtype: exp.DataType, what: str) -> str:
+        """A scalar column from the text ``s`` of its JSON value (NULL for JSON null)."""
+        if dtype.this in STRINGS:
+            return s
+        return self.checked(s, json_text_value(s, dtype, self.o.formats), dtype, what)
+
+    def value(self, e: str, dtype: exp.DataType, what: str, depth: int = 0) -> str:
+        """A column of any type from the JSON value ``e``."""
         kind = dtype.this
-        jt = f"json_type({e})"
-        text = f"({e} ->> '$')"
-        if kind in STRINGS:
-            return text, "true"
+        if kind not in (T.ARRAY, T.MAP, T.STRUCT):
+            return self.text(f"({e} ->> '$')", dtype, what)
+        x = f"j{depth}"
         if kind == T.ARRAY:
-            x = f"j{depth}"
-            inner = self.value(x, dtype.expressions[0], f"element of {what}", depth + 1)
-            return f"list_transform(CAST({e} AS JSON[]), lambda {x}: {inner})", f"{jt} = 'ARRAY'"
-        if kind == T.MAP:
-            x = f"j{depth}"
-            key_t, val_t = dtype.expressions[:2]
-            key = scalar_value(f"{x}.key", key_t, self.o.formats)
-            val = self.value(f"{x}.value", val_t, f"value of {what}", depth + 1)
-            return (
-                f"map_from_entries(list_transform(map_entries(CAST({e} AS MAP(VARCHAR, JSON))), "
-                f"lambda {x}: {{'key': {key}, 'value': {val}}}))",
-                f"{jt} = 'OBJECT'",
+            elem = dtype.expressions[0]
+            # Scalar elements come out of the JSON as text in one cast.
+            leaf, inner = (
+                ("JSON", self.value(x, elem, f"element of {what}", depth + 1))
+                if _is_complex(elem)
+                else ("VARCHAR", self.text(x, elem, f"element of {what}"))
             )
-        if kind == T.STRUCT:
+            parsed = (
+                f"CASE WHEN json_type({e}) = 'ARRAY' "
+                f"THEN list_transform(CAST({e} AS {leaf}[]), lambda {x}: {inner}) END"
+            )
+        elif kind == T.MAP:
+            key_t, val_t = dtype.expressions[:2]
+            leaf, val = (
+                ("JSON", self.value(f"{x}.value", val_t, f"value of {what}", depth + 1))
+                if _is_complex(val_t)
+                else ("VARCHAR", self.text(f"{x}.value", val_t, f"value of {what}"))
+            )
+            key = scalar_value(f"{x}.key", key_t, self.o.formats)
+            parsed = (
+                f"CASE WHEN json_type({e}) = 'OBJECT' THEN map_from_entries(list_transform("
+                f"map_entries(CAST({e} AS MAP(VARCHAR, {leaf}))), "
+                f"lambda {x}: {{'key': {key}, 'value': {val}}})) END"
+            )
+        else:
             fields = []
             for f in dtype.expressions:
                 ftype = f.args["kind"] if isinstance(f, exp.ColumnDef) else f
@@ -155,34 +171,29 @@ class _Converter:
                 fields.append(
                     f"{quote_str(f.name)}: {self.value(sub, ftype, f'{what}.{f.name}', depth + 1)}"
                 )
-            return f"{{{', '.join(fields)}}}", f"{jt} = 'OBJECT'"
-        if kind == T.TIMESTAMP:
-            parsed = (
-                f"CASE WHEN {jt} IN ('UBIGINT', 'BIGINT') "
-                f"THEN make_timestamp(CAST({e} AS BIGINT) * 1000) "
-                f"ELSE {timestamp_value(text, self.o.formats)} END"
-            )
-            return parsed, f"{jt} NOT IN ('OBJECT', 'ARRAY') AND ({parsed}) IS NOT NULL"
-        parsed = scalar_value(text, dtype, self.o.formats)
-        if kind in INTEGERS or kind in (T.FLOAT, T.DOUBLE, T.DECIMAL):
-            allowed = f"{jt} IN {_NUMBER_TYPES} OR {jt} = 'VARCHAR'"
-        elif kind == T.BOOLEAN:
-            allowed = f"{jt} IN ('BOOLEAN', 'VARCHAR')"
-        else:
-            allowed = f"{jt} = 'VARCHAR'"
-        return parsed, f"({allowed}) AND ({parsed}) IS NOT NULL"
+            parsed = f"CASE WHEN json_type({e}) = 'OBJECT' THEN {{{', '.join(fields)}}} END"
+        nulled = f"CASE WHEN json_type({e}) <> 'NULL' THEN {e} END"
+        return self.checked(nulled, parsed, dtype, what)
+
+
+def _is_complex(dtype: exp.DataType) -> bool:
+    return dtype.this in (T.ARRAY, T.MAP, T.STRUCT)
 
 
 class JsonReader:
-    """Reads JSON lines with DuckDB's JSON functions over the lines of the files."""
+    """Reads JSON lines with DuckDB's JSON functions over the lines of the files.
+
+    A row whose top-level keys are already in normal form (lower case, no dots, when the
+    options fold them) is split by one ``json_transform``; other rows look keys up through a
+    key-normalised map. Both paths yield the same values: the JSON text of scalar columns and
+    the JSON value of complex ones, converted by the same SQL.
+    """
 
     def scan(self, table: Table, files: Sequence[ScanFile], ctx: ScanContext) -> ScanPlan:
         """Plan a JSON scan."""
         o = JsonOptions.of(table)
         conv = _Converter(o)
-        lines = lines_relation(
-            files, ctx, skip_header=skip_header_lines(table.parameters, table.name)
-        )
+        lines = lines_relation(table, files, ctx)
         if o.ignore_malformed:
             malformed = "NULL"
         else:
@@ -192,21 +203,66 @@ class JsonReader:
             )
             malformed = f"error({message})"
         objects = (
-            "SELECT CASE WHEN (CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' "
-            f'ELSE false END) THEN json(line) ELSE {malformed} END AS o, "$path" '
-            f"FROM ({lines}) WHERE trim(line) <> ''"
+            "SELECT CASE WHEN json_valid(line) AND starts_with(ltrim(line), '{') "
+            f'THEN line ELSE {malformed} END AS o, "$path" '
+            f"FROM ({lines}) WHERE line <> '' AND (ascii(line) > 32 OR trim(line) <> '')"
         )
-        keyed = (
-            "SELECT map_values(m) AS v, list_transform(map_keys(m), "
-            f'lambda k: {o.key("k")}) AS k, "$path" '
-            f'FROM (SELECT CAST(o AS MAP(VARCHAR, JSON)) AS m, "$path" FROM ({objects}))'
+        if not o.ignore_malformed:  # check every line, even when no column is read
+            objects = f'SELECT o, "$path" FROM ({objects}) WHERE o IS NOT NULL'
+        if table.input_format == serdes.CLOUDTRAIL_INPUT:  # {"Records": [event, …]} per file
+            objects = (
+                "SELECT CAST(unnest(CAST(json_extract(o, '$.Records') AS JSON[])) AS VARCHAR) "
+                f'AS o, "$path" FROM ({objects})'
+            )
+        # Only the columns the query needs are looked up; the others are NULL.
+        wanted = [
+            (i, col, parse_type(col.type), o.name(col.name))
+            for i, col in enumerate(table.columns, start=1)
+            if ctx.columns is None or col.name.lower() in ctx.columns
+        ]
+        leaves = {n: "JSON" if _is_complex(t) else "VARCHAR" for _, _, t, n in wanted}
+        spec = "{" + ", ".join(f"{_json_str(n)}: {_json_str(t)}" for n, t in leaves.items()) + "}"
+        folded = "A-Z" if o.case_insensitive else ""
+        folded += "." if o.dots_in_keys else ""
+        # Cheap string tests first: most lines have nothing to fold at all.
+        maybe = " OR ".join(
+            (["lower(o) <> o"] if o.case_insensitive else [])
+            + (["contains(o, '.')"] if o.dots_in_keys else [])
         )
-        values, select = [], []
-        for i, col in enumerate(table.columns, start=1):
-            values.append(f"v[list_position(k, {quote_str(o.name(col.name))})] AS j{i}")
-            value = conv.value(f"j{i}", parse_type(col.type), f"column {col.name}")
-            select.append(f"CAST({value} AS {duckdb_type(col.type)}) AS {quote_ident(col.name)}")
+        slow = (
+            f"CASE WHEN {maybe} "
+            f"THEN regexp_matches(o, {quote_str(_FOLDED_KEY.format(chars=folded))}) ELSE false END"
+            if folded
+            else "false"
+        )
+        keyed_map = "CAST(CAST(o AS JSON) AS MAP(VARCHAR, JSON))"
+        keys = f"list_transform(map_keys({keyed_map}), lambda k: {o.key('k')})"
+        flagged = f'SELECT o, {slow} AS slow, "$path" FROM ({objects})'
+        transform = f"json_transform(o, {quote_str(spec)})" if leaves else "NULL"
+        split = (
+            f"SELECT slow, {transform} AS fast, "
+            f"CASE WHEN slow THEN map_values({keyed_map}) END AS v, "
+            f'CASE WHEN slow THEN {keys} END AS k, "$path" FROM ({flagged})'
+        )
+        values, select = [], [f"CAST(NULL AS {duckdb_type(c.type)})" for c in table.columns]
+        for i, col, dtype, name in wanted:
+            looked_up = f"v[list_position(k, {quote_str(name)})]"
+            fast = f"fast[{quote_str(name)}]"
+            if _is_complex(dtype):
+                values.append(f"CASE WHEN slow THEN {looked_up} ELSE {fast} END AS j{i}")
+                value = conv.value(f"j{i}", dtype, f"column {col.name}")
+            else:
+                values.append(f"CASE WHEN slow THEN {looked_up} ->> '$' ELSE {fast} END AS j{i}")
+                value = conv.text(f"j{i}", dtype, f"column {col.name}")
+            select[i - 1] = f"CAST({value} AS {duckdb_type(col.type)})"
+        select = [
+            f"{v} AS {quote_ident(c.name)}" for v, c in zip(select, table.columns, strict=True)
+        ]
         select.append('"$path"')
         values.append('"$path"')
-        sql = f"SELECT {', '.join(select)} FROM (SELECT {', '.join(values)} FROM ({keyed}))"
+        sql = f"SELECT {', '.join(select)} FROM (SELECT {', '.join(values)} FROM ({split}))"
         return ScanPlan(sql, sum(f.size for f in files))
+
+
+def _json_str(value: str) -> str:
+    return json.dumps(value)

@@ -1,7 +1,7 @@
 r"""Delimited text (LazySimpleSerDe, ``ROW FORMAT DELIMITED``, the default SerDe).
 
-Each line is split at ``field.delim`` (default ``\x01``) with no quote handling; a field
-preceded by ``escape.delim`` keeps the delimiter. Arrays, maps and structs are split at
+Each line is split at ``field.delim`` (default ``\x01``) with no quote handling; a delimiter
+preceded by ``escape.delim`` is text. Arrays, maps and structs are split at
 ``collection.delim`` and ``mapkey.delim`` (then ``\x04``, ``\x05`` … for deeper levels, as
 Hive does). Missing trailing fields are NULL, extra fields are ignored, a field equal to
 ``serialization.null.format`` (default ``\N``) is NULL, and a value that does not parse as its
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from lakebed.catalog.properties import SerdeProperties as SP
 from lakebed.catalog.properties import TableProperties
 from lakebed.errors import NotSupportedError
-from lakebed.formats._lines import lines_relation, skip_header_lines
+from lakebed.formats._lines import lines_relation
 from lakebed.formats._sql import quote_ident, quote_str
 from lakebed.formats._values import Delimiters, separator, text_value, timestamp_formats
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
@@ -25,9 +25,6 @@ from lakebed.types import duckdb_type, parse_type
 if TYPE_CHECKING:
     from lakebed.catalog.models import Table
 
-# Private-use characters standing in for escaped text while a line is split.
-_ESCAPED_ESCAPE = "\ue000"
-_ESCAPED_DELIM = "\ue001"
 # Hive's separators below mapkey.delim: bytes 4..8, 11, 14..26.
 _DEEPER = tuple(chr(b) for b in (4, 5, 6, 7, 8, 11, *range(14, 27)))
 
@@ -70,37 +67,13 @@ class LazySimpleReader:
         """Plan a delimited-text scan."""
         d = delimiters(table)
         formats = timestamp_formats(table.serde_parameters.get(SP.TIMESTAMP_FORMATS))
-        lines = lines_relation(
-            files, ctx, skip_header=skip_header_lines(table.parameters, table.name)
-        )
-        delim = quote_str(d.levels[0])
-        if d.escape:
-            esc = quote_str(d.escape)
-            line = (
-                f"replace(replace(line, {esc} || {esc}, '{_ESCAPED_ESCAPE}'), "
-                f"{esc} || {delim}, '{_ESCAPED_DELIM}')"
-            )
-        else:
-            line = "line"
+        lines = lines_relation(table, files, ctx)
         select = []
         for i, col in enumerate(table.columns, start=1):
-            raw = f"f[{i}]"
-            value = f"nullif({raw}, {quote_str(d.null)})"
-            if d.escape:
-                pattern = quote_str(_regex_escape(d.escape) + "(.)")
-                value = (
-                    f"replace(replace(regexp_replace({value}, {pattern}, '\\1', 'g'), "
-                    f"'{_ESCAPED_DELIM}', {delim}), '{_ESCAPED_ESCAPE}', {quote_str(d.escape)})"
-                )
+            value = f"nullif(f[{i}], {quote_str(d.null)})"
             typed = text_value(value, parse_type(col.type), d, formats=formats)
             select.append(f"CAST({typed} AS {duckdb_type(col.type)}) AS {quote_ident(col.name)}")
         select.append('"$path"')
-        sql = (
-            f"SELECT {', '.join(select)} FROM "
-            f'(SELECT string_split({line}, {delim}) AS f, "$path" FROM ({lines}))'
-        )
+        split = f"string_split({d.protect('line')}, {quote_str(d.levels[0])})"
+        sql = f'SELECT {", ".join(select)} FROM (SELECT {split} AS f, "$path" FROM ({lines}))'
         return ScanPlan(sql, sum(f.size for f in files))
-
-
-def _regex_escape(ch: str) -> str:
-    return "\\" + ch if not ch.isalnum() else ch

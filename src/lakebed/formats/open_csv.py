@@ -23,7 +23,7 @@ from sqlglot import exp
 
 from lakebed.catalog.properties import SerdeProperties as SP
 from lakebed.errors import NotSupportedError
-from lakebed.formats._lines import lines_relation, skip_header_lines
+from lakebed.formats._lines import lines_relation
 from lakebed.formats._sql import quote_ident, quote_str
 from lakebed.formats._values import INTEGERS, STRINGS, separator
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
@@ -79,20 +79,24 @@ class OpenCsvReader:
         quote = separator(p.get(SP.QUOTE_CHAR), '"', key=SP.QUOTE_CHAR)
         esc = separator(p.get(SP.ESCAPE_CHAR), "\\", key=SP.ESCAPE_CHAR)
         s, q, e = _class(sep), _class(quote), _class(esc)
-        field = f"(?:^|{s})({q}(?:[^{q}{e}]|{e}.|{q}{q})*{q}|(?:[^{s}{e}]|{e}.)*)"
-        unescape = f"regexp_replace(%s, {quote_str(e + '(.)')}, '\\1', 'g')"
-        qq, qs = quote_str(quote * 2), quote_str(quote)
-        lines = lines_relation(
-            files, ctx, skip_header=skip_header_lines(table.parameters, table.name)
+        # opencsv drops blanks before an opening quote (ignoreLeadingWhiteSpace).
+        field = f"(?:^|{s})([ \\t]*{q}(?:[^{q}{e}]|{e}.|{q}{q})*{q}|(?:[^{s}{e}]|{e}.)*)"
+        es = quote_str(esc)
+        unescape = (
+            f"CASE WHEN contains(%(f)s, {es}) "
+            f"THEN regexp_replace(%(f)s, {quote_str(e + '(.)')}, '\\1', 'g') ELSE %(f)s END"
         )
+        qq, qs = quote_str(quote * 2), quote_str(quote)
+        lines = lines_relation(table, files, ctx)
         texts, select = [], []
         for i, col in enumerate(table.columns, start=1):
             raw = f"f[{i}]"
+            quoted = f"ltrim({raw}, ' \t')"
+            inner = f"replace({quoted}[2:-2], {qq}, {qs})"
             texts.append(
-                f"CASE WHEN length({raw}) >= 2 AND starts_with({raw}, {qs}) "
-                f"AND ends_with({raw}, {qs}) "
-                f"THEN {unescape % f'replace({raw}[2:-2], {qq}, {qs})'} "
-                f"ELSE {unescape % raw} END AS c{i}"
+                f"CASE WHEN plain THEN {raw} WHEN length({quoted}) >= 2 "
+                f"AND starts_with({quoted}, {qs}) AND ends_with({raw}, {qs}) "
+                f"THEN {unescape % {'f': inner}} ELSE {unescape % {'f': raw}} END AS c{i}"
             )
             dtype = parse_type(col.type)
             v = f"c{i}"
@@ -110,8 +114,12 @@ class OpenCsvReader:
             select.append(f"CAST({value} AS {duckdb_type(dtype)}) AS {quote_ident(col.name)}")
         select.append('"$path"')
         texts.append('"$path"')
+        # A line with no quote or escape character splits at the separator, without a regex.
+        plain = f"NOT contains(line, {qs}) AND NOT contains(line, {es})"
         fields = (
-            f'SELECT regexp_extract_all(line, {quote_str(field)}, 1) AS f, "$path" FROM ({lines})'
+            f"SELECT {plain} AS plain, CASE WHEN {plain} THEN string_split(line, "
+            f"{quote_str(sep)}) ELSE regexp_extract_all(line, {quote_str(field)}, 1) END AS f, "
+            f'"$path" FROM ({lines})'
         )
         sql = f"SELECT {', '.join(select)} FROM (SELECT {', '.join(texts)} FROM ({fields}))"
         return ScanPlan(sql, sum(f.size for f in files))

@@ -19,8 +19,9 @@ import pyarrow.orc as po
 from sqlglot import exp
 
 from lakebed.catalog.properties import SerdeProperties as SP
-from lakebed.errors import DataError, InvalidInputError, LakebedError, NotSupportedError
+from lakebed.errors import DataError, LakebedError, NotSupportedError
 from lakebed.formats._lines import repeat_str
+from lakebed.formats._properties import flag
 from lakebed.formats._sql import quote_ident
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
 from lakebed.types import duckdb_type, parse_type
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from lakebed.storage import ObjectStore
 
 T = exp.DataType.Type
+_COUNT_BATCH = 65_536
+_NO_COLUMNS = pa.record_batch({})
 
 _SCALARS: dict[exp.DataType.Type, pa.DataType] = {
     T.BOOLEAN: pa.bool_(),
@@ -98,19 +101,6 @@ def _tail(store: ObjectStore, uri: str, size: int, modified_ms: int) -> _Tail:
         ) from e
 
 
-def _index_access(table: Table) -> bool:
-    raw = table.serde_parameters.get(
-        SP.ORC_COLUMN_INDEX_ACCESS, table.parameters.get(SP.ORC_COLUMN_INDEX_ACCESS, "true")
-    )
-    if raw.strip().lower() not in ("true", "false"):
-        raise InvalidInputError(
-            f"Table '{table.database}.{table.name}' has {SP.ORC_COLUMN_INDEX_ACCESS}='{raw}': "
-            "expected 'true' or 'false'.",
-            code="INVALID_TABLE_PROPERTY",
-        )
-    return raw.strip().lower() == "true"
-
-
 @dataclass(frozen=True)
 class _FileRead:
     uri: str
@@ -145,19 +135,24 @@ class OrcStream:
         try:
             with self._store.open_input(read.uri) as f:
                 orc = po.ORCFile(f)
+                if not wanted:  # count(*): the footer knows the rows
+                    for start in range(0, orc.nrows, _COUNT_BATCH):
+                        rows = min(_COUNT_BATCH, orc.nrows - start)
+                        yield self._convert(_NO_COLUMNS, read, rows)
+                    return
                 for n in range(read.stripes):
-                    stripe = orc.read_stripe(n, columns=wanted or [orc.schema.names[0]])
-                    yield self._convert(stripe, read)
+                    stripe = orc.read_stripe(n, columns=wanted)
+                    yield self._convert(stripe, read, stripe.num_rows)
         except LakebedError:
             raise
         except Exception as e:  # pyarrow raises several types for corrupt stripes
             raise DataError(f"Error reading ORC file {read.uri}: {e}.", code="HIVE_BAD_DATA") from e
 
-    def _convert(self, stripe: pa.RecordBatch, read: _FileRead) -> pa.RecordBatch:
+    def _convert(self, stripe: pa.RecordBatch, read: _FileRead, rows: int) -> pa.RecordBatch:
         arrays = []
         for col, field, target in zip(self._columns, read.fields, self.schema.types, strict=False):
             if field is None:
-                arrays.append(pa.nulls(stripe.num_rows, target))
+                arrays.append(pa.nulls(rows, target))
                 continue
             data = stripe.column(field)
             try:
@@ -168,7 +163,7 @@ class OrcStream:
                     f"{read.uri} has type {data.type} that does not convert ({e}).",
                     code="HIVE_BAD_DATA",
                 ) from e
-        arrays.append(repeat_str(read.uri, stripe.num_rows))
+        arrays.append(repeat_str(read.uri, rows))
         return pa.record_batch(arrays, schema=self.schema)
 
 
@@ -177,7 +172,7 @@ class OrcReader:
 
     def scan(self, table: Table, files: Sequence[ScanFile], ctx: ScanContext) -> ScanPlan:
         """Plan an ORC scan."""
-        by_index = _index_access(table)
+        by_index = flag(table, SP.ORC_COLUMN_INDEX_ACCESS, default=True)
         reads = []
         for f in files:
             tail = _tail(ctx.store, f.uri, f.size, f.modified_ms)

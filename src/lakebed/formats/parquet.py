@@ -22,7 +22,8 @@ import pyarrow.parquet as pq
 from sqlglot import exp
 
 from lakebed.catalog.properties import SerdeProperties as SP
-from lakebed.errors import DataError, InvalidInputError
+from lakebed.errors import DataError
+from lakebed.formats._properties import flag
 from lakebed.formats._sql import quote_ident, quote_str, str_list
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
 from lakebed.types import duckdb_type, parse_type
@@ -119,23 +120,12 @@ def _type_error(col: Column, field: str, actual: pa.DataType, uri: str) -> str |
     )
 
 
-def _index_access(table: Table) -> bool:
-    key = SP.PARQUET_COLUMN_INDEX_ACCESS
-    raw = table.serde_parameters.get(key, table.parameters.get(key, "false"))
-    if raw.strip().lower() not in ("true", "false"):
-        raise InvalidInputError(
-            f"Table '{table.database}.{table.name}' has {key}='{raw}': expected 'true' or 'false'.",
-            code="INVALID_TABLE_PROPERTY",
-        )
-    return raw.strip().lower() == "true"
-
-
 class ParquetReader:
     """Reads Parquet files with DuckDB's ``read_parquet``."""
 
     def scan(self, table: Table, files: Sequence[ScanFile], ctx: ScanContext) -> ScanPlan:
         """Plan a Parquet scan: one ``read_parquet`` per distinct field layout."""
-        by_index = _index_access(table)
+        by_index = flag(table, SP.PARQUET_COLUMN_INDEX_ACCESS, default=False)
         scanned = 0
         # (field, type error) chosen for each table column (None: NULL) -> files read that way
         groups: dict[tuple[tuple[str, str | None] | None, ...], list[str]] = {}

@@ -22,7 +22,7 @@ import duckdb
 
 from lakebed.catalog.properties import SerdeProperties as SP
 from lakebed.errors import InvalidInputError, NotSupportedError
-from lakebed.formats._lines import lines_relation, skip_header_lines
+from lakebed.formats._lines import lines_relation
 from lakebed.formats._sql import quote_ident, quote_str
 from lakebed.formats._values import scalar_value
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
@@ -123,7 +123,7 @@ def regex_plan(
     match = f"regexp_full_match(line, {anchored})"
     if forbidden_prefix:
         match = f"NOT starts_with(line, {quote_str(forbidden_prefix)}) AND {match}"
-    lines = lines_relation(files, ctx, skip_header=skip_header_lines(table.parameters, table.name))
+    lines = lines_relation(table, files, ctx)
     extract = (
         f"CASE WHEN {match} THEN regexp_extract(line, {anchored}, "
         f"[{', '.join(quote_str(n) for n in names)}]) END"

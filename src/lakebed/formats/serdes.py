@@ -5,6 +5,7 @@ from __future__ import annotations
 LAZY_SIMPLE = "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"
 OPEN_CSV = "org.apache.hadoop.hive.serde2.OpenCSVSerde"
 HIVE_JSON = "org.apache.hive.hcatalog.data.JsonSerDe"
+HIVE3_JSON = "org.apache.hadoop.hive.serde2.JsonSerDe"  # Hive 3's name for the same SerDe
 OPENX_JSON = "org.openx.data.jsonserde.JsonSerDe"
 PARQUET = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
 ORC = "org.apache.hadoop.hive.ql.io.orc.OrcSerde"
@@ -23,6 +24,7 @@ AVRO_INPUT = "org.apache.hadoop.hive.ql.io.avro.AvroContainerInputFormat"
 AVRO_OUTPUT = "org.apache.hadoop.hive.ql.io.avro.AvroContainerOutputFormat"
 ION_INPUT = "com.amazon.ionhiveserde.formats.IonInputFormat"
 ION_OUTPUT = "com.amazon.ionhiveserde.formats.IonOutputFormat"
+CLOUDTRAIL_INPUT = "com.amazon.emr.cloudtrail.CloudTrailInputFormat"
 
 # STORED AS <name> -> (serde, input format, output format); None keeps the ROW FORMAT's serde.
 STORED_AS: dict[str, tuple[str | None, str, str]] = {
@@ -41,6 +43,7 @@ CLASSIFICATION: dict[str, str] = {
     LAZY_SIMPLE: "csv",
     OPEN_CSV: "csv",
     HIVE_JSON: "json",
+    HIVE3_JSON: "json",
     OPENX_JSON: "json",
     PARQUET: "parquet",
     ORC: "orc",

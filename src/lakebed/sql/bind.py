@@ -18,9 +18,8 @@ from sqlglot import exp
 from lakebed.catalog.models import Column, Partition, Table
 from lakebed.catalog.views import check_view_columns, hive_type_of_duckdb, view_definition
 from lakebed.errors import InvalidInputError, NotFoundError
-from lakebed.formats import ScanContext, ScanFile, reader_for
+from lakebed.formats import ScanContext, ScanFile, extension_loader, reader_for
 from lakebed.formats._sql import quote_ident
-from lakebed.formats.base import extension_loader
 from lakebed.sql import translate
 from lakebed.sql.prune import prune_partitions
 from lakebed.types import duckdb_type, parse_type
@@ -112,7 +111,7 @@ class Binder:
 
     def _bind_tree(self, node: exp.Expression, database: str, *, depth: int) -> exp.Expression:
         ctes = _cte_names(node)
-        referenced = {c.name.lower() for c in node.find_all(exp.Column)}
+        referenced = {p.name.lower() for c in node.find_all(exp.Column) for p in c.parts}
         # A star in a select list reads every column; count(*) reads none.
         has_star = any(not isinstance(star.parent, exp.Count) for star in node.find_all(exp.Star))
         for ref in list(node.find_all(exp.Table)):
