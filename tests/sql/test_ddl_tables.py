@@ -77,6 +77,16 @@ def test_create_table_without_external_is_refused(lb: lakebed.Lakebed, lake_dir:
     assert not lb.catalog.table_exists("default", "t")
 
 
+def test_external_iceberg_table_is_refused(lb: lakebed.Lakebed, lake_dir: Path) -> None:
+    with pytest.raises(lakebed.LakebedError, match="without EXTERNAL") as info:
+        lb.sql(
+            f"CREATE EXTERNAL TABLE t (a int) LOCATION '{lake_dir}/' "
+            "TBLPROPERTIES ('table_type'='ICEBERG')"
+        )
+    assert info.value.code == "NOT_SUPPORTED"
+    assert not lb.catalog.table_exists("default", "t")
+
+
 def test_create_existing_table_fails_unless_if_not_exists(
     lb: lakebed.Lakebed, lake_dir: Path
 ) -> None:

@@ -208,6 +208,12 @@ def run_drop_database(ctx: RunContext, stmt: Statement) -> Outcome:
 def run_create_table(ctx: RunContext, stmt: Statement) -> Outcome:
     """CREATE EXTERNAL TABLE (Hive); Iceberg tables have their own runner."""
     table, external = table_from_create(stmt.node, ctx.database)
+    if external and table.is_iceberg:
+        raise InvalidInputError(
+            "Iceberg tables are created without EXTERNAL: use CREATE TABLE … "
+            "TBLPROPERTIES ('table_type'='ICEBERG').",
+            code="NOT_SUPPORTED",
+        )
     if not external:
         raise InvalidInputError(
             "Only external tables are supported: use CREATE EXTERNAL TABLE, or add "
