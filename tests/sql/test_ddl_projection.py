@@ -19,7 +19,7 @@ def _write(folder: Path, value: int) -> None:
 
 @pytest.fixture
 def daily(lb: lakebed.Lakebed, lake_dir: Path) -> str:
-    """dt (date projection, 2020-01-01..NOW) × h (integer 0..23, two digits), Hive layout."""
+    """dt (date projection, 2023-12-01..2024-02-29) × h (integer 0..23, two digits), Hive layout."""
     for day, hour, value in (
         ("2024-01-01", "01", 1),
         ("2024-01-01", "02", 2),
@@ -31,7 +31,7 @@ def daily(lb: lakebed.Lakebed, lake_dir: Path) -> str:
         f"LOCATION '{lake_dir}/daily/' TBLPROPERTIES ("
         "'projection.enabled'='true', "
         "'projection.dt.type'='date', 'projection.dt.format'='yyyy-MM-dd', "
-        "'projection.dt.range'='2020-01-01,NOW', "
+        "'projection.dt.range'='2023-12-01,2024-02-29', "
         "'projection.h.type'='integer', 'projection.h.range'='0,23', 'projection.h.digits'='2')"
     )
     return "daily"
