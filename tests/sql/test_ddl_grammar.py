@@ -58,7 +58,8 @@ T = hive.TableName
         ),
         ("ALTER TABLE t SET LOCATION 's3://x/'", hive.SetLocation(T(None, "t"), "s3://x/")),
         (
-            "ALTER TABLE t ADD COLUMNS (a map<string,array<struct<x:int>>> COMMENT 'c', b decimal(5,2))",
+            "ALTER TABLE t ADD COLUMNS "
+            "(a map<string,array<struct<x:int>>> COMMENT 'c', b decimal(5,2))",
             hive.AddColumns(
                 T(None, "t"),
                 (Column("a", "map<string,array<struct<x:int>>>", "c"), Column("b", "decimal(5,2)")),
@@ -77,6 +78,8 @@ T = hive.TableName
             hive.UnsetTblProperties(T(None, "t"), ("a", "b")),
         ),
         ("ALTER TABLE t RENAME TO db.u", hive.RenameTable(T(None, "t"), T("db", "u"))),
+        ("ALTER TABLE t DROP COLUMN c", hive.DropColumn(T(None, "t"), "c")),
+        ("ALTER TABLE t DROP c", hive.DropColumn(T(None, "t"), "c")),
         ("-- leading comment\nSHOW DATABASES", hive.ShowDatabases()),
     ],
 )

@@ -252,6 +252,15 @@ class ChangeColumn(HiveStatement):
 
 
 @dataclass(frozen=True, slots=True)
+class DropColumn(HiveStatement):
+    """``ALTER TABLE t DROP [COLUMN] col`` (Athena allows it for Iceberg tables only)."""
+
+    kind: ClassVar[str] = "ALTER_TABLE_DROP_COLUMN"
+    table: TableName
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
 class SetTblProperties(HiveStatement):
     """``ALTER TABLE t SET TBLPROPERTIES ('k'='v', …)``."""
 
@@ -622,7 +631,6 @@ _ALTER_TABLE_UNSUPPORTED = (
     (("TOUCH",), "ALTER TABLE TOUCH"),
     (("COMPACT",), "ALTER TABLE COMPACT"),
     (("CONCATENATE",), "ALTER TABLE CONCATENATE"),
-    (("DROP", "COLUMN"), "ALTER TABLE DROP COLUMN"),
     (("ENABLE",), "ALTER TABLE ENABLE"),
     (("DISABLE",), "ALTER TABLE DISABLE"),
     (("UPDATE", "COLUMNS"), "ALTER TABLE UPDATE COLUMNS"),
@@ -675,6 +683,11 @@ def _alter_table(c: _Cursor, table: TableName) -> HiveStatement:
         if not parts:
             raise c.error("PARTITION or COLUMNS")
         out = AddPartitions(table, tuple(parts), if_not_exists)
+    elif c.accept("DROP", "COLUMN") or (
+        c.word() == "DROP" and c.word(1) not in ("IF", "PARTITION")
+    ):
+        c.accept("DROP")
+        out = DropColumn(table, c.identifier("a column name"))
     elif c.accept("DROP"):
         if_exists = c.accept("IF", "EXISTS")
         c.expect("PARTITION")

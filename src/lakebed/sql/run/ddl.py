@@ -303,6 +303,7 @@ RUNNERS: dict[str, Runner] = {
     "ALTER_TABLE_UNSET_TBLPROPERTIES": alter.run_unset_tblproperties,
     "ALTER_TABLE_SET_LOCATION": alter.run_set_location,
     "ALTER_TABLE_RENAME": alter.run_rename_table,
+    "ALTER_TABLE_DROP_COLUMN": alter.run_drop_column,
     "ALTER_TABLE_ADD_PARTITION": partitions.run_add_partitions,
     "ALTER_TABLE_DROP_PARTITION": partitions.run_drop_partitions,
     "ALTER_TABLE_RENAME_PARTITION": partitions.run_rename_partition,
