@@ -49,8 +49,15 @@ def is_projected(table: Table) -> bool:
 
 # -- date formats (Java DateTimeFormatter patterns) ----------------------------------------
 
-_FIELDS = {"y": "year", "M": "month", "d": "day", "H": "hour", "m": "minute", "s": "second"}
-_FIELDS["S"] = "millisecond"
+_FIELDS = {
+    "y": "year",
+    "M": "month",
+    "d": "day",
+    "H": "hour",
+    "m": "minute",
+    "s": "second",
+    "S": "millisecond",
+}
 _ORDER = ["year", "month", "day", "hour", "minute", "second", "millisecond"]
 _UNITS = {
     "YEARS": "year",
@@ -244,8 +251,10 @@ class IntegerProjection(KeyProjection):
     def _range(self, low: str | None, high: str | None) -> range:
         lo, hi = self.low, self.high
         if self.typed.this in _NUMERIC:  # numeric bounds narrow the range
-            lo = max(lo, _int(low) if low is not None and _int(low) is not None else lo)  # type: ignore[type-var]
-            hi = min(hi, _int(high) if high is not None and _int(high) is not None else hi)  # type: ignore[type-var]
+            if (bound := _int(low)) is not None:
+                lo = max(lo, bound)
+            if (bound := _int(high)) is not None:
+                hi = min(hi, bound)
         start = self.low + max(0, -(-(lo - self.low) // self.interval)) * self.interval
         return range(start, hi + 1, self.interval)
 
@@ -421,15 +430,16 @@ def key_projection(table: Table, key: Column, *, now: datetime | None = None) ->
         return EnumProjection(key, kind, tuple(v.strip() for v in values.split(",")))
     if kind == "integer":
         rng = _required(table, f"{base}.range", "for integer projection")
-        bounds = [_int(v) for v in rng.split(",")]
-        if len(bounds) != 2 or None in bounds or bounds[0] > bounds[1]:  # type: ignore[operator]
+        ends = rng.split(",")
+        low, high = (_int(ends[0]), _int(ends[1])) if len(ends) == 2 else (None, None)
+        if low is None or high is None or low > high:
             raise _invalid(f"Table property '{base}.range' = '{rng}' must be 'min,max'.")
         digits = _prop(table, f"{base}.digits")
         return IntegerProjection(
             key,
             kind,
-            bounds[0] or 0,
-            bounds[1] or 0,
+            low,
+            high,
             _positive(table, f"{base}.interval"),
             _positive(table, f"{base}.digits") if digits else None,
         )

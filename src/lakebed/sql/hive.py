@@ -421,7 +421,7 @@ class _Cursor:
 
     def literal(self) -> str:
         """A partition value: a string, a signed number, or a typed literal (DATE '…')."""
-        if self.word() in ("DATE", "TIMESTAMP", "CHAR", "VARCHAR") and self._is_type(
+        if self.word() in ("DATE", "TIMESTAMP", "CHAR", "VARCHAR") and self.is_type(
             1, TokenType.STRING
         ):
             self.i += 1
@@ -436,7 +436,7 @@ class _Cursor:
             return self.identifier().lower()
         raise self.error("a partition value (a quoted string or a number)")
 
-    def _is_type(self, ahead: int, tt: TokenType) -> bool:
+    def is_type(self, ahead: int, tt: TokenType) -> bool:
         tk = self.peek(ahead)
         return tk is not None and tk.token_type == tt
 
@@ -538,7 +538,7 @@ def _is_create_table_like(c: _Cursor) -> bool:
     j += 1
     if c.words(j + 3)[j:] == ("IF", "NOT", "EXISTS"):
         j += 3
-    j += 3 if c._is_type(j + 1, TokenType.DOT) else 1
+    j += 3 if c.is_type(j + 1, TokenType.DOT) else 1
     return c.word(j) == "LIKE"
 
 
