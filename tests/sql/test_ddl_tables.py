@@ -243,7 +243,7 @@ def test_show_create_table_on_a_view_points_to_show_create_view(lb: lakebed.Lake
         lb.sql("SHOW CREATE TABLE v")
 
 
-@pytest.mark.parametrize("name", ["`a/b`", "`..`", "`a\\nb`"])
+@pytest.mark.parametrize("name", ["`a/b`", "`..`", "`a\\nb`", "`t$partitions`", '`a"b`'])
 def test_hostile_table_names_are_refused(lb: lakebed.Lakebed, lake_dir: Path, name: str) -> None:
     with pytest.raises(lakebed.InvalidInputError) as info:
         lb.sql(f"CREATE EXTERNAL TABLE {name} (a int) LOCATION '{lake_dir}/'")
