@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -115,7 +116,26 @@ def test_date_projection_with_relative_range_custom_format_and_typed_key(
         "'projection.day.interval'='1', 'projection.day.interval.unit'='DAYS', "
         f"'storage.location.template'='{lake_dir}/t/${{day}}')"
     )
-    assert lb.sql("SELECT a FROM t WHERE day = DATE '2024-03-05'").fetchall() == [(7,)]
+    assert lb.sql("SELECT a, day FROM t WHERE day = DATE '2024-03-05'").fetchall() == [
+        (7, datetime.date(2024, 3, 5))
+    ]
+    assert lb.sql(
+        "SELECT a FROM t WHERE day BETWEEN DATE '2024-03-01' AND DATE '2024-03-31'"
+    ).fetchall() == [(7,)]
+
+
+def test_date_projection_on_a_date_column_with_compact_format(
+    lb: lakebed.Lakebed, lake_dir: Path
+) -> None:
+    _write(lake_dir / "c" / "day=20240305", 8)
+    lb.sql(
+        "CREATE EXTERNAL TABLE c (a int) PARTITIONED BY (day date) STORED AS PARQUET "
+        f"LOCATION '{lake_dir}/c/' TBLPROPERTIES ("
+        "'projection.enabled'='true', 'projection.day.type'='date', "
+        "'projection.day.format'='yyyyMMdd', 'projection.day.range'='20240301,20240310')"
+    )
+    assert lb.sql("SELECT a, day FROM c").fetchall() == [(8, datetime.date(2024, 3, 5))]
+    assert lb.sql("SELECT a FROM c WHERE day > DATE '2024-03-05'").fetchall() == []
 
 
 def test_minute_projection_over_years_is_narrowed_not_enumerated(

@@ -214,6 +214,10 @@ class KeyProjection:
         """The projected value a filter literal names, or None when it names none."""
         raise NotImplementedError
 
+    def path_text(self, value: str) -> str:
+        """How a value is written in a storage location."""
+        return value
+
     @property
     def typed(self) -> exp.DataType:
         """The partition column's type."""
@@ -320,19 +324,33 @@ class DateProjection(KeyProjection):
     def size(self, low: str | None = None, high: str | None = None) -> int:
         return len(self._steps(low, high))
 
+    def _value(self, text: str) -> str:
+        """The partition value of a formatted instant: the text itself for string columns,
+        ISO text for date and timestamp columns (so that it casts to the column's type).
+        """
+        if self.typed.this not in _TEMPORAL:
+            return text
+        d = self.fmt.parse_value(text) or datetime(1970, 1, 1)
+        return d.date().isoformat() if self.typed.this == _T.DATE else d.isoformat(sep=" ")
+
     def values(self, low: str | None = None, high: str | None = None) -> Iterator[str]:
         previous = None
         for k in self._steps(low, high):
             text = self.fmt.format(_add(self.start, self.unit, k * self.interval))
             if text != previous:  # a unit finer than the format repeats values
-                yield text
+                yield self._value(text)
                 previous = text
 
     def canonical(self, literal: str) -> str | None:
         d = self._bound(literal) if self.typed.this in _TEMPORAL else self.fmt.parse_value(literal)
         if d is None or not self.start <= d <= self.end:
             return None
-        return self.fmt.format(d)
+        return self._value(self.fmt.format(d))
+
+    def path_text(self, value: str) -> str:
+        if self.typed.this not in _TEMPORAL:
+            return value
+        return self.fmt.format(datetime.fromisoformat(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -487,12 +505,13 @@ class Projection:
 
     def location(self, values: tuple[str, ...]) -> str:
         """The folder of a projected partition."""
+        texts = [k.path_text(v) for k, v in zip(self.keys, values, strict=True)]
         if self.template is None:
             names = [k.key.name for k in self.keys]
-            return partition_location(self.table.location or "", names, values)
+            return partition_location(self.table.location or "", names, texts)
         out = self.template
-        for k, v in zip(self.keys, values, strict=True):
-            out = out.replace("${" + k.key.name + "}", v)
+        for k, text in zip(self.keys, texts, strict=True):
+            out = out.replace("${" + k.key.name + "}", text)
         return out
 
 
