@@ -135,17 +135,7 @@ class DateFormat:
 
     def format(self, d: datetime) -> str:
         """The text of ``d`` in this format."""
-        out = []
-        for p in self.parts:
-            if isinstance(p, str):
-                out.append(p)
-                continue
-            field, width = p
-            v = d.microsecond // 1000 if field == "millisecond" else getattr(d, field)
-            if field == "year" and width == 2:
-                v %= 100
-            out.append(f"{v:0{width}d}")
-        return "".join(out)
+        return _template(self.parts).format(d, d.microsecond // 1000, d.year % 100)
 
     def parse_value(self, text: str) -> datetime | None:
         """The instant a text denotes in this format, or None when it does not match."""
@@ -164,6 +154,24 @@ class DateFormat:
             return datetime(**values) + timedelta(milliseconds=ms)  # type: ignore[arg-type]
         except ValueError:
             return None
+
+
+@lru_cache(maxsize=64)
+def _template(parts: tuple[tuple[str, int] | str, ...]) -> str:
+    """A ``str.format`` template of a date format: ``{0}`` is the instant, ``{1}`` its
+    milliseconds and ``{2}`` its two-digit year.
+    """
+
+    def field(name: str, width: int) -> str:
+        if name == "millisecond":
+            return f"{{1:0{width}d}}"
+        if name == "year" and width == 2:
+            return "{2:02d}"
+        return f"{{0.{name}:0{width}d}}"
+
+    return "".join(
+        p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else field(*p) for p in parts
+    )
 
 
 @lru_cache(maxsize=64)
