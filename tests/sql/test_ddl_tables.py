@@ -54,6 +54,16 @@ def test_every_create_clause_reaches_the_catalog(lb: lakebed.Lakebed, lake_dir: 
     }
 
 
+def test_sql_comments_anywhere_in_ddl(lb: lakebed.Lakebed, lake_dir: Path) -> None:
+    lb.sql(
+        "-- a table\nCREATE EXTERNAL TABLE t ( /* key */ a int -- the a\n) "
+        f"PARTITIONED BY (p string) LOCATION '{lake_dir}/' -- where\n;"
+    )
+    lb.sql("/* add */ ALTER TABLE t ADD PARTITION (p='x') -- one\n")
+    assert [c.name for c in lb.catalog.get_table("default", "t").columns] == ["a"]
+    assert lb.sql("SHOW PARTITIONS t -- listed\n").fetchall() == [("p=x",)]
+
+
 def test_serde_with_properties_and_explicit_formats(lb: lakebed.Lakebed, lake_dir: Path) -> None:
     lb.sql(
         "CREATE EXTERNAL TABLE j (a string) "
