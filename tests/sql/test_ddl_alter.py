@@ -143,6 +143,12 @@ def test_rename_hive_table_is_not_supported(lb: lakebed.Lakebed, t: str) -> None
     assert lb.catalog.table_exists("default", t) and not lb.catalog.table_exists("default", "u")
 
 
+def test_drop_column_of_hive_table_points_to_replace_columns(lb: lakebed.Lakebed, t: str) -> None:
+    with pytest.raises(lakebed.NotSupportedError, match=r"REPLACE COLUMNS \(a int, c double\)"):
+        lb.sql(f"ALTER TABLE {t} DROP COLUMN b")
+    assert [c[0] for c in _columns(lb)] == ["a", "b", "c"]
+
+
 def test_alter_missing_table_or_view(lb: lakebed.Lakebed, t: str) -> None:
     with pytest.raises(lakebed.NotFoundError) as info:
         lb.sql("ALTER TABLE nope ADD COLUMNS (x int)")

@@ -54,6 +54,16 @@ def test_every_create_clause_reaches_the_catalog(lb: lakebed.Lakebed, lake_dir: 
     }
 
 
+def test_sql_comments_anywhere_in_ddl(lb: lakebed.Lakebed, lake_dir: Path) -> None:
+    lb.sql(
+        "-- a table\nCREATE EXTERNAL TABLE t ( /* key */ a int -- the a\n) "
+        f"PARTITIONED BY (p string) LOCATION '{lake_dir}/' -- where\n;"
+    )
+    lb.sql("/* add */ ALTER TABLE t ADD PARTITION (p='x') -- one\n")
+    assert [c.name for c in lb.catalog.get_table("default", "t").columns] == ["a"]
+    assert lb.sql("SHOW PARTITIONS t -- listed\n").fetchall() == [("p=x",)]
+
+
 def test_serde_with_properties_and_explicit_formats(lb: lakebed.Lakebed, lake_dir: Path) -> None:
     lb.sql(
         "CREATE EXTERNAL TABLE j (a string) "
@@ -74,6 +84,16 @@ def test_create_table_without_external_is_refused(lb: lakebed.Lakebed, lake_dir:
         lb.sql(f"CREATE TABLE t (a int) LOCATION '{lake_dir}/'")
     assert info.value.code == "NOT_SUPPORTED"
     assert "EXTERNAL" in info.value.message
+    assert not lb.catalog.table_exists("default", "t")
+
+
+def test_external_iceberg_table_is_refused(lb: lakebed.Lakebed, lake_dir: Path) -> None:
+    with pytest.raises(lakebed.LakebedError, match="without EXTERNAL") as info:
+        lb.sql(
+            f"CREATE EXTERNAL TABLE t (a int) LOCATION '{lake_dir}/' "
+            "TBLPROPERTIES ('table_type'='ICEBERG')"
+        )
+    assert info.value.code == "NOT_SUPPORTED"
     assert not lb.catalog.table_exists("default", "t")
 
 
@@ -233,7 +253,7 @@ def test_show_create_table_on_a_view_points_to_show_create_view(lb: lakebed.Lake
         lb.sql("SHOW CREATE TABLE v")
 
 
-@pytest.mark.parametrize("name", ["`a/b`", "`..`", "`a\\nb`"])
+@pytest.mark.parametrize("name", ["`a/b`", "`..`", "`a\\nb`", "`t$partitions`", '`a"b`'])
 def test_hostile_table_names_are_refused(lb: lakebed.Lakebed, lake_dir: Path, name: str) -> None:
     with pytest.raises(lakebed.InvalidInputError) as info:
         lb.sql(f"CREATE EXTERNAL TABLE {name} (a int) LOCATION '{lake_dir}/'")

@@ -4,11 +4,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
 import lakebed
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[lakebed.Lakebed]:
+    """One lake for every case: each statement must fail before changing anything."""
+    home = tmp_path_factory.mktemp("unsupported")
+    with lakebed.connect(home / "home") as lb:
+        lb.sql(
+            f"CREATE EXTERNAL TABLE t (a int) PARTITIONED BY (dt string) LOCATION '{home}/data/'"
+        )
+        yield lb
 
 
 @pytest.mark.parametrize(
@@ -69,10 +80,8 @@ import lakebed
         ("SHOW TRANSACTIONS", "SHOW TRANSACTIONS"),
     ],
 )
-def test_unsupported_statement_names_itself(
-    lb: lakebed.Lakebed, lake_dir: Path, sql: str, named: str
-) -> None:
-    lb.sql(f"CREATE EXTERNAL TABLE t (a int) PARTITIONED BY (dt string) LOCATION '{lake_dir}/'")
+def test_unsupported_statement_names_itself(lake: lakebed.Lakebed, sql: str, named: str) -> None:
+    lb = lake
     before = lb.catalog.get_table("default", "t")
     with pytest.raises(lakebed.NotSupportedError) as info:
         lb.sql(sql)

@@ -71,6 +71,16 @@ def test_view_over_missing_table_or_bad_sql_is_not_created(lb: lakebed.Lakebed) 
     assert lb.sql("SHOW VIEWS").fetchall() == []
 
 
+def test_view_keeps_the_sql_as_written(lb: lakebed.Lakebed, nums: str) -> None:
+    lb.sql(f'CREATE VIEW v AS\n  SELECT n AS "N"  -- the number\n  FROM {nums};')
+    assert [r[0] for r in lb.sql("SHOW CREATE VIEW v").fetchall()] == [
+        'CREATE VIEW "default"."v" AS',
+        'SELECT n AS "N"  -- the number',
+        f"  FROM {nums}",
+    ]
+    assert lb.sql("SELECT * FROM v ORDER BY 1").fetchall() == [(1,), (2,), (3,)]
+
+
 def test_drop_view(lb: lakebed.Lakebed, nums: str) -> None:
     lb.sql(f"CREATE VIEW v AS SELECT n FROM {nums}")
     lb.sql("DROP VIEW v")

@@ -49,8 +49,15 @@ def is_projected(table: Table) -> bool:
 
 # -- date formats (Java DateTimeFormatter patterns) ----------------------------------------
 
-_FIELDS = {"y": "year", "M": "month", "d": "day", "H": "hour", "m": "minute", "s": "second"}
-_FIELDS["S"] = "millisecond"
+_FIELDS = {
+    "y": "year",
+    "M": "month",
+    "d": "day",
+    "H": "hour",
+    "m": "minute",
+    "s": "second",
+    "S": "millisecond",
+}
 _ORDER = ["year", "month", "day", "hour", "minute", "second", "millisecond"]
 _UNITS = {
     "YEARS": "year",
@@ -128,17 +135,7 @@ class DateFormat:
 
     def format(self, d: datetime) -> str:
         """The text of ``d`` in this format."""
-        out = []
-        for p in self.parts:
-            if isinstance(p, str):
-                out.append(p)
-                continue
-            field, width = p
-            v = d.microsecond // 1000 if field == "millisecond" else getattr(d, field)
-            if field == "year" and width == 2:
-                v %= 100
-            out.append(f"{v:0{width}d}")
-        return "".join(out)
+        return _template(self.parts).format(d, d.microsecond // 1000, d.year % 100)
 
     def parse_value(self, text: str) -> datetime | None:
         """The instant a text denotes in this format, or None when it does not match."""
@@ -157,6 +154,24 @@ class DateFormat:
             return datetime(**values) + timedelta(milliseconds=ms)  # type: ignore[arg-type]
         except ValueError:
             return None
+
+
+@lru_cache(maxsize=64)
+def _template(parts: tuple[tuple[str, int] | str, ...]) -> str:
+    """A ``str.format`` template of a date format: ``{0}`` is the instant, ``{1}`` its
+    milliseconds and ``{2}`` its two-digit year.
+    """
+
+    def field(name: str, width: int) -> str:
+        if name == "millisecond":
+            return f"{{1:0{width}d}}"
+        if name == "year" and width == 2:
+            return "{2:02d}"
+        return f"{{0.{name}:0{width}d}}"
+
+    return "".join(
+        p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else field(*p) for p in parts
+    )
 
 
 @lru_cache(maxsize=64)
@@ -207,6 +222,10 @@ class KeyProjection:
         """The projected value a filter literal names, or None when it names none."""
         raise NotImplementedError
 
+    def path_text(self, value: str) -> str:
+        """How a value is written in a storage location."""
+        return value
+
     @property
     def typed(self) -> exp.DataType:
         """The partition column's type."""
@@ -244,8 +263,10 @@ class IntegerProjection(KeyProjection):
     def _range(self, low: str | None, high: str | None) -> range:
         lo, hi = self.low, self.high
         if self.typed.this in _NUMERIC:  # numeric bounds narrow the range
-            lo = max(lo, _int(low) if low is not None and _int(low) is not None else lo)  # type: ignore[type-var]
-            hi = min(hi, _int(high) if high is not None and _int(high) is not None else hi)  # type: ignore[type-var]
+            if (bound := _int(low)) is not None:
+                lo = max(lo, bound)
+            if (bound := _int(high)) is not None:
+                hi = min(hi, bound)
         start = self.low + max(0, -(-(lo - self.low) // self.interval)) * self.interval
         return range(start, hi + 1, self.interval)
 
@@ -311,19 +332,33 @@ class DateProjection(KeyProjection):
     def size(self, low: str | None = None, high: str | None = None) -> int:
         return len(self._steps(low, high))
 
+    def _value(self, text: str) -> str:
+        """The partition value of a formatted instant: the text itself for string columns,
+        ISO text for date and timestamp columns (so that it casts to the column's type).
+        """
+        if self.typed.this not in _TEMPORAL:
+            return text
+        d = self.fmt.parse_value(text) or datetime(1970, 1, 1)
+        return d.date().isoformat() if self.typed.this == _T.DATE else d.isoformat(sep=" ")
+
     def values(self, low: str | None = None, high: str | None = None) -> Iterator[str]:
         previous = None
         for k in self._steps(low, high):
             text = self.fmt.format(_add(self.start, self.unit, k * self.interval))
             if text != previous:  # a unit finer than the format repeats values
-                yield text
+                yield self._value(text)
                 previous = text
 
     def canonical(self, literal: str) -> str | None:
         d = self._bound(literal) if self.typed.this in _TEMPORAL else self.fmt.parse_value(literal)
         if d is None or not self.start <= d <= self.end:
             return None
-        return self.fmt.format(d)
+        return self._value(self.fmt.format(d))
+
+    def path_text(self, value: str) -> str:
+        if self.typed.this not in _TEMPORAL:
+            return value
+        return self.fmt.format(datetime.fromisoformat(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,15 +456,16 @@ def key_projection(table: Table, key: Column, *, now: datetime | None = None) ->
         return EnumProjection(key, kind, tuple(v.strip() for v in values.split(",")))
     if kind == "integer":
         rng = _required(table, f"{base}.range", "for integer projection")
-        bounds = [_int(v) for v in rng.split(",")]
-        if len(bounds) != 2 or None in bounds or bounds[0] > bounds[1]:  # type: ignore[operator]
+        ends = rng.split(",")
+        low, high = (_int(ends[0]), _int(ends[1])) if len(ends) == 2 else (None, None)
+        if low is None or high is None or low > high:
             raise _invalid(f"Table property '{base}.range' = '{rng}' must be 'min,max'.")
         digits = _prop(table, f"{base}.digits")
         return IntegerProjection(
             key,
             kind,
-            bounds[0] or 0,
-            bounds[1] or 0,
+            low,
+            high,
             _positive(table, f"{base}.interval"),
             _positive(table, f"{base}.digits") if digits else None,
         )
@@ -477,12 +513,13 @@ class Projection:
 
     def location(self, values: tuple[str, ...]) -> str:
         """The folder of a projected partition."""
+        texts = [k.path_text(v) for k, v in zip(self.keys, values, strict=True)]
         if self.template is None:
             names = [k.key.name for k in self.keys]
-            return partition_location(self.table.location or "", names, values)
+            return partition_location(self.table.location or "", names, texts)
         out = self.template
-        for k, v in zip(self.keys, values, strict=True):
-            out = out.replace("${" + k.key.name + "}", v)
+        for k, text in zip(self.keys, texts, strict=True):
+            out = out.replace("${" + k.key.name + "}", text)
         return out
 
 

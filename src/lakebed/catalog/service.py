@@ -33,11 +33,17 @@ def normalize_name(name: str, *, kind: str = "name") -> str:
     """Lower-case a database, table or column name and reject ones that cannot be stored.
 
     Raises:
-        InvalidInputError: the name is empty, too long or holds control characters,
-            quotes or path separators.
+        InvalidInputError: the name is empty, too long, ``.`` or ``..``, or holds control
+            characters, quotes or path separators (or, for a table, ``$``).
     """
     if not _NAME_RE.match(name) or name in (".", ".."):
         raise InvalidInputError(f"Invalid {kind} '{name}'.", code="INVALID_NAME")
+    if kind == "table name" and "$" in name:
+        raise InvalidInputError(
+            f"Invalid table name '{name}': '$' introduces metadata tables such as "
+            '"t$partitions".',
+            code="INVALID_NAME",
+        )
     return name.lower()
 
 

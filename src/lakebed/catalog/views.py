@@ -126,8 +126,9 @@ def coercible(actual: str, stored: str) -> bool:
     return s in _WIDER.get(a, ())
 
 
-def check_view_columns(view: Table, actual: Sequence[Column]) -> list[bool]:
-    """Compare what the view's query yields today with the columns stored for the view.
+def check_view_columns(view: Table, described: Sequence[tuple[str, str]]) -> list[bool]:
+    """Compare what the view's query yields today (names and DuckDB types, as ``DESCRIBE``
+    prints them) with the columns stored for the view.
 
     Returns:
         for each column, whether it needs a cast to the stored type.
@@ -138,14 +139,19 @@ def check_view_columns(view: Table, actual: Sequence[Column]) -> list[bool]:
     name = f"'{view.database}.{view.name}'"
     stored = view.columns
     if not stored:
-        return [False] * len(actual)
-    if len(actual) != len(stored):
+        return [False] * len(described)
+    if len(described) != len(stored):
         raise InvalidInputError(
             f"View {name} is stale or in invalid state: the query now returns "
-            f"{len(actual)} column(s) but the view was defined with {len(stored)}. "
+            f"{len(described)} column(s) but the view was defined with {len(stored)}. "
             "Recreate it with CREATE OR REPLACE VIEW.",
             code="VIEW_IS_STALE",
         )
+    # a DuckDB type with no Hive spelling is taken to be the stored one
+    actual = [
+        Column(n, hive_type_of_duckdb(t, default=s.type))
+        for (n, t), s in zip(described, stored, strict=True)
+    ]
     casts = []
     for i, (a, s) in enumerate(zip(actual, stored, strict=True)):
         if a.name.lower() != s.name.lower():
@@ -180,10 +186,20 @@ _DUCKDB_ONLY = {
 }
 
 
-def hive_type_of_duckdb(duck: str) -> str:
-    """The Hive spelling of a type as DuckDB names it (``DESCRIBE`` output)."""
+def hive_type_of_duckdb(duck: str, *, default: str | None = None) -> str:
+    """The Hive spelling of a type as DuckDB names it (``DESCRIBE`` output).
+
+    Raises:
+        NotSupportedError: the type has no Hive spelling and no ``default`` is given.
+    """
     from sqlglot import exp
 
+    from lakebed.errors import NotSupportedError
     from lakebed.types import hive_type
 
-    return hive_type(exp.DataType.build(_DUCKDB_ONLY.get(duck.upper(), duck), dialect="duckdb"))
+    try:
+        return hive_type(exp.DataType.build(_DUCKDB_ONLY.get(duck.upper(), duck), dialect="duckdb"))
+    except NotSupportedError:
+        if default is None:
+            raise
+        return default

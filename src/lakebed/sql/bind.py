@@ -16,7 +16,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from lakebed.catalog.models import Column, Partition, Table
-from lakebed.catalog.views import check_view_columns, hive_type_of_duckdb, view_definition
+from lakebed.catalog.views import check_view_columns, view_definition
 from lakebed.errors import InvalidInputError, NotFoundError
 from lakebed.formats import ScanContext, ScanFile, extension_loader, reader_for
 from lakebed.formats._sql import quote_ident
@@ -196,18 +196,18 @@ class Binder:
                 f"{str(e).splitlines()[0]}. Recreate it with CREATE OR REPLACE VIEW.",
                 code="VIEW_IS_STALE",
             ) from e
-        actual = [Column(n, hive_type_of_duckdb(t)) for n, t, *_ in desc]
-        casts = check_view_columns(view, actual)
+        names = [str(row[0]) for row in desc]
+        casts = check_view_columns(view, [(str(n), str(t)) for n, t, *_ in desc])
         if not any(casts):
             return query
         inner = exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("__lb_view")))
         cols = [
-            exp.Cast(this=exp.column(a.name, quoted=True), to=parse_type(s.type).copy()).as_(
+            exp.Cast(this=exp.column(n, quoted=True), to=parse_type(s.type).copy()).as_(
                 s.name, quoted=True
             )
             if cast
-            else exp.column(a.name, quoted=True)
-            for a, s, cast in zip(actual, view.columns, casts, strict=True)
+            else exp.column(n, quoted=True)
+            for n, s, cast in zip(names, view.columns, casts, strict=True)
         ]
         return exp.select(*cols).from_(inner)
 

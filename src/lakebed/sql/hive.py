@@ -252,6 +252,15 @@ class ChangeColumn(HiveStatement):
 
 
 @dataclass(frozen=True, slots=True)
+class DropColumn(HiveStatement):
+    """``ALTER TABLE t DROP [COLUMN] col`` (Athena allows it for Iceberg tables only)."""
+
+    kind: ClassVar[str] = "ALTER_TABLE_DROP_COLUMN"
+    table: TableName
+    column: str
+
+
+@dataclass(frozen=True, slots=True)
 class SetTblProperties(HiveStatement):
     """``ALTER TABLE t SET TBLPROPERTIES ('k'='v', …)``."""
 
@@ -412,7 +421,7 @@ class _Cursor:
 
     def literal(self) -> str:
         """A partition value: a string, a signed number, or a typed literal (DATE '…')."""
-        if self.word() in ("DATE", "TIMESTAMP", "CHAR", "VARCHAR") and self._is_type(
+        if self.word() in ("DATE", "TIMESTAMP", "CHAR", "VARCHAR") and self.is_type(
             1, TokenType.STRING
         ):
             self.i += 1
@@ -427,7 +436,7 @@ class _Cursor:
             return self.identifier().lower()
         raise self.error("a partition value (a quoted string or a number)")
 
-    def _is_type(self, ahead: int, tt: TokenType) -> bool:
+    def is_type(self, ahead: int, tt: TokenType) -> bool:
         tk = self.peek(ahead)
         return tk is not None and tk.token_type == tt
 
@@ -529,7 +538,7 @@ def _is_create_table_like(c: _Cursor) -> bool:
     j += 1
     if c.words(j + 3)[j:] == ("IF", "NOT", "EXISTS"):
         j += 3
-    j += 3 if c._is_type(j + 1, TokenType.DOT) else 1
+    j += 3 if c.is_type(j + 1, TokenType.DOT) else 1
     return c.word(j) == "LIKE"
 
 
@@ -622,7 +631,6 @@ _ALTER_TABLE_UNSUPPORTED = (
     (("TOUCH",), "ALTER TABLE TOUCH"),
     (("COMPACT",), "ALTER TABLE COMPACT"),
     (("CONCATENATE",), "ALTER TABLE CONCATENATE"),
-    (("DROP", "COLUMN"), "ALTER TABLE DROP COLUMN"),
     (("ENABLE",), "ALTER TABLE ENABLE"),
     (("DISABLE",), "ALTER TABLE DISABLE"),
     (("UPDATE", "COLUMNS"), "ALTER TABLE UPDATE COLUMNS"),
@@ -675,6 +683,11 @@ def _alter_table(c: _Cursor, table: TableName) -> HiveStatement:
         if not parts:
             raise c.error("PARTITION or COLUMNS")
         out = AddPartitions(table, tuple(parts), if_not_exists)
+    elif c.accept("DROP", "COLUMN") or (
+        c.word() == "DROP" and c.word(1) not in ("IF", "PARTITION")
+    ):
+        c.accept("DROP")
+        out = DropColumn(table, c.identifier("a column name"))
     elif c.accept("DROP"):
         if_exists = c.accept("IF", "EXISTS")
         c.expect("PARTITION")

@@ -141,6 +141,18 @@ def run_set_location(ctx: RunContext, stmt: Statement) -> Outcome:
     return Outcome()
 
 
+def run_drop_column(ctx: RunContext, stmt: Statement) -> Outcome:
+    """ALTER TABLE t DROP COLUMN c: Athena supports it for Iceberg tables only."""
+    node: hive.DropColumn = stmt.node
+    table = hive_table(ctx, node.table, "ALTER TABLE DROP COLUMN")
+    keep = ", ".join(f"{c.name} {c.type}" for c in table.columns if c.name != node.column.lower())
+    raise NotSupportedError(
+        f"ALTER TABLE DROP COLUMN is not supported for Hive table '{table.database}."
+        f"{table.name}' (Athena drops columns of Iceberg tables only). Use "
+        f"ALTER TABLE {table.name} REPLACE COLUMNS ({keep}) instead."
+    )
+
+
 def run_rename_table(ctx: RunContext, stmt: Statement) -> Outcome:
     """ALTER TABLE t RENAME TO u: Athena supports it for Iceberg tables only."""
     node: hive.RenameTable = stmt.node

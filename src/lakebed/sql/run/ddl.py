@@ -15,6 +15,7 @@ from lakebed.catalog.views import hive_type_of_duckdb, make_view
 from lakebed.errors import AlreadyExistsError, InvalidInputError, NotSupportedError
 from lakebed.formats import serdes
 from lakebed.sql import hive, translate
+from lakebed.sql.parse import DIALECT
 from lakebed.sql.run import alter, describe, partitions, show
 from lakebed.sql.run.context import Outcome, RunContext, Runner
 from lakebed.sql.statements import Statement
@@ -208,6 +209,12 @@ def run_drop_database(ctx: RunContext, stmt: Statement) -> Outcome:
 def run_create_table(ctx: RunContext, stmt: Statement) -> Outcome:
     """CREATE EXTERNAL TABLE (Hive); Iceberg tables have their own runner."""
     table, external = table_from_create(stmt.node, ctx.database)
+    if external and table.is_iceberg:
+        raise InvalidInputError(
+            "Iceberg tables are created without EXTERNAL: use CREATE TABLE … "
+            "TBLPROPERTIES ('table_type'='ICEBERG').",
+            code="NOT_SUPPORTED",
+        )
     if not external:
         raise InvalidInputError(
             "Only external tables are supported: use CREATE EXTERNAL TABLE, or add "
@@ -255,9 +262,7 @@ def run_create_view(ctx: RunContext, stmt: Statement) -> Outcome:
                 code="DUPLICATE_COLUMN_NAME",
             )
         seen.add(c.name)
-    view = make_view(
-        db, ref.name.lower(), query.sql(dialect="athena"), columns, schema=ctx.database
-    )
+    view = make_view(db, ref.name.lower(), _view_sql(stmt), columns, schema=ctx.database)
     if ctx.catalog.table_exists(db, view.name):
         existing = ctx.catalog.get_table(db, view.name)
         if not node.args.get("replace") or not existing.is_view:
@@ -268,6 +273,23 @@ def run_create_view(ctx: RunContext, stmt: Statement) -> Outcome:
     else:
         ctx.catalog.create_table(view)
     return _done()
+
+
+def _view_sql(stmt: Statement) -> str:
+    """The view's query as the user wrote it (Athena keeps the original text), or as sqlglot
+    prints it when parameters were bound into it.
+    """
+    from sqlglot.dialects.dialect import Dialect
+    from sqlglot.tokens import TokenType
+
+    tokens = Dialect.get_or_raise(DIALECT).tokenize(stmt.text)
+    if not any(t.token_type == TokenType.PLACEHOLDER for t in tokens):
+        depth = 0
+        for t in tokens:
+            depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(t.token_type, 0)
+            if t.token_type == TokenType.ALIAS and depth == 0:
+                return stmt.text[t.end + 1 :].strip().rstrip(";").strip()
+    return str(stmt.node.expression.sql(dialect=DIALECT))
 
 
 def run_drop_view(ctx: RunContext, stmt: Statement) -> Outcome:
@@ -297,6 +319,7 @@ RUNNERS: dict[str, Runner] = {
     "ALTER_TABLE_UNSET_TBLPROPERTIES": alter.run_unset_tblproperties,
     "ALTER_TABLE_SET_LOCATION": alter.run_set_location,
     "ALTER_TABLE_RENAME": alter.run_rename_table,
+    "ALTER_TABLE_DROP_COLUMN": alter.run_drop_column,
     "ALTER_TABLE_ADD_PARTITION": partitions.run_add_partitions,
     "ALTER_TABLE_DROP_PARTITION": partitions.run_drop_partitions,
     "ALTER_TABLE_RENAME_PARTITION": partitions.run_rename_partition,
