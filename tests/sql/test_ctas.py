@@ -8,12 +8,11 @@ from pathlib import Path
 import fastavro
 import pyarrow.parquet as pq
 import pytest
-from writes_support import FORMATS, file_codec, files_under, read_rows
+from writes_support import FORMATS, file_codec, files_under, read_rows, run_directly
 
 import lakebed
 from lakebed.formats import serdes
 from lakebed.sql.parse import parse
-from lakebed.sql.run import RunContext, runner_for
 
 ROWS = (
     "SELECT i AS id, 'n' || CAST(i AS varchar) AS name, i % 3 AS p "
@@ -328,30 +327,45 @@ def test_ctas_failing_in_the_last_rows_leaves_nothing(lb: lakebed.Lakebed, fmt: 
     assert_nothing_written(lb, "t")
 
 
-def test_ctas_cancelled_while_writing_leaves_nothing(lb: lakebed.Lakebed) -> None:
+@pytest.mark.parametrize("fmt", ["PARQUET", "ORC"])
+def test_ctas_cancelled_while_writing_leaves_nothing(lb: lakebed.Lakebed, fmt: str) -> None:
     cancelled = threading.Event()
-    cursor = lb.engine.cursor()
 
     def cancel_now(i: int) -> int:
         cancelled.set()
         return i
 
-    cursor.create_function("cancel_now", cancel_now, ["BIGINT"], "BIGINT")
-    ctx = RunContext(
-        query_id="q-cancel",
-        catalog=lb.catalog,
-        store=lb.store,
-        engine=lb.engine,
-        cursor=cursor,
-        settings=lb.settings,
-        database="default",
-        workgroup="primary",
-        parameters=[],
-        cancelled=cancelled,
-        output_location=lb.settings.results_uri,
-    )
-    stmt = parse("CREATE TABLE t AS SELECT cancel_now(i) AS a FROM UNNEST(sequence(1, 10)) AS u(i)")
     with pytest.raises(lakebed.CancelledError):
-        runner_for(ctx, stmt)(ctx, stmt)
+        run_directly(
+            lb,
+            f"CREATE TABLE t WITH (format = '{fmt}') AS "
+            "SELECT cancel_now(i) AS a FROM UNNEST(sequence(1, 10)) AS u(i)",
+            cancelled=cancelled,
+            cancel_now=cancel_now,
+        )
     assert cancelled.is_set()
     assert_nothing_written(lb, "t")
+
+
+def test_hive_ctas_runner_refuses_iceberg_tables(lb: lakebed.Lakebed) -> None:
+    from lakebed.sql.run.ctas import run_ctas
+
+    with pytest.raises(lakebed.NotSupportedError, match="Iceberg") as info:
+        run_ctas(None, parse(f"CREATE TABLE t WITH (table_type = 'ICEBERG') AS {ROWS}"))  # type: ignore[arg-type]
+    assert info.value.code == "NOT_SUPPORTED"
+    assert_nothing_written(lb, "t")
+
+
+def test_ctas_bucketed_orc_splits_rows_the_same_way(lb: lakebed.Lakebed) -> None:
+    lb.sql(
+        "CREATE TABLE t WITH (format = 'ORC', partitioned_by = ARRAY['p'], "
+        "bucketed_by = ARRAY['id'], bucket_count = 3) AS "
+        "SELECT i AS id, i % 2 AS p FROM UNNEST(sequence(1, 20)) AS u(i)"
+    )
+    table = lb.catalog.get_table("default", "t")
+    files = files_under(table.location)
+    assert len(files) == 6
+    for f in files:
+        bucket = int(f.split("_bucket-")[1][:5])
+        ids = read_rows("ORC", [f], ["id"])
+        assert ids and all(_hive_bucket(i, 3) == bucket for (i,) in ids)

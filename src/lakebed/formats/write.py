@@ -339,8 +339,11 @@ def _bucket_expr(spec: WriteSpec, types: dict[str, exp.DataType]) -> str:
 
 
 def _partition_text(name: str) -> str:
-    """The partition value as Hive stores it (``__HIVE_DEFAULT_PARTITION__`` for NULL)."""
-    return f"coalesce(CAST({quote_ident(name)} AS VARCHAR), {quote_str(NULL_PARTITION)})"
+    """The partition value as Hive stores it (``__HIVE_DEFAULT_PARTITION__`` for NULL and
+    the empty string).
+    """
+    text = f"nullif(CAST({quote_ident(name)} AS VARCHAR), '')"
+    return f"coalesce({text}, {quote_str(NULL_PARTITION)})"
 
 
 def _select_sql(

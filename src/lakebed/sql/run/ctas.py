@@ -216,11 +216,11 @@ def _table(db: str, name: str, columns: list[Column], spec: WriteSpec, location:
 def run_ctas(ctx: RunContext, stmt: Statement) -> Outcome:
     """CREATE TABLE … AS: write the query's rows and register the table and partitions."""
     node: exp.Create = stmt.node
-    ref = node.this if isinstance(node.this, exp.Table) else node.this.this
-    db, name = (ref.db or ctx.database).lower(), ref.name.lower()
     props = with_properties(node.args.get("properties"))
     check_keys(props, CTAS_PROPERTIES, "CTAS")
     spec = _spec(props)
+    ref = node.this if isinstance(node.this, exp.Table) else node.this.this
+    db, name = (ref.db or ctx.database).lower(), ref.name.lower()
     ctx.catalog.get_database(db)
     if ctx.catalog.table_exists(db, name):
         if node.args.get("exists"):

@@ -20,7 +20,6 @@ from lakebed.catalog.models import Column
 from lakebed.errors import InvalidInputError, NotSupportedError
 from lakebed.formats._sql import quote_ident
 from lakebed.formats.write import (
-    NULL_PARTITION,
     FileFormat,
     StagedFile,
     StagedWrite,
@@ -238,18 +237,17 @@ def folders_under(location: str, keys: Sequence[str]) -> Callable[[tuple[str, ..
 
 
 def check_partition_values(keys: Sequence[str], files: Sequence[StagedFile]) -> None:
-    """Hive stores NULL partition values as ``__HIVE_DEFAULT_PARTITION__``; nothing else
-    may be empty.
+    """Partition values must be printable ASCII, as Trino's Hive connector requires.
 
     Raises:
-        InvalidInputError: a partition value is the empty string (HIVE_INVALID_PARTITION_VALUE).
+        InvalidInputError: a value holds other characters (HIVE_INVALID_PARTITION_VALUE).
     """
     for f in files:
         for k, v in zip(keys, f.partition, strict=True):
-            if v == "":
+            if not all(" " <= c <= "~" for c in v):
                 raise InvalidInputError(
-                    f"Invalid partition value '' for partition column '{k}': partition values "
-                    f"may not be empty strings (NULL is written as {NULL_PARTITION}).",
+                    "Hive partition keys can only contain printable ASCII characters "
+                    f"(0x20 - 0x7E). Invalid value for partition column '{k}': {v!r}",
                     code="HIVE_INVALID_PARTITION_VALUE",
                 )
 
