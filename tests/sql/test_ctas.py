@@ -369,3 +369,72 @@ def test_ctas_bucketed_orc_splits_rows_the_same_way(lb: lakebed.Lakebed) -> None
         bucket = int(f.split("_bucket-")[1][:5])
         ids = read_rows("ORC", [f], ["id"])
         assert ids and all(_hive_bucket(i, 3) == bucket for (i,) in ids)
+
+
+TYPED = (
+    "SELECT true AS b, CAST(7 AS tinyint) AS ti, 8 AS i, CAST(9 AS bigint) AS bi, "
+    "CAST(1.5 AS real) AS r, 2.25E0 AS d, CAST(3.14 AS decimal(10,2)) AS dec, 'é' AS s, "
+    "DATE '2024-01-02' AS dt, TIMESTAMP '2024-01-02 03:04:05.678' AS ts, ARRAY[1, NULL] AS arr, "
+    "MAP(ARRAY['k'], ARRAY[2]) AS m, CAST(ROW(1, 'x') AS ROW(x integer, y varchar)) AS st"
+)
+
+
+@pytest.mark.parametrize("fmt", ["PARQUET", "ORC", "AVRO"])
+def test_ctas_keeps_every_hive_type(lb: lakebed.Lakebed, fmt: str) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    lb.sql(f"CREATE TABLE t WITH (format = '{fmt}') AS {TYPED}")
+    table = lb.catalog.get_table("default", "t")
+    assert [c.type for c in table.columns] == [
+        "boolean",
+        "tinyint",
+        "int",
+        "bigint",
+        "float",
+        "double",
+        "decimal(10,2)",
+        "string",
+        "date",
+        "timestamp",
+        "array<int>",
+        "map<string,int>",
+        "struct<x:int,y:string>",
+    ]
+    names = [c.name for c in table.columns]
+    (row,) = read_rows(fmt, files_under(table.location), names)
+    values = dict(zip(names, row, strict=True))
+    assert values["b"] is True
+    assert (values["ti"], values["i"], values["bi"]) == (7, 8, 9)
+    assert (values["r"], values["d"]) == (1.5, 2.25)
+    assert values["dec"] == Decimal("3.14")
+    assert values["s"] == "é"
+    assert values["dt"] == dt.date(2024, 1, 2)
+    assert values["ts"].replace(tzinfo=None) == dt.datetime(2024, 1, 2, 3, 4, 5, 678000)
+    assert values["arr"] == [1, None]
+    assert dict(values["m"]) == {"k": 2}
+    assert values["st"] == {"x": 1, "y": "x"}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "line"),
+    [
+        (
+            "JSON",
+            '{"b":true,"ti":7,"i":8,"bi":9,"r":1.5,"d":2.25,"dec":3.14,"s":"é",'
+            '"dt":"2024-01-02","ts":"2024-01-02 03:04:05.678","arr":[1,null],"m":{"k":2},'
+            '"st":{"x":1,"y":"x"}}',
+        ),
+        (
+            "TEXTFILE",
+            "true\x017\x018\x019\x011.5\x012.25\x013.14\x01é\x012024-01-02\x01"
+            "2024-01-02 03:04:05.678\x011\x02\\N\x01k\x032\x011\x02x",
+        ),
+    ],
+)
+def test_ctas_text_formats_spell_every_type_as_hive_reads_it(
+    lb: lakebed.Lakebed, fmt: str, line: str
+) -> None:
+    lb.sql(f"CREATE TABLE t WITH (format = '{fmt}', write_compression = 'GZIP') AS {TYPED}")
+    (file,) = files_under(lb.catalog.get_table("default", "t").location)
+    assert gzip.decompress(Path(file).read_bytes()).decode() == line + "\n"

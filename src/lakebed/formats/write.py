@@ -570,16 +570,17 @@ class _AvroWriter:
             codec=spec.codec,
             compression_level=spec.compression_level,
         )
-        self._convert = [_avro_converter(parse_type(c.type)) for c in columns]
-        self._names = [c.name for c in columns]
+        self._convert = {
+            c.name: conv for c in columns if (conv := _avro_converter(parse_type(c.type)))
+        }
 
     def write(self, batch: pa.RecordBatch) -> None:
-        cols = [
-            [conv(v) for v in batch.column(i).to_pylist()] if conv else batch.column(i).to_pylist()
-            for i, conv in enumerate(self._convert)
-        ]
-        for row in zip(*cols, strict=True):
-            self._writer.write(dict(zip(self._names, row, strict=True)))
+        records = batch.to_pylist()
+        for name, conv in self._convert.items():
+            for r in records:
+                r[name] = conv(r[name])
+        for r in records:
+            self._writer.write(r)
 
     def close(self) -> None:
         self._writer.flush()
@@ -608,8 +609,17 @@ def avro_schema(columns: Sequence[Column]) -> dict[str, Any]:
                 fields.append({"name": f.name, "type": nullable(ftype), "default": None})
             return {"type": "record", "name": f"record_{next(counter)}", "fields": fields}
         if kind == T.DECIMAL:
+            # fixed rather than bytes: DuckDB's Avro reader only reads fixed decimals.
             p, s = (int(e.sql()) for e in dt.expressions) if dt.expressions else (10, 0)
-            return {"type": "bytes", "logicalType": "decimal", "precision": p, "scale": s}
+            size = next(n for n in range(1, 17) if 2 ** (8 * n - 1) > 10**p)
+            return {
+                "type": "fixed",
+                "name": f"decimal_{next(counter)}",
+                "size": size,
+                "logicalType": "decimal",
+                "precision": p,
+                "scale": s,
+            }
         if kind == T.DATE:
             return {"type": "int", "logicalType": "date"}
         if kind == T.TIMESTAMP:
