@@ -219,6 +219,7 @@ BAD = "INVALID_TABLE_PROPERTY"
     ("props", "code", "message"),
     [
         ("foo = 1", "INVALID_TABLE_PROPERTY", "'foo' does not exist"),
+        ("location = '/tmp/x'", BAD, "Iceberg table property"),
         ("format = 'XML'", "INVALID_TABLE_PROPERTY", "Format 'XML'"),
         ("format = 'ION'", "INVALID_TABLE_PROPERTY", "Format 'ION'"),
         (

@@ -62,6 +62,8 @@ CTAS_PROPERTIES = (
     "field_delimiter",
 )
 MAX_BUCKETS = 100
+# Keys only Iceberg CTAS takes; named in the error so the way out is clear.
+_ICEBERG_ONLY = ("location", "partitioning", "write_target_data_file_size_bytes")
 
 
 def _compression(props: dict[str, exp.Expression], fmt: FileFormat) -> str:
@@ -217,6 +219,12 @@ def run_ctas(ctx: RunContext, stmt: Statement) -> Outcome:
     """CREATE TABLE … AS: write the query's rows and register the table and partitions."""
     node: exp.Create = stmt.node
     props = with_properties(node.args.get("properties"))
+    for key in _ICEBERG_ONLY:
+        if key in props:
+            raise invalid_property(
+                f"'{key}' is an Iceberg table property; add table_type = 'ICEBERG' (Hive CTAS "
+                "takes external_location and partitioned_by)."
+            )
     check_keys(props, CTAS_PROPERTIES, "CTAS")
     spec = _spec(props)
     ref = node.this if isinstance(node.this, exp.Table) else node.this.this

@@ -10,6 +10,7 @@ files written are listed in ``<query id>-manifest.csv`` in the result location.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -60,8 +61,11 @@ def with_properties(props: exp.Properties | None) -> dict[str, exp.Expression]:
             key, value = "partitioned_by", prop.this
         elif isinstance(prop, exp.WithDataProperty):
             continue
-        elif isinstance(prop, exp.Property):
+        elif type(prop) is exp.Property:
             key, value = prop.name.lower(), prop.args.get("value")
+        elif isinstance(prop, exp.Property):  # a key sqlglot knows, e.g. LocationProperty
+            words = re.findall(r"[A-Z][a-z]*", type(prop).__name__.removesuffix("Property"))
+            key, value = "_".join(words).lower(), prop.this
         else:
             raise NotSupportedError(
                 f"Clause '{prop.sql(dialect='athena')}' is not supported here.",
