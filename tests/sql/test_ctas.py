@@ -252,6 +252,11 @@ BAD = "INVALID_TABLE_PROPERTY"
         ("bucketed_by = ARRAY['zz'], bucket_count = 2", "INVALID_TABLE_PROPERTY", "not present"),
         ("table_type = 'DELTA'", "INVALID_TABLE_PROPERTY", "table_type"),
         ("is_external = false", "NOT_SUPPORTED", "Iceberg"),
+        (
+            "format = 'ORC', write_compression = 'ZSTD', compression_level = 3",
+            "NOT_SUPPORTED",
+            "not supported for ORC",
+        ),
     ],
 )
 def test_ctas_bad_property_fails_and_writes_nothing(
@@ -439,3 +444,10 @@ def test_ctas_text_formats_spell_every_type_as_hive_reads_it(
     lb.sql(f"CREATE TABLE t WITH (format = '{fmt}', write_compression = 'GZIP') AS {TYPED}")
     (file,) = files_under(lb.catalog.get_table("default", "t").location)
     assert gzip.decompress(Path(file).read_bytes()).decode() == line + "\n"
+
+
+def test_ctas_avro_needs_string_map_keys(lb: lakebed.Lakebed) -> None:
+    with pytest.raises(lakebed.NotSupportedError, match="string keys") as info:
+        lb.sql("CREATE TABLE t WITH (format = 'AVRO') AS SELECT MAP(ARRAY[1], ARRAY[2]) AS m")
+    assert info.value.code == "NOT_SUPPORTED"
+    assert_nothing_written(lb, "t")

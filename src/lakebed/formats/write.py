@@ -601,6 +601,12 @@ def avro_schema(columns: Sequence[Column]) -> dict[str, Any]:
         if kind == T.ARRAY:
             return {"type": "array", "items": nullable(dt.expressions[0])}
         if kind == T.MAP:
+            if dt.expressions[0].this not in (T.VARCHAR, T.CHAR, T.TEXT):
+                raise NotSupportedError(
+                    f"Avro maps have string keys; '{dt.sql(dialect='hive')}' cannot be written "
+                    "to Avro. Cast the keys to varchar.",
+                    code="NOT_SUPPORTED",
+                )
             return {"type": "map", "values": nullable(dt.expressions[1])}
         if kind == T.STRUCT:
             fields = []

@@ -143,16 +143,27 @@ def check_keys(props: dict[str, exp.Expression], allowed: Sequence[str], stateme
             )
 
 
-def compression_level(props: dict[str, exp.Expression], compression: str) -> int | None:
+def compression_level(
+    props: dict[str, exp.Expression], fmt: FileFormat, compression: str
+) -> int | None:
     """``compression_level``, which only ZSTD takes (1–22).
 
     Raises:
         InvalidInputError: the level is out of range or the compression is not ZSTD.
+        NotSupportedError: the format's writer takes no level (only Parquet's does).
     """
     level = int_property(props, "compression_level", low=1, high=22)
-    if level is not None and compression.upper() != "ZSTD":
+    if level is None:
+        return None
+    if compression.upper() != "ZSTD":
         raise invalid_property(
             f"compression_level applies only to ZSTD compression, not {compression.upper()}."
+        )
+    if fmt.name != "PARQUET":
+        raise NotSupportedError(
+            f"compression_level is not supported for {fmt.name} (its writer has a fixed ZSTD "
+            "level); drop it or write PARQUET.",
+            code="NOT_SUPPORTED",
         )
     return level
 
