@@ -301,12 +301,16 @@ def test_ctas_with_no_data_creates_an_empty_table(lb: lakebed.Lakebed) -> None:
     assert lb.sql("SELECT count(*) FROM t").fetchall() == [(0,)]
 
 
-@pytest.mark.parametrize("fmt", ["PARQUET", "ORC"])
-def test_ctas_over_100_partitions_fails_and_writes_nothing(lb: lakebed.Lakebed, fmt: str) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "rows"), [("PARQUET", 101), ("ORC", 101), ("JSON", 200_000), ("AVRO", 200_000)]
+)
+def test_ctas_over_100_partitions_fails_and_writes_nothing(
+    lb: lakebed.Lakebed, fmt: str, rows: int
+) -> None:
     with pytest.raises(lakebed.QueryError, match="limit of 100 open writers") as info:
         lb.sql(
             f"CREATE TABLE t WITH (format = '{fmt}', partitioned_by = ARRAY['p']) AS "
-            "SELECT i AS id, i AS p FROM UNNEST(sequence(1, 101)) AS u(i)"
+            f"SELECT i AS id, i AS p FROM UNNEST(sequence(1, {rows})) AS u(i)"
         )
     assert info.value.code == "HIVE_TOO_MANY_OPEN_PARTITIONS"
     assert_nothing_written(lb, "t")
@@ -451,3 +455,12 @@ def test_ctas_avro_needs_string_map_keys(lb: lakebed.Lakebed) -> None:
         lb.sql("CREATE TABLE t WITH (format = 'AVRO') AS SELECT MAP(ARRAY[1], ARRAY[2]) AS m")
     assert info.value.code == "NOT_SUPPORTED"
     assert_nothing_written(lb, "t")
+
+
+@pytest.mark.parametrize("fmt", ["PARQUET", "ORC", "JSON"])
+def test_ctas_of_no_rows_writes_no_files(lb: lakebed.Lakebed, fmt: str) -> None:
+    res = lb.sql(f"CREATE TABLE t WITH (format = '{fmt}') AS {ROWS} LIMIT 0")
+    assert res.update_count == 0
+    assert lb.catalog.table_exists("default", "t")
+    assert files_under(tables_dir(lb)) == []
+    assert manifest_lines(res) == []

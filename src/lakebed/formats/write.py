@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -34,8 +36,6 @@ from lakebed.storage import join_uri
 from lakebed.types import parse_type
 
 if TYPE_CHECKING:
-    import threading
-
     from lakebed.storage import ObjectStore
 
 T = exp.DataType.Type
@@ -347,10 +347,10 @@ def _partition_text(name: str) -> str:
 
 
 def _select_sql(
-    source_sql: str, columns: Sequence[Column], spec: WriteSpec
+    source_sql: str, columns: Sequence[Column], spec: WriteSpec, limit: _WriterLimit
 ) -> tuple[str, list[str]]:
     """(the rows to write, the columns COPY partitions by). Partition columns come out as
-    text; the bucket number as ``__lb_bucket``.
+    text, the bucket number as ``__lb_bucket``; the first of them passes through ``limit``.
     """
     types = {c.name: parse_type(c.type) for c in columns}
     data = [c for c in columns if c.name not in spec.partitioned_by]
@@ -369,11 +369,14 @@ def _select_sql(
         out = [f"CAST(to_json(struct_pack({fields})) AS VARCHAR) AS line"]
     else:
         out = [quote_ident(c.name) for c in data]
-    keys = [f"{_partition_text(k)} AS {quote_ident(k)}" for k in spec.partitioned_by]
+    texts = [_partition_text(k) for k in spec.partitioned_by]
     by = list(spec.partitioned_by)
     if spec.bucketed_by:
-        keys.append(f"{_bucket_expr(spec, types)} AS {BUCKET_DIR}")
+        texts.append(f"CAST({_bucket_expr(spec, types)} AS VARCHAR)")
         by.append(BUCKET_DIR)
+    if texts:
+        texts[0] = limit.sql(texts[0], texts)
+    keys = [f"{t} AS {quote_ident(k)}" for t, k in zip(texts, by, strict=True)]
     return f"SELECT {', '.join(out + keys)} FROM ({source_sql}) AS src", by
 
 
@@ -399,23 +402,63 @@ def write_files(
             (HIVE_TOO_MANY_OPEN_PARTITIONS).
         duckdb.Error: the query failed while rows were written (the caller cleans up).
     """
-    select, keys = _select_sql(source_sql, columns, spec)
-    store.make_dirs(staging)
-    if spec.format.name in ("ORC", "AVRO"):
-        return _ArrowWriter(spec, columns, store, staging, file_prefix, cancelled).write(
-            cursor, select, keys
-        )
-    return _copy(cursor, select, keys, spec, staging, file_prefix)
+    limit = _WriterLimit(cursor)
+    try:
+        select, keys = _select_sql(source_sql, columns, spec, limit)
+        store.make_dirs(staging)
+        if spec.format.name in ("ORC", "AVRO"):
+            return _ArrowWriter(spec, columns, store, staging, file_prefix, cancelled).write(
+                cursor, select, keys
+            )
+        return _copy(cursor, select, keys, spec, staging, file_prefix)
+    except Exception as e:
+        if limit.tripped:
+            raise InvalidInputError(
+                f"Exceeded limit of {MAX_OPEN_WRITERS} open writers for partitions/buckets: the "
+                "statement writes more. Write fewer partitions per statement (filter the query "
+                "and run several INSERT INTO statements) or use fewer buckets.",
+                code="HIVE_TOO_MANY_OPEN_PARTITIONS",
+            ) from e
+        raise
+    finally:
+        limit.close()
 
 
-def _check_writers(count: int) -> None:
-    if count > MAX_OPEN_WRITERS:
-        raise InvalidInputError(
-            f"Exceeded limit of {MAX_OPEN_WRITERS} open writers for partitions/buckets: the "
-            "statement writes more. Write fewer partitions per statement (filter the query and "
-            "run several INSERT INTO statements) or use fewer buckets.",
-            code="HIVE_TOO_MANY_OPEN_PARTITIONS",
+class _WriterLimit:
+    """Stops the query as soon as its rows reach a 101st partition × bucket, before DuckDB
+    opens a file for it: a DuckDB function over each chunk's partition keys.
+    """
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        self._cursor = cursor
+        self.name = f"__lb_writer_limit_{uuid.uuid4().hex}"
+        self.tripped = False
+        self._seen: set[str | None] = set()
+        self._lock = threading.Lock()
+        cursor.create_function(
+            self.name,
+            self._check,
+            ["VARCHAR", "VARCHAR"],
+            "VARCHAR",
+            type="arrow",
+            side_effects=True,
         )
+
+    def sql(self, first: str, keys: Sequence[str]) -> str:
+        """``first`` (the first key's text), counted by the combination of ``keys``."""
+        return f"{self.name}({first}, concat_ws(chr(0), {', '.join(keys)}))"
+
+    def _check(self, first: pa.Array, combined: pa.Array) -> pa.Array:
+        new = pc.unique(combined).to_pylist()
+        with self._lock:
+            self._seen.update(new)
+            if len(self._seen) > MAX_OPEN_WRITERS:
+                self.tripped = True
+                raise ValueError("too many partitions")
+        return first
+
+    def close(self) -> None:
+        self._cursor.remove_function(self.name)
 
 
 def _copy(
@@ -450,7 +493,6 @@ def _copy(
         f"COPY ({select}) TO {quote_str(staging)} ({', '.join(options)})"
     ).fetchone()  # type: ignore[misc]
     files = [StagedFile.parse(staging, _absolute(staging, p), spec.partitioned_by) for p in paths]
-    _check_writers(len({(f.partition, f.bucket) for f in files}))
     return StagedWrite(int(count), files if count else [])
 
 
@@ -515,7 +557,6 @@ class _ArrowWriter:
 
     def _writer(self, d: str) -> Any:
         if d not in self._open:
-            _check_writers(len(self._open) + 1)
             name = f"{self._prefix}_{len(self._open)}{self._spec.extension}"
             uri = join_uri(self._staging, d, name) if d else join_uri(self._staging, name)
             sink = self._store.open_output(uri)
