@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from lakebed.errors import InvalidInputError
 from lakebed.formats.write.arrow import ArrowWriter
 from lakebed.formats.write.avro import avro_schema_literal
 from lakebed.formats.write.copy import copy_rows
-from lakebed.formats.write.limit import WriterLimit
+from lakebed.formats.write.limit import WriterLimit, too_many_writers
 from lakebed.formats.write.rows import select_sql
 from lakebed.formats.write.spec import (
     FORMATS,
@@ -57,23 +56,21 @@ def write_files(
             (HIVE_TOO_MANY_OPEN_PARTITIONS).
         duckdb.Error: the query failed while rows were written (the caller cleans up).
     """
+    store.make_dirs(staging)
+    if spec.format.name in ("ORC", "AVRO"):
+        # The Arrow writer counts partitions itself as it opens files: a Python function in
+        # the query would make DuckDB report a failing row as "Interrupted" on the stream.
+        select, keys = select_sql(source_sql, columns, spec, None)
+        return ArrowWriter(spec, columns, store, staging, file_prefix, cancelled).write(
+            cursor, select, keys
+        )
     limit = WriterLimit(cursor)
     try:
         select, keys = select_sql(source_sql, columns, spec, limit)
-        store.make_dirs(staging)
-        if spec.format.name in ("ORC", "AVRO"):
-            return ArrowWriter(spec, columns, store, staging, file_prefix, cancelled).write(
-                cursor, select, keys
-            )
         return copy_rows(cursor, select, keys, spec, staging, file_prefix)
     except Exception as e:
         if limit.tripped:
-            raise InvalidInputError(
-                f"Exceeded limit of {MAX_OPEN_WRITERS} open writers for partitions/buckets: the "
-                "statement writes more. Write fewer partitions per statement (filter the query "
-                "and run several INSERT INTO statements) or use fewer buckets.",
-                code="HIVE_TOO_MANY_OPEN_PARTITIONS",
-            ) from e
+            raise too_many_writers() from e
         raise
     finally:
         limit.close()

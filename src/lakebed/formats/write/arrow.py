@@ -15,7 +15,8 @@ import pyarrow.compute as pc
 from lakebed.catalog.models import Column
 from lakebed.formats._sql import quote_ident, quote_str
 from lakebed.formats.write.avro import avro_converter, avro_schema
-from lakebed.formats.write.spec import StagedFile, StagedWrite, WriteSpec
+from lakebed.formats.write.limit import too_many_writers
+from lakebed.formats.write.spec import MAX_OPEN_WRITERS, StagedFile, StagedWrite, WriteSpec
 from lakebed.storage import join_uri
 from lakebed.types import parse_type
 
@@ -84,6 +85,8 @@ class ArrowWriter:
 
     def _writer(self, d: str) -> Any:
         if d not in self._open:
+            if len(self._open) == MAX_OPEN_WRITERS:
+                raise too_many_writers()
             name = f"{self._prefix}_{len(self._open)}{self._spec.extension}"
             uri = join_uri(self._staging, d, name) if d else join_uri(self._staging, name)
             sink = self._store.open_output(uri)

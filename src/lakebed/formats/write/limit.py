@@ -10,7 +10,18 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lakebed.errors import InvalidInputError
 from lakebed.formats.write.spec import MAX_OPEN_WRITERS
+
+
+def too_many_writers() -> InvalidInputError:
+    """Athena's error for a statement writing more than 100 partitions × buckets."""
+    return InvalidInputError(
+        f"Exceeded limit of {MAX_OPEN_WRITERS} open writers for partitions/buckets: the "
+        "statement writes more. Write fewer partitions per statement (filter the query "
+        "and run several INSERT INTO statements) or use fewer buckets.",
+        code="HIVE_TOO_MANY_OPEN_PARTITIONS",
+    )
 
 
 class WriterLimit:

@@ -94,10 +94,10 @@ def _partition_text(name: str) -> str:
 
 
 def select_sql(
-    source_sql: str, columns: Sequence[Column], spec: WriteSpec, limit: WriterLimit
+    source_sql: str, columns: Sequence[Column], spec: WriteSpec, limit: WriterLimit | None
 ) -> tuple[str, list[str]]:
     """(the rows to write, the columns COPY partitions by). Partition columns come out as
-    text, the bucket number as ``__lb_bucket``; the first of them passes through ``limit``.
+    text, the bucket number as ``__lb_bucket``; the first of them passes through ``limit``, if any.
     """
     types = {c.name: parse_type(c.type) for c in columns}
     data = [c for c in columns if c.name not in spec.partitioned_by]
@@ -121,7 +121,7 @@ def select_sql(
     if spec.bucketed_by:
         texts.append(f"CAST({_bucket_expr(spec, types)} AS VARCHAR)")
         by.append(BUCKET_DIR)
-    if texts:
+    if texts and limit is not None:
         texts[0] = limit.sql(texts[0], texts)
     keys = [f"{t} AS {quote_ident(k)}" for t, k in zip(texts, by, strict=True)]
     return f"SELECT {', '.join(out + keys)} FROM ({source_sql}) AS src", by
