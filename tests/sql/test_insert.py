@@ -232,3 +232,35 @@ def test_hive_insert_runner_refuses_iceberg_tables(lb: lakebed.Lakebed, lake_dir
         run_insert(ctx, parse("INSERT INTO ice VALUES (1)"))  # type: ignore[arg-type]
     assert info.value.code == "NOT_SUPPORTED"
     assert files_under(lake_dir) == []
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "ok"),
+    [
+        ("tinyint", "bigint", True),
+        ("bigint", "integer", False),
+        ("integer", "decimal(10,0)", True),
+        ("integer", "decimal(9,0)", False),
+        ("bigint", "double", True),
+        ("decimal(5,2)", "decimal(10,2)", True),
+        ("decimal(5,2)", "decimal(10,1)", False),
+        ("decimal(5,2)", "double", True),
+        ("double", "real", False),
+        ("real", "double", True),
+        ("varchar", "varchar(3)", True),
+        ("varchar", "integer", False),
+        ("date", "timestamp", True),
+        ("timestamp", "date", False),
+        ("unknown", "map(varchar, integer)", True),
+        ("array(integer)", "array(bigint)", True),
+        ("array(bigint)", "array(integer)", False),
+        ("row(a integer, b varchar)", "row(x bigint, y varchar)", True),
+        ("row(a integer)", "row(x integer, y varchar)", False),
+        ("boolean", "integer", False),
+    ],
+)
+def test_insert_coercion_follows_trino(src: str, dst: str, ok: bool) -> None:
+    from lakebed.sql.run.insert import can_coerce
+    from lakebed.types import parse_type
+
+    assert can_coerce(parse_type(src), parse_type(dst)) is ok
