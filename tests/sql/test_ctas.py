@@ -9,12 +9,12 @@ from typing import Any
 import fastavro
 import pyarrow.parquet as pq
 import pytest
-from writes_support import FORMATS, file_codec, files_under, read_rows
+from writes_support import FORMATS, file_codec, files_under, read_rows, run_directly
 
 import lakebed
 from lakebed.formats import serdes
 from lakebed.sql.parse import parse
-from lakebed.sql.run import RunContext, runner_for, write
+from lakebed.sql.run import write
 
 ROWS = (
     "SELECT i AS id, 'n' || CAST(i AS varchar) AS name, i % 3 AS p "
@@ -221,6 +221,7 @@ BAD = "INVALID_TABLE_PROPERTY"
     ("props", "code", "message"),
     [
         ("foo = 1", "INVALID_TABLE_PROPERTY", "'foo' does not exist"),
+        ("location = '/tmp/x'", BAD, "Iceberg table property"),
         ("format = 'XML'", "INVALID_TABLE_PROPERTY", "Format 'XML'"),
         ("format = 'ION'", "INVALID_TABLE_PROPERTY", "Format 'ION'"),
         (
@@ -253,6 +254,11 @@ BAD = "INVALID_TABLE_PROPERTY"
         ("bucketed_by = ARRAY['zz'], bucket_count = 2", "INVALID_TABLE_PROPERTY", "not present"),
         ("table_type = 'DELTA'", "INVALID_TABLE_PROPERTY", "table_type"),
         ("is_external = false", "NOT_SUPPORTED", "Iceberg"),
+        (
+            "format = 'ORC', write_compression = 'ZSTD', compression_level = 3",
+            "NOT_SUPPORTED",
+            "not supported for ORC",
+        ),
     ],
 )
 def test_ctas_bad_property_fails_and_writes_nothing(
@@ -297,12 +303,16 @@ def test_ctas_with_no_data_creates_an_empty_table(lb: lakebed.Lakebed) -> None:
     assert lb.sql("SELECT count(*) FROM t").fetchall() == [(0,)]
 
 
-@pytest.mark.parametrize("fmt", ["PARQUET", "ORC"])
-def test_ctas_over_100_partitions_fails_and_writes_nothing(lb: lakebed.Lakebed, fmt: str) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "rows"), [("PARQUET", 101), ("ORC", 101), ("JSON", 200_000), ("AVRO", 200_000)]
+)
+def test_ctas_over_100_partitions_fails_and_writes_nothing(
+    lb: lakebed.Lakebed, fmt: str, rows: int
+) -> None:
     with pytest.raises(lakebed.QueryError, match="limit of 100 open writers") as info:
         lb.sql(
             f"CREATE TABLE t WITH (format = '{fmt}', partitioned_by = ARRAY['p']) AS "
-            "SELECT i AS id, i AS p FROM UNNEST(sequence(1, 101)) AS u(i)"
+            f"SELECT i AS id, i AS p FROM UNNEST(sequence(1, {rows})) AS u(i)"
         )
     assert info.value.code == "HIVE_TOO_MANY_OPEN_PARTITIONS"
     assert_nothing_written(lb, "t")
@@ -329,8 +339,9 @@ def test_ctas_failing_in_the_last_rows_leaves_nothing(lb: lakebed.Lakebed, fmt: 
     assert_nothing_written(lb, "t")
 
 
+@pytest.mark.parametrize("fmt", ["PARQUET", "ORC"])
 def test_ctas_cancelled_after_files_are_staged_leaves_nothing(
-    lb: lakebed.Lakebed, monkeypatch: pytest.MonkeyPatch
+    lb: lakebed.Lakebed, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
     cancelled = threading.Event()
     real_write_files = write.write_files
@@ -342,20 +353,120 @@ def test_ctas_cancelled_after_files_are_staged_leaves_nothing(
         return staged
 
     monkeypatch.setattr(write, "write_files", write_then_cancel)
-    ctx = RunContext(
-        query_id="q-cancel",
-        catalog=lb.catalog,
-        store=lb.store,
-        engine=lb.engine,
-        cursor=lb.engine.cursor(),
-        settings=lb.settings,
-        database="default",
-        workgroup="primary",
-        parameters=[],
-        cancelled=cancelled,
-        output_location=lb.settings.results_uri,
-    )
-    stmt = parse("CREATE TABLE t AS SELECT i AS a FROM UNNEST(sequence(1, 10)) AS u(i)")
     with pytest.raises(lakebed.CancelledError):
-        runner_for(ctx, stmt)(ctx, stmt)
+        run_directly(
+            lb,
+            f"CREATE TABLE t WITH (format = '{fmt}') AS "
+            "SELECT i AS a FROM UNNEST(sequence(1, 10)) AS u(i)",
+            cancelled=cancelled,
+        )
     assert_nothing_written(lb, "t")
+
+
+def test_hive_ctas_runner_refuses_iceberg_tables(lb: lakebed.Lakebed) -> None:
+    from lakebed.sql.run.ctas import run_ctas
+
+    with pytest.raises(lakebed.NotSupportedError, match="Iceberg") as info:
+        run_ctas(None, parse(f"CREATE TABLE t WITH (table_type = 'ICEBERG') AS {ROWS}"))  # type: ignore[arg-type]
+    assert info.value.code == "NOT_SUPPORTED"
+    assert_nothing_written(lb, "t")
+
+
+def test_ctas_bucketed_orc_splits_rows_the_same_way(lb: lakebed.Lakebed) -> None:
+    lb.sql(
+        "CREATE TABLE t WITH (format = 'ORC', partitioned_by = ARRAY['p'], "
+        "bucketed_by = ARRAY['id'], bucket_count = 3) AS "
+        "SELECT i AS id, i % 2 AS p FROM UNNEST(sequence(1, 20)) AS u(i)"
+    )
+    table = lb.catalog.get_table("default", "t")
+    files = files_under(table.location)
+    assert len(files) == 6
+    for f in files:
+        bucket = int(f.split("_bucket-")[1][:5])
+        ids = read_rows("ORC", [f], ["id"])
+        assert ids and all(_hive_bucket(i, 3) == bucket for (i,) in ids)
+
+
+TYPED = (
+    "SELECT true AS b, CAST(7 AS tinyint) AS ti, 8 AS i, CAST(9 AS bigint) AS bi, "
+    "CAST(1.5 AS real) AS r, 2.25E0 AS d, CAST(3.14 AS decimal(10,2)) AS dec, 'é' AS s, "
+    "DATE '2024-01-02' AS dt, TIMESTAMP '2024-01-02 03:04:05.678' AS ts, ARRAY[1, NULL] AS arr, "
+    "MAP(ARRAY['k'], ARRAY[2]) AS m, CAST(ROW(1, 'x') AS ROW(x integer, y varchar)) AS st"
+)
+
+
+@pytest.mark.parametrize("fmt", ["PARQUET", "ORC", "AVRO"])
+def test_ctas_keeps_every_hive_type(lb: lakebed.Lakebed, fmt: str) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    lb.sql(f"CREATE TABLE t WITH (format = '{fmt}') AS {TYPED}")
+    table = lb.catalog.get_table("default", "t")
+    assert [c.type for c in table.columns] == [
+        "boolean",
+        "tinyint",
+        "int",
+        "bigint",
+        "float",
+        "double",
+        "decimal(10,2)",
+        "string",
+        "date",
+        "timestamp",
+        "array<int>",
+        "map<string,int>",
+        "struct<x:int,y:string>",
+    ]
+    names = [c.name for c in table.columns]
+    (row,) = read_rows(fmt, files_under(table.location), names)
+    values = dict(zip(names, row, strict=True))
+    assert values["b"] is True
+    assert (values["ti"], values["i"], values["bi"]) == (7, 8, 9)
+    assert (values["r"], values["d"]) == (1.5, 2.25)
+    assert values["dec"] == Decimal("3.14")
+    assert values["s"] == "é"
+    assert values["dt"] == dt.date(2024, 1, 2)
+    assert values["ts"].replace(tzinfo=None) == dt.datetime(2024, 1, 2, 3, 4, 5, 678000)
+    assert values["arr"] == [1, None]
+    assert dict(values["m"]) == {"k": 2}
+    assert values["st"] == {"x": 1, "y": "x"}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "line"),
+    [
+        (
+            "JSON",
+            '{"b":true,"ti":7,"i":8,"bi":9,"r":1.5,"d":2.25,"dec":3.14,"s":"é",'
+            '"dt":"2024-01-02","ts":"2024-01-02 03:04:05.678","arr":[1,null],"m":{"k":2},'
+            '"st":{"x":1,"y":"x"}}',
+        ),
+        (
+            "TEXTFILE",
+            "true\x017\x018\x019\x011.5\x012.25\x013.14\x01é\x012024-01-02\x01"
+            "2024-01-02 03:04:05.678\x011\x02\\N\x01k\x032\x011\x02x",
+        ),
+    ],
+)
+def test_ctas_text_formats_spell_every_type_as_hive_reads_it(
+    lb: lakebed.Lakebed, fmt: str, line: str
+) -> None:
+    lb.sql(f"CREATE TABLE t WITH (format = '{fmt}', write_compression = 'GZIP') AS {TYPED}")
+    (file,) = files_under(lb.catalog.get_table("default", "t").location)
+    assert gzip.decompress(Path(file).read_bytes()).decode() == line + "\n"
+
+
+def test_ctas_avro_needs_string_map_keys(lb: lakebed.Lakebed) -> None:
+    with pytest.raises(lakebed.NotSupportedError, match="string keys") as info:
+        lb.sql("CREATE TABLE t WITH (format = 'AVRO') AS SELECT MAP(ARRAY[1], ARRAY[2]) AS m")
+    assert info.value.code == "NOT_SUPPORTED"
+    assert_nothing_written(lb, "t")
+
+
+@pytest.mark.parametrize("fmt", ["PARQUET", "ORC", "JSON"])
+def test_ctas_of_no_rows_writes_no_files(lb: lakebed.Lakebed, fmt: str) -> None:
+    res = lb.sql(f"CREATE TABLE t WITH (format = '{fmt}') AS {ROWS} LIMIT 0")
+    assert res.update_count == 0
+    assert lb.catalog.table_exists("default", "t")
+    assert files_under(tables_dir(lb)) == []
+    assert manifest_lines(res) == []

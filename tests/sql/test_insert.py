@@ -198,3 +198,69 @@ def test_insert_creates_a_missing_table_folder(lb: lakebed.Lakebed, lake_dir: Pa
     lb.sql(f"CREATE EXTERNAL TABLE t (a int) STORED AS PARQUET LOCATION '{lake_dir}/new/'")
     lb.sql("INSERT INTO t VALUES (5)")
     assert lb.sql("SELECT a FROM t").fetchall() == [(5,)]
+
+
+def test_insert_empty_and_null_partition_values_go_to_the_default_partition(
+    lb: lakebed.Lakebed,
+) -> None:
+    lb.sql("CREATE TABLE t WITH (partitioned_by = ARRAY['k']) AS SELECT 1 AS n, 'a' AS k")
+    lb.sql("INSERT INTO t VALUES (2, ''), (3, NULL)")
+    assert [v for v, _ in partitions(lb, "t")] == [("__HIVE_DEFAULT_PARTITION__",), ("a",)]
+
+
+def test_insert_non_ascii_partition_value_fails_and_writes_nothing(lb: lakebed.Lakebed) -> None:
+    lb.sql("CREATE TABLE t WITH (partitioned_by = ARRAY['k']) AS SELECT 1 AS n, 'a' AS k")
+    location = lb.catalog.get_table("default", "t").location
+    before = files_under(location)
+    with pytest.raises(lakebed.QueryError, match="printable ASCII") as info:
+        lb.sql("INSERT INTO t VALUES (2, 'b'), (3, 'é')")
+    assert info.value.code == "HIVE_INVALID_PARTITION_VALUE"
+    assert files_under(location) == before
+    assert [v for v, _ in partitions(lb, "t")] == [("a",)]
+
+
+def test_hive_insert_runner_refuses_iceberg_tables(lb: lakebed.Lakebed, lake_dir: Path) -> None:
+    from lakebed.catalog import Table
+    from lakebed.sql.parse import parse
+    from lakebed.sql.run.insert import run_insert
+
+    lb.catalog.create_table(
+        Table("default", "ice", location=str(lake_dir), parameters={"table_type": "ICEBERG"})
+    )
+    ctx = type("Ctx", (), {"catalog": lb.catalog, "database": "default"})()
+    with pytest.raises(lakebed.NotSupportedError, match="Iceberg table") as info:
+        run_insert(ctx, parse("INSERT INTO ice VALUES (1)"))  # type: ignore[arg-type]
+    assert info.value.code == "NOT_SUPPORTED"
+    assert files_under(lake_dir) == []
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "ok"),
+    [
+        ("tinyint", "bigint", True),
+        ("bigint", "integer", False),
+        ("integer", "decimal(10,0)", True),
+        ("integer", "decimal(9,0)", False),
+        ("bigint", "double", True),
+        ("decimal(5,2)", "decimal(10,2)", True),
+        ("decimal(5,2)", "decimal(10,1)", False),
+        ("decimal(5,2)", "double", True),
+        ("double", "real", False),
+        ("real", "double", True),
+        ("varchar", "varchar(3)", True),
+        ("varchar", "integer", False),
+        ("date", "timestamp", True),
+        ("timestamp", "date", False),
+        ("unknown", "map(varchar, integer)", True),
+        ("array(integer)", "array(bigint)", True),
+        ("array(bigint)", "array(integer)", False),
+        ("row(a integer, b varchar)", "row(x bigint, y varchar)", True),
+        ("row(a integer)", "row(x integer, y varchar)", False),
+        ("boolean", "integer", False),
+    ],
+)
+def test_insert_coercion_follows_trino(src: str, dst: str, ok: bool) -> None:
+    from lakebed.sql.run.insert import can_coerce
+    from lakebed.types import parse_type
+
+    assert can_coerce(parse_type(src), parse_type(dst)) is ok

@@ -6,6 +6,7 @@ what a statement left on disk.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,11 @@ import fastavro
 import pyarrow.orc as orc
 import pyarrow.parquet as pq
 
+import lakebed
 from lakebed.engines.duckdb import extension_path
 from lakebed.formats._sql import quote_str, str_list
+from lakebed.sql.parse import parse
+from lakebed.sql.run import RunContext, runner_for
 
 FORMATS = ("PARQUET", "ORC", "AVRO", "JSON", "TEXTFILE")
 
@@ -68,3 +72,24 @@ def read_rows(fmt: str, files: list[str], columns: list[str]) -> list[tuple[Any,
             f"escape = '', nullstr = '\\N', columns = {{{names}}})"
         )
     return sorted(con.execute(f"SELECT {cols} FROM {src}").fetchall(), key=repr)
+
+
+def run_directly(lb: lakebed.Lakebed, sql: str, *, cancelled: threading.Event | None = None) -> Any:
+    """Run one statement through ``runner_for`` on a cursor of our own, outside the query
+    service."""
+    cursor = lb.engine.cursor()
+    ctx = RunContext(
+        query_id="q-direct",
+        catalog=lb.catalog,
+        store=lb.store,
+        engine=lb.engine,
+        cursor=cursor,
+        settings=lb.settings,
+        database="default",
+        workgroup="primary",
+        parameters=[],
+        cancelled=cancelled or threading.Event(),
+        output_location=lb.settings.results_uri,
+    )
+    stmt = parse(sql)
+    return runner_for(ctx, stmt)(ctx, stmt)

@@ -62,6 +62,8 @@ CTAS_PROPERTIES = (
     "field_delimiter",
 )
 MAX_BUCKETS = 100
+# Keys only Iceberg CTAS takes; named in the error so the way out is clear.
+_ICEBERG_ONLY = ("location", "partitioning", "write_target_data_file_size_bytes")
 
 
 def _compression(props: dict[str, exp.Expression], fmt: FileFormat) -> str:
@@ -152,7 +154,7 @@ def _spec(props: dict[str, exp.Expression]) -> WriteSpec:
     return WriteSpec(
         format=fmt,
         compression=compression,
-        compression_level=compression_level(props, compression),
+        compression_level=compression_level(props, fmt, compression),
         field_delimiter=field_delimiter(props, fmt)
         or SerdeProperties.LAZY_SIMPLE_FIELD_DELIM_DEFAULT,
         partitioned_by=list_property(props, "partitioned_by"),
@@ -216,11 +218,17 @@ def _table(db: str, name: str, columns: list[Column], spec: WriteSpec, location:
 def run_ctas(ctx: RunContext, stmt: Statement) -> Outcome:
     """CREATE TABLE … AS: write the query's rows and register the table and partitions."""
     node: exp.Create = stmt.node
-    ref = node.this if isinstance(node.this, exp.Table) else node.this.this
-    db, name = (ref.db or ctx.database).lower(), ref.name.lower()
     props = with_properties(node.args.get("properties"))
+    for key in _ICEBERG_ONLY:
+        if key in props:
+            raise invalid_property(
+                f"'{key}' is an Iceberg table property; add table_type = 'ICEBERG' (Hive CTAS "
+                "takes external_location and partitioned_by)."
+            )
     check_keys(props, CTAS_PROPERTIES, "CTAS")
     spec = _spec(props)
+    ref = node.this if isinstance(node.this, exp.Table) else node.this.this
+    db, name = (ref.db or ctx.database).lower(), ref.name.lower()
     ctx.catalog.get_database(db)
     if ctx.catalog.table_exists(db, name):
         if node.args.get("exists"):

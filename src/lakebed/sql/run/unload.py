@@ -54,7 +54,7 @@ def run_unload(ctx: RunContext, stmt: Statement) -> Outcome:
     spec = WriteSpec(
         format=fmt,
         compression=compression,
-        compression_level=compression_level(props, compression),
+        compression_level=compression_level(props, fmt, compression),
         field_delimiter=field_delimiter(props, fmt)
         or SerdeProperties.LAZY_SIMPLE_FIELD_DELIM_DEFAULT,
         partitioned_by=list_property(props, "partitioned_by"),

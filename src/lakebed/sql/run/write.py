@@ -10,6 +10,7 @@ files written are listed in ``<query id>-manifest.csv`` in the result location.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -20,7 +21,6 @@ from lakebed.catalog.models import Column
 from lakebed.errors import InvalidInputError, NotSupportedError
 from lakebed.formats._sql import quote_ident
 from lakebed.formats.write import (
-    NULL_PARTITION,
     FileFormat,
     StagedFile,
     StagedWrite,
@@ -61,8 +61,11 @@ def with_properties(props: exp.Properties | None) -> dict[str, exp.Expression]:
             key, value = "partitioned_by", prop.this
         elif isinstance(prop, exp.WithDataProperty):
             continue
-        elif isinstance(prop, exp.Property):
+        elif type(prop) is exp.Property:
             key, value = prop.name.lower(), prop.args.get("value")
+        elif isinstance(prop, exp.Property):  # a key sqlglot knows, e.g. LocationProperty
+            words = re.findall(r"[A-Z][a-z]*", type(prop).__name__.removesuffix("Property"))
+            key, value = "_".join(words).lower(), prop.this
         else:
             raise NotSupportedError(
                 f"Clause '{prop.sql(dialect='athena')}' is not supported here.",
@@ -140,16 +143,27 @@ def check_keys(props: dict[str, exp.Expression], allowed: Sequence[str], stateme
             )
 
 
-def compression_level(props: dict[str, exp.Expression], compression: str) -> int | None:
+def compression_level(
+    props: dict[str, exp.Expression], fmt: FileFormat, compression: str
+) -> int | None:
     """``compression_level``, which only ZSTD takes (1–22).
 
     Raises:
         InvalidInputError: the level is out of range or the compression is not ZSTD.
+        NotSupportedError: the format's writer takes no level (only Parquet's does).
     """
     level = int_property(props, "compression_level", low=1, high=22)
-    if level is not None and compression.upper() != "ZSTD":
+    if level is None:
+        return None
+    if compression.upper() != "ZSTD":
         raise invalid_property(
             f"compression_level applies only to ZSTD compression, not {compression.upper()}."
+        )
+    if fmt.name != "PARQUET":
+        raise NotSupportedError(
+            f"compression_level is not supported for {fmt.name} (its writer has a fixed ZSTD "
+            "level); drop it or write PARQUET.",
+            code="NOT_SUPPORTED",
         )
     return level
 
@@ -238,18 +252,17 @@ def folders_under(location: str, keys: Sequence[str]) -> Callable[[tuple[str, ..
 
 
 def check_partition_values(keys: Sequence[str], files: Sequence[StagedFile]) -> None:
-    """Hive stores NULL partition values as ``__HIVE_DEFAULT_PARTITION__``; nothing else
-    may be empty.
+    """Partition values must be printable ASCII, as Trino's Hive connector requires.
 
     Raises:
-        InvalidInputError: a partition value is the empty string (HIVE_INVALID_PARTITION_VALUE).
+        InvalidInputError: a value holds other characters (HIVE_INVALID_PARTITION_VALUE).
     """
     for f in files:
         for k, v in zip(keys, f.partition, strict=True):
-            if v == "":
+            if not all(" " <= c <= "~" for c in v):
                 raise InvalidInputError(
-                    f"Invalid partition value '' for partition column '{k}': partition values "
-                    f"may not be empty strings (NULL is written as {NULL_PARTITION}).",
+                    "Hive partition keys can only contain printable ASCII characters "
+                    f"(0x20 - 0x7E). Invalid value for partition column '{k}': {v!r}",
                     code="HIVE_INVALID_PARTITION_VALUE",
                 )
 
