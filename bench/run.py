@@ -112,6 +112,7 @@ def duckdb_baseline(
     if memory_limit:
         config["memory_limit"] = memory_limit
     con = duckdb.connect(config=config)
+    con.execute("SET enable_progress_bar = false")  # lakebed's cursors draw none either
     for table in TPCH_TABLES:
         con.execute(
             f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{data / table}/*.parquet')"
@@ -262,6 +263,7 @@ if engine == "lakebed":
 else:
     import duckdb
     con = duckdb.connect(config={"memory_limit": limit, "threads": 2})
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"CREATE VIEW lineitem AS FROM read_parquet('{data}/lineitem/*.parquet')")
     rows = sum(len(b) for b in con.execute(sql).to_arrow_reader(65536))
 elapsed = time.perf_counter() - t0
@@ -284,7 +286,7 @@ def bench_memory(home: Path, data: Path, report: Report, limit: str = "256MB") -
         if done.returncode != 0:
             report.memory[f"{engine}_error"] = done.stderr.strip().splitlines()[-1]
             continue
-        rows, elapsed, peak = done.stdout.split()
+        rows, elapsed, peak = done.stdout.strip().splitlines()[-1].split()
         report.memory[f"{engine}_rows"] = int(rows)
         report.memory[f"{engine}_seconds"] = round(float(elapsed), 2)
         report.memory[f"{engine}_peak_rss_mb"] = int(peak) // 2**20
@@ -383,20 +385,28 @@ def main(argv: list[str] | None = None) -> None:
             con = duckdb_baseline(data, args.threads)
             if "tpch" in only:
                 bench_tpch(lb, con, report)
+                save(report)
             if "overhead" in only:
                 bench_overhead(lb, con, report)
-            if "pruning" in only:
-                bench_pruning(lb, report)
             if "stages" in only:
                 bench_stages(lb, report)
+            if "pruning" in only:
+                bench_pruning(lb, report)
+            save(report)
             con.close()
         if "memory" in only:
             bench_memory(Path(home), data, report)
+    save(report)
     print_report(report)
-    out = ROOT / "results" / f"{report.started[:19].replace(':', '')}-sf{args.sf:g}.json"
+    print(f"\nwritten {save(report)}")
+
+
+def save(report: Report) -> Path:
+    """Write the report (also after each benchmark, so a failure loses nothing)."""
+    out = ROOT / "results" / f"{report.started[:19].replace(':', '')}-sf{report.sf:g}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(asdict(report), indent=2))
-    print(f"\nwritten {out}")
+    return out
 
 
 if __name__ == "__main__":
