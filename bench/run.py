@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -111,6 +112,7 @@ def duckdb_baseline(
     if memory_limit:
         config["memory_limit"] = memory_limit
     con = duckdb.connect(config=config)
+    con.execute("SET enable_progress_bar = false")  # lakebed's cursors draw none either
     for table in TPCH_TABLES:
         con.execute(
             f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{data / table}/*.parquet')"
@@ -174,6 +176,7 @@ class Report:
     overhead: dict[str, dict[str, float]] = field(default_factory=dict)
     pruning: dict[str, int] = field(default_factory=dict)
     memory: dict[str, object] = field(default_factory=dict)
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 def bench_tpch(lb: lakebed.Lakebed, con: duckdb.DuckDBPyConnection, report: Report) -> None:
@@ -260,6 +263,7 @@ if engine == "lakebed":
 else:
     import duckdb
     con = duckdb.connect(config={"memory_limit": limit, "threads": 2})
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"CREATE VIEW lineitem AS FROM read_parquet('{data}/lineitem/*.parquet')")
     rows = sum(len(b) for b in con.execute(sql).to_arrow_reader(65536))
 elapsed = time.perf_counter() - t0
@@ -282,10 +286,54 @@ def bench_memory(home: Path, data: Path, report: Report, limit: str = "256MB") -
         if done.returncode != 0:
             report.memory[f"{engine}_error"] = done.stderr.strip().splitlines()[-1]
             continue
-        rows, elapsed, peak = done.stdout.split()
+        rows, elapsed, peak = done.stdout.strip().splitlines()[-1].split()
         report.memory[f"{engine}_rows"] = int(rows)
         report.memory[f"{engine}_seconds"] = round(float(elapsed), 2)
         report.memory[f"{engine}_peak_rss_mb"] = int(peak) // 2**20
+
+
+# Where the fixed cost of a statement goes. Each sampled stack is charged to the first
+# category (in this order) that one of its frames belongs to.
+STAGES: tuple[tuple[str, Callable[[str, str, str], bool]], ...] = (
+    ("metastore (SQLAlchemy + SQLite/PostgreSQL)", lambda f, fn, cls: "sqlalchemy" in f),
+    ("result files (write_results)", lambda f, fn, cls: fn == "write_results"),
+    ("reading the result (QueryResult)", lambda f, fn, cls: cls == "QueryResult"),
+    ("sqlglot (parse, translate, types)", lambda f, fn, cls: "sqlglot" in f),
+    ("DuckDB calls", lambda f, fn, cls: f == "<built-in>" and ("execute" in fn or "cursor" in fn)),
+)
+
+
+def bench_stages(lb: lakebed.Lakebed, report: Report, n: int = 300) -> None:
+    """Profile ``n`` one-row scans with pyinstrument and charge the time to stages."""
+    from pyinstrument import Profiler
+
+    text = "SELECT r_name FROM region WHERE r_regionkey = 1"
+    for _ in range(20):
+        lb.sql(text).fetchall()
+    profiler = Profiler(interval=0.0002)
+    profiler.start()
+    for _ in range(n):
+        lb.sql(text).fetchall()
+    profiler.stop()
+    totals: dict[str, float] = {name: 0.0 for name, _ in STAGES}
+    totals["lakebed Python (the rest)"] = 0.0
+
+    def walk(frame: Any, path: tuple[tuple[str, str, str], ...]) -> None:
+        here = (*path, (frame.file_path or "", frame.function or "", frame.class_name or ""))
+        own = frame.time - sum(c.time for c in frame.children)
+        if own:
+            stage = next(
+                (name for name, test in STAGES if any(test(*f) for f in here)),
+                "lakebed Python (the rest)",
+            )
+            totals[stage] += own
+        for child in frame.children:
+            walk(child, here)
+
+    root = profiler.last_session.root_frame()
+    walk(root, ())
+    report.stages = {k: round(v / n * 1000, 3) for k, v in totals.items()}
+    report.stages["total"] = round(root.time / n * 1000, 3)
 
 
 # -- output -------------------------------------------------------------------------------
@@ -312,6 +360,11 @@ def print_report(report: Report) -> None:
         print(f"\noverhead, {label}: " + ", ".join(f"{k} {v:.2f}" for k, v in o.items()))
     if report.pruning:
         print("\npruning: " + ", ".join(f"{k} {v}" for k, v in report.pruning.items()))
+    if report.stages:
+        print("\nwhere a one-row scan's time goes (sampled by pyinstrument, which slows it):")
+        total = report.stages["total"]
+        for k, v in report.stages.items():
+            print(f"  {v:7.2f} ms {100 * v / total:5.1f}%  {k}")
     if report.memory:
         print("\nmemory: " + ", ".join(f"{k} {v}" for k, v in report.memory.items()))
 
@@ -321,7 +374,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sf", type=float, default=1, help="TPC-H scale factor (1 or 10)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--only", default="tpch,overhead,pruning,memory")
+    parser.add_argument("--only", default="tpch,overhead,stages,pruning,memory")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
     data = tpch_data(args.sf)
@@ -332,18 +385,28 @@ def main(argv: list[str] | None = None) -> None:
             con = duckdb_baseline(data, args.threads)
             if "tpch" in only:
                 bench_tpch(lb, con, report)
+                save(report)
             if "overhead" in only:
                 bench_overhead(lb, con, report)
+            if "stages" in only:
+                bench_stages(lb, report)
             if "pruning" in only:
                 bench_pruning(lb, report)
+            save(report)
             con.close()
         if "memory" in only:
             bench_memory(Path(home), data, report)
+    save(report)
     print_report(report)
-    out = ROOT / "results" / f"{report.started[:19].replace(':', '')}-sf{args.sf:g}.json"
+    print(f"\nwritten {save(report)}")
+
+
+def save(report: Report) -> Path:
+    """Write the report (also after each benchmark, so a failure loses nothing)."""
+    out = ROOT / "results" / f"{report.started[:19].replace(':', '')}-sf{report.sf:g}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(asdict(report), indent=2))
-    print(f"\nwritten {out}")
+    return out
 
 
 if __name__ == "__main__":

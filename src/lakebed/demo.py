@@ -143,7 +143,7 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> st
     return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
 
 
-def run(home: str | None = None, *, out: TextIO | None = None) -> None:
+def run(home: str | os.PathLike[str] | None = None, *, out: TextIO | None = None) -> None:
     """Create the demo lake in ``home`` (default: a new temporary folder) and query it.
 
     Running it again on the same home replaces the demo database and its files.

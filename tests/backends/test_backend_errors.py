@@ -63,3 +63,10 @@ def test_wrong_s3_secret_is_access_denied(
         with pytest.raises(lakebed.AccessDeniedError, match="s3_secret_access_key") as info:
             lb.sql("SELECT a FROM t")
         assert info.value.code == "PERMISSION_DENIED"
+
+
+def test_s3_endpoint_without_scheme_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(lakebed.ConfigError, match="'s3_endpoint' has value 'minio:9000'") as info:
+        lakebed.connect(tmp_path / "home", s3_endpoint="minio:9000")
+    assert "http://host:9000" in info.value.message
+    assert not (tmp_path / "home" / "metastore.db").exists()
