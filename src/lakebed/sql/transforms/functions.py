@@ -253,11 +253,20 @@ def rename(node: exp.Expression) -> exp.Expression:
 
 def supported_functions() -> dict[str, str]:
     """Every Athena function name lakebed knows → how it runs (for the docs)."""
-    out = dict.fromkeys(NATIVE, "sqlglot")
-    out.update(dict.fromkeys(TEMPLATES, "lakebed"))
-    out.update(dict.fromkeys(LAMBDA_RULES, "lakebed"))
-    out.update(dict.fromkeys(TYPED_RULES, "lakebed"))
+    out = dict.fromkeys(NATIVE, "sqlglot translation")
+    out.update(dict.fromkeys(TYPED_RULES, "lakebed rule"))
+    out.update(dict.fromkeys(TEMPLATES, "lakebed rule"))
+    out.update(dict.fromkeys(LAMBDA_RULES, "lakebed rule (lambda)"))
     return dict(sorted(out.items()))
+
+
+def support_table_markdown() -> str:
+    """The function support list of ``docs/sql-reference.md``, generated from the tables."""
+    lines = ["| function | how it runs |", "| --- | --- |"]
+    lines += [f"| `{name}` | {how} |" for name, how in supported_functions().items()]
+    lines += ["", "Not supported (fail with NOT_SUPPORTED):", ""]
+    lines += [f"- `{name}`: {why}" for name, why in sorted(UNSUPPORTED.items())]
+    return "\n".join(lines) + "\n"
 
 
 # Typed sqlglot nodes lakebed rewrites itself (by the transform modules), for the docs.
