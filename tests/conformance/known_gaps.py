@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Known gaps in the Trino corpus: statement → why lakebed's answer differs.
 
 Strict expected failures: when a fix makes a statement pass, remove it here.

@@ -50,8 +50,9 @@ def tpch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[lakebed.Lak
     gen.execute(f"LOAD '{extension_path('tpch')}'")
     gen.execute("CALL dbgen(sf = 0.01)")
     answers = dict(
-        gen.execute("SELECT query_nr, answer FROM tpch_answers() WHERE scale_factor = 0.01")
-        .fetchall()
+        gen.execute(
+            "SELECT query_nr, answer FROM tpch_answers() WHERE scale_factor = 0.01"
+        ).fetchall()
     )
     with lakebed.connect(root / "home") as lb:
         lb.sql("CREATE DATABASE tpch")

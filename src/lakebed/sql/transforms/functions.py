@@ -15,7 +15,7 @@ conformance corpus checks them); ``docs/sql-reference.md`` is generated from the
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 
 import sqlglot
 from sqlglot import exp
@@ -60,8 +60,7 @@ TEMPLATES: dict[str, str] = {
     "is_json_scalar": "json_type(:a0) NOT IN ('ARRAY', 'OBJECT')",
     "json_array_length": "CAST(json_array_length(:a0) AS BIGINT)",
     "json_array_get": (
-        "json_extract(:a0, CASE WHEN :a1 >= 0 THEN '$[' || :a1 || ']' "
-        "ELSE '$[#' || :a1 || ']' END)"
+        "json_extract(:a0, CASE WHEN :a1 >= 0 THEN '$[' || :a1 || ']' ELSE '$[#' || :a1 || ']' END)"
     ),
     "word_stem": "stem(:a0, 'english')",
 }
@@ -135,9 +134,7 @@ def _rebind(fn: exp.Lambda, fields: list[exp.Expression], param: str) -> exp.Lam
         hit = next((f for p, f in names.items() if is_reference(n, p)), None)
         return hit.copy() if hit is not None else n
 
-    return exp.Lambda(
-        this=fn.this.copy().transform(swap), expressions=[exp.to_identifier(param)]
-    )
+    return exp.Lambda(this=fn.this.copy().transform(swap), expressions=[exp.to_identifier(param)])
 
 
 def _field(param: str, field: str) -> exp.Expression:
@@ -184,7 +181,9 @@ def _map_lambda(kind: str) -> Callable[[list[exp.Expression]], exp.Expression]:
 def _zip_with(args: list[exp.Expression]) -> exp.Expression:
     fn = _lambda(args[2], 2, "zip_with")
     pair = [
-        exp.Anonymous(this="struct_extract_at", expressions=[exp.column("__z"), exp.Literal.number(i)])
+        exp.Anonymous(
+            this="struct_extract_at", expressions=[exp.column("__z"), exp.Literal.number(i)]
+        )
         for i in (1, 2)
     ]
     body = _rebind(fn, pair, "__z")
@@ -204,7 +203,7 @@ LAMBDA_RULES: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template(sql: str) -> exp.Expression:
     return sqlglot.parse_one(sql, read="duckdb")
 

@@ -1,4 +1,4 @@
-"""Regular expressions with Trino's (Java's) conventions on top of DuckDB's RE2.
+r"""Regular expressions with Trino's (Java's) conventions on top of DuckDB's RE2.
 
 - ``regexp_replace`` replacements use ``$1``/``${name}`` and ``\\$`` (Java), not ``\\1``;
 - ``regexp_extract`` gives NULL, not '', when the pattern does not match.
@@ -16,7 +16,7 @@ _JAVA_REF = re.compile(r"\\(.)|\$(\d+)|\$\{(\w+)\}")
 
 
 def java_replacement(text: str) -> str:
-    """Java's replacement syntax → RE2's (``$2-$1`` → ``\\2-\\1``).
+    r"""Java's replacement syntax → RE2's (``$2-$1`` → ``\\2-\\1``).
 
     Raises:
         NotSupportedError: named group references (RE2 replacements take numbers only).
