@@ -118,8 +118,8 @@ def main() -> None:
                 answer = run(args.server, sql, session=session)
                 out.write(json.dumps(answer, sort_keys=True) + "\n")
     # TPC-H result names and types: Trino's own generator (tpch.tiny is scale factor 0.01;
-    # the catalog needs ``tpch.column-naming=STANDARD``) copied into the memory catalog with the column
-    # types DuckDB's dbgen writes to Parquet (decimal(15,2) where tpch has double).
+    # the catalog needs ``tpch.column-naming=STANDARD``) copied into the memory catalog with
+    # the column types DuckDB's dbgen writes to Parquet (decimal(15,2) where tpch has double).
     _copy_tpch_to_memory(args.server, session)
     types = {}
     for path in sorted(TPCH.glob("q*.sql")):

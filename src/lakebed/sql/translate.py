@@ -12,12 +12,12 @@ names them (``_col0`` for unnamed expressions) and its types as Trino types them
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+import duckdb
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, UnsupportedError
 
-from lakebed.errors import NotSupportedError
+from lakebed.errors import LakebedError, NotSupportedError
 from lakebed.sql.transforms import (
     arithmetic,
     collections,
@@ -26,10 +26,8 @@ from lakebed.sql.transforms import (
     naming,
     regexp,
     strings,
+    typed,
 )
-
-if TYPE_CHECKING:
-    import duckdb
 
 Transform = Callable[[exp.Expression], exp.Expression]
 
@@ -88,4 +86,12 @@ def query_sql(node: exp.Expression, cursor: duckdb.DuckDBPyConnection) -> str:
         NotSupportedError: a construct has no faithful DuckDB equivalent.
     """
     marked = naming.mark_unnamed(node.copy())
-    return naming.shape(to_duckdb(marked), cursor, values=naming.is_values(node))
+
+    def probe(select: exp.Select) -> list[str] | None:
+        try:
+            return [str(t) for t in cursor.sql(to_duckdb(select)).types]
+        except (duckdb.Error, LakebedError):
+            return None  # a scope DuckDB cannot bind alone keeps DuckDB's types
+
+    typed_tree = typed.rewrite(marked, probe)
+    return naming.shape(to_duckdb(typed_tree), cursor, values=naming.is_values(node))

@@ -1,0 +1,172 @@
+"""Rewrites that depend on operand types, learned from DuckDB's binder.
+
+Trino keeps decimals decimal where DuckDB turns them into doubles (``decimal / decimal``,
+``avg(decimal)``), and keeps dates dates where DuckDB returns timestamps (``date_add``,
+``date_trunc``, ``date ± interval``). Which rule applies depends on the operand's type, so
+for each SELECT holding such an expression lakebed asks DuckDB to bind a probe query: the
+same FROM/WHERE/GROUP BY with the operands as its output (nothing runs). A scope DuckDB
+cannot bind on its own (a correlated subquery) keeps DuckDB's types.
+
+Trino's rules: https://trino.io/docs/current/language/types.html#decimal and
+``DecimalOperators`` (division: precision ``p1 + s2 + max(0, s2 - s1)``, scale
+``max(s1, s2)``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+# DuckDB's exact numeric types as Trino decimals: (precision, scale).
+_INTEGER_DECIMALS: dict[str, tuple[int, int]] = {
+    "TINYINT": (3, 0),
+    "SMALLINT": (5, 0),
+    "INTEGER": (10, 0),
+    "BIGINT": (19, 0),
+}
+_DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
+_TEMPORAL_UNITS = ("DAY", "WEEK", "MONTH", "QUARTER", "YEAR")
+
+Probe = Callable[[exp.Select], list[str] | None]
+
+
+def _decimal(dtype: str) -> tuple[int, int] | None:
+    m = _DECIMAL.fullmatch(dtype)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def _exact(dtype: str) -> tuple[int, int] | None:
+    return _decimal(dtype) or _INTEGER_DECIMALS.get(dtype)
+
+
+def _cast(node: exp.Expression, to: str) -> exp.Expression:
+    return exp.Cast(this=node, to=exp.DataType.build(to, dialect="duckdb"))
+
+
+def _division(node: exp.Expression, types: list[str]) -> exp.Expression:
+    if not any(_decimal(t) for t in types):
+        return node
+    left, right = (_exact(t) for t in types)
+    if left is None or right is None:
+        return node
+    (p1, s1), (_, s2) = left, right
+    scale = max(s1, s2)
+    precision = min(38, max(p1 + s2 + max(0, s2 - s1), scale, 1))
+    return _cast(node, f"DECIMAL({precision},{scale})")
+
+
+def _average(node: exp.Expression, types: list[str]) -> exp.Expression:
+    dec = _decimal(types[0])
+    return _cast(node, f"DECIMAL({dec[0]},{dec[1]})") if dec else node
+
+
+def _date_stays_date(node: exp.Expression, types: list[str]) -> exp.Expression:
+    return _cast(node, "DATE") if types[0] == "DATE" else node
+
+
+def _unit(node: exp.Expression) -> str:
+    unit = node.args.get("unit")
+    return (unit.name if unit is not None else "DAY").upper()
+
+
+def _interval_date(node: exp.Expression) -> list[exp.Expression] | None:
+    interval = node.expression
+    if not isinstance(interval, exp.Interval) or _unit(interval) not in _TEMPORAL_UNITS:
+        return None
+    return [node.this]
+
+
+@dataclass(frozen=True)
+class TypedRule:
+    """Which nodes a rule looks at, the operands it needs typed, and the rewrite."""
+
+    kind: type[exp.Expression] | tuple[type[exp.Expression], ...]
+    operands: Callable[[exp.Expression], list[exp.Expression] | None]
+    rewrite: Callable[[exp.Expression, list[str]], exp.Expression]
+
+
+TYPED_RULES: tuple[TypedRule, ...] = (
+    TypedRule(exp.Div, lambda n: [n.this, n.expression], _division),
+    TypedRule(exp.Avg, lambda n: [n.this], _average),
+    TypedRule(
+        (exp.DateAdd, exp.DateSub),
+        lambda n: [n.this] if _unit(n) in _TEMPORAL_UNITS else None,
+        _date_stays_date,
+    ),
+    TypedRule(
+        (exp.TimestampTrunc, exp.DateTrunc),
+        lambda n: [n.this] if _unit(n) in _TEMPORAL_UNITS else None,
+        _date_stays_date,
+    ),
+    TypedRule((exp.Add, exp.Sub), _interval_date, _date_stays_date),
+)
+
+
+def _probe_item(operand: exp.Expression) -> exp.Expression | None:
+    if any(True for _ in operand.find_all(exp.Window, exp.Lambda, exp.Subquery)):
+        return None
+    if any(True for _ in operand.find_all(exp.AggFunc)):
+        return operand.copy()
+    return exp.AnyValue(this=operand.copy())
+
+
+def _probe_query(
+    select: exp.Select, items: list[exp.Expression], root: exp.Expression
+) -> exp.Select:
+    probe = select.copy()
+    for key in ("order", "limit", "offset", "distinct", "windows"):
+        probe.set(key, None)
+    probe.set("expressions", [exp.alias_(item, f"p{i}") for i, item in enumerate(items)])
+    if select is not root and probe.args.get("with") is None and root.args.get("with"):
+        probe.set("with", root.args["with"].copy())
+    return probe
+
+
+def rewrite(tree: exp.Expression, probe: Probe) -> exp.Expression:
+    """Apply ``TYPED_RULES`` to ``tree``, typing operands with ``probe``.
+
+    Args:
+        tree: a query tree (Trino semantics); changed in place and returned.
+        probe: binds a SELECT and returns its output types (DuckDB spelling), or None when
+            the SELECT cannot be bound on its own.
+    """
+    found: dict[
+        int, tuple[exp.Select, list[tuple[exp.Expression, TypedRule, list[exp.Expression]]]]
+    ] = {}
+    for node in tree.find_all(*{k for r in TYPED_RULES for k in _kinds(r)}):
+        rule = next(r for r in TYPED_RULES if isinstance(node, r.kind))
+        operands = rule.operands(node)
+        scope = node.find_ancestor(exp.Select, exp.Lambda)
+        if not operands or not isinstance(scope, exp.Select):
+            continue
+        found.setdefault(id(scope), (scope, []))[1].append((node, rule, operands))
+    for scope, targets in found.values():
+        items: list[exp.Expression] = []
+        usable = []
+        for node, rule, operands in targets:
+            probed = [_probe_item(o) for o in operands]
+            if any(p is None for p in probed):
+                continue
+            usable.append((node, rule, len(items), len(probed)))
+            items.extend(p for p in probed if p is not None)
+        if not items:
+            continue
+        types = probe(_probe_query(scope, items, tree))
+        if types is None:
+            continue
+        # Innermost first, so an outer rewrite wraps the inner one.
+        for node, rule, start, count in reversed(usable):
+            parent, key, index = node.parent, node.arg_key, node.index
+            new = rule.rewrite(node, types[start : start + count])
+            if new is not node and parent is not None:
+                parent.set(key, new, index)
+            elif new is not node:
+                tree = new
+    return tree
+
+
+def _kinds(rule: TypedRule) -> tuple[type[exp.Expression], ...]:
+    return rule.kind if isinstance(rule.kind, tuple) else (rule.kind,)
