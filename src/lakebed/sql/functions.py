@@ -63,6 +63,55 @@ MACROS: dict[str, tuple[str, str]] = {
         "CASE WHEN i < 1 THEN error('INVALID_FUNCTION_ARGUMENT: Index must be greater than zero') "
         "WHEN i > len(string_split(s, d)) THEN NULL ELSE split_part(s, d, i) END",
     ),
+    # Arrays: NULL elements count, first-appearance order is kept.
+    "lb_has_null": ("a", "list_contains(list_transform(a, x -> x IS NULL), true)"),
+    "lb_array_distinct": ("a", "list_filter(a, (x, i) -> list_position(a, x) = i)"),
+    "lb_array_intersect": (
+        "a, b",
+        "lb_array_distinct(list_filter(a, x -> list_position(b, x) IS NOT NULL))",
+    ),
+    "lb_array_except": (
+        "a, b",
+        "lb_array_distinct(list_filter(a, x -> list_position(b, x) IS NULL))",
+    ),
+    "lb_array_max": ("a", "CASE WHEN lb_has_null(a) THEN NULL ELSE list_max(a) END"),
+    "lb_array_min": ("a", "CASE WHEN lb_has_null(a) THEN NULL ELSE list_min(a) END"),
+    "lb_contains": (
+        "a, x",
+        "CASE WHEN x IS NULL THEN NULL WHEN list_contains(a, x) THEN true "
+        "WHEN lb_has_null(a) THEN NULL ELSE false END",
+    ),
+    # slice(array, start, length); a negative start counts from the end.
+    "lb_slice": (
+        "a, s, n",
+        "CASE WHEN s = 0 THEN error('INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1') "
+        "WHEN n < 0 THEN error('INVALID_FUNCTION_ARGUMENT: length must be greater than or "
+        "equal to 0') ELSE list_slice(a, CASE WHEN s < 0 THEN len(a) + s + 1 ELSE s END, "
+        "CASE WHEN s < 0 THEN len(a) + s + 1 ELSE s END + n - 1) END",
+    ),
+    # any_match / all_match over the lambda's results: NULL when NULLs leave it undecided.
+    "lb_any_true": (
+        "m",
+        "CASE WHEN list_bool_or(m) THEN true WHEN lb_has_null(m) THEN NULL ELSE false END",
+    ),
+    "lb_all_true": (
+        "m",
+        "CASE WHEN list_contains(m, false) THEN false WHEN lb_has_null(m) THEN NULL ELSE true END",
+    ),
+    # substr: start 0 gives '' (DuckDB starts at 1).
+    "lb_substr": ("s, i", "CASE WHEN i = 0 THEN '' ELSE substr(s, i) END"),
+    "lb_substr_len": ("s, i, n", "CASE WHEN i = 0 THEN '' ELSE substr(s, i, n) END"),
+    # json_extract_scalar: NULL for objects, arrays and text that is not JSON.
+    "lb_json_scalar": (
+        "j, p",
+        "CASE WHEN json_valid(j) AND json_type(j, p) NOT IN ('OBJECT', 'ARRAY') "
+        "THEN json_extract_string(j, p) END",
+    ),
+    "lb_json_parse": (
+        "s",
+        "CASE WHEN json_valid(s) THEN json(s) ELSE error('INVALID_FUNCTION_ARGUMENT: "
+        "Cannot convert value to JSON: ' || s) END",
+    ),
     # typeof: DuckDB's type name → Trino's.
     "lb_trino_type": (
         "t",

@@ -20,6 +20,7 @@ from sqlglot.errors import ErrorLevel, UnsupportedError
 from lakebed.errors import LakebedError, NotSupportedError
 from lakebed.sql.transforms import (
     arithmetic,
+    clauses,
     collections,
     datetime,
     functions,
@@ -34,13 +35,16 @@ Transform = Callable[[exp.Expression], exp.Expression]
 # Rewrites applied to every node (in order) before generating DuckDB SQL.
 TRANSFORMS: list[Transform] = [
     functions.check_known,
+    clauses.check_clauses,
     datetime.rewrite,
     collections.reduce_finish,
     collections.subscript,
+    collections.array_functions,
     regexp.rewrite,
     strings.rewrite,
     functions.rename,
     arithmetic.checked_division,
+    arithmetic.bigint_results,
 ]
 
 

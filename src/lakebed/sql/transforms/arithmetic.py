@@ -16,3 +16,21 @@ def checked_division(node: exp.Expression) -> exp.Expression:
         node.set("expression", divisor)
         node.meta["lb_checked"] = True
     return node
+
+
+# Trino's bitwise functions take and return bigint; DuckDB keeps the operand type.
+_BIGINT_RESULTS = (
+    exp.BitwiseAnd,
+    exp.BitwiseOr,
+    exp.BitwiseXor,
+    exp.BitwiseNot,
+    exp.BitwiseAndAgg,
+    exp.BitwiseOrAgg,
+)
+
+
+def bigint_results(node: exp.Expression) -> exp.Expression:
+    """Bitwise functions return bigint, as in Trino."""
+    if isinstance(node, _BIGINT_RESULTS):
+        return exp.cast(node, exp.DataType.build("BIGINT"))
+    return node

@@ -44,6 +44,29 @@ def is_reference(node: exp.Expression, name: str) -> bool:
     )
 
 
+# Array functions sqlglot sends to DuckDB functions that drop NULLs or reorder elements.
+_ARRAY_MACROS: dict[type[exp.Expression], str] = {
+    exp.ArrayDistinct: "lb_array_distinct",
+    exp.ArrayIntersect: "lb_array_intersect",
+    exp.ArrayExcept: "lb_array_except",
+    exp.ArrayMax: "lb_array_max",
+    exp.ArrayMin: "lb_array_min",
+    exp.ArrayContains: "lb_contains",
+}
+
+
+def array_functions(node: exp.Expression) -> exp.Expression:
+    """Array functions with Trino's NULL and ordering rules; ``slice`` takes a length."""
+    name = _ARRAY_MACROS.get(type(node))
+    if name is not None:
+        args = [a for a in (node.this, node.args.get("expression")) if a is not None]
+        return exp.Anonymous(this=name, expressions=[*args, *node.expressions])
+    if isinstance(node, exp.ArraySlice):
+        start, length = node.args.get("start"), node.args.get("end")
+        return exp.Anonymous(this="lb_slice", expressions=[node.this, start, length])
+    return node
+
+
 def _is_map(node: exp.Expression) -> bool:
     return isinstance(node, (exp.Map, exp.VarMap, exp.MapFromEntries, exp.StrToMap))
 
@@ -53,6 +76,12 @@ def subscript(node: exp.Expression) -> exp.Expression:
     if not isinstance(node, exp.Bracket) or len(node.expressions) != 1:
         return node
     base, key = node.this, node.expressions[0]
+    if isinstance(base, (exp.Struct, exp.Tuple)) and isinstance(key, exp.Literal):
+        # ROW(1, 'a')[1]: the field itself.
+        fields = base.expressions
+        if not key.is_string and 1 <= int(key.name) <= len(fields):
+            field = fields[int(key.name) - 1]
+            return field.expression if isinstance(field, exp.PropertyEQ) else field
     if isinstance(base, (exp.Struct, exp.Tuple)) or node.args.get("json_access"):
         return node
     safe = bool(node.args.get("safe"))

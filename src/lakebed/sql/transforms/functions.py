@@ -48,7 +48,7 @@ TEMPLATES: dict[str, str] = {
     "geometric_mean": "exp(avg(ln(:a0)))",
     "every": "bool_and(:a0)",
     "fail": "error('GENERIC_USER_ERROR: ' || :a0)",
-    "array_union": "list_distinct(list_concat(:a0, :a1))",
+    "array_union": "lb_array_distinct(list_concat(:a0, :a1))",
     "arrays_overlap": "list_has_any(:a0, :a1)",
     "map_values": "map_values(:a0)",
     "map_entries": "map_entries(:a0)",
@@ -146,10 +146,8 @@ def _match(kind: str) -> Callable[[list[exp.Expression]], exp.Expression]:
         fn = _lambda(args[1], 1, f"{kind}_match")
         mapped = exp.Anonymous(this="list_transform", expressions=[args[0], fn])
         if kind == "all":
-            agg = exp.Anonymous(this="list_bool_and", expressions=[mapped])
-            return exp.Coalesce(this=agg, expressions=[exp.true()])
-        agg = exp.Anonymous(this="list_bool_or", expressions=[mapped])
-        some = exp.Coalesce(this=agg, expressions=[exp.false()])
+            return exp.Anonymous(this="lb_all_true", expressions=[mapped])
+        some = exp.Anonymous(this="lb_any_true", expressions=[mapped])
         return some if kind == "any" else exp.Not(this=some)
 
     return build

@@ -51,16 +51,15 @@ def _named(item: exp.Expression) -> bool:
 def mark_unnamed(tree: exp.Expression) -> exp.Expression:
     """Alias every unnamed output expression of the query with a marker ``shape`` renames.
 
-    A field dereference (``CAST(r AS ROW(x integer)).x``) takes the field's name.
+    Only a column (``r.x`` included) keeps its name: ``CAST(r AS ROW(x integer)).x`` is
+    unnamed, as in Trino.
     """
     select = _leftmost_select(tree)
     if select is None:
         return tree
     items = []
     for k, item in enumerate(select.expressions):
-        if isinstance(item, exp.Dot):
-            item = exp.alias_(item, item.name, quoted=True)
-        elif not _named(item):
+        if not _named(item):
             item = exp.alias_(item, f"{UNNAMED_PREFIX}{k}", quoted=True)
         items.append(item)
     select.set("expressions", items)

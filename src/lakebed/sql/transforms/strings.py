@@ -20,6 +20,18 @@ def rewrite(node: exp.Expression) -> exp.Expression:
             this="lb_split_part",
             expressions=[node.this, node.args["delimiter"], node.args["part_index"]],
         )
+    if isinstance(node, exp.Substring):
+        args = [node.this, node.args["start"]]
+        length = node.args.get("length")
+        name = "lb_substr" if length is None else "lb_substr_len"
+        return exp.Anonymous(this=name, expressions=[*args, *([length] if length else [])])
+    if isinstance(node, exp.JSONExtractScalar):
+        path = node.expression
+        if isinstance(path, exp.JSONPath):
+            path = exp.Literal.string(path.sql(dialect="duckdb").strip("'"))
+        return exp.Anonymous(this="lb_json_scalar", expressions=[node.this, path])
+    if isinstance(node, exp.ParseJSON):
+        return exp.Anonymous(this="lb_json_parse", expressions=[node.this])
     if isinstance(node, exp.ArrayPosition):
         # Trino: 0 when the element is absent, as a bigint.
         found = exp.Coalesce(this=node, expressions=[exp.Literal.number(0)])
