@@ -28,6 +28,7 @@ from lakebed.sql.transforms import (
     regexp,
     strings,
     typed,
+    unnest,
 )
 
 Transform = Callable[[exp.Expression], exp.Expression]
@@ -97,5 +98,5 @@ def query_sql(node: exp.Expression, cursor: duckdb.DuckDBPyConnection) -> str:
         except (duckdb.Error, LakebedError):
             return None  # a scope DuckDB cannot bind alone keeps DuckDB's types
 
-    typed_tree = typed.rewrite(marked, probe)
+    typed_tree = typed.rewrite(unnest.rewrite(marked, probe), probe)
     return naming.shape(to_duckdb(typed_tree), cursor, values=naming.is_values(node))

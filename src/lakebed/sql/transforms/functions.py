@@ -22,6 +22,7 @@ from sqlglot import exp
 
 from lakebed.errors import NotFoundError, NotSupportedError
 from lakebed.sql.transforms.collections import is_reference
+from lakebed.sql.transforms.unnest import INTERNAL
 
 # Trino name → DuckDB SQL; ``:aN`` is the N-th argument.
 TEMPLATES: dict[str, str] = {
@@ -217,7 +218,7 @@ def _fill(template: str, args: list[exp.Expression]) -> exp.Expression:
 
 def check_known(node: exp.Expression) -> exp.Expression:
     """Reject functions lakebed does not run, naming them."""
-    if isinstance(node, exp.Anonymous):
+    if isinstance(node, exp.Anonymous) and not node.meta.get(INTERNAL):
         name = node.name.lower()
         if name in UNSUPPORTED:
             raise NotSupportedError(
