@@ -112,6 +112,15 @@ MACROS: dict[str, tuple[str, str]] = {
         "CASE WHEN json_valid(s) THEN json(s) ELSE error('INVALID_FUNCTION_ARGUMENT: "
         "Cannot convert value to JSON: ' || s) END",
     ),
+    # CAST(double AS varchar): Trino writes Java's scientific form (1.5E0, 1.23456789E7).
+    "lb_double_text": (
+        "x",
+        "CASE WHEN isnan(x) THEN 'NaN' WHEN isinf(x) THEN "
+        "CASE WHEN x > 0 THEN 'Infinity' ELSE '-Infinity' END "
+        "ELSE regexp_replace(regexp_replace(split_part(printf('%.15e', x), 'e', 1), "
+        "'0+$', ''), '\\.$', '.0') || 'E' || "
+        "CAST(CAST(split_part(printf('%.15e', x), 'e', 2) AS INTEGER) AS VARCHAR) END",
+    ),
     # typeof: DuckDB's type name → Trino's.
     "lb_trino_type": (
         "t",

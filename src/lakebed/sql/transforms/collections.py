@@ -89,5 +89,7 @@ def subscript(node: exp.Expression) -> exp.Expression:
         return node if safe else exp.Anonymous(this="lb_map_subscript", expressions=[base, key])
     # The index DuckDB (1-based) sees, as sqlglot's own generator would compute it.
     (index,) = apply_index_offset(base, [key], 1 - (node.args.get("offset") or 0), "duckdb")
+    if node.find_ancestor(exp.Try) is not None:
+        return node  # inside try(), an out-of-range index is NULL, as DuckDB answers
     fn = "lb_element_at" if safe else "lb_array_subscript"
     return exp.Anonymous(this=fn, expressions=[base, index])

@@ -67,6 +67,42 @@ def _date_stays_date(node: exp.Expression, types: list[str]) -> exp.Expression:
     return _cast(node, "DATE") if types[0] == "DATE" else node
 
 
+_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
+
+
+def _keep_integer_type(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``sign``/``floor``/``ceil`` of an integer keep its type (DuckDB: tinyint, double)."""
+    return _cast(node, types[0]) if types[0] in _INTEGERS else node
+
+
+def _percentile_bigint(node: exp.Expression, types: list[str]) -> exp.Expression:
+    if types[0] not in _INTEGERS:
+        return node
+    many = isinstance(node.args.get("quantile"), exp.Array)
+    return _cast(node, "BIGINT[]" if many else "BIGINT")
+
+
+def _double_text(node: exp.Expression, types: list[str]) -> exp.Expression:
+    if types[0] != "DOUBLE":
+        return node
+    from lakebed.sql.transforms.unnest import internal
+
+    return internal("lb_double_text", node.this)
+
+
+def _concat_ws_array(node: exp.Expression, types: list[str]) -> exp.Expression:
+    if not types[0].endswith("[]"):
+        return node
+    return exp.ArrayToString(this=node.expressions[1], expression=node.expressions[0])
+
+
+def _is_varchar_cast(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Cast) and node.to.this in (
+        exp.DataType.Type.VARCHAR,
+        exp.DataType.Type.TEXT,
+    )
+
+
 def _unit(node: exp.Expression) -> str:
     unit = node.args.get("unit")
     return (unit.name if unit is not None else "DAY").upper()
@@ -102,6 +138,14 @@ TYPED_RULES: tuple[TypedRule, ...] = (
         _date_stays_date,
     ),
     TypedRule((exp.Add, exp.Sub), _interval_date, _date_stays_date),
+    TypedRule((exp.Sign, exp.Floor, exp.Ceil), lambda n: [n.this], _keep_integer_type),
+    TypedRule(exp.ApproxQuantile, lambda n: [n.this], _percentile_bigint),
+    TypedRule(exp.Cast, lambda n: [n.this] if _is_varchar_cast(n) else None, _double_text),
+    TypedRule(
+        exp.ConcatWs,
+        lambda n: [n.expressions[1]] if len(n.expressions) == 2 else None,
+        _concat_ws_array,
+    ),
 )
 
 
