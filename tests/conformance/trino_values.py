@@ -16,6 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 
+class Real(float):
+    """A ``real`` value: compared to float32 precision."""
+
+
 @dataclass(frozen=True)
 class TType:
     """A parsed Trino type: ``name``, its parameters, and row field names."""
@@ -116,7 +120,7 @@ def encode(value: Any, t: TType) -> Any:
             return "NaN"
         if math.isinf(f):
             return "Infinity" if f > 0 else "-Infinity"
-        return f
+        return Real(f) if name == "real" else f
     if name == "decimal":
         scale = int(str(t.params[1])) if len(t.params) > 1 else 0
         return f"{Decimal(value):.{scale}f}"
@@ -156,9 +160,10 @@ def encode(value: Any, t: TType) -> Any:
 
 
 def same(a: Any, b: Any) -> bool:
-    """Equal, with doubles compared to 1e-9 relative."""
+    """Equal, with doubles compared to 1e-9 relative (reals to 1e-6)."""
     if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+        tol = 1e-6 if isinstance(a, Real) or isinstance(b, Real) else 1e-9
+        return math.isclose(a, b, rel_tol=tol, abs_tol=1e-12)
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict) and isinstance(b, dict):

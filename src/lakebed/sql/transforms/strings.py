@@ -32,6 +32,9 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         return exp.Anonymous(this="lb_json_scalar", expressions=[node.this, path])
     if isinstance(node, exp.ParseJSON):
         return exp.Anonymous(this="lb_json_parse", expressions=[node.this])
+    if isinstance(node, exp.SHA):
+        # Trino's sha1 returns varbinary; DuckDB's returns hex text.
+        return exp.Unhex(this=node)
     if isinstance(node, exp.ArrayPosition):
         # Trino: 0 when the element is absent, as a bigint.
         found = exp.Coalesce(this=node, expressions=[exp.Literal.number(0)])

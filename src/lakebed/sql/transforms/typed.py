@@ -47,6 +47,12 @@ def _cast(node: exp.Expression, to: str) -> exp.Expression:
 
 
 def _division(node: exp.Expression, types: list[str]) -> exp.Expression:
+    if any(t in ("DOUBLE", "FLOAT") for t in types):
+        # IEEE division (±Infinity, NaN by zero) happens when both sides are floating.
+        kind = "DOUBLE" if "DOUBLE" in types else "FLOAT"
+        node.set("this", _cast(node.this, kind))
+        node.set("expression", _cast(node.expression, kind))
+        return node
     if not any(_decimal(t) for t in types):
         return node
     left, right = (_exact(t) for t in types)
@@ -71,8 +77,34 @@ _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
 
 
 def _keep_integer_type(node: exp.Expression, types: list[str]) -> exp.Expression:
-    """``sign``/``floor``/``ceil`` of an integer keep its type (DuckDB: tinyint, double)."""
-    return _cast(node, types[0]) if types[0] in _INTEGERS else node
+    """``sign``/``floor``/``ceil`` of an integer keep its type (DuckDB: tinyint, double);
+    ``sign`` of a decimal is ``decimal(1,0)``, of a double a double.
+    """
+    if types[0] in _INTEGERS:
+        return _cast(node, types[0])
+    if isinstance(node, exp.Sign):
+        if _decimal(types[0]):
+            return _cast(node, "DECIMAL(1,0)")
+        if types[0] in ("DOUBLE", "FLOAT"):
+            return _cast(node, types[0])
+    return node
+
+
+def _rounded_decimal(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``round(decimal(p,s), d)`` is ``decimal(p+1,s)``; ``truncate(decimal(p,s), d)`` keeps
+    ``decimal(p,s)``; ``mod`` of decimals is ``decimal(min(p1-s1, p2-s2) + s, s)``.
+    """
+    exact = [_exact(t) for t in types]
+    if not _decimal(types[0]) or any(e is None for e in exact):
+        return node
+    (p1, s1) = exact[0]  # type: ignore[misc]
+    if isinstance(node, exp.Round):
+        return _cast(node, f"DECIMAL({min(38, p1 + 1)},{s1})")
+    if isinstance(node, exp.Trunc):
+        return _cast(node, f"DECIMAL({p1},{s1})")
+    (p2, s2) = exact[1]  # type: ignore[misc]
+    scale = max(s1, s2)
+    return _cast(node, f"DECIMAL({min(38, min(p1 - s1, p2 - s2) + scale)},{scale})")
 
 
 def _percentile_bigint(node: exp.Expression, types: list[str]) -> exp.Expression:
@@ -139,6 +171,12 @@ TYPED_RULES: tuple[TypedRule, ...] = (
     ),
     TypedRule((exp.Add, exp.Sub), _interval_date, _date_stays_date),
     TypedRule((exp.Sign, exp.Floor, exp.Ceil), lambda n: [n.this], _keep_integer_type),
+    TypedRule(
+        (exp.Round, exp.Trunc),
+        lambda n: [n.this] if n.args.get("decimals") is not None else None,
+        _rounded_decimal,
+    ),
+    TypedRule(exp.Mod, lambda n: [n.this, n.expression], _rounded_decimal),
     TypedRule(exp.ApproxQuantile, lambda n: [n.this], _percentile_bigint),
     TypedRule(exp.Cast, lambda n: [n.this] if _is_varchar_cast(n) else None, _double_text),
     TypedRule(
