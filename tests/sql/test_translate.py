@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ CASES = [
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ", timespec="microseconds")
-    if isinstance(value, (dt.date, Decimal)):
+    if isinstance(value, (dt.date, Decimal)) or value in (math.inf, -math.inf):
         return str(value)
     if isinstance(value, dict):
         return [[k, _plain(v)] for k, v in value.items()]

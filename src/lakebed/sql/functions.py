@@ -121,6 +121,24 @@ MACROS: dict[str, tuple[str, str]] = {
         "'0+$', ''), '\\.$', '.0') || 'E' || "
         "CAST(CAST(split_part(printf('%.15e', x), 'e', 2) AS INTEGER) AS VARCHAR) END",
     ),
+    # split(s, d, limit): at most ``limit`` parts, the last holding the rest.
+    "lb_split_limit": (
+        "s, d, n",
+        "CASE WHEN n <= 0 THEN error('INVALID_FUNCTION_ARGUMENT: Limit must be positive') "
+        "WHEN len(string_split(s, d)) <= n THEN string_split(s, d) "
+        "ELSE list_append(list_slice(string_split(s, d), 1, n - 1), "
+        "array_to_string(list_slice(string_split(s, d), n, len(string_split(s, d))), d)) END",
+    ),
+    # sequence(start, stop[, step]): counts down when stop < start; a zero step fails.
+    "lb_sequence": (
+        "a, b, s",
+        "CASE WHEN s = 0 THEN error('INVALID_FUNCTION_ARGUMENT: step must not be zero') "
+        "ELSE generate_series(a, b, s) END",
+    ),
+    "lb_date_sequence": (
+        "a, b, s",
+        "CAST(generate_series(CAST(a AS TIMESTAMP), CAST(b AS TIMESTAMP), s) AS DATE[])",
+    ),
     # typeof: DuckDB's type name → Trino's.
     "lb_trino_type": (
         "t",

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from lakebed.errors import NotSupportedError
+from lakebed.sql.transforms.unnest import internal
 
 
 def rewrite(node: exp.Expression) -> exp.Expression:
     """``format`` (Java ``String.format``) → ``printf``; ``typeof`` → Trino's type name;
-    ``split``/``split_part``/``array_position`` edge cases.
+    ``split``/``split_part``/``array_position``/``repeat`` as Trino answers them.
     """
     if isinstance(node, exp.Format):
         return exp.Anonymous(this="printf", expressions=[node.this, *node.expressions])
     if isinstance(node, exp.Split) and node.args.get("limit") is not None:
-        raise NotSupportedError("split with a limit is not supported.", code="NOT_SUPPORTED")
+        args = [node.this, node.expression, node.args["limit"]]
+        return exp.Anonymous(this="lb_split_limit", expressions=args)
+    if isinstance(node, exp.Repeat):
+        # Trino's repeat(x, n) is an array of n copies (DuckDB's repeats a string).
+        return internal("repeat", exp.Array(expressions=[node.this]), node.args["times"])
     if isinstance(node, exp.SplitPart):
         return exp.Anonymous(
             this="lb_split_part",

@@ -135,6 +135,57 @@ def _is_varchar_cast(node: exp.Expression) -> bool:
     )
 
 
+def _list_concat(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``concat``/``||`` of arrays (and an array with an element) concatenate the arrays."""
+    if not any(t.endswith("[]") for t in types):
+        return node
+    from lakebed.sql.transforms.unnest import internal
+
+    args = list(node.expressions) if isinstance(node, exp.Concat) else [node.this, node.expression]
+    out = args[0] if types[0].endswith("[]") else exp.Array(expressions=[args[0]])
+    for arg, dtype in zip(args[1:], types[1:], strict=True):
+        item = arg if dtype.endswith("[]") else exp.Array(expressions=[arg])
+        out = internal("list_concat", out, item)
+    return out
+
+
+def _list_or_map(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``reverse`` of an array, ``cardinality`` of a map."""
+    from lakebed.sql.transforms.unnest import internal
+
+    if isinstance(node, exp.Reverse) and types[0].endswith("[]"):
+        return internal("list_reverse", node.this)
+    if isinstance(node, exp.ArraySize) and types[0].startswith("MAP("):
+        return exp.cast(internal("cardinality", node.this), exp.DataType.build("BIGINT"))
+    return node
+
+
+def _sequence(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``sequence``: dates step by days, the default step follows the direction."""
+    from lakebed.sql.transforms.unnest import internal
+
+    start, end, step = node.args["start"], node.args["end"], node.args.get("step")
+    if types[0] == "DATE":
+        days = (
+            step
+            if step is not None
+            else exp.If(
+                this=exp.LTE(this=start.copy(), expression=end.copy()),
+                true=exp.Literal.number(1),
+                false=exp.Literal.number(-1),
+            )
+        )
+        interval = exp.Interval(this=days, unit=exp.var("DAY"))
+        return internal("lb_date_sequence", start, end, interval)
+    if step is None:
+        step = exp.If(
+            this=exp.LTE(this=start.copy(), expression=end.copy()),
+            true=exp.Literal.number(1),
+            false=exp.Literal.number(-1),
+        )
+    return internal("lb_sequence", start, end, step)
+
+
 def _unit(node: exp.Expression) -> str:
     unit = node.args.get("unit")
     return (unit.name if unit is not None else "DAY").upper()
@@ -179,6 +230,10 @@ TYPED_RULES: tuple[TypedRule, ...] = (
     TypedRule(exp.Mod, lambda n: [n.this, n.expression], _rounded_decimal),
     TypedRule(exp.ApproxQuantile, lambda n: [n.this], _percentile_bigint),
     TypedRule(exp.Cast, lambda n: [n.this] if _is_varchar_cast(n) else None, _double_text),
+    TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
+    TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
+    TypedRule((exp.Reverse, exp.ArraySize), lambda n: [n.this], _list_or_map),
+    TypedRule(exp.GenerateSeries, lambda n: [n.args["start"]], _sequence),
     TypedRule(
         exp.ConcatWs,
         lambda n: [n.expressions[1]] if len(n.expressions) == 2 else None,
