@@ -33,6 +33,9 @@ MACROS: dict[str, tuple[str, str]] = {
         f"CASE WHEN b = 0 AND {_EXACT.format(x='a')} AND {_EXACT.format(x='b')} "
         "THEN error('DIVISION_BY_ZERO: Division by zero') ELSE b END",
     ),
+    # Floating division: ±Infinity or NaN by zero (``integer_division`` makes DuckDB's
+    # ``/`` answer NULL there). ``inf`` is infinity in the operands' type.
+    "lb_ieee_div": ("a, b, inf", "CASE WHEN b = 0 THEN a * inf ELSE a / b END"),
     # array[i]: 1-based, errors outside the array (element_at gives NULL instead).
     "lb_array_subscript": (
         "a, i",

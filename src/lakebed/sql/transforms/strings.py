@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from lakebed.sql.transforms.unnest import internal
+from lakebed.sql.transforms._calls import internal
 
 
 def rewrite(node: exp.Expression) -> exp.Expression:

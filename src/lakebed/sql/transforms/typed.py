@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from lakebed.sql.transforms._calls import internal
+
 # DuckDB's exact numeric types as Trino decimals: (precision, scale).
 _INTEGER_DECIMALS: dict[str, tuple[int, int]] = {
     "TINYINT": (3, 0),
@@ -50,9 +52,8 @@ def _division(node: exp.Expression, types: list[str]) -> exp.Expression:
     if any(t in ("DOUBLE", "FLOAT") for t in types):
         # IEEE division (±Infinity, NaN by zero) happens when both sides are floating.
         kind = "DOUBLE" if "DOUBLE" in types else "FLOAT"
-        node.set("this", _cast(node.this, kind))
-        node.set("expression", _cast(node.expression, kind))
-        return node
+        inf = _cast(exp.Literal.string("inf"), kind)
+        return internal("lb_ieee_div", _cast(node.this, kind), _cast(node.expression, kind), inf)
     if not any(_decimal(t) for t in types):
         return node
     left, right = (_exact(t) for t in types)
@@ -117,8 +118,6 @@ def _percentile_bigint(node: exp.Expression, types: list[str]) -> exp.Expression
 def _double_text(node: exp.Expression, types: list[str]) -> exp.Expression:
     if types[0] != "DOUBLE":
         return node
-    from lakebed.sql.transforms.unnest import internal
-
     return internal("lb_double_text", node.this)
 
 
@@ -139,8 +138,6 @@ def _list_concat(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``concat``/``||`` of arrays (and an array with an element) concatenate the arrays."""
     if not any(t.endswith("[]") for t in types):
         return node
-    from lakebed.sql.transforms.unnest import internal
-
     args = list(node.expressions) if isinstance(node, exp.Concat) else [node.this, node.expression]
     out = args[0] if types[0].endswith("[]") else exp.Array(expressions=[args[0]])
     for arg, dtype in zip(args[1:], types[1:], strict=True):
@@ -151,8 +148,6 @@ def _list_concat(node: exp.Expression, types: list[str]) -> exp.Expression:
 
 def _list_or_map(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``reverse`` of an array, ``cardinality`` of a map."""
-    from lakebed.sql.transforms.unnest import internal
-
     if isinstance(node, exp.Reverse) and types[0].endswith("[]"):
         return internal("list_reverse", node.this)
     if isinstance(node, exp.ArraySize) and types[0].startswith("MAP("):
@@ -162,8 +157,6 @@ def _list_or_map(node: exp.Expression, types: list[str]) -> exp.Expression:
 
 def _sequence(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``sequence``: dates step by days, the default step follows the direction."""
-    from lakebed.sql.transforms.unnest import internal
-
     start, end, step = node.args["start"], node.args["end"], node.args.get("step")
     if types[0] == "DATE":
         days = (
@@ -274,7 +267,9 @@ def rewrite(tree: exp.Expression, probe: Probe) -> exp.Expression:
         int, tuple[exp.Select, list[tuple[exp.Expression, TypedRule, list[exp.Expression]]]]
     ] = {}
     for node in tree.find_all(*{k for r in TYPED_RULES for k in _kinds(r)}):
-        rule = next(r for r in TYPED_RULES if isinstance(node, r.kind))
+        rule = next((r for r in TYPED_RULES if type(node) in _kinds(r)), None)
+        if rule is None:
+            continue  # a subclass of a rule's kind (ConcatWs of Concat) is not that kind
         operands = rule.operands(node)
         scope = node.find_ancestor(exp.Select, exp.Lambda)
         if not operands or not isinstance(scope, exp.Select):
