@@ -21,8 +21,8 @@ import sqlglot
 from sqlglot import exp
 
 from lakebed.errors import NotFoundError, NotSupportedError
-from lakebed.sql.transforms.collections import is_reference
 from lakebed.sql.transforms._calls import INTERNAL
+from lakebed.sql.transforms.collections import is_reference
 
 # Trino name → DuckDB SQL; ``:aN`` is the N-th argument.
 TEMPLATES: dict[str, str] = {
