@@ -224,7 +224,7 @@ def check_known(node: exp.Expression) -> exp.Expression:
             raise NotSupportedError(
                 f"Function '{name}' is not supported: {UNSUPPORTED[name]}.", code="NOT_SUPPORTED"
             )
-        if name not in TEMPLATES and name not in LAMBDA_RULES and name not in TYPED_RULES:
+        if name not in TEMPLATES and name not in LAMBDA_RULES and name not in OWN_RULES:
             raise NotFoundError(f"Function '{name}' not registered", code="FUNCTION_NOT_FOUND")
     return node
 
@@ -252,7 +252,7 @@ def rename(node: exp.Expression) -> exp.Expression:
 def supported_functions() -> dict[str, str]:
     """Every Athena function name lakebed knows → how it runs (for the docs)."""
     out = dict.fromkeys(NATIVE, "sqlglot translation")
-    out.update(dict.fromkeys(TYPED_RULES, "lakebed rule"))
+    out.update(dict.fromkeys(OWN_RULES, "lakebed rule"))
     out.update(dict.fromkeys(TEMPLATES, "lakebed rule"))
     out.update(dict.fromkeys(LAMBDA_RULES, "lakebed rule (lambda)"))
     return dict(sorted(out.items()))
@@ -267,8 +267,14 @@ def support_table_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-# Typed sqlglot nodes lakebed rewrites itself (by the transform modules), for the docs.
-TYPED_RULES: tuple[str, ...] = (
+# Athena functions sqlglot knows but lakebed rewrites (transform modules), for the docs.
+OWN_RULES: tuple[str, ...] = (
     "typeof", "regexp_extract", "regexp_replace", "format", "format_datetime",
-    "parse_datetime", "reduce", "element_at",
+    "parse_datetime", "reduce", "element_at", "date_diff", "date_add", "date_trunc",
+    "extract", "avg", "array_distinct", "array_intersect", "array_except", "array_max",
+    "array_min", "contains", "slice", "substr", "substring", "json_extract_scalar",
+    "json_parse", "split", "split_part", "array_position", "repeat", "sequence", "concat",
+    "reverse", "cardinality", "sign", "floor", "ceil", "ceiling", "round", "truncate", "mod",
+    "approx_percentile", "concat_ws", "sha1", "grouping", "bitwise_and", "bitwise_or",
+    "bitwise_xor", "bitwise_not", "bitwise_and_agg", "bitwise_or_agg", "try",
 )  # fmt: skip

@@ -255,48 +255,80 @@ def _probe_query(
     return probe
 
 
-def rewrite(tree: exp.Expression, probe: Probe) -> exp.Expression:
-    """Apply ``TYPED_RULES`` to ``tree``, typing operands with ``probe``.
+_DONE = "lb_typed"  # meta flag: a node the typed rules have looked at
+_MAX_PASSES = 8
 
-    Args:
-        tree: a query tree (Trino semantics); changed in place and returned.
-        probe: binds a SELECT and returns its output types (DuckDB spelling), or None when
-            the SELECT cannot be bound on its own.
-    """
-    found: dict[
-        int, tuple[exp.Select, list[tuple[exp.Expression, TypedRule, list[exp.Expression]]]]
-    ] = {}
+Target = tuple[exp.Expression, TypedRule, list[exp.Expression]]
+
+
+def _pending(tree: exp.Expression) -> list[Target]:
+    out = []
     for node in tree.find_all(*{k for r in TYPED_RULES for k in _kinds(r)}):
         rule = next((r for r in TYPED_RULES if type(node) in _kinds(r)), None)
-        if rule is None:
+        if rule is None or node.meta.get(_DONE):
             continue  # a subclass of a rule's kind (ConcatWs of Concat) is not that kind
         operands = rule.operands(node)
-        scope = node.find_ancestor(exp.Select, exp.Lambda)
-        if not operands or not isinstance(scope, exp.Select):
-            continue
-        found.setdefault(id(scope), (scope, []))[1].append((node, rule, operands))
-    for scope, targets in found.values():
+        if operands and isinstance(node.find_ancestor(exp.Select, exp.Lambda), exp.Select):
+            out.append((node, rule, operands))
+    return out
+
+
+def _innermost(targets: list[Target]) -> list[Target]:
+    """Targets whose operands hold no other target: their operand types are final."""
+    ids = {id(t[0]) for t in targets}
+    return [
+        t
+        for t in targets
+        if not any(id(n) in ids for o in t[2] for n in o.find_all(exp.Expression))
+    ]
+
+
+def _apply(tree: exp.Expression, targets: list[Target], probe: Probe) -> exp.Expression:
+    by_scope: dict[int, tuple[exp.Select, list[Target]]] = {}
+    for target in targets:
+        target[0].meta[_DONE] = True
+        scope = target[0].find_ancestor(exp.Select)
+        assert isinstance(scope, exp.Select)
+        by_scope.setdefault(id(scope), (scope, []))[1].append(target)
+    for scope, group in by_scope.values():
         items: list[exp.Expression] = []
         usable = []
-        for node, rule, operands in targets:
+        for node, rule, operands in group:
             probed = [_probe_item(o) for o in operands]
             if any(p is None for p in probed):
                 continue
             usable.append((node, rule, len(items), len(probed)))
             items.extend(p for p in probed if p is not None)
-        if not items:
-            continue
-        types = probe(_probe_query(scope, items, tree))
+        types = probe(_probe_query(scope, items, tree)) if items else None
         if types is None:
             continue
-        # Innermost first, so an outer rewrite wraps the inner one.
-        for node, rule, start, count in reversed(usable):
+        for node, rule, start, count in usable:
             parent, key, index = node.parent, node.arg_key, node.index
             new = rule.rewrite(node, types[start : start + count])
             if new is not node and parent is not None:
                 parent.set(key, new, index)
             elif new is not node:
                 tree = new
+    return tree
+
+
+def rewrite(tree: exp.Expression, probe: Probe) -> exp.Expression:
+    """Apply ``TYPED_RULES`` to ``tree``, typing operands with ``probe``.
+
+    Innermost expressions go first, and each pass probes again, so an outer rule sees the
+    type an inner rewrite gave (``CAST(10.00 / 3 AS varchar)`` sees a decimal, not DuckDB's
+    double).
+
+    Args:
+        tree: a query tree (Trino semantics); changed in place and returned.
+        probe: binds a SELECT and returns its output types (DuckDB spelling), or None when
+            the SELECT cannot be bound on its own.
+    """
+    for _ in range(_MAX_PASSES):
+        targets = _innermost(_pending(tree))
+        if not targets:
+            break
+        tree = _apply(tree, targets, probe)
     return tree
 
 
