@@ -110,6 +110,15 @@ MACROS: dict[str, tuple[str, str]] = {
         "CASE WHEN json_valid(j) AND json_type(j, p) NOT IN ('OBJECT', 'ARRAY') "
         "THEN json_extract_string(j, p) END",
     ),
+    "lb_json_array_contains": (
+        "j, v",
+        "CASE WHEN json_type(j) = 'ARRAY' THEN list_contains(list_transform("
+        "json_extract(j, '$[*]'), e -> CAST(e AS VARCHAR)), CAST(to_json(v) AS VARCHAR)) END",
+    ),
+    "lb_json_array_length": (
+        "j",
+        "CASE WHEN json_type(j) = 'ARRAY' THEN CAST(json_array_length(j) AS BIGINT) END",
+    ),
     "lb_json_parse": (
         "s",
         "CASE WHEN json_valid(s) THEN json(s) ELSE error('INVALID_FUNCTION_ARGUMENT: "

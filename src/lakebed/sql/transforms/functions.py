@@ -59,7 +59,7 @@ TEMPLATES: dict[str, str] = {
     "zip": "list_zip(:a0, :a1)",
     "trim_array": "list_slice(:a0, 1, len(:a0) - :a1)",
     "is_json_scalar": "json_type(:a0) NOT IN ('ARRAY', 'OBJECT')",
-    "json_array_length": "CAST(json_array_length(:a0) AS BIGINT)",
+    "json_array_length": "lb_json_array_length(:a0)",
     "json_array_get": (
         "json_extract(:a0, CASE WHEN :a1 >= 0 THEN '$[' || :a1 || ']' ELSE '$[#' || :a1 || ']' END)"
     ),

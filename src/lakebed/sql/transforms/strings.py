@@ -34,6 +34,8 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(path, exp.JSONPath):
             path = exp.Literal.string(path.sql(dialect="duckdb").strip("'"))
         return exp.Anonymous(this="lb_json_scalar", expressions=[node.this, path])
+    if isinstance(node, exp.JSONArrayContains):
+        return internal("lb_json_array_contains", node.this, node.expression)
     if isinstance(node, exp.ParseJSON):
         return exp.Anonymous(this="lb_json_parse", expressions=[node.this])
     if isinstance(node, exp.SHA):

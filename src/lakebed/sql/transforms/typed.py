@@ -115,10 +115,17 @@ def _percentile_bigint(node: exp.Expression, types: list[str]) -> exp.Expression
     return _cast(node, "BIGINT[]" if many else "BIGINT")
 
 
-def _double_text(node: exp.Expression, types: list[str]) -> exp.Expression:
-    if types[0] != "DOUBLE":
-        return node
-    return internal("lb_double_text", node.this)
+def _varchar_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``CAST(double AS varchar)`` in Java's form; ``CAST(json AS varchar)`` unquotes a
+    JSON string; ``CAST(varchar AS json)`` makes a JSON string (DuckDB would parse it).
+    """
+    if _is_varchar_cast(node) and types[0] == "DOUBLE":
+        return internal("lb_double_text", node.this)
+    if _is_varchar_cast(node) and types[0] == "JSON":
+        return internal("json_extract_string", node.this, exp.Literal.string("$"))
+    if not _is_varchar_cast(node) and types[0] == "VARCHAR":
+        return internal("to_json", node.this)
+    return node
 
 
 def _concat_ws_array(node: exp.Expression, types: list[str]) -> exp.Expression:
@@ -131,6 +138,13 @@ def _is_varchar_cast(node: exp.Expression) -> bool:
     return isinstance(node, exp.Cast) and node.to.this in (
         exp.DataType.Type.VARCHAR,
         exp.DataType.Type.TEXT,
+    )
+
+
+def _is_text_cast(node: exp.Expression) -> bool:
+    """A cast to varchar, or to json (from text)."""
+    return _is_varchar_cast(node) or (
+        isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.JSON
     )
 
 
@@ -222,7 +236,7 @@ TYPED_RULES: tuple[TypedRule, ...] = (
     ),
     TypedRule(exp.Mod, lambda n: [n.this, n.expression], _rounded_decimal),
     TypedRule(exp.ApproxQuantile, lambda n: [n.this], _percentile_bigint),
-    TypedRule(exp.Cast, lambda n: [n.this] if _is_varchar_cast(n) else None, _double_text),
+    TypedRule(exp.Cast, lambda n: [n.this] if _is_text_cast(n) else None, _varchar_cast),
     TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
     TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
     TypedRule((exp.Reverse, exp.ArraySize), lambda n: [n.this], _list_or_map),
