@@ -200,6 +200,9 @@ MACROS: dict[str, tuple[str, str]] = {
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every macro in the database behind ``con`` (idempotent)."""
+    """Create every macro in the database behind ``con`` (idempotent), and set Athena's
+    session time zone (UTC) for every connection to it.
+    """
+    con.execute("SET GLOBAL TimeZone = 'UTC'")
     for name, (params, body) in MACROS.items():
         con.execute(f"CREATE OR REPLACE MACRO {name}({params}) AS {body}")
