@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 
 from lakebed.sql.transforms._calls import internal
+
+# A java.util.Formatter specifier: index, flags, width, precision, conversion.
+_SPEC = re.compile(r"%(\d+\$)?[-#+ 0,(<]*\d*(?:\.\d+)?([tT]?[a-zA-Z%])")
+
+
+def _java_format(node: exp.Format) -> exp.Expression:
+    """``format`` → ``printf``; ``%s`` prints NULL as ``null``, as Java does."""
+    args = list(node.expressions)
+    fmt = node.this
+    if isinstance(fmt, exp.Literal) and fmt.is_string:
+        specs = [m for m in _SPEC.finditer(fmt.name) if m.group(2) not in ("%", "n")]
+        if not any(m.group(1) for m in specs):
+            for i, m in enumerate(specs[: len(args)]):
+                if m.group(2) in ("s", "S"):
+                    text = exp.cast(args[i], exp.DataType.build("VARCHAR"))
+                    args[i] = exp.Coalesce(this=text, expressions=[exp.Literal.string("null")])
+    return exp.Anonymous(this="printf", expressions=[fmt, *args])
 
 
 def rewrite(node: exp.Expression) -> exp.Expression:
@@ -12,7 +31,7 @@ def rewrite(node: exp.Expression) -> exp.Expression:
     ``split``/``split_part``/``array_position``/``repeat`` as Trino answers them.
     """
     if isinstance(node, exp.Format):
-        return exp.Anonymous(this="printf", expressions=[node.this, *node.expressions])
+        return _java_format(node)
     if isinstance(node, exp.Split) and node.args.get("limit") is not None:
         args = [node.this, node.expression, node.args["limit"]]
         return exp.Anonymous(this="lb_split_limit", expressions=args)
