@@ -36,6 +36,20 @@ MACROS: dict[str, tuple[str, str]] = {
     # Floating division: ±Infinity or NaN by zero (``integer_division`` makes DuckDB's
     # ``/`` answer NULL there). ``inf`` is infinity in the operands' type.
     "lb_ieee_div": ("a, b, inf", "CASE WHEN b = 0 THEN a * inf ELSE a / b END"),
+    # sqrt/ln outside their domain: NaN and -Infinity, as Java's Math (DuckDB fails).
+    "lb_sqrt": ("x", "CASE WHEN x < 0 THEN CAST('nan' AS DOUBLE) ELSE sqrt(x) END"),
+    "lb_ln": (
+        "x",
+        "CASE WHEN x < 0 THEN CAST('nan' AS DOUBLE) WHEN x = 0 THEN CAST('-inf' AS DOUBLE) "
+        "ELSE ln(x) END",
+    ),
+    # strpos(s, sub, n): the n-th occurrence, counted from the end when n < 0; 0 if none.
+    "lb_strpos": (
+        "s, sub, n",
+        "coalesce(list_filter(range(1, length(s) + 1), i -> substr(s, i, length(sub)) = sub)"
+        "[CASE WHEN n < 0 THEN len(list_filter(range(1, length(s) + 1), "
+        "i -> substr(s, i, length(sub)) = sub)) + n + 1 ELSE n END], 0)",
+    ),
     # array[i]: 1-based, errors outside the array (element_at gives NULL instead).
     "lb_array_subscript": (
         "a, i",
@@ -147,9 +161,12 @@ MACROS: dict[str, tuple[str, str]] = {
         "CASE WHEN s = 0 THEN error('INVALID_FUNCTION_ARGUMENT: step must not be zero') "
         "ELSE generate_series(a, b, s) END",
     ),
+    # Dates: start + k * step (from the start each time, so Jan 31 + 1 month stays at
+    # month ends: Feb 29, Mar 31), at most one element per day between start and stop.
     "lb_date_sequence": (
         "a, b, s",
-        "CAST(generate_series(CAST(a AS TIMESTAMP), CAST(b AS TIMESTAMP), s) AS DATE[])",
+        "list_filter(list_transform(range(0, abs(date_diff('day', a, b)) + 1), "
+        "k -> CAST(a + s * k AS DATE)), d -> CASE WHEN a <= b THEN d <= b ELSE d >= b END)",
     ),
     # typeof: DuckDB's type name → Trino's.
     "lb_trino_type": (
@@ -184,18 +201,18 @@ MACROS: dict[str, tuple[str, str]] = {
     "lb_url_extract_path": ("u", _url_part(4)),
     "lb_url_extract_query": ("u", f"CASE WHEN {_url_part(5)} <> '' THEN {_url_part(6)} END"),
     "lb_url_extract_fragment": ("u", f"CASE WHEN {_url_part(7)} <> '' THEN {_url_part(8)} END"),
-    "lb_url_extract_parameter": (
-        "u, name",
-        "list_transform(list_filter(string_split("
-        f"CASE WHEN {_url_part(5)} <> '' THEN {_url_part(6)} END, '&'), "
-        "p -> split_part(p, '=', 1) = name), p -> substr(p, length(name) + 2))[1]",
-    ),
     # java.net.URLEncoder / URLDecoder: '+' for space, '*' kept, '~' escaped.
     "lb_url_encode": (
         "s",
         "replace(replace(replace(url_encode(s), '%20', '+'), '%2A', '*'), '~', '%7E')",
     ),
     "lb_url_decode": ("s", "url_decode(replace(s, '+', '%20'))"),
+    "lb_url_extract_parameter": (
+        "u, name",
+        "list_transform(list_filter(string_split("
+        f"CASE WHEN {_url_part(5)} <> '' THEN {_url_part(6)} END, '&'), "
+        "p -> split_part(p, '=', 1) = name), p -> lb_url_decode(substr(p, length(name) + 2)))[1]",
+    ),
 }
 
 

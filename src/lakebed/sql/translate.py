@@ -46,6 +46,7 @@ TRANSFORMS: list[Transform] = [
     functions.rename,
     arithmetic.checked_division,
     arithmetic.bigint_results,
+    arithmetic.math_domain,
 ]
 
 

@@ -85,11 +85,14 @@ def subscript(node: exp.Expression) -> exp.Expression:
     if isinstance(base, (exp.Struct, exp.Tuple)) or node.args.get("json_access"):
         return node
     safe = bool(node.args.get("safe"))
+    in_try = node.find_ancestor(exp.Try) is not None  # inside try(), errors become NULL
     if _is_map(base) or (isinstance(key, exp.Literal) and key.is_string):
-        return node if safe else exp.Anonymous(this="lb_map_subscript", expressions=[base, key])
+        if safe or in_try:
+            return node
+        return exp.Anonymous(this="lb_map_subscript", expressions=[base, key])
     # The index DuckDB (1-based) sees, as sqlglot's own generator would compute it.
     (index,) = apply_index_offset(base, [key], 1 - (node.args.get("offset") or 0), "duckdb")
-    if node.find_ancestor(exp.Try) is not None:
-        return node  # inside try(), an out-of-range index is NULL, as DuckDB answers
+    if in_try:
+        return node  # an out-of-range index is NULL, as DuckDB answers
     fn = "lb_element_at" if safe else "lb_array_subscript"
     return exp.Anonymous(this=fn, expressions=[base, index])

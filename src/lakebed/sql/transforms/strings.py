@@ -57,6 +57,9 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         return internal("lb_json_array_contains", node.this, node.expression)
     if isinstance(node, exp.ParseJSON):
         return exp.Anonymous(this="lb_json_parse", expressions=[node.this])
+    if isinstance(node, exp.StrPosition) and node.args.get("occurrence") is not None:
+        args = [node.this, node.args["substr"], node.args["occurrence"]]
+        return internal("lb_strpos", *args)
     if isinstance(node, exp.SHA):
         # Trino's sha1 returns varbinary; DuckDB's returns hex text.
         return exp.Unhex(this=node)

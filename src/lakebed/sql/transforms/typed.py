@@ -172,6 +172,8 @@ def _list_or_map(node: exp.Expression, types: list[str]) -> exp.Expression:
 def _sequence(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``sequence``: dates step by days, the default step follows the direction."""
     start, end, step = node.args["start"], node.args["end"], node.args.get("step")
+    if types[0] == "DATE" and isinstance(step, exp.Interval):
+        return internal("lb_date_sequence", start, end, step)
     if types[0] == "DATE":
         days = (
             step
@@ -317,12 +319,38 @@ def _apply(tree: exp.Expression, targets: list[Target], probe: Probe) -> exp.Exp
         if types is None:
             continue
         for node, rule, start, count in usable:
-            parent, key, index = node.parent, node.arg_key, node.index
+            place = (node.parent, node.arg_key, node.index)
             new = rule.rewrite(node, types[start : start + count])
-            if new is not node and parent is not None:
-                parent.set(key, new, index)
-            elif new is not node:
-                tree = new
+            tree = _replace(tree, node, new, place)
+    return tree
+
+
+def _replace(
+    tree: exp.Expression,
+    node: exp.Expression,
+    new: exp.Expression,
+    place: tuple[exp.Expression | None, str | None, int | None],
+) -> exp.Expression:
+    """Put ``new`` where ``node`` was (``place``: its parent, key and index before the rule
+    ran). A cast of an aggregate under OVER or FILTER casts the whole window
+    (``CAST(avg(x) OVER w AS …)``, not ``CAST(avg(x) AS …) OVER w``).
+    """
+    if new is node:
+        return tree
+    parent, key, index = place
+    if (
+        isinstance(new, exp.Cast)
+        and new.this is node
+        and isinstance(parent, (exp.Window, exp.Filter))
+        and key == "this"
+    ):
+        window = parent
+        parent, key, index = window.parent, window.arg_key, window.index
+        window.set("this", node)
+        new = exp.Cast(this=window, to=new.to)
+    if parent is None or key is None:
+        return new
+    parent.set(key, new, index)
     return tree
 
 
