@@ -168,6 +168,12 @@ MACROS: dict[str, tuple[str, str]] = {
         "list_filter(list_transform(range(0, abs(date_diff('day', a, b)) + 1), "
         "k -> CAST(a + s * k AS DATE)), d -> CASE WHEN a <= b THEN d <= b ELSE d >= b END)",
     ),
+    # CAST(x AS varchar(n)) of a non-text value longer than n fails.
+    "lb_varchar_fit": (
+        "t, n",
+        "CASE WHEN length(t) > n THEN error('INVALID_CAST_ARGUMENT: Value ' || t || "
+        "' cannot be represented as varchar(' || n || ')') ELSE t END",
+    ),
     # typeof: DuckDB's type name → Trino's.
     "lb_trino_type": (
         "t",

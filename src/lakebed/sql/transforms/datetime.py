@@ -71,13 +71,28 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         NotSupportedError: ``AT TIME ZONE`` whose result is not cast to a timestamp or date
             (lakebed's timestamps with time zone are UTC; the zone would be lost).
     """
-    if (
-        isinstance(node, exp.Cast)
-        and isinstance(node.this, exp.AtTimeZone)
-        and node.to.this in (exp.DataType.Type.TIMESTAMP, exp.DataType.Type.DATE)
-    ):
+    local = isinstance(node, exp.Cast) and node.to.this in (
+        exp.DataType.Type.TIMESTAMP,
+        exp.DataType.Type.DATE,
+    )
+    if local and isinstance(node.this, exp.AtTimeZone):
         node.set("this", _local_time(node.this))
         return node
+    if local and isinstance(node.this, exp.UnixToTime) and node.this.args.get("zone"):
+        zoned = node.this
+        instant = exp.UnixToTime(this=zoned.this)
+        node.set("this", internal("timezone", zoned.args["zone"], instant))
+        return node
+    if isinstance(node, exp.UnixToTime) and any(
+        node.args.get(k) is not None for k in ("zone", "hours", "minutes")
+    ):
+        in_cast = isinstance(node.parent, exp.Cast) and node.args.get("zone") is not None
+        if not in_cast:
+            raise NotSupportedError(
+                "from_unixtime with a time zone is supported only inside CAST(... AS "
+                "timestamp) or CAST(... AS date), with a zone name.",
+                code="NOT_SUPPORTED",
+            )
     if isinstance(node, exp.AtTimeZone) and not (
         isinstance(node.parent, exp.Cast) and node.parent.this is node
     ):

@@ -6,6 +6,7 @@ import re
 
 from sqlglot import exp
 
+from lakebed.errors import NotSupportedError
 from lakebed.sql.transforms._calls import internal
 
 # A java.util.Formatter specifier: index, flags, width, precision, conversion.
@@ -24,6 +25,18 @@ def _java_format(node: exp.Format) -> exp.Expression:
                     text = exp.cast(args[i], exp.DataType.build("VARCHAR"))
                     args[i] = exp.Coalesce(this=text, expressions=[exp.Literal.string("null")])
     return exp.Anonymous(this="printf", expressions=[fmt, *args])
+
+
+def _json_path_mode(node: exp.Expression, key: str) -> None:
+    """SQL/JSON paths: ``lax`` is what DuckDB does; ``strict`` is not supported."""
+    path = node.args.get(key)
+    if not (isinstance(path, exp.Literal) and path.is_string):
+        return
+    mode, _, rest = path.name.strip().partition(" ")
+    if mode.lower() == "lax":
+        node.set(key, exp.Literal.string(rest.strip()))
+    elif mode.lower() == "strict":
+        raise NotSupportedError("strict SQL/JSON paths are not supported.", code="NOT_SUPPORTED")
 
 
 def rewrite(node: exp.Expression) -> exp.Expression:
@@ -53,6 +66,10 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(path, exp.JSONPath):
             path = exp.Literal.string(path.sql(dialect="duckdb").strip("'"))
         return exp.Anonymous(this="lb_json_scalar", expressions=[node.this, path])
+    if isinstance(node, exp.JSONExtract) and node.args.get("json_query"):
+        _json_path_mode(node, "expression")
+    if isinstance(node, exp.JSONValue):
+        _json_path_mode(node, "path")
     if isinstance(node, exp.JSONArrayContains):
         return internal("lb_json_array_contains", node.this, node.expression)
     if isinstance(node, exp.ParseJSON):

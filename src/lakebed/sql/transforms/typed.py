@@ -116,16 +116,28 @@ def _percentile_bigint(node: exp.Expression, types: list[str]) -> exp.Expression
 
 
 def _varchar_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
-    """``CAST(double AS varchar)`` in Java's form; ``CAST(json AS varchar)`` unquotes a
-    JSON string; ``CAST(varchar AS json)`` makes a JSON string (DuckDB would parse it).
+    """``CAST(x AS varchar[(n)])`` as Trino: doubles in Java's form (``1.5E0``), JSON
+    strings unquoted, text cut to ``n`` and anything else failing when longer than ``n``;
+    ``CAST(varchar AS json)`` makes a JSON string (DuckDB would parse the text).
     """
-    if _is_varchar_cast(node) and types[0] == "DOUBLE":
-        return internal("lb_double_text", node.this)
-    if _is_varchar_cast(node) and types[0] == "JSON":
-        return internal("json_extract_string", node.this, exp.Literal.string("$"))
-    if not _is_varchar_cast(node) and types[0] == "VARCHAR":
-        return internal("to_json", node.this)
-    return node
+    if not _is_varchar_cast(node):
+        return internal("to_json", node.this) if types[0] == "VARCHAR" else node
+    assert isinstance(node, exp.Cast)
+    params = node.to.expressions
+    length = params[0].this if params else None
+    if types[0] == "DOUBLE":
+        text: exp.Expression = internal("lb_double_text", node.this)
+    elif types[0] == "JSON":
+        text = internal("json_extract_string", node.this, exp.Literal.string("$"))
+    elif length is not None:
+        text = exp.cast(node.this, exp.DataType.build("VARCHAR"))
+    else:
+        return node
+    if length is None:
+        return text
+    if types[0] == "VARCHAR":
+        return internal("left", text, length)
+    return internal("lb_varchar_fit", text, length)
 
 
 def _concat_ws_array(node: exp.Expression, types: list[str]) -> exp.Expression:
