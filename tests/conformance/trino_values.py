@@ -69,7 +69,7 @@ def parse_type(text: str) -> TType:
 
 def normalize_type(text: str) -> str:
     """Compare types the way Athena reports them: no varchar lengths or timestamp precision,
-    anonymous row fields left anonymous.
+    anonymous row fields left anonymous (lakebed names them ``_0``, ``_1`` …).
     """
     return _render(parse_type(text))
 
@@ -82,7 +82,8 @@ def _render(t: TType) -> str:
         items = []
         for f, p in zip(t.fields, t.params, strict=True):
             assert isinstance(p, TType)
-            items.append(f"{f} {_render(p)}" if f else _render(p))
+            anonymous = f is None or re.fullmatch(r"_\d+", f)
+            items.append(_render(p) if anonymous else f"{f} {_render(p)}")
         return f"row({', '.join(items)})"
     if base in ("varchar", "char", "varbinary") or base.startswith(("timestamp", "time")):
         return base

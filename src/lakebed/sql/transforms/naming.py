@@ -66,6 +66,28 @@ def mark_unnamed(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def _named_structs(dtype: str) -> str | None:
+    """``dtype`` with unnamed row fields named ``_0``, ``_1`` … (as sqlglot names ``ROW``
+    fields), or None when every field has a name. Unnamed fields cannot be read back.
+    """
+    if "STRUCT(" not in dtype:
+        return None
+    tree = exp.DataType.build(dtype, dialect="duckdb")
+    changed = False
+    for node in list(tree.find_all(exp.DataType)):
+        if node.this != exp.DataType.Type.STRUCT:
+            continue
+        fields = []
+        for i, field in enumerate(node.expressions):
+            if isinstance(field, exp.Identifier):
+                kind = exp.DataType.build(field.name, dialect="duckdb")
+                field = exp.ColumnDef(this=exp.to_identifier(f"_{i}"), kind=kind)
+                changed = True
+            fields.append(field)
+        node.set("expressions", fields)
+    return tree.sql(dialect="duckdb") if changed else None
+
+
 def shape(sql: str, cursor: duckdb.DuckDBPyConnection, *, values: bool = False) -> str:
     """``sql`` wrapped so its columns carry Trino's names and types (unchanged if they do)."""
     rel = cursor.sql(sql)
@@ -75,6 +97,9 @@ def shape(sql: str, cursor: duckdb.DuckDBPyConnection, *, values: bool = False) 
         ref = f"__lb_q.c{i}"
         out = f"_col{i}" if values or name.startswith(UNNAMED_PREFIX) else name
         cast = RESULT_CASTS.get(dtype)
+        named = _named_structs(dtype)
+        if named is not None:
+            cast = f"CAST({{}} AS {named})"
         changed = changed or out != name or cast is not None
         outputs.append(f"{cast.format(ref) if cast else ref} AS {quote_ident(out)}")
     if not changed:
