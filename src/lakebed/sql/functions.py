@@ -25,6 +25,31 @@ def _url_part(group: int) -> str:
 
 _AUTHORITY = _url_part(3)
 
+# typeof: DuckDB's type name (lower-cased) → Trino's, rewritten in this order.
+_TRINO_TYPE_NAMES: tuple[tuple[str, str], ...] = (
+    (r"struct\(", "row("),
+    (r"\bhugeint\b", "bigint"),
+    (r"\bblob\b", "varbinary"),
+    (r'"null"', "unknown"),
+    (r"\btimestamp with time zone\b", "timestamptz"),
+    (r"\btimestamp_(ms|s|ns)\b", "timestamp"),
+    (r"\bfloat\b", "real"),
+    (r"\binterval\b", "interval day to second"),
+    (r"\btimestamp\b", "timestamp(3)"),
+    (r"\btimestamptz\b", "timestamp(3) with time zone"),
+    (r"([a-z0-9_]+(\([^()]*\))?)\[\]", r"array(\1)"),  # twice: arrays of arrays
+    (r"([a-z0-9_]+(\([^()]*\))?)\[\]", r"array(\1)"),
+    (r",([a-z])", r", \1"),  # map(varchar, integer); decimal(2,1) keeps no space
+    (r"(\(|, )_[0-9]+ ", r"\1"),  # anonymous row fields (_0, _1 …) have no name
+)
+
+
+def _chain(value: str, rewrites: tuple[tuple[str, str], ...]) -> str:
+    for pattern, replacement in rewrites:
+        value = f"regexp_replace({value}, '{pattern}', '{replacement}', 'g')"
+    return value
+
+
 # name → (parameters, body). Trino references: https://trino.io/docs/current/functions.html
 MACROS: dict[str, tuple[str, str]] = {
     # Exact division by zero fails (Trino: DIVISION_BY_ZERO); floating division gives ±inf/NaN.
@@ -175,19 +200,7 @@ MACROS: dict[str, tuple[str, str]] = {
         "' cannot be represented as varchar(' || n || ')') ELSE t END",
     ),
     # typeof: DuckDB's type name → Trino's.
-    "lb_trino_type": (
-        "t",
-        "regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace("
-        "regexp_replace(regexp_replace(replace(replace(replace(replace(replace(replace(replace(replace("
-        "lower(t), 'struct(', 'row('), 'hugeint', 'bigint'), 'blob', 'varbinary'), "
-        "'\"null\"', 'unknown'), 'timestamp with time zone', 'timestamptz'), "
-        "'timestamp_ms', 'timestamp'), 'timestamp_s', 'timestamp'), 'timestamp_ns', 'timestamp'), "
-        r"'\bfloat\b', 'real', 'g'), '\binterval\b', 'interval day to second', 'g'), "
-        r"'\btimestamp\b', 'timestamp(3)', 'g'), '\btimestamptz\b', "
-        "'timestamp(3) with time zone', 'g'), "
-        r"'([a-z0-9_]+(\([^()]*\))?)\[\]', 'array(\1)', 'g'), "
-        r"'([a-z0-9_]+(\([^()]*\))?)\[\]', 'array(\1)', 'g'), ',([a-z])', ', \1', 'g')",
-    ),
+    "lb_trino_type": ("t", _chain("lower(t)", _TRINO_TYPE_NAMES)),
     "lb_to_iso8601": (
         "x",
         "CASE typeof(x) WHEN 'DATE' THEN strftime(x, '%Y-%m-%d') "
