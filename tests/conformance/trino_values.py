@@ -143,6 +143,10 @@ def encode(value: Any, t: TType) -> Any:
     if name == "date":
         return value.isoformat()
     if name == "interval day to second":
+        if hasattr(value, "nanoseconds"):  # pyarrow MonthDayNano
+            value = dt.timedelta(
+                days=value.days + 30 * value.months, microseconds=value.nanoseconds / 1000
+            )
         total = value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
         sign = "-" if total < 0 else ""
         ms = round(abs(total) * 1000)

@@ -212,6 +212,16 @@ def _unit(node: exp.Expression) -> str:
     return (unit.name if unit is not None else "DAY").upper()
 
 
+def _date_difference(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``date - date`` is an ``interval day to second`` in Trino (DuckDB: a day count)."""
+    if types != ["DATE", "DATE"]:
+        return node
+    return exp.Mul(
+        this=exp.Paren(this=node),
+        expression=exp.Interval(this=exp.Literal.string("1"), unit=exp.var("DAY")),
+    )
+
+
 def _interval_date(node: exp.Expression) -> list[exp.Expression] | None:
     interval = node.expression
     if not isinstance(interval, exp.Interval) or _unit(interval) not in _TEMPORAL_UNITS:
@@ -242,6 +252,11 @@ TYPED_RULES: tuple[TypedRule, ...] = (
         _date_stays_date,
     ),
     TypedRule((exp.Add, exp.Sub), _interval_date, _date_stays_date),
+    TypedRule(
+        exp.Sub,
+        lambda n: None if _interval_date(n) else [n.this, n.expression],
+        _date_difference,
+    ),
     TypedRule((exp.Sign, exp.Floor, exp.Ceil), lambda n: [n.this], _keep_integer_type),
     TypedRule(
         (exp.Round, exp.Trunc),
@@ -292,12 +307,16 @@ Target = tuple[exp.Expression, TypedRule, list[exp.Expression]]
 def _pending(tree: exp.Expression) -> list[Target]:
     out = []
     for node in tree.find_all(*{k for r in TYPED_RULES for k in _kinds(r)}):
-        rule = next((r for r in TYPED_RULES if type(node) in _kinds(r)), None)
-        if rule is None or node.meta.get(_DONE):
-            continue  # a subclass of a rule's kind (ConcatWs of Concat) is not that kind
-        operands = rule.operands(node)
-        if operands and isinstance(node.find_ancestor(exp.Select, exp.Lambda), exp.Select):
-            out.append((node, rule, operands))
+        if node.meta.get(_DONE):
+            continue
+        if not isinstance(node.find_ancestor(exp.Select, exp.Lambda), exp.Select):
+            continue
+        # The first rule for exactly this node type (ConcatWs is no Concat) that applies.
+        for rule in (r for r in TYPED_RULES if type(node) in _kinds(r)):
+            operands = rule.operands(node)
+            if operands:
+                out.append((node, rule, operands))
+                break
     return out
 
 
