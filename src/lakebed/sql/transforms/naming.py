@@ -28,6 +28,7 @@ RESULT_CASTS: dict[str, str] = {
     "UINTEGER": "CAST({} AS BIGINT)",
     "TIMESTAMP": "CAST({} AS TIMESTAMP_MS)",
     "TIMESTAMP_NS": "CAST({} AS TIMESTAMP_MS)",
+    "TIMESTAMP WITH TIME ZONE": "date_trunc('millisecond', {})",
 }
 
 
