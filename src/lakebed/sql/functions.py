@@ -199,6 +199,34 @@ MACROS: dict[str, tuple[str, str]] = {
         "CASE WHEN length(t) > n THEN error('INVALID_CAST_ARGUMENT: Value ' || t || "
         "' cannot be represented as varchar(' || n || ')') ELSE t END",
     ),
+    # width_bucket(x, bound1, bound2, n) for bound1 < bound2 (equal-width buckets).
+    "lb_width_bucket": (
+        "x, lo, hi, n",
+        "CAST(CASE WHEN lo >= hi THEN error('INVALID_FUNCTION_ARGUMENT: bound1 must be "
+        "less than bound2 (descending bounds are not supported)') "
+        "WHEN x < lo THEN 0 WHEN x >= hi THEN n + 1 "
+        "ELSE floor(CAST(x - lo AS DOUBLE) * n / CAST(hi - lo AS DOUBLE)) + 1 END AS BIGINT)",
+    ),
+    # split_to_map(s, entry_delim, key_delim); a repeated key fails.
+    "lb_split_to_map": (
+        "s, d, kd",
+        "CASE WHEN len(list_distinct(list_transform(string_split(s, d), "
+        "e -> split_part(e, kd, 1)))) < len(string_split(s, d)) THEN "
+        "error('INVALID_FUNCTION_ARGUMENT: Duplicate keys are not allowed') "
+        "ELSE map_from_entries(list_transform(string_split(s, d), e -> "
+        "struct_pack(key := split_part(e, kd, 1), "
+        "value := substr(e, strpos(e, kd) + length(kd))))) END",
+    ),
+    # luhn_check: the Luhn (mod 10) checksum of a string of digits.
+    "lb_luhn_check": (
+        "s",
+        "CASE WHEN NOT regexp_matches(s, '^[0-9]+$') THEN "
+        "error('INVALID_FUNCTION_ARGUMENT: luhn_check takes a string of digits') "
+        "ELSE list_sum(list_transform(range(0, length(s)), i -> CASE WHEN i % 2 = 1 THEN "
+        "(CAST(substr(reverse(s), i + 1, 1) AS INTEGER) * 2) % 10 + "
+        "CAST(CAST(substr(reverse(s), i + 1, 1) AS INTEGER) >= 5 AS INTEGER) "
+        "ELSE CAST(substr(reverse(s), i + 1, 1) AS INTEGER) END)) % 10 = 0 END",
+    ),
     # typeof: DuckDB's type name → Trino's.
     "lb_trino_type": ("t", _chain("lower(t)", _TRINO_TYPE_NAMES)),
     "lb_to_iso8601": (

@@ -77,6 +77,20 @@ def rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.StrPosition) and node.args.get("occurrence") is not None:
         args = [node.this, node.args["substr"], node.args["occurrence"]]
         return internal("lb_strpos", *args)
+    if isinstance(node, exp.WidthBucket):
+        args = [node.this, node.args["min_value"], node.args["max_value"]]
+        return internal("lb_width_bucket", *args, node.args["num_buckets"])
+    if isinstance(node, exp.StrToMap):
+        args = [node.this, node.args["pair_delim"], node.args["key_value_delim"]]
+        return internal("lb_split_to_map", *args)
+    if isinstance(node, exp.Normalize):
+        form = node.args.get("form")
+        if form and form.name.upper() != "NFC":
+            raise NotSupportedError(
+                f"normalize with form {form.name} is not supported (only NFC).",
+                code="NOT_SUPPORTED",
+            )
+        return internal("nfc_normalize", node.this)
     if isinstance(node, exp.SHA):
         # Trino's sha1 returns varbinary; DuckDB's returns hex text.
         return exp.Unhex(this=node)
