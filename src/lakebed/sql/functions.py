@@ -227,6 +227,18 @@ MACROS: dict[str, tuple[str, str]] = {
         "CAST(CAST(substr(reverse(s), i + 1, 1) AS INTEGER) >= 5 AS INTEGER) "
         "ELSE CAST(substr(reverse(s), i + 1, 1) AS INTEGER) END)) % 10 = 0 END",
     ),
+    # CAST(varchar AS boolean): only true/false/t/f/1/0 (DuckDB also takes yes/no ...).
+    "lb_varchar_to_boolean": (
+        "x",
+        "CASE WHEN lower(x) IN ('true', 't', '1') THEN true "
+        "WHEN lower(x) IN ('false', 'f', '0') THEN false WHEN x IS NULL THEN NULL "
+        "ELSE error('INVALID_CAST_ARGUMENT: Cannot cast ''' || x || ''' to BOOLEAN') END",
+    ),
+    "lb_try_varchar_to_boolean": (
+        "x",
+        "CASE WHEN lower(x) IN ('true', 't', '1') THEN true "
+        "WHEN lower(x) IN ('false', 'f', '0') THEN false END",
+    ),
     # typeof: DuckDB's type name → Trino's.
     "lb_trino_type": ("t", _chain("lower(t)", _TRINO_TYPE_NAMES)),
     "lb_to_iso8601": (

@@ -6,7 +6,7 @@ import re
 
 from sqlglot import exp
 
-from lakebed.errors import NotSupportedError
+from lakebed.errors import InvalidInputError, NotSupportedError
 from lakebed.sql.transforms._calls import internal
 
 # A java.util.Formatter specifier: index, flags, width, precision, conversion.
@@ -45,6 +45,10 @@ def rewrite(node: exp.Expression) -> exp.Expression:
     """
     if isinstance(node, exp.Format):
         return _java_format(node)
+    if isinstance(node, exp.Split) and node.expression.name == "" and node.expression.is_string:
+        raise InvalidInputError(
+            "The delimiter may not be the empty string.", code="INVALID_FUNCTION_ARGUMENT"
+        )
     if isinstance(node, exp.Split) and node.args.get("limit") is not None:
         args = [node.this, node.expression, node.args["limit"]]
         return exp.Anonymous(this="lb_split_limit", expressions=args)

@@ -115,6 +115,18 @@ def _percentile_bigint(node: exp.Expression, types: list[str]) -> exp.Expression
     return _cast(node, "BIGINT[]" if many else "BIGINT")
 
 
+def _boolean_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``CAST(varchar AS boolean)`` takes Trino's spellings only (TRY_CAST: NULL otherwise)."""
+    if types[0] != "VARCHAR":
+        return node
+    name = "lb_try_varchar_to_boolean" if isinstance(node, exp.TryCast) else "lb_varchar_to_boolean"
+    return internal(name, node.this)
+
+
+def _is_boolean_cast(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.BOOLEAN
+
+
 def _varchar_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``CAST(x AS varchar[(n)])`` as Trino: doubles in Java's form (``1.5E0``), JSON
     strings unquoted, text cut to ``n`` and anything else failing when longer than ``n``;
@@ -266,6 +278,11 @@ TYPED_RULES: tuple[TypedRule, ...] = (
     TypedRule(exp.Mod, lambda n: [n.this, n.expression], _rounded_decimal),
     TypedRule(exp.ApproxQuantile, lambda n: [n.this], _percentile_bigint),
     TypedRule(exp.Cast, lambda n: [n.this] if _is_text_cast(n) else None, _varchar_cast),
+    TypedRule(
+        (exp.Cast, exp.TryCast),
+        lambda n: [n.this] if _is_boolean_cast(n) else None,
+        _boolean_cast,
+    ),
     TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
     TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
     TypedRule((exp.Reverse, exp.ArraySize), lambda n: [n.this], _list_or_map),
