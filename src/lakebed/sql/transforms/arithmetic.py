@@ -17,12 +17,10 @@ def checked_division(node: exp.Expression) -> exp.Expression:
     """``a / b`` → ``a / lb_divisor(a, b)``, which fails when an exact ``b`` is zero."""
     if (
         isinstance(node, (exp.Div, exp.Mod, exp.IntDiv))
-        and not node.meta.get("lb_checked")
         and node.find_ancestor(exp.Try) is None  # inside try(), NULL is the answer
     ):
         divisor = exp.Anonymous(this="lb_divisor", expressions=[node.this.copy(), node.expression])
         node.set("expression", divisor)
-        node.meta["lb_checked"] = True
     return node
 
 

@@ -75,7 +75,7 @@ def rewrite(node: exp.Expression) -> exp.Expression:
                 "regexp_replace needs a constant replacement string.", code="NOT_SUPPORTED"
             )
         return node
-    if isinstance(node, exp.RegexpExtract) and not node.meta.get("lb_checked"):
+    if isinstance(node, exp.RegexpExtract):
         group = node.args.get("group") or exp.Literal.number(0)
         if isinstance(group, exp.Literal) and not group.is_string:
             _check_group(node.expression, int(group.name), "regexp_extract")

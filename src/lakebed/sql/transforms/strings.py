@@ -102,7 +102,6 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         # Trino: 0 when the element is absent, as a bigint.
         found = exp.Coalesce(this=node, expressions=[exp.Literal.number(0)])
         return exp.cast(found, exp.DataType.build("BIGINT"))
-    if isinstance(node, exp.Typeof) and not node.meta.get("lb_checked"):
-        node.meta["lb_checked"] = True
+    if isinstance(node, exp.Typeof):
         return exp.Anonymous(this="lb_trino_type", expressions=[node])
     return node

@@ -185,7 +185,9 @@ def _list_concat(node: exp.Expression, types: list[str]) -> exp.Expression:
 
 
 def _list_or_map(node: exp.Expression, types: list[str]) -> exp.Expression:
-    """``reverse`` of an array, ``cardinality`` of a map."""
+    """``reverse`` of an array, ``cardinality`` of a map, ``length`` of a varbinary."""
+    if isinstance(node, exp.Length) and types[0] == "BLOB":
+        return exp.cast(internal("octet_length", node.this), exp.DataType.build("BIGINT"))
     if isinstance(node, exp.Reverse) and types[0].endswith("[]"):
         return internal("list_reverse", node.this)
     if isinstance(node, exp.ArraySize) and types[0].startswith("MAP("):
@@ -285,7 +287,7 @@ TYPED_RULES: tuple[TypedRule, ...] = (
     ),
     TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
     TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
-    TypedRule((exp.Reverse, exp.ArraySize), lambda n: [n.this], _list_or_map),
+    TypedRule((exp.Reverse, exp.ArraySize, exp.Length), lambda n: [n.this], _list_or_map),
     TypedRule(exp.GenerateSeries, lambda n: [n.args["start"]], _sequence),
     TypedRule(
         exp.ConcatWs,
