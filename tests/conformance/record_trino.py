@@ -10,8 +10,22 @@ Usage::
 
     python tests/conformance/record_trino.py --server http://127.0.0.1:18080
 
-The recording in this repository came from ``io.trino:trino-server`` 476 (Maven Central) on
-Java 25, with no catalogs configured beyond ``memory`` and ``tpch``.
+The recording in this repository came from ``io.trino:trino-server`` 476 (Maven Central:
+``io/trino/trino-server/476/trino-server-476.tar.gz``, unpacked outside the repository) on
+Java 25, configured as::
+
+    etc/node.properties    node.environment=test, node.id=lakebed-recorder,
+                           node.data-dir=<tmp>, node.bind-ip=127.0.0.1,
+                           node.internal-address=127.0.0.1
+    etc/config.properties  coordinator=true, node-scheduler.include-coordinator=true,
+                           http-server.http.port=18080, discovery.uri=http://127.0.0.1:18080,
+                           query.max-memory=1GB, query.max-memory-per-node=512MB
+    etc/jvm.config         -Xmx2G (plus Trino's usual flags)
+    etc/catalog/           memory (connector.name=memory),
+                           tpch (connector.name=tpch, tpch.column-naming=STANDARD)
+
+and ``JAVA_HOME=<jdk 25> bin/launcher start``. Only the plugins ``memory`` and ``tpch`` are
+needed (moving the others out of ``plugin/`` makes start-up fast).
 """
 
 from __future__ import annotations
