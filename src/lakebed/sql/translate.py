@@ -36,6 +36,7 @@ Transform = Callable[[exp.Expression], exp.Expression]
 # Rewrites applied to every node (in order) before generating DuckDB SQL.
 TRANSFORMS: list[Transform] = [
     functions.check_known,
+    strings.varchar_typeof,
     clauses.check_clauses,
     datetime.rewrite,
     collections.reduce_finish,
@@ -91,7 +92,7 @@ def query_sql(node: exp.Expression, cursor: duckdb.DuckDBPyConnection) -> str:
     Raises:
         NotSupportedError: a construct has no faithful DuckDB equivalent.
     """
-    marked = naming.mark_unnamed(node.copy())
+    marked = _bottom_up(naming.mark_unnamed(node.copy()), strings.varchar_typeof)
 
     def probe(select: exp.Select) -> list[str] | None:
         try:

@@ -39,6 +39,31 @@ def _json_path_mode(node: exp.Expression, key: str) -> None:
         raise NotSupportedError("strict SQL/JSON paths are not supported.", code="NOT_SUPPORTED")
 
 
+def _varchar_length(node: exp.Expression) -> int | None:
+    """The length in Trino's type of a varchar literal or a ``CAST(… AS varchar(n))``."""
+    if isinstance(node, exp.Literal) and node.is_string:
+        return len(node.name)
+    if (
+        type(node) is exp.Cast
+        and node.to.this == exp.DataType.Type.VARCHAR
+        and node.to.expressions
+        and node.to.expressions[0].this.is_int
+    ):
+        return int(node.to.expressions[0].this.name)
+    return None
+
+
+def varchar_typeof(node: exp.Expression) -> exp.Expression:
+    """``typeof('ab')`` is ``varchar(2)``: DuckDB has no varchar lengths, but a literal's or a
+    cast's is known before any other rule runs.
+    """
+    if isinstance(node, exp.Typeof):
+        length = _varchar_length(node.this)
+        if length is not None:
+            return exp.Literal.string(f"varchar({length})")
+    return node
+
+
 def rewrite(node: exp.Expression) -> exp.Expression:
     """``format`` (Java ``String.format``) → ``printf``; ``typeof`` → Trino's type name;
     ``split``/``split_part``/``array_position``/``repeat`` as Trino answers them.
