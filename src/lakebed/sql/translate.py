@@ -86,11 +86,16 @@ def to_duckdb(node: exp.Expression) -> str:
 def query_sql(node: exp.Expression, cursor: duckdb.DuckDBPyConnection) -> str:
     """DuckDB SQL for a query whose result columns are named and typed as Trino's.
 
-    The query is bound once by DuckDB (nothing runs) to learn its output columns; the
-    returned SQL renames and casts them where Trino's answer differs.
+    Rules that depend on operand types (``transforms/typed.py``, ``transforms/unnest.py``)
+    learn them by binding probe queries on ``cursor``; the final query is bound once more to
+    learn its output columns, which are renamed and cast where Trino's answer differs.
+    Binding runs nothing, but each probe is a DuckDB bind (one per SELECT scope and nesting
+    level that holds such an expression).
 
     Raises:
         NotSupportedError: a construct has no faithful DuckDB equivalent.
+        NotFoundError: a function is not one Athena has (FUNCTION_NOT_FOUND).
+        InvalidInputError: the query is wrong in a way Trino reports before running it.
     """
     marked = _bottom_up(naming.mark_unnamed(node.copy()), strings.varchar_typeof)
 
