@@ -10,8 +10,22 @@ Usage::
 
     python tests/conformance/record_trino.py --server http://127.0.0.1:18080
 
-The recording in this repository came from ``io.trino:trino-server`` 476 (Maven Central) on
-Java 25, with no catalogs configured beyond ``memory`` and ``tpch``.
+The recording in this repository came from ``io.trino:trino-server`` 476 (Maven Central:
+``io/trino/trino-server/476/trino-server-476.tar.gz``, unpacked outside the repository) on
+Java 25, configured as::
+
+    etc/node.properties    node.environment=test, node.id=lakebed-recorder,
+                           node.data-dir=<tmp>, node.bind-ip=127.0.0.1,
+                           node.internal-address=127.0.0.1
+    etc/config.properties  coordinator=true, node-scheduler.include-coordinator=true,
+                           http-server.http.port=18080, discovery.uri=http://127.0.0.1:18080,
+                           query.max-memory=1GB, query.max-memory-per-node=512MB
+    etc/jvm.config         -Xmx2G (plus Trino's usual flags)
+    etc/catalog/           memory (connector.name=memory),
+                           tpch (connector.name=tpch, tpch.column-naming=STANDARD)
+
+and ``JAVA_HOME=<jdk 25> bin/launcher start``. Only the plugins ``memory`` and ``tpch`` are
+needed (moving the others out of ``plugin/`` makes start-up fast).
 """
 
 from __future__ import annotations
@@ -117,9 +131,9 @@ def main() -> None:
             for sql in statements():
                 answer = run(args.server, sql, session=session)
                 out.write(json.dumps(answer, sort_keys=True) + "\n")
-    # TPC-H result names and types: Trino's own generator (tpch.tiny is scale factor 0.01; the catalog
-    # needs ``tpch.column-naming=STANDARD``) copied into the memory catalog with the column
-    # types DuckDB's dbgen writes to Parquet (decimal(15,2) where tpch has double).
+    # TPC-H result names and types: Trino's own generator (tpch.tiny is scale factor 0.01;
+    # the catalog needs ``tpch.column-naming=STANDARD``) copied into the memory catalog with
+    # the column types DuckDB's dbgen writes to Parquet (decimal(15,2) where tpch has double).
     _copy_tpch_to_memory(args.server, session)
     types = {}
     for path in sorted(TPCH.glob("q*.sql")):

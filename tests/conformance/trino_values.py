@@ -16,6 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 
+class Real(float):
+    """A ``real`` value: compared to float32 precision."""
+
+
 @dataclass(frozen=True)
 class TType:
     """A parsed Trino type: ``name``, its parameters, and row field names."""
@@ -65,7 +69,7 @@ def parse_type(text: str) -> TType:
 
 def normalize_type(text: str) -> str:
     """Compare types the way Athena reports them: no varchar lengths or timestamp precision,
-    anonymous row fields left anonymous.
+    anonymous row fields left anonymous (lakebed names them ``_0``, ``_1`` …).
     """
     return _render(parse_type(text))
 
@@ -78,7 +82,8 @@ def _render(t: TType) -> str:
         items = []
         for f, p in zip(t.fields, t.params, strict=True):
             assert isinstance(p, TType)
-            items.append(f"{f} {_render(p)}" if f else _render(p))
+            anonymous = f is None or re.fullmatch(r"_\d+", f)
+            items.append(_render(p) if anonymous else f"{f} {_render(p)}")
         return f"row({', '.join(items)})"
     if base in ("varchar", "char", "varbinary") or base.startswith(("timestamp", "time")):
         return base
@@ -116,7 +121,7 @@ def encode(value: Any, t: TType) -> Any:
             return "NaN"
         if math.isinf(f):
             return "Infinity" if f > 0 else "-Infinity"
-        return f
+        return Real(f) if name == "real" else f
     if name == "decimal":
         scale = int(str(t.params[1])) if len(t.params) > 1 else 0
         return f"{Decimal(value):.{scale}f}"
@@ -138,6 +143,10 @@ def encode(value: Any, t: TType) -> Any:
     if name == "date":
         return value.isoformat()
     if name == "interval day to second":
+        if hasattr(value, "nanoseconds"):  # pyarrow MonthDayNano
+            value = dt.timedelta(
+                days=value.days + 30 * value.months, microseconds=value.nanoseconds / 1000
+            )
         total = value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
         sign = "-" if total < 0 else ""
         ms = round(abs(total) * 1000)
@@ -156,9 +165,10 @@ def encode(value: Any, t: TType) -> Any:
 
 
 def same(a: Any, b: Any) -> bool:
-    """Equal, with doubles compared to 1e-9 relative."""
+    """Equal, with doubles compared to 1e-9 relative (reals to 1e-6)."""
     if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+        tol = 1e-6 if isinstance(a, Real) or isinstance(b, Real) else 1e-9
+        return math.isclose(a, b, rel_tol=tol, abs_tol=1e-12)
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict) and isinstance(b, dict):

@@ -1,13 +1,16 @@
 """Athena SQL → lakebed's answer, table-driven from ``translate_cases.jsonl``.
 
 Each case gives the statement and either the rows (and optionally column names and Trino
-types) or the error code (and a part of the message) it must fail with.
+types) or the error code (and a part of the message) it must fail with. Dates and decimals
+are written as their text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,8 @@ CASES = [
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ", timespec="microseconds")
+    if isinstance(value, (dt.date, Decimal)) or value in (math.inf, -math.inf):
+        return str(value)
     if isinstance(value, dict):
         return [[k, _plain(v)] for k, v in value.items()]
     if isinstance(value, list):

@@ -42,7 +42,7 @@ def from_duckdb(e: duckdb.Error) -> LakebedError:
     if isinstance(e, duckdb.InterruptException):
         return CancelledError("Query was cancelled by the user.")
     if isinstance(e, duckdb.ConversionException):
-        if _NUMBER_OUT_OF_RANGE.search(msg):
+        if _NUMBER_OUT_OF_RANGE.search(msg) and "field value" not in msg:
             return InvalidInputError(msg, code="NUMERIC_VALUE_OUT_OF_RANGE")
         return InvalidInputError(msg, code="INVALID_CAST_ARGUMENT")
     if isinstance(e, duckdb.BinderException):
@@ -64,6 +64,10 @@ def from_duckdb(e: duckdb.Error) -> LakebedError:
     if isinstance(e, duckdb.OutOfRangeException):
         return InvalidInputError(msg, code="NUMERIC_VALUE_OUT_OF_RANGE")
     if isinstance(e, duckdb.InvalidInputException):
+        if "More than one row returned by a subquery" in msg:
+            return InvalidInputError(
+                "Scalar sub-query has returned multiple rows", code="SUBQUERY_MULTIPLE_ROWS"
+            )
         if any(k in msg.lower() for k in ("parquet", "csv", "json", "avro", "file block")):
             return DataError(msg)
         return InvalidInputError(msg, code="INVALID_FUNCTION_ARGUMENT")

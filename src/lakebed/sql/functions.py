@@ -25,6 +25,31 @@ def _url_part(group: int) -> str:
 
 _AUTHORITY = _url_part(3)
 
+# typeof: DuckDB's type name (lower-cased) → Trino's, rewritten in this order.
+_TRINO_TYPE_NAMES: tuple[tuple[str, str], ...] = (
+    (r"struct\(", "row("),
+    (r"\bhugeint\b", "bigint"),
+    (r"\bblob\b", "varbinary"),
+    (r'"null"', "unknown"),
+    (r"\btimestamp with time zone\b", "timestamptz"),
+    (r"\btimestamp_(ms|s|ns)\b", "timestamp"),
+    (r"\bfloat\b", "real"),
+    (r"\binterval\b", "interval day to second"),
+    (r"\btimestamp\b", "timestamp(3)"),
+    (r"\btimestamptz\b", "timestamp(3) with time zone"),
+    (r"([a-z0-9_]+(\([^()]*\))?)\[\]", r"array(\1)"),  # twice: arrays of arrays
+    (r"([a-z0-9_]+(\([^()]*\))?)\[\]", r"array(\1)"),
+    (r",([a-z])", r", \1"),  # map(varchar, integer); decimal(2,1) keeps no space
+    (r"(\(|, )_[0-9]+ ", r"\1"),  # anonymous row fields (_0, _1 …) have no name
+)
+
+
+def _chain(value: str, rewrites: tuple[tuple[str, str], ...]) -> str:
+    for pattern, replacement in rewrites:
+        value = f"regexp_replace({value}, '{pattern}', '{replacement}', 'g')"
+    return value
+
+
 # name → (parameters, body). Trino references: https://trino.io/docs/current/functions.html
 MACROS: dict[str, tuple[str, str]] = {
     # Exact division by zero fails (Trino: DIVISION_BY_ZERO); floating division gives ±inf/NaN.
@@ -32,6 +57,23 @@ MACROS: dict[str, tuple[str, str]] = {
         "a, b",
         f"CASE WHEN b = 0 AND {_EXACT.format(x='a')} AND {_EXACT.format(x='b')} "
         "THEN error('DIVISION_BY_ZERO: Division by zero') ELSE b END",
+    ),
+    # Floating division: ±Infinity or NaN by zero (``integer_division`` makes DuckDB's
+    # ``/`` answer NULL there). ``inf`` is infinity in the operands' type.
+    "lb_ieee_div": ("a, b, inf", "CASE WHEN b = 0 THEN a * inf ELSE a / b END"),
+    # sqrt/ln outside their domain: NaN and -Infinity, as Java's Math (DuckDB fails).
+    "lb_sqrt": ("x", "CASE WHEN x < 0 THEN CAST('nan' AS DOUBLE) ELSE sqrt(x) END"),
+    "lb_ln": (
+        "x",
+        "CASE WHEN x < 0 THEN CAST('nan' AS DOUBLE) WHEN x = 0 THEN CAST('-inf' AS DOUBLE) "
+        "ELSE ln(x) END",
+    ),
+    # strpos(s, sub, n): the n-th occurrence, counted from the end when n < 0; 0 if none.
+    "lb_strpos": (
+        "s, sub, n",
+        "coalesce(list_filter(range(1, length(s) + 1), i -> substr(s, i, length(sub)) = sub)"
+        "[CASE WHEN n < 0 THEN len(list_filter(range(1, length(s) + 1), "
+        "i -> substr(s, i, length(sub)) = sub)) + n + 1 ELSE n END], 0)",
     ),
     # array[i]: 1-based, errors outside the array (element_at gives NULL instead).
     "lb_array_subscript": (
@@ -63,20 +105,142 @@ MACROS: dict[str, tuple[str, str]] = {
         "CASE WHEN i < 1 THEN error('INVALID_FUNCTION_ARGUMENT: Index must be greater than zero') "
         "WHEN i > len(string_split(s, d)) THEN NULL ELSE split_part(s, d, i) END",
     ),
-    # typeof: DuckDB's type name → Trino's.
-    "lb_trino_type": (
-        "t",
-        "regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace("
-        "regexp_replace(regexp_replace(replace(replace(replace(replace(replace(replace(replace(replace("
-        "lower(t), 'struct(', 'row('), 'hugeint', 'bigint'), 'blob', 'varbinary'), "
-        "'\"null\"', 'unknown'), 'timestamp with time zone', 'timestamptz'), "
-        "'timestamp_ms', 'timestamp'), 'timestamp_s', 'timestamp'), 'timestamp_ns', 'timestamp'), "
-        r"'\bfloat\b', 'real', 'g'), '\binterval\b', 'interval day to second', 'g'), "
-        r"'\btimestamp\b', 'timestamp(3)', 'g'), '\btimestamptz\b', "
-        "'timestamp(3) with time zone', 'g'), "
-        r"'([a-z0-9_]+(\([^()]*\))?)\[\]', 'array(\1)', 'g'), "
-        r"'([a-z0-9_]+(\([^()]*\))?)\[\]', 'array(\1)', 'g'), ',([a-z])', ', \1', 'g')",
+    # Arrays: NULL elements count, first-appearance order is kept.
+    "lb_has_null": ("a", "list_contains(list_transform(a, x -> x IS NULL), true)"),
+    "lb_array_distinct": ("a", "list_filter(a, (x, i) -> list_position(a, x) = i)"),
+    "lb_array_intersect": (
+        "a, b",
+        "lb_array_distinct(list_filter(a, x -> list_position(b, x) IS NOT NULL))",
     ),
+    "lb_array_except": (
+        "a, b",
+        "lb_array_distinct(list_filter(a, x -> list_position(b, x) IS NULL))",
+    ),
+    "lb_array_max": ("a", "CASE WHEN lb_has_null(a) THEN NULL ELSE list_max(a) END"),
+    "lb_array_min": ("a", "CASE WHEN lb_has_null(a) THEN NULL ELSE list_min(a) END"),
+    "lb_contains": (
+        "a, x",
+        "CASE WHEN x IS NULL THEN NULL WHEN list_contains(a, x) THEN true "
+        "WHEN lb_has_null(a) THEN NULL ELSE false END",
+    ),
+    # slice(array, start, length); a negative start counts from the end.
+    "lb_slice": (
+        "a, s, n",
+        "CASE WHEN s = 0 THEN error('INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1') "
+        "WHEN n < 0 THEN error('INVALID_FUNCTION_ARGUMENT: length must be greater than or "
+        "equal to 0') ELSE list_slice(a, CASE WHEN s < 0 THEN len(a) + s + 1 ELSE s END, "
+        "CASE WHEN s < 0 THEN len(a) + s + 1 ELSE s END + n - 1) END",
+    ),
+    # any_match / all_match over the lambda's results: NULL when NULLs leave it undecided.
+    "lb_any_true": (
+        "m",
+        "CASE WHEN list_bool_or(m) THEN true WHEN lb_has_null(m) THEN NULL ELSE false END",
+    ),
+    "lb_all_true": (
+        "m",
+        "CASE WHEN list_contains(m, false) THEN false WHEN lb_has_null(m) THEN NULL ELSE true END",
+    ),
+    # substr: start 0 gives '' (DuckDB starts at 1).
+    "lb_substr": ("s, i", "CASE WHEN i = 0 THEN '' ELSE substr(s, i) END"),
+    "lb_substr_len": ("s, i, n", "CASE WHEN i = 0 THEN '' ELSE substr(s, i, n) END"),
+    # json_extract_scalar: NULL for objects, arrays and text that is not JSON.
+    "lb_json_scalar": (
+        "j, p",
+        "CASE WHEN json_valid(j) AND json_type(j, p) NOT IN ('OBJECT', 'ARRAY') "
+        "THEN json_extract_string(j, p) END",
+    ),
+    "lb_json_array_contains": (
+        "j, v",
+        "CASE WHEN json_type(j) = 'ARRAY' THEN list_contains(list_transform("
+        "json_extract(j, '$[*]'), e -> CAST(e AS VARCHAR)), CAST(to_json(v) AS VARCHAR)) END",
+    ),
+    "lb_json_array_length": (
+        "j",
+        "CASE WHEN json_type(j) = 'ARRAY' THEN CAST(json_array_length(j) AS BIGINT) END",
+    ),
+    "lb_json_parse": (
+        "s",
+        "CASE WHEN json_valid(s) THEN json(s) ELSE error('INVALID_FUNCTION_ARGUMENT: "
+        "Cannot convert value to JSON: ' || s) END",
+    ),
+    # CAST(double AS varchar): Trino writes Java's scientific form (1.5E0, 1.23456789E7).
+    "lb_double_text": (
+        "x",
+        "CASE WHEN isnan(x) THEN 'NaN' WHEN isinf(x) THEN "
+        "CASE WHEN x > 0 THEN 'Infinity' ELSE '-Infinity' END "
+        "ELSE regexp_replace(regexp_replace(split_part(printf('%.15e', x), 'e', 1), "
+        "'0+$', ''), '\\.$', '.0') || 'E' || "
+        "CAST(CAST(split_part(printf('%.15e', x), 'e', 2) AS INTEGER) AS VARCHAR) END",
+    ),
+    # split(s, d, limit): at most ``limit`` parts, the last holding the rest.
+    "lb_split_limit": (
+        "s, d, n",
+        "CASE WHEN n <= 0 THEN error('INVALID_FUNCTION_ARGUMENT: Limit must be positive') "
+        "WHEN len(string_split(s, d)) <= n THEN string_split(s, d) "
+        "ELSE list_append(list_slice(string_split(s, d), 1, n - 1), "
+        "array_to_string(list_slice(string_split(s, d), n, len(string_split(s, d))), d)) END",
+    ),
+    # sequence(start, stop[, step]): counts down when stop < start; a zero step fails.
+    "lb_sequence": (
+        "a, b, s",
+        "CASE WHEN s = 0 THEN error('INVALID_FUNCTION_ARGUMENT: step must not be zero') "
+        "ELSE generate_series(a, b, s) END",
+    ),
+    # Dates: start + k * step (from the start each time, so Jan 31 + 1 month stays at
+    # month ends: Feb 29, Mar 31), at most one element per day between start and stop.
+    "lb_date_sequence": (
+        "a, b, s",
+        "list_filter(list_transform(range(0, abs(date_diff('day', a, b)) + 1), "
+        "k -> CAST(a + s * k AS DATE)), d -> CASE WHEN a <= b THEN d <= b ELSE d >= b END)",
+    ),
+    # CAST(x AS varchar(n)) of a non-text value longer than n fails.
+    "lb_varchar_fit": (
+        "t, n",
+        "CASE WHEN length(t) > n THEN error('INVALID_CAST_ARGUMENT: Value ' || t || "
+        "' cannot be represented as varchar(' || n || ')') ELSE t END",
+    ),
+    # width_bucket(x, bound1, bound2, n) for bound1 < bound2 (equal-width buckets).
+    "lb_width_bucket": (
+        "x, lo, hi, n",
+        "CAST(CASE WHEN lo >= hi THEN error('INVALID_FUNCTION_ARGUMENT: bound1 must be "
+        "less than bound2 (descending bounds are not supported)') "
+        "WHEN x < lo THEN 0 WHEN x >= hi THEN n + 1 "
+        "ELSE floor(CAST(x - lo AS DOUBLE) * n / CAST(hi - lo AS DOUBLE)) + 1 END AS BIGINT)",
+    ),
+    # split_to_map(s, entry_delim, key_delim); a repeated key fails.
+    "lb_split_to_map": (
+        "s, d, kd",
+        "CASE WHEN len(list_distinct(list_transform(string_split(s, d), "
+        "e -> split_part(e, kd, 1)))) < len(string_split(s, d)) THEN "
+        "error('INVALID_FUNCTION_ARGUMENT: Duplicate keys are not allowed') "
+        "ELSE map_from_entries(list_transform(string_split(s, d), e -> "
+        "struct_pack(key := split_part(e, kd, 1), "
+        "value := substr(e, strpos(e, kd) + length(kd))))) END",
+    ),
+    # luhn_check: the Luhn (mod 10) checksum of a string of digits.
+    "lb_luhn_check": (
+        "s",
+        "CASE WHEN NOT regexp_matches(s, '^[0-9]+$') THEN "
+        "error('INVALID_FUNCTION_ARGUMENT: luhn_check takes a string of digits') "
+        "ELSE list_sum(list_transform(range(0, length(s)), i -> CASE WHEN i % 2 = 1 THEN "
+        "(CAST(substr(reverse(s), i + 1, 1) AS INTEGER) * 2) % 10 + "
+        "CAST(CAST(substr(reverse(s), i + 1, 1) AS INTEGER) >= 5 AS INTEGER) "
+        "ELSE CAST(substr(reverse(s), i + 1, 1) AS INTEGER) END)) % 10 = 0 END",
+    ),
+    # CAST(varchar AS boolean): only true/false/t/f/1/0 (DuckDB also takes yes/no ...).
+    "lb_varchar_to_boolean": (
+        "x",
+        "CASE WHEN lower(x) IN ('true', 't', '1') THEN true "
+        "WHEN lower(x) IN ('false', 'f', '0') THEN false WHEN x IS NULL THEN NULL "
+        "ELSE error('INVALID_CAST_ARGUMENT: Cannot cast ''' || x || ''' to BOOLEAN') END",
+    ),
+    "lb_try_varchar_to_boolean": (
+        "x",
+        "CASE WHEN lower(x) IN ('true', 't', '1') THEN true "
+        "WHEN lower(x) IN ('false', 'f', '0') THEN false END",
+    ),
+    # typeof: DuckDB's type name → Trino's.
+    "lb_trino_type": ("t", _chain("lower(t)", _TRINO_TYPE_NAMES)),
     "lb_to_iso8601": (
         "x",
         "CASE typeof(x) WHEN 'DATE' THEN strftime(x, '%Y-%m-%d') "
@@ -96,22 +260,25 @@ MACROS: dict[str, tuple[str, str]] = {
     "lb_url_extract_path": ("u", _url_part(4)),
     "lb_url_extract_query": ("u", f"CASE WHEN {_url_part(5)} <> '' THEN {_url_part(6)} END"),
     "lb_url_extract_fragment": ("u", f"CASE WHEN {_url_part(7)} <> '' THEN {_url_part(8)} END"),
-    "lb_url_extract_parameter": (
-        "u, name",
-        "list_transform(list_filter(string_split("
-        f"CASE WHEN {_url_part(5)} <> '' THEN {_url_part(6)} END, '&'), "
-        "p -> split_part(p, '=', 1) = name), p -> substr(p, length(name) + 2))[1]",
-    ),
     # java.net.URLEncoder / URLDecoder: '+' for space, '*' kept, '~' escaped.
     "lb_url_encode": (
         "s",
         "replace(replace(replace(url_encode(s), '%20', '+'), '%2A', '*'), '~', '%7E')",
     ),
     "lb_url_decode": ("s", "url_decode(replace(s, '+', '%20'))"),
+    "lb_url_extract_parameter": (
+        "u, name",
+        "list_transform(list_filter(string_split("
+        f"CASE WHEN {_url_part(5)} <> '' THEN {_url_part(6)} END, '&'), "
+        "p -> split_part(p, '=', 1) = name), p -> lb_url_decode(substr(p, length(name) + 2)))[1]",
+    ),
 }
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every macro in the database behind ``con`` (idempotent)."""
+    """Create every macro in the database behind ``con`` (idempotent), and set Athena's
+    session time zone (UTC) for every connection to it.
+    """
+    con.execute("SET GLOBAL TimeZone = 'UTC'")
     for name, (params, body) in MACROS.items():
         con.execute(f"CREATE OR REPLACE MACRO {name}({params}) AS {body}")

@@ -12,37 +12,42 @@ names them (``_col0`` for unnamed expressions) and its types as Trino types them
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+import duckdb
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, UnsupportedError
 
-from lakebed.errors import NotSupportedError
+from lakebed.errors import LakebedError, NotSupportedError
 from lakebed.sql.transforms import (
     arithmetic,
+    clauses,
     collections,
     datetime,
     functions,
     naming,
     regexp,
     strings,
+    typed,
+    unnest,
 )
-
-if TYPE_CHECKING:
-    import duckdb
 
 Transform = Callable[[exp.Expression], exp.Expression]
 
 # Rewrites applied to every node (in order) before generating DuckDB SQL.
 TRANSFORMS: list[Transform] = [
     functions.check_known,
+    strings.varchar_typeof,
+    clauses.check_clauses,
     datetime.rewrite,
     collections.reduce_finish,
     collections.subscript,
+    collections.array_functions,
     regexp.rewrite,
     strings.rewrite,
     functions.rename,
     arithmetic.checked_division,
+    arithmetic.bigint_results,
+    arithmetic.math_domain,
 ]
 
 
@@ -81,11 +86,24 @@ def to_duckdb(node: exp.Expression) -> str:
 def query_sql(node: exp.Expression, cursor: duckdb.DuckDBPyConnection) -> str:
     """DuckDB SQL for a query whose result columns are named and typed as Trino's.
 
-    The query is bound once by DuckDB (nothing runs) to learn its output columns; the
-    returned SQL renames and casts them where Trino's answer differs.
+    Rules that depend on operand types (``transforms/typed.py``, ``transforms/unnest.py``)
+    learn them by binding probe queries on ``cursor``; the final query is bound once more to
+    learn its output columns, which are renamed and cast where Trino's answer differs.
+    Binding runs nothing, but each probe is a DuckDB bind (one per SELECT scope and nesting
+    level that holds such an expression).
 
     Raises:
         NotSupportedError: a construct has no faithful DuckDB equivalent.
+        NotFoundError: a function is not one Athena has (FUNCTION_NOT_FOUND).
+        InvalidInputError: the query is wrong in a way Trino reports before running it.
     """
-    marked = naming.mark_unnamed(node.copy())
-    return naming.shape(to_duckdb(marked), cursor, values=naming.is_values(node))
+    marked = _bottom_up(naming.mark_unnamed(node.copy()), strings.varchar_typeof)
+
+    def probe(select: exp.Select) -> list[str] | None:
+        try:
+            return [str(t) for t in cursor.sql(to_duckdb(select)).types]
+        except (duckdb.Error, LakebedError):
+            return None  # a scope DuckDB cannot bind alone keeps DuckDB's types
+
+    typed_tree = typed.rewrite(unnest.rewrite(marked, probe), probe)
+    return naming.shape(to_duckdb(typed_tree), cursor, values=naming.is_values(node))

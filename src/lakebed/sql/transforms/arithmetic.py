@@ -6,13 +6,63 @@ DuckDB answers NULL. Integer division truncates toward zero in both once the cur
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
+
+from lakebed.sql.transforms._calls import internal
 
 
 def checked_division(node: exp.Expression) -> exp.Expression:
     """``a / b`` → ``a / lb_divisor(a, b)``, which fails when an exact ``b`` is zero."""
-    if isinstance(node, (exp.Div, exp.Mod, exp.IntDiv)) and not node.meta.get("lb_checked"):
+    if (
+        isinstance(node, (exp.Div, exp.Mod, exp.IntDiv))
+        and node.find_ancestor(exp.Try) is None  # inside try(), NULL is the answer
+    ):
         divisor = exp.Anonymous(this="lb_divisor", expressions=[node.this.copy(), node.expression])
         node.set("expression", divisor)
-        node.meta["lb_checked"] = True
+    return node
+
+
+# Trino's bitwise functions take and return bigint; DuckDB keeps the operand type.
+_BIGINT_RESULTS = (
+    exp.BitwiseAnd,
+    exp.BitwiseOr,
+    exp.BitwiseXor,
+    exp.BitwiseNot,
+    exp.BitwiseAndAgg,
+    exp.BitwiseOrAgg,
+)
+
+
+def bigint_results(node: exp.Expression) -> exp.Expression:
+    """Bitwise functions return bigint, as in Trino."""
+    if isinstance(node, _BIGINT_RESULTS):
+        return exp.cast(node, exp.DataType.build("BIGINT"))
+    return node
+
+
+_DECIMAL_TEXT = re.compile(r"^\s*[+-]?(\d*)(?:\.(\d*))?\s*$")
+
+
+def math_domain(node: exp.Expression) -> exp.Expression:
+    """``sqrt``/``ln`` outside their domain give NaN/-Infinity; ``DECIMAL '1.50'`` is
+    ``decimal(3,2)`` (DuckDB would read the literal as ``decimal(18,3)``).
+    """
+    if isinstance(node, exp.Sqrt):
+        return internal("lb_sqrt", node.this)
+    if isinstance(node, exp.Ln):
+        return internal("lb_ln", node.this)
+    if (
+        isinstance(node, exp.Cast)
+        and node.to.this == exp.DataType.Type.DECIMAL
+        and not node.to.expressions
+        and isinstance(node.this, exp.Literal)
+        and node.this.is_string
+    ):
+        m = _DECIMAL_TEXT.match(node.this.name)
+        if m:
+            whole, frac = m.group(1).lstrip("0"), m.group(2) or ""
+            precision = max(len(whole) + len(frac), 1)
+            node.set("to", exp.DataType.build(f"DECIMAL({precision}, {len(frac)})"))
     return node

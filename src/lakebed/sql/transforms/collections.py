@@ -44,6 +44,29 @@ def is_reference(node: exp.Expression, name: str) -> bool:
     )
 
 
+# Array functions sqlglot sends to DuckDB functions that drop NULLs or reorder elements.
+_ARRAY_MACROS: dict[type[exp.Expression], str] = {
+    exp.ArrayDistinct: "lb_array_distinct",
+    exp.ArrayIntersect: "lb_array_intersect",
+    exp.ArrayExcept: "lb_array_except",
+    exp.ArrayMax: "lb_array_max",
+    exp.ArrayMin: "lb_array_min",
+    exp.ArrayContains: "lb_contains",
+}
+
+
+def array_functions(node: exp.Expression) -> exp.Expression:
+    """Array functions with Trino's NULL and ordering rules; ``slice`` takes a length."""
+    name = _ARRAY_MACROS.get(type(node))
+    if name is not None:
+        args = [a for a in (node.this, node.args.get("expression")) if a is not None]
+        return exp.Anonymous(this=name, expressions=[*args, *node.expressions])
+    if isinstance(node, exp.ArraySlice):
+        start, length = node.args.get("start"), node.args.get("end")
+        return exp.Anonymous(this="lb_slice", expressions=[node.this, start, length])
+    return node
+
+
 def _is_map(node: exp.Expression) -> bool:
     return isinstance(node, (exp.Map, exp.VarMap, exp.MapFromEntries, exp.StrToMap))
 
@@ -53,12 +76,23 @@ def subscript(node: exp.Expression) -> exp.Expression:
     if not isinstance(node, exp.Bracket) or len(node.expressions) != 1:
         return node
     base, key = node.this, node.expressions[0]
+    if isinstance(base, (exp.Struct, exp.Tuple)) and isinstance(key, exp.Literal):
+        # ROW(1, 'a')[1]: the field itself.
+        fields = base.expressions
+        if not key.is_string and 1 <= int(key.name) <= len(fields):
+            field = fields[int(key.name) - 1]
+            return field.expression if isinstance(field, exp.PropertyEQ) else field
     if isinstance(base, (exp.Struct, exp.Tuple)) or node.args.get("json_access"):
         return node
     safe = bool(node.args.get("safe"))
+    in_try = node.find_ancestor(exp.Try) is not None  # inside try(), errors become NULL
     if _is_map(base) or (isinstance(key, exp.Literal) and key.is_string):
-        return node if safe else exp.Anonymous(this="lb_map_subscript", expressions=[base, key])
+        if safe or in_try:
+            return node
+        return exp.Anonymous(this="lb_map_subscript", expressions=[base, key])
     # The index DuckDB (1-based) sees, as sqlglot's own generator would compute it.
     (index,) = apply_index_offset(base, [key], 1 - (node.args.get("offset") or 0), "duckdb")
+    if in_try:
+        return node  # an out-of-range index is NULL, as DuckDB answers
     fn = "lb_element_at" if safe else "lb_array_subscript"
     return exp.Anonymous(this=fn, expressions=[base, index])

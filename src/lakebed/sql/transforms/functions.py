@@ -4,7 +4,8 @@ sqlglot knows most of Trino's functions as typed nodes and generates DuckDB for 
 functions it does not know arrive as ``exp.Anonymous`` and are looked up here:
 
 - ``TEMPLATES``: Trino name → DuckDB SQL with ``:a0``, ``:a1`` … for the arguments;
-- ``LAMBDA_RULES``: functions whose lambda must be reshaped (built by a function);
+- ``BUILDERS``: functions whose translation is built by code (lambdas reshaped, arguments
+  checked);
 - ``UNSUPPORTED``: Athena functions with no faithful DuckDB equivalent (NOT_SUPPORTED);
 - anything else is not an Athena function (FUNCTION_NOT_FOUND, as Trino says it).
 
@@ -21,6 +22,7 @@ import sqlglot
 from sqlglot import exp
 
 from lakebed.errors import NotFoundError, NotSupportedError
+from lakebed.sql.transforms._calls import INTERNAL, internal
 from lakebed.sql.transforms.collections import is_reference
 
 # Trino name → DuckDB SQL; ``:aN`` is the N-th argument.
@@ -48,7 +50,7 @@ TEMPLATES: dict[str, str] = {
     "geometric_mean": "exp(avg(ln(:a0)))",
     "every": "bool_and(:a0)",
     "fail": "error('GENERIC_USER_ERROR: ' || :a0)",
-    "array_union": "list_distinct(list_concat(:a0, :a1))",
+    "array_union": "lb_array_distinct(list_concat(:a0, :a1))",
     "arrays_overlap": "list_has_any(:a0, :a1)",
     "map_values": "map_values(:a0)",
     "map_entries": "map_entries(:a0)",
@@ -58,30 +60,29 @@ TEMPLATES: dict[str, str] = {
     "zip": "list_zip(:a0, :a1)",
     "trim_array": "list_slice(:a0, 1, len(:a0) - :a1)",
     "is_json_scalar": "json_type(:a0) NOT IN ('ARRAY', 'OBJECT')",
-    "json_array_length": "CAST(json_array_length(:a0) AS BIGINT)",
+    "json_array_length": "lb_json_array_length(:a0)",
     "json_array_get": (
         "json_extract(:a0, CASE WHEN :a1 >= 0 THEN '$[' || :a1 || ']' ELSE '$[#' || :a1 || ']' END)"
     ),
-    "word_stem": "stem(:a0, 'english')",
+    "luhn_check": "lb_luhn_check(:a0)",
+    "from_unixtime_nanos": "make_timestamptz(CAST(:a0 // 1000 AS BIGINT))",
+    "to_milliseconds": "CAST(round(epoch(:a0) * 1000) AS BIGINT)",
 }
 
 # Athena functions lakebed does not run: no DuckDB equivalent gives the same answer.
 UNSUPPORTED: dict[str, str] = {
     "checksum": "Trino's checksum is an internal hash with no DuckDB equivalent",
-    "luhn_check": "no DuckDB equivalent",
     "human_readable_seconds": "no DuckDB equivalent",
     "to_base": "no DuckDB equivalent for arbitrary radixes",
     "crc32": "no DuckDB equivalent",
     "xxhash64": "no DuckDB equivalent",
-    "from_unixtime_nanos": "nanosecond timestamps are not kept (Athena returns timestamp(3))",
-    "to_milliseconds": "intervals are not translated yet",
     "combinations": "no DuckDB equivalent",
     "ngrams": "no DuckDB equivalent",
     "multimap_from_entries": "no DuckDB equivalent",
     "at_timezone": "time zones other than UTC are not supported yet",
     "json_size": "no DuckDB equivalent",
     "regexp_position": "no DuckDB equivalent",
-    "bit_count": "DuckDB counts bits without Trino's width argument",
+    "word_stem": "DuckDB's stemmer is in the fts extension, which is not shipped",
     "map_zip_with": "no DuckDB equivalent",
     "json_exists": "SQL/JSON path functions are not translated",
     "json_array": "SQL/JSON constructors are not translated",
@@ -146,10 +147,8 @@ def _match(kind: str) -> Callable[[list[exp.Expression]], exp.Expression]:
         fn = _lambda(args[1], 1, f"{kind}_match")
         mapped = exp.Anonymous(this="list_transform", expressions=[args[0], fn])
         if kind == "all":
-            agg = exp.Anonymous(this="list_bool_and", expressions=[mapped])
-            return exp.Coalesce(this=agg, expressions=[exp.true()])
-        agg = exp.Anonymous(this="list_bool_or", expressions=[mapped])
-        some = exp.Coalesce(this=agg, expressions=[exp.false()])
+            return exp.Anonymous(this="lb_all_true", expressions=[mapped])
+        some = exp.Anonymous(this="lb_any_true", expressions=[mapped])
         return some if kind == "any" else exp.Not(this=some)
 
     return build
@@ -191,8 +190,20 @@ def _zip_with(args: list[exp.Expression]) -> exp.Expression:
     return exp.Anonymous(this="list_transform", expressions=[zipped, body])
 
 
-# Functions with lambdas DuckDB takes in another shape: name → builder of the DuckDB tree.
-LAMBDA_RULES: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
+def _bit_count(args: list[exp.Expression]) -> exp.Expression:
+    widths = {"64": "BIGINT", "32": "INTEGER", "16": "SMALLINT", "8": "TINYINT"}
+    bits = args[1] if len(args) == 2 else None
+    if not (isinstance(bits, exp.Literal) and bits.name in widths):
+        raise NotSupportedError(
+            "bit_count needs a constant width of 8, 16, 32 or 64 bits.", code="NOT_SUPPORTED"
+        )
+    value = exp.cast(args[0], exp.DataType.build(widths[bits.name]))
+    return exp.cast(internal("bit_count", value), exp.DataType.build("BIGINT"))
+
+
+# Functions whose translation is built by code (lambdas reshaped, arguments checked):
+# name → builder of the DuckDB tree from the arguments.
+BUILDERS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
     "all_match": _match("all"),
     "any_match": _match("any"),
     "none_match": _match("none"),
@@ -200,6 +211,7 @@ LAMBDA_RULES: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
     "transform_keys": _map_lambda("transform_keys"),
     "transform_values": _map_lambda("transform_values"),
     "zip_with": _zip_with,
+    "bit_count": _bit_count,
 }
 
 
@@ -219,25 +231,25 @@ def _fill(template: str, args: list[exp.Expression]) -> exp.Expression:
 
 def check_known(node: exp.Expression) -> exp.Expression:
     """Reject functions lakebed does not run, naming them."""
-    if isinstance(node, exp.Anonymous):
+    if isinstance(node, exp.Anonymous) and not node.meta.get(INTERNAL):
         name = node.name.lower()
         if name in UNSUPPORTED:
             raise NotSupportedError(
                 f"Function '{name}' is not supported: {UNSUPPORTED[name]}.", code="NOT_SUPPORTED"
             )
-        if name not in TEMPLATES and name not in LAMBDA_RULES and name not in TYPED_RULES:
+        if name not in TEMPLATES and name not in BUILDERS and name not in OWN_RULES:
             raise NotFoundError(f"Function '{name}' not registered", code="FUNCTION_NOT_FOUND")
     return node
 
 
 def rename(node: exp.Expression) -> exp.Expression:
-    """Translate the functions sqlglot does not know through ``TEMPLATES``/``LAMBDA_RULES``."""
+    """Translate the functions sqlglot does not know through ``TEMPLATES``/``BUILDERS``."""
     if not isinstance(node, exp.Anonymous):
         return node
     name = node.name.lower()
     args = list(node.expressions)
-    if name in LAMBDA_RULES:
-        return LAMBDA_RULES[name](args)
+    if name in BUILDERS:
+        return BUILDERS[name](args)
     template = TEMPLATES.get(name)
     if template is None:
         return node
@@ -252,15 +264,30 @@ def rename(node: exp.Expression) -> exp.Expression:
 
 def supported_functions() -> dict[str, str]:
     """Every Athena function name lakebed knows → how it runs (for the docs)."""
-    out = dict.fromkeys(NATIVE, "sqlglot")
-    out.update(dict.fromkeys(TEMPLATES, "lakebed"))
-    out.update(dict.fromkeys(LAMBDA_RULES, "lakebed"))
-    out.update(dict.fromkeys(TYPED_RULES, "lakebed"))
+    out = dict.fromkeys(NATIVE, "sqlglot translation")
+    out.update(dict.fromkeys(OWN_RULES, "lakebed rule"))
+    out.update(dict.fromkeys(TEMPLATES, "lakebed rule"))
+    out.update(dict.fromkeys(BUILDERS, "lakebed rule"))
     return dict(sorted(out.items()))
 
 
-# Typed sqlglot nodes lakebed rewrites itself (by the transform modules), for the docs.
-TYPED_RULES: tuple[str, ...] = (
+def support_table_markdown() -> str:
+    """The function support list of ``docs/sql-reference.md``, generated from the tables."""
+    lines = ["| function | how it runs |", "| --- | --- |"]
+    lines += [f"| `{name}` | {how} |" for name, how in supported_functions().items()]
+    lines += ["", "Not supported (fail with NOT_SUPPORTED):", ""]
+    lines += [f"- `{name}`: {why}" for name, why in sorted(UNSUPPORTED.items())]
+    return "\n".join(lines) + "\n"
+
+
+# Athena functions sqlglot knows but lakebed rewrites (transform modules), for the docs.
+OWN_RULES: tuple[str, ...] = (
     "typeof", "regexp_extract", "regexp_replace", "format", "format_datetime",
-    "parse_datetime", "reduce", "element_at",
+    "parse_datetime", "reduce", "element_at", "date_diff", "date_add", "date_trunc",
+    "extract", "avg", "array_distinct", "array_intersect", "array_except", "array_max",
+    "array_min", "contains", "slice", "substr", "substring", "json_extract_scalar",
+    "json_parse", "split", "split_part", "array_position", "repeat", "sequence", "concat",
+    "reverse", "cardinality", "sign", "floor", "ceil", "ceiling", "round", "truncate", "mod",
+    "approx_percentile", "concat_ws", "sha1", "grouping", "bitwise_and", "bitwise_or",
+    "bitwise_xor", "bitwise_not", "bitwise_and_agg", "bitwise_or_agg", "try",
 )  # fmt: skip

@@ -28,6 +28,7 @@ RESULT_CASTS: dict[str, str] = {
     "UINTEGER": "CAST({} AS BIGINT)",
     "TIMESTAMP": "CAST({} AS TIMESTAMP_MS)",
     "TIMESTAMP_NS": "CAST({} AS TIMESTAMP_MS)",
+    "TIMESTAMP WITH TIME ZONE": "date_trunc('millisecond', {})",
 }
 
 
@@ -51,20 +52,41 @@ def _named(item: exp.Expression) -> bool:
 def mark_unnamed(tree: exp.Expression) -> exp.Expression:
     """Alias every unnamed output expression of the query with a marker ``shape`` renames.
 
-    A field dereference (``CAST(r AS ROW(x integer)).x``) takes the field's name.
+    Only a column (``r.x`` included) keeps its name: ``CAST(r AS ROW(x integer)).x`` is
+    unnamed, as in Trino.
     """
     select = _leftmost_select(tree)
     if select is None:
         return tree
     items = []
     for k, item in enumerate(select.expressions):
-        if isinstance(item, exp.Dot):
-            item = exp.alias_(item, item.name, quoted=True)
-        elif not _named(item):
+        if not _named(item):
             item = exp.alias_(item, f"{UNNAMED_PREFIX}{k}", quoted=True)
         items.append(item)
     select.set("expressions", items)
     return tree
+
+
+def _named_structs(dtype: str) -> str | None:
+    """``dtype`` with unnamed row fields named ``_0``, ``_1`` … (as sqlglot names ``ROW``
+    fields), or None when every field has a name. Unnamed fields cannot be read back.
+    """
+    if "STRUCT(" not in dtype:
+        return None
+    tree = exp.DataType.build(dtype, dialect="duckdb")
+    changed = False
+    for node in list(tree.find_all(exp.DataType)):
+        if node.this != exp.DataType.Type.STRUCT:
+            continue
+        fields = []
+        for i, field in enumerate(node.expressions):
+            if isinstance(field, exp.Identifier):
+                kind = exp.DataType.build(field.name, dialect="duckdb")
+                field = exp.ColumnDef(this=exp.to_identifier(f"_{i}"), kind=kind)
+                changed = True
+            fields.append(field)
+        node.set("expressions", fields)
+    return tree.sql(dialect="duckdb") if changed else None
 
 
 def shape(sql: str, cursor: duckdb.DuckDBPyConnection, *, values: bool = False) -> str:
@@ -76,6 +98,9 @@ def shape(sql: str, cursor: duckdb.DuckDBPyConnection, *, values: bool = False) 
         ref = f"__lb_q.c{i}"
         out = f"_col{i}" if values or name.startswith(UNNAMED_PREFIX) else name
         cast = RESULT_CASTS.get(dtype)
+        named = _named_structs(dtype)
+        if named is not None:
+            cast = f"CAST({{}} AS {named})"
         changed = changed or out != name or cast is not None
         outputs.append(f"{cast.format(ref) if cast else ref} AS {quote_ident(out)}")
     if not changed:

@@ -2,29 +2,131 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 
-from lakebed.errors import NotSupportedError
+from lakebed.errors import InvalidInputError, NotSupportedError
+from lakebed.sql.transforms._calls import internal
+
+# A java.util.Formatter specifier: index, flags, width, precision, conversion.
+_SPEC = re.compile(r"%(\d+\$)?[-#+ 0,(<]*\d*(?:\.\d+)?([tT]?[a-zA-Z%])")
+
+
+def _java_format(node: exp.Format) -> exp.Expression:
+    """``format`` → ``printf``; ``%s`` prints NULL as ``null``, as Java does."""
+    args = list(node.expressions)
+    fmt = node.this
+    if isinstance(fmt, exp.Literal) and fmt.is_string:
+        specs = [m for m in _SPEC.finditer(fmt.name) if m.group(2) not in ("%", "n")]
+        if not any(m.group(1) for m in specs):
+            for i, m in enumerate(specs[: len(args)]):
+                if m.group(2) in ("s", "S"):
+                    text = exp.cast(args[i], exp.DataType.build("VARCHAR"))
+                    args[i] = exp.Coalesce(this=text, expressions=[exp.Literal.string("null")])
+    return exp.Anonymous(this="printf", expressions=[fmt, *args])
+
+
+def _json_path_mode(node: exp.Expression, key: str) -> None:
+    """SQL/JSON paths: ``lax`` is what DuckDB does; ``strict`` is not supported."""
+    path = node.args.get(key)
+    if not (isinstance(path, exp.Literal) and path.is_string):
+        return
+    mode, _, rest = path.name.strip().partition(" ")
+    if mode.lower() == "lax":
+        node.set(key, exp.Literal.string(rest.strip()))
+    elif mode.lower() == "strict":
+        raise NotSupportedError("strict SQL/JSON paths are not supported.", code="NOT_SUPPORTED")
+
+
+def _varchar_length(node: exp.Expression) -> int | None:
+    """The length in Trino's type of a varchar literal or a ``CAST(… AS varchar(n))``."""
+    if isinstance(node, exp.Literal) and node.is_string:
+        return len(node.name)
+    if (
+        type(node) is exp.Cast
+        and node.to.this == exp.DataType.Type.VARCHAR
+        and node.to.expressions
+        and node.to.expressions[0].this.is_int
+    ):
+        return int(node.to.expressions[0].this.name)
+    return None
+
+
+def varchar_typeof(node: exp.Expression) -> exp.Expression:
+    """``typeof('ab')`` is ``varchar(2)``: DuckDB has no varchar lengths, but a literal's or a
+    cast's is known before any other rule runs.
+    """
+    if isinstance(node, exp.Typeof):
+        length = _varchar_length(node.this)
+        if length is not None:
+            return exp.Literal.string(f"varchar({length})")
+    return node
 
 
 def rewrite(node: exp.Expression) -> exp.Expression:
     """``format`` (Java ``String.format``) → ``printf``; ``typeof`` → Trino's type name;
-    ``split``/``split_part``/``array_position`` edge cases.
+    ``split``/``split_part``/``array_position``/``repeat`` as Trino answers them.
     """
     if isinstance(node, exp.Format):
-        return exp.Anonymous(this="printf", expressions=[node.this, *node.expressions])
+        return _java_format(node)
+    if isinstance(node, exp.Split) and node.expression.name == "" and node.expression.is_string:
+        raise InvalidInputError(
+            "The delimiter may not be the empty string.", code="INVALID_FUNCTION_ARGUMENT"
+        )
     if isinstance(node, exp.Split) and node.args.get("limit") is not None:
-        raise NotSupportedError("split with a limit is not supported.", code="NOT_SUPPORTED")
+        args = [node.this, node.expression, node.args["limit"]]
+        return exp.Anonymous(this="lb_split_limit", expressions=args)
+    if isinstance(node, exp.Repeat):
+        # Trino's repeat(x, n) is an array of n copies (DuckDB's repeats a string).
+        return internal("repeat", exp.Array(expressions=[node.this]), node.args["times"])
     if isinstance(node, exp.SplitPart):
         return exp.Anonymous(
             this="lb_split_part",
             expressions=[node.this, node.args["delimiter"], node.args["part_index"]],
         )
+    if isinstance(node, exp.Substring):
+        args = [node.this, node.args["start"]]
+        length = node.args.get("length")
+        name = "lb_substr" if length is None else "lb_substr_len"
+        return exp.Anonymous(this=name, expressions=[*args, *([length] if length else [])])
+    if isinstance(node, exp.JSONExtractScalar):
+        path = node.expression
+        if isinstance(path, exp.JSONPath):
+            path = exp.Literal.string(path.sql(dialect="duckdb").strip("'"))
+        return exp.Anonymous(this="lb_json_scalar", expressions=[node.this, path])
+    if isinstance(node, exp.JSONExtract) and node.args.get("json_query"):
+        _json_path_mode(node, "expression")
+    if isinstance(node, exp.JSONValue):
+        _json_path_mode(node, "path")
+    if isinstance(node, exp.JSONArrayContains):
+        return internal("lb_json_array_contains", node.this, node.expression)
+    if isinstance(node, exp.ParseJSON):
+        return exp.Anonymous(this="lb_json_parse", expressions=[node.this])
+    if isinstance(node, exp.StrPosition) and node.args.get("occurrence") is not None:
+        args = [node.this, node.args["substr"], node.args["occurrence"]]
+        return internal("lb_strpos", *args)
+    if isinstance(node, exp.WidthBucket):
+        args = [node.this, node.args["min_value"], node.args["max_value"]]
+        return internal("lb_width_bucket", *args, node.args["num_buckets"])
+    if isinstance(node, exp.StrToMap):
+        args = [node.this, node.args["pair_delim"], node.args["key_value_delim"]]
+        return internal("lb_split_to_map", *args)
+    if isinstance(node, exp.Normalize):
+        form = node.args.get("form")
+        if form and form.name.upper() != "NFC":
+            raise NotSupportedError(
+                f"normalize with form {form.name} is not supported (only NFC).",
+                code="NOT_SUPPORTED",
+            )
+        return internal("nfc_normalize", node.this)
+    if isinstance(node, exp.SHA):
+        # Trino's sha1 returns varbinary; DuckDB's returns hex text.
+        return exp.Unhex(this=node)
     if isinstance(node, exp.ArrayPosition):
         # Trino: 0 when the element is absent, as a bigint.
         found = exp.Coalesce(this=node, expressions=[exp.Literal.number(0)])
         return exp.cast(found, exp.DataType.build("BIGINT"))
-    if isinstance(node, exp.Typeof) and not node.meta.get("lb_checked"):
-        node.meta["lb_checked"] = True
+    if isinstance(node, exp.Typeof):
         return exp.Anonymous(this="lb_trino_type", expressions=[node])
     return node

@@ -1,0 +1,428 @@
+"""Rewrites that depend on operand types, learned from DuckDB's binder.
+
+Trino keeps decimals decimal where DuckDB turns them into doubles (``decimal / decimal``,
+``avg(decimal)``), and keeps dates dates where DuckDB returns timestamps (``date_add``,
+``date_trunc``, ``date ± interval``). Which rule applies depends on the operand's type, so
+for each SELECT holding such an expression lakebed asks DuckDB to bind a probe query: the
+same FROM/WHERE/GROUP BY with the operands as its output (nothing runs). A scope DuckDB
+cannot bind on its own (a correlated subquery) keeps DuckDB's types.
+
+Trino's rules: https://trino.io/docs/current/language/types.html#decimal and
+``DecimalOperators`` (division: precision ``p1 + s2 + max(0, s2 - s1)``, scale
+``max(s1, s2)``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from lakebed.sql.transforms._calls import internal
+
+# DuckDB's exact numeric types as Trino decimals: (precision, scale).
+_INTEGER_DECIMALS: dict[str, tuple[int, int]] = {
+    "TINYINT": (3, 0),
+    "SMALLINT": (5, 0),
+    "INTEGER": (10, 0),
+    "BIGINT": (19, 0),
+}
+_DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
+_TEMPORAL_UNITS = ("DAY", "WEEK", "MONTH", "QUARTER", "YEAR")
+
+Probe = Callable[[exp.Select], list[str] | None]
+
+
+def _decimal(dtype: str) -> tuple[int, int] | None:
+    m = _DECIMAL.fullmatch(dtype)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def _exact(dtype: str) -> tuple[int, int] | None:
+    return _decimal(dtype) or _INTEGER_DECIMALS.get(dtype)
+
+
+def _cast(node: exp.Expression, to: str) -> exp.Expression:
+    return exp.Cast(this=node, to=exp.DataType.build(to, dialect="duckdb"))
+
+
+def _division(node: exp.Expression, types: list[str]) -> exp.Expression:
+    if any(t in ("DOUBLE", "FLOAT") for t in types):
+        # IEEE division (±Infinity, NaN by zero) happens when both sides are floating.
+        kind = "DOUBLE" if "DOUBLE" in types else "FLOAT"
+        inf = _cast(exp.Literal.string("inf"), kind)
+        return internal("lb_ieee_div", _cast(node.this, kind), _cast(node.expression, kind), inf)
+    if not any(_decimal(t) for t in types):
+        return node
+    left, right = (_exact(t) for t in types)
+    if left is None or right is None:
+        return node
+    (p1, s1), (_, s2) = left, right
+    scale = max(s1, s2)
+    precision = min(38, max(p1 + s2 + max(0, s2 - s1), scale, 1))
+    return _cast(node, f"DECIMAL({precision},{scale})")
+
+
+def _average(node: exp.Expression, types: list[str]) -> exp.Expression:
+    dec = _decimal(types[0])
+    return _cast(node, f"DECIMAL({dec[0]},{dec[1]})") if dec else node
+
+
+def _date_stays_date(node: exp.Expression, types: list[str]) -> exp.Expression:
+    return _cast(node, "DATE") if types[0] == "DATE" else node
+
+
+_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
+
+
+def _keep_integer_type(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``sign``/``floor``/``ceil`` of an integer keep its type (DuckDB: tinyint, double);
+    ``sign`` of a decimal is ``decimal(1,0)``, of a double a double.
+    """
+    if types[0] in _INTEGERS:
+        return _cast(node, types[0])
+    if isinstance(node, exp.Sign):
+        if _decimal(types[0]):
+            return _cast(node, "DECIMAL(1,0)")
+        if types[0] in ("DOUBLE", "FLOAT"):
+            return _cast(node, types[0])
+    return node
+
+
+def _rounded_decimal(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``round(decimal(p,s), d)`` is ``decimal(p+1,s)``; ``truncate(decimal(p,s), d)`` keeps
+    ``decimal(p,s)``; ``mod`` of decimals is ``decimal(min(p1-s1, p2-s2) + s, s)``.
+    """
+    exact = [_exact(t) for t in types]
+    if not _decimal(types[0]) or any(e is None for e in exact):
+        return node
+    (p1, s1) = exact[0]  # type: ignore[misc]
+    if isinstance(node, exp.Round):
+        return _cast(node, f"DECIMAL({min(38, p1 + 1)},{s1})")
+    if isinstance(node, exp.Trunc):
+        return _cast(node, f"DECIMAL({p1},{s1})")
+    (p2, s2) = exact[1]  # type: ignore[misc]
+    scale = max(s1, s2)
+    return _cast(node, f"DECIMAL({min(38, min(p1 - s1, p2 - s2) + scale)},{scale})")
+
+
+def _percentile_bigint(node: exp.Expression, types: list[str]) -> exp.Expression:
+    if types[0] not in _INTEGERS:
+        return node
+    many = isinstance(node.args.get("quantile"), exp.Array)
+    return _cast(node, "BIGINT[]" if many else "BIGINT")
+
+
+def _boolean_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``CAST(varchar AS boolean)`` takes Trino's spellings only (TRY_CAST: NULL otherwise)."""
+    if types[0] != "VARCHAR":
+        return node
+    name = "lb_try_varchar_to_boolean" if isinstance(node, exp.TryCast) else "lb_varchar_to_boolean"
+    return internal(name, node.this)
+
+
+def _is_boolean_cast(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.BOOLEAN
+
+
+def _varchar_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``CAST(x AS varchar[(n)])`` as Trino: doubles in Java's form (``1.5E0``), JSON
+    strings unquoted, text cut to ``n`` and anything else failing when longer than ``n``;
+    ``CAST(varchar AS json)`` makes a JSON string (DuckDB would parse the text).
+    """
+    if not _is_varchar_cast(node):
+        return internal("to_json", node.this) if types[0] == "VARCHAR" else node
+    assert isinstance(node, exp.Cast)
+    params = node.to.expressions
+    length = params[0].this if params else None
+    if types[0] == "DOUBLE":
+        text: exp.Expression = internal("lb_double_text", node.this)
+    elif types[0] == "JSON":
+        text = internal("json_extract_string", node.this, exp.Literal.string("$"))
+    elif length is not None:
+        text = exp.cast(node.this, exp.DataType.build("VARCHAR"))
+    else:
+        return node
+    if length is None:
+        return text
+    if types[0] == "VARCHAR":
+        return internal("left", text, length)
+    return internal("lb_varchar_fit", text, length)
+
+
+def _concat_ws_array(node: exp.Expression, types: list[str]) -> exp.Expression:
+    if not types[0].endswith("[]"):
+        return node
+    return exp.ArrayToString(this=node.expressions[1], expression=node.expressions[0])
+
+
+def _is_varchar_cast(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Cast) and node.to.this in (
+        exp.DataType.Type.VARCHAR,
+        exp.DataType.Type.TEXT,
+    )
+
+
+def _is_text_cast(node: exp.Expression) -> bool:
+    """A cast to varchar, or to json (from text)."""
+    return _is_varchar_cast(node) or (
+        isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.JSON
+    )
+
+
+def _list_concat(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``concat``/``||`` of arrays (and an array with an element) concatenate the arrays."""
+    if not any(t.endswith("[]") for t in types):
+        return node
+    args = list(node.expressions) if isinstance(node, exp.Concat) else [node.this, node.expression]
+    out = args[0] if types[0].endswith("[]") else exp.Array(expressions=[args[0]])
+    for arg, dtype in zip(args[1:], types[1:], strict=True):
+        item = arg if dtype.endswith("[]") else exp.Array(expressions=[arg])
+        out = internal("list_concat", out, item)
+    return out
+
+
+def _list_or_map(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``reverse`` of an array, ``cardinality`` of a map, ``length`` of a varbinary."""
+    if isinstance(node, exp.Length) and types[0] == "BLOB":
+        return exp.cast(internal("octet_length", node.this), exp.DataType.build("BIGINT"))
+    if isinstance(node, exp.Reverse) and types[0].endswith("[]"):
+        return internal("list_reverse", node.this)
+    if isinstance(node, exp.ArraySize) and types[0].startswith("MAP("):
+        return exp.cast(internal("cardinality", node.this), exp.DataType.build("BIGINT"))
+    return node
+
+
+def _sequence(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``sequence``: dates step by days, the default step follows the direction."""
+    start, end, step = node.args["start"], node.args["end"], node.args.get("step")
+    if types[0] == "DATE" and isinstance(step, exp.Interval):
+        return internal("lb_date_sequence", start, end, step)
+    if types[0] == "DATE":
+        days = (
+            step
+            if step is not None
+            else exp.If(
+                this=exp.LTE(this=start.copy(), expression=end.copy()),
+                true=exp.Literal.number(1),
+                false=exp.Literal.number(-1),
+            )
+        )
+        interval = exp.Interval(this=days, unit=exp.var("DAY"))
+        return internal("lb_date_sequence", start, end, interval)
+    if step is None:
+        step = exp.If(
+            this=exp.LTE(this=start.copy(), expression=end.copy()),
+            true=exp.Literal.number(1),
+            false=exp.Literal.number(-1),
+        )
+    return internal("lb_sequence", start, end, step)
+
+
+def _unit(node: exp.Expression) -> str:
+    unit = node.args.get("unit")
+    return (unit.name if unit is not None else "DAY").upper()
+
+
+def _date_difference(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``date - date`` is an ``interval day to second`` in Trino (DuckDB: a day count)."""
+    if types != ["DATE", "DATE"]:
+        return node
+    return exp.Mul(
+        this=exp.Paren(this=node),
+        expression=exp.Interval(this=exp.Literal.string("1"), unit=exp.var("DAY")),
+    )
+
+
+def _interval_date(node: exp.Expression) -> list[exp.Expression] | None:
+    interval = node.expression
+    if not isinstance(interval, exp.Interval) or _unit(interval) not in _TEMPORAL_UNITS:
+        return None
+    return [node.this]
+
+
+@dataclass(frozen=True)
+class TypedRule:
+    """Which nodes a rule looks at, the operands it needs typed, and the rewrite."""
+
+    kind: type[exp.Expression] | tuple[type[exp.Expression], ...]
+    operands: Callable[[exp.Expression], list[exp.Expression] | None]
+    rewrite: Callable[[exp.Expression, list[str]], exp.Expression]
+
+
+TYPED_RULES: tuple[TypedRule, ...] = (
+    TypedRule(exp.Div, lambda n: [n.this, n.expression], _division),
+    TypedRule(exp.Avg, lambda n: [n.this], _average),
+    TypedRule(
+        (exp.DateAdd, exp.DateSub),
+        lambda n: [n.this] if _unit(n) in _TEMPORAL_UNITS else None,
+        _date_stays_date,
+    ),
+    TypedRule(
+        (exp.TimestampTrunc, exp.DateTrunc),
+        lambda n: [n.this] if _unit(n) in _TEMPORAL_UNITS else None,
+        _date_stays_date,
+    ),
+    TypedRule((exp.Add, exp.Sub), _interval_date, _date_stays_date),
+    TypedRule(
+        exp.Sub,
+        lambda n: None if _interval_date(n) else [n.this, n.expression],
+        _date_difference,
+    ),
+    TypedRule((exp.Sign, exp.Floor, exp.Ceil), lambda n: [n.this], _keep_integer_type),
+    TypedRule(
+        (exp.Round, exp.Trunc),
+        lambda n: [n.this] if n.args.get("decimals") is not None else None,
+        _rounded_decimal,
+    ),
+    TypedRule(exp.Mod, lambda n: [n.this, n.expression], _rounded_decimal),
+    TypedRule(exp.ApproxQuantile, lambda n: [n.this], _percentile_bigint),
+    TypedRule(exp.Cast, lambda n: [n.this] if _is_text_cast(n) else None, _varchar_cast),
+    TypedRule(
+        (exp.Cast, exp.TryCast),
+        lambda n: [n.this] if _is_boolean_cast(n) else None,
+        _boolean_cast,
+    ),
+    TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
+    TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
+    TypedRule((exp.Reverse, exp.ArraySize, exp.Length), lambda n: [n.this], _list_or_map),
+    TypedRule(exp.GenerateSeries, lambda n: [n.args["start"]], _sequence),
+    TypedRule(
+        exp.ConcatWs,
+        lambda n: [n.expressions[1]] if len(n.expressions) == 2 else None,
+        _concat_ws_array,
+    ),
+)
+
+
+def _probe_item(operand: exp.Expression) -> exp.Expression | None:
+    if any(True for _ in operand.find_all(exp.Window, exp.Lambda, exp.Subquery)):
+        return None
+    if any(True for _ in operand.find_all(exp.AggFunc)):
+        return operand.copy()
+    return exp.AnyValue(this=operand.copy())
+
+
+def _probe_query(
+    select: exp.Select, items: list[exp.Expression], root: exp.Expression
+) -> exp.Select:
+    probe = select.copy()
+    for key in ("order", "limit", "offset", "distinct", "windows"):
+        probe.set(key, None)
+    probe.set("expressions", [exp.alias_(item, f"p{i}") for i, item in enumerate(items)])
+    if select is not root and probe.args.get("with") is None and root.args.get("with"):
+        probe.set("with", root.args["with"].copy())
+    return probe
+
+
+_DONE = "lb_typed"  # meta flag: a node the typed rules have looked at
+_MAX_PASSES = 8
+
+Target = tuple[exp.Expression, TypedRule, list[exp.Expression]]
+
+
+def _pending(tree: exp.Expression) -> list[Target]:
+    out = []
+    for node in tree.find_all(*{k for r in TYPED_RULES for k in _kinds(r)}):
+        if node.meta.get(_DONE):
+            continue
+        if not isinstance(node.find_ancestor(exp.Select, exp.Lambda), exp.Select):
+            continue
+        # The first rule for exactly this node type (ConcatWs is no Concat) that applies.
+        for rule in (r for r in TYPED_RULES if type(node) in _kinds(r)):
+            operands = rule.operands(node)
+            if operands:
+                out.append((node, rule, operands))
+                break
+    return out
+
+
+def _innermost(targets: list[Target]) -> list[Target]:
+    """Targets whose operands hold no other target: their operand types are final."""
+    ids = {id(t[0]) for t in targets}
+    return [
+        t
+        for t in targets
+        if not any(id(n) in ids for o in t[2] for n in o.find_all(exp.Expression))
+    ]
+
+
+def _apply(tree: exp.Expression, targets: list[Target], probe: Probe) -> exp.Expression:
+    by_scope: dict[int, tuple[exp.Select, list[Target]]] = {}
+    for target in targets:
+        target[0].meta[_DONE] = True
+        scope = target[0].find_ancestor(exp.Select)
+        assert isinstance(scope, exp.Select)
+        by_scope.setdefault(id(scope), (scope, []))[1].append(target)
+    for scope, group in by_scope.values():
+        items: list[exp.Expression] = []
+        usable = []
+        for node, rule, operands in group:
+            probed = [_probe_item(o) for o in operands]
+            if any(p is None for p in probed):
+                continue
+            usable.append((node, rule, len(items), len(probed)))
+            items.extend(p for p in probed if p is not None)
+        types = probe(_probe_query(scope, items, tree)) if items else None
+        if types is None:
+            continue
+        for node, rule, start, count in usable:
+            place = (node.parent, node.arg_key, node.index)
+            new = rule.rewrite(node, types[start : start + count])
+            tree = _replace(tree, node, new, place)
+    return tree
+
+
+def _replace(
+    tree: exp.Expression,
+    node: exp.Expression,
+    new: exp.Expression,
+    place: tuple[exp.Expression | None, str | None, int | None],
+) -> exp.Expression:
+    """Put ``new`` where ``node`` was (``place``: its parent, key and index before the rule
+    ran). A cast of an aggregate under OVER or FILTER casts the whole window
+    (``CAST(avg(x) OVER w AS …)``, not ``CAST(avg(x) AS …) OVER w``).
+    """
+    if new is node:
+        return tree
+    parent, key, index = place
+    if (
+        isinstance(new, exp.Cast)
+        and new.this is node
+        and isinstance(parent, (exp.Window, exp.Filter))
+        and key == "this"
+    ):
+        window = parent
+        parent, key, index = window.parent, window.arg_key, window.index
+        window.set("this", node)
+        new = exp.Cast(this=window, to=new.to)
+    if parent is None or key is None:
+        return new
+    parent.set(key, new, index)
+    return tree
+
+
+def rewrite(tree: exp.Expression, probe: Probe) -> exp.Expression:
+    """Apply ``TYPED_RULES`` to ``tree``, typing operands with ``probe``.
+
+    Innermost expressions go first, and each pass probes again, so an outer rule sees the
+    type an inner rewrite gave (``CAST(10.00 / 3 AS varchar)`` sees a decimal, not DuckDB's
+    double).
+
+    Args:
+        tree: a query tree (Trino semantics); changed in place and returned.
+        probe: binds a SELECT and returns its output types (DuckDB spelling), or None when
+            the SELECT cannot be bound on its own.
+    """
+    for _ in range(_MAX_PASSES):
+        targets = _innermost(_pending(tree))
+        if not targets:
+            break
+        tree = _apply(tree, targets, probe)
+    return tree
+
+
+def _kinds(rule: TypedRule) -> tuple[type[exp.Expression], ...]:
+    return rule.kind if isinstance(rule.kind, tuple) else (rule.kind,)
