@@ -140,3 +140,26 @@ def test_optimize_dry_run_changes_nothing(lb):
     assert len(plan.data_files) == 6
     after = LakebedCatalog.of(lb).load_table("default.d").metadata.current_snapshot()
     assert after.snapshot_id == before.snapshot_id
+
+
+def test_scheduled_maintenance_dry_run_lists_then_run_acts(lb):
+    from lakebed.iceberg import schedule
+
+    lb.sql(
+        "CREATE TABLE m (id int) TBLPROPERTIES ('table_type'='ICEBERG', "
+        "'lakebed.maintenance.interval-seconds'='3600', 'vacuum_max_snapshot_age_seconds'='0')"
+    )
+    lb.sql("CREATE TABLE other (id int) TBLPROPERTIES ('table_type'='ICEBERG')")
+    for i in range(6):
+        lb.sql(f"INSERT INTO m VALUES ({i})")
+    assert schedule.scheduled_tables(lb) == [("default", "m", 3600)]
+    dry = schedule.check(lb, "default", "m")
+    assert len(dry.compact_files) == 6
+    assert any("would compact 6 data file(s)" in a for a in dry.actions())
+    assert lb.sql('SELECT count(*) FROM "m$files"').fetchall() == [(6,)]
+    scheduler = schedule.MaintenanceScheduler(lb)
+    (report,) = scheduler.run_due()
+    assert report.table == "default.m"
+    assert lb.sql('SELECT count(*) FROM "m$files"').fetchall() == [(1,)]
+    assert lb.sql("SELECT sum(id) FROM m").fetchall() == [(15,)]
+    assert scheduler.run_due() == []  # the interval has not passed

@@ -152,3 +152,9 @@ def test_optimize_folds_deletes_and_vacuum_keeps_live_files(lb, events, icat):
     lb.sql("ALTER TABLE events ADD PARTITION FIELD bucket(2, id)")
     lb.sql("VACUUM events")
     assert rows(lb, "SELECT id FROM events ORDER BY id") == [(1,), (3,)]
+
+
+def test_bytes_scanned_counts_only_the_columns_read(lb, events):
+    one = lb.sql("SELECT name FROM events").stats.data_scanned_bytes
+    every = lb.sql("SELECT * FROM events").stats.data_scanned_bytes
+    assert 0 < one < every

@@ -100,8 +100,29 @@ def plan_optimize(
     return chosen, plan
 
 
+@dataclass
+class Session:
+    """What maintenance needs from a lake: catalog, storage, settings and a DuckDB cursor.
+
+    A statement's ``RunContext`` has all four; ``Session.of(lb)`` makes one for a
+    ``Lakebed`` so maintenance can run from Python.
+    """
+
+    catalog: Any
+    store: Any
+    settings: Any
+    cursor: Any
+
+    @classmethod
+    def of(cls, lake: Any) -> Any:
+        """A session for a ``Lakebed`` (a ``RunContext`` is returned unchanged)."""
+        if hasattr(lake, "cursor"):
+            return lake
+        return cls(lake.catalog, lake.store, lake.settings, lake.engine.cursor())
+
+
 def optimize(
-    ctx: RunContext,
+    ctx: Any,
     database: str,
     name: str,
     where: exp.Expression | None = None,
@@ -111,6 +132,7 @@ def optimize(
     """OPTIMIZE … REWRITE DATA USING BIN_PACK: rewrite the chosen files (deletes applied) as
     target-sized files in one REPLACE snapshot.
     """
+    ctx = Session.of(ctx)
     cat = LakebedCatalog.of(ctx)
     result: list[OptimizePlan] = []
 

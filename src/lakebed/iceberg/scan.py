@@ -275,10 +275,26 @@ class Plan:
     @property
     def bytes(self) -> int:
         """Bytes of all files the scan opens."""
-        return sum(
-            p.file.file_size_in_bytes
-            for p in (*self.data, *self.position_deletes, *self.equality_deletes)
+        return self.bytes_for(None)
+
+    def bytes_for(self, columns: frozenset[str] | None) -> int:
+        """Bytes the scan reads when it needs only ``columns`` (None: all): the column
+        chunks' sizes from the manifests where known, else whole files; delete files whole.
+        """
+        deletes = sum(
+            p.file.file_size_in_bytes for p in (*self.position_deletes, *self.equality_deletes)
         )
+        if columns is None:
+            return deletes + sum(p.file.file_size_in_bytes for p in self.data)
+        ids = {f.field_id for f in self.schema.fields if f.name in columns}
+        total = deletes
+        for p in self.data:
+            sizes = p.file.column_sizes
+            if sizes:
+                total += sum(size for fid, size in sizes.items() if fid in ids)
+            else:
+                total += p.file.file_size_in_bytes
+        return total
 
 
 def snapshot_for(
