@@ -139,3 +139,16 @@ def test_concurrent_writers_each_commit_exactly_once(tmp_path):
         got = lb.sql("SELECT w, n FROM c ORDER BY w, n").fetchall()
     expected = sorted((w, n + 100 if n % 2 else n) for w in range(4) for n in range(6))
     assert got == expected
+
+
+def test_partition_evolution_keeps_old_files_in_their_old_spec(lb, events, icat):
+    with pytest.raises(QueryError) as e:
+        lb.sql("ALTER TABLE events ADD PARTITION FIELD month(ts)")
+    assert e.value.code == "INVALID_PARTITION_FIELD"
+    lb.sql("ALTER TABLE events DROP PARTITION FIELD day(ts)")
+    lb.sql("ALTER TABLE events ADD PARTITION FIELD month(ts)")
+    lb.sql("INSERT INTO events VALUES (4, 'd', TIMESTAMP '2024-03-05 00:00:00')")
+    files = icat.load_table("default.events").inspect.files().to_pylist()
+    assert len({f["spec_id"] for f in files}) == 2  # old files keep their spec
+    got = lb.sql("SELECT id FROM events WHERE ts >= TIMESTAMP '2024-01-02 00:00:00' ORDER BY id")
+    assert got.fetchall() == [(2,), (3,), (4,)]

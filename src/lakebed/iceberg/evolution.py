@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from pyiceberg import types as it
 from pyiceberg.exceptions import CommitFailedException, ValidationError
-from pyiceberg.transforms import IdentityTransform
+from pyiceberg.transforms import (
+    DayTransform,
+    HourTransform,
+    IdentityTransform,
+    MonthTransform,
+    YearTransform,
+)
 
 from lakebed.catalog.iceberg import LakebedCatalog
 from lakebed.catalog.models import Column
@@ -164,6 +170,17 @@ def add_partition_field(table: IcebergTable, text: str) -> None:
     """
     column, transform = parse_transform_text(text)
     source = _field(table, column)
+    time_based = (YearTransform, MonthTransform, DayTransform, HourTransform)
+    for existing in table.spec().fields:
+        if existing.source_id != source.field_id:
+            continue
+        if isinstance(existing.transform, time_based) and isinstance(transform, time_based):
+            raise InvalidInputError(
+                f"Column '{source.name}' is already partitioned by {existing.transform}: drop "
+                f"that partition field first (ALTER TABLE … DROP PARTITION FIELD "
+                f"{existing.transform}({source.name})).",
+                code="INVALID_PARTITION_FIELD",
+            )
     update = table.update_spec()
     if isinstance(transform, IdentityTransform):
         update.add_identity(source.name)
