@@ -158,3 +158,20 @@ def test_bytes_scanned_counts_only_the_columns_read(lb, events):
     one = lb.sql("SELECT name FROM events").stats.data_scanned_bytes
     every = lb.sql("SELECT * FROM events").stats.data_scanned_bytes
     assert 0 < one < every
+
+
+def test_insert_writes_athenas_data_manifest(lb, events):
+    result = lb.sql("INSERT INTO events (id) VALUES (10)")
+    manifest = result.execution.manifest_location
+    assert manifest is not None and manifest.endswith(f"{result.query_id}-manifest.csv")
+    with open(manifest) as f:
+        listed = f.read().split()
+    assert len(listed) == 1 and listed[0].endswith(".parquet")
+
+
+def test_maintenance_on_a_hive_table_is_refused_clearly(lb, lake_dir):
+    lb.sql(f"CREATE EXTERNAL TABLE h (id int) STORED AS PARQUET LOCATION '{lake_dir}'")
+    with pytest.raises(QueryError) as e:
+        lb.sql("OPTIMIZE h REWRITE DATA USING BIN_PACK")
+    assert e.value.code == "NOT_SUPPORTED"
+    assert "not an Iceberg table" in e.value.message

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -22,7 +22,7 @@ from sqlglot import exp
 
 from lakebed.catalog.iceberg import iceberg_catalog
 from lakebed.engines.errors import from_duckdb
-from lakebed.errors import InvalidInputError, NotFoundError
+from lakebed.errors import InvalidInputError, NotFoundError, NotSupportedError
 from lakebed.formats._sql import quote_ident
 from lakebed.iceberg.commit import Change, RowConflict, commit
 from lakebed.iceberg.scan import Plan, plan_files, predicates_of, scan_sql
@@ -61,12 +61,29 @@ def target_of(ctx: RunContext, ref: exp.Table) -> Target:
 
     Raises:
         NotFoundError: it does not exist.
+        NotSupportedError: it is not an Iceberg table.
     """
     db = (ref.db or ctx.database).lower()
     name = ref.name.lower()
+    return Target(db, name, loader(ctx, db, name))
+
+
+def loader(ctx: Any, database: str, name: str) -> Callable[[], IcebergTable]:
+    """A function loading the current state of Iceberg table ``database.name``.
+
+    Raises:
+        NotFoundError: the table does not exist (TABLE_NOT_FOUND, SCHEMA_NOT_FOUND).
+        NotSupportedError: it is not an Iceberg table.
+    """
+    entry = ctx.catalog.get_table(database, name)
+    if not entry.is_iceberg:
+        raise NotSupportedError(
+            f"Table '{database}.{name}' is not an Iceberg table: this statement needs "
+            "TBLPROPERTIES ('table_type'='ICEBERG').",
+            code="NOT_SUPPORTED",
+        )
     cat = iceberg_catalog(ctx.catalog, ctx.store, ctx.settings)
-    ctx.catalog.get_table(db, name)  # clear TABLE_NOT_FOUND / SCHEMA_NOT_FOUND
-    return Target(db, name, lambda: cat.load_table((db, name)))
+    return lambda: cat.load_table((database, name))
 
 
 def retrying(run: Callable[[], int]) -> int:
@@ -192,8 +209,8 @@ def _where(node: exp.Expression) -> exp.Expression | None:
 # -- statements ------------------------------------------------------------------------------
 
 
-def insert(ctx: RunContext, node: exp.Insert) -> int:
-    """INSERT INTO t [(cols)] query; returns the rows written."""
+def insert(ctx: RunContext, node: exp.Insert) -> tuple[int, list[str]]:
+    """INSERT INTO t [(cols)] query; returns the rows and data files written."""
     into = node.this
     ref = into.this if isinstance(into, exp.Schema) else into
     listed = [c.name.lower() for c in into.expressions] if isinstance(into, exp.Schema) else None
@@ -206,7 +223,7 @@ def insert(ctx: RunContext, node: exp.Insert) -> int:
     files = write_data_files(ctx.store, table.metadata, data)
     if files:
         commit(target.load, Change(Operation.APPEND, added=files))
-    return data.num_rows
+    return data.num_rows, [f.file_path for f in files]
 
 
 def shape_rows(table: IcebergTable, rows: pa.Table, listed: list[str] | None) -> pa.Table:

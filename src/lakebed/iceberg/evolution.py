@@ -32,6 +32,7 @@ from pyiceberg.transforms import (
 from lakebed.catalog.iceberg import LakebedCatalog
 from lakebed.catalog.models import Column
 from lakebed.errors import ConflictError, InvalidInputError, NotFoundError
+from lakebed.iceberg.dml import loader
 from lakebed.iceberg.schema import field_name, iceberg_type, parse_transform_text
 from lakebed.iceberg.table import iceberg_properties
 
@@ -247,7 +248,7 @@ def run_alter(ctx: RunContext, kind: str, node: Any) -> None:
     """Run one ALTER TABLE statement object on an Iceberg table (attributes above)."""
     cat = LakebedCatalog.of(ctx)
     db = (getattr(node, "database", None) or ctx.database).lower()
-    table = cat.load_table((db, node.table.lower()))
+    table = loader(ctx, db, node.table.lower())()
     if kind == "ALTER_TABLE_ADD_COLUMNS":
         add_columns(table, list(node.columns))
     elif kind == "ALTER_TABLE_DROP_COLUMN":

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from pyiceberg.table.snapshots import Operation
 
-from lakebed.catalog.iceberg import LakebedCatalog
 from lakebed.iceberg.commit import Change, commit
-from lakebed.iceberg.dml import retrying, run_query
+from lakebed.iceberg.dml import loader, retrying, run_query
 from lakebed.iceberg.evolution import expire_snapshots
 from lakebed.iceberg.io import manifest_entries, manifests
 from lakebed.iceberg.scan import Plan, plan_files, predicates_of, scan_sql
@@ -133,11 +132,11 @@ def optimize(
     target-sized files in one REPLACE snapshot.
     """
     ctx = Session.of(ctx)
-    cat = LakebedCatalog.of(ctx)
+    load = loader(ctx, database, name)
     result: list[OptimizePlan] = []
 
     def run() -> int:
-        table = cat.load_table((database, name))
+        table = load()
         chosen, plan = plan_optimize(ctx.store, table, where)
         result[:] = [chosen]
         if dry_run or not chosen.data_files:
@@ -167,7 +166,7 @@ def optimize(
             base_snapshot_id=snap.snapshot_id if snap else None,
             reads_rows=True,
         )
-        commit(lambda: cat.load_table((database, name)), change)
+        commit(load, change)
         return rows.num_rows
 
     retrying(run)
@@ -202,8 +201,8 @@ def vacuum(
     files beyond vacuum_max_metadata_files_to_keep, and anything else under the table's
     location older than the same age (so in-flight commits are never touched).
     """
-    cat = LakebedCatalog.of(ctx)
-    table = cat.load_table((database, name))
+    load = loader(ctx, database, name)
+    table = load()
     md = table.metadata
     now = now or datetime.now(UTC)
     age = int_property(md, P.VACUUM_MAX_AGE, P.VACUUM_MAX_AGE_DEFAULT)
@@ -221,7 +220,7 @@ def vacuum(
         ]
     else:
         out.expired_snapshots = expire_snapshots(table, older_than=cutoff, retain_last=keep_n)
-        table = cat.load_table((database, name))
+        table = load()
     keep = _reachable(table) if not dry_run else _reachable_after(table, set(out.expired_snapshots))
     current_meta = normalize_uri(table.metadata_location)
     log = [normalize_uri(e.metadata_file) for e in table.metadata.metadata_log]
