@@ -43,9 +43,15 @@ from pyiceberg.table.snapshots import (
 )
 
 from lakebed.errors import ConflictError
-from lakebed.iceberg.io import manifest_entries, manifests, remember_manifests
+from lakebed.iceberg.io import (
+    manifest_entries,
+    manifests,
+    remember_manifests,
+    snapshot_changes,
+)
 from lakebed.iceberg.table import int_property
-from lakebed.storage import join_uri
+from lakebed.iceberg.write import FILE_PATH_FIELD_ID
+from lakebed.storage import join_uri, normalize_uri
 
 if TYPE_CHECKING:
     from pyiceberg.partitioning import PartitionSpec
@@ -71,7 +77,8 @@ class Change:
         added: new data and delete files.
         removed: data or delete files no longer live (copy-on-write, OPTIMIZE).
         base_snapshot_id: the snapshot the statement read (None for blind appends).
-        reads_rows: whether the change depends on rows it read (row-level DML, OPTIMIZE).
+        touched: data files (normalized paths) whose rows the change deletes or which it
+            removes; None for blind appends, which never conflict.
         properties: extra snapshot summary properties.
     """
 
@@ -79,7 +86,7 @@ class Change:
     added: list[DataFile] = field(default_factory=list)
     removed: list[DataFile] = field(default_factory=list)
     base_snapshot_id: int | None = None
-    reads_rows: bool = False
+    touched: set[str] | None = None
     properties: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -98,24 +105,45 @@ class _DeleteManifestWriter(ManifestWriterV2):
 
 
 def _validate(table: IcebergTable, change: Change) -> None:
-    """Raise RowConflict when a snapshot after the change's base is not a pure append."""
-    if not change.reads_rows:
+    """Raise RowConflict when a snapshot committed after the change's base touched the data
+    files the change deleted rows from or removed: it removed them, or added delete files
+    that may apply to them (equality deletes always may). Appends never conflict.
+    """
+    if change.touched is None:
         return
     head = table.metadata.current_snapshot()
-    base = change.base_snapshot_id
     snap = head
-    while snap is not None and snap.snapshot_id != base:
+    while snap is not None and snap.snapshot_id != change.base_snapshot_id:
         op = snap.summary.operation if snap.summary else None
-        if op != Operation.APPEND:
+        if op != Operation.APPEND and _touches(table, snap, change.touched):
             raise RowConflict(
                 f"Table '{'.'.join(table.name())}' was changed by a concurrent "
-                f"{op.value if op else 'commit'} (snapshot {snap.snapshot_id}).",
+                f"{op.value if op else 'commit'} (snapshot {snap.snapshot_id}) on the rows "
+                "this statement changes.",
             )
         if snap.parent_snapshot_id is None:
-            if base is not None:
+            if change.base_snapshot_id is not None:
                 raise RowConflict("The snapshot this statement read is no longer in the history.")
             break
         snap = table.metadata.snapshot_by_id(snap.parent_snapshot_id)
+
+
+def _touches(table: IcebergTable, snapshot: Snapshot, paths: set[str]) -> bool:
+    added, removed = snapshot_changes(table.io, snapshot)
+    if removed & paths:
+        return True
+    for f in added:
+        if f.content == DataFileContent.EQUALITY_DELETES:
+            return True
+        if f.content == DataFileContent.POSITION_DELETES:
+            lower = (f.lower_bounds or {}).get(FILE_PATH_FIELD_ID)
+            upper = (f.upper_bounds or {}).get(FILE_PATH_FIELD_ID)
+            if lower is None or upper is None:
+                return True
+            lo, hi = normalize_uri(lower.decode()), normalize_uri(upper.decode())
+            if any(lo <= p <= hi for p in paths):
+                return True
+    return False
 
 
 class _Writer:

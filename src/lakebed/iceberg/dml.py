@@ -10,6 +10,8 @@ the statement again on the new snapshot.
 from __future__ import annotations
 
 import itertools
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -88,11 +90,11 @@ def loader(ctx: Any, database: str, name: str) -> Callable[[], IcebergTable]:
 
 def retrying(run: Callable[[], int]) -> int:
     """Run a row-level statement, again when a concurrent commit invalidated what it read."""
-    for _ in range(MAX_STATEMENT_RETRIES - 1):
+    for attempt in range(MAX_STATEMENT_RETRIES - 1):
         try:
             return run()
         except RowConflict:
-            continue
+            time.sleep(random.uniform(0, 0.01 * 2 ** min(attempt, 6)))
     return run()
 
 
@@ -170,7 +172,11 @@ def _row_change(
 ) -> Change:
     """The change deleting ``deletes`` (path, pos) and adding ``new_rows``."""
     base = table.metadata.current_snapshot()
-    change = Change(operation, base_snapshot_id=base.snapshot_id if base else None, reads_rows=True)
+    change = Change(
+        operation,
+        base_snapshot_id=base.snapshot_id if base else None,
+        touched=set(pc.unique(deletes.column("path")).to_pylist()),
+    )
     files = _files_by_path(plan)
     if deletes.num_rows and _mode(table, mode_key) == AthenaProperties.COPY_ON_WRITE:
         affected = pc.unique(deletes.column("path"))

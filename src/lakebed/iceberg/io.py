@@ -10,13 +10,14 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from pyiceberg.io import FileIO, InputFile, InputStream, OutputFile, OutputStream
+from pyiceberg.manifest import ManifestEntryStatus
 from pyiceberg.serializers import FromByteStream
 
 from lakebed.errors import DataError, NotFoundError
 from lakebed.storage import normalize_uri
 
 if TYPE_CHECKING:
-    from pyiceberg.manifest import ManifestEntry, ManifestFile
+    from pyiceberg.manifest import DataFile, ManifestEntry, ManifestFile
     from pyiceberg.table.metadata import TableMetadata
     from pyiceberg.table.snapshots import Snapshot
 
@@ -171,6 +172,42 @@ def manifests(io: StoreFileIO, snapshot: Snapshot) -> list[ManifestFile]:
 def remember_manifests(manifest_list: str, files: list[ManifestFile]) -> None:
     """Cache the manifests of a manifest list this process just wrote."""
     _MANIFEST_LISTS.put(manifest_list, list(files))
+
+
+_CHANGES = _Lru(4096)
+
+
+def snapshot_changes(io: FileIO, snapshot: Snapshot) -> tuple[list[DataFile], set[str]]:
+    """(files added, normalized paths of files removed) by one snapshot (cached).
+
+    Raises:
+        DataError: a manifest is missing or corrupt.
+    """
+    key = f"{snapshot.manifest_list}#changes"
+    found = _CHANGES.get(key)
+    if found is not None:
+        return found  # type: ignore[return-value]
+    added: list[DataFile] = []
+    removed: set[str] = set()
+    for m in manifests(io, snapshot):  # type: ignore[arg-type]
+        if m.added_snapshot_id != snapshot.snapshot_id:
+            continue
+        try:
+            entries = m.fetch_manifest_entry(io, discard_deleted=False)
+        except Exception as e:
+            raise DataError(
+                f"Iceberg manifest '{m.manifest_path}' cannot be read: {e}",
+                code="ICEBERG_INVALID_METADATA",
+            ) from e
+        for e in entries:
+            if e.snapshot_id != snapshot.snapshot_id:
+                continue
+            if e.status == ManifestEntryStatus.ADDED:
+                added.append(e.data_file)
+            elif e.status == ManifestEntryStatus.DELETED:
+                removed.add(normalize_uri(e.data_file.file_path))
+    _CHANGES.put(key, (added, removed))
+    return added, removed
 
 
 def manifest_entries(io: StoreFileIO, manifest: ManifestFile) -> list[ManifestEntry]:

@@ -164,7 +164,7 @@ def optimize(
             added=write_data_files(ctx.store, table.metadata, rows),
             removed=removed,
             base_snapshot_id=snap.snapshot_id if snap else None,
-            reads_rows=True,
+            touched={normalize_uri(p.file.file_path) for p in sub.data},
         )
         commit(load, change)
         return rows.num_rows

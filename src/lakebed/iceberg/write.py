@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from lakebed.storage import ObjectStore
 
 # Reserved field ids of a position-delete file (Iceberg spec, "Position Delete Files").
-_FILE_PATH_ID = 2147483546
+FILE_PATH_FIELD_ID = 2147483546
 _POS_ID = 2147483545
 _DELETE_SCHEMA = pa.schema(
     [
@@ -101,6 +101,7 @@ def write_position_deletes(
             pq.write_table(table, f, compression="zstd")
         size = store.info(normalize_uri(location)).size
         first = data_files[paths[0]]
+        originals = [data_files[p].file_path for p in paths]
         out.append(
             DataFile.from_args(
                 content=DataFileContent.POSITION_DELETES,
@@ -109,8 +110,8 @@ def write_position_deletes(
                 partition=first.partition,
                 record_count=table.num_rows,
                 file_size_in_bytes=size,
-                lower_bounds={_FILE_PATH_ID: min(data_files[p].file_path for p in paths).encode()},
-                upper_bounds={_FILE_PATH_ID: max(data_files[p].file_path for p in paths).encode()},
+                lower_bounds={FILE_PATH_FIELD_ID: min(originals).encode()},
+                upper_bounds={FILE_PATH_FIELD_ID: max(originals).encode()},
             )
         )
         out[-1].spec_id = spec_id
