@@ -36,9 +36,15 @@ def p50(values: list[float]) -> float:
 
 def bench_commits(root: Path, n: int) -> None:
     """Commit latency over n successive one-row INSERTs: lakebed vs PyIceberg's SqlCatalog."""
+    k = max(n // 10, 1)
     with lakebed.connect(root / "lb") as lb:
         lb.sql("CREATE TABLE c (id bigint, v string) TBLPROPERTIES ('table_type'='ICEBERG')")
         ours = [timed(lambda i=i: lb.sql(f"INSERT INTO c VALUES ({i}, 'x')")) for i in range(n)]
+    print(
+        f"lakebed INSERT commit latency over {n} commits: p50 first {k} {p50(ours[:k]):.1f} ms, "
+        f"last {k} {p50(ours[-k:]):.1f} ms, all {p50(ours):.1f} ms",
+        flush=True,
+    )
     from pyiceberg.catalog.sql import SqlCatalog
 
     cat = SqlCatalog("b", uri=f"sqlite:///{root}/py.db", warehouse=str(root / "pywh"))
@@ -49,11 +55,10 @@ def bench_commits(root: Path, n: int) -> None:
     for i in range(n):
         row = pa.table({"id": [i], "v": ["x"]}, schema=schema)
         theirs.append(timed(lambda row=row: t.append(row)))
-    k = max(n // 10, 1)
     print(
-        f"commit latency ms over {n} commits: lakebed INSERT p50 first {k} {p50(ours[:k]):.1f}, "
-        f"last {k} {p50(ours[-k:]):.1f}, all {p50(ours):.1f} | PyIceberg append p50 first {k} "
-        f"{p50(theirs[:k]):.1f}, last {k} {p50(theirs[-k:]):.1f}, all {p50(theirs):.1f}"
+        f"PyIceberg append commit latency over {n} commits: p50 first {k} "
+        f"{p50(theirs[:k]):.1f} ms, last {k} {p50(theirs[-k:]):.1f} ms, all {p50(theirs):.1f} ms",
+        flush=True,
     )
 
 
@@ -95,7 +100,9 @@ def bench_planning(root: Path, files: int) -> None:
         iceberg_io._MANIFEST_LISTS = iceberg_io._Lru(512)
         cold = timed(lambda: plan_files(lb.store, md, md.current_snapshot()))
         warm = [timed(lambda: plan_files(lb.store, md, md.current_snapshot())) for _ in range(5)]
-        print(f"planning {files} files: cold {cold:.1f} ms, warm p50 {p50(warm):.1f} ms")
+        print(
+            f"planning {files} files: cold {cold:.1f} ms, warm p50 {p50(warm):.1f} ms", flush=True
+        )
 
 
 def bench_read(root: Path, rows: int) -> None:

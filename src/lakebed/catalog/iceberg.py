@@ -41,7 +41,7 @@ from lakebed.errors import (
     NotFoundError,
 )
 from lakebed.formats import serdes
-from lakebed.iceberg.io import StoreFileIO, read_metadata, remember_metadata
+from lakebed.iceberg.io import StoreFileIO, metadata_json, read_metadata, remember_metadata
 from lakebed.iceberg.schema import columns_of
 from lakebed.iceberg.table import METADATA_LOCATION, PREVIOUS_METADATA_LOCATION
 from lakebed.storage import join_uri, normalize_uri
@@ -251,7 +251,7 @@ class LakebedCatalog(MetastoreCatalog):
         location = join_uri(
             metadata.location, "metadata", f"{version:05d}-{uuid.uuid4()}.metadata.json"
         )
-        self._write_metadata(metadata, self.io, location)
+        self.store.write_bytes(location, metadata_json(metadata))
         params = {
             **entry.parameters,
             METADATA_LOCATION: location,

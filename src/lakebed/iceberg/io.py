@@ -138,6 +138,28 @@ def read_metadata(store: ObjectStore, location: str) -> TableMetadata:
     return metadata
 
 
+_SNAPSHOT_JSON = _Lru(100_000)
+_EMPTY_SNAPSHOTS = '"snapshots":[]'
+
+
+def metadata_json(metadata: TableMetadata) -> bytes:
+    """The metadata file's JSON. Snapshots never change, so each one's JSON is cached and
+    only the rest is serialized per commit: commit time stays flat as history grows.
+    """
+    rest = metadata.model_copy(update={"snapshots": []}).model_dump_json()
+    if _EMPTY_SNAPSHOTS not in rest or not metadata.snapshots:
+        return metadata.model_dump_json().encode()
+    parts = []
+    for snap in metadata.snapshots:
+        key = f"{snap.snapshot_id}:{snap.manifest_list}"
+        text = _SNAPSHOT_JSON.get(key)
+        if text is None:
+            text = snap.model_dump_json()
+            _SNAPSHOT_JSON.put(key, text)
+        parts.append(text)
+    return rest.replace(_EMPTY_SNAPSHOTS, '"snapshots":[' + ",".join(parts) + "]", 1).encode()  # type: ignore[arg-type]
+
+
 def remember_metadata(location: str, metadata: TableMetadata) -> None:
     """Cache metadata this process just wrote."""
     _METADATA.put(location, metadata)
