@@ -59,7 +59,8 @@ if TYPE_CHECKING:
     from pyiceberg.table import Table as IcebergTable
     from pyiceberg.table.metadata import TableMetadata
 
-MAX_ATTEMPTS = 40
+MAX_ATTEMPTS = 400  # with jittered exponential backoff capped at MAX_BACKOFF_S
+MAX_BACKOFF_S = 0.5
 MERGE_MIN_COUNT = 32  # small manifests of one spec and content before they are merged
 MERGE_MAX_FILES = 5_000  # a manifest with fewer entries than this counts as small
 
@@ -336,7 +337,7 @@ def commit(
                     table.name(), table.metadata_location, _next_metadata(table, snapshot)
                 )
             except CommitFailedException:
-                time.sleep(random.uniform(0.001, 0.005 * (attempt + 1)))
+                time.sleep(random.uniform(0, min(MAX_BACKOFF_S, 0.002 * 2 ** min(attempt, 10))))
                 table = load()
                 _validate(table, change)
                 continue
