@@ -147,6 +147,7 @@ def optimize(
             data=[p for p in plan.data if p.file.file_path in keep],
             position_deletes=plan.position_deletes,
             equality_deletes=plan.equality_deletes,
+            specs=plan.specs,
         )
         from lakebed.iceberg.dml import _register
 
