@@ -435,9 +435,9 @@ def merge(ctx: RunContext, node: exp.Merge) -> int:
                 )
                 for i, v in values[f.name]
             ]
-            updates = [i for i, k in kinds.items() if k == "update"]
+            # unset columns keep the target's value (NULL for inserted rows)
             keep = exp.column(f.name, TARGET)
-            value = exp.Case(ifs=ifs, default=keep if updates else exp.Null()) if ifs else keep
+            value = exp.Case(ifs=ifs, default=keep) if ifs else keep
             projections.append(_cast(value, duckdb_type_of(f.field_type)).as_(f.name))
         source = node.args["using"].copy()
         on = node.args["on"].copy()
