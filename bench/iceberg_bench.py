@@ -34,7 +34,7 @@ def p50(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def bench_commits(root: Path, n: int) -> None:
+def bench_commits(root: Path, n: int, *, pyiceberg: bool = True) -> None:
     """Commit latency over n successive one-row INSERTs: lakebed vs PyIceberg's SqlCatalog."""
     k = max(n // 10, 1)
     with lakebed.connect(root / "lb") as lb:
@@ -45,6 +45,8 @@ def bench_commits(root: Path, n: int) -> None:
         f"last {k} {p50(ours[-k:]):.1f} ms, all {p50(ours):.1f} ms",
         flush=True,
     )
+    if not pyiceberg:
+        return
     from pyiceberg.catalog.sql import SqlCatalog
 
     cat = SqlCatalog("b", uri=f"sqlite:///{root}/py.db", warehouse=str(root / "pywh"))
@@ -202,11 +204,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--lineitem-sf", type=float, default=1.0)
     parser.add_argument("--only", choices=["commits", "planning", "read", "writes"])
+    parser.add_argument("--skip-pyiceberg", action="store_true", help="commits: lakebed only")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="lakebed-iceberg-bench-"))
     try:
         if args.only in (None, "commits"):
-            bench_commits(root, args.commits)
+            bench_commits(root, args.commits, pyiceberg=not args.skip_pyiceberg)
         if args.only in (None, "planning"):
             bench_planning(root, args.files)
         if args.only in (None, "read"):

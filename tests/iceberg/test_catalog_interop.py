@@ -152,3 +152,15 @@ def test_partition_evolution_keeps_old_files_in_their_old_spec(lb, events, icat)
     assert len({f["spec_id"] for f in files}) == 2  # old files keep their spec
     got = lb.sql("SELECT id FROM events WHERE ts >= TIMESTAMP '2024-01-02 00:00:00' ORDER BY id")
     assert got.fetchall() == [(2,), (3,), (4,)]
+
+
+def test_metadata_files_equal_pyiceberg_serialization(lb, events, icat):
+    import json as _json
+
+    from lakebed.iceberg.io import metadata_json
+
+    for _ in range(3):
+        lb.sql("DELETE FROM events WHERE id = 1")
+        lb.sql("INSERT INTO events (id) VALUES (1)")
+    metadata = icat.load_table("default.events").metadata
+    assert _json.loads(metadata_json(metadata)) == _json.loads(metadata.model_dump_json())

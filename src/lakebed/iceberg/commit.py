@@ -11,6 +11,7 @@ same rows can never both silently win).
 
 from __future__ import annotations
 
+import math
 import random
 import time
 import uuid
@@ -259,14 +260,18 @@ class _Writer:
         """Fold small manifests into one once there are ``MERGE_MIN_COUNT`` of a kind, so
         manifest lists (and commit time) stay small as commits accumulate.
         """
-        groups: dict[tuple[int, ManifestContent], list[ManifestFile]] = defaultdict(list)
+        groups: dict[tuple[int, ManifestContent, int], list[ManifestFile]] = defaultdict(list)
         for m in kept:
-            if (m.existing_files_count or 0) + (m.added_files_count or 0) < MERGE_MAX_FILES:
-                groups[(m.partition_spec_id, m.content)].append(m)
+            count = (m.existing_files_count or 0) + (m.added_files_count or 0)
+            if count < MERGE_MAX_FILES:
+                # size classes (1-31, 32-1023, …) merge separately, as in an LSM tree, so
+                # each entry is rewritten O(log n) times however many commits there are
+                size_class = int(math.log(max(count, 1), MERGE_MIN_COUNT))
+                groups[(m.partition_spec_id, m.content, size_class)].append(m)
         merged: set[str] = set()
         out: list[ManifestFile] = []
         specs = table.metadata.specs()
-        for (spec_id, content), small in groups.items():
+        for (spec_id, content, _), small in groups.items():
             if len(small) < MERGE_MIN_COUNT:
                 continue
             deletes = content == ManifestContent.DELETES

@@ -7,7 +7,8 @@ from __future__ import annotations
 import io
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from pyiceberg.io import FileIO, InputFile, InputStream, OutputFile, OutputStream
 from pyiceberg.manifest import ManifestEntryStatus
@@ -138,26 +139,45 @@ def read_metadata(store: ObjectStore, location: str) -> TableMetadata:
     return metadata
 
 
-_SNAPSHOT_JSON = _Lru(100_000)
-_EMPTY_SNAPSHOTS = '"snapshots":[]'
+_JOINED = _Lru(256)
+
+
+def _joined(kind: str, items: list[Any], ident: Callable[[Any], object]) -> str:
+    """The comma-joined JSON of ``items`` (immutable models), reusing the join of the same
+    list without its last item: appending to a history costs one item, not the history.
+    """
+    n = len(items)
+    key = f"{kind}:{n}:{ident(items[0])}:{ident(items[-1])}"
+    found = _JOINED.get(key)
+    if found is not None:
+        return found  # type: ignore[return-value]
+    prev = _JOINED.get(f"{kind}:{n - 1}:{ident(items[0])}:{ident(items[-2])}") if n > 1 else None
+    if prev is not None:
+        text = f"{prev},{items[-1].model_dump_json()}"
+    else:
+        text = ",".join(item.model_dump_json() for item in items)
+    _JOINED.put(key, text)
+    return text
 
 
 def metadata_json(metadata: TableMetadata) -> bytes:
-    """The metadata file's JSON. Snapshots never change, so each one's JSON is cached and
-    only the rest is serialized per commit: commit time stays flat as history grows.
+    """The metadata file's JSON. Snapshots and snapshot-log entries never change, so their
+    JSON is reused from the previous commit and only the rest is serialized: commit time
+    stays flat as history grows.
     """
-    rest = metadata.model_copy(update={"snapshots": []}).model_dump_json()
-    if _EMPTY_SNAPSHOTS not in rest or not metadata.snapshots:
-        return metadata.model_dump_json().encode()
-    parts = []
-    for snap in metadata.snapshots:
-        key = f"{snap.snapshot_id}:{snap.manifest_list}"
-        text = _SNAPSHOT_JSON.get(key)
-        if text is None:
-            text = snap.model_dump_json()
-            _SNAPSHOT_JSON.put(key, text)
-        parts.append(text)
-    return rest.replace(_EMPTY_SNAPSHOTS, '"snapshots":[' + ",".join(parts) + "]", 1).encode()  # type: ignore[arg-type]
+    rest = metadata.model_copy(update={"snapshots": [], "snapshot_log": []}).model_dump_json()
+    out = rest
+    for field, key, ident in (
+        ("snapshots", '"snapshots":[]', lambda s: s.snapshot_id),
+        ("snapshot_log", '"snapshot-log":[]', lambda e: (e.snapshot_id, e.timestamp_ms)),
+    ):
+        items = getattr(metadata, field)
+        if not items:
+            continue
+        if key not in out:  # serialization changed shape: do it the plain way
+            return metadata.model_dump_json().encode()
+        out = out.replace(key, key[:-1] + _joined(field, items, ident) + "]", 1)
+    return out.encode()
 
 
 def remember_metadata(location: str, metadata: TableMetadata) -> None:
