@@ -16,12 +16,15 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+from pyiceberg.table.snapshots import Operation
 
 import lakebed
 from lakebed.catalog.iceberg import LakebedCatalog
 from lakebed.engines.duckdb import extension_path
+from lakebed.iceberg.commit import Change, commit
 from lakebed.iceberg.scan import plan_files
 from lakebed.iceberg.table import metadata_of
+from lakebed.iceberg.write import write_data_files
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -43,6 +46,27 @@ def bench_commits(root: Path, n: int, *, pyiceberg: bool = True) -> None:
     print(
         f"lakebed INSERT commit latency over {n} commits: p50 first {k} {p50(ours[:k]):.1f} ms, "
         f"last {k} {p50(ours[-k:]):.1f} ms, all {p50(ours):.1f} ms",
+        flush=True,
+    )
+    with lakebed.connect(root / "lb2") as lb:
+        lb.sql("CREATE TABLE c (id bigint, v string) TBLPROPERTIES ('table_type'='ICEBERG')")
+        cat = LakebedCatalog.of(lb)
+
+        def load() -> object:
+            return cat.load_table("default.c")
+
+        def one(i: int) -> None:
+            files = write_data_files(
+                lb.store,
+                load().metadata,
+                pa.table({"id": [i], "v": ["x"]}),  # type: ignore[attr-defined]
+            )
+            commit(load, Change(Operation.APPEND, added=files))  # type: ignore[arg-type]
+
+        api = [timed(lambda i=i: one(i)) for i in range(n)]
+    print(
+        f"lakebed Python append (write + commit) over {n} commits: p50 first {k} "
+        f"{p50(api[:k]):.1f} ms, last {k} {p50(api[-k:]):.1f} ms, all {p50(api):.1f} ms",
         flush=True,
     )
     if not pyiceberg:
@@ -68,11 +92,6 @@ def _many_files(lb: lakebed.Lakebed, name: str, files: int, rows_per_file: int) 
     """A table with ``files`` data files, written in batches of 50 files per commit."""
     lb.sql(f"CREATE TABLE {name} (id bigint, v double) TBLPROPERTIES ('table_type'='ICEBERG')")
     cat = LakebedCatalog.of(lb)
-    from pyiceberg.table.snapshots import Operation
-
-    from lakebed.iceberg.commit import Change, commit
-    from lakebed.iceberg.write import write_data_files
-
     done = 0
     while done < files:
         table = cat.load_table(("default", name))
