@@ -136,13 +136,16 @@ def bench_read(root: Path, rows: int) -> None:
         files = LakebedCatalog.of(lb).load_table("default.r").inspect.files().column("file_path")
         paths = files.to_pylist()
         q = "SELECT sum(v), count(id) FROM r"
-        lb.sql(q)
-        ours = p50([timed(lambda: lb.sql(q).fetchall()) for _ in range(5)])
         con = duckdb.connect()
         plist = "[" + ",".join(f"'{p}'" for p in paths) + "]"
         raw = f"SELECT sum(v), count(id) FROM read_parquet({plist})"
+        lb.sql(q)
         con.execute(raw)
-        base = p50([timed(lambda: con.execute(raw).fetchall()) for _ in range(5)])
+        ours_runs, base_runs = [], []
+        for _ in range(7):  # interleaved, so both see the same machine load
+            ours_runs.append(timed(lambda: lb.sql(q).fetchall()))
+            base_runs.append(timed(lambda: con.execute(raw).fetchall()))
+        ours, base = p50(ours_runs), p50(base_runs)
         print(
             f"read {rows} rows: lakebed {ours:.1f} ms, DuckDB read_parquet {base:.1f} ms, "
             f"ratio {ours / base:.2f}x"

@@ -148,6 +148,7 @@ def optimize(
             position_deletes=plan.position_deletes,
             equality_deletes=plan.equality_deletes,
             specs=plan.specs,
+            by_name=plan.by_name,
         )
         from lakebed.iceberg.dml import _register
 

@@ -273,6 +273,7 @@ class Plan:
     position_deletes: list[PlannedFile] = field(default_factory=list)
     equality_deletes: list[PlannedFile] = field(default_factory=list)
     specs: dict[int, PartitionSpec] = field(default_factory=dict)
+    by_name: bool = False  # one schema ever: files can be read by column name (faster)
 
     @property
     def bytes(self) -> int:
@@ -380,7 +381,7 @@ def plan_files(
     schema = metadata.schema()
     if snapshot_schema and snapshot is not None and snapshot.schema_id is not None:
         schema = next((s for s in metadata.schemas if s.schema_id == snapshot.schema_id), schema)
-    plan = Plan(schema, specs=metadata.specs())
+    plan = Plan(schema, specs=metadata.specs(), by_name=len(metadata.schemas) == 1)
     if snapshot is None:
         return plan
     io = StoreFileIO(store)
@@ -476,9 +477,12 @@ def scan_sql(
         return empty_sql(plan.schema, positions=positions)
     schema = plan.schema
     paths = [_norm(p.file.file_path) for p in plan.data]
-    source = (
-        f"read_parquet({str_list(paths)}, schema = {_schema_map(schema)}, filename = true, "
-        "file_row_number = true)"
+    virtual = positions or plan.position_deletes or plan.equality_deletes
+    # By field id in general; by name when the table never changed its schema, which
+    # DuckDB reads faster and which is then the same thing.
+    mapping = "" if plan.by_name else f", schema = {_schema_map(schema)}"
+    source = f"read_parquet({str_list(paths)}{mapping}" + (
+        ", filename = true, file_row_number = true)" if virtual else ")"
     )
     cols = [f"__d.{quote_ident(f.name)}" for f in schema.fields]
     if positions:
