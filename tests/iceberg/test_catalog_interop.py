@@ -164,3 +164,28 @@ def test_metadata_files_equal_pyiceberg_serialization(lb, events, icat):
         lb.sql("INSERT INTO events (id) VALUES (1)")
     metadata = icat.load_table("default.events").metadata
     assert _json.loads(metadata_json(metadata)) == _json.loads(metadata.model_dump_json())
+
+
+def test_duckdb_written_files_carry_field_ids_and_stats(lb, icat):
+    lb.sql(
+        "CREATE TABLE flat (id bigint, name string, d date) TBLPROPERTIES ('table_type'='ICEBERG')"
+    )
+    out = lb.sql(
+        "INSERT INTO flat (name, id) SELECT 'n' || CAST(x AS varchar), x "
+        "FROM UNNEST(sequence(1, 1000)) AS t(x)"
+    )
+    assert out.update_count == 1000
+    table = icat.load_table("default.flat")
+    files = table.inspect.files().to_pylist()
+    assert sum(f["record_count"] for f in files) == 1000
+    assert all(f["lower_bounds"] and f["upper_bounds"] for f in files)
+    scanned = table.scan(row_filter="id >= 990").to_arrow()
+    assert sorted(scanned.column("id").to_pylist()) == list(range(990, 1001))
+    assert scanned.column("d").null_count == scanned.num_rows
+    location = table.metadata_location
+    con = duckdb.connect()
+    con.execute(f"LOAD '{extension_path('avro')}'")
+    con.execute(f"LOAD '{extension_path('iceberg')}'")
+    assert con.execute(
+        f"SELECT count(*), max(name) FROM iceberg_scan('{location}')"
+    ).fetchall() == [(1000, "n999")]

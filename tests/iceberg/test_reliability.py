@@ -81,7 +81,7 @@ def test_sigkilled_writers_leave_a_readable_table_and_vacuum_removes_their_orpha
         table = LakebedCatalog.of(lb).load_table("default.k")
         live = {f for f in table.inspect.files().column("file_path").to_pylist()}
         data_dir = Path(table.location()) / "data"
-        assert {str(p) for p in data_dir.iterdir()} == live
+        assert {str(p) for p in data_dir.rglob("*") if p.is_file()} == live
         assert {r[0] for r in lb.sql("SELECT id FROM k").fetchall()} == expected
 
 

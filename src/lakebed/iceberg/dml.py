@@ -32,7 +32,9 @@ from lakebed.iceberg.schema import duckdb_type_of
 from lakebed.iceberg.table import AthenaProperties
 from lakebed.iceberg.write import (
     arrow_schema,
+    can_copy_directly,
     conform,
+    copy_query,
     write_data_files,
     write_position_deletes,
 )
@@ -223,23 +225,56 @@ def insert(ctx: RunContext, node: exp.Insert) -> tuple[int, list[str]]:
     target = target_of(ctx, ref)
     bound = ctx.bind(node.expression)
     ctx.planning_done()
-    rows = run_query(ctx, translate.to_duckdb(bound.node))
-    table = target.load()
-    data = shape_rows(table, rows, listed)
-    files = write_data_files(ctx.store, table.metadata, data)
+    return insert_query(ctx, target.load, translate.to_duckdb(bound.node), listed)
+
+
+def insert_query(
+    ctx: RunContext,
+    load: Callable[[], IcebergTable],
+    sql: str,
+    listed: list[str] | None,
+) -> tuple[int, list[str]]:
+    """Append the rows of DuckDB query ``sql`` (columns by position, or for ``listed``
+    columns) in one snapshot; returns the rows and data files written.
+    """
+    table = load()
+    if can_copy_directly(table.metadata):
+        try:
+            width = len(ctx.cursor.execute(f"DESCRIBE {sql}").fetchall())
+        except duckdb.Error as e:
+            raise from_duckdb(e) from e
+        targets = _insert_targets(table, width, listed)
+        names = [f"c{i}" for i in range(width)]
+        cols = []
+        for f in table.schema().fields:
+            value = f"__q.c{targets.index(f.name)}" if f.name in targets else "NULL"
+            cols.append(f"CAST({value} AS {duckdb_type_of(f.field_type)}) AS {quote_ident(f.name)}")
+        shaped = f"SELECT {', '.join(cols)} FROM ({sql}) AS __q({', '.join(names)})"
+        try:
+            files = copy_query(ctx.store, table.metadata, ctx.cursor, shaped)
+        except duckdb.Error as e:
+            raise from_duckdb(e) from e
+    else:
+        data = shape_rows(table, run_query(ctx, sql), listed)
+        files = write_data_files(ctx.store, table.metadata, data)
     if files:
-        commit(target.load, Change(Operation.APPEND, added=files))
-    return data.num_rows, [f.file_path for f in files]
+        try:
+            commit(load, Change(Operation.APPEND, added=files))
+        except BaseException:
+            for f in files:
+                ctx.store.delete(normalize_uri(f.file_path))
+            raise
+    return sum(f.record_count for f in files), [f.file_path for f in files]
 
 
-def shape_rows(table: IcebergTable, rows: pa.Table, listed: list[str] | None) -> pa.Table:
-    """Rows of a query arranged as the table's columns (by position, or by the column list).
+def _insert_targets(table: IcebergTable, width: int, listed: list[str] | None) -> list[str]:
+    """The table columns a query's columns go to, checked.
 
     Raises:
-        InvalidInputError: column counts differ or a column is unknown.
+        NotFoundError: a listed column does not exist (COLUMN_NOT_FOUND).
+        InvalidInputError: the column counts differ (TYPE_MISMATCH).
     """
-    fields = table.schema().fields
-    names = [f.name for f in fields]
+    names = [f.name for f in table.schema().fields]
     targets = listed if listed is not None else names
     unknown = [c for c in targets if c not in names]
     if unknown:
@@ -247,12 +282,23 @@ def shape_rows(table: IcebergTable, rows: pa.Table, listed: list[str] | None) ->
             f"Insert column '{unknown[0]}' is not a column of '{'.'.join(table.name())}'.",
             code="COLUMN_NOT_FOUND",
         )
-    if rows.num_columns != len(targets):
+    if width != len(targets):
         raise InvalidInputError(
-            f"Insert query has {rows.num_columns} columns but '{'.'.join(table.name())}' "
+            f"Insert query has {width} columns but '{'.'.join(table.name())}' "
             f"expects {len(targets)}.",
             code="TYPE_MISMATCH",
         )
+    return targets
+
+
+def shape_rows(table: IcebergTable, rows: pa.Table, listed: list[str] | None) -> pa.Table:
+    """Rows of a query arranged as the table's columns (by position, or by the column list).
+
+    Raises:
+        InvalidInputError: column counts differ or values do not fit the columns.
+        NotFoundError: a listed column is unknown.
+    """
+    targets = _insert_targets(table, rows.num_columns, listed)
     by_name = dict(zip(targets, rows.columns, strict=True))
     schema = arrow_schema(table.metadata)
     cols = []
