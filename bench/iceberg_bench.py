@@ -109,20 +109,67 @@ def _many_files(lb: lakebed.Lakebed, name: str, files: int, rows_per_file: int) 
         commit(lambda: cat.load_table(("default", name)), Change(Operation.APPEND, added=added))
 
 
-def bench_planning(root: Path, files: int) -> None:
-    """Planning time (manifests → pruned file list) at ``files`` data files, cold and warm."""
-    with lakebed.connect(root / "plan") as lb:
-        _many_files(lb, "p", files, 10)
-        entry = lb.catalog.get_table("default", "p")
-        md = metadata_of(lb.store, entry)
-        from lakebed.iceberg import io as iceberg_io
+def _synthetic_files(lb: lakebed.Lakebed, name: str, files: int) -> None:
+    """A table whose manifests list ``files`` data files (with id bounds) that are never
+    opened: planning reads only manifests, so this measures planning alone.
+    """
+    lb.sql(f"CREATE TABLE {name} (id bigint, v double) TBLPROPERTIES ('table_type'='ICEBERG')")
+    cat = LakebedCatalog.of(lb)
+    from pyiceberg.conversions import to_bytes
+    from pyiceberg.manifest import DataFile, DataFileContent, FileFormat
+    from pyiceberg.typedef import Record
+    from pyiceberg.types import LongType
 
-        iceberg_io._MANIFESTS = iceberg_io._Lru(20_000)
+    def load() -> object:
+        return cat.load_table(("default", name))
+
+    done = 0
+    while done < files:
+        batch = []
+        for i in range(done, min(done + 10_000, files)):
+            df = DataFile.from_args(
+                content=DataFileContent.DATA,
+                file_path=f"{root_of(lb)}/{name}/data/f{i}.parquet",
+                file_format=FileFormat.PARQUET,
+                partition=Record(),
+                record_count=1000,
+                file_size_in_bytes=10_000,
+                lower_bounds={1: to_bytes(LongType(), i * 1000)},
+                upper_bounds={1: to_bytes(LongType(), i * 1000 + 999)},
+            )
+            df.spec_id = 0
+            batch.append(df)
+        commit(load, Change(Operation.APPEND, added=batch))  # type: ignore[arg-type]
+        done += len(batch)
+
+
+def root_of(lb: lakebed.Lakebed) -> str:
+    return str(lb.settings.warehouse_uri)
+
+
+def bench_planning(root: Path, files: int) -> None:
+    """Planning time (manifests → pruned file list) at ``files`` data files, cold and warm,
+    for a full scan and for a point lookup pruned by column bounds.
+    """
+    from lakebed.iceberg import io as iceberg_io
+    from lakebed.iceberg.scan import Predicate
+
+    with lakebed.connect(root / f"plan{files}") as lb:
+        _synthetic_files(lb, "p", files)
+        md = metadata_of(lb.store, lb.catalog.get_table("default", "p"))
+        point = [Predicate("id", "=", files * 500)]
+        iceberg_io._MANIFESTS = iceberg_io._Lru(200_000)
         iceberg_io._MANIFEST_LISTS = iceberg_io._Lru(512)
         cold = timed(lambda: plan_files(lb.store, md, md.current_snapshot()))
         warm = [timed(lambda: plan_files(lb.store, md, md.current_snapshot())) for _ in range(5)]
+        pruned = [
+            timed(lambda: plan_files(lb.store, md, md.current_snapshot(), point)) for _ in range(5)
+        ]
+        kept = len(plan_files(lb.store, md, md.current_snapshot(), point).data)
         print(
-            f"planning {files} files: cold {cold:.1f} ms, warm p50 {p50(warm):.1f} ms", flush=True
+            f"planning {files} files: cold {cold:.1f} ms, warm full scan p50 {p50(warm):.1f} ms, "
+            f"warm point lookup p50 {p50(pruned):.1f} ms ({kept} file kept)",
+            flush=True,
         )
 
 
@@ -223,6 +270,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--commits", type=int, default=1000)
     parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--files-large", type=int, default=100_000)
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--lineitem-sf", type=float, default=1.0)
     parser.add_argument("--only", choices=["commits", "planning", "read", "writes"])
@@ -234,6 +282,8 @@ def main() -> None:
             bench_commits(root, args.commits, pyiceberg=not args.skip_pyiceberg)
         if args.only in (None, "planning"):
             bench_planning(root, args.files)
+            if args.files_large:
+                bench_planning(root, args.files_large)
         if args.only in (None, "read"):
             bench_read(root, args.rows)
         if args.only in (None, "writes"):
