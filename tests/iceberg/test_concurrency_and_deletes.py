@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pyiceberg.manifest import DataFile, DataFileContent, FileFormat
 from pyiceberg.table.snapshots import Operation
+from pyiceberg.typedef import Record
 
 import lakebed
 from lakebed.catalog.iceberg import LakebedCatalog
@@ -43,41 +44,44 @@ def test_concurrent_updates_of_the_same_rows_both_apply(tmp_path):
         assert lb.sql("SELECT id, v FROM k ORDER BY id").fetchall() == [(1, 15), (2, 0)]
 
 
-def _equality_delete(lb: lakebed.Lakebed, ids: list[int]) -> None:
+def _equality_delete(lb: lakebed.Lakebed, name: str, ids: list[int], partition: Record) -> None:
     """Commit an equality-delete file on ``id`` (as Flink or Spark would write one)."""
     cat = LakebedCatalog.of(lb)
-    table = cat.load_table("default.events")
-    path = f"{table.location()}/data/eq-{len(ids)}.parquet"
+    table = cat.load_table(f"default.{name}")
+    path = f"{table.location()}/data/eq-{len(ids)}-{time.time_ns()}.parquet"
     schema = pa.schema([pa.field("id", pa.int32(), metadata={b"PARQUET:field_id": b"1"})])
     pq.write_table(pa.table({"id": pa.array(ids, pa.int32())}, schema=schema), path)
     df = DataFile.from_args(
         content=DataFileContent.EQUALITY_DELETES,
         file_path=path,
         file_format=FileFormat.PARQUET,
-        partition=table.metadata.current_snapshot() and _partition_of(table),
+        partition=partition,
         record_count=len(ids),
         file_size_in_bytes=os.path.getsize(path),
         equality_ids=[1],
     )
     df.spec_id = table.metadata.default_spec_id
-    commit(lambda: cat.load_table("default.events"), Change(Operation.DELETE, added=[df]))
-
-
-def _partition_of(table):
-    files = table.inspect.files().to_pylist()
-    from pyiceberg.typedef import Record
-
-    return Record(*files[0]["partition"].values())
+    commit(lambda: cat.load_table(f"default.{name}"), Change(Operation.DELETE, added=[df]))
 
 
 def test_equality_deletes_apply_only_to_older_rows(lb):
     lb.sql("CREATE TABLE events (id int, name string) TBLPROPERTIES ('table_type'='ICEBERG')")
     lb.sql("INSERT INTO events VALUES (1, 'a'), (2, 'b'), (3, 'c')")
-    _equality_delete(lb, [2, 3])
+    _equality_delete(lb, "events", [2, 3], Record())
     lb.sql("INSERT INTO events VALUES (3, 'again')")
     assert lb.sql("SELECT id, name FROM events ORDER BY id").fetchall() == [(1, "a"), (3, "again")]
     lb.sql("OPTIMIZE events REWRITE DATA USING BIN_PACK")
     assert lb.sql("SELECT id, name FROM events ORDER BY id").fetchall() == [(1, "a"), (3, "again")]
+
+
+def test_partitioned_equality_deletes_stay_in_their_partition(lb):
+    lb.sql(
+        "CREATE TABLE pe (id int, part string) PARTITIONED BY (part) "
+        "TBLPROPERTIES ('table_type'='ICEBERG')"
+    )
+    lb.sql("INSERT INTO pe VALUES (1, 'a'), (1, 'b'), (2, 'a')")
+    _equality_delete(lb, "pe", [1], Record("a"))
+    assert lb.sql("SELECT id, part FROM pe ORDER BY id, part").fetchall() == [(1, "b"), (2, "a")]
 
 
 def test_optimize_respects_the_data_file_threshold_and_where(lb):
@@ -140,3 +144,26 @@ def test_optimize_dry_run_changes_nothing(lb):
     assert len(plan.data_files) == 6
     after = LakebedCatalog.of(lb).load_table("default.d").metadata.current_snapshot()
     assert after.snapshot_id == before.snapshot_id
+
+
+def test_scheduled_maintenance_dry_run_lists_then_run_acts(lb):
+    from lakebed.iceberg import schedule
+
+    lb.sql(
+        "CREATE TABLE m (id int) TBLPROPERTIES ('table_type'='ICEBERG', "
+        "'lakebed.maintenance.interval-seconds'='3600', 'vacuum_max_snapshot_age_seconds'='0')"
+    )
+    lb.sql("CREATE TABLE other (id int) TBLPROPERTIES ('table_type'='ICEBERG')")
+    for i in range(6):
+        lb.sql(f"INSERT INTO m VALUES ({i})")
+    assert schedule.scheduled_tables(lb) == [("default", "m", 3600)]
+    dry = schedule.check(lb, "default", "m")
+    assert len(dry.compact_files) == 6
+    assert any("would compact 6 data file(s)" in a for a in dry.actions())
+    assert lb.sql('SELECT count(*) FROM "m$files"').fetchall() == [(6,)]
+    scheduler = schedule.MaintenanceScheduler(lb)
+    (report,) = scheduler.run_due()
+    assert report.table == "default.m"
+    assert lb.sql('SELECT count(*) FROM "m$files"').fetchall() == [(1,)]
+    assert lb.sql("SELECT sum(id) FROM m").fetchall() == [(15,)]
+    assert scheduler.run_due() == []  # the interval has not passed

@@ -152,3 +152,64 @@ def test_optimize_folds_deletes_and_vacuum_keeps_live_files(lb, events, icat):
     lb.sql("ALTER TABLE events ADD PARTITION FIELD bucket(2, id)")
     lb.sql("VACUUM events")
     assert rows(lb, "SELECT id FROM events ORDER BY id") == [(1,), (3,)]
+
+
+def test_bytes_scanned_counts_only_the_columns_read(lb, events):
+    one = lb.sql("SELECT name FROM events").stats.data_scanned_bytes
+    every = lb.sql("SELECT * FROM events").stats.data_scanned_bytes
+    assert 0 < one < every
+
+
+def test_insert_writes_athenas_data_manifest(lb, events):
+    result = lb.sql("INSERT INTO events (id) VALUES (10)")
+    manifest = result.execution.manifest_location
+    assert manifest is not None and manifest.endswith(f"{result.query_id}-manifest.csv")
+    with open(manifest) as f:
+        listed = f.read().split()
+    assert len(listed) == 1 and listed[0].endswith(".parquet")
+
+
+def test_maintenance_on_a_hive_table_is_refused_clearly(lb, lake_dir):
+    lb.sql(f"CREATE EXTERNAL TABLE h (id int) STORED AS PARQUET LOCATION '{lake_dir}'")
+    with pytest.raises(QueryError) as e:
+        lb.sql("OPTIMIZE h REWRITE DATA USING BIN_PACK")
+    assert e.value.code == "NOT_SUPPORTED"
+    assert "not an Iceberg table" in e.value.message
+
+
+def test_merge_first_matching_clause_wins_and_not_matched_conditions_filter(lb, events):
+    lb.sql("CREATE TABLE src (id int, op string) TBLPROPERTIES ('table_type'='ICEBERG')")
+    lb.sql("INSERT INTO src VALUES (1, 'x'), (2, 'y'), (3, 'z'), (8, 'skip'), (9, 'add')")
+    out = lb.sql(
+        "MERGE INTO events AS t USING src AS s ON t.id = s.id "
+        "WHEN MATCHED AND s.op IN ('x', 'y') THEN UPDATE SET name = 'first' "
+        "WHEN MATCHED AND s.op = 'x' THEN DELETE "
+        "WHEN MATCHED THEN DELETE "
+        "WHEN NOT MATCHED AND s.op = 'add' THEN INSERT (id, name) VALUES (s.id, s.op)"
+    )
+    assert out.update_count == 4
+    assert lb.sql("SELECT id, name FROM events ORDER BY id").fetchall() == [
+        (1, "first"),
+        (2, "first"),
+        (9, "add"),
+    ]
+
+
+def test_delete_without_where_empties_the_table_in_one_snapshot(lb, events):
+    assert lb.sql("DELETE FROM events").update_count == 3
+    assert lb.sql("SELECT count(*) FROM events").fetchall() == [(0,)]
+    assert lb.sql('SELECT count(*) FROM "events$snapshots"').fetchall() == [(2,)]
+    assert lb.sql("DELETE FROM events WHERE id = 1").update_count == 0
+
+
+def test_dml_errors_are_clear_and_write_nothing(lb, events):
+    with pytest.raises(QueryError) as e:
+        lb.sql("UPDATE events SET nope = 1")
+    assert e.value.code == "COLUMN_NOT_FOUND"
+    with pytest.raises(QueryError) as e:
+        lb.sql("INSERT INTO events VALUES (1, 'a')")
+    assert e.value.code == "TYPE_MISMATCH"
+    with pytest.raises(QueryError) as e:
+        lb.sql("INSERT INTO events VALUES ('not a number', 'a', NULL)")
+    assert e.value.code in ("TYPE_MISMATCH", "INVALID_CAST_ARGUMENT")
+    assert lb.sql('SELECT count(*) FROM "events$snapshots"').fetchall() == [(1,)]

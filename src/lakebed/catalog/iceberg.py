@@ -41,7 +41,7 @@ from lakebed.errors import (
     NotFoundError,
 )
 from lakebed.formats import serdes
-from lakebed.iceberg.io import StoreFileIO, read_metadata, remember_metadata
+from lakebed.iceberg.io import StoreFileIO, metadata_json, read_metadata, remember_metadata
 from lakebed.iceberg.schema import columns_of
 from lakebed.iceberg.table import METADATA_LOCATION, PREVIOUS_METADATA_LOCATION
 from lakebed.storage import join_uri, normalize_uri
@@ -71,6 +71,8 @@ class LakebedCatalog(MetastoreCatalog):
         self.store = store
         self.settings = settings
         self.io = StoreFileIO(store)
+        # the catalog entry each table was last seen with (its version is the CAS token)
+        self._entries: dict[tuple[str, str], Table] = {}
 
     def _load_file_io(
         self, properties: Properties = EMPTY_DICT, location: str | None = None
@@ -107,6 +109,7 @@ class LakebedCatalog(MetastoreCatalog):
 
     def table_of(self, table: Table) -> IcebergTable:
         """The PyIceberg table for a catalog table entry."""
+        self._entries[(table.database, table.name)] = table
         location = table.parameters.get(METADATA_LOCATION)
         if not location:
             raise DataError(
@@ -242,7 +245,9 @@ class LakebedCatalog(MetastoreCatalog):
             CommitFailedException: another writer moved the pointer first.
         """
         database, name = self._split(identifier)
-        entry = self._catalog_table(database, name)
+        entry = self._entries.get((database, name))
+        if entry is None or entry.parameters.get(METADATA_LOCATION) != base_location:
+            entry = self._catalog_table(database, name)
         if entry.parameters.get(METADATA_LOCATION) != base_location:
             raise CommitFailedException(
                 f"Table {database}.{name} was changed by another writer; retry the commit."
@@ -251,7 +256,7 @@ class LakebedCatalog(MetastoreCatalog):
         location = join_uri(
             metadata.location, "metadata", f"{version:05d}-{uuid.uuid4()}.metadata.json"
         )
-        self._write_metadata(metadata, self.io, location)
+        self.store.write_bytes(location, metadata_json(metadata))
         params = {
             **entry.parameters,
             METADATA_LOCATION: location,
@@ -263,12 +268,14 @@ class LakebedCatalog(MetastoreCatalog):
         if schema.schema_id != base.current_schema_id:
             columns = columns_of(schema)
         try:
-            self.lakebed.update_table(replace(entry, parameters=params, columns=columns))
+            updated = self.lakebed.update_table(replace(entry, parameters=params, columns=columns))
         except ConflictError as e:
+            self._entries.pop((database, name), None)
             self.io.delete(location)
             raise CommitFailedException(
                 f"Table {database}.{name} was changed by another writer; retry the commit."
             ) from e
+        self._entries[(database, name)] = updated
         remember_metadata(location, metadata)
         return location
 

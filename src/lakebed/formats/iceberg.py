@@ -36,7 +36,7 @@ def plan_scan(
     snapshot = snapshot_for(metadata, version, name=name)
     preds = predicates_of([*conjuncts, *table_conjuncts(ref)])
     plan = plan_files(ctx.store, metadata, snapshot, preds, snapshot_schema=version is not None)
-    return ScanPlan(scan_sql(plan, register=ctx.register), plan.bytes)
+    return ScanPlan(scan_sql(plan, register=ctx.register), plan.bytes_for(ctx.columns))
 
 
 def metadata_table(table: Table, name: str, ctx: ScanContext) -> ScanPlan:

@@ -11,6 +11,7 @@ same rows can never both silently win).
 
 from __future__ import annotations
 
+import math
 import random
 import time
 import uuid
@@ -43,9 +44,15 @@ from pyiceberg.table.snapshots import (
 )
 
 from lakebed.errors import ConflictError
-from lakebed.iceberg.io import manifest_entries, manifests, remember_manifests
+from lakebed.iceberg.io import (
+    manifest_entries,
+    manifests,
+    remember_manifests,
+    snapshot_changes,
+)
 from lakebed.iceberg.table import int_property
-from lakebed.storage import join_uri
+from lakebed.iceberg.write import FILE_PATH_FIELD_ID
+from lakebed.storage import join_uri, normalize_uri
 
 if TYPE_CHECKING:
     from pyiceberg.partitioning import PartitionSpec
@@ -53,7 +60,8 @@ if TYPE_CHECKING:
     from pyiceberg.table import Table as IcebergTable
     from pyiceberg.table.metadata import TableMetadata
 
-MAX_ATTEMPTS = 40
+MAX_ATTEMPTS = 400  # with jittered exponential backoff capped at MAX_BACKOFF_S
+MAX_BACKOFF_S = 0.5
 MERGE_MIN_COUNT = 32  # small manifests of one spec and content before they are merged
 MERGE_MAX_FILES = 5_000  # a manifest with fewer entries than this counts as small
 
@@ -71,7 +79,8 @@ class Change:
         added: new data and delete files.
         removed: data or delete files no longer live (copy-on-write, OPTIMIZE).
         base_snapshot_id: the snapshot the statement read (None for blind appends).
-        reads_rows: whether the change depends on rows it read (row-level DML, OPTIMIZE).
+        touched: data files (normalized paths) whose rows the change deletes or which it
+            removes; None for blind appends, which never conflict.
         properties: extra snapshot summary properties.
     """
 
@@ -79,7 +88,7 @@ class Change:
     added: list[DataFile] = field(default_factory=list)
     removed: list[DataFile] = field(default_factory=list)
     base_snapshot_id: int | None = None
-    reads_rows: bool = False
+    touched: set[str] | None = None
     properties: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -98,24 +107,45 @@ class _DeleteManifestWriter(ManifestWriterV2):
 
 
 def _validate(table: IcebergTable, change: Change) -> None:
-    """Raise RowConflict when a snapshot after the change's base is not a pure append."""
-    if not change.reads_rows:
+    """Raise RowConflict when a snapshot committed after the change's base touched the data
+    files the change deleted rows from or removed: it removed them, or added delete files
+    that may apply to them (equality deletes always may). Appends never conflict.
+    """
+    if change.touched is None:
         return
     head = table.metadata.current_snapshot()
-    base = change.base_snapshot_id
     snap = head
-    while snap is not None and snap.snapshot_id != base:
+    while snap is not None and snap.snapshot_id != change.base_snapshot_id:
         op = snap.summary.operation if snap.summary else None
-        if op != Operation.APPEND:
+        if op != Operation.APPEND and _touches(table, snap, change.touched):
             raise RowConflict(
                 f"Table '{'.'.join(table.name())}' was changed by a concurrent "
-                f"{op.value if op else 'commit'} (snapshot {snap.snapshot_id}).",
+                f"{op.value if op else 'commit'} (snapshot {snap.snapshot_id}) on the rows "
+                "this statement changes.",
             )
         if snap.parent_snapshot_id is None:
-            if base is not None:
+            if change.base_snapshot_id is not None:
                 raise RowConflict("The snapshot this statement read is no longer in the history.")
             break
         snap = table.metadata.snapshot_by_id(snap.parent_snapshot_id)
+
+
+def _touches(table: IcebergTable, snapshot: Snapshot, paths: set[str]) -> bool:
+    added, removed = snapshot_changes(table.io, snapshot)
+    if removed & paths:
+        return True
+    for f in added:
+        if f.content == DataFileContent.EQUALITY_DELETES:
+            return True
+        if f.content == DataFileContent.POSITION_DELETES:
+            lower = (f.lower_bounds or {}).get(FILE_PATH_FIELD_ID)
+            upper = (f.upper_bounds or {}).get(FILE_PATH_FIELD_ID)
+            if lower is None or upper is None:
+                return True
+            lo, hi = normalize_uri(lower.decode()), normalize_uri(upper.decode())
+            if any(lo <= p <= hi for p in paths):
+                return True
+    return False
 
 
 class _Writer:
@@ -230,14 +260,18 @@ class _Writer:
         """Fold small manifests into one once there are ``MERGE_MIN_COUNT`` of a kind, so
         manifest lists (and commit time) stay small as commits accumulate.
         """
-        groups: dict[tuple[int, ManifestContent], list[ManifestFile]] = defaultdict(list)
+        groups: dict[tuple[int, ManifestContent, int], list[ManifestFile]] = defaultdict(list)
         for m in kept:
-            if (m.existing_files_count or 0) + (m.added_files_count or 0) < MERGE_MAX_FILES:
-                groups[(m.partition_spec_id, m.content)].append(m)
+            count = (m.existing_files_count or 0) + (m.added_files_count or 0)
+            if count < MERGE_MAX_FILES:
+                # size classes (1-31, 32-1023, …) merge separately, as in an LSM tree, so
+                # each entry is rewritten O(log n) times however many commits there are
+                size_class = int(math.log(max(count, 1), MERGE_MIN_COUNT))
+                groups[(m.partition_spec_id, m.content, size_class)].append(m)
         merged: set[str] = set()
         out: list[ManifestFile] = []
         specs = table.metadata.specs()
-        for (spec_id, content), small in groups.items():
+        for (spec_id, content, _), small in groups.items():
             if len(small) < MERGE_MIN_COUNT:
                 continue
             deletes = content == ManifestContent.DELETES
@@ -308,7 +342,7 @@ def commit(
                     table.name(), table.metadata_location, _next_metadata(table, snapshot)
                 )
             except CommitFailedException:
-                time.sleep(random.uniform(0.001, 0.005 * (attempt + 1)))
+                time.sleep(random.uniform(0, min(MAX_BACKOFF_S, 0.002 * 2 ** min(attempt, 10))))
                 table = load()
                 _validate(table, change)
                 continue

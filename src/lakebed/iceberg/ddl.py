@@ -6,21 +6,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import duckdb
 from pyiceberg.exceptions import NoSuchNamespaceError, TableAlreadyExistsError
-from pyiceberg.table.snapshots import Operation
 from sqlglot import exp
 
 from lakebed.catalog.iceberg import iceberg_catalog
 from lakebed.catalog.models import Column
+from lakebed.engines.errors import from_duckdb
 from lakebed.errors import AlreadyExistsError, InvalidInputError, NotFoundError
-from lakebed.iceberg.commit import Change, commit
-from lakebed.iceberg.dml import run_query, shape_rows
+from lakebed.iceberg.dml import insert_query, loader
 from lakebed.iceberg.schema import parse_transform_text, schema_of, spec_of, transform_of
 from lakebed.iceberg.table import iceberg_properties
-from lakebed.iceberg.write import write_data_files
 from lakebed.sql import translate
 from lakebed.storage import normalize_uri
-from lakebed.types import hive_type, parse_type, trino_type_of_arrow
+from lakebed.types import hive_type, parse_type
 
 if TYPE_CHECKING:
     from pyiceberg.transforms import Transform
@@ -204,14 +203,23 @@ def _create(
 
 
 def create_table_as(ctx: RunContext, node: exp.Create) -> int:
-    """CTAS WITH (table_type='ICEBERG', …); returns the rows written."""
+    """CTAS WITH (table_type='ICEBERG', …); returns the rows written. A failed write drops
+    the new table again.
+    """
     ref = node.this if isinstance(node.this, exp.Table) else node.this.this
     bound = ctx.bind(node.expression)
     ctx.planning_done()
-    rows = run_query(ctx, translate.to_duckdb(bound.node))
-    columns = [Column(f.name.lower(), hive_type(trino_type_of_arrow(f.type))) for f in rows.schema]
-    if any(not f.name for f in rows.schema):
+    sql = translate.to_duckdb(bound.node)
+    try:
+        described = ctx.cursor.execute(f"DESCRIBE {sql}").fetchall()
+    except duckdb.Error as e:
+        raise from_duckdb(e) from e
+    if any(not name for name, *_ in described):
         raise InvalidInputError("Every CTAS column needs a name.", code="MISSING_COLUMN_NAME")
+    columns = [
+        Column(name.lower(), hive_type(exp.DataType.build(dtype, dialect="duckdb")))
+        for name, dtype, *_ in described
+    ]
     created = _create(
         ctx,
         ref,
@@ -224,17 +232,12 @@ def create_table_as(ctx: RunContext, node: exp.Create) -> int:
     if not created:
         return 0
     db, name = (ref.db or ctx.database).lower(), ref.name.lower()
-    cat = iceberg_catalog(ctx.catalog, ctx.store, ctx.settings)
     try:
-        table = cat.load_table((db, name))
-        data = shape_rows(table, rows, None)
-        files = write_data_files(ctx.store, table.metadata, data)
-        if files:
-            commit(lambda: cat.load_table((db, name)), Change(Operation.APPEND, added=files))
+        count, _ = insert_query(ctx, loader(ctx, db, name), sql, None)
     except BaseException:
         drop_table(ctx, db, name)
         raise
-    return data.num_rows
+    return count
 
 
 def drop_table(ctx: RunContext, database: str, name: str) -> None:

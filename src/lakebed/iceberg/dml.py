@@ -10,9 +10,11 @@ the statement again on the new snapshot.
 from __future__ import annotations
 
 import itertools
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -22,7 +24,7 @@ from sqlglot import exp
 
 from lakebed.catalog.iceberg import iceberg_catalog
 from lakebed.engines.errors import from_duckdb
-from lakebed.errors import InvalidInputError, NotFoundError
+from lakebed.errors import InvalidInputError, NotFoundError, NotSupportedError
 from lakebed.formats._sql import quote_ident
 from lakebed.iceberg.commit import Change, RowConflict, commit
 from lakebed.iceberg.scan import Plan, plan_files, predicates_of, scan_sql
@@ -30,7 +32,9 @@ from lakebed.iceberg.schema import duckdb_type_of
 from lakebed.iceberg.table import AthenaProperties
 from lakebed.iceberg.write import (
     arrow_schema,
+    can_copy_directly,
     conform,
+    copy_query,
     write_data_files,
     write_position_deletes,
 )
@@ -61,21 +65,38 @@ def target_of(ctx: RunContext, ref: exp.Table) -> Target:
 
     Raises:
         NotFoundError: it does not exist.
+        NotSupportedError: it is not an Iceberg table.
     """
     db = (ref.db or ctx.database).lower()
     name = ref.name.lower()
+    return Target(db, name, loader(ctx, db, name))
+
+
+def loader(ctx: Any, database: str, name: str) -> Callable[[], IcebergTable]:
+    """A function loading the current state of Iceberg table ``database.name``.
+
+    Raises:
+        NotFoundError: the table does not exist (TABLE_NOT_FOUND, SCHEMA_NOT_FOUND).
+        NotSupportedError: it is not an Iceberg table.
+    """
+    entry = ctx.catalog.get_table(database, name)
+    if not entry.is_iceberg:
+        raise NotSupportedError(
+            f"Table '{database}.{name}' is not an Iceberg table: this statement needs "
+            "TBLPROPERTIES ('table_type'='ICEBERG').",
+            code="NOT_SUPPORTED",
+        )
     cat = iceberg_catalog(ctx.catalog, ctx.store, ctx.settings)
-    ctx.catalog.get_table(db, name)  # clear TABLE_NOT_FOUND / SCHEMA_NOT_FOUND
-    return Target(db, name, lambda: cat.load_table((db, name)))
+    return lambda: cat.load_table((database, name))
 
 
 def retrying(run: Callable[[], int]) -> int:
     """Run a row-level statement, again when a concurrent commit invalidated what it read."""
-    for _ in range(MAX_STATEMENT_RETRIES - 1):
+    for attempt in range(MAX_STATEMENT_RETRIES - 1):
         try:
             return run()
         except RowConflict:
-            continue
+            time.sleep(random.uniform(0, 0.01 * 2 ** min(attempt, 6)))
     return run()
 
 
@@ -153,7 +174,11 @@ def _row_change(
 ) -> Change:
     """The change deleting ``deletes`` (path, pos) and adding ``new_rows``."""
     base = table.metadata.current_snapshot()
-    change = Change(operation, base_snapshot_id=base.snapshot_id if base else None, reads_rows=True)
+    change = Change(
+        operation,
+        base_snapshot_id=base.snapshot_id if base else None,
+        touched=set(pc.unique(deletes.column("path")).to_pylist()),
+    )
     files = _files_by_path(plan)
     if deletes.num_rows and _mode(table, mode_key) == AthenaProperties.COPY_ON_WRITE:
         affected = pc.unique(deletes.column("path"))
@@ -192,31 +217,64 @@ def _where(node: exp.Expression) -> exp.Expression | None:
 # -- statements ------------------------------------------------------------------------------
 
 
-def insert(ctx: RunContext, node: exp.Insert) -> int:
-    """INSERT INTO t [(cols)] query; returns the rows written."""
+def insert(ctx: RunContext, node: exp.Insert) -> tuple[int, list[str]]:
+    """INSERT INTO t [(cols)] query; returns the rows and data files written."""
     into = node.this
     ref = into.this if isinstance(into, exp.Schema) else into
     listed = [c.name.lower() for c in into.expressions] if isinstance(into, exp.Schema) else None
     target = target_of(ctx, ref)
     bound = ctx.bind(node.expression)
     ctx.planning_done()
-    rows = run_query(ctx, translate.to_duckdb(bound.node))
-    table = target.load()
-    data = shape_rows(table, rows, listed)
-    files = write_data_files(ctx.store, table.metadata, data)
+    return insert_query(ctx, target.load, translate.to_duckdb(bound.node), listed)
+
+
+def insert_query(
+    ctx: RunContext,
+    load: Callable[[], IcebergTable],
+    sql: str,
+    listed: list[str] | None,
+) -> tuple[int, list[str]]:
+    """Append the rows of DuckDB query ``sql`` (columns by position, or for ``listed``
+    columns) in one snapshot; returns the rows and data files written.
+    """
+    table = load()
+    if can_copy_directly(table.metadata):
+        try:
+            width = len(ctx.cursor.execute(f"DESCRIBE {sql}").fetchall())
+        except duckdb.Error as e:
+            raise from_duckdb(e) from e
+        targets = _insert_targets(table, width, listed)
+        names = [f"c{i}" for i in range(width)]
+        cols = []
+        for f in table.schema().fields:
+            value = f"__q.c{targets.index(f.name)}" if f.name in targets else "NULL"
+            cols.append(f"CAST({value} AS {duckdb_type_of(f.field_type)}) AS {quote_ident(f.name)}")
+        shaped = f"SELECT {', '.join(cols)} FROM ({sql}) AS __q({', '.join(names)})"
+        try:
+            files = copy_query(ctx.store, table.metadata, ctx.cursor, shaped)
+        except duckdb.Error as e:
+            raise from_duckdb(e) from e
+    else:
+        data = shape_rows(table, run_query(ctx, sql), listed)
+        files = write_data_files(ctx.store, table.metadata, data)
     if files:
-        commit(target.load, Change(Operation.APPEND, added=files))
-    return data.num_rows
+        try:
+            commit(load, Change(Operation.APPEND, added=files))
+        except BaseException:
+            for f in files:
+                ctx.store.delete(normalize_uri(f.file_path))
+            raise
+    return sum(f.record_count for f in files), [f.file_path for f in files]
 
 
-def shape_rows(table: IcebergTable, rows: pa.Table, listed: list[str] | None) -> pa.Table:
-    """Rows of a query arranged as the table's columns (by position, or by the column list).
+def _insert_targets(table: IcebergTable, width: int, listed: list[str] | None) -> list[str]:
+    """The table columns a query's columns go to, checked.
 
     Raises:
-        InvalidInputError: column counts differ or a column is unknown.
+        NotFoundError: a listed column does not exist (COLUMN_NOT_FOUND).
+        InvalidInputError: the column counts differ (TYPE_MISMATCH).
     """
-    fields = table.schema().fields
-    names = [f.name for f in fields]
+    names = [f.name for f in table.schema().fields]
     targets = listed if listed is not None else names
     unknown = [c for c in targets if c not in names]
     if unknown:
@@ -224,12 +282,23 @@ def shape_rows(table: IcebergTable, rows: pa.Table, listed: list[str] | None) ->
             f"Insert column '{unknown[0]}' is not a column of '{'.'.join(table.name())}'.",
             code="COLUMN_NOT_FOUND",
         )
-    if rows.num_columns != len(targets):
+    if width != len(targets):
         raise InvalidInputError(
-            f"Insert query has {rows.num_columns} columns but '{'.'.join(table.name())}' "
+            f"Insert query has {width} columns but '{'.'.join(table.name())}' "
             f"expects {len(targets)}.",
             code="TYPE_MISMATCH",
         )
+    return targets
+
+
+def shape_rows(table: IcebergTable, rows: pa.Table, listed: list[str] | None) -> pa.Table:
+    """Rows of a query arranged as the table's columns (by position, or by the column list).
+
+    Raises:
+        InvalidInputError: column counts differ or values do not fit the columns.
+        NotFoundError: a listed column is unknown.
+    """
+    targets = _insert_targets(table, rows.num_columns, listed)
     by_name = dict(zip(targets, rows.columns, strict=True))
     schema = arrow_schema(table.metadata)
     cols = []
@@ -412,9 +481,9 @@ def merge(ctx: RunContext, node: exp.Merge) -> int:
                 )
                 for i, v in values[f.name]
             ]
-            updates = [i for i, k in kinds.items() if k == "update"]
+            # unset columns keep the target's value (NULL for inserted rows)
             keep = exp.column(f.name, TARGET)
-            value = exp.Case(ifs=ifs, default=keep if updates else exp.Null()) if ifs else keep
+            value = exp.Case(ifs=ifs, default=keep) if ifs else keep
             projections.append(_cast(value, duckdb_type_of(f.field_type)).as_(f.name))
         source = node.args["using"].copy()
         on = node.args["on"].copy()

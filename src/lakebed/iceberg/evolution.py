@@ -21,11 +21,18 @@ from typing import TYPE_CHECKING, Any
 
 from pyiceberg import types as it
 from pyiceberg.exceptions import CommitFailedException, ValidationError
-from pyiceberg.transforms import IdentityTransform
+from pyiceberg.transforms import (
+    DayTransform,
+    HourTransform,
+    IdentityTransform,
+    MonthTransform,
+    YearTransform,
+)
 
 from lakebed.catalog.iceberg import LakebedCatalog
 from lakebed.catalog.models import Column
 from lakebed.errors import ConflictError, InvalidInputError, NotFoundError
+from lakebed.iceberg.dml import loader
 from lakebed.iceberg.schema import field_name, iceberg_type, parse_transform_text
 from lakebed.iceberg.table import iceberg_properties
 
@@ -164,6 +171,17 @@ def add_partition_field(table: IcebergTable, text: str) -> None:
     """
     column, transform = parse_transform_text(text)
     source = _field(table, column)
+    time_based = (YearTransform, MonthTransform, DayTransform, HourTransform)
+    for existing in table.spec().fields:
+        if existing.source_id != source.field_id:
+            continue
+        if isinstance(existing.transform, time_based) and isinstance(transform, time_based):
+            raise InvalidInputError(
+                f"Column '{source.name}' is already partitioned by {existing.transform}: drop "
+                f"that partition field first (ALTER TABLE … DROP PARTITION FIELD "
+                f"{existing.transform}({source.name})).",
+                code="INVALID_PARTITION_FIELD",
+            )
     update = table.update_spec()
     if isinstance(transform, IdentityTransform):
         update.add_identity(source.name)
@@ -230,7 +248,7 @@ def run_alter(ctx: RunContext, kind: str, node: Any) -> None:
     """Run one ALTER TABLE statement object on an Iceberg table (attributes above)."""
     cat = LakebedCatalog.of(ctx)
     db = (getattr(node, "database", None) or ctx.database).lower()
-    table = cat.load_table((db, node.table.lower()))
+    table = loader(ctx, db, node.table.lower())()
     if kind == "ALTER_TABLE_ADD_COLUMNS":
         add_columns(table, list(node.columns))
     elif kind == "ALTER_TABLE_DROP_COLUMN":

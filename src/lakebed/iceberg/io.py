@@ -7,16 +7,18 @@ from __future__ import annotations
 import io
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from pyiceberg.io import FileIO, InputFile, InputStream, OutputFile, OutputStream
+from pyiceberg.manifest import ManifestEntryStatus
 from pyiceberg.serializers import FromByteStream
 
 from lakebed.errors import DataError, NotFoundError
 from lakebed.storage import normalize_uri
 
 if TYPE_CHECKING:
-    from pyiceberg.manifest import ManifestEntry, ManifestFile
+    from pyiceberg.manifest import DataFile, ManifestEntry, ManifestFile
     from pyiceberg.table.metadata import TableMetadata
     from pyiceberg.table.snapshots import Snapshot
 
@@ -137,6 +139,47 @@ def read_metadata(store: ObjectStore, location: str) -> TableMetadata:
     return metadata
 
 
+_JOINED = _Lru(256)
+
+
+def _joined(kind: str, items: list[Any], ident: Callable[[Any], object]) -> str:
+    """The comma-joined JSON of ``items`` (immutable models), reusing the join of the same
+    list without its last item: appending to a history costs one item, not the history.
+    """
+    n = len(items)
+    key = f"{kind}:{n}:{ident(items[0])}:{ident(items[-1])}"
+    found = _JOINED.get(key)
+    if found is not None:
+        return found  # type: ignore[return-value]
+    prev = _JOINED.get(f"{kind}:{n - 1}:{ident(items[0])}:{ident(items[-2])}") if n > 1 else None
+    if prev is not None:
+        text = f"{prev},{items[-1].model_dump_json()}"
+    else:
+        text = ",".join(item.model_dump_json() for item in items)
+    _JOINED.put(key, text)
+    return text
+
+
+def metadata_json(metadata: TableMetadata) -> bytes:
+    """The metadata file's JSON. Snapshots and snapshot-log entries never change, so their
+    JSON is reused from the previous commit and only the rest is serialized: commit time
+    stays flat as history grows.
+    """
+    rest = metadata.model_copy(update={"snapshots": [], "snapshot_log": []}).model_dump_json()
+    out = rest
+    for field, key, ident in (
+        ("snapshots", '"snapshots":[]', lambda s: s.snapshot_id),
+        ("snapshot_log", '"snapshot-log":[]', lambda e: (e.snapshot_id, e.timestamp_ms)),
+    ):
+        items = getattr(metadata, field)
+        if not items:
+            continue
+        if key not in out:  # serialization changed shape: do it the plain way
+            return metadata.model_dump_json().encode()
+        out = out.replace(key, key[:-1] + _joined(field, items, ident) + "]", 1)
+    return out.encode()
+
+
 def remember_metadata(location: str, metadata: TableMetadata) -> None:
     """Cache metadata this process just wrote."""
     _METADATA.put(location, metadata)
@@ -171,6 +214,42 @@ def manifests(io: StoreFileIO, snapshot: Snapshot) -> list[ManifestFile]:
 def remember_manifests(manifest_list: str, files: list[ManifestFile]) -> None:
     """Cache the manifests of a manifest list this process just wrote."""
     _MANIFEST_LISTS.put(manifest_list, list(files))
+
+
+_CHANGES = _Lru(4096)
+
+
+def snapshot_changes(io: FileIO, snapshot: Snapshot) -> tuple[list[DataFile], set[str]]:
+    """(files added, normalized paths of files removed) by one snapshot (cached).
+
+    Raises:
+        DataError: a manifest is missing or corrupt.
+    """
+    key = f"{snapshot.manifest_list}#changes"
+    found = _CHANGES.get(key)
+    if found is not None:
+        return found  # type: ignore[return-value]
+    added: list[DataFile] = []
+    removed: set[str] = set()
+    for m in manifests(io, snapshot):  # type: ignore[arg-type]
+        if m.added_snapshot_id != snapshot.snapshot_id:
+            continue
+        try:
+            entries = m.fetch_manifest_entry(io, discard_deleted=False)
+        except Exception as e:
+            raise DataError(
+                f"Iceberg manifest '{m.manifest_path}' cannot be read: {e}",
+                code="ICEBERG_INVALID_METADATA",
+            ) from e
+        for e in entries:
+            if e.snapshot_id != snapshot.snapshot_id:
+                continue
+            if e.status == ManifestEntryStatus.ADDED:
+                added.append(e.data_file)
+            elif e.status == ManifestEntryStatus.DELETED:
+                removed.add(normalize_uri(e.data_file.file_path))
+    _CHANGES.put(key, (added, removed))
+    return added, removed
 
 
 def manifest_entries(io: StoreFileIO, manifest: ManifestFile) -> list[ManifestEntry]:

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from pyiceberg.table.snapshots import Operation
 
-from lakebed.catalog.iceberg import LakebedCatalog
 from lakebed.iceberg.commit import Change, commit
-from lakebed.iceberg.dml import retrying, run_query
+from lakebed.iceberg.dml import loader, retrying, run_query
 from lakebed.iceberg.evolution import expire_snapshots
 from lakebed.iceberg.io import manifest_entries, manifests
 from lakebed.iceberg.scan import Plan, plan_files, predicates_of, scan_sql
@@ -100,8 +99,29 @@ def plan_optimize(
     return chosen, plan
 
 
+@dataclass
+class Session:
+    """What maintenance needs from a lake: catalog, storage, settings and a DuckDB cursor.
+
+    A statement's ``RunContext`` has all four; ``Session.of(lb)`` makes one for a
+    ``Lakebed`` so maintenance can run from Python.
+    """
+
+    catalog: Any
+    store: Any
+    settings: Any
+    cursor: Any
+
+    @classmethod
+    def of(cls, lake: Any) -> Any:
+        """A session for a ``Lakebed`` (a ``RunContext`` is returned unchanged)."""
+        if hasattr(lake, "cursor"):
+            return lake
+        return cls(lake.catalog, lake.store, lake.settings, lake.engine.cursor())
+
+
 def optimize(
-    ctx: RunContext,
+    ctx: Any,
     database: str,
     name: str,
     where: exp.Expression | None = None,
@@ -111,11 +131,12 @@ def optimize(
     """OPTIMIZE … REWRITE DATA USING BIN_PACK: rewrite the chosen files (deletes applied) as
     target-sized files in one REPLACE snapshot.
     """
-    cat = LakebedCatalog.of(ctx)
+    ctx = Session.of(ctx)
+    load = loader(ctx, database, name)
     result: list[OptimizePlan] = []
 
     def run() -> int:
-        table = cat.load_table((database, name))
+        table = load()
         chosen, plan = plan_optimize(ctx.store, table, where)
         result[:] = [chosen]
         if dry_run or not chosen.data_files:
@@ -126,6 +147,8 @@ def optimize(
             data=[p for p in plan.data if p.file.file_path in keep],
             position_deletes=plan.position_deletes,
             equality_deletes=plan.equality_deletes,
+            specs=plan.specs,
+            by_name=plan.by_name,
         )
         from lakebed.iceberg.dml import _register
 
@@ -143,9 +166,9 @@ def optimize(
             added=write_data_files(ctx.store, table.metadata, rows),
             removed=removed,
             base_snapshot_id=snap.snapshot_id if snap else None,
-            reads_rows=True,
+            touched={normalize_uri(p.file.file_path) for p in sub.data},
         )
-        commit(lambda: cat.load_table((database, name)), change)
+        commit(load, change)
         return rows.num_rows
 
     retrying(run)
@@ -180,8 +203,8 @@ def vacuum(
     files beyond vacuum_max_metadata_files_to_keep, and anything else under the table's
     location older than the same age (so in-flight commits are never touched).
     """
-    cat = LakebedCatalog.of(ctx)
-    table = cat.load_table((database, name))
+    load = loader(ctx, database, name)
+    table = load()
     md = table.metadata
     now = now or datetime.now(UTC)
     age = int_property(md, P.VACUUM_MAX_AGE, P.VACUUM_MAX_AGE_DEFAULT)
@@ -199,7 +222,7 @@ def vacuum(
         ]
     else:
         out.expired_snapshots = expire_snapshots(table, older_than=cutoff, retain_last=keep_n)
-        table = cat.load_table((database, name))
+        table = load()
     keep = _reachable(table) if not dry_run else _reachable_after(table, set(out.expired_snapshots))
     current_meta = normalize_uri(table.metadata_location)
     log = [normalize_uri(e.metadata_file) for e in table.metadata.metadata_log]

@@ -53,4 +53,14 @@ def build(store: ObjectStore, table: Table, name: str) -> pa.Table:
             f"tables are {', '.join('$' + n for n in BUILDERS)}.",
             code="TABLE_NOT_FOUND",
         )
-    return builder(read_only_table(store, table))
+    return _duckdb_ready(builder(read_only_table(store, table)))
+
+
+def _duckdb_ready(table: pa.Table) -> pa.Table:
+    """Replace empty struct columns (the partition of an unpartitioned table), which DuckDB
+    cannot hold, by NULL columns.
+    """
+    for i, f in enumerate(table.schema):
+        if pa.types.is_struct(f.type) and f.type.num_fields == 0:
+            table = table.set_column(i, f.name, pa.nulls(table.num_rows, pa.string()))
+    return table

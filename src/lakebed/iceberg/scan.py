@@ -39,11 +39,12 @@ from pyiceberg.expressions.visitors import (
     inclusive_projection,
     manifest_evaluator,
 )
-from pyiceberg.manifest import DataFile, DataFileContent, ManifestContent
+from pyiceberg.manifest import DataFile, DataFileContent, FileFormat, ManifestContent
+from pyiceberg.partitioning import PartitionSpec
 from pyiceberg.schema import Schema
 from sqlglot import exp
 
-from lakebed.errors import InvalidInputError
+from lakebed.errors import InvalidInputError, NotSupportedError
 from lakebed.formats._sql import quote_ident, quote_str, str_list
 from lakebed.iceberg.io import StoreFileIO, manifest_entries, manifests
 from lakebed.iceberg.schema import duckdb_type_of
@@ -271,14 +272,32 @@ class Plan:
     data: list[PlannedFile] = field(default_factory=list)
     position_deletes: list[PlannedFile] = field(default_factory=list)
     equality_deletes: list[PlannedFile] = field(default_factory=list)
+    specs: dict[int, PartitionSpec] = field(default_factory=dict)
+    by_name: bool = False  # one schema ever: files can be read by column name (faster)
 
     @property
     def bytes(self) -> int:
         """Bytes of all files the scan opens."""
-        return sum(
-            p.file.file_size_in_bytes
-            for p in (*self.data, *self.position_deletes, *self.equality_deletes)
+        return self.bytes_for(None)
+
+    def bytes_for(self, columns: frozenset[str] | None) -> int:
+        """Bytes the scan reads when it needs only ``columns`` (None: all): the column
+        chunks' sizes from the manifests where known, else whole files; delete files whole.
+        """
+        deletes = sum(
+            p.file.file_size_in_bytes for p in (*self.position_deletes, *self.equality_deletes)
         )
+        if columns is None:
+            return deletes + sum(p.file.file_size_in_bytes for p in self.data)
+        ids = {f.field_id for f in self.schema.fields if f.name in columns}
+        total = deletes
+        for p in self.data:
+            sizes = p.file.column_sizes
+            if sizes:
+                total += sum(size for fid, size in sizes.items() if fid in ids)
+            else:
+                total += p.file.file_size_in_bytes
+        return total
 
 
 def snapshot_for(
@@ -362,7 +381,7 @@ def plan_files(
     schema = metadata.schema()
     if snapshot_schema and snapshot is not None and snapshot.schema_id is not None:
         schema = next((s for s in metadata.schemas if s.schema_id == snapshot.schema_id), schema)
-    plan = Plan(schema)
+    plan = Plan(schema, specs=metadata.specs(), by_name=len(metadata.schemas) == 1)
     if snapshot is None:
         return plan
     io = StoreFileIO(store)
@@ -392,6 +411,12 @@ def plan_files(
             seq = entry.sequence_number or 0
             if preds and specs[df.spec_id].fields and not keep_partition(df.partition):
                 continue
+            if df.file_format != FileFormat.PARQUET:
+                raise NotSupportedError(
+                    f"Iceberg file '{df.file_path}' is {df.file_format.value}: lakebed reads "
+                    "Parquet data and delete files only (no ORC, Avro or deletion vectors).",
+                    code="NOT_SUPPORTED",
+                )
             if m.content == ManifestContent.DATA:
                 if bound and not _may_match(df, bound):
                     continue
@@ -412,6 +437,10 @@ def _norm(path: str) -> str:
 
 
 # -- SQL ----------------------------------------------------------------------------------
+
+
+def _partition_key(df: DataFile) -> str:
+    return f"{df.spec_id}:{df.partition._data!r}"
 
 
 def _schema_map(schema: Schema, fields: Iterable[it.NestedField] | None = None) -> str:
@@ -448,9 +477,12 @@ def scan_sql(
         return empty_sql(plan.schema, positions=positions)
     schema = plan.schema
     paths = [_norm(p.file.file_path) for p in plan.data]
-    source = (
-        f"read_parquet({str_list(paths)}, schema = {_schema_map(schema)}, filename = true, "
-        "file_row_number = true)"
+    virtual = positions or plan.position_deletes or plan.equality_deletes
+    # By field id in general; by name when the table never changed its schema, which
+    # DuckDB reads faster and which is then the same thing.
+    mapping = "" if plan.by_name else f", schema = {_schema_map(schema)}"
+    source = f"read_parquet({str_list(paths)}{mapping}" + (
+        ", filename = true, file_row_number = true)" if virtual else ")"
     )
     cols = [f"__d.{quote_ident(f.name)}" for f in schema.fields]
     if positions:
@@ -469,11 +501,12 @@ def scan_sql(
                 {
                     "path": pa.array(paths, pa.string()),
                     "seq": pa.array([p.sequence_number for p in plan.data], pa.int64()),
+                    "pkey": pa.array([_partition_key(p.file) for p in plan.data], pa.string()),
                 }
             ),
         )
         source = (
-            f"(SELECT __r.*, __s.seq AS __seq FROM {source} AS __r "
+            f"(SELECT __r.*, __s.seq AS __seq, __s.pkey AS __pkey FROM {source} AS __r "
             f"JOIN {quote_ident(seq)} AS __s ON __r.filename = __s.path)"
         )
         for i, d in enumerate(plan.equality_deletes):
@@ -483,9 +516,15 @@ def scan_sql(
                 f"__d.{quote_ident(f.name)} IS NOT DISTINCT FROM __e{i}.{quote_ident(f.name)}"
                 for f in fields
             )
+            # a partitioned equality delete applies only within its own partition
+            scope = (
+                f" AND __d.__pkey = {quote_str(_partition_key(d.file))}"
+                if d.file.spec_id in plan.specs and plan.specs[d.file.spec_id].fields
+                else ""
+            )
             joins.append(
                 f"ANTI JOIN (SELECT *, {d.sequence_number} AS __eseq FROM read_parquet("
                 f"{quote_str(_norm(d.file.file_path))}, schema = {_schema_map(schema, fields)})) "
-                f"AS __e{i} ON {cond} AND __d.__seq < __e{i}.__eseq"
+                f"AS __e{i} ON {cond} AND __d.__seq < __e{i}.__eseq{scope}"
             )
     return f"SELECT {', '.join(cols)} FROM {source} AS __d {' '.join(joins)}"

@@ -75,11 +75,12 @@ def iceberg_properties(props: dict[str, str]) -> dict[str, str]:
         if k == "table_type":
             continue
         if k not in AthenaProperties.ALLOWED and not k.startswith(
-            ("write.", "commit.", "history.", "read.", "format-version")
+            ("write.", "commit.", "history.", "read.", "format-version", "lakebed.")
         ):
             raise InvalidInputError(
                 f"Unsupported Iceberg table property '{key}'. Allowed: "
-                f"{', '.join(sorted(AthenaProperties.ALLOWED))} and Iceberg's write.* keys.",
+                f"{', '.join(sorted(AthenaProperties.ALLOWED))}, Iceberg's write.* keys and "
+                "lakebed.* keys.",
                 code="INVALID_TABLE_PROPERTY",
             )
         out[k] = value

@@ -11,19 +11,30 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from pyiceberg.io.pyarrow import _dataframe_to_data_files, schema_to_pyarrow
+from pyiceberg.io.pyarrow import (
+    _dataframe_to_data_files,
+    compute_statistics_plan,
+    data_file_statistics_from_parquet_metadata,
+    parquet_path_to_id_mapping,
+    schema_to_pyarrow,
+)
 from pyiceberg.manifest import DataFile, DataFileContent, FileFormat
+from pyiceberg.typedef import Record
+from pyiceberg.types import PrimitiveType
 
+from lakebed.formats._sql import quote_ident, quote_str
 from lakebed.iceberg.io import StoreFileIO
+from lakebed.iceberg.table import AthenaProperties
 from lakebed.storage import join_uri, normalize_uri
 
 if TYPE_CHECKING:
+    import duckdb
     from pyiceberg.table.metadata import TableMetadata
 
     from lakebed.storage import ObjectStore
 
 # Reserved field ids of a position-delete file (Iceberg spec, "Position Delete Files").
-_FILE_PATH_ID = 2147483546
+FILE_PATH_FIELD_ID = 2147483546
 _POS_ID = 2147483545
 _DELETE_SCHEMA = pa.schema(
     [
@@ -57,6 +68,66 @@ def conform(metadata: TableMetadata, data: pa.Table) -> pa.Table:
                 )
         columns.append(col.cast(field.type))
     return pa.Table.from_arrays(columns, schema=target)
+
+
+def can_copy_directly(metadata: TableMetadata) -> bool:
+    """Whether DuckDB can write the table's data files itself: unpartitioned, top-level
+    primitive columns only (partition transforms such as bucket() need PyIceberg).
+    """
+    return metadata.spec().is_unpartitioned() and all(
+        isinstance(f.field_type, PrimitiveType) for f in metadata.schema().fields
+    )
+
+
+def copy_query(
+    store: ObjectStore,
+    metadata: TableMetadata,
+    cursor: duckdb.DuckDBPyConnection,
+    query_sql: str,
+) -> list[DataFile]:
+    """Write the rows of ``query_sql`` (already the table's columns, in order, with its
+    types) as Parquet data files with DuckDB's ``COPY``, in parallel and without passing
+    through Python, then describe them from their footers.
+    """
+    schema = metadata.schema()
+    folder = join_uri(metadata.location, "data", f"copy-{uuid.uuid4().hex}")
+    target = int(
+        metadata.properties.get(
+            "write.target-file-size-bytes", str(AthenaProperties.TARGET_FILE_SIZE_DEFAULT)
+        )
+    )
+    codec = metadata.properties.get("write.parquet.compression-codec", "zstd").lower()
+    ids = ", ".join(f"{quote_ident(f.name)}: {f.field_id}" for f in schema.fields)
+    store.make_dirs(folder)
+    cursor.execute(
+        f"COPY ({query_sql}) TO {quote_str(folder)} (FORMAT parquet, FIELD_IDS {{{ids}}}, "
+        f"COMPRESSION {quote_str(codec)}, PER_THREAD_OUTPUT true, FILE_SIZE_BYTES {target}, "
+        "OVERWRITE_OR_IGNORE true)"
+    )
+    stats_plan = compute_statistics_plan(schema, metadata.properties)
+    mapping = parquet_path_to_id_mapping(schema)
+    out = []
+    for info in store.list(folder):
+        with store.open_input(info.uri) as f:
+            footer = pq.read_metadata(f)
+        if footer.num_rows == 0:
+            store.delete(info.uri)
+            continue
+        stats = data_file_statistics_from_parquet_metadata(footer, stats_plan, mapping)
+        df = DataFile.from_args(
+            content=DataFileContent.DATA,
+            file_path=info.uri,
+            file_format=FileFormat.PARQUET,
+            partition=Record(),
+            file_size_in_bytes=info.size,
+            sort_order_id=None,
+            equality_ids=None,
+            key_metadata=None,
+            **stats.to_serialized_dict(),
+        )
+        df.spec_id = metadata.default_spec_id
+        out.append(df)
+    return out
 
 
 def write_data_files(store: ObjectStore, metadata: TableMetadata, data: pa.Table) -> list[DataFile]:
@@ -101,6 +172,7 @@ def write_position_deletes(
             pq.write_table(table, f, compression="zstd")
         size = store.info(normalize_uri(location)).size
         first = data_files[paths[0]]
+        originals = [data_files[p].file_path for p in paths]
         out.append(
             DataFile.from_args(
                 content=DataFileContent.POSITION_DELETES,
@@ -109,8 +181,8 @@ def write_position_deletes(
                 partition=first.partition,
                 record_count=table.num_rows,
                 file_size_in_bytes=size,
-                lower_bounds={_FILE_PATH_ID: min(data_files[p].file_path for p in paths).encode()},
-                upper_bounds={_FILE_PATH_ID: max(data_files[p].file_path for p in paths).encode()},
+                lower_bounds={FILE_PATH_FIELD_ID: min(originals).encode()},
+                upper_bounds={FILE_PATH_FIELD_ID: max(originals).encode()},
             )
         )
         out[-1].spec_id = spec_id

@@ -14,6 +14,7 @@ from sqlglot import exp
 from lakebed.iceberg import ddl, dml, evolution, maintenance
 from lakebed.sql.run.context import Outcome, RunContext, Runner
 from lakebed.sql.statements import Statement
+from lakebed.storage import join_uri
 
 
 def _create_table(ctx: RunContext, stmt: Statement) -> Outcome:
@@ -37,7 +38,17 @@ def _drop_table(ctx: RunContext, stmt: Statement) -> Outcome:
 
 
 def _insert(ctx: RunContext, stmt: Statement) -> Outcome:
-    return Outcome(update_count=dml.insert(ctx, stmt.node))
+    count, files = dml.insert(ctx, stmt.node)
+    return Outcome(update_count=count, written_files=files, manifest_location=_manifest(ctx, files))
+
+
+def _manifest(ctx: RunContext, files: list[str]) -> str | None:
+    """Write Athena's ``<query id>-manifest.csv`` listing the data files an INSERT wrote."""
+    if not ctx.output_location:
+        return None
+    location = join_uri(ctx.output_location, f"{ctx.query_id}-manifest.csv")
+    ctx.store.write_bytes(location, "".join(f"{f}\n" for f in files).encode())
+    return location
 
 
 def _delete(ctx: RunContext, stmt: Statement) -> Outcome:
