@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -73,6 +75,7 @@ def arrow_type(t: pa.DataType) -> InferredType:
     return STRING
 
 
+@lru_cache(maxsize=1024)
 def arrow_schema(schema: pa.Schema) -> Schema:
     """The inferred schema of an Arrow schema (names lower-cased, first spelling wins)."""
     fields: dict[str, InferredType] = {}
