@@ -169,3 +169,24 @@ def test_gzip_json_table_records_compression(lb: lakebed.Lakebed, lake_dir: Path
     write_text(lake_dir / "z" / "a.json.gz", gzip.compress(b'{"a": 1}\n'))
     crawl(lake_dir / "z")
     assert lb.catalog.get_table("default", "z").parameters["compressionType"] == "gzip"
+
+
+def test_dry_run_explains_why_a_folder_is_not_a_table_root(
+    lb: lakebed.Lakebed, lake_dir: Path
+) -> None:
+    write_parquet(lake_dir / "mix" / "a" / "f.parquet", {"a": [1]})
+    write_parquet(lake_dir / "mix" / "b" / "f.parquet", {"b": [1]})
+    lb.crawlers.create_crawler(
+        {
+            "Name": "c",
+            "DatabaseName": "default",
+            "Targets": {"S3Targets": [{"Path": str(lake_dir / "mix")}]},
+        }
+    )
+    plan = lb.crawlers.dry_run("c")
+    assert plan.tables[0].explanation == [
+        f"{lake_dir}/mix/a/: 1 parquet file(s) → table root.",
+        f"{lake_dir}/mix/ is not a table root: at most 1 of its 2 sub-folders have similar "
+        "schemas, and a majority is needed; Grouping.TableGroupingPolicy "
+        "CombineCompatibleSchemas would combine them.",
+    ]

@@ -74,9 +74,20 @@ def resolve(node: FolderScan, rules: Rules) -> list[Unit]:
         and child_units
         and (rules.table_level is None or node.level > rules.table_level)
     ):
-        combined = _combine(node, child_units, rules)
+        combined, reason = _combine(node, child_units, rules)
         if combined is not None:
             return combined
+        if reason:
+            for _, us in child_units:
+                for u in us:
+                    u.why.append(f"{node.uri}/ is not a table root: {reason}")
+    elif own is not None and child_units:
+        for _, us in child_units:
+            for u in us:
+                u.why.append(
+                    f"{node.uri}/ holds files of its own, so its sub-folders are not "
+                    "partitions: they are tables of their own."
+                )
     out = [u for _, us in child_units for u in us]
     return ([own] if own else []) + out
 
@@ -109,14 +120,19 @@ def _continues_partitions(child: FolderScan, units: list[Unit]) -> bool:
 
 def _combine(
     node: FolderScan, child_units: list[tuple[FolderScan, list[Unit]]], rules: Rules
-) -> list[Unit] | None:
-    """Sub-folders → partitions of ``node`` when the majority are similar."""
-    if any(len(us) != 1 or us[0].is_format_table for c, us in child_units if not c.known):
-        return None
+) -> tuple[list[Unit] | None, str | None]:
+    """Sub-folders → partitions of ``node`` when the majority are similar; else the reason."""
+    for c, us in child_units:
+        if not c.known and (len(us) != 1 or us[0].is_format_table):
+            what = "a table format" if us and us[0].is_format_table else f"{len(us)} tables"
+            return None, f"its sub-folder {c.name}/ holds {what}."
     singles = [(c, us[0]) for c, us in child_units if not c.known]
     known = [c for c, _ in child_units if c.known]
     if len(child_units) == 1 and not _continues_partitions(*child_units[0]):
-        return None
+        return None, (
+            f"its only sub-folder {child_units[0][0].name}/ is not named key=value, so it is "
+            "taken as a table, not a partition."
+        )
     clusters: list[tuple[FileGroup, list[tuple[FolderScan, Unit]]]] = []
     for c, u in singles:
         assert u.group is not None
@@ -129,11 +145,22 @@ def _combine(
         else:
             clusters.append((u.group, [(c, u)]))
     if not clusters:
-        return None
+        return None, None
     merged, members = max(clusters, key=lambda cl: len(cl[1]))
     total = len(singles) + len(known)
     if (len(members) + len(known)) * 2 <= total:
-        return None
+        formats = {u.group.format_key for _, u in singles if u.group is not None}
+        hint = (
+            "; Grouping.TableGroupingPolicy CombineCompatibleSchemas would combine them"
+            if len(formats) == 1 and not rules.combine_compatible
+            else f"; their formats differ ({', '.join(sorted(f[0] for f in formats))})"
+            if len(formats) > 1
+            else ""
+        )
+        return None, (
+            f"at most {len(members) + len(known)} of its {total} sub-folders have similar "
+            f"schemas, and a majority is needed{hint}."
+        )
     depth = members[0][1].depth + 1
     leaves = [
         Leaf((c.name, *leaf.names), leaf.location, leaf.group)
@@ -152,7 +179,7 @@ def _combine(
     rest = [u for m, ms in clusters if ms is not members for _, u in ms]
     for u in rest:
         u.why.insert(0, f"{u.root.uri}/: schema not similar to its siblings → separate table.")
-    return [table, *rest]
+    return [table, *rest], None
 
 
 def _force(node: FolderScan, rules: Rules) -> Unit:

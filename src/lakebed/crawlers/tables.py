@@ -96,6 +96,18 @@ def build(
         }
     )
     keys = partition_keys(unit, key_names)
+    why = list(unit.why)
+    auto = partition_keys(unit, None)
+    for level, key in enumerate(keys):
+        if key_names and key != auto[level]:
+            why.append(f"partition key {key}: named by Lakebed.PartitionKeyNames.")
+        elif key.startswith("partition_") and key == f"partition_{level}":
+            why.append(
+                f"partition key {key}: level {level} folders are not all key=value with one "
+                "key (name it with Lakebed.PartitionKeyNames, or rename it in the catalog)."
+            )
+        else:
+            why.append(f"partition key {key}: from the {key}=value folder names.")
     partitions = (
         [Partition(values, lf.location + "/") for values, lf in partition_values(unit)]
         if unit.depth
@@ -114,7 +126,7 @@ def build(
         serde_parameters=serde_params,
         parameters=params,
     )
-    return TablePlan(table, partitions, list(unit.why), group.file_count)
+    return TablePlan(table, partitions, why, group.file_count)
 
 
 def _columns(schema: Schema) -> tuple[Column, ...]:
