@@ -170,6 +170,13 @@ def test_runs_record_history_metrics_and_announce_events(
     crawler = lb.crawlers.get_crawler("c")
     assert crawler.state == "READY" and crawler.last_crawl.status == "SUCCEEDED"
     assert [r.crawl_id for r in lb.crawlers.get_runs("c")] == [run.crawl_id]
+    metrics = lb.crawlers.get_crawler_metrics("c")
+    assert (metrics.tables_created, metrics.still_estimating) == (1, False)
+    assert (
+        metrics.last_runtime_seconds
+        == metrics.median_runtime_seconds
+        == (run.metrics.duration_ms / 1000)
+    )
 
 
 def test_stop_ends_the_crawl_as_stopped_without_changes(

@@ -366,6 +366,20 @@ class CrawlRun:
         )
 
 
+@dataclass(frozen=True)
+class CrawlerMetrics:
+    """Glue's ``GetCrawlerMetrics`` answer for one crawler (times in seconds)."""
+
+    crawler_name: str
+    time_left_seconds: float = 0.0
+    still_estimating: bool = False
+    last_runtime_seconds: float = 0.0
+    median_runtime_seconds: float = 0.0
+    tables_created: int = 0
+    tables_updated: int = 0
+    tables_deleted: int = 0
+
+
 # -- Glue's wire names ---------------------------------------------------------------------
 
 T = TypeVar("T")

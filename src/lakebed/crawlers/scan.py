@@ -26,6 +26,7 @@ from lakebed.errors import CancelledError
 
 if TYPE_CHECKING:
     from lakebed.storage import ObjectStore
+    from lakebed.storage.object_store import FileInfo
 
 
 @dataclass
@@ -159,10 +160,7 @@ class Scanner:
             node.children.append(self._folder(sub, f"{sub_rel}/", exclusions, sample_size))
         return node
 
-    def _classify(self, node: FolderScan, info: object) -> None:
-        from lakebed.storage.object_store import FileInfo
-
-        assert isinstance(info, FileInfo)
+    def _classify(self, node: FolderScan, info: FileInfo) -> None:
         try:
             sample = read_sample(self._store, info)
             result = registry.classify(sample, self._custom, self._builtins)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import statistics
 import threading
 import time
 import uuid
@@ -27,6 +28,7 @@ from lakebed.crawlers.models import (
     ClassifierSpec,
     Crawler,
     CrawlerConfiguration,
+    CrawlerMetrics,
     CrawlError,
     CrawlerState,
     CrawlMetrics,
@@ -458,6 +460,28 @@ class CrawlerService:
                 .limit(limit)
             ).all()
         return [_run_of(r) for r in rows]
+
+    def get_crawler_metrics(self, name: str, /) -> CrawlerMetrics:
+        """Glue's GetCrawlerMetrics: the last and median run times of finished crawls and the
+        last finished crawl's table counts.
+
+        Raises:
+            NotFoundError: the crawler does not exist.
+        """
+        done = [r for r in self.get_runs(name) if r.state != RunState.RUNNING]
+        if not done:
+            return CrawlerMetrics(name)
+        seconds = sorted(r.metrics.duration_ms / 1000 for r in done)
+        last = done[0].metrics
+        return CrawlerMetrics(
+            name,
+            still_estimating=self.get_crawler(name).state != CrawlerState.READY,
+            last_runtime_seconds=done[0].metrics.duration_ms / 1000,
+            median_runtime_seconds=statistics.median(seconds),
+            tables_created=last.tables_created,
+            tables_updated=last.tables_updated,
+            tables_deleted=last.tables_deleted,
+        )
 
     def get_run(self, crawl_id: str, /) -> CrawlRun:
         """One crawl's history record.
