@@ -125,7 +125,6 @@ def diff_table(
         description=old.description,
         owner=old.owner,
     )
-    new.parameters.pop(DEPRECATED_PARAMETER, None)
     if _definition(new) != _definition(old):
         added = [c.name for c in new.columns if old.column(c.name) is None]
         detail = f"columns now {len(new.columns)}" + (

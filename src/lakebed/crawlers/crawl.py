@@ -20,6 +20,7 @@ from lakebed.crawlers.models import (
     CrawlerConfiguration,
     CrawlError,
     DeleteBehavior,
+    ErrorLog,
     RecrawlBehavior,
     UpdateBehavior,
 )
@@ -42,9 +43,13 @@ class CrawlPlan:
 
     tables: list[TablePlan] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
-    errors: list[CrawlError] = field(default_factory=list)
     stats: ScanStats = field(default_factory=ScanStats)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> ErrorLog:
+        """Per-file, per-folder and per-table problems the crawl stepped over."""
+        return self.stats.errors
 
 
 def plan_crawl(
@@ -84,6 +89,7 @@ def plan_crawl(
             if not t.partition_keys and t.location:
                 known.add(normalize_uri(t.location).rstrip("/"))
     scanner = Scanner(store, classifiers, stop=stop, known_folders=frozenset(known))
+    out.stats = scanner.stats
     rules = Rules(config.combine_compatible_schemas, config.table_level)
     taken: set[str] = set()
     crawled_roots: list[str] = []
@@ -99,6 +105,12 @@ def plan_crawl(
             "database its tables go to.",
             code="INVALID_INPUT",
         )
+    if database and not catalog.database_exists(database):
+        raise NotFoundError(
+            f"Schema '{database}' does not exist: create it (CREATE DATABASE {database}) "
+            f"or change crawler '{crawler.name}''s DatabaseName.",
+            code="SCHEMA_NOT_FOUND",
+        )
     for path, exclusions, sample_size in paths:
         root_uri = normalize_uri(path).rstrip("/")
         crawled_roots.append(root_uri)
@@ -111,7 +123,7 @@ def plan_crawl(
                 build(unit, name=name, database=database, crawler=crawler.name, key_names=names)
             )
             for g in unit.mixed:
-                out.errors.append(
+                out.errors.add(
                     CrawlError(
                         g.files[0],
                         "MIXED_FORMATS",
@@ -135,8 +147,6 @@ def plan_crawl(
             "include paths or raise the threshold.",
             code="TABLE_THRESHOLD_EXCEEDED",
         )
-    out.stats = scanner.stats
-    out.errors[:0] = scanner.stats.errors
     for plan in out.tables:
         out.changes.extend(_diff(plan, catalog, policy))
     for plan in catalog_plans:
@@ -178,7 +188,7 @@ def _catalog_targets(
             try:
                 table = catalog.get_table(target.database_name, name)
             except NotFoundError as e:
-                out.errors.append(CrawlError(f"{target.database_name}.{name}", e.code, e.message))
+                out.errors.add(CrawlError(f"{target.database_name}.{name}", e.code, e.message))
                 continue
             if not table.location:
                 continue
@@ -186,7 +196,7 @@ def _catalog_targets(
             root = scanner.scan(uri)
             units = resolve(root, Rules(True, level_of(uri)))
             if not units or (units[0].group is None and units[0].root.format_table is None):
-                out.errors.append(
+                out.errors.add(
                     CrawlError(
                         uri,
                         "EMPTY_TABLE_LOCATION",

@@ -310,6 +310,24 @@ class CrawlError:
     message: str
 
 
+MAX_KEPT_ERRORS = 1000
+"""Per-file errors a crawl keeps (its count is exact), so that memory stays bounded."""
+
+
+@dataclass
+class ErrorLog:
+    """The errors of one crawl: the first ``MAX_KEPT_ERRORS`` and how many there were."""
+
+    kept: list[CrawlError] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, error: CrawlError) -> None:
+        """Record one error."""
+        self.count += 1
+        if len(self.kept) < MAX_KEPT_ERRORS:
+            self.kept.append(error)
+
+
 @dataclass(frozen=True)
 class CrawlMetrics:
     """Counts of one crawl."""
@@ -490,7 +508,6 @@ class CrawlerConfiguration:
     table_threshold: int | None = None
     combine_compatible_schemas: bool = False
     table_level: int | None = None
-    create_partition_index: bool = True
     partition_key_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -539,7 +556,6 @@ class CrawlerConfiguration:
             table_threshold=threshold,
             combine_compatible_schemas=policy == "CombineCompatibleSchemas",
             table_level=level,
-            create_partition_index=bool(doc.get("CreatePartitionIndex", True)),
             partition_key_names={k.lower(): tuple(n.lower() for n in v) for k, v in names.items()},
         )
 

@@ -21,7 +21,7 @@ from lakebed.crawlers.classifiers.base import (
 )
 from lakebed.crawlers.grouping import FileGroup, add_to_groups
 from lakebed.crawlers.listing import is_excluded, list_folder
-from lakebed.crawlers.models import CrawlError
+from lakebed.crawlers.models import CrawlError, ErrorLog
 from lakebed.errors import CancelledError
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class ScanStats:
     files_seen: int = 0
     files_sampled: int = 0
     folders_seen: int = 0
-    errors: list[CrawlError] = field(default_factory=list)
+    errors: ErrorLog = field(default_factory=ErrorLog)
 
 
 def level_of(uri: str) -> int:
@@ -117,7 +117,7 @@ class Scanner:
                 if isinstance(e, FileNotFoundError)
                 else (f"cannot be listed ({e.strerror or e})")
             )
-            self.stats.errors.append(
+            self.stats.errors.add(
                 CrawlError(uri, "PATH_NOT_READABLE", f"Folder '{uri}' {reason}; skipped.")
             )
             return node
@@ -127,7 +127,7 @@ class Scanner:
             try:
                 node.format_table = tableformats.read(self._store, uri, fmt)
             except tableformats.FormatError as e:
-                self.stats.errors.append(CrawlError(uri, "HIVE_BAD_DATA", str(e)))
+                self.stats.errors.add(CrawlError(uri, "HIVE_BAD_DATA", str(e)))
                 node.table_format = None
             for _ in listing.files:
                 self.stats.files_seen += 1
@@ -177,7 +177,7 @@ class Scanner:
 
     def _error(self, uri: str, code: str, message: str) -> None:
         name = uri.rsplit("/", 1)[-1]
-        self.stats.errors.append(CrawlError(uri, code, f"File '{name}' {message}"))
+        self.stats.errors.add(CrawlError(uri, code, f"File '{name}' {message}"))
 
 
 def _kind(name: str) -> str:

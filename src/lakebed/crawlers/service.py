@@ -59,9 +59,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_STORED_ERRORS = 1000
-"""Per-file errors kept in a run's history (the count in its metrics is exact)."""
-
 _NAME_RE = re.compile(r"^[\w\-.$ ]{1,255}$")
 _CRON_RE = re.compile(r"^cron\(\s*(\S+\s+){5}\S+\s*\)$")
 # Fields of a crawler definition (the rest is state).
@@ -530,7 +527,9 @@ class CrawlerService:
             if stop.is_set():
                 raise _Stopped
             applied = ch.apply(self._catalog, plan.changes)
-            errors = plan.errors + applied.errors
+            for e in applied.errors:
+                plan.errors.add(e)
+            errors = plan.errors.kept
             lines = [str(c) for c in plan.changes]
             metrics = CrawlMetrics(
                 tables_created=applied.tables_created,
@@ -541,7 +540,7 @@ class CrawlerService:
                 files_seen=plan.stats.files_seen,
                 files_sampled=plan.stats.files_sampled,
                 folders_seen=plan.stats.folders_seen,
-                errors=len(errors),
+                errors=plan.errors.count,
             )
         except (_Stopped, LakebedError) as e:
             if stop.is_set():
@@ -600,7 +599,7 @@ class CrawlerService:
                     state=str(state),
                     end_time=now,
                     metrics=to_glue(metrics),
-                    errors=[to_glue(e) for e in errors[:MAX_STORED_ERRORS]],
+                    errors=[to_glue(e) for e in errors],
                     changes=lines,
                     error_message=message,
                 )
