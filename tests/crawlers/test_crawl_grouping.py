@@ -190,3 +190,15 @@ def test_dry_run_explains_why_a_folder_is_not_a_table_root(
         "schemas, and a majority is needed; Grouping.TableGroupingPolicy "
         "CombineCompatibleSchemas would combine them.",
     ]
+
+
+def test_a_table_name_used_by_another_location_gets_a_hash_suffix(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    lb.sql("CREATE EXTERNAL TABLE orders (x int) STORED AS PARQUET LOCATION '/elsewhere/'")
+    write_parquet(lake_dir / "orders" / "f.parquet", {"a": [1]})
+    run = crawl(lake_dir)
+    (created,) = [t for t in lb.catalog.list_tables("default") if t.name != "orders"]
+    assert created.name.startswith("orders_") and len(created.name) == len("orders_") + 8
+    assert lb.catalog.get_table("default", "orders").columns[0].name == "x"  # untouched
+    assert run.metrics.tables_created == 1

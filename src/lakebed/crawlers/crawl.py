@@ -111,12 +111,17 @@ def plan_crawl(
             f"or change crawler '{crawler.name}''s DatabaseName.",
             code="SCHEMA_NOT_FOUND",
         )
+    # Names of tables elsewhere (another location) are taken: Glue adds a hash suffix.
+    existing = {tb.name: tb for tb in catalog.list_tables(database)} if database else {}
     for path, exclusions, sample_size in paths:
         root_uri = normalize_uri(path).rstrip("/")
         crawled_roots.append(root_uri)
         root = scanner.scan(root_uri, exclusions=exclusions, sample_size=sample_size)
         for unit in resolve(root, rules):
-            name = unique_name(table_name(unit, crawler.table_prefix), unit.root.uri, taken)
+            base = table_name(unit, crawler.table_prefix)
+            other = existing.get(base)
+            elsewhere = other is not None and _location(other.location) != unit.root.uri
+            name = unique_name(base, unit.root.uri, taken | ({base} if elsewhere else set()))
             taken.add(name)
             names = config.partition_key_names.get(name) or config.partition_key_names.get("*")
             out.tables.append(
@@ -139,7 +144,7 @@ def plan_crawl(
             taken.add(plan.table.name)
             out.tables.append(plan)
     catalog_plans = _catalog_targets(crawler, catalog, scanner, out)
-    new_tables = [p for p in out.tables if not catalog.table_exists(database, p.table.name)]
+    new_tables = [p for p in out.tables if p.table.name not in existing]
     if config.table_threshold is not None and len(new_tables) > config.table_threshold:
         raise InvalidInputError(
             f"Crawler '{crawler.name}' would create {len(new_tables)} tables, more than its "
@@ -160,13 +165,16 @@ def plan_crawl(
             if tb.name not in taken
             and tb.location
             and any(
-                normalize_uri(tb.location).startswith(r + "/")
-                or normalize_uri(tb.location).rstrip("/") == r
+                _location(tb.location).startswith(r + "/") or _location(tb.location) == r
                 for r in crawled_roots
             )
         ]
         out.changes.extend(diff_vanished(vanished, policy))
     return out
+
+
+def _location(location: str | None) -> str:
+    return normalize_uri(location).rstrip("/") if location else ""
 
 
 def _diff(plan: TablePlan, catalog: Catalog, policy: Policy) -> list[Change]:
