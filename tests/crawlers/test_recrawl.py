@@ -160,3 +160,32 @@ def test_merge_new_columns_keeps_existing_types(lb: lakebed.Lakebed, lake_dir: P
     crawl(lake_dir)
     t = lb.catalog.get_table("default", "t")
     assert t.columns == (Column("v", "int"), Column("w", "string"))
+
+
+def test_a_new_partition_layout_replaces_the_old_partitions(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    write_parquet(lake_dir / "t" / "dt=1" / "f.parquet", {"v": [1]})
+    write_parquet(lake_dir / "t" / "dt=2" / "f.parquet", {"v": [2]})
+    crawl(lake_dir)
+    shutil.rmtree(lake_dir / "t")
+    write_parquet(lake_dir / "t" / "y=1" / "m=1" / "f.parquet", {"v": [3]})
+    write_parquet(lake_dir / "t" / "y=1" / "m=2" / "f.parquet", {"v": [4]})
+    crawl(lake_dir)
+    t = lb.catalog.get_table("default", "t")
+    assert [k.name for k in t.partition_keys] == ["y", "m"]
+    assert [p.values for p in lb.catalog.list_partitions(t)] == [("1", "1"), ("1", "2")]
+    assert lb.sql("SELECT v, m FROM t ORDER BY v").fetchall() == [(3, "1"), (4, "2")]
+
+
+def test_parameters_set_by_users_survive_updates(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    _sales(lake_dir, "2024-01-01")
+    crawl(lake_dir)
+    t = lb.catalog.get_table("default", "sales")
+    lb.catalog.update_table(replace(t, parameters={**t.parameters, "owner_team": "x"}))
+    _sales(lake_dir, "2024-01-02", extra=True)
+    crawl(lake_dir)
+    t = lb.catalog.get_table("default", "sales")
+    assert t.parameters["owner_team"] == "x" and [c.name for c in t.columns][-1] == "note"

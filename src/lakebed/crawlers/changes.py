@@ -114,17 +114,22 @@ def diff_table(
             )
         ]
     changes: list[Change] = []
-    if len(old.partition_keys) == len(new.partition_keys):
+    same_keys = len(old.partition_keys) == len(new.partition_keys)
+    if same_keys:
         new = replace(new, partition_keys=old.partition_keys)  # names set by users persist
     columns = _merged_columns(old, new, only_add=policy.merge_new_columns)
     keys = {k.name for k in new.partition_keys}
+    # Parameters set by others (projection, comments...) stay; the crawler's own win.
+    params = {k: v for k, v in old.parameters.items() if k != DEPRECATED_PARAMETER}
     new = replace(
         new,
         columns=tuple(c for c in columns if c.name not in keys),
+        parameters={**params, **new.parameters},
         version=old.version,
         description=old.description,
         owner=old.owner,
     )
+    update_logged = policy.update == UpdateBehavior.LOG
     if _definition(new) != _definition(old):
         added = [c.name for c in new.columns if old.column(c.name) is None]
         detail = f"columns now {len(new.columns)}" + (
@@ -136,11 +141,18 @@ def diff_table(
                 new.database,
                 new.name,
                 detail,
-                logged=policy.update == UpdateBehavior.LOG,
+                logged=update_logged,
                 new=new,
                 old=old,
             )
         )
+    if not same_keys:
+        # A new partition layout: the old partitions cannot stay, the new ones can only be
+        # added together with the table change.
+        return [
+            *changes,
+            *_relayout(new, old, plan.partitions, existing or [], logged=update_logged),
+        ]
     have = {p.values for p in existing or []}
     found = {p.values for p in plan.partitions}
     add = [p for p in plan.partitions if p.values not in have]
@@ -157,7 +169,7 @@ def diff_table(
             )
         )
     gone = [p for p in existing or [] if p.values not in found]
-    if gone and len(old.partition_keys) == len(new.partition_keys):
+    if gone:
         changes.append(
             Change(
                 Action.DELETE_PARTITIONS,
@@ -171,6 +183,39 @@ def diff_table(
             )
         )
     return changes
+
+
+def _relayout(
+    new: Table, old: Table, found: list[Partition], existing: list[Partition], *, logged: bool
+) -> list[Change]:
+    out = []
+    if existing:
+        out.append(
+            Change(
+                Action.DELETE_PARTITIONS,
+                new.database,
+                new.name,
+                f"partition keys changed; {_values_text(existing)}",
+                logged=logged,
+                new=new,
+                old=old,
+                partitions=existing,
+            )
+        )
+    if found:
+        out.append(
+            Change(
+                Action.ADD_PARTITIONS,
+                new.database,
+                new.name,
+                _values_text(found),
+                logged=logged,
+                new=new,
+                old=old,
+                partitions=found,
+            )
+        )
+    return out
 
 
 def _values_text(parts: list[Partition]) -> str:
