@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from lakebed.catalog import Catalog, Database
 from lakebed.catalog.service import DEFAULT_DATABASE
 from lakebed.client.result import QueryResult
 from lakebed.config import Settings
-from lakebed.crawlers import CrawlerService
 from lakebed.engines import DuckDBEngine
 from lakebed.errors import LakebedError, QueryError
 from lakebed.metastore import Metastore
 from lakebed.queries import QueryExecution, QueryService, QueryState
 from lakebed.storage import ObjectStore
+
+if TYPE_CHECKING:
+    from lakebed.crawlers import CrawlerService
 
 
 class Lakebed:
@@ -35,10 +38,14 @@ class Lakebed:
             store=self.store,
             engine=self.engine,
         )
-        self.crawlers = CrawlerService(
-            metastore=self.metastore, catalog=self.catalog, store=self.store
-        )
         self._closed = False
+
+    @cached_property
+    def crawlers(self) -> CrawlerService:
+        """Crawlers and classifiers (created on first use: importing them costs time)."""
+        from lakebed.crawlers import CrawlerService
+
+        return CrawlerService(metastore=self.metastore, catalog=self.catalog, store=self.store)
 
     # -- SQL ------------------------------------------------------------------------------
 
@@ -110,7 +117,8 @@ class Lakebed:
         if self._closed:
             return
         self._closed = True
-        self.crawlers.close()
+        if "crawlers" in self.__dict__:
+            self.crawlers.close()
         self.queries.close()
         self.engine.close()
         self.metastore.dispose()
