@@ -14,7 +14,7 @@ import threading
 import time
 import uuid
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -61,7 +61,8 @@ log = logging.getLogger(__name__)
 
 _NAME_RE = re.compile(r"^[\w\-.$ ]{1,255}$")
 _CRON_RE = re.compile(r"^cron\(\s*(\S+\s+){5}\S+\s*\)$")
-# Fields of a crawler definition (the rest is state).
+# Fields of a crawler that are state, not definition (snake_case and Glue's names).
+_STATE_KEYS = ("State", "CrawlElapsedTime", "CreationTime", "LastUpdated", "LastCrawl", "Version")
 _STATE_FIELDS = {
     "state",
     "crawl_elapsed_time",
@@ -660,12 +661,10 @@ def _as_crawler(crawler: Crawler | dict[str, Any]) -> Crawler:
 
 
 def _definition(crawler: Crawler) -> dict[str, Any]:
-    d = to_glue(
-        replace(crawler, **{f: None for f in _STATE_FIELDS - {"crawl_elapsed_time", "version"}})
-    )
-    d.pop("State", None)
-    d.pop("CrawlElapsedTime", None)
-    d.pop("Version", None)
+    """The stored definition: Glue's shape without the state fields."""
+    d = to_glue(crawler)
+    for key in _STATE_KEYS:
+        d.pop(key, None)
     return d
 
 
@@ -675,9 +674,7 @@ def _crawler_of(row: Any) -> Crawler:
     elapsed = 0
     if row.crawl_started_at is not None and row.state != str(CrawlerState.READY):
         started = row.crawl_started_at
-        if started.tzinfo is None:
-            from datetime import UTC
-
+        if started.tzinfo is None:  # SQLite keeps no time zone
             started = started.replace(tzinfo=UTC)
         elapsed = int((utcnow() - started).total_seconds() * 1000)
     return replace(
