@@ -202,3 +202,22 @@ def test_a_table_name_used_by_another_location_gets_a_hash_suffix(
     assert created.name.startswith("orders_") and len(created.name) == len("orders_") + 8
     assert lb.catalog.get_table("default", "orders").columns[0].name == "x"  # untouched
     assert run.metrics.tables_created == 1
+
+
+def test_typed_partition_keys_opt_in(lb: lakebed.Lakebed, lake_dir: Path, crawl) -> None:
+    for year, day in (("2023", "2023-12-31"), ("2024", "2024-01-01")):
+        write_parquet(
+            lake_dir / "t" / f"year={year}" / f"day={day}" / f"r=x{year}" / "f.parquet",
+            {"v": [int(year)]},
+        )
+    config = {"Version": 1.0, "Lakebed": {"TypedPartitionKeys": True}}
+    crawl(lake_dir, Configuration=json.dumps(config))
+    t = lb.catalog.get_table("default", "t")
+    assert [(k.name, k.type) for k in t.partition_keys] == [
+        ("year", "int"),
+        ("day", "date"),
+        ("r", "string"),
+    ]
+    assert lb.sql("SELECT v FROM t WHERE year > 2023 AND day = DATE '2024-01-01'").fetchall() == [
+        (2024,)
+    ]

@@ -125,7 +125,14 @@ def plan_crawl(
             taken.add(name)
             names = config.partition_key_names.get(name) or config.partition_key_names.get("*")
             out.tables.append(
-                build(unit, name=name, database=database, crawler=crawler.name, key_names=names)
+                build(
+                    unit,
+                    name=name,
+                    database=database,
+                    crawler=crawler.name,
+                    key_names=names,
+                    typed_keys=config.typed_partition_keys,
+                )
             )
             for g in unit.mixed:
                 out.errors.add(

@@ -501,6 +501,9 @@ class CrawlerConfiguration:
             roots (the bucket, or a local path's first folder, is level 1).
         partition_key_names: lakebed's ``Lakebed.PartitionKeyNames``: table name → names
             for its partition keys, replacing ``partition_0``... (``"*"`` applies to all).
+        typed_partition_keys: lakebed's ``Lakebed.TypedPartitionKeys``: a partition key
+            whose values all parse as one type (int, bigint, double, boolean, date,
+            timestamp) gets that type instead of Glue's ``string``.
     """
 
     inherit_partition_schema: bool = False
@@ -509,6 +512,7 @@ class CrawlerConfiguration:
     combine_compatible_schemas: bool = False
     table_level: int | None = None
     partition_key_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    typed_partition_keys: bool = False
 
     @classmethod
     def parse(cls, text: str | None) -> CrawlerConfiguration:
@@ -549,7 +553,8 @@ class CrawlerConfiguration:
                     f"Crawler Configuration {key} must be a positive integer, not {value!r}.",
                     code="INVALID_CONFIGURATION",
                 )
-        names = doc.get("Lakebed", {}).get("PartitionKeyNames", {})
+        own = doc.get("Lakebed", {})
+        names = own.get("PartitionKeyNames", {})
         return cls(
             inherit_partition_schema=partitions == "InheritFromTable",
             merge_new_columns=tables.get("AddOrUpdateBehavior") == "MergeNewColumns",
@@ -557,6 +562,7 @@ class CrawlerConfiguration:
             combine_compatible_schemas=policy == "CombineCompatibleSchemas",
             table_level=level,
             partition_key_names={k.lower(): tuple(n.lower() for n in v) for k, v in names.items()},
+            typed_partition_keys=bool(own.get("TypedPartitionKeys", False)),
         )
 
 
