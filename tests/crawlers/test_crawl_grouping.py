@@ -221,3 +221,21 @@ def test_typed_partition_keys_opt_in(lb: lakebed.Lakebed, lake_dir: Path, crawl)
     assert lb.sql("SELECT v FROM t WHERE year > 2023 AND day = DATE '2024-01-01'").fetchall() == [
         (2024,)
     ]
+
+
+def test_table_level_takes_the_most_common_depth_and_reports_the_rest(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    write_parquet(lake_dir / "db" / "t1" / "a" / "x" / "f.parquet", {"a": [1]})
+    write_parquet(lake_dir / "db" / "t1" / "a" / "y" / "f.parquet", {"a": [2]})
+    write_parquet(lake_dir / "db" / "t1" / "b" / "f.parquet", {"a": [3]})
+    (lake_dir / "db" / "empty").mkdir(parents=True)
+    level = len(lake_dir.parts) - 1 + 2
+    config = {"Version": 1.0, "Grouping": {"TableLevelConfiguration": level}}
+    run = crawl(lake_dir / "db", Configuration=json.dumps(config))
+    assert [t.name for t in lb.catalog.list_tables("default")] == ["t1"]
+    t = lb.catalog.get_table("default", "t1")
+    assert [p.values for p in lb.catalog.list_partitions(t)] == [("a", "x"), ("a", "y")]
+    assert [(e.code, Path(e.uri).parent.name) for e in run.errors] == [
+        ("PARTITION_DEPTH_MISMATCH", "b")
+    ]

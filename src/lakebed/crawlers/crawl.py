@@ -134,14 +134,14 @@ def plan_crawl(
                     typed_keys=config.typed_partition_keys,
                 )
             )
-            for g in unit.mixed:
+            for x in unit.left_out:
+                folder = x.group.files[0].rsplit("/", 1)[0]
                 out.errors.add(
                     CrawlError(
-                        g.files[0],
-                        "MIXED_FORMATS",
-                        f"{g.file_count} {g.first.classification} file(s) in "
-                        f"'{g.files[0].rsplit('/', 1)[0]}/' differ from the table's "
-                        "format or schema and were not added to any table.",
+                        x.group.files[0],
+                        x.code,
+                        f"{x.group.file_count} {x.group.first.classification} file(s) in "
+                        f"'{folder}/' {x.reason}: they are in no table's schema.",
                     )
                 )
     for jt in t.jdbc_targets:

@@ -133,7 +133,9 @@ class Scanner:
                 self.stats.files_seen += 1
             return node
         sampled_per_kind: dict[str, int] = {}
-        for info in listing.files:
+        for n, info in enumerate(listing.files, 1):
+            if n % 1000 == 0 and self._stop.is_set():
+                raise CancelledError("The crawl was stopped.", code="CRAWLER_STOPPED")
             name = info.uri.rsplit("/", 1)[-1]
             rel_file = f"{rel}{name}"
             if exclusions and is_excluded(rel_file, exclusions):
