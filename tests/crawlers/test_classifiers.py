@@ -394,3 +394,11 @@ def test_custom_csv_without_value_trimming_keeps_padded_numbers_as_text(tmp_path
     )
     assert trimmed is not None and trimmed.schema.columns() == [("col0", "int"), ("col1", "int")]
     assert kept is not None and kept.schema.columns() == [("col0", "int"), ("col1", "string")]
+
+
+def test_avro_header_larger_than_the_first_read_is_read_further(tmp_path: Path) -> None:
+    fields = [{"name": f"c{i:05d}_{'x' * 40}", "type": "long"} for i in range(2000)]
+    data = avro_file({"type": "record", "name": "r", "fields": fields}, [])
+    assert len(data) > 1 << 16
+    c = AvroClassifier().classify(sample_of(tmp_path, "big.avro", data))
+    assert c is not None and len(c.schema.fields) == 2000

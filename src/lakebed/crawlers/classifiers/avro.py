@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from lakebed.crawlers.classifiers.base import (
+    SAMPLE_BYTES,
     BadFileError,
     BaseClassifier,
     Classification,
@@ -167,7 +168,15 @@ class AvroClassifier(BaseClassifier):
         """
         if not sample.head.startswith(_MAGIC) or sample.compression:
             return None
-        meta, end = header_metadata(sample.head)
+        head = sample.head
+        try:
+            meta, end = header_metadata(head)
+        except BadFileError:
+            if sample.complete:
+                raise
+            with sample.open() as f:  # a schema larger than the first read
+                head = f.read(SAMPLE_BYTES)
+            meta, end = header_metadata(head)
         try:
             schema = json.loads(meta["avro.schema"])
         except (KeyError, ValueError) as e:
@@ -176,7 +185,7 @@ class AvroClassifier(BaseClassifier):
         if not isinstance(root, Struct):
             raise BadFileError("has an Avro schema that is not a record.")
         try:  # the first block's object count, when the sample holds it
-            records, _ = _read_long(sample.head, end + 16)
+            records, _ = _read_long(head, end + 16)
         except BadFileError:
             records = 0
         return Classification(
