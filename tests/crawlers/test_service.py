@@ -300,6 +300,7 @@ def test_cli_create_start_show_runs_dry_run_list_delete(tmp_path: Path, lake_dir
         "create", "c", "--path", str(lake_dir), "--database", "default"
     )
     assert "CREATE TABLE default.t" in run("dry-run", "c")
+    assert run("start", "c", "--dry-run") == run("dry-run", "c")
     assert "COMPLETED. Tables created 1" in run("start", "c")
     assert json.loads(run("show", "c"))["LastCrawl"]["Status"] == "SUCCEEDED"
     assert "COMPLETED" in run("runs", "c")
