@@ -132,6 +132,13 @@ def test_update_and_delete_crawler(lb: lakebed.Lakebed, lake_dir: Path) -> None:
     c = lb.crawlers.update_crawler("c", table_prefix="p_", schedule="cron(0 1 * * ? *)")
     assert (c.table_prefix, c.version) == ("p_", 2)
     assert c.schedule.schedule_expression == "cron(0 1 * * ? *)"
+    c = lb.crawlers.update_crawler(
+        "c",
+        schema_change_policy={"UpdateBehavior": "LOG", "DeleteBehavior": "LOG"},
+        targets={"S3Targets": [{"Path": "/other", "Exclusions": ["tmp/**"]}]},
+    )
+    assert c.schema_change_policy.update_behavior == "LOG"
+    assert c.targets.s3_targets[0].exclusions == ("tmp/**",)
     with pytest.raises(lakebed.InvalidInputError, match="state"):
         lb.crawlers.update_crawler("c", state="RUNNING")
     lb.crawlers.delete_crawler("c")

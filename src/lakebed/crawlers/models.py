@@ -458,6 +458,18 @@ def from_glue(cls: type[T], data: dict[str, Any]) -> T:
         raise InvalidInputError(f"{cls.__name__.removesuffix('Spec')}: {e}.") from e
 
 
+def field_value(cls: type[Any], name: str, value: Any) -> Any:
+    """``value`` for field ``name`` of ``cls``, converted from Glue's shape when it is a
+    dict or list (``{"UpdateBehavior": "LOG"}`` → ``SchemaChangePolicy``).
+
+    Raises:
+        InvalidInputError: the value has the wrong shape.
+    """
+    if isinstance(value, dict | list | str) and not dataclasses.is_dataclass(value):
+        return _convert(typing.get_type_hints(cls)[name], value, glue_name(name))
+    return value
+
+
 def _convert(hint: Any, value: Any, key: str) -> Any:
     if value is None:
         return None

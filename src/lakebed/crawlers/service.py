@@ -38,6 +38,7 @@ from lakebed.crawlers.models import (
     RecrawlBehavior,
     RunState,
     Schedule,
+    field_value,
     from_glue,
     to_glue,
 )
@@ -172,6 +173,7 @@ class CrawlerService:
             )
         if isinstance(changes.get("schedule"), str):
             changes["schedule"] = Schedule(changes["schedule"])
+        changes = {k: field_value(Crawler, k, v) for k, v in changes.items()}
         updated = self._validate(replace(current, **changes))
         with self._ms.begin() as conn:
             result = conn.execute(
