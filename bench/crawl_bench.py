@@ -76,12 +76,14 @@ def main() -> None:
                     else {},
                 }
             )
-        secs, run = timed_crawl(lb, "full")
+        secs, cpu, run = timed_crawl(lb, "full")
         assert run.state == "COMPLETED", run.error_message
         print(
             f"full crawl: {run.metrics.files_seen} files, "
             f"{run.metrics.partitions_added} partitions in {secs:.2f}s = "
-            f"{run.metrics.files_seen / secs:,.0f} files/s"
+            f"{run.metrics.files_seen / secs:,.0f} files/s "
+            f"({run.metrics.files_seen / cpu:,.0f} files per CPU-second; load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
         )
         timed_crawl(lb, "incr")  # the first new-folders-only crawl is a full one
         per = args.files // args.partitions
@@ -104,6 +106,7 @@ def main() -> None:
         json.dumps(
             {
                 "files_per_s": round(run.metrics.files_seen / secs),
+                "files_per_cpu_s": round(run.metrics.files_seen / cpu),
                 "incremental_vs_full": round(secs_incr / secs_full, 4),
             }
         )
