@@ -89,6 +89,7 @@ def test_model_objects_work_as_well_as_glue_dicts(lb: lakebed.Lakebed, lake_dir:
             "LOG|UPDATE_IN_DATABASE",
         ),
         ({"Bogus": 1}, "INVALID_INPUT", "Unknown field 'Bogus'"),
+        ({"Targets": {"S3Targets": [{"Exclusions": []}]}}, "INVALID_INPUT", "S3Target needs Path"),
         (
             {"RecrawlPolicy": {"RecrawlBehavior": "CRAWL_EVENT_MODE"}},
             "NOT_SUPPORTED",

@@ -452,10 +452,19 @@ def from_glue(cls: type[T], data: dict[str, Any]) -> T:
             )
         name = by_glue[key]
         kwargs[name] = _convert(hints[name], value, key)
-    try:
-        return cls(**kwargs)
-    except TypeError as e:
-        raise InvalidInputError(f"{cls.__name__.removesuffix('Spec')}: {e}.") from e
+    missing = [
+        glue_name(f.name)
+        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        if f.name not in kwargs
+        and f.default is dataclasses.MISSING
+        and f.default_factory is dataclasses.MISSING
+    ]
+    if missing:
+        raise InvalidInputError(
+            f"{cls.__name__.removesuffix('Spec')} needs {', '.join(missing)}.",
+            code="INVALID_INPUT",
+        )
+    return cls(**kwargs)
 
 
 def field_value(cls: type[Any], name: str, value: Any) -> Any:
