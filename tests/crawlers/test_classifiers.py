@@ -382,3 +382,23 @@ def test_highest_certainty_wins_when_nobody_is_sure(tmp_path: Path) -> None:
     half = GrokClassifier("half", "half", "%{INT:n}")
     c = resolve(tmp_path, "f.txt", "1\nx\n", [half])
     assert c is not None and c.classification == "half" and c.certainty == 0.5
+
+
+def test_custom_csv_without_value_trimming_keeps_padded_numbers_as_text(tmp_path: Path) -> None:
+    data = "1, 2\n3, 4\n"
+    trimmed = CustomCsvClassifier("t", contains_header="ABSENT").classify(
+        sample_of(tmp_path, "a.csv", data)
+    )
+    kept = CustomCsvClassifier("k", contains_header="ABSENT", disable_value_trimming=True).classify(
+        sample_of(tmp_path, "b.csv", data)
+    )
+    assert trimmed is not None and trimmed.schema.columns() == [("col0", "int"), ("col1", "int")]
+    assert kept is not None and kept.schema.columns() == [("col0", "int"), ("col1", "string")]
+
+
+def test_avro_header_larger_than_the_first_read_is_read_further(tmp_path: Path) -> None:
+    fields = [{"name": f"c{i:05d}_{'x' * 40}", "type": "long"} for i in range(2000)]
+    data = avro_file({"type": "record", "name": "r", "fields": fields}, [])
+    assert len(data) > 1 << 16
+    c = AvroClassifier().classify(sample_of(tmp_path, "big.avro", data))
+    assert c is not None and len(c.schema.fields) == 2000

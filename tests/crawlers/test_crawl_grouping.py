@@ -169,3 +169,73 @@ def test_gzip_json_table_records_compression(lb: lakebed.Lakebed, lake_dir: Path
     write_text(lake_dir / "z" / "a.json.gz", gzip.compress(b'{"a": 1}\n'))
     crawl(lake_dir / "z")
     assert lb.catalog.get_table("default", "z").parameters["compressionType"] == "gzip"
+
+
+def test_dry_run_explains_why_a_folder_is_not_a_table_root(
+    lb: lakebed.Lakebed, lake_dir: Path
+) -> None:
+    write_parquet(lake_dir / "mix" / "a" / "f.parquet", {"a": [1]})
+    write_parquet(lake_dir / "mix" / "b" / "f.parquet", {"b": [1]})
+    lb.crawlers.create_crawler(
+        {
+            "Name": "c",
+            "DatabaseName": "default",
+            "Targets": {"S3Targets": [{"Path": str(lake_dir / "mix")}]},
+        }
+    )
+    plan = lb.crawlers.dry_run("c")
+    assert plan.tables[0].explanation == [
+        f"{lake_dir}/mix/a/: 1 parquet file(s) → table root.",
+        f"{lake_dir}/mix/ is not a table root: at most 1 of its 2 sub-folders have similar "
+        "schemas, and a majority is needed; Grouping.TableGroupingPolicy "
+        "CombineCompatibleSchemas would combine them.",
+    ]
+
+
+def test_a_table_name_used_by_another_location_gets_a_hash_suffix(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    lb.sql("CREATE EXTERNAL TABLE orders (x int) STORED AS PARQUET LOCATION '/elsewhere/'")
+    write_parquet(lake_dir / "orders" / "f.parquet", {"a": [1]})
+    run = crawl(lake_dir)
+    (created,) = [t for t in lb.catalog.list_tables("default") if t.name != "orders"]
+    assert created.name.startswith("orders_") and len(created.name) == len("orders_") + 8
+    assert lb.catalog.get_table("default", "orders").columns[0].name == "x"  # untouched
+    assert run.metrics.tables_created == 1
+
+
+def test_typed_partition_keys_opt_in(lb: lakebed.Lakebed, lake_dir: Path, crawl) -> None:
+    for year, day in (("2023", "2023-12-31"), ("2024", "2024-01-01")):
+        write_parquet(
+            lake_dir / "t" / f"year={year}" / f"day={day}" / f"r=x{year}" / "f.parquet",
+            {"v": [int(year)]},
+        )
+    config = {"Version": 1.0, "Lakebed": {"TypedPartitionKeys": True}}
+    crawl(lake_dir, Configuration=json.dumps(config))
+    t = lb.catalog.get_table("default", "t")
+    assert [(k.name, k.type) for k in t.partition_keys] == [
+        ("year", "int"),
+        ("day", "date"),
+        ("r", "string"),
+    ]
+    assert lb.sql("SELECT v FROM t WHERE year > 2023 AND day = DATE '2024-01-01'").fetchall() == [
+        (2024,)
+    ]
+
+
+def test_table_level_takes_the_most_common_depth_and_reports_the_rest(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    write_parquet(lake_dir / "db" / "t1" / "a" / "x" / "f.parquet", {"a": [1]})
+    write_parquet(lake_dir / "db" / "t1" / "a" / "y" / "f.parquet", {"a": [2]})
+    write_parquet(lake_dir / "db" / "t1" / "b" / "f.parquet", {"a": [3]})
+    (lake_dir / "db" / "empty").mkdir(parents=True)
+    level = len(lake_dir.parts) - 1 + 2
+    config = {"Version": 1.0, "Grouping": {"TableLevelConfiguration": level}}
+    run = crawl(lake_dir / "db", Configuration=json.dumps(config))
+    assert [t.name for t in lb.catalog.list_tables("default")] == ["t1"]
+    t = lb.catalog.get_table("default", "t1")
+    assert [p.values for p in lb.catalog.list_partitions(t)] == [("a", "x"), ("a", "y")]
+    assert [(e.code, Path(e.uri).parent.name) for e in run.errors] == [
+        ("PARTITION_DEPTH_MISMATCH", "b")
+    ]

@@ -239,3 +239,27 @@ def test_sample_size_bounds_files_read_per_folder(
     assert lb.catalog.get_table("default", "t").parameters["objectCount"] == "5"
     assert lb.sql("SELECT count(*) FROM t").fetchall() == [(5,)]
     assert lb.catalog.get_table("default", "t").serde_library == serdes.PARQUET
+
+
+def test_errors_kept_in_history_are_bounded_but_counted(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    folder = lake_dir / "e"
+    folder.mkdir()
+    for i in range(1005):
+        (folder / f"{i:04d}.json").touch()
+    run = crawl(lake_dir)
+    assert run.metrics.errors == 1005 and run.metrics.files_seen == 1005
+    assert len(run.errors) == 1000
+    assert {e.code for e in run.errors} == {"EMPTY_FILE"}
+
+
+def test_missing_target_database_fails_the_crawl(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    write_parquet(lake_dir / "t" / "f.parquet", {"a": [1]})
+    run = crawl(lake_dir, DatabaseName="nope")
+    assert run.state == "FAILED"
+    assert run.error_message.startswith("SCHEMA_NOT_FOUND: Schema 'nope' does not exist")
+    with pytest.raises(lakebed.NotFoundError, match="CREATE DATABASE nope"):
+        lb.crawlers.dry_run("c")

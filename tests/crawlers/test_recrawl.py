@@ -160,3 +160,65 @@ def test_merge_new_columns_keeps_existing_types(lb: lakebed.Lakebed, lake_dir: P
     crawl(lake_dir)
     t = lb.catalog.get_table("default", "t")
     assert t.columns == (Column("v", "int"), Column("w", "string"))
+
+
+def test_a_new_partition_layout_replaces_the_old_partitions(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    write_parquet(lake_dir / "t" / "dt=1" / "f.parquet", {"v": [1]})
+    write_parquet(lake_dir / "t" / "dt=2" / "f.parquet", {"v": [2]})
+    crawl(lake_dir)
+    shutil.rmtree(lake_dir / "t")
+    write_parquet(lake_dir / "t" / "y=1" / "m=1" / "f.parquet", {"v": [3]})
+    write_parquet(lake_dir / "t" / "y=1" / "m=2" / "f.parquet", {"v": [4]})
+    crawl(lake_dir)
+    t = lb.catalog.get_table("default", "t")
+    assert [k.name for k in t.partition_keys] == ["y", "m"]
+    assert [p.values for p in lb.catalog.list_partitions(t)] == [("1", "1"), ("1", "2")]
+    assert lb.sql("SELECT v, m FROM t ORDER BY v").fetchall() == [(3, "1"), (4, "2")]
+
+
+def test_parameters_set_by_users_survive_updates(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    _sales(lake_dir, "2024-01-01")
+    crawl(lake_dir)
+    t = lb.catalog.get_table("default", "sales")
+    lb.catalog.update_table(replace(t, parameters={**t.parameters, "owner_team": "x"}))
+    _sales(lake_dir, "2024-01-02", extra=True)
+    crawl(lake_dir)
+    t = lb.catalog.get_table("default", "sales")
+    assert t.parameters["owner_team"] == "x" and [c.name for c in t.columns][-1] == "note"
+
+
+def test_new_folders_with_an_incompatible_schema_are_only_logged(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    _sales(lake_dir, "2024-01-01", "2024-01-02")
+    crawl(lake_dir, RecrawlPolicy={"RecrawlBehavior": "CRAWL_NEW_FOLDERS_ONLY"})
+    write_parquet(
+        lake_dir / "sales" / "dt=2024-01-03" / "p.parquet", {"id": [[1]], "amount": [1.5]}
+    )  # id: array<bigint> instead of bigint
+    run = crawl(lake_dir)
+    t = lb.catalog.get_table("default", "sales")
+    assert len(lb.catalog.list_partitions(t)) == 2
+    assert run.metrics.partitions_added == 0
+    assert any(
+        c.startswith(
+            "LOG (not applied): ADD PARTITIONS default.sales: 1 partition(s): "
+            "2024-01-03: schema incompatible"
+        )
+        for c in run.changes
+    )
+
+
+def test_csv_tables_merge_columns_by_position(lb: lakebed.Lakebed, lake_dir: Path, crawl) -> None:
+    from crawl_helpers import write_text
+
+    write_text(lake_dir / "t" / "a.csv", "id,name\n1,a\n")
+    crawl(lake_dir)
+    (lake_dir / "t" / "a.csv").unlink()
+    write_text(lake_dir / "t" / "a.csv", "id,city,zip\n1,x,2\n")
+    crawl(lake_dir)
+    t = lb.catalog.get_table("default", "t")
+    assert [c.name for c in t.columns] == ["id", "city", "zip"]

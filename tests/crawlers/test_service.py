@@ -89,6 +89,7 @@ def test_model_objects_work_as_well_as_glue_dicts(lb: lakebed.Lakebed, lake_dir:
             "LOG|UPDATE_IN_DATABASE",
         ),
         ({"Bogus": 1}, "INVALID_INPUT", "Unknown field 'Bogus'"),
+        ({"Targets": {"S3Targets": [{"Exclusions": []}]}}, "INVALID_INPUT", "S3Target needs Path"),
         (
             {"RecrawlPolicy": {"RecrawlBehavior": "CRAWL_EVENT_MODE"}},
             "NOT_SUPPORTED",
@@ -132,6 +133,13 @@ def test_update_and_delete_crawler(lb: lakebed.Lakebed, lake_dir: Path) -> None:
     c = lb.crawlers.update_crawler("c", table_prefix="p_", schedule="cron(0 1 * * ? *)")
     assert (c.table_prefix, c.version) == ("p_", 2)
     assert c.schedule.schedule_expression == "cron(0 1 * * ? *)"
+    c = lb.crawlers.update_crawler(
+        "c",
+        schema_change_policy={"UpdateBehavior": "LOG", "DeleteBehavior": "LOG"},
+        targets={"S3Targets": [{"Path": "/other", "Exclusions": ["tmp/**"]}]},
+    )
+    assert c.schema_change_policy.update_behavior == "LOG"
+    assert c.targets.s3_targets[0].exclusions == ("tmp/**",)
     with pytest.raises(lakebed.InvalidInputError, match="state"):
         lb.crawlers.update_crawler("c", state="RUNNING")
     lb.crawlers.delete_crawler("c")
@@ -170,6 +178,13 @@ def test_runs_record_history_metrics_and_announce_events(
     crawler = lb.crawlers.get_crawler("c")
     assert crawler.state == "READY" and crawler.last_crawl.status == "SUCCEEDED"
     assert [r.crawl_id for r in lb.crawlers.get_runs("c")] == [run.crawl_id]
+    metrics = lb.crawlers.get_crawler_metrics("c")
+    assert (metrics.tables_created, metrics.still_estimating) == (1, False)
+    assert (
+        metrics.last_runtime_seconds
+        == metrics.median_runtime_seconds
+        == (run.metrics.duration_ms / 1000)
+    )
 
 
 def test_stop_ends_the_crawl_as_stopped_without_changes(
@@ -293,6 +308,7 @@ def test_cli_create_start_show_runs_dry_run_list_delete(tmp_path: Path, lake_dir
         "create", "c", "--path", str(lake_dir), "--database", "default"
     )
     assert "CREATE TABLE default.t" in run("dry-run", "c")
+    assert run("start", "c", "--dry-run") == run("dry-run", "c")
     assert "COMPLETED. Tables created 1" in run("start", "c")
     assert json.loads(run("show", "c"))["LastCrawl"]["Status"] == "SUCCEEDED"
     assert "COMPLETED" in run("runs", "c")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from lakebed.catalog import Catalog, Database
 from lakebed.catalog.service import DEFAULT_DATABASE
 from lakebed.client.result import QueryResult
 from lakebed.config import Settings
-from lakebed.crawlers import CrawlerService
 from lakebed.engines import DuckDBEngine
 from lakebed.errors import LakebedError, QueryError
 from lakebed.governance.principals import Principals, load_fernet
@@ -21,6 +21,9 @@ from lakebed.queries.prepared import PreparedStatement
 from lakebed.queries.workgroups import PRIMARY, Workgroup
 from lakebed.sql.literals import to_literals
 from lakebed.storage import ObjectStore
+
+if TYPE_CHECKING:
+    from lakebed.crawlers import CrawlerService
 
 
 class Lakebed:
@@ -41,13 +44,17 @@ class Lakebed:
             store=self.store,
             engine=self.engine,
         )
-        self.crawlers = CrawlerService(
-            metastore=self.metastore, catalog=self.catalog, store=self.store
-        )
         self.principals = Principals(
             self.metastore, load_fernet(settings.home, settings.secret_key)
         )
         self._closed = False
+
+    @cached_property
+    def crawlers(self) -> CrawlerService:
+        """Crawlers and classifiers (created on first use: importing them costs time)."""
+        from lakebed.crawlers import CrawlerService
+
+        return CrawlerService(metastore=self.metastore, catalog=self.catalog, store=self.store)
 
     # -- SQL ------------------------------------------------------------------------------
 
@@ -269,7 +276,8 @@ class Lakebed:
         if self._closed:
             return
         self._closed = True
-        self.crawlers.close()
+        if "crawlers" in self.__dict__:
+            self.crawlers.close()
         self.queries.close()
         self.engine.close()
         self.metastore.dispose()

@@ -21,6 +21,9 @@ from lakebed.crawlers.tables import (
     TablePlan,
 )
 from lakebed.errors import LakebedError, NotFoundError
+from lakebed.formats import serdes
+
+_POSITIONAL_SERDES = frozenset({serdes.LAZY_SIMPLE, serdes.OPEN_CSV})
 
 
 class Action(StrEnum):
@@ -65,20 +68,22 @@ class Policy:
     merge_new_columns: bool = False
 
 
-def _merged_columns(old: Table, new: Table, *, only_add: bool) -> tuple[Column, ...]:
-    """Old columns widened by (or, with ``only_add``, kept against) the new ones, then the
-    new ones.
+def _merged_columns(old: Table, new: Table, *, only_add: bool) -> tuple[tuple[Column, ...], bool]:
+    """(columns, whether old and new schemas merge): old columns widened by (or, with
+    ``only_add``, kept against) the new ones, then the new ones; the new columns alone when
+    they do not merge. Delimited text merges by position.
     """
-    old_schema = Schema(tuple((c.name, parse_hive_type(c.type)) for c in old.columns))
-    new_schema = Schema(tuple((c.name, parse_hive_type(c.type)) for c in new.columns))
-    if only_add:
-        known = set(old_schema.names)
-        return old.columns + tuple(c for c in new.columns if c.name not in known)
+    positional = new.serde_library in _POSITIONAL_SERDES
+    old_schema = Schema(tuple((c.name, parse_hive_type(c.type)) for c in old.columns), positional)
+    new_schema = Schema(tuple((c.name, parse_hive_type(c.type)) for c in new.columns), positional)
     try:
         merged = old_schema.merge(new_schema)
     except IncompatibleTypes:
-        return new.columns
-    return tuple(Column(n, t) for n, t in merged.columns())
+        return new.columns, False
+    if only_add:
+        known = set(old_schema.names)
+        return old.columns + tuple(c for c in new.columns if c.name not in known), True
+    return tuple(Column(n, t) for n, t in merged.columns()), True
 
 
 def _definition(t: Table) -> tuple[object, ...]:
@@ -114,18 +119,22 @@ def diff_table(
             )
         ]
     changes: list[Change] = []
-    if len(old.partition_keys) == len(new.partition_keys):
+    same_keys = len(old.partition_keys) == len(new.partition_keys)
+    if same_keys:
         new = replace(new, partition_keys=old.partition_keys)  # names set by users persist
-    columns = _merged_columns(old, new, only_add=policy.merge_new_columns)
+    columns, compatible = _merged_columns(old, new, only_add=policy.merge_new_columns)
     keys = {k.name for k in new.partition_keys}
+    # Parameters set by others (projection, comments...) stay; the crawler's own win.
+    params = {k: v for k, v in old.parameters.items() if k != DEPRECATED_PARAMETER}
     new = replace(
         new,
         columns=tuple(c for c in columns if c.name not in keys),
+        parameters={**params, **new.parameters},
         version=old.version,
         description=old.description,
         owner=old.owner,
     )
-    new.parameters.pop(DEPRECATED_PARAMETER, None)
+    update_logged = policy.update == UpdateBehavior.LOG
     if _definition(new) != _definition(old):
         added = [c.name for c in new.columns if old.column(c.name) is None]
         detail = f"columns now {len(new.columns)}" + (
@@ -137,28 +146,38 @@ def diff_table(
                 new.database,
                 new.name,
                 detail,
-                logged=policy.update == UpdateBehavior.LOG,
+                logged=update_logged,
                 new=new,
                 old=old,
             )
         )
+    if not same_keys:
+        # A new partition layout: the old partitions cannot stay, the new ones can only be
+        # added together with the table change.
+        return [
+            *changes,
+            *_relayout(new, old, plan.partitions, existing or [], logged=update_logged),
+        ]
     have = {p.values for p in existing or []}
     found = {p.values for p in plan.partitions}
     add = [p for p in plan.partitions if p.values not in have]
     if add:
+        # New partitions whose data the unchanged table could not read stay out.
+        clash = not compatible and update_logged
         changes.append(
             Change(
                 Action.ADD_PARTITIONS,
                 new.database,
                 new.name,
-                _values_text(add),
+                _values_text(add) + (": schema incompatible with the table" if clash else ""),
+                logged=clash,
                 new=new,
                 old=old,
                 partitions=add,
             )
         )
     gone = [p for p in existing or [] if p.values not in found]
-    if gone and len(old.partition_keys) == len(new.partition_keys):
+    if gone:
         changes.append(
             Change(
                 Action.DELETE_PARTITIONS,
@@ -172,6 +191,39 @@ def diff_table(
             )
         )
     return changes
+
+
+def _relayout(
+    new: Table, old: Table, found: list[Partition], existing: list[Partition], *, logged: bool
+) -> list[Change]:
+    out = []
+    if existing:
+        out.append(
+            Change(
+                Action.DELETE_PARTITIONS,
+                new.database,
+                new.name,
+                f"partition keys changed; {_values_text(existing)}",
+                logged=logged,
+                new=new,
+                old=old,
+                partitions=existing,
+            )
+        )
+    if found:
+        out.append(
+            Change(
+                Action.ADD_PARTITIONS,
+                new.database,
+                new.name,
+                _values_text(found),
+                logged=logged,
+                new=new,
+                old=old,
+                partitions=found,
+            )
+        )
+    return out
 
 
 def _values_text(parts: list[Partition]) -> str:

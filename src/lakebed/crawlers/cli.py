@@ -120,8 +120,12 @@ def start(
     name: str,
     *,
     wait: Annotated[bool, typer.Option(help="Wait for the crawl to end.")] = True,
+    dry_run: Annotated[bool, typer.Option(help="Only print what the crawl would do.")] = False,
 ) -> None:
     """Start a crawl (and by default wait for it and print its outcome)."""
+    if dry_run:
+        _dry_run(ctx, name)
+        return
     with _lake(ctx) as lb:
         try:
             crawl_id = lb.crawlers.start_crawler(name)
@@ -178,6 +182,10 @@ def runs(ctx: typer.Context, name: str, limit: Annotated[int, typer.Option()] = 
 @app.command("dry-run")
 def dry_run(ctx: typer.Context, name: str) -> None:
     """Print the tables, columns, partitions and changes a crawl would make; write nothing."""
+    _dry_run(ctx, name)
+
+
+def _dry_run(ctx: typer.Context, name: str) -> None:
     with _lake(ctx) as lb:
         try:
             plan = lb.crawlers.dry_run(name)

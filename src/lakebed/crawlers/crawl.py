@@ -20,6 +20,7 @@ from lakebed.crawlers.models import (
     CrawlerConfiguration,
     CrawlError,
     DeleteBehavior,
+    ErrorLog,
     RecrawlBehavior,
     UpdateBehavior,
 )
@@ -42,9 +43,13 @@ class CrawlPlan:
 
     tables: list[TablePlan] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
-    errors: list[CrawlError] = field(default_factory=list)
     stats: ScanStats = field(default_factory=ScanStats)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> ErrorLog:
+        """Per-file, per-folder and per-table problems the crawl stepped over."""
+        return self.stats.errors
 
 
 def plan_crawl(
@@ -84,6 +89,7 @@ def plan_crawl(
             if not t.partition_keys and t.location:
                 known.add(normalize_uri(t.location).rstrip("/"))
     scanner = Scanner(store, classifiers, stop=stop, known_folders=frozenset(known))
+    out.stats = scanner.stats
     rules = Rules(config.combine_compatible_schemas, config.table_level)
     taken: set[str] = set()
     crawled_roots: list[str] = []
@@ -99,25 +105,43 @@ def plan_crawl(
             "database its tables go to.",
             code="INVALID_INPUT",
         )
+    if database and not catalog.database_exists(database):
+        raise NotFoundError(
+            f"Schema '{database}' does not exist: create it (CREATE DATABASE {database}) "
+            f"or change crawler '{crawler.name}''s DatabaseName.",
+            code="SCHEMA_NOT_FOUND",
+        )
+    # Names of tables elsewhere (another location) are taken: Glue adds a hash suffix.
+    existing = {tb.name: tb for tb in catalog.list_tables(database)} if database else {}
     for path, exclusions, sample_size in paths:
         root_uri = normalize_uri(path).rstrip("/")
         crawled_roots.append(root_uri)
         root = scanner.scan(root_uri, exclusions=exclusions, sample_size=sample_size)
         for unit in resolve(root, rules):
-            name = unique_name(table_name(unit, crawler.table_prefix), unit.root.uri, taken)
+            base = table_name(unit, crawler.table_prefix)
+            other = existing.get(base)
+            elsewhere = other is not None and _location(other.location) != unit.root.uri
+            name = unique_name(base, unit.root.uri, taken | ({base} if elsewhere else set()))
             taken.add(name)
             names = config.partition_key_names.get(name) or config.partition_key_names.get("*")
             out.tables.append(
-                build(unit, name=name, database=database, crawler=crawler.name, key_names=names)
+                build(
+                    unit,
+                    name=name,
+                    database=database,
+                    crawler=crawler.name,
+                    key_names=names,
+                    typed_keys=config.typed_partition_keys,
+                )
             )
-            for g in unit.mixed:
-                out.errors.append(
+            for x in unit.left_out:
+                folder = x.group.files[0].rsplit("/", 1)[0]
+                out.errors.add(
                     CrawlError(
-                        g.files[0],
-                        "MIXED_FORMATS",
-                        f"{g.file_count} {g.first.classification} file(s) in "
-                        f"'{g.files[0].rsplit('/', 1)[0]}/' differ from the table's "
-                        "format or schema and were not added to any table.",
+                        x.group.files[0],
+                        x.code,
+                        f"{x.group.file_count} {x.group.first.classification} file(s) in "
+                        f"'{folder}/' {x.reason}: they are in no table's schema.",
                     )
                 )
     for jt in t.jdbc_targets:
@@ -127,7 +151,7 @@ def plan_crawl(
             taken.add(plan.table.name)
             out.tables.append(plan)
     catalog_plans = _catalog_targets(crawler, catalog, scanner, out)
-    new_tables = [p for p in out.tables if not catalog.table_exists(database, p.table.name)]
+    new_tables = [p for p in out.tables if p.table.name not in existing]
     if config.table_threshold is not None and len(new_tables) > config.table_threshold:
         raise InvalidInputError(
             f"Crawler '{crawler.name}' would create {len(new_tables)} tables, more than its "
@@ -135,8 +159,6 @@ def plan_crawl(
             "include paths or raise the threshold.",
             code="TABLE_THRESHOLD_EXCEEDED",
         )
-    out.stats = scanner.stats
-    out.errors[:0] = scanner.stats.errors
     for plan in out.tables:
         out.changes.extend(_diff(plan, catalog, policy))
     for plan in catalog_plans:
@@ -150,13 +172,16 @@ def plan_crawl(
             if tb.name not in taken
             and tb.location
             and any(
-                normalize_uri(tb.location).startswith(r + "/")
-                or normalize_uri(tb.location).rstrip("/") == r
+                _location(tb.location).startswith(r + "/") or _location(tb.location) == r
                 for r in crawled_roots
             )
         ]
         out.changes.extend(diff_vanished(vanished, policy))
     return out
+
+
+def _location(location: str | None) -> str:
+    return normalize_uri(location).rstrip("/") if location else ""
 
 
 def _diff(plan: TablePlan, catalog: Catalog, policy: Policy) -> list[Change]:
@@ -178,7 +203,7 @@ def _catalog_targets(
             try:
                 table = catalog.get_table(target.database_name, name)
             except NotFoundError as e:
-                out.errors.append(CrawlError(f"{target.database_name}.{name}", e.code, e.message))
+                out.errors.add(CrawlError(f"{target.database_name}.{name}", e.code, e.message))
                 continue
             if not table.location:
                 continue
@@ -186,7 +211,7 @@ def _catalog_targets(
             root = scanner.scan(uri)
             units = resolve(root, Rules(True, level_of(uri)))
             if not units or (units[0].group is None and units[0].root.format_table is None):
-                out.errors.append(
+                out.errors.add(
                     CrawlError(
                         uri,
                         "EMPTY_TABLE_LOCATION",

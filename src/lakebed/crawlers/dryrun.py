@@ -35,10 +35,12 @@ def render(plan: CrawlPlan, *, crawler: str) -> str:
         lines.append("")
     lines.append("Changes:" if plan.changes else "Changes: none")
     lines += [f"  {c}" for c in plan.changes]
-    if plan.errors:
+    if plan.errors.count:
         lines.append("")
-        lines.append(f"Errors ({len(plan.errors)}):")
-        lines += [f"  {e.code}: {e.message}" for e in plan.errors]
+        lines.append(f"Errors ({plan.errors.count}):")
+        lines += [f"  {e.code}: {e.message}" for e in plan.errors.kept]
+        if plan.errors.count > len(plan.errors.kept):
+            lines.append(f"  ... and {plan.errors.count - len(plan.errors.kept)} more")
     s = plan.stats
     lines.append("")
     lines.append(

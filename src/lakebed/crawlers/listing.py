@@ -50,9 +50,12 @@ def list_folder(store: ObjectStore, uri: str) -> FolderListing:
 
 
 def _list_local(path: str) -> FolderListing:
+    """A local folder: only file *names* are held (sorted, for a predictable order); sizes
+    and times are read as the stream reaches each file.
+    """
     folders: list[str] = []
     markers: set[str] = set()
-    files: list[os.DirEntry[str]] = []
+    names: list[str] = []
     with os.scandir(path) as it:
         for entry in it:
             name = entry.name
@@ -62,17 +65,18 @@ def _list_local(path: str) -> FolderListing:
                 elif not name.startswith(("_", ".")):
                     folders.append(entry.path)
             elif not name.startswith(("_", ".")):
-                files.append(entry)
-    files.sort(key=lambda e: e.name)
+                names.append(name)
+    names.sort()
     folders.sort()
 
     def stream() -> Iterator[FileInfo]:
-        for e in files:
+        for name in names:
+            full = os.path.join(path, name)
             try:
-                st = e.stat()
-            except OSError:
+                st = os.stat(full)
+            except OSError:  # removed since the listing
                 continue
-            yield FileInfo(e.path, st.st_size, st.st_mtime_ns // 1_000_000)
+            yield FileInfo(full, st.st_size, st.st_mtime_ns // 1_000_000)
 
     return FolderListing(stream(), folders, markers)
 

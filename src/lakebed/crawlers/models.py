@@ -310,6 +310,24 @@ class CrawlError:
     message: str
 
 
+MAX_KEPT_ERRORS = 1000
+"""Per-file errors a crawl keeps (its count is exact), so that memory stays bounded."""
+
+
+@dataclass
+class ErrorLog:
+    """The errors of one crawl: the first ``MAX_KEPT_ERRORS`` and how many there were."""
+
+    kept: list[CrawlError] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, error: CrawlError) -> None:
+        """Record one error."""
+        self.count += 1
+        if len(self.kept) < MAX_KEPT_ERRORS:
+            self.kept.append(error)
+
+
 @dataclass(frozen=True)
 class CrawlMetrics:
     """Counts of one crawl."""
@@ -366,6 +384,20 @@ class CrawlRun:
         )
 
 
+@dataclass(frozen=True)
+class CrawlerMetrics:
+    """Glue's ``GetCrawlerMetrics`` answer for one crawler (times in seconds)."""
+
+    crawler_name: str
+    time_left_seconds: float = 0.0
+    still_estimating: bool = False
+    last_runtime_seconds: float = 0.0
+    median_runtime_seconds: float = 0.0
+    tables_created: int = 0
+    tables_updated: int = 0
+    tables_deleted: int = 0
+
+
 # -- Glue's wire names ---------------------------------------------------------------------
 
 T = TypeVar("T")
@@ -420,10 +452,31 @@ def from_glue(cls: type[T], data: dict[str, Any]) -> T:
             )
         name = by_glue[key]
         kwargs[name] = _convert(hints[name], value, key)
-    try:
-        return cls(**kwargs)
-    except TypeError as e:
-        raise InvalidInputError(f"{cls.__name__.removesuffix('Spec')}: {e}.") from e
+    missing = [
+        glue_name(f.name)
+        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        if f.name not in kwargs
+        and f.default is dataclasses.MISSING
+        and f.default_factory is dataclasses.MISSING
+    ]
+    if missing:
+        raise InvalidInputError(
+            f"{cls.__name__.removesuffix('Spec')} needs {', '.join(missing)}.",
+            code="INVALID_INPUT",
+        )
+    return cls(**kwargs)
+
+
+def field_value(cls: type[Any], name: str, value: Any) -> Any:
+    """``value`` for field ``name`` of ``cls``, converted from Glue's shape when it is a
+    dict or list (``{"UpdateBehavior": "LOG"}`` → ``SchemaChangePolicy``).
+
+    Raises:
+        InvalidInputError: the value has the wrong shape.
+    """
+    if isinstance(value, dict | list | str) and not dataclasses.is_dataclass(value):
+        return _convert(typing.get_type_hints(cls)[name], value, glue_name(name))
+    return value
 
 
 def _convert(hint: Any, value: Any, key: str) -> Any:
@@ -469,6 +522,9 @@ class CrawlerConfiguration:
             roots (the bucket, or a local path's first folder, is level 1).
         partition_key_names: lakebed's ``Lakebed.PartitionKeyNames``: table name → names
             for its partition keys, replacing ``partition_0``... (``"*"`` applies to all).
+        typed_partition_keys: lakebed's ``Lakebed.TypedPartitionKeys``: a partition key
+            whose values all parse as one type (int, bigint, double, boolean, date,
+            timestamp) gets that type instead of Glue's ``string``.
     """
 
     inherit_partition_schema: bool = False
@@ -476,8 +532,8 @@ class CrawlerConfiguration:
     table_threshold: int | None = None
     combine_compatible_schemas: bool = False
     table_level: int | None = None
-    create_partition_index: bool = True
     partition_key_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    typed_partition_keys: bool = False
 
     @classmethod
     def parse(cls, text: str | None) -> CrawlerConfiguration:
@@ -518,15 +574,16 @@ class CrawlerConfiguration:
                     f"Crawler Configuration {key} must be a positive integer, not {value!r}.",
                     code="INVALID_CONFIGURATION",
                 )
-        names = doc.get("Lakebed", {}).get("PartitionKeyNames", {})
+        own = doc.get("Lakebed", {})
+        names = own.get("PartitionKeyNames", {})
         return cls(
             inherit_partition_schema=partitions == "InheritFromTable",
             merge_new_columns=tables.get("AddOrUpdateBehavior") == "MergeNewColumns",
             table_threshold=threshold,
             combine_compatible_schemas=policy == "CombineCompatibleSchemas",
             table_level=level,
-            create_partition_index=bool(doc.get("CreatePartitionIndex", True)),
             partition_key_names={k.lower(): tuple(n.lower() for n in v) for k, v in names.items()},
+            typed_partition_keys=bool(own.get("TypedPartitionKeys", False)),
         )
 
 

@@ -18,6 +18,7 @@ uses the same key), other names give ``partition_0, partition_1, ...``; all of t
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from lakebed.crawlers.grouping import FileGroup, merge_groups, similar
@@ -36,6 +37,15 @@ class Leaf:
 
 
 @dataclass
+class LeftOut:
+    """Files under a table root that are not part of the table, and why."""
+
+    group: FileGroup
+    code: str
+    reason: str
+
+
+@dataclass
 class Unit:
     """A table candidate rooted at ``root``."""
 
@@ -44,7 +54,7 @@ class Unit:
     depth: int
     leaves: list[Leaf]
     why: list[str] = field(default_factory=list)
-    mixed: list[FileGroup] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
 
     @property
     def is_format_table(self) -> bool:
@@ -65,7 +75,8 @@ def resolve(node: FolderScan, rules: Rules) -> list[Unit]:
     if node.format_table is not None:
         return [Unit(node, None, 0, [Leaf((), node.uri, None)], [node.format_table.explanation])]
     if rules.table_level is not None and node.level == rules.table_level:
-        return [_force(node, rules)]
+        forced = _force(node)
+        return [forced] if forced is not None else []
     own = _own_unit(node)
     child_units = [(c, resolve(c, rules)) for c in node.children]
     child_units = [(c, us) for c, us in child_units if us or c.known]
@@ -74,9 +85,20 @@ def resolve(node: FolderScan, rules: Rules) -> list[Unit]:
         and child_units
         and (rules.table_level is None or node.level > rules.table_level)
     ):
-        combined = _combine(node, child_units, rules)
+        combined, reason = _combine(node, child_units, rules)
         if combined is not None:
             return combined
+        if reason:
+            for _, us in child_units:
+                for u in us:
+                    u.why.append(f"{node.uri}/ is not a table root: {reason}")
+    elif own is not None and child_units:
+        for _, us in child_units:
+            for u in us:
+                u.why.append(
+                    f"{node.uri}/ holds files of its own, so its sub-folders are not "
+                    "partitions: they are tables of their own."
+                )
     out = [u for _, us in child_units for u in us]
     return ([own] if own else []) + out
 
@@ -91,7 +113,11 @@ def _own_unit(node: FolderScan) -> Unit | None:
             f"{node.uri}/: {g.file_count} {g.first.classification} file(s) differ from the "
             "folder's majority format or schema; left out (one table per folder)."
         )
-    return Unit(node, main, 0, [Leaf((), node.uri, main)], why, mixed=list(others))
+    left = [
+        LeftOut(g, "MIXED_FORMATS", "differ from the folder's majority format or schema")
+        for g in others
+    ]
+    return Unit(node, main, 0, [Leaf((), node.uri, main)], why, left)
 
 
 def _is_kv(name: str) -> bool:
@@ -109,14 +135,19 @@ def _continues_partitions(child: FolderScan, units: list[Unit]) -> bool:
 
 def _combine(
     node: FolderScan, child_units: list[tuple[FolderScan, list[Unit]]], rules: Rules
-) -> list[Unit] | None:
-    """Sub-folders → partitions of ``node`` when the majority are similar."""
-    if any(len(us) != 1 or us[0].is_format_table for c, us in child_units if not c.known):
-        return None
+) -> tuple[list[Unit] | None, str | None]:
+    """Sub-folders → partitions of ``node`` when the majority are similar; else the reason."""
+    for c, us in child_units:
+        if not c.known and (len(us) != 1 or us[0].is_format_table):
+            what = "a table format" if us and us[0].is_format_table else f"{len(us)} tables"
+            return None, f"its sub-folder {c.name}/ holds {what}."
     singles = [(c, us[0]) for c, us in child_units if not c.known]
     known = [c for c, _ in child_units if c.known]
     if len(child_units) == 1 and not _continues_partitions(*child_units[0]):
-        return None
+        return None, (
+            f"its only sub-folder {child_units[0][0].name}/ is not named key=value, so it is "
+            "taken as a table, not a partition."
+        )
     clusters: list[tuple[FileGroup, list[tuple[FolderScan, Unit]]]] = []
     for c, u in singles:
         assert u.group is not None
@@ -129,11 +160,22 @@ def _combine(
         else:
             clusters.append((u.group, [(c, u)]))
     if not clusters:
-        return None
+        return None, None
     merged, members = max(clusters, key=lambda cl: len(cl[1]))
     total = len(singles) + len(known)
     if (len(members) + len(known)) * 2 <= total:
-        return None
+        formats = {u.group.format_key for _, u in singles if u.group is not None}
+        hint = (
+            "; Grouping.TableGroupingPolicy CombineCompatibleSchemas would combine them"
+            if len(formats) == 1 and not rules.combine_compatible
+            else f"; their formats differ ({', '.join(sorted(f[0] for f in formats))})"
+            if len(formats) > 1
+            else ""
+        )
+        return None, (
+            f"at most {len(members) + len(known)} of its {total} sub-folders have similar "
+            f"schemas, and a majority is needed{hint}."
+        )
     depth = members[0][1].depth + 1
     leaves = [
         Leaf((c.name, *leaf.names), leaf.location, leaf.group)
@@ -148,42 +190,69 @@ def _combine(
     ]
     for _, u in members:
         why.extend(u.why[1:])
-    table = Unit(node, merged, depth, leaves, why, [g for _, u in members for g in u.mixed])
+    table = Unit(node, merged, depth, leaves, why, [x for _, u in members for x in u.left_out])
     rest = [u for m, ms in clusters if ms is not members for _, u in ms]
     for u in rest:
         u.why.insert(0, f"{u.root.uri}/: schema not similar to its siblings → separate table.")
-    return [table, *rest]
+    return [table, *rest], None
 
 
-def _force(node: FolderScan, rules: Rules) -> Unit:
-    """A table root set by ``TableLevelConfiguration``: everything below is one table."""
-    inner = Rules(rules.combine_compatible, None)
-    own = _own_unit(node)
-    units = [u for c in node.children for u in resolve(c, inner)]
-    why = [f"{node.uri}/: level {node.level} = TableLevelConfiguration → table root."]
-    if own is not None and not units:
-        own.why = why + own.why[1:]
-        return own
-    leaves: list[Leaf] = []
+def _force(node: FolderScan) -> Unit | None:
+    """A table root set by ``TableLevelConfiguration`` (or a catalog target): every folder
+    below holding files at the most common depth is a partition; compatible schemas merge.
+    """
+    why = [f"{node.uri}/: level {node.level} is the configured table level → table root."]
+    found: list[tuple[tuple[str, ...], FolderScan]] = []
+
+    def walk(n: FolderScan, names: tuple[str, ...]) -> None:
+        if n.format_table is not None:
+            why.append(f"{n.uri}/: a {n.table_format} table inside a table root; left out.")
+            return
+        if n.groups or n.known:
+            found.append((names, n))
+        for c in n.children:
+            walk(c, (*names, c.name))
+
+    walk(node, ())
+    if not found:
+        return None
+    depths = Counter(len(names) for names, _ in found)
+    depth = max(depths, key=lambda d: (depths[d], d))
     merged: FileGroup | None = None
-    mixed: list[FileGroup] = []
-    depth = max((u.depth + 1 for u in units), default=0)
-    for u in units:
-        if u.group is None or u.depth + 1 != depth:
-            why.append(f"{u.root.uri}/: partition depth differs; left out.")
+    leaves: list[Leaf] = []
+    left: list[LeftOut] = []
+    for names, n in found:
+        if len(names) != depth:
+            why.append(f"{n.uri}/: files at partition depth {len(names)}, not {depth}; left out.")
+            left.extend(
+                LeftOut(
+                    g,
+                    "PARTITION_DEPTH_MISMATCH",
+                    f"are at partition depth {len(names)}, not the table's {depth}",
+                )
+                for g in n.groups
+            )
             continue
-        if merged is None or similar(merged, u.group, combine_compatible=True):
-            merged = u.group if merged is None else merge_groups(merged, u.group)
-            leaves.extend(Leaf((u.root.name, *lf.names), lf.location, lf.group) for lf in u.leaves)
-            mixed.extend(u.mixed)
+        if n.known:
+            leaves.append(Leaf(names, n.uri, None))
+            continue
+        main, *others = n.groups
+        left.extend(
+            LeftOut(g, "MIXED_FORMATS", "differ from the folder's majority format or schema")
+            for g in others
+        )
+        if merged is None or similar(merged, main, combine_compatible=True):
+            merged = main if merged is None else merge_groups(merged, main)
+            leaves.append(Leaf(names, n.uri, main))
         else:
-            why.append(f"{u.root.uri}/: schema incompatible with the table; left out.")
-            mixed.append(u.group)
-    if own is not None:
-        why.append(f"{node.uri}/: files directly in a partitioned table root are left out.")
-        mixed.append(own.group)  # type: ignore[arg-type]
+            why.append(f"{n.uri}/: schema incompatible with the table's; left out.")
+            left.append(
+                LeftOut(main, "INCOMPATIBLE_SCHEMA", "have a schema incompatible with the table's")
+            )
+    if merged is None:
+        return None
     leaves.sort(key=lambda leaf: leaf.names)
-    return Unit(node, merged, depth, leaves, why, mixed)
+    return Unit(node, merged, depth, leaves, why, left)
 
 
 def partition_keys(unit: Unit, override: tuple[str, ...] | None) -> list[str]:

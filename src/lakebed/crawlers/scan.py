@@ -21,11 +21,12 @@ from lakebed.crawlers.classifiers.base import (
 )
 from lakebed.crawlers.grouping import FileGroup, add_to_groups
 from lakebed.crawlers.listing import is_excluded, list_folder
-from lakebed.crawlers.models import CrawlError
+from lakebed.crawlers.models import CrawlError, ErrorLog
 from lakebed.errors import CancelledError
 
 if TYPE_CHECKING:
     from lakebed.storage import ObjectStore
+    from lakebed.storage.object_store import FileInfo
 
 
 @dataclass
@@ -60,7 +61,7 @@ class ScanStats:
     files_seen: int = 0
     files_sampled: int = 0
     folders_seen: int = 0
-    errors: list[CrawlError] = field(default_factory=list)
+    errors: ErrorLog = field(default_factory=ErrorLog)
 
 
 def level_of(uri: str) -> int:
@@ -116,7 +117,7 @@ class Scanner:
                 if isinstance(e, FileNotFoundError)
                 else (f"cannot be listed ({e.strerror or e})")
             )
-            self.stats.errors.append(
+            self.stats.errors.add(
                 CrawlError(uri, "PATH_NOT_READABLE", f"Folder '{uri}' {reason}; skipped.")
             )
             return node
@@ -126,13 +127,15 @@ class Scanner:
             try:
                 node.format_table = tableformats.read(self._store, uri, fmt)
             except tableformats.FormatError as e:
-                self.stats.errors.append(CrawlError(uri, "HIVE_BAD_DATA", str(e)))
+                self.stats.errors.add(CrawlError(uri, "HIVE_BAD_DATA", str(e)))
                 node.table_format = None
             for _ in listing.files:
                 self.stats.files_seen += 1
             return node
         sampled_per_kind: dict[str, int] = {}
-        for info in listing.files:
+        for n, info in enumerate(listing.files, 1):
+            if n % 1000 == 0 and self._stop.is_set():
+                raise CancelledError("The crawl was stopped.", code="CRAWLER_STOPPED")
             name = info.uri.rsplit("/", 1)[-1]
             rel_file = f"{rel}{name}"
             if exclusions and is_excluded(rel_file, exclusions):
@@ -159,10 +162,7 @@ class Scanner:
             node.children.append(self._folder(sub, f"{sub_rel}/", exclusions, sample_size))
         return node
 
-    def _classify(self, node: FolderScan, info: object) -> None:
-        from lakebed.storage.object_store import FileInfo
-
-        assert isinstance(info, FileInfo)
+    def _classify(self, node: FolderScan, info: FileInfo) -> None:
         try:
             sample = read_sample(self._store, info)
             result = registry.classify(sample, self._custom, self._builtins)
@@ -179,7 +179,7 @@ class Scanner:
 
     def _error(self, uri: str, code: str, message: str) -> None:
         name = uri.rsplit("/", 1)[-1]
-        self.stats.errors.append(CrawlError(uri, code, f"File '{name}' {message}"))
+        self.stats.errors.add(CrawlError(uri, code, f"File '{name}' {message}"))
 
 
 def _kind(name: str) -> str:

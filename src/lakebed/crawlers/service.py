@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import re
+import statistics
 import threading
 import time
 import uuid
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ from lakebed.crawlers.models import (
     ClassifierSpec,
     Crawler,
     CrawlerConfiguration,
+    CrawlerMetrics,
     CrawlError,
     CrawlerState,
     CrawlMetrics,
@@ -36,6 +38,7 @@ from lakebed.crawlers.models import (
     RecrawlBehavior,
     RunState,
     Schedule,
+    field_value,
     from_glue,
     to_glue,
 )
@@ -57,12 +60,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_STORED_ERRORS = 1000
-"""Per-file errors kept in a run's history (the count in its metrics is exact)."""
-
 _NAME_RE = re.compile(r"^[\w\-.$ ]{1,255}$")
 _CRON_RE = re.compile(r"^cron\(\s*(\S+\s+){5}\S+\s*\)$")
-# Fields of a crawler definition (the rest is state).
+# Fields of a crawler that are state, not definition (snake_case and Glue's names).
+_STATE_KEYS = ("State", "CrawlElapsedTime", "CreationTime", "LastUpdated", "LastCrawl", "Version")
 _STATE_FIELDS = {
     "state",
     "crawl_elapsed_time",
@@ -172,6 +173,7 @@ class CrawlerService:
             )
         if isinstance(changes.get("schedule"), str):
             changes["schedule"] = Schedule(changes["schedule"])
+        changes = {k: field_value(Crawler, k, v) for k, v in changes.items()}
         updated = self._validate(replace(current, **changes))
         with self._ms.begin() as conn:
             result = conn.execute(
@@ -459,6 +461,28 @@ class CrawlerService:
             ).all()
         return [_run_of(r) for r in rows]
 
+    def get_crawler_metrics(self, name: str, /) -> CrawlerMetrics:
+        """Glue's GetCrawlerMetrics: the last and median run times of finished crawls and the
+        last finished crawl's table counts.
+
+        Raises:
+            NotFoundError: the crawler does not exist.
+        """
+        done = [r for r in self.get_runs(name) if r.state != RunState.RUNNING]
+        if not done:
+            return CrawlerMetrics(name)
+        seconds = sorted(r.metrics.duration_ms / 1000 for r in done)
+        last = done[0].metrics
+        return CrawlerMetrics(
+            name,
+            still_estimating=self.get_crawler(name).state != CrawlerState.READY,
+            last_runtime_seconds=done[0].metrics.duration_ms / 1000,
+            median_runtime_seconds=statistics.median(seconds),
+            tables_created=last.tables_created,
+            tables_updated=last.tables_updated,
+            tables_deleted=last.tables_deleted,
+        )
+
     def get_run(self, crawl_id: str, /) -> CrawlRun:
         """One crawl's history record.
 
@@ -506,7 +530,9 @@ class CrawlerService:
             if stop.is_set():
                 raise _Stopped
             applied = ch.apply(self._catalog, plan.changes)
-            errors = plan.errors + applied.errors
+            for e in applied.errors:
+                plan.errors.add(e)
+            errors = plan.errors.kept
             lines = [str(c) for c in plan.changes]
             metrics = CrawlMetrics(
                 tables_created=applied.tables_created,
@@ -517,7 +543,7 @@ class CrawlerService:
                 files_seen=plan.stats.files_seen,
                 files_sampled=plan.stats.files_sampled,
                 folders_seen=plan.stats.folders_seen,
-                errors=len(errors),
+                errors=plan.errors.count,
             )
         except (_Stopped, LakebedError) as e:
             if stop.is_set():
@@ -576,7 +602,7 @@ class CrawlerService:
                     state=str(state),
                     end_time=now,
                     metrics=to_glue(metrics),
-                    errors=[to_glue(e) for e in errors[:MAX_STORED_ERRORS]],
+                    errors=[to_glue(e) for e in errors],
                     changes=lines,
                     error_message=message,
                 )
@@ -637,12 +663,10 @@ def _as_crawler(crawler: Crawler | dict[str, Any]) -> Crawler:
 
 
 def _definition(crawler: Crawler) -> dict[str, Any]:
-    d = to_glue(
-        replace(crawler, **{f: None for f in _STATE_FIELDS - {"crawl_elapsed_time", "version"}})
-    )
-    d.pop("State", None)
-    d.pop("CrawlElapsedTime", None)
-    d.pop("Version", None)
+    """The stored definition: Glue's shape without the state fields."""
+    d = to_glue(crawler)
+    for key in _STATE_KEYS:
+        d.pop(key, None)
     return d
 
 
@@ -652,9 +676,7 @@ def _crawler_of(row: Any) -> Crawler:
     elapsed = 0
     if row.crawl_started_at is not None and row.state != str(CrawlerState.READY):
         started = row.crawl_started_at
-        if started.tzinfo is None:
-            from datetime import UTC
-
+        if started.tzinfo is None:  # SQLite keeps no time zone
             started = started.replace(tzinfo=UTC)
         elapsed = int((utcnow() - started).total_seconds() * 1000)
     return replace(

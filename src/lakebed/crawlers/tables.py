@@ -9,7 +9,14 @@ import re
 from dataclasses import dataclass, field
 
 from lakebed.catalog.models import Column, Partition, Table, TableType
-from lakebed.crawlers.inference import Schema
+from lakebed.crawlers.inference import (
+    NULL,
+    InferredType,
+    Schema,
+    hive_type,
+    merge_types,
+    type_of_text,
+)
 from lakebed.crawlers.partitions import Unit, partition_keys, partition_values
 
 CRAWLER_PARAMETER = "UPDATED_BY_CRAWLER"
@@ -50,6 +57,7 @@ def build(
     database: str,
     crawler: str,
     key_names: tuple[str, ...] | None,
+    typed_keys: bool = False,
 ) -> TablePlan:
     """The catalog definition of one detected table."""
     location = unit.root.uri + "/"
@@ -96,17 +104,34 @@ def build(
         }
     )
     keys = partition_keys(unit, key_names)
-    partitions = (
-        [Partition(values, lf.location + "/") for values, lf in partition_values(unit)]
-        if unit.depth
-        else []
-    )
+    why = list(unit.why)
+    auto = partition_keys(unit, None)
+    for level, key in enumerate(keys):
+        if key_names and key != auto[level]:
+            why.append(f"partition key {key}: named by Lakebed.PartitionKeyNames.")
+        elif key.startswith("partition_") and key == f"partition_{level}":
+            why.append(
+                f"partition key {key}: level {level} folders are not all key=value with one "
+                "key (name it with Lakebed.PartitionKeyNames, or rename it in the catalog)."
+            )
+        else:
+            why.append(f"partition key {key}: from the {key}=value folder names.")
+    found = partition_values(unit) if unit.depth else []
+    partitions = [Partition(values, lf.location + "/") for values, lf in found]
+    key_types = ["string"] * len(keys)
+    if typed_keys:
+        key_types = [_value_type([values[i] for values, _ in found]) for i in range(len(keys))]
+        why.extend(
+            f"partition key {k}: every value is a {t}."
+            for k, t in zip(keys, key_types, strict=True)
+            if t != "string"
+        )
     table = Table(
         database=database,
         name=name,
         table_type=TableType.EXTERNAL_TABLE,
         columns=tuple(c for c in _columns(group.schema) if c.name not in keys),
-        partition_keys=tuple(Column(k, "string") for k in keys),
+        partition_keys=tuple(Column(k, t) for k, t in zip(keys, key_types, strict=True)),
         location=location,
         input_format=st.input_format,
         output_format=st.output_format,
@@ -114,7 +139,15 @@ def build(
         serde_parameters=serde_params,
         parameters=params,
     )
-    return TablePlan(table, partitions, list(unit.why), group.file_count)
+    return TablePlan(table, partitions, why, group.file_count)
+
+
+def _value_type(values: list[str]) -> str:
+    """The type every value of a partition key parses as (``string`` when they differ)."""
+    t: InferredType = NULL
+    for v in values:
+        t = merge_types(t, type_of_text(v))
+    return "string" if t == NULL else hive_type(t)
 
 
 def _columns(schema: Schema) -> tuple[Column, ...]:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from lakebed.crawlers.classifiers.base import (
+    SAMPLE_BYTES,
     BadFileError,
     BaseClassifier,
     Classification,
@@ -49,8 +50,9 @@ def _read_long(buf: bytes, pos: int) -> tuple[int, int]:
         shift += 7
 
 
-def header_metadata(head: bytes) -> dict[str, bytes]:
-    """The file metadata map of an Avro container header (``avro.schema``, ``avro.codec``).
+def header_metadata(head: bytes) -> tuple[dict[str, bytes], int]:
+    """The file metadata map of an Avro container header (``avro.schema``, ``avro.codec``)
+    and the position just after it (where the 16-byte sync marker starts).
 
     Raises:
         BadFileError: the header is cut or malformed.
@@ -59,7 +61,7 @@ def header_metadata(head: bytes) -> dict[str, bytes]:
     while True:
         count, pos = _read_long(head, pos)
         if count == 0:
-            return meta
+            return meta, pos
         if count < 0:
             count = -count
             _, pos = _read_long(head, pos)  # block size in bytes
@@ -166,7 +168,15 @@ class AvroClassifier(BaseClassifier):
         """
         if not sample.head.startswith(_MAGIC) or sample.compression:
             return None
-        meta = header_metadata(sample.head)
+        head = sample.head
+        try:
+            meta, end = header_metadata(head)
+        except BadFileError:
+            if sample.complete:
+                raise
+            with sample.open() as f:  # a schema larger than the first read
+                head = f.read(SAMPLE_BYTES)
+            meta, end = header_metadata(head)
         try:
             schema = json.loads(meta["avro.schema"])
         except (KeyError, ValueError) as e:
@@ -174,8 +184,17 @@ class AvroClassifier(BaseClassifier):
         root = avro_type(schema)
         if not isinstance(root, Struct):
             raise BadFileError("has an Avro schema that is not a record.")
+        try:  # the first block's object count, when the sample holds it
+            records, _ = _read_long(head, end + 16)
+        except BadFileError:
+            records = 0
         return Classification(
-            "avro", Schema(root.fields), STORAGE, sample_bytes=sample.size, classifier=self
+            "avro",
+            Schema(root.fields),
+            STORAGE,
+            records=records,
+            sample_bytes=sample.size,
+            classifier=self,
         )
 
     def serde_parameters(self, schema: Schema, storage: StorageFormat) -> dict[str, str]:

@@ -11,7 +11,7 @@ import bz2
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 
 SAMPLE_BYTES = 1 << 20
 """Bytes of a file's (decompressed) start that text classifiers may look at."""
+
+FIRST_READ = 1 << 16
+"""Bytes read first; binary formats (below) read their own footer or header from here."""
+
+BINARY_MAGIC = (b"PAR1", b"ORC", b"Obj\x01", b"\xe0\x01\x00\xea")
+"""Parquet, ORC, Avro and binary Ion: the text sample is not needed for them."""
 
 # Compression recognised by file extension, as Glue does: extension → compressionType.
 COMPRESSION_EXTENSIONS = {
@@ -141,7 +147,13 @@ class FileSample:
     store: ObjectStore
 
     def open(self) -> pa.NativeFile:
-        """The raw object for random access (footers of Parquet and ORC)."""
+        """The raw object for random access (footers of Parquet and ORC); a small file
+        already held whole in ``head`` is served from memory.
+        """
+        if self.complete and self.compression is None:
+            import pyarrow as pa
+
+            return pa.BufferReader(self.head)
         return self.store.open_input(self.uri)
 
     def text(self) -> str:
@@ -169,22 +181,33 @@ def read_sample(store: ObjectStore, info: FileInfo, limit: int = SAMPLE_BYTES) -
         raise UnsampleableError(
             f"{compression} compressed files cannot be sampled; use gzip, bzip2 or zip."
         )
+    requested = limit + 1
     try:
-        with store.open_input(info.uri) as raw:
-            head = (
-                raw.read(limit + 1)
-                if compression is None
-                else _decompress_head(compression, raw, info.size, limit)
-            )
+        with _open_raw(store, info.uri) as raw:
+            if compression is not None:
+                head = _decompress_head(compression, raw, info.size, limit)
+            else:
+                requested = min(FIRST_READ, limit + 1)
+                head = raw.read(requested)
+                if len(head) == requested and not head.startswith(BINARY_MAGIC):
+                    requested = limit + 1
+                    head += raw.read(requested - len(head))
     except UnsampleableError:
         raise
     except Exception as e:  # pyarrow and the codecs raise many kinds for unreadable objects
         raise UnsampleableError(f"cannot be read ({e}).") from e
-    complete = len(head) <= limit
+    complete = len(head) < requested
     return FileSample(info.uri, name, info.size, compression, head[:limit], complete, store)
 
 
-def _decompress_head(compression: str, raw: pa.NativeFile, size: int, limit: int) -> bytes:
+def _open_raw(store: ObjectStore, uri: str) -> BinaryIO:
+    """The object for reading; local files through Python's ``open`` (cheaper per file)."""
+    if uri.startswith("/"):
+        return open(uri, "rb")
+    return store.open_input(uri)  # type: ignore[return-value]
+
+
+def _decompress_head(compression: str, raw: BinaryIO, size: int, limit: int) -> bytes:
     """Decompress at most ``limit + 1`` bytes from the start of ``raw``, reading a bounded
     prefix of the object (zip reads its central directory at the end, then one member).
     """

@@ -95,11 +95,13 @@ def split_rows(sample: FileSample, delimiter: str, quote: str) -> tuple[list[lis
     return rows, quoted
 
 
-def _column_types(rows: list[list[str]], width: int) -> list[InferredType]:
+def _column_types(rows: list[list[str]], width: int, *, trim: bool = True) -> list[InferredType]:
+    """Each column's type; without ``trim``, a value with surrounding spaces is a string."""
     types: list[InferredType] = [NULL] * width
     for row in rows:
         for i, value in enumerate(row[:width]):
-            types[i] = merge_types(types[i], type_of_text(value))
+            padded = not trim and value != value.strip()
+            types[i] = merge_types(types[i], STRING if padded else type_of_text(value))
     return types
 
 
@@ -160,12 +162,13 @@ def _classify_rows(
     serde: str | None = None,
     names: list[str] | None = None,
     allowed: list[str] | None = None,
+    trim: bool = True,
 ) -> Classification:
     width = len(rows[0])
     if header is None:
         header = len(rows) >= 2 and _is_header(rows[0], _column_types(rows[1:], width))
     data = rows[1:] if header else rows
-    types = _column_types(data, width)
+    types = _column_types(data, width, trim=trim)
     if allowed is not None:
         types = [_restrict(t, allowed) for t in types]
     if names is None:
@@ -255,4 +258,5 @@ class CustomCsvClassifier(BaseClassifier):
             serde=self.serde,
             names=self.header,
             allowed=self.allowed,
+            trim=not self.disable_value_trimming,
         )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pyarrow as pa
-import pyarrow.parquet as pq
+from pyarrow._parquet import ParquetReader
 
 from lakebed.crawlers.classifiers.base import (
     BadFileError,
@@ -73,6 +75,7 @@ def arrow_type(t: pa.DataType) -> InferredType:
     return STRING
 
 
+@lru_cache(maxsize=1024)
 def arrow_schema(schema: pa.Schema) -> Schema:
     """The inferred schema of an Arrow schema (names lower-cased, first spelling wins)."""
     fields: dict[str, InferredType] = {}
@@ -96,15 +99,18 @@ class ParquetClassifier(BaseClassifier):
             return None
         try:
             with sample.open() as f:
-                meta = pq.read_metadata(f)
-                schema = meta.schema.to_arrow_schema()
+                # The footer reader alone: pq.read_metadata also builds column path maps
+                # (ParquetFile) that a crawl never needs, which costs a third of the time.
+                reader = ParquetReader()
+                reader.open(f)
+                schema, rows = reader.schema_arrow, reader.metadata.num_rows
         except Exception as e:  # pyarrow raises several types for corrupt footers
             raise BadFileError(f"is not a valid Parquet file ({e}).") from e
         return Classification(
             "parquet",
             arrow_schema(schema),
             STORAGE,
-            records=meta.num_rows,
+            records=rows,
             sample_bytes=sample.size,
             classifier=self,
         )

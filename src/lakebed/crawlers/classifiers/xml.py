@@ -28,8 +28,6 @@ from lakebed.crawlers.inference import (
 )
 
 MAX_RECORDS = 1000
-MAX_ROW_BYTES = 1 << 20
-"""Glue cannot process one XML row larger than 1 MB; neither does lakebed."""
 
 XML_SERDE = "com.ibm.spss.hive.serde2.xml.XmlSerDe"
 XML_INPUT = "com.ibm.spss.hive.serde2.xml.XmlInputFormat"
