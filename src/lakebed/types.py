@@ -111,8 +111,17 @@ def trino_type(text_or_type: str | exp.DataType) -> str:
 
 def duckdb_type(text_or_type: str | exp.DataType) -> str:
     """DuckDB spelling, for casts in generated SQL."""
-    dt = parse_type(text_or_type) if isinstance(text_or_type, str) else text_or_type
+    if isinstance(text_or_type, str):
+        return _duckdb_type_of_text(text_or_type)
+    return _duckdb_type(text_or_type)
 
+
+@lru_cache(maxsize=4096)
+def _duckdb_type_of_text(text: str) -> str:
+    return _duckdb_type(parse_type(text))
+
+
+def _duckdb_type(dt: exp.DataType) -> str:
     def plain(node: exp.Expression) -> exp.Expression:
         # DuckDB ignores string lengths and stores Athena's millisecond timestamps in µs.
         if isinstance(node, exp.DataType) and node.this in (T.VARCHAR, T.CHAR, T.TEXT):

@@ -63,6 +63,8 @@ class DuckDBEngine:
         self._db = duckdb.connect(":memory:", config=config)
         self._lock = threading.Lock()
         self._loaded: set[str] = set()
+        # Trino divides integers as integers; every cursor inherits the global setting.
+        self._db.execute("SET GLOBAL integer_division = true")
         functions.install(self._db)
         if settings.uses_s3:
             self.load_extension("httpfs")
@@ -94,10 +96,8 @@ class DuckDBEngine:
         self._db.execute(f"CREATE OR REPLACE SECRET lakebed_s3 ({', '.join(parts)})")
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A new connection to the database, set up for Trino semantics."""
-        cur = self._db.cursor()
-        cur.execute("SET integer_division = true")
-        return cur
+        """A new connection to the database (set up for Trino semantics at start)."""
+        return self._db.cursor()
 
     @contextmanager
     def session(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -7,6 +7,7 @@ mistaken for the process that died.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 
@@ -21,10 +22,14 @@ def _start_ticks(pid: int) -> str:
     return stat.rpartition(")")[2].split()[19]
 
 
-def runner_id() -> str:
-    """The runner id of the current process."""
-    pid = os.getpid()
+@functools.cache
+def _runner_id(pid: int) -> str:
     return f"{socket.gethostname()}:{pid}:{_start_ticks(pid)}"
+
+
+def runner_id() -> str:
+    """The runner id of the current process (computed once per process)."""
+    return _runner_id(os.getpid())
 
 
 def runner_gone(runner: str | None) -> bool:

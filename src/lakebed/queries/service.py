@@ -261,12 +261,18 @@ class QueryService:
                         gave_up = True
                         self._forget(qid)
                         return self.get(qid)
-        return self._execute_in_slot(qid, wg)
+        return self._execute_in_slot(qid, wg, record)
 
-    def _execute_in_slot(self, qid: str, wg: Workgroup) -> QueryExecution:
-        """Run a query that holds a slot of its workgroup; gives the slot back."""
+    def _execute_in_slot(
+        self, qid: str, wg: Workgroup, record: QueryExecution | None = None
+    ) -> QueryExecution:
+        """Run a query that holds a slot of its workgroup; gives the slot back.
+
+        ``record`` may be a copy read before the slot was granted: the QUEUED → RUNNING
+        transition is conditional, so a query cancelled meanwhile still does not run.
+        """
         try:
-            record = self.get(qid)
+            record = record or self.get(qid)
             if record.state != QueryState.QUEUED:
                 return record  # cancelled while it waited
             with self._lock:

@@ -43,6 +43,7 @@ class BoundScan:
     table: Table
     files: int
     bytes_scanned: int
+    hidden: tuple[str, ...] = ()
 
 
 @dataclass
@@ -87,6 +88,8 @@ class Binder:
         self._database = database
         self._counter = itertools.count(1)
         self._bound = BoundStatement(exp.Null())
+        self._tables: dict[tuple[str, str], Table] = {}
+        self._partition_lists: dict[tuple[str, str], list[Partition]] = {}
 
     # -- entry points ---------------------------------------------------------------------
 
@@ -107,6 +110,20 @@ class Binder:
             )
         return (table.db or self._database).lower(), table.name.lower()
 
+    def _table(self, database: str, name: str) -> Table:
+        """A table definition, read from the catalog once per statement."""
+        key = (database.lower(), name.lower())
+        if key not in self._tables:
+            self._tables[key] = self._catalog.get_table(database, name)
+        return self._tables[key]
+
+    def _partitions_of(self, table: Table) -> list[Partition]:
+        """A table's registered partitions, read once per statement."""
+        key = (table.database, table.name)
+        if key not in self._partition_lists:
+            self._partition_lists[key] = self._catalog.list_partitions(table)
+        return self._partition_lists[key]
+
     # -- tree walking ---------------------------------------------------------------------
 
     def _bind_tree(self, node: exp.Expression, database: str, *, depth: int) -> exp.Expression:
@@ -124,7 +141,33 @@ class Binder:
                 ref, db, referenced=referenced, star=has_star, depth=depth
             )
             ref.replace(replacement)
+        self._exclude_hidden_from_stars(node)
         return node
+
+    def _exclude_hidden_from_stars(self, node: exp.Expression) -> None:
+        """``*`` never includes hidden columns (``"$path"`` …), as in Athena: a scan exposes
+        them only because the statement names them somewhere.
+        """
+        hidden = {s.name: s.hidden for s in self._bound.scans if s.hidden}
+        if not hidden:
+            return
+        for select in node.find_all(exp.Select):
+            by_alias: dict[str, tuple[str, ...]] = {}
+            for source in [select.args.get("from_"), *(select.args.get("joins") or [])]:
+                table = source.this if source is not None else None
+                if isinstance(table, exp.Table) and table.name in hidden:
+                    by_alias[table.alias_or_name] = hidden[table.name]
+            if not by_alias:
+                continue
+            for projection in select.expressions:
+                star, names = None, ()
+                if isinstance(projection, exp.Star):
+                    star = projection
+                    names = tuple(dict.fromkeys(h for hs in by_alias.values() for h in hs))
+                elif isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
+                    star, names = projection.this, by_alias.get(projection.table, ())
+                if star is not None and names:
+                    star.set("except_", [exp.column(h, quoted=True) for h in names])
 
     def _bind_table(
         self,
@@ -143,12 +186,12 @@ class Binder:
         alias = ref.alias or ref.name
         if "$" in name:
             base, _, hidden = name.partition("$")
-            table = self._catalog.get_table(database, base)
+            table = self._table(database, base)
             rel = self._hidden_table(table, hidden)
             return exp.Table(
                 this=exp.to_identifier(rel), alias=exp.TableAlias(this=exp.to_identifier(alias))
             )
-        table = self._catalog.get_table(database, name)
+        table = self._table(database, name)
         if table.is_view:
             return self._expand_view(table, alias, depth=depth)
         conjuncts = self._pushable_conjuncts(ref, table, alias)
@@ -251,7 +294,7 @@ class Binder:
 
         if is_projected(table):
             return project_partitions(table, conjuncts, self._prune)
-        return self._prune(table, self._catalog.list_partitions(table), conjuncts)
+        return self._prune(table, self._partitions_of(table), conjuncts)
 
     # -- scans ----------------------------------------------------------------------------
 
@@ -280,14 +323,14 @@ class Binder:
         name = f"__lb_scan_{next(self._counter)}"
         if not files:
             sql = self._empty_relation(table.all_columns, hidden)
-            scan = BoundScan(name, sql, table, 0, 0)
+            scan = BoundScan(name, sql, table, 0, 0, tuple(hidden))
         else:
             ctx = ScanContext(
                 self._store, needed, self._register_as, extension_loader(self._cursor)
             )
             plan = reader_for(table).scan(table, files, ctx)
             sql = self._attach_file_columns(table, plan.sql, groups, hidden)
-            scan = BoundScan(name, sql, table, len(files), plan.bytes_scanned)
+            scan = BoundScan(name, sql, table, len(files), plan.bytes_scanned, tuple(hidden))
         self._bound.scans.append(scan)
         return scan
 
@@ -397,7 +440,7 @@ class Binder:
             raise InvalidInputError(
                 f"Table '{table.database}.{table.name}' is not partitioned.", code="NOT_PARTITIONED"
             )
-        parts = self._catalog.list_partitions(table)
+        parts = self._partitions_of(table)
         arrow = pa.table(
             {
                 k.name: pa.array([p.values[i] for p in parts], pa.string())
