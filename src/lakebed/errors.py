@@ -48,6 +48,7 @@ class LakebedError(Exception):
     def to_dict(self) -> dict[str, object]:
         """The error as plain data (for history rows and JSON front doors)."""
         return {
+            "error_class": type(self).__name__,
             "code": self.code,
             "category": int(self.category),
             "message": self.message,
@@ -165,3 +166,20 @@ def class_for_code(code: str) -> type[QueryError]:
     if code.startswith("HIVE_"):
         return DataError
     return InvalidInputError
+
+
+def error_from_dict(data: dict[str, object], *, query_id: str | None = None) -> LakebedError:
+    """Rebuild an error from ``to_dict`` data (history rows, the native API's JSON): the
+    same class when it is known, else the class of its code.
+    """
+    code = str(data.get("code") or "GENERIC_INTERNAL_ERROR")
+    named = globals().get(str(data.get("error_class")))
+    cls = named if isinstance(named, type) and issubclass(named, LakebedError) else None
+    line, column = data.get("line"), data.get("column")
+    return (cls or class_for_code(code))(
+        str(data.get("message") or code),
+        code=code,
+        line=line if isinstance(line, int) else None,
+        column=column if isinstance(column, int) else None,
+        query_id=query_id or (str(data["query_id"]) if data.get("query_id") else None),
+    )

@@ -73,3 +73,19 @@ def test_bytes_scanned_count_only_needed_columns(
     wide = lb.sql("SELECT sum(a), max(b) FROM t")
     assert narrow.fetchall() == [(49_995_000,)]
     assert 0 < narrow.stats.data_scanned_bytes < wide.stats.data_scanned_bytes
+
+
+def test_hudi_tables_are_refused_rather_than_read_as_plain_parquet(
+    lb: lakebed.Lakebed, lake_dir: Path
+) -> None:
+    pq.write_table(pa.table({"a": [1]}), lake_dir / "f.parquet")
+    lb.sql(
+        "CREATE EXTERNAL TABLE h (a int) ROW FORMAT SERDE "
+        "'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' STORED AS INPUTFORMAT "
+        "'org.apache.hudi.hadoop.HoodieParquetInputFormat' OUTPUTFORMAT "
+        "'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat' "
+        f"LOCATION '{lake_dir}/'"
+    )
+    with pytest.raises(lakebed.NotSupportedError) as info:
+        lb.sql("SELECT a FROM h")
+    assert info.value.code == "HIVE_UNSUPPORTED_FORMAT"

@@ -12,7 +12,7 @@ from lakebed.catalog.service import DEFAULT_DATABASE
 from lakebed.client.result import QueryResult
 from lakebed.config import Settings
 from lakebed.engines import DuckDBEngine
-from lakebed.errors import LakebedError, QueryError
+from lakebed.errors import LakebedError, error_from_dict
 from lakebed.governance.principals import Principals, load_fernet
 from lakebed.metastore import Metastore
 from lakebed.queries import QueryExecution, QueryService, QueryState
@@ -291,17 +291,6 @@ class Lakebed:
 
 def error_of(execution: QueryExecution) -> LakebedError:
     """The error a failed or cancelled execution raises."""
-    from lakebed import errors
-
-    err = execution.error or {}
-    code = str(err.get("code", "GENERIC_INTERNAL_ERROR"))
-    cls = errors.class_for_code(code)
-    e = cls(
-        str(err.get("message", execution.state_reason or "query failed")),
-        code=code,
-        line=err.get("line"),  # type: ignore[arg-type]
-        column=err.get("column"),  # type: ignore[arg-type]
-        query_id=execution.id,
-    )
-    assert isinstance(e, QueryError | LakebedError)
-    return e
+    data = dict(execution.error or {})
+    data.setdefault("message", execution.state_reason or "query failed")
+    return error_from_dict(data, query_id=execution.id)

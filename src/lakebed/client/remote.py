@@ -121,14 +121,7 @@ class RemoteLakebed:
                 raise errors.InternalError(
                     f"HTTP {resp.status_code} from {self.url}{path}"
                 ) from None
-            cls = errors.class_for_code(err.get("code", "GENERIC_INTERNAL_ERROR"))
-            raise cls(
-                err.get("message", ""),
-                code=err.get("code"),
-                line=err.get("line"),
-                column=err.get("column"),
-                query_id=err.get("query_id"),
-            )
+            raise errors.error_from_dict(err)
         return resp
 
     def _start(self, text: str, *, wait: bool, **kwargs: Any) -> QueryExecution:

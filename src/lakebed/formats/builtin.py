@@ -32,7 +32,13 @@ def _serde_is(*names: str, inputs: tuple[str, ...] = ()) -> Callable[[Table], bo
 _TEXT = (serdes.TEXT_INPUT,)
 
 
-register_reader(_serde_is(serdes.PARQUET), ParquetReader())
+# Parquet files of plain tables only: Hudi's input formats (copy-on-write and merge-on-read)
+# choose file versions from the table's timeline, so reading every Parquet file there would
+# return superseded rows. They get no reader (HIVE_UNSUPPORTED_FORMAT) rather than wrong
+# answers.
+register_reader(
+    _serde_is(serdes.PARQUET, inputs=(serdes.PARQUET_INPUT, serdes.TEXT_INPUT)), ParquetReader()
+)
 register_reader(_serde_is(serdes.LAZY_SIMPLE, "", inputs=_TEXT), LazySimpleReader())
 register_reader(_serde_is(serdes.OPEN_CSV, inputs=_TEXT), OpenCsvReader())
 register_reader(
