@@ -5,8 +5,6 @@ wire models PyIceberg itself defines. Commits validate every requirement against
 metadata and swap the metadata pointer by compare-and-set, the same path SQL commits take.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Protocol, runtime_checkable
 from urllib.parse import unquote
@@ -15,6 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI, Form, Header, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError as PydanticValidationError
 from pyiceberg import exceptions as ice
+from pyiceberg.catalog import Catalog
 from pyiceberg.catalog.rest import (
     CommitTableRequest,
     CommitTableResponse,
@@ -33,9 +32,7 @@ from pyiceberg.table.sorting import UNSORTED_SORT_ORDER
 from lakebed import errors
 
 if TYPE_CHECKING:
-    from pyiceberg.catalog import Catalog
-
-    from lakebed.client.embedded import Lakebed
+    pass
 
 SEPARATOR = "\x1f"
 
@@ -116,16 +113,32 @@ def _namespace(raw: str) -> tuple[str, ...]:
     return tuple(unquote(raw).split(SEPARATOR))
 
 
-def router(get_catalog: Callable[[Request], Catalog]) -> APIRouter:
-    """The ``/iceberg/v1`` routes over the catalog ``get_catalog`` returns."""
+def authorize(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+    """Every catalog route needs a valid bearer token unless the server runs without auth."""
+    if not request.app.state.auth:
+        return
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise errors.AccessDeniedError("A bearer token is required.", code="UNAUTHENTICATED")
+    request.app.state.lakebed.principals.principal_of_token(authorization.split(None, 1)[1])
+
+
+def current_catalog(request: Request) -> Catalog:
+    """The PyIceberg catalog the application serves."""
+    return request.app.state.iceberg_catalog(request)  # type: ignore[no-any-return]
+
+
+CatalogDep = Annotated[Catalog, Depends(current_catalog)]
+
+
+def router() -> APIRouter:
+    """The ``/iceberg/v1`` routes, all behind ``authorize``."""
     # Its description is the Iceberg project's OpenAPI file, not lakebed's.
-    r = APIRouter(prefix="/iceberg/v1", include_in_schema=False)
-    CatalogDep = Annotated["Catalog", Depends(get_catalog)]
+    r = APIRouter(prefix="/iceberg/v1", include_in_schema=False, dependencies=[Depends(authorize)])
 
     @r.get("/config")
     def config(request: Request, warehouse: str | None = None) -> dict[str, Any]:
         """Client configuration: no prefix, the endpoints implemented, the storage endpoint."""
-        lb: Lakebed = request.app.state.lakebed
+        lb = request.app.state.lakebed
         defaults: dict[str, str] = {}
         s = lb.settings
         if s.s3_endpoint:
@@ -247,8 +260,11 @@ def router(get_catalog: Callable[[Request], Catalog]) -> APIRouter:
         namespace: str, table: str, request: Request, catalog: CatalogDep
     ) -> dict[str, Any]:
         """Validate requirements and apply updates atomically (409 when a requirement fails)."""
-        req = CommitTableRequest.model_validate(await request.json())
         identifier = (*_namespace(namespace), table)
+        body = await request.json()
+        # The spec makes the identifier optional here: the path names the table.
+        body.setdefault("identifier", {"namespace": list(identifier[:-1]), "name": table})
+        req = CommitTableRequest.model_validate(body)
         resp: CommitTableResponse = catalog.commit_table(
             _Identified(identifier),  # type: ignore[arg-type]
             req.requirements,
@@ -306,16 +322,7 @@ def router(get_catalog: Callable[[Request], Catalog]) -> APIRouter:
 def install(app: FastAPI, get_catalog: Callable[[Request], Catalog]) -> None:
     """Add the Iceberg REST routes, their auth and their error model to ``app``."""
 
-    def authorize(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
-        if not request.app.state.auth:
-            return
-        if not authorization or not authorization.lower().startswith("bearer "):
-            raise errors.AccessDeniedError("A bearer token is required.", code="UNAUTHENTICATED")
-        request.app.state.lakebed.principals.principal_of_token(authorization.split(None, 1)[1])
-
-    r = router(get_catalog)
-
-    @r.post("/oauth/tokens", include_in_schema=False)
+    @app.post("/iceberg/v1/oauth/tokens", include_in_schema=False)
     def token(
         request: Request,
         client_id: Annotated[str, Form()],
@@ -339,10 +346,5 @@ def install(app: FastAPI, get_catalog: Callable[[Request], Catalog]) -> None:
             }
         )
 
-    guarded = APIRouter(dependencies=[Depends(authorize)])
-    for route in r.routes:
-        if getattr(route, "path", "").endswith("/oauth/tokens"):
-            app.router.routes.append(route)
-        else:
-            guarded.routes.append(route)
-    app.include_router(guarded)
+    app.state.iceberg_catalog = get_catalog
+    app.include_router(router())

@@ -23,6 +23,7 @@ from lakebed.sql.literals import to_literals
 from lakebed.storage import ObjectStore
 
 if TYPE_CHECKING:
+    from lakebed.catalog.iceberg import LakebedCatalog
     from lakebed.crawlers import CrawlerService
 
 
@@ -55,6 +56,13 @@ class Lakebed:
         from lakebed.crawlers import CrawlerService
 
         return CrawlerService(metastore=self.metastore, catalog=self.catalog, store=self.store)
+
+    @cached_property
+    def iceberg(self) -> LakebedCatalog:
+        """The PyIceberg catalog over this lake's Iceberg tables (the same tables SQL sees)."""
+        from lakebed.catalog.iceberg import iceberg_catalog
+
+        return iceberg_catalog(self.catalog, self.store, self.settings)
 
     # -- SQL ------------------------------------------------------------------------------
 
