@@ -42,6 +42,7 @@ from lakebed.sql import translate
 from lakebed.storage import normalize_uri
 
 if TYPE_CHECKING:
+    from pyiceberg.manifest import DataFile
     from pyiceberg.table import Table as IcebergTable
 
     from lakebed.sql.run.context import RunContext
@@ -193,13 +194,32 @@ def _row_change(
         survivors = _survivors(ctx, plan, deletes, affected)
         change.removed = [files[p] for p in affected.to_pylist()]  # type: ignore[misc]
         rows = survivors if new_rows is None else pa.concat_tables([survivors, new_rows])
-        change.added = write_data_files(ctx.store, table.metadata, rows)
+        change.added = _write_rows(ctx, table, rows)
         change.operation = Operation.OVERWRITE
         return change
     change.added = write_position_deletes(ctx.store, table.metadata, deletes, files)  # type: ignore[arg-type]
     if new_rows is not None:
-        change.added += write_data_files(ctx.store, table.metadata, new_rows)
+        change.added += _write_rows(ctx, table, new_rows)
     return change
+
+
+def _write_rows(ctx: RunContext, table: IcebergTable, rows: pa.Table) -> list[DataFile]:
+    """Write rows (the table's columns) as data files: DuckDB's parallel COPY when it can
+    write the table's files itself, PyIceberg's writer otherwise.
+    """
+    if rows.num_rows == 0:
+        return []
+    if not can_copy_directly(table.metadata):
+        return write_data_files(ctx.store, table.metadata, rows)
+    name = _register(ctx)("__lb_new_rows", rows)
+    try:
+        return copy_query(
+            ctx.store, table.metadata, ctx.cursor, f"SELECT * FROM {quote_ident(name)}"
+        )
+    except duckdb.Error as e:
+        raise from_duckdb(e) from e
+    finally:
+        ctx.cursor.unregister(name)
 
 
 def _survivors(ctx: RunContext, plan: Plan, deletes: pa.Table, affected: pa.Array) -> pa.Table:
