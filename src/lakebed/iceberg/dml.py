@@ -42,6 +42,7 @@ from lakebed.sql import translate
 from lakebed.storage import normalize_uri
 
 if TYPE_CHECKING:
+    from pyiceberg.manifest import DataFile
     from pyiceberg.table import Table as IcebergTable
 
     from lakebed.sql.run.context import RunContext
@@ -130,11 +131,11 @@ def _target_ref(ref: exp.Table) -> exp.Table:
     return out
 
 
-def read_target(
+def prepare_target(
     ctx: RunContext, select: exp.Select, table: IcebergTable, where: exp.Expression | None
-) -> tuple[pa.Table, Plan]:
-    """Run ``select`` (whose FROM holds the target aliased ``TARGET``) with the target read
-    at its current snapshot including ``"$path"`` and ``"$pos"``.
+) -> tuple[str, Plan]:
+    """DuckDB SQL for ``select`` (whose FROM holds the target aliased ``TARGET``) with the
+    target read at its current snapshot including ``"$path"`` and ``"$pos"``, and the plan.
     """
     bound = ctx.bind(select)
     view = next(
@@ -151,7 +152,15 @@ def read_target(
     sql = scan_sql(plan, register=_register(ctx), positions=True)
     ctx.cursor.execute(f"CREATE OR REPLACE TEMP VIEW {quote_ident(view)} AS {sql}")
     ctx.planning_done()
-    return run_query(ctx, translate.to_duckdb(bound.node)), plan
+    return translate.to_duckdb(bound.node), plan
+
+
+def read_target(
+    ctx: RunContext, select: exp.Select, table: IcebergTable, where: exp.Expression | None
+) -> tuple[pa.Table, Plan]:
+    """Run ``select`` on the target (see ``prepare_target``)."""
+    sql, plan = prepare_target(ctx, select, table, where)
+    return run_query(ctx, sql), plan
 
 
 def _mode(table: IcebergTable, key: str) -> str:
@@ -185,13 +194,32 @@ def _row_change(
         survivors = _survivors(ctx, plan, deletes, affected)
         change.removed = [files[p] for p in affected.to_pylist()]  # type: ignore[misc]
         rows = survivors if new_rows is None else pa.concat_tables([survivors, new_rows])
-        change.added = write_data_files(ctx.store, table.metadata, rows)
+        change.added = _write_rows(ctx, table, rows)
         change.operation = Operation.OVERWRITE
         return change
     change.added = write_position_deletes(ctx.store, table.metadata, deletes, files)  # type: ignore[arg-type]
     if new_rows is not None:
-        change.added += write_data_files(ctx.store, table.metadata, new_rows)
+        change.added += _write_rows(ctx, table, new_rows)
     return change
+
+
+def _write_rows(ctx: RunContext, table: IcebergTable, rows: pa.Table) -> list[DataFile]:
+    """Write rows (the table's columns) as data files: DuckDB's parallel COPY when it can
+    write the table's files itself, PyIceberg's writer otherwise.
+    """
+    if rows.num_rows == 0:
+        return []
+    if not can_copy_directly(table.metadata):
+        return write_data_files(ctx.store, table.metadata, rows)
+    name = _register(ctx)("__lb_new_rows", rows)
+    try:
+        return copy_query(
+            ctx.store, table.metadata, ctx.cursor, f"SELECT * FROM {quote_ident(name)}"
+        )
+    except duckdb.Error as e:
+        raise from_duckdb(e) from e
+    finally:
+        ctx.cursor.unregister(name)
 
 
 def _survivors(ctx: RunContext, plan: Plan, deletes: pa.Table, affected: pa.Array) -> pa.Table:
@@ -330,7 +358,7 @@ def delete(ctx: RunContext, node: exp.Delete) -> int:
             cond = where.copy()
             _retarget(cond, ref)
             select = select.where(cond)
-        deletes, plan = read_target(ctx, select, table, where)
+        deletes, plan = read_target(ctx, select.order_by("path", "pos"), table, where)
         if deletes.num_rows == 0:
             return 0
         change = _row_change(
@@ -383,7 +411,7 @@ def update(ctx: RunContext, node: exp.Update) -> int:
             cond = where.copy()
             _retarget(cond, ref)
             select = select.where(cond)
-        rows, plan = read_target(ctx, select, table, where)
+        rows, plan = read_target(ctx, select.order_by("path", "pos"), table, where)
         if rows.num_rows == 0:
             return 0
         new_rows = rows.drop_columns(["path", "pos"])
@@ -494,39 +522,37 @@ def merge(ctx: RunContext, node: exp.Merge) -> int:
             .from_(_target_ref(ref))
             .join(source, on=on, join_type="right" if has_insert else "inner")
         )
-        rows, plan = _merge_rows(ctx, select, table, clause)
-        acting = rows.filter(pc.not_equal(rows.column("__clause"), 0))
-        if acting.num_rows == 0:
-            return 0
-        hits = acting.filter(pc.is_valid(acting.column("path")))
-        if hits.num_rows:
-            keys = pc.add(
-                pc.multiply(
-                    pc.cast(
-                        pc.dictionary_encode(hits.column("path")).combine_chunks().indices,
-                        pa.int64(),
-                    ),
-                    1 << 40,
-                ),
-                hits.column("pos"),
-            )
-            if len(pc.unique(keys)) != hits.num_rows:
+        acting, plan = _merge_rows(ctx, select, table, clause)
+        try:
+            count = ctx.cursor.execute(f"SELECT count(*) FROM {acting}").fetchone()[0]  # type: ignore[index]
+            if count == 0:
+                return 0
+            duplicate = ctx.cursor.execute(
+                f"SELECT 1 FROM {acting} WHERE path IS NOT NULL GROUP BY path, pos "
+                "HAVING count(*) > 1 LIMIT 1"
+            ).fetchone()
+            if duplicate is not None:
                 raise InvalidInputError(
                     "One MERGE target table row matched more than one source row.",
                     code="MERGE_TARGET_ROW_MULTIPLE_MATCHES",
                 )
-        clause_col = acting.column("__clause")
-        row_kinds = {
-            k: [i for i, kk in kinds.items() if kk == k] for k in ("update", "insert", "delete")
-        }
-        deleting = pc.is_in(
-            clause_col, pa.array(row_kinds["update"] + row_kinds["delete"], pa.int64())
-        )
-        writing = pc.is_in(
-            clause_col, pa.array(row_kinds["update"] + row_kinds["insert"], pa.int64())
-        )
-        deletes = acting.filter(deleting).select(["path", "pos"])
-        new_rows = acting.filter(writing).select(names)
+
+            def clauses(*wanted: str) -> str:
+                ids = [str(i) for i, k in kinds.items() if k in wanted]
+                return ", ".join(ids) or "NULL"
+
+            deletes = run_query(
+                ctx,
+                f"SELECT path, pos FROM {acting} WHERE __clause IN ({clauses('update', 'delete')}) "
+                "ORDER BY path, pos",
+            )
+            cols = ", ".join(quote_ident(n) for n in names)
+            new_rows = run_query(
+                ctx,
+                f"SELECT {cols} FROM {acting} WHERE __clause IN ({clauses('update', 'insert')})",
+            )
+        finally:
+            ctx.cursor.execute(f"DROP TABLE IF EXISTS {acting}")
         change = _row_change(
             ctx,
             table,
@@ -538,18 +564,24 @@ def merge(ctx: RunContext, node: exp.Merge) -> int:
         )
         if not change.is_empty:
             commit(target.load, change)
-        return acting.num_rows
+        return int(count)
 
     return retrying(run)
 
 
 def _merge_rows(
     ctx: RunContext, select: exp.Select, table: IcebergTable, clause: exp.Expression
-) -> tuple[pa.Table, Plan]:
-    """Evaluate the MERGE select; ``__clause`` in value expressions refers to the clause."""
-    # Inline the clause expression wherever the value CASEs refer to it.
+) -> tuple[str, Plan]:
+    """Evaluate the MERGE select into a temporary table of the rows some clause acts on;
+    returns its (quoted) name. ``__clause`` in value expressions refers to the clause.
+    """
     for col in list(select.find_all(exp.Column)):
         if col.name == "__clause" and not col.table:
             col.replace(clause.copy())
-    rows, plan = read_target(ctx, select, table, None)
-    return rows.cast(rows.schema.set(2, pa.field("__clause", pa.int64()))), plan
+    sql, plan = prepare_target(ctx, select, table, None)
+    name = quote_ident(f"__lb_merge_{next(_counter)}")
+    try:
+        ctx.cursor.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM ({sql}) WHERE __clause <> 0")
+    except duckdb.Error as e:
+        raise from_duckdb(e) from e
+    return name, plan

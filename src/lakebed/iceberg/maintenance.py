@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 from pyiceberg.table.snapshots import Operation
 
+from lakebed.engines.errors import from_duckdb
 from lakebed.iceberg.commit import Change, commit
 from lakebed.iceberg.dml import loader, retrying, run_query
 from lakebed.iceberg.evolution import expire_snapshots
@@ -18,7 +20,7 @@ from lakebed.iceberg.io import manifest_entries, manifests
 from lakebed.iceberg.scan import Plan, plan_files, predicates_of, scan_sql
 from lakebed.iceberg.table import AthenaProperties as P
 from lakebed.iceberg.table import int_property
-from lakebed.iceberg.write import write_data_files
+from lakebed.iceberg.write import can_copy_directly, copy_query, write_data_files
 from lakebed.storage import normalize_uri
 
 if TYPE_CHECKING:
@@ -152,7 +154,14 @@ def optimize(
         )
         from lakebed.iceberg.dml import _register
 
-        rows = run_query(ctx, scan_sql(sub, register=_register(ctx)))
+        sql = scan_sql(sub, register=_register(ctx))
+        if can_copy_directly(table.metadata):
+            try:
+                added = copy_query(ctx.store, table.metadata, ctx.cursor, sql)
+            except duckdb.Error as e:
+                raise from_duckdb(e) from e
+        else:
+            added = write_data_files(ctx.store, table.metadata, run_query(ctx, sql))
         removed = [p.file for p in sub.data]
         gone = set(chosen.delete_files)
         removed += [
@@ -163,13 +172,13 @@ def optimize(
         snap = table.metadata.current_snapshot()
         change = Change(
             Operation.REPLACE,
-            added=write_data_files(ctx.store, table.metadata, rows),
+            added=added,
             removed=removed,
             base_snapshot_id=snap.snapshot_id if snap else None,
             touched={normalize_uri(p.file.file_path) for p in sub.data},
         )
         commit(load, change)
-        return rows.num_rows
+        return sum(f.record_count for f in added)
 
     retrying(run)
     return result[0]

@@ -146,19 +146,22 @@ def write_position_deletes(
     deletes: pa.Table,
     data_files: dict[str, DataFile],
 ) -> list[DataFile]:
-    """Write position-delete files for ``deletes`` (columns ``path``, ``pos``): one file per
-    partition of the data files they point at, rows sorted by path and position.
+    """Write position-delete files for ``deletes`` (columns ``path``, ``pos``, sorted by
+    both, as the spec requires): one file per partition of the data files they point at.
     """
     if deletes.num_rows == 0:
         return []
-    deletes = deletes.sort_by([("path", "ascending"), ("pos", "ascending")])
     groups: dict[tuple[int, tuple[object, ...]], list[str]] = defaultdict(list)
     for path in pc.unique(deletes.column("path")).to_pylist():
         df = data_files[path]
         groups[(df.spec_id, tuple(df.partition._data))].append(path)
     out = []
     for (spec_id, _), paths in groups.items():
-        part = deletes.filter(pc.is_in(deletes.column("path"), pa.array(paths, pa.string())))
+        part = (
+            deletes
+            if len(groups) == 1
+            else deletes.filter(pc.is_in(deletes.column("path"), pa.array(paths, pa.string())))
+        )
         path_col = part.column("path").cast(pa.string())
         if any(data_files[p].file_path != p for p in paths):
             originals = {p: data_files[p].file_path for p in paths}
