@@ -257,14 +257,19 @@ class LakebedCatalog(MetastoreCatalog):
             metadata.location, "metadata", f"{version:05d}-{uuid.uuid4()}.metadata.json"
         )
         self.store.write_bytes(location, metadata_json(metadata))
+        base = read_metadata(self.store, base_location)
+        # The table's Iceberg properties are mirrored into the catalog entry, as Glue does,
+        # so SHOW TBLPROPERTIES and the Glue API see them.
         params = {
-            **entry.parameters,
-            METADATA_LOCATION: location,
-            PREVIOUS_METADATA_LOCATION: base_location,
+            k: v
+            for k, v in entry.parameters.items()
+            if k not in base.properties or k in metadata.properties
         }
+        params.update(metadata.properties)
+        params[METADATA_LOCATION] = location
+        params[PREVIOUS_METADATA_LOCATION] = base_location
         schema = metadata.schema()
         columns = entry.columns
-        base = read_metadata(self.store, base_location)
         if schema.schema_id != base.current_schema_id:
             columns = columns_of(schema)
         try:

@@ -245,10 +245,12 @@ def _now() -> datetime:
 
 
 def run_alter(ctx: RunContext, kind: str, node: Any) -> None:
-    """Run one ALTER TABLE statement object on an Iceberg table (attributes above)."""
+    """Run one ALTER TABLE statement of lakebed's grammars (``sql/hive.py``,
+    ``iceberg/grammar.py``) on an Iceberg table.
+    """
     cat = LakebedCatalog.of(ctx)
-    db = (getattr(node, "database", None) or ctx.database).lower()
-    table = loader(ctx, db, node.table.lower())()
+    db, name = node.table.resolve(ctx.database)
+    table = loader(ctx, db, name)()
     if kind == "ALTER_TABLE_ADD_COLUMNS":
         add_columns(table, list(node.columns))
     elif kind == "ALTER_TABLE_DROP_COLUMN":
@@ -256,14 +258,13 @@ def run_alter(ctx: RunContext, kind: str, node: Any) -> None:
     elif kind == "ALTER_TABLE_CHANGE_COLUMN":
         change_column(
             table,
+            node.old_name,
             node.column,
-            node.new_column,
-            first=bool(getattr(node, "first", False)),
-            after=getattr(node, "after", None),
+            first=node.first,
+            after=node.after,
         )
     elif kind == "ALTER_TABLE_RENAME":
-        new_db = (getattr(node, "new_database", None) or db).lower()
-        cat.rename_table((db, node.table.lower()), (new_db, node.new_table.lower()))
+        cat.rename_table((db, name), node.new_name.resolve(db))
     elif kind == "ALTER_TABLE_SET_TBLPROPERTIES":
         set_properties(table, dict(node.properties))
     elif kind == "ALTER_TABLE_UNSET_TBLPROPERTIES":

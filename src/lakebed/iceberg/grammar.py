@@ -11,6 +11,7 @@ import sqlglot
 from sqlglot import exp
 
 from lakebed.errors import ParseError
+from lakebed.sql.hive import TableName
 from lakebed.sql.statements import StatementType
 
 DML_TYPE = StatementType.DML
@@ -38,8 +39,7 @@ def _split(name: str) -> tuple[str | None, str]:
 class OptimizeStatement:
     """OPTIMIZE [db.]t REWRITE DATA USING BIN_PACK [WHERE predicate]."""
 
-    database: str | None
-    table: str
+    table: TableName
     where: exp.Expression | None
     kind: str = "OPTIMIZE"
     statement_type: StatementType = DML_TYPE
@@ -49,8 +49,7 @@ class OptimizeStatement:
 class VacuumStatement:
     """VACUUM [db.]t."""
 
-    database: str | None
-    table: str
+    table: TableName
     kind: str = "VACUUM"
     statement_type: StatementType = DML_TYPE
 
@@ -59,8 +58,7 @@ class VacuumStatement:
 class PartitionFieldStatement:
     """ALTER TABLE t ADD|DROP PARTITION FIELD <transform>."""
 
-    database: str | None
-    table: str
+    table: TableName
     field: str
     kind: str
     statement_type: StatementType = DDL_TYPE
@@ -80,12 +78,12 @@ def parse(text: str) -> object | None:
                 where = sqlglot.parse_one(m.group("where"), dialect="athena")
             except sqlglot.errors.ParseError as e:
                 raise ParseError(f"Invalid OPTIMIZE WHERE clause: {e}", line=1, column=1) from e
-        return OptimizeStatement(db, table, where)
+        return OptimizeStatement(TableName(db, table), where)
     if m := _VACUUM.match(text):
         db, table = _split(m.group("table"))
-        return VacuumStatement(db, table)
+        return VacuumStatement(TableName(db, table))
     if m := _PARTITION_FIELD.match(text):
         db, table = _split(m.group("table"))
         kind = f"ALTER_TABLE_{m.group('op').upper()}_PARTITION_FIELD"
-        return PartitionFieldStatement(db, table, m.group("field").strip(), kind)
+        return PartitionFieldStatement(TableName(db, table), m.group("field").strip(), kind)
     return None

@@ -262,9 +262,9 @@ def _reachable_after(table: IcebergTable, expired: set[int]) -> set[str]:
 
 def optimize_statement(ctx: RunContext, node: Any) -> None:
     """Run an ``OptimizeStatement``."""
-    optimize(ctx, (node.database or ctx.database).lower(), node.table.lower(), node.where)
+    optimize(ctx, *node.table.resolve(ctx.database), node.where)
 
 
 def vacuum_statement(ctx: RunContext, node: Any) -> None:
     """Run a ``VacuumStatement``."""
-    vacuum(ctx, (node.database or ctx.database).lower(), node.table.lower())
+    vacuum(ctx, *node.table.resolve(ctx.database))

@@ -12,6 +12,7 @@ from typing import Any
 from sqlglot import exp
 
 from lakebed.iceberg import ddl, dml, evolution, maintenance
+from lakebed.sql.hive import TableName
 from lakebed.sql.run.context import Outcome, RunContext, Runner
 from lakebed.sql.statements import Statement
 from lakebed.storage import join_uri
@@ -100,11 +101,9 @@ def _named_table(ctx: RunContext, node: Any) -> tuple[str, str] | None:
         ref = _drop_ref(node)
     elif isinstance(node, exp.Expression):
         ref = node.this
-    else:  # statement objects of lakebed's own grammars
+    else:  # statement objects of lakebed's own grammars name tables with ``TableName``
         name = getattr(node, "table", None)
-        if name is None:
-            return None
-        return (getattr(node, "database", None) or ctx.database).lower(), str(name).lower()
+        return name.resolve(ctx.database) if isinstance(name, TableName) else None
     if not isinstance(ref, exp.Table):
         return None
     return (ref.db or ctx.database).lower(), ref.name.lower()
