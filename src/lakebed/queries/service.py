@@ -471,26 +471,34 @@ class QueryService:
         return bool(done)
 
     def _watch_cancels(self) -> None:
-        """Interrupt queries of this process that another process marked CANCELLED."""
+        """Interrupt running queries that were cancelled: here (again: an interrupt that
+        reaches a cursor between two statements is lost) or by another process.
+        """
         while not self._stopping.wait(_CANCEL_POLL_SECONDS):
             with self._lock:
-                running = list(self._cursors)
-            if not running:
+                running = {
+                    qid: (self._cancel_events.get(qid), cursor)
+                    for qid, cursor in self._cursors.items()
+                }
+            unknown = []
+            for qid, (event, cursor) in running.items():
+                if event is not None and event.is_set():
+                    cursor.interrupt()
+                else:
+                    unknown.append(qid)
+            if not unknown:
                 continue
             with self._ms.read() as conn:
                 gone = conn.execute(
                     sa.select(_QE.c.id).where(
-                        _QE.c.id.in_(running), _QE.c.state == QueryState.CANCELLED
+                        _QE.c.id.in_(unknown), _QE.c.state == QueryState.CANCELLED
                     )
                 ).scalars()
                 for qid in gone:
-                    with self._lock:
-                        event = self._cancel_events.get(qid)
-                        cursor = self._cursors.get(qid)
+                    event, cursor = running[qid]
                     if event is not None:
                         event.set()
-                    if cursor is not None:
-                        cursor.interrupt()
+                    cursor.interrupt()
 
     def get(self, qid: str) -> QueryExecution:
         """One execution.

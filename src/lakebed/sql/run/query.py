@@ -14,5 +14,6 @@ def run_select(ctx: RunContext, stmt: Statement) -> Outcome:
     bound = ctx.bind(stmt.node)
     sql = translate.query_sql(bound.node, ctx.cursor)
     ctx.planning_done()
+    ctx.check_cancelled()
     result = ctx.cursor.execute(sql)
     return Outcome(rows=result.to_arrow_reader(BATCH_ROWS), bytes_scanned=bound.bytes_scanned)
