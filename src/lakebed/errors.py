@@ -48,7 +48,6 @@ class LakebedError(Exception):
     def to_dict(self) -> dict[str, object]:
         """The error as plain data (for history rows and JSON front doors)."""
         return {
-            "error_class": type(self).__name__,
             "code": self.code,
             "category": int(self.category),
             "message": self.message,
@@ -152,6 +151,7 @@ _CODE_CLASSES: dict[str, type[QueryError]] = {
     "HIVE_INVALID_PARTITION_VALUE": InvalidInputError,
     "HIVE_PATH_ALREADY_EXISTS": AlreadyExistsError,
     "HIVE_EXCEEDED_PARTITION_LIMIT": InvalidInputError,
+    "HIVE_UNSUPPORTED_FORMAT": NotSupportedError,
 }
 
 

@@ -88,7 +88,7 @@ def test_create_table_without_external_is_refused(lb: lakebed.Lakebed, lake_dir:
 
 
 def test_external_iceberg_table_is_refused(lb: lakebed.Lakebed, lake_dir: Path) -> None:
-    with pytest.raises(lakebed.LakebedError, match="without EXTERNAL") as info:
+    with pytest.raises(lakebed.LakebedError, match="not CREATE EXTERNAL TABLE") as info:
         lb.sql(
             f"CREATE EXTERNAL TABLE t (a int) LOCATION '{lake_dir}/' "
             "TBLPROPERTIES ('table_type'='ICEBERG')"

@@ -12,7 +12,7 @@ from lakebed.catalog.models import Column, Database, Table, TableType
 from lakebed.catalog.properties import SerdeProperties, TableProperties
 from lakebed.catalog.validation import validate_table_properties
 from lakebed.catalog.views import hive_type_of_duckdb, make_view
-from lakebed.errors import AlreadyExistsError, InvalidInputError, NotSupportedError
+from lakebed.errors import AlreadyExistsError, InvalidInputError, NotFoundError, NotSupportedError
 from lakebed.formats import serdes
 from lakebed.sql import hive, translate
 from lakebed.sql.parse import DIALECT
@@ -159,7 +159,7 @@ def _buckets(prop: exp.ClusteredByProperty, columns: list[Column]) -> tuple[tupl
     known = {c.name.lower() for c in columns}
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise InvalidInputError(
+        raise NotFoundError(
             f"CLUSTERED BY names column(s) {', '.join(unknown)} that the table does not have.",
             code="COLUMN_NOT_FOUND",
         )
@@ -209,12 +209,6 @@ def run_drop_database(ctx: RunContext, stmt: Statement) -> Outcome:
 def run_create_table(ctx: RunContext, stmt: Statement) -> Outcome:
     """CREATE EXTERNAL TABLE (Hive); Iceberg tables have their own runner."""
     table, external = table_from_create(stmt.node, ctx.database)
-    if external and table.is_iceberg:
-        raise InvalidInputError(
-            "Iceberg tables are created without EXTERNAL: use CREATE TABLE … "
-            "TBLPROPERTIES ('table_type'='ICEBERG').",
-            code="NOT_SUPPORTED",
-        )
     if not external:
         raise InvalidInputError(
             "Only external tables are supported: use CREATE EXTERNAL TABLE, or add "
