@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 
 from lakebed import errors
 from lakebed.api import iceberg_rest, native
+from lakebed.api.aws import glue_crawlers  # noqa: F401  (registers Glue's crawler operations)
 from lakebed.api.aws.athena import ATHENA
 from lakebed.api.aws.glue import GLUE
 from lakebed.api.aws.protocol import Call, Service, dumps

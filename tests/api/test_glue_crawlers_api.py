@@ -1,0 +1,87 @@
+"""Glue's crawler and classifier operations through boto3 against a real server."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+
+def _lake(root: Path) -> Path:
+    for day in ("2024-01-01", "2024-01-02"):
+        folder = root / "events" / f"dt={day}"
+        folder.mkdir(parents=True)
+        pq.write_table(pa.table({"id": [1, 2], "kind": ["a", "b"]}), folder / "part.parquet")
+    return root / "events"
+
+
+def test_crawler_lifecycle_fills_the_catalog(server: Any, tmp_path: Path) -> None:
+    glue = server.client("glue")
+    glue.create_database(DatabaseInput={"Name": "crawled"})
+    path = _lake(tmp_path)
+    glue.create_crawler(
+        Name="events_crawler",
+        Role="ignored-by-lakebed",
+        DatabaseName="crawled",
+        Targets={"S3Targets": [{"Path": str(path)}]},
+        SchemaChangePolicy={"UpdateBehavior": "UPDATE_IN_DATABASE", "DeleteBehavior": "LOG"},
+    )
+    with pytest.raises(glue.exceptions.AlreadyExistsException):
+        glue.create_crawler(
+            Name="events_crawler", Role="r", Targets={"S3Targets": [{"Path": str(path)}]}
+        )
+    got = glue.get_crawler(Name="events_crawler")["Crawler"]
+    assert got["State"] == "READY" and got["DatabaseName"] == "crawled"
+    assert "events_crawler" in glue.list_crawlers()["CrawlerNames"]
+    glue.start_crawler(Name="events_crawler")
+    deadline = time.monotonic() + 60
+    while glue.get_crawler(Name="events_crawler")["Crawler"]["State"] != "READY":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    crawls = glue.list_crawls(CrawlerName="events_crawler")["Crawls"]
+    assert crawls[0]["State"] == "COMPLETED"
+    table = glue.get_table(DatabaseName="crawled", Name="events")["Table"]
+    assert [k["Name"] for k in table["PartitionKeys"]] == ["dt"]
+    parts = glue.get_partitions(DatabaseName="crawled", TableName="events")["Partitions"]
+    assert sorted(p["Values"] for p in parts) == [["2024-01-01"], ["2024-01-02"]]
+    metrics = glue.get_crawler_metrics(CrawlerNameList=["events_crawler"])["CrawlerMetricsList"]
+    assert metrics[0]["TablesCreated"] == 1
+    glue.update_crawler(Name="events_crawler", Description="nightly")
+    assert glue.get_crawler(Name="events_crawler")["Crawler"]["Description"] == "nightly"
+    found = glue.batch_get_crawlers(CrawlerNames=["events_crawler", "nope"])
+    assert found["CrawlersNotFound"] == ["nope"]
+    glue.delete_crawler(Name="events_crawler")
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_crawler(Name="events_crawler")
+
+
+def test_stopping_a_crawler_that_is_not_running(server: Any, tmp_path: Path) -> None:
+    glue = server.client("glue")
+    glue.create_crawler(Name="idle", Role="r", Targets={"S3Targets": [{"Path": str(tmp_path)}]})
+    with pytest.raises(glue.exceptions.CrawlerNotRunningException):
+        glue.stop_crawler(Name="idle")
+
+
+def test_classifier_lifecycle(server: Any) -> None:
+    glue = server.client("glue")
+    glue.create_classifier(
+        GrokClassifier={
+            "Name": "app_log",
+            "Classification": "applog",
+            "GrokPattern": "%{TIMESTAMP_ISO8601:ts} %{LOGLEVEL:level} %{GREEDYDATA:msg}",
+        }
+    )
+    got = glue.get_classifier(Name="app_log")["Classifier"]["GrokClassifier"]
+    assert got["Classification"] == "applog"
+    assert "app_log" in [
+        c["GrokClassifier"]["Name"]
+        for c in glue.get_classifiers()["Classifiers"]
+        if "GrokClassifier" in c
+    ]
+    glue.delete_classifier(Name="app_log")
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_classifier(Name="app_log")
