@@ -133,3 +133,52 @@ def test_drop_table(server: Any, catalog: RestCatalog) -> None:
     catalog.drop_table("drop_ns.t")
     with pytest.raises(NoSuchTableError):
         catalog.load_table("drop_ns.t")
+
+
+def test_staged_create_transaction(server: Any, catalog: RestCatalog) -> None:
+    catalog.create_namespace("staged_ns")
+    with catalog.create_table_transaction(
+        "staged_ns.t", SCHEMA, location=str(server.home / "wh" / "staged")
+    ) as tx:
+        tx.set_properties(owner="team")
+    table = catalog.load_table("staged_ns.t")
+    assert table.properties["owner"] == "team"
+    table.append(pa.table({"id": [7], "name": ["g"]}))
+    assert table.scan().to_arrow().num_rows == 1
+
+
+def test_multi_table_commit_is_all_or_nothing(server: Any, catalog: RestCatalog) -> None:
+    catalog.create_namespace("multi_ns")
+    for name in ("a", "b"):
+        catalog.create_table(f"multi_ns.{name}", SCHEMA, location=str(server.home / "wh" / name))
+    token = requests.post(
+        f"{server.url}/iceberg/v1/oauth/tokens",
+        data={"client_id": server.access_key_id, "client_secret": server.secret},
+        timeout=5,
+    ).json()["access_token"]
+
+    def change(name: str, value: str, snapshot: int | None = None) -> dict[str, Any]:
+        return {
+            "identifier": {"namespace": ["multi_ns"], "name": name},
+            "requirements": [
+                {"type": "assert-ref-snapshot-id", "ref": "main", "snapshot-id": snapshot}
+            ],
+            "updates": [{"action": "set-properties", "updates": {"k": value}}],
+        }
+
+    def commit(*changes: dict[str, Any]) -> requests.Response:
+        return requests.post(
+            f"{server.url}/iceberg/v1/transactions/commit",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"table-changes": list(changes)},
+            timeout=10,
+        )
+
+    assert commit(change("a", "1"), change("b", "1")).status_code == 204
+    assert catalog.load_table("multi_ns.a").properties["k"] == "1"
+    assert catalog.load_table("multi_ns.b").properties["k"] == "1"
+    # The second change's requirement fails: neither table changes.
+    r = commit(change("a", "2"), change("b", "2", snapshot=123))
+    assert r.status_code == 409
+    assert catalog.load_table("multi_ns.a").properties["k"] == "1"
+    assert catalog.load_table("multi_ns.b").properties["k"] == "1"

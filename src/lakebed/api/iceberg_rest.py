@@ -5,6 +5,7 @@ wire models PyIceberg itself defines. Commits validate every requirement against
 metadata and swap the metadata pointer by compare-and-set, the same path SQL commits take.
 """
 
+import base64
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Protocol, runtime_checkable
 from urllib.parse import unquote
@@ -325,13 +326,25 @@ def install(app: FastAPI, get_catalog: Callable[[Request], Catalog]) -> None:
     @app.post("/iceberg/v1/oauth/tokens", include_in_schema=False)
     def token(
         request: Request,
-        client_id: Annotated[str, Form()],
-        client_secret: Annotated[str, Form()],
+        client_id: Annotated[str | None, Form()] = None,
+        client_secret: Annotated[str | None, Form()] = None,
         grant_type: Annotated[str, Form()] = "client_credentials",
         scope: Annotated[str | None, Form()] = None,
+        authorization: Annotated[str | None, Header()] = None,
     ) -> Response:
-        """OAuth2 client credentials (the deprecated endpoint clients still call)."""
+        """OAuth2 client credentials, in the form body or as HTTP Basic auth (RFC 6749 §2.3.1;
+        DuckDB sends the latter).
+        """
+        if client_id is None and authorization and authorization.lower().startswith("basic "):
+            try:
+                decoded = base64.b64decode(authorization.split(None, 1)[1]).decode()
+            except ValueError:
+                decoded = ""
+            client_id, _, client_secret = decoded.partition(":")
+            client_id, client_secret = unquote(client_id), unquote(client_secret)
         try:
+            if not client_id or client_secret is None:
+                raise errors.AccessDeniedError("Missing client credentials.")
             tok = request.app.state.lakebed.principals.issue_token(client_id, client_secret)
         except errors.AccessDeniedError as e:
             return JSONResponse(

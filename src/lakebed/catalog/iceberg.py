@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from pyiceberg.catalog import MetastoreCatalog, PropertiesUpdateSummary
+from pyiceberg.catalog.rest import CommitTableRequest
 from pyiceberg.exceptions import (
     CommitFailedException,
     NamespaceAlreadyExistsError,
@@ -29,6 +30,7 @@ from pyiceberg.partitioning import UNPARTITIONED_PARTITION_SPEC, PartitionSpec
 from pyiceberg.table import CommitTableResponse
 from pyiceberg.table import Table as IcebergTable
 from pyiceberg.table.sorting import UNSORTED_SORT_ORDER, SortOrder
+from pyiceberg.table.update import AssertCreate
 from pyiceberg.typedef import EMPTY_DICT, Identifier, Properties
 
 from lakebed.catalog.models import Database, Table, TableType
@@ -225,7 +227,13 @@ class LakebedCatalog(MetastoreCatalog):
             CommitFailedException: a requirement failed or another writer committed first.
         """
         database, name = self._split(table.name())
-        current = self.table_of(self._catalog_table(database, name))
+        try:
+            entry = self._catalog_table(database, name)
+        except NoSuchTableError:
+            if not any(isinstance(r, AssertCreate) for r in requirements):
+                raise
+            return self._create_by_commit((database, name), requirements, updates)
+        current = self.table_of(entry)
         staged = self._update_and_stage_table(current, (database, name), requirements, updates)
         if staged.metadata == current.metadata:
             return CommitTableResponse(
@@ -234,6 +242,24 @@ class LakebedCatalog(MetastoreCatalog):
         location = self.swap_metadata((database, name), current.metadata_location, staged.metadata)
         self._delete_old_metadata(staged.io, current.metadata, staged.metadata)
         return CommitTableResponse(metadata=staged.metadata, metadata_location=location)
+
+    def _create_by_commit(
+        self,
+        key: tuple[str, str],
+        requirements: tuple[TableRequirement, ...],
+        updates: tuple[TableUpdate, ...],
+    ) -> CommitTableResponse:
+        """A staged create (``assert-create``): the first metadata file, then the entry."""
+        staged = self._update_and_stage_table(None, key, requirements, updates)
+        self.store.write_bytes(staged.metadata_location, metadata_json(staged.metadata))
+        try:
+            self.register_table(key, staged.metadata_location)
+        except TableAlreadyExistsError as e:
+            self.io.delete(staged.metadata_location)
+            raise CommitFailedException(f"Table {key[0]}.{key[1]} was created meanwhile.") from e
+        return CommitTableResponse(
+            metadata=staged.metadata, metadata_location=staged.metadata_location
+        )
 
     def swap_metadata(
         self, identifier: str | Identifier, base_location: str, metadata: TableMetadata
@@ -244,8 +270,14 @@ class LakebedCatalog(MetastoreCatalog):
         Raises:
             CommitFailedException: another writer moved the pointer first.
         """
-        database, name = self._split(identifier)
-        entry = self._entries.get((database, name))
+        return self._swap_all([(self._split(identifier), base_location, metadata)])[0]
+
+    def _next_entry(
+        self, key: tuple[str, str], base_location: str, metadata: TableMetadata
+    ) -> tuple[Table, str]:
+        """Write the next metadata file of a table; the catalog entry pointing at it."""
+        database, name = key
+        entry = self._entries.get(key)
         if entry is None or entry.parameters.get(METADATA_LOCATION) != base_location:
             entry = self._catalog_table(database, name)
         if entry.parameters.get(METADATA_LOCATION) != base_location:
@@ -272,17 +304,53 @@ class LakebedCatalog(MetastoreCatalog):
         columns = entry.columns
         if schema.schema_id != base.current_schema_id:
             columns = columns_of(schema)
+        return replace(entry, parameters=params, columns=columns), location
+
+    def _swap_all(self, swaps: list[tuple[tuple[str, str], str, TableMetadata]]) -> list[str]:
+        """Point every table at its new metadata in one metastore transaction, or none."""
+        written: list[str] = []
+        entries: list[Table] = []
         try:
-            updated = self.lakebed.update_table(replace(entry, parameters=params, columns=columns))
-        except ConflictError as e:
-            self._entries.pop((database, name), None)
-            self.io.delete(location)
+            for key, base_location, metadata in swaps:
+                entry, location = self._next_entry(key, base_location, metadata)
+                entries.append(entry)
+                written.append(location)
+            updated = self.lakebed.update_tables(entries)
+        except (ConflictError, CommitFailedException) as e:
+            for key, _, _ in swaps:
+                self._entries.pop(key, None)
+            for location in written:
+                self.io.delete(location)
+            if isinstance(e, CommitFailedException):
+                raise
             raise CommitFailedException(
-                f"Table {database}.{name} was changed by another writer; retry the commit."
+                "A table was changed by another writer; retry the commit."
             ) from e
-        self._entries[(database, name)] = updated
-        remember_metadata(location, metadata)
-        return location
+        for (key, _, metadata), entry, location in zip(swaps, updated, written, strict=True):
+            self._entries[key] = entry
+            remember_metadata(location, metadata)
+        return written
+
+    def commit_tables(self, changes: list[CommitTableRequest]) -> None:
+        """Commit changes to several tables atomically: every requirement is validated
+        against current metadata, then all metadata pointers move in one transaction.
+
+        Raises:
+            CommitFailedException: a requirement failed or another writer committed first.
+        """
+        swaps = []
+        for change in changes:
+            if change.identifier is None:
+                raise ValueError("Every change of a multi-table commit needs its identifier.")
+            key = self._split((*change.identifier.namespace.root, change.identifier.name))
+            current = self.table_of(self._catalog_table(*key))
+            staged = self._update_and_stage_table(
+                current, key, tuple(change.requirements), tuple(change.updates)
+            )
+            if staged.metadata != current.metadata:
+                swaps.append((key, current.metadata_location, staged.metadata))
+        if swaps:
+            self._swap_all(swaps)
 
     def drop_table(self, identifier: str | Identifier) -> None:
         """Remove the catalog entry (the files stay; see ``purge_table``)."""

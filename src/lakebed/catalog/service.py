@@ -378,25 +378,36 @@ class Catalog:
             NotFoundError: the table no longer exists.
             ConflictError: another writer updated it first.
         """
-        table = self._check_columns(table)
+        return self.update_tables([table])[0]
+
+    def update_tables(self, tables: list[Table], /) -> list[Table]:
+        """Replace several tables' definitions in one transaction: all of them, if nobody
+        changed any since its ``version``, or none.
+
+        Raises:
+            NotFoundError: a table no longer exists.
+            ConflictError: another writer updated one of them first.
+        """
+        tables = [self._check_columns(t) for t in tables]
         now = utcnow()
         with self._ms.begin() as conn:
-            result = conn.execute(
-                ms.tables.update()
-                .where(
-                    ms.tables.c.database == table.database,
-                    ms.tables.c.name == table.name,
-                    ms.tables.c.version == table.version,
+            for table in tables:
+                result = conn.execute(
+                    ms.tables.update()
+                    .where(
+                        ms.tables.c.database == table.database,
+                        ms.tables.c.name == table.name,
+                        ms.tables.c.version == table.version,
+                    )
+                    .values(**self._row_values(table), version=table.version + 1, updated_at=now)
                 )
-                .values(**self._row_values(table), version=table.version + 1, updated_at=now)
-            )
-            if result.rowcount != 1:
-                self.get_table(table.database, table.name)  # raises when it is gone
-                raise ConflictError(
-                    f"Table '{table.database}.{table.name}' was changed concurrently "
-                    f"(expected version {table.version}).",
-                )
-        return replace(table, version=table.version + 1, updated_at=now)
+                if result.rowcount != 1:
+                    self.get_table(table.database, table.name)  # raises when it is gone
+                    raise ConflictError(
+                        f"Table '{table.database}.{table.name}' was changed concurrently "
+                        f"(expected version {table.version}).",
+                    )
+        return [replace(t, version=t.version + 1, updated_at=now) for t in tables]
 
     def rename_table(self, database: str, name: str, new_database: str, new_name: str) -> None:
         """Rename a table, possibly into another database.

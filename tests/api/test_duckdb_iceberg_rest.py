@@ -1,0 +1,85 @@
+"""DuckDB's iceberg extension attached to lakebed's Iceberg REST catalog (a real server)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pytest
+
+import lakebed
+from lakebed.engines.duckdb import extension_path
+
+
+@pytest.fixture
+def remote(server: Any) -> Any:
+    with lakebed.connect(
+        server.url, access_key_id=server.access_key_id, secret_access_key=server.secret
+    ) as lb:
+        yield lb
+
+
+@pytest.fixture
+def duck(server: Any) -> Any:
+    con = duckdb.connect(
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
+    for ext in ("httpfs", "avro", "iceberg"):  # iceberg needs avro loaded first
+        con.execute(f"LOAD '{extension_path(ext)}'")
+    con.execute(
+        f"CREATE SECRET lakebed_rest (TYPE iceberg, CLIENT_ID '{server.access_key_id}', "
+        f"CLIENT_SECRET '{server.secret}', "
+        f"OAUTH2_SERVER_URI '{server.url}/iceberg/v1/oauth/tokens')"
+    )
+    con.execute(
+        f"ATTACH 'lake' AS lake (TYPE iceberg, ENDPOINT '{server.url}/iceberg', "
+        "SECRET lakebed_rest, ACCESS_DELEGATION_MODE 'none')"
+    )
+    yield con
+    con.close()
+
+
+def test_duckdb_reads_and_appends_what_lakebed_sql_sees(
+    server: Any, remote: Any, duck: Any
+) -> None:
+    remote.sql("CREATE DATABASE duck_db")
+    remote.sql(
+        f"CREATE TABLE duck_db.t (id bigint, name string) LOCATION '{server.home}/wh/duck_t/' "
+        "TBLPROPERTIES ('table_type'='ICEBERG')"
+    )
+    remote.sql("INSERT INTO duck_db.t VALUES (1, 'a'), (2, 'b')")
+    duck.execute("DETACH lake")  # re-attach to see the table created after the first attach
+    duck.execute(
+        f"ATTACH 'lake' AS lake (TYPE iceberg, ENDPOINT '{server.url}/iceberg', "
+        "SECRET lakebed_rest, ACCESS_DELEGATION_MODE 'none')"
+    )
+    assert duck.sql("SELECT id, name FROM lake.duck_db.t ORDER BY id").fetchall() == [
+        (1, "a"),
+        (2, "b"),
+    ]
+    duck.execute("INSERT INTO lake.duck_db.t VALUES (3, 'c')")
+    assert remote.sql("SELECT id, name FROM duck_db.t ORDER BY id").fetchall() == [
+        (1, "a"),
+        (2, "b"),
+        (3, "c"),
+    ]
+    remote.sql("DELETE FROM duck_db.t WHERE id = 2")
+    duck.execute("DETACH lake")
+    duck.execute(
+        f"ATTACH 'lake' AS lake (TYPE iceberg, ENDPOINT '{server.url}/iceberg', "
+        "SECRET lakebed_rest, ACCESS_DELEGATION_MODE 'none')"
+    )
+    assert duck.sql("SELECT id FROM lake.duck_db.t ORDER BY id").fetchall() == [(1,), (3,)]
+
+
+def test_wrong_secret_cannot_attach(server: Any) -> None:
+    con = duckdb.connect(
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
+    for ext in ("httpfs", "avro", "iceberg"):
+        con.execute(f"LOAD '{extension_path(ext)}'")
+    with pytest.raises(duckdb.Error, match=r"invalid_client|401"):
+        con.execute(
+            f"CREATE SECRET bad (TYPE iceberg, CLIENT_ID '{server.access_key_id}', "
+            f"CLIENT_SECRET 'wrong', OAUTH2_SERVER_URI '{server.url}/iceberg/v1/oauth/tokens')"
+        )
