@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -168,7 +169,7 @@ def create_app(lb: Lakebed, *, auth: bool = True) -> FastAPI:
     app.state.auth = auth
     native.install(app)
     iceberg_rest.install(app, lambda request: request.app.state.lakebed.iceberg)
-    for cls in (errors.LakebedError, *iceberg_rest.HANDLED):
+    for cls in (errors.LakebedError, RequestValidationError, UnicodeError, *iceberg_rest.HANDLED):
         app.add_exception_handler(cls, _error_response)
     # AWS JSON 1.1: any other POST, told apart by X-Amz-Target (the path may be a prefix).
     app.add_api_route("/", aws, methods=["POST"], include_in_schema=False)
@@ -178,6 +179,15 @@ def create_app(lb: Lakebed, *, auth: bool = True) -> FastAPI:
 
 async def _error_response(request: Request, exc: Exception) -> Response:
     """Errors in each door's own shape: Iceberg's error model or the native one."""
+    if isinstance(exc, RequestValidationError):
+        # Name the fields, never echo the input (it may not even be encodable text).
+        where = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
+            for e in exc.errors()[:5]
+        )
+        exc = errors.InvalidInputError(f"Invalid request: {where}.", code="INVALID_REQUEST")
+    if isinstance(exc, UnicodeError):  # a lone surrogate in a JSON string, say
+        exc = errors.InvalidInputError("The request holds text that is not valid Unicode.")
     if request.url.path.startswith("/iceberg/"):
         return iceberg_rest.error_response(exc)
     if not isinstance(exc, errors.LakebedError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 import uuid
@@ -62,6 +63,29 @@ def _ms_since(when: datetime) -> int:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0, round((utcnow() - when).total_seconds() * 1000))
+
+
+MAX_LOCATION_LENGTH = 1024
+
+
+def _utf8(text: str, what: str) -> bytes:
+    """``text`` as UTF-8; text that cannot be (lone surrogates) is refused."""
+    try:
+        return text.encode()
+    except UnicodeEncodeError as e:
+        raise InvalidInputError(f"{what} is not valid Unicode text.", code="INVALID_INPUT") from e
+
+
+def _check_output_location(location: str) -> None:
+    """A result location must be an absolute path or an ``s3://`` URI of sane length."""
+    _utf8(location, "The output location")
+    absolute = location.startswith(("s3://", "s3a://", "file:///")) or os.path.isabs(location)
+    if not absolute or len(location) > MAX_LOCATION_LENGTH or "\x00" in location:
+        raise InvalidInputError(
+            f"OutputLocation must be an absolute path or an s3:// URI of at most "
+            f"{MAX_LOCATION_LENGTH} characters; got {location[:80]!r}.",
+            code="INVALID_OUTPUT_LOCATION",
+        )
 
 
 class QueryService:
@@ -156,10 +180,14 @@ class QueryService:
                 f"WorkGroup {wg.name} is disabled; enable it or use another workgroup.",
                 code="WORKGROUP_DISABLED",
             )
-        if len(text.encode()) > MAX_QUERY_BYTES:
+        if len(_utf8(text, "Query text")) > MAX_QUERY_BYTES:
             raise InvalidInputError(
                 f"Query text is longer than {MAX_QUERY_BYTES} bytes.", code="QUERY_TOO_LONG"
             )
+        for value in parameters or ():
+            _utf8(value, "An execution parameter")
+        if output_location is not None:
+            _check_output_location(output_location)
         if reuse_max_age_minutes is not None and not (
             0 <= reuse_max_age_minutes <= MAX_REUSE_AGE_MINUTES
         ):
