@@ -9,7 +9,15 @@ import pyarrow as pa
 
 from lakebed import errors
 from lakebed.api.aws.paging import make_token, page, read_token
-from lakebed.api.aws.protocol import AwsError, Body, Call, Service, Verbatim, require
+from lakebed.api.aws.protocol import (
+    AwsError,
+    Body,
+    Call,
+    Service,
+    Verbatim,
+    batch_get,
+    require,
+)
 from lakebed.catalog.models import Table
 from lakebed.queries.models import QueryExecution, QueryState
 from lakebed.queries.results import read_typed
@@ -54,6 +62,10 @@ _PRECISION = {
     "time": 3,
     "json": 2147483647,
 }
+
+
+def _unprocessed(e: errors.NotFoundError) -> Body:
+    return {"ErrorCode": "INVALID_INPUT", "ErrorMessage": e.message}
 
 
 def _execution(q: QueryExecution) -> Body:
@@ -131,14 +143,11 @@ def get_query_execution(lb: Lakebed, body: Body, call: Call) -> Body:
 def batch_get_query_execution(lb: Lakebed, body: Body, call: Call) -> Body:
     """Several executions; unknown ids are reported, not raised."""
     require(body, "QueryExecutionIds")
-    found, missing = [], []
-    for qid in body["QueryExecutionIds"]:
-        try:
-            found.append(_execution(lb.queries.get(qid)))
-        except errors.NotFoundError as e:
-            missing.append(
-                {"QueryExecutionId": qid, "ErrorCode": "INVALID_INPUT", "ErrorMessage": e.message}
-            )
+    found, missing = batch_get(
+        body["QueryExecutionIds"],
+        lambda qid: _execution(lb.queries.get(qid)),
+        lambda qid, e: {"QueryExecutionId": qid, **_unprocessed(e)},
+    )
     return {"QueryExecutions": found, "UnprocessedQueryExecutionIds": missing}
 
 
@@ -519,14 +528,11 @@ def get_named_query(lb: Lakebed, body: Body, call: Call) -> Body:
 def batch_get_named_query(lb: Lakebed, body: Body, call: Call) -> Body:
     """Several saved queries; unknown ids are listed."""
     require(body, "NamedQueryIds")
-    found, missing = [], []
-    for nid in body["NamedQueryIds"]:
-        try:
-            found.append(_named(lb.queries.named.get(nid)))
-        except errors.NotFoundError as e:
-            missing.append(
-                {"NamedQueryId": nid, "ErrorCode": "INVALID_INPUT", "ErrorMessage": e.message}
-            )
+    found, missing = batch_get(
+        body["NamedQueryIds"],
+        lambda nid: _named(lb.queries.named.get(nid)),
+        lambda nid, e: {"NamedQueryId": nid, **_unprocessed(e)},
+    )
     return {"NamedQueries": found, "UnprocessedNamedQueryIds": missing}
 
 
@@ -600,14 +606,11 @@ def get_prepared_statement(lb: Lakebed, body: Body, call: Call) -> Body:
 def batch_get_prepared_statement(lb: Lakebed, body: Body, call: Call) -> Body:
     """Several prepared statements; unknown names are listed."""
     require(body, "PreparedStatementNames", "WorkGroup")
-    found, missing = [], []
-    for name in body["PreparedStatementNames"]:
-        try:
-            found.append(_prepared(lb.queries.prepared.get(body["WorkGroup"], name)))
-        except errors.NotFoundError as e:
-            missing.append(
-                {"StatementName": name, "ErrorCode": "INVALID_INPUT", "ErrorMessage": e.message}
-            )
+    found, missing = batch_get(
+        body["PreparedStatementNames"],
+        lambda name: _prepared(lb.queries.prepared.get(body["WorkGroup"], name)),
+        lambda name, e: {"StatementName": name, **_unprocessed(e)},
+    )
     return {"PreparedStatements": found, "UnprocessedPreparedStatementNames": missing}
 
 

@@ -13,7 +13,7 @@ from sqlglot import exp
 
 from lakebed import errors
 from lakebed.api.aws.paging import page
-from lakebed.api.aws.protocol import Body, Call, Service, require
+from lakebed.api.aws.protocol import Body, Call, Service, batch_get, require
 from lakebed.catalog.models import Column, Database, Partition, Table, TableType
 from lakebed.sql.prune import prune_partitions
 from lakebed.types import hive_type
@@ -356,12 +356,11 @@ def batch_get_partition(lb: Lakebed, body: Body, call: Call) -> Body:
     """Several partitions; missing ones are listed in UnprocessedKeys."""
     t = _table(lb, body)
     require(body, "PartitionsToGet")
-    found, missing = [], []
-    for key in body["PartitionsToGet"]:
-        try:
-            found.append(_partition_shape(t, lb.catalog.get_partition(t, key["Values"])))
-        except errors.NotFoundError:
-            missing.append(key)
+    found, missing = batch_get(
+        body["PartitionsToGet"],
+        lambda key: _partition_shape(t, lb.catalog.get_partition(t, key["Values"])),
+        lambda key, _: key,
+    )
     return {"Partitions": found, "UnprocessedKeys": missing}
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from lakebed import errors
 from lakebed.api.aws.glue import GLUE
 from lakebed.api.aws.paging import page
-from lakebed.api.aws.protocol import AwsError, Body, Call, require
+from lakebed.api.aws.protocol import AwsError, Body, Call, batch_get, require
 from lakebed.crawlers.models import CLASSIFIER_KINDS, Crawler, glue_name, to_glue
 
 if TYPE_CHECKING:
@@ -89,12 +89,11 @@ def list_crawlers(lb: Lakebed, body: Body, call: Call) -> Body:
 def batch_get_crawlers(lb: Lakebed, body: Body, call: Call) -> Body:
     """Several crawlers; unknown names are listed."""
     require(body, "CrawlerNames")
-    found, missing = [], []
-    for name in body["CrawlerNames"]:
-        try:
-            found.append(to_glue(lb.crawlers.get_crawler(name)))
-        except errors.NotFoundError:
-            missing.append(name)
+    found, missing = batch_get(
+        body["CrawlerNames"],
+        lambda name: to_glue(lb.crawlers.get_crawler(name)),
+        lambda name, _: name,
+    )
     return {"Crawlers": found, "CrawlersNotFound": missing}
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -107,6 +107,23 @@ def encode(value: Any) -> Any:
 def dumps(body: Body) -> bytes:
     """The response body."""
     return json.dumps(encode(body), separators=(",", ":")).encode()
+
+
+def batch_get(
+    keys: Iterable[Any],
+    get: Callable[[Any], Any],
+    unprocessed: Callable[[Any, errors.NotFoundError], Any],
+) -> tuple[list[Any], list[Any]]:
+    """The Batch* operations: ``get`` each key; a key that names nothing is reported through
+    ``unprocessed(key, error)`` instead of failing the whole call.
+    """
+    found, missing = [], []
+    for key in keys:
+        try:
+            found.append(get(key))
+        except errors.NotFoundError as e:
+            missing.append(unprocessed(key, e))
+    return found, missing
 
 
 def require(body: Body, *names: str) -> None:
