@@ -157,7 +157,9 @@ def optimize(
         sql = scan_sql(sub, register=_register(ctx))
         if can_copy_directly(table.metadata):
             try:
-                added = copy_query(ctx.store, table.metadata, ctx.cursor, sql)
+                # one stream of target-sized files: per-thread output would leave
+                # as many small files as there are threads
+                added = copy_query(ctx.store, table.metadata, ctx.cursor, sql, per_thread=False)
             except duckdb.Error as e:
                 raise from_duckdb(e) from e
         else:

@@ -84,10 +84,16 @@ def copy_query(
     metadata: TableMetadata,
     cursor: duckdb.DuckDBPyConnection,
     query_sql: str,
+    *,
+    per_thread: bool = True,
 ) -> list[DataFile]:
     """Write the rows of ``query_sql`` (already the table's columns, in order, with its
-    types) as Parquet data files with DuckDB's ``COPY``, in parallel and without passing
-    through Python, then describe them from their footers.
+    types) as Parquet data files with DuckDB's ``COPY``, without passing through Python,
+    then describe them from their footers.
+
+    ``per_thread`` lets every DuckDB thread write its own files (fastest for bulk loads);
+    without it the rows go to one file at a time, each up to the target size, which is
+    what compaction wants.
     """
     schema = metadata.schema()
     folder = join_uri(metadata.location, "data", f"copy-{uuid.uuid4().hex}")
@@ -101,8 +107,8 @@ def copy_query(
     store.make_dirs(folder)
     cursor.execute(
         f"COPY ({query_sql}) TO {quote_str(folder)} (FORMAT parquet, FIELD_IDS {{{ids}}}, "
-        f"COMPRESSION {quote_str(codec)}, PER_THREAD_OUTPUT true, FILE_SIZE_BYTES {target}, "
-        "OVERWRITE_OR_IGNORE true)"
+        f"COMPRESSION {quote_str(codec)}, PER_THREAD_OUTPUT {str(per_thread).lower()}, "
+        f"FILE_SIZE_BYTES {target}, OVERWRITE_OR_IGNORE true)"
     )
     stats_plan = compute_statistics_plan(schema, metadata.properties)
     mapping = parquet_path_to_id_mapping(schema)
