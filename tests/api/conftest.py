@@ -63,7 +63,7 @@ def running_server(home: Path) -> Iterator[tuple[Server, subprocess.Popen[bytes]
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # generous: a loaded CI machine starts slowly
     while True:
         try:
             if requests.get(f"{url}/health", timeout=1).ok:

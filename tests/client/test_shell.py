@@ -81,7 +81,7 @@ def test_split_statements(text: str, done: list[str], rest: str) -> None:
     assert split_statements(text) == (done, rest)
 
 
-def _read_until(fd: int, needle: bytes, timeout: float = 30) -> bytes:
+def _read_until(fd: int, needle: bytes, timeout: float = 120) -> bytes:
     seen = b""
     deadline = time.monotonic() + timeout
     while needle not in seen:
