@@ -10,12 +10,14 @@ from lakebed.formats.base import (
     reader_for,
     register_reader,
 )
+from lakebed.formats.delta import live_schema
 
 __all__ = [
     "ScanContext",
     "ScanFile",
     "TableReader",
     "extension_loader",
+    "live_schema",
     "reader_for",
     "register_reader",
 ]

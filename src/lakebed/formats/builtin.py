@@ -8,6 +8,7 @@ from lakebed.catalog.models import Table
 from lakebed.formats import serdes
 from lakebed.formats.avro import AvroReader
 from lakebed.formats.base import register_reader
+from lakebed.formats.delta import DeltaReader, is_delta
 from lakebed.formats.grok import GrokReader
 from lakebed.formats.json import JsonReader
 from lakebed.formats.lazy_simple import LazySimpleReader
@@ -31,6 +32,9 @@ def _serde_is(*names: str, inputs: tuple[str, ...] = ()) -> Callable[[Table], bo
 
 _TEXT = (serdes.TEXT_INPUT,)
 
+
+# Table kinds that decide their own files, whatever SerDe the catalog names.
+register_reader(is_delta, DeltaReader())
 
 # Parquet files of plain tables only: Hudi's input formats (copy-on-write and merge-on-read)
 # choose file versions from the table's timeline, so reading every Parquet file there would

@@ -18,7 +18,7 @@ from sqlglot import exp
 from lakebed.catalog.models import Column, Partition, Table
 from lakebed.catalog.views import check_view_columns, view_definition
 from lakebed.errors import InvalidInputError, NotFoundError
-from lakebed.formats import ScanContext, ScanFile, extension_loader, reader_for
+from lakebed.formats import ScanContext, ScanFile, extension_loader, live_schema, reader_for
 from lakebed.formats._sql import quote_ident
 from lakebed.sql import translate
 from lakebed.sql.prune import prune_partitions
@@ -114,7 +114,8 @@ class Binder:
         """A table definition, read from the catalog once per statement."""
         key = (database.lower(), name.lower())
         if key not in self._tables:
-            self._tables[key] = self._catalog.get_table(database, name)
+            # Delta tables take their schema from their log at every statement, as in Athena.
+            self._tables[key] = live_schema(self._catalog.get_table(database, name), self._store)
         return self._tables[key]
 
     def _partitions_of(self, table: Table) -> list[Partition]:
