@@ -10,6 +10,7 @@ hands compressed text to them).
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from collections.abc import Iterator
@@ -169,3 +170,33 @@ def _snappy_framed(raw: pa.NativeFile) -> Iterator[bytes]:
             yield body[4:]
         elif 0x02 <= kind <= 0x7F:
             raise CorruptStreamError(f"Snappy frame has unknown chunk type {kind:#x}")
+
+
+class _ChunkReader(io.RawIOBase):
+    """A read-only binary file over an iterator of byte chunks."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = chunk
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
+def decompressed_file(raw: pa.NativeFile, codec: str) -> io.BufferedReader:
+    """``raw`` decompressed with ``codec``, as a binary file read as a stream.
+
+    Reading raises CorruptStreamError when the stream is truncated or corrupt.
+    """
+    return io.BufferedReader(_ChunkReader(decompressed(raw, codec)), CHUNK_BYTES)

@@ -10,6 +10,7 @@ from lakebed.formats.avro import AvroReader
 from lakebed.formats.base import register_reader
 from lakebed.formats.delta import DeltaReader, is_delta
 from lakebed.formats.grok import GrokReader
+from lakebed.formats.ion import IonReader
 from lakebed.formats.json import JsonReader
 from lakebed.formats.lazy_simple import LazySimpleReader
 from lakebed.formats.open_csv import OpenCsvReader
@@ -58,3 +59,4 @@ register_reader(_serde_is(serdes.REGEX, inputs=_TEXT), RegexReader())
 register_reader(_serde_is(serdes.GROK, inputs=_TEXT), GrokReader())
 register_reader(_serde_is(serdes.ORC), OrcReader())
 register_reader(_serde_is(serdes.AVRO), AvroReader())
+register_reader(_serde_is(serdes.ION), IonReader())
