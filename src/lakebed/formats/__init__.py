@@ -5,6 +5,7 @@ from __future__ import annotations
 from lakebed.formats.base import (
     ScanContext,
     ScanFile,
+    ScanPlan,
     TableReader,
     extension_loader,
     reader_for,
@@ -15,6 +16,7 @@ from lakebed.formats.delta import live_schema
 __all__ = [
     "ScanContext",
     "ScanFile",
+    "ScanPlan",
     "TableReader",
     "extension_loader",
     "live_schema",

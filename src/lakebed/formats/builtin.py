@@ -17,6 +17,7 @@ from lakebed.formats.open_csv import OpenCsvReader
 from lakebed.formats.orc import OrcReader
 from lakebed.formats.parquet import ParquetReader
 from lakebed.formats.regex import RegexReader
+from lakebed.formats.symlink import SymlinkReader, is_symlink
 
 
 def _serde_is(*names: str, inputs: tuple[str, ...] = ()) -> Callable[[Table], bool]:
@@ -36,6 +37,7 @@ _TEXT = (serdes.TEXT_INPUT,)
 
 # Table kinds that decide their own files, whatever SerDe the catalog names.
 register_reader(is_delta, DeltaReader())
+register_reader(is_symlink, SymlinkReader())
 
 # Parquet files of plain tables only: Hudi's input formats (copy-on-write and merge-on-read)
 # choose file versions from the table's timeline, so reading every Parquet file there would

@@ -25,6 +25,7 @@ AVRO_OUTPUT = "org.apache.hadoop.hive.ql.io.avro.AvroContainerOutputFormat"
 ION_INPUT = "com.amazon.ionhiveserde.formats.IonInputFormat"
 ION_OUTPUT = "com.amazon.ionhiveserde.formats.IonOutputFormat"
 CLOUDTRAIL_INPUT = "com.amazon.emr.cloudtrail.CloudTrailInputFormat"
+SYMLINK_INPUT = "org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat"
 
 # STORED AS <name> -> (serde, input format, output format); None keeps the ROW FORMAT's serde.
 STORED_AS: dict[str, tuple[str | None, str, str]] = {
