@@ -32,7 +32,7 @@ def _serde_is(*names: str, inputs: tuple[str, ...] = ()) -> Callable[[Table], bo
     return matches
 
 
-_TEXT = (serdes.TEXT_INPUT,)
+_TEXT = (serdes.TEXT_INPUT, serdes.SEQUENCEFILE_INPUT)
 
 
 # Table kinds that decide their own files, whatever SerDe the catalog names.
