@@ -16,6 +16,7 @@ from lakebed.formats.lazy_simple import LazySimpleReader
 from lakebed.formats.open_csv import OpenCsvReader
 from lakebed.formats.orc import OrcReader
 from lakebed.formats.parquet import ParquetReader
+from lakebed.formats.rcfile import RcFileReader
 from lakebed.formats.regex import RegexReader
 from lakebed.formats.symlink import SymlinkReader, is_symlink
 
@@ -62,3 +63,4 @@ register_reader(_serde_is(serdes.GROK, inputs=_TEXT), GrokReader())
 register_reader(_serde_is(serdes.ORC), OrcReader())
 register_reader(_serde_is(serdes.AVRO), AvroReader())
 register_reader(_serde_is(serdes.ION), IonReader())
+register_reader(_serde_is(serdes.COLUMNAR, serdes.LAZY_BINARY_COLUMNAR), RcFileReader())
