@@ -19,6 +19,7 @@ from lakebed.formats.parquet import ParquetReader
 from lakebed.formats.rcfile import RcFileReader
 from lakebed.formats.regex import RegexReader
 from lakebed.formats.symlink import SymlinkReader, is_symlink
+from lakebed.formats.xml import XmlReader, is_xml
 
 
 def _serde_is(*names: str, inputs: tuple[str, ...] = ()) -> Callable[[Table], bool]:
@@ -39,6 +40,7 @@ _TEXT = (serdes.TEXT_INPUT, serdes.SEQUENCEFILE_INPUT)
 # Table kinds that decide their own files, whatever SerDe the catalog names.
 register_reader(is_delta, DeltaReader())
 register_reader(is_symlink, SymlinkReader())
+register_reader(is_xml, XmlReader())
 
 # Parquet files of plain tables only: Hudi's input formats (copy-on-write and merge-on-read)
 # choose file versions from the table's timeline, so reading every Parquet file there would
