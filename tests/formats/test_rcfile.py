@@ -5,6 +5,8 @@ The files in data/hadoop/ were written by Hive's own writers (see data/hadoop/ma
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,41 @@ def test_file_that_is_not_an_rcfile_fails(lb: lakebed.Lakebed, lake_dir: Path) -
     lb.sql(f"CREATE EXTERNAL TABLE t ({COLUMNS}) STORED AS RCFILE LOCATION '{folder}'")
     with pytest.raises(DataError, match=f"RCFile {folder}/f.txt: not an RCFile"):
         lb.sql("SELECT * FROM t").fetchall()
+
+
+def test_lazy_binary_types_nulls_and_empty_strings(lb: lakebed.Lakebed, lake_dir: Path) -> None:
+    folder = _folder(lake_dir, {"f": (HADOOP / "rc_types").read_bytes()})
+    lb.sql(
+        "CREATE EXTERNAL TABLE t (d date, ts timestamp, dec decimal(10,2), b boolean, t tinyint, "
+        "s smallint, big bigint, f float, st struct<a:int,b:string>, bin binary, name string) "
+        f"STORED AS RCFILE LOCATION '{folder}'"
+    )
+    assert lb.sql("SELECT * FROM t").fetchall() == [
+        (
+            date(2024, 2, 29),
+            datetime(2024, 2, 29, 13, 45, 1, 123000),  # timestamp(3), as Athena
+            Decimal("-12345.67"),
+            True,
+            -7,
+            -300,
+            9_000_000_000,
+            1.25,
+            {"a": 1, "b": "z"},
+            b"\x00\xff",
+            "",
+        ),
+        (
+            date(1969, 12, 31),
+            datetime(1960, 1, 1),
+            Decimal("0.05"),
+            False,
+            127,
+            32767,
+            -1,
+            -0.5,
+            {"a": None, "b": None},
+            b"\xab",
+            "x",
+        ),
+        (None,) * 11,
+    ]

@@ -44,7 +44,7 @@ T = exp.DataType.Type
 MAGIC = b"RCF"
 COLUMN_NUMBER = "hive.io.rcfile.column.number"
 _OLD_KEY_CLASS = "org.apache.hadoop.hive.ql.io.RCFile$KeyBuffer"
-_NULL_STRING = b"\xbf"  # LazyBinaryColumnarSerDe's NULL string: one invalid UTF-8 byte
+_EMPTY_STRING = b"\xbf"  # LazyBinaryColumnarSerDe's '': one invalid UTF-8 byte (b'' is NULL)
 _EPOCH = dt.datetime(1970, 1, 1)
 Decode = Callable[[bytes, int], tuple[Any, int]]
 
@@ -321,11 +321,13 @@ def _complex(dtype: exp.DataType) -> Decode:
 
 def top_level(dtype: exp.DataType) -> Callable[[bytes], Any]:
     """The decoder of a whole LazyBinaryColumnarSerDe cell of ``dtype``: no length or size
-    prefix; a string NULL is the single byte 0xBF, any other NULL an empty cell.
+    prefix; an empty cell is NULL, and the empty string is the single byte 0xBF.
     """
     kind = dtype.this
     if kind in (T.VARCHAR, T.CHAR, T.TEXT):
-        return lambda cell: None if cell == _NULL_STRING else cell.decode("utf-8", "replace")
+        return lambda cell: (
+            None if not cell else "" if cell == _EMPTY_STRING else cell.decode("utf-8", "replace")
+        )
     if kind in (T.BINARY, T.VARBINARY):
         return lambda cell: cell or None
     decode = _PRIMITIVE.get(kind) or _complex(dtype)

@@ -73,8 +73,35 @@ def main() -> None:
         shutil.copy(written, HERE / name)
         for key in settings:
             spark.sql(f"RESET {key}")
+    _types_file(spark, warehouse)
     spark.stop()
     shutil.rmtree(warehouse)
+
+
+def _types_file(spark: SparkSession, warehouse: Path) -> None:
+    """``rc_types``: every LazyBinary primitive, a struct, NULLs and an empty string."""
+    spark.sql("SET spark.sql.session.timeZone=UTC")
+    spark.sql(
+        "CREATE TEMPORARY VIEW types AS SELECT * FROM VALUES "
+        "(DATE'2024-02-29', TIMESTAMP'2024-02-29 13:45:01.123456', "
+        "CAST(-12345.67 AS DECIMAL(10,2)), true, CAST(-7 AS TINYINT), CAST(-300 AS SMALLINT), "
+        "9000000000L, CAST(1.25 AS FLOAT), named_struct('a', 1, 'b', 'z'), X'00FF', ''), "
+        "(DATE'1969-12-31', TIMESTAMP'1960-01-01 00:00:00', CAST(0.05 AS DECIMAL(10,2)), false, "
+        "CAST(127 AS TINYINT), CAST(32767 AS SMALLINT), -1L, CAST(-0.5 AS FLOAT), "
+        "named_struct('a', CAST(NULL AS INT), 'b', CAST(NULL AS STRING)), X'AB', 'x'), "
+        "(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) "
+        "AS t(d, ts, dec, b, t, s, big, f, st, bin, name)"
+    )
+    spark.sql(
+        "CREATE TABLE rc_types (d DATE, ts TIMESTAMP, dec DECIMAL(10,2), b BOOLEAN, t TINYINT, "
+        "s SMALLINT, big BIGINT, f FLOAT, st STRUCT<a:INT,b:STRING>, bin BINARY, name STRING) "
+        "STORED AS RCFILE"
+    )
+    spark.sql("INSERT OVERWRITE TABLE rc_types SELECT * FROM types")
+    (written,) = [
+        f for f in (warehouse / "rc_types").iterdir() if not f.name.startswith(("_", "."))
+    ]
+    shutil.copy(written, HERE / "rc_types")
 
 
 if __name__ == "__main__":
