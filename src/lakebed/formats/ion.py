@@ -291,7 +291,7 @@ class IonStream:
     ) -> None:
         self._store = store
         self._uris = list(uris)
-        p = table.serde_parameters
+        p = {k.lower(): v for k, v in table.serde_parameters.items()}
         overflow_fails = flag(table, SP.ION_FAIL_ON_OVERFLOW, default=True)
         self._fields_ci = not flag(table, SP.ION_PATH_CASE_SENSITIVE, default=False)
         self._lenient = flag(table, SP.ION_IGNORE_MALFORMED, default=False)
@@ -305,7 +305,7 @@ class IonStream:
             if columns is not None and c.name.lower() not in columns:
                 self._reads.append(None)
                 continue
-            raw = p.get(SP.ION_PATH_EXTRACTOR.format(column=c.name))
+            raw = p.get(SP.ION_PATH_EXTRACTOR.format(column=c.name.lower()))
             path = path_extractor(raw, column=c.name) if raw else (c.name,)
             convert = _converter(
                 parse_type(c.type), overflow_fails=overflow_fails, fields_ci=self._fields_ci
