@@ -9,26 +9,28 @@ a row. A column reads, by default, the row's attribute ``<name>`` when it is cal
 path of child names ending in ``@attribute`` or ``text()`` (``/book/author/text()``). Elements
 become values of the column's type: text parses as the scalar type (a value that does not
 parse is NULL), an element with children or attributes as a struct (fields found as above,
-``_value`` for its own text), repeated elements as an array. Files are parsed as a stream
-(compressed files too) and rows are freed once read; a file that is not well-formed XML fails
-with HIVE_BAD_DATA naming the file, line and column.
+``_value`` for its own text), repeated elements as an array. Files are parsed as a stream by
+lxml's ``iterparse`` (compressed files too; entities are not resolved, nothing is fetched),
+which hands over only the row elements, and rows are freed once read; a file that is not
+well-formed XML fails with HIVE_BAD_DATA naming the file, line and column.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+from lxml import etree
 from sqlglot import exp
 
 from lakebed.errors import DataError, InvalidInputError, LakebedError, NotSupportedError
 from lakebed.formats import serdes
-from lakebed.formats._compression import CHUNK_BYTES, CorruptStreamError, codec_of, decompressed
+from lakebed.formats._compression import CorruptStreamError, codec_of, decompressed_file
 from lakebed.formats._lines import repeat_str
 from lakebed.formats._sql import quote_ident
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
@@ -45,6 +47,7 @@ XMLINPUT_START = "xmlinput.start"
 XPATH_PREFIX = "column.xpath."
 ATTRIBUTE_PREFIX = "_"
 BATCH_ROWS = 4096
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # safe to hand to lxml's findall
 _INTEGER = re.compile(r"\s*[+-]?\d+\s*")
 _INT_RANGES = {
     T.TINYINT: 1 << 7,
@@ -55,7 +58,8 @@ _INT_RANGES = {
 
 # A step from an element: ('child', name) | ('attr', name) | ('text', '').
 Step = tuple[str, str]
-Node = ET.Element | str | None  # an element, an attribute's text, or nothing
+Element = etree._Element
+Node = Element | str | None  # an element, an attribute's text, or nothing
 Convert = Callable[[list[Node]], Any]
 
 
@@ -85,8 +89,14 @@ def row_tag(table: Table) -> str:
     return tag
 
 
+@lru_cache(maxsize=4096)
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].lower()
+
+
+def _elements(node: Element) -> Iterator[Element]:
+    """Child elements (not comments or processing instructions)."""
+    return (c for c in node if isinstance(c.tag, str))
 
 
 def xpath_steps(path: str, tag: str, *, column: str) -> list[Step]:
@@ -123,16 +133,23 @@ def _default_steps(name: str) -> list[Step]:
 
 
 def _follow(nodes: list[Node], steps: list[Step]) -> list[Node]:
-    """The nodes ``steps`` reach from ``nodes`` (every match, for repeated elements)."""
+    """The nodes ``steps`` reach from ``nodes`` (every match, for repeated elements). Names
+    match exactly first (fast, in lxml), then ignoring case and namespace.
+    """
     for kind, name in steps:
         found: list[Node] = []
         for node in nodes:
-            if not isinstance(node, ET.Element):
+            if not isinstance(node, Element):
                 continue
             if kind == "child":
-                found.extend(c for c in node if _local(c.tag) == name)
+                exact = node.findall(name) if _PLAIN_NAME.fullmatch(name) else ()
+                found.extend(exact or (c for c in _elements(node) if _local(c.tag) == name))
             elif kind == "attr":
-                found.extend(v for k, v in node.attrib.items() if _local(k) == name)
+                value = node.get(name)
+                if value is None:
+                    value = next((v for k, v in node.attrib.items() if _local(k) == name), None)
+                if value is not None:
+                    found.append(value)
             else:
                 found.append(node.text or "")
         nodes = found
@@ -144,7 +161,7 @@ def _text_of(node: Node) -> str | None:
         return None
     if isinstance(node, str):
         return node
-    if len(node) or node.attrib:
+    if node.attrib or (len(node) and any(True for _ in _elements(node))):
         return None  # an element with structure has no scalar value
     return node.text or ""
 
@@ -227,12 +244,12 @@ def converter(dtype: exp.DataType) -> Convert:
 
         def mapping(nodes: list[Node]) -> Any:
             node = nodes[0] if nodes else None
-            if not isinstance(node, ET.Element):
+            if not isinstance(node, Element):
                 return None
             attributes = [
                 (f"{ATTRIBUTE_PREFIX}{_local(k)}", value([v])) for k, v in node.attrib.items()
             ]
-            return attributes + [(_local(c.tag), value([c])) for c in node]
+            return attributes + [(_local(c.tag), value([c])) for c in _elements(node)]
 
         return mapping
     if kind == T.STRUCT:
@@ -245,7 +262,7 @@ def converter(dtype: exp.DataType) -> Convert:
 
         def struct(nodes: list[Node]) -> Any:
             node = nodes[0] if nodes else None
-            if not isinstance(node, ET.Element):
+            if not isinstance(node, Element):
                 return None
             return {name: conv(_follow([node], steps)) for name, steps, conv in fields}
 
@@ -270,7 +287,8 @@ class XmlStream:
     ) -> None:
         self._store = store
         self._uris = list(uris)
-        self._tag = row_tag(table).lower()
+        self._tag = row_tag(table)
+        self._tag_lower = self._tag.lower()
         self.schema = pa.schema(
             [(c.name, arrow_type(parse_type(c.type))) for c in table.columns]
             + [("$path", pa.string())]
@@ -312,62 +330,52 @@ class XmlStream:
         return pa.record_batch([*arrays, repeat_str(uri, n)], schema=self.schema)
 
     @staticmethod
-    def _value(row: ET.Element, read: tuple[list[Step], bool, Convert]) -> Any:
+    def _value(row: Element, read: tuple[list[Step], bool, Convert]) -> Any:
         steps, own_text, convert = read
         nodes = _follow([row], steps)
-        if not nodes and own_text and not len(row):
+        if not nodes and own_text and not any(True for _ in _elements(row)):
             nodes = [row.text or ""]
         return convert(nodes)
 
-    def _rows(self, uri: str) -> Iterator[ET.Element]:
+    def _rows(self, uri: str) -> Iterator[Element]:
         try:
             raw = self._store.open_input(uri)
         except LakebedError as e:
             raise DataError(
                 f"Error opening Hive split {uri}: {e.message}", code="HIVE_CANNOT_OPEN_SPLIT"
             ) from e
-        parser = ET.XMLPullParser(events=("start", "end"))
-        open_elements: list[ET.Element] = []
         with raw:
             codec = codec_of(uri)
-            chunks = _chunks(raw) if codec is None else decompressed(raw, codec)
+            source = raw if codec is None else decompressed_file(raw, codec)
+            events = etree.iterparse(
+                source,
+                events=("end",),
+                tag=f"{{*}}{self._tag}",
+                resolve_entities=False,
+                no_network=True,
+                huge_tree=True,
+            )
             try:
-                for chunk in chunks:
-                    parser.feed(chunk)
-                    yield from self._events(parser, open_elements)
-                parser.close()
-                yield from self._events(parser, open_elements)
-            except ET.ParseError as e:
+                for _, el in events:
+                    parent = el.getparent()
+                    # A row has a parent (it is not the root) and no row above it.
+                    if parent is None or any(
+                        _local(a.tag) == self._tag_lower for a in el.iterancestors()
+                    ):
+                        continue
+                    yield el
+                    el.clear(keep_tail=True)  # free the row and the rows before it
+                    while el.getprevious() is not None:
+                        del parent[0]
+            except etree.XMLSyntaxError as e:
                 line, column = e.position
                 raise DataError(
                     f"Error reading XML file {uri}: not well-formed at line {line}, column "
-                    f"{column + 1} ({str(e).split(':')[0]}).",
+                    f"{column} ({e.msg}).",
                     code="HIVE_BAD_DATA",
                 ) from e
             except CorruptStreamError as e:
                 raise DataError(f"Error reading file {uri}: {e}.", code="HIVE_BAD_DATA") from e
-
-    def _events(
-        self, parser: ET.XMLPullParser, open_elements: list[ET.Element]
-    ) -> Iterator[ET.Element]:
-        for event, el in parser.read_events():
-            if event == "start":
-                open_elements.append(el)  # type: ignore[arg-type]
-                continue
-            open_elements.pop()
-            # A row is a row-tag element with a parent (not the root) and no row above it.
-            if (
-                _local(el.tag) == self._tag  # type: ignore[union-attr]
-                and open_elements
-                and not any(_local(p.tag) == self._tag for p in open_elements)
-            ):
-                yield el  # type: ignore[misc]
-                open_elements[-1].remove(el)  # type: ignore[arg-type]
-
-
-def _chunks(raw: pa.NativeFile) -> Iterator[bytes]:
-    while chunk := raw.read(CHUNK_BYTES):
-        yield chunk
 
 
 class XmlReader:
