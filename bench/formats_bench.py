@@ -3,7 +3,8 @@
 Run: ``python bench/formats_bench.py [--rows 1000000] [--runs 3]``.
 
 - ``delta``: an aggregate over a Delta table (several commits, a delete, partitions), lakebed
-  against DuckDB's own ``delta_scan`` (the ``duckdb-extension-delta`` package, bench extra).
+  against DuckDB's own ``delta_scan`` (the ``duckdb-extension-delta`` package, bench extra) and
+  against ``read_parquet`` of the snapshot's live files.
 - ``ion``, ``xml``, ``lzo``: DuckDB cannot read these, so the baseline is DuckDB reading the same
   rows from an uncompressed JSON-lines (Ion, XML) or CSV (LZO) file; the ratio says what the
   format costs, and rows/s is lakebed's parse rate.
@@ -69,6 +70,10 @@ def bench_delta(root: Path, lb: lakebed.Lakebed, rows: int, runs: int) -> None:
     ours = median_ms(lambda: lb.sql(query.format("d")).fetchall(), runs)
     theirs = median_ms(lambda: con.execute(query.format(f"delta_scan('{where}')")).fetchall(), runs)
     report("delta", rows - per // 2, ours, theirs, "DuckDB delta_scan")
+    live = ", ".join(f"'{f}'" for f in deltalake.DeltaTable(where).file_uris())
+    parquet = f"read_parquet([{live}], hive_partitioning = true)"
+    theirs = median_ms(lambda: con.execute(query.format(parquet)).fetchall(), runs)
+    report("delta", rows - per // 2, ours, theirs, "DuckDB read_parquet of the live files")
 
 
 def _json_baseline(path: Path, runs: int) -> float:

@@ -139,3 +139,15 @@ def test_deletion_vectors_are_refused_not_misread(lb: lakebed.Lakebed, events: P
     first.write_text("\n".join(lines) + "\n")
     with pytest.raises(NotSupportedError, match="deletionVectors"):
         lb.sql(CREATE.format(name="events", where=events))
+
+
+def test_many_partitions_join_values_by_file(
+    lb: lakebed.Lakebed, events: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lakebed.formats import delta
+
+    lb.sql(CREATE.format(name="events", where=events))
+    expected = lb.sql('SELECT id, day, "$path" FROM events ORDER BY id').fetchall()
+    monkeypatch.setattr(delta, "MAX_CONSTANT_PARTITIONS", 1)
+    assert lb.sql('SELECT id, day, "$path" FROM events ORDER BY id').fetchall() == expected
+    assert [row[:2] for row in expected] == [(2, "2024-01-02"), (3, "2024-01-01")]

@@ -29,7 +29,7 @@ from lakebed.catalog.models import Column
 from lakebed.catalog.properties import TableProperties
 from lakebed.errors import DataError, LakebedError, NotSupportedError
 from lakebed.formats import serdes
-from lakebed.formats._sql import quote_ident
+from lakebed.formats._sql import quote_ident, quote_str
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
 from lakebed.formats.parquet import ParquetReader
 from lakebed.storage.object_store import join_uri
@@ -343,56 +343,95 @@ def define(table: Table, store: ObjectStore) -> Table:
     )
 
 
+# Up to this many partitions, each is read by its own scan with its values as constants
+# (no join, and DuckDB drops the scans a filter on a partition column excludes); beyond it,
+# partition values are joined to the rows by file.
+MAX_CONSTANT_PARTITIONS = 64
+
+
 class DeltaReader:
     """Reads the live files of a Delta table's newest snapshot."""
 
     def scan(self, table: Table, files: Sequence[ScanFile], ctx: ScanContext) -> ScanPlan:
-        """Plan a Delta scan: the Parquet data files, with partition values joined back.
+        """Plan a Delta scan: the Parquet data files, with the partition values of the log.
 
         ``files`` (the listing of the table's folder) is not used: the log decides.
         """
         assert table.location is not None
         snap = snapshot(ctx.store, table.location)
-        live = snap.files
         partitioned = set(snap.partition_columns)
-        data_columns = tuple(c for c in table.columns if c.name not in partitioned)
-        if not live:
+        data_table = replace(
+            table, columns=tuple(c for c in table.columns if c.name not in partitioned)
+        )
+        if not snap.files:
             cols = [
                 f"CAST(NULL AS {duckdb_type(c.type)}) AS {quote_ident(c.name)}"
                 for c in table.columns
             ]
             return ScanPlan(f'SELECT {", ".join(cols)}, NULL::VARCHAR AS "$path" WHERE false', 0)
-        data = ParquetReader().scan(
-            replace(table, columns=data_columns),
-            [ScanFile(f.path, f.size, f.modified_ms) for f in live],
-            ctx,
-        )
-        if not partitioned:
-            return data
+        groups: dict[tuple[str | None, ...], list[AddedFile]] = {}
+        for f in snap.files:
+            key = tuple(f.partition_values.get(name) for name in snap.partition_columns)
+            groups.setdefault(key, []).append(f)
+        if len(groups) > MAX_CONSTANT_PARTITIONS:
+            return self._joined(table, data_table, snap, ctx)
+        parts, scanned = [], 0
+        for key, group in groups.items():
+            data = ParquetReader().scan(data_table, [_scan_file(f) for f in group], ctx)
+            scanned += data.bytes_scanned
+            value = dict(zip(snap.partition_columns, key, strict=True))
+            select = [
+                (
+                    _partition_value(value[c.name], c.type)
+                    if c.name in partitioned
+                    else f"d.{quote_ident(c.name)}"
+                )
+                + f" AS {quote_ident(c.name)}"
+                for c in table.columns
+            ]
+            parts.append(f'SELECT {", ".join(select)}, d."$path" FROM ({data.sql}) AS d')
+        return ScanPlan(" UNION ALL ".join(parts), scanned)
+
+    @staticmethod
+    def _joined(table: Table, data_table: Table, snap: Snapshot, ctx: ScanContext) -> ScanPlan:
+        """The scan of many partitions: values joined to the rows by file."""
+        data = ParquetReader().scan(data_table, [_scan_file(f) for f in snap.files], ctx)
         values = ctx.register(
             "__lb_delta_partitions",
             pa.table(
                 {
-                    "path": pa.array([f.path for f in live], pa.string()),
+                    "path": pa.array([f.path for f in snap.files], pa.string()),
                     **{
                         f"p_{name}": pa.array(
-                            [f.partition_values.get(name) for f in live], pa.string()
+                            [f.partition_values.get(name) for f in snap.files], pa.string()
                         )
                         for name in snap.partition_columns
                     },
                 }
             ),
         )
-        select = []
-        for c in table.columns:
-            if c.name in partitioned:
-                value = f"CAST(nullif(p.{quote_ident('p_' + c.name)}, '') AS {duckdb_type(c.type)})"
-            else:
-                value = f"d.{quote_ident(c.name)}"
-            select.append(f"{value} AS {quote_ident(c.name)}")
-        select.append('d."$path"')
+        select = [
+            (
+                f"CAST(nullif(p.{quote_ident('p_' + c.name)}, '') AS {duckdb_type(c.type)})"
+                if c.name in snap.partition_columns
+                else f"d.{quote_ident(c.name)}"
+            )
+            + f" AS {quote_ident(c.name)}"
+            for c in table.columns
+        ]
         return ScanPlan(
-            f"SELECT {', '.join(select)} FROM ({data.sql}) AS d "
+            f'SELECT {", ".join(select)}, d."$path" FROM ({data.sql}) AS d '
             f'JOIN {quote_ident(values)} AS p ON d."$path" = p.path',
             data.bytes_scanned,
         )
+
+
+def _scan_file(f: AddedFile) -> ScanFile:
+    return ScanFile(f.path, f.size, f.modified_ms)
+
+
+def _partition_value(value: str | None, hive_type_text: str) -> str:
+    """A partition value from the log as a typed SQL constant (Delta writes '' for NULL too)."""
+    if value is None or value == "":
+        return f"CAST(NULL AS {duckdb_type(hive_type_text)})"
+    return f"CAST({quote_str(value)} AS {duckdb_type(hive_type_text)})"
