@@ -210,9 +210,17 @@ def _binary(buf: bytes, pos: int) -> tuple[Any, int]:
     return buf[pos : pos + size], pos + size
 
 
+_byte = _fixed(">b")
+
+
+def _boolean(buf: bytes, pos: int) -> tuple[Any, int]:
+    value, pos = _byte(buf, pos)
+    return value != 0, pos
+
+
 _PRIMITIVE: dict[exp.DataType.Type, Decode] = {
-    T.BOOLEAN: lambda b, p: (_fixed(">b")(b, p)[0] != 0, p + 1),
-    T.TINYINT: _fixed(">b"),
+    T.BOOLEAN: _boolean,
+    T.TINYINT: _byte,
     T.SMALLINT: _fixed(">h"),
     T.INT: _vint,
     T.BIGINT: _vint,
