@@ -163,7 +163,7 @@ def class_for_code(code: str) -> type[QueryError]:
         return NotFoundError
     if code.endswith("ALREADY_EXISTS"):
         return AlreadyExistsError
-    if code.startswith("HIVE_"):
+    if code.startswith("HIVE_") or code.endswith("_BAD_DATA"):  # DELTA_LAKE_BAD_DATA, ION_…
         return DataError
     return InvalidInputError
 

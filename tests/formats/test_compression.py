@@ -5,6 +5,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import struct
+import subprocess
 import zlib
 
 import pyarrow as pa
@@ -136,10 +137,41 @@ def test_file_that_is_not_gzip_fails(lb: lakebed.Lakebed, make_table: MakeTable)
     assert f"{folder}/f.gz" in e.value.message
 
 
-def test_lzo_files_are_rejected_with_the_way_out(
+def _lzop(data: bytes, *extra: str) -> bytes:
+    """``data`` compressed by the real lzop tool (Debian package ``lzop``)."""
+    return subprocess.run(
+        ["lzop", "-c", *extra], input=data, capture_output=True, check=True
+    ).stdout
+
+
+@pytest.mark.parametrize("level", ["-1", "-9", "--crc32"])
+def test_lzop_files_are_read(lb: lakebed.Lakebed, make_table: MakeTable, level: str) -> None:
+    make_table(
+        "id bigint, name string",
+        "ROW FORMAT DELIMITED FIELDS TERMINATED BY ','",
+        {"f.lzo": _lzop(LINES, level)},
+    )
+    assert lb.sql("SELECT count(*), sum(id) FROM t").fetchall() == EXPECTED
+
+
+def test_truncated_or_damaged_lzop_file_fails_naming_it(
     lb: lakebed.Lakebed, make_table: MakeTable
 ) -> None:
-    make_table("a string", "", {"f.lzo": b"\x89LZO\x00"})
+    packed = _lzop(LINES)
+    damaged = bytearray(packed)
+    damaged[len(packed) // 2] ^= 0xFF
+    folder = make_table("a string", "", {"cut.lzo": packed[: len(packed) // 2]})
+    with pytest.raises(DataError, match=f"{folder}/cut.lzo: lzop block is truncated"):
+        lb.sql("SELECT count(*) FROM t")
+    folder = make_table("a string", "", {"bad.lzo": bytes(damaged)}, name="t2")
+    with pytest.raises(DataError, match=f"{folder}/bad.lzo: LZO block"):
+        lb.sql("SELECT count(*) FROM t2")
+
+
+def test_raw_hadoop_lzo_streams_are_rejected_with_the_way_out(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
+    make_table("a string", "", {"f.lzo_deflate": b"\x00\x00"})
     with pytest.raises(lakebed.QueryError, match="recompress it") as e:
         lb.sql("SELECT a FROM t")
     assert e.value.code == "HIVE_UNSUPPORTED_FORMAT"

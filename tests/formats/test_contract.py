@@ -41,6 +41,10 @@ def _write(kind: str, path: Path) -> None:
         path.write_text('"1","a","1.5"\n')
     elif kind == "regex":
         path.write_text("1 a 1.5\n")
+    elif kind == "ion":
+        path.write_text('{id: 1, name: "a", price: 1.5}\n')
+    elif kind == "xml":
+        path.write_text("<rows><r><id>1</id><name>a</name><price>1.5</price></r></rows>")
     else:
         path.write_bytes(gzip.compress(b"1,a,1.5\n"))
 
@@ -55,6 +59,8 @@ CASES = {
     "regex": (serdes.REGEX, {"input.regex": r"(\S+) (\S+) (\S+)"}),
     "grok": (serdes.GROK, {"input.format": "%{INT:id} %{WORD:name} %{NUMBER:price}"}),
     "text.gz": (serdes.LAZY_SIMPLE, {"field.delim": ","}),
+    "ion": (serdes.ION, {}),
+    "xml": (serdes.XML, {"rowTag": "r"}),
 }
 
 

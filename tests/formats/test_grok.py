@@ -130,3 +130,19 @@ def test_groups_inside_custom_patterns_do_not_shift_fields(
         name="u",
     )
     assert lb.sql("SELECT code, rest FROM u").fetchall() == [("x12", "tail")]
+
+
+def test_optional_fields_that_did_not_match_read_null(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
+    # issue 2: SYSLOGPROG's [pid] is optional; a line without it has a NULL pid, not ''.
+    make_table(
+        "program string, pid string, message string",
+        f"{SERDE} WITH SERDEPROPERTIES ('input.format'='%{{SYSLOGPROG}}: %{{GREEDYDATA:message}}')"
+        f" {TEXT_IO}",
+        {"syslog": "sshd[42]: hello\ncron: tick\n"},
+    )
+    assert lb.sql("SELECT * FROM t").fetchall() == [
+        ("sshd", "42", "hello"),
+        ("cron", None, "tick"),
+    ]

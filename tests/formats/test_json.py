@@ -174,7 +174,7 @@ def test_json_serde_with_another_input_format_is_unsupported(
 ) -> None:
     make_table(
         "a string",
-        f"{HIVE} STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.SequenceFileInputFormat' "
+        f"{HIVE} STORED AS INPUTFORMAT 'com.example.CustomInputFormat' "
         "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveSequenceFileOutputFormat'",
         {"f": "x"},
     )

@@ -96,3 +96,23 @@ def test_invalid_regex_is_reported_against_the_property(
     with pytest.raises(InvalidInputError, match=r"input\.regex of 't' is not a valid") as e:
         lb.sql("SELECT a FROM t")
     assert e.value.code == "INVALID_TABLE_PROPERTY"
+
+
+def test_groups_that_did_not_take_part_read_null_not_empty(
+    lb: lakebed.Lakebed, make_table: MakeTable
+) -> None:
+    # issue 2: Java's Matcher.group is null for a group outside the match; RE2 says ''.
+    make_table(
+        "key string, num string, word string, maybe string",
+        f"{SERDE} WITH SERDEPROPERTIES ('input.regex'='(\\\\w+)(?:=(\\\\d+)|:([a-z]+))(\\\\s*)')",
+        {"f": "a=1\nb:x \n"},
+    )
+    assert lb.sql("SELECT * FROM t").fetchall() == [("a", "1", None, ""), ("b", None, "x", " ")]
+
+
+def test_group_bodies_follow_nesting_classes_and_names() -> None:
+    from lakebed.formats.regex import group_bodies, matches_empty
+
+    bodies = group_bodies(r"(a(?:b)(?P<x>c[)(]d))?(\d*)|([^)])")
+    assert bodies == ["a(?:b)(?P<x>c[)(]d)", "c[)(]d", r"\d*", "[^)]"]
+    assert [matches_empty(b) for b in bodies] == [False, False, True, False]

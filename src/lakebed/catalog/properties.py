@@ -50,3 +50,9 @@ class SerdeProperties:
     AVRO_SCHEMA_LITERAL = "avro.schema.literal"
     PARQUET_COLUMN_INDEX_ACCESS = "parquet.column.index.access"
     ORC_COLUMN_INDEX_ACCESS = "orc.column.index.access"
+    ION_FAIL_ON_OVERFLOW = "ion.fail_on_overflow"
+    ION_IGNORE_MALFORMED = "ion.ignore_malformed"
+    ION_PATH_CASE_SENSITIVE = "ion.path_extractor.case_sensitive"
+    ION_ENCODING = "ion.encoding"
+    # ion.<column>.path_extractor
+    ION_PATH_EXTRACTOR = "ion.{column}.path_extractor"

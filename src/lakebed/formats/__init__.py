@@ -5,17 +5,21 @@ from __future__ import annotations
 from lakebed.formats.base import (
     ScanContext,
     ScanFile,
+    ScanPlan,
     TableReader,
     extension_loader,
     reader_for,
     register_reader,
 )
+from lakebed.formats.delta import live_schema
 
 __all__ = [
     "ScanContext",
     "ScanFile",
+    "ScanPlan",
     "TableReader",
     "extension_loader",
+    "live_schema",
     "reader_for",
     "register_reader",
 ]

@@ -2,14 +2,16 @@
 external use.
 
 gzip, bzip2, zstd and LZ4 frames go through Arrow's codecs; Hadoop's block formats (Snappy and
-LZ4 as Hadoop writes them), framed Snappy and zlib (``.deflate``) are unpacked here, one block
-at a time. Every decoder fails on a truncated or corrupt stream instead of returning what it
-read so far (DuckDB's own gzip and zstd readers stop silently at a truncation, so lakebed never
-hands compressed text to them).
+LZ4 as Hadoop writes them), framed Snappy, zlib (``.deflate``) and lzop files (``.lzo``, whose
+LZO1X blocks lzallright decodes) are unpacked here, one block at a time. Every decoder fails
+on a truncated or corrupt stream instead of returning what it read so far (DuckDB's own gzip
+and zstd readers stop silently at a truncation, so lakebed never hands compressed text to
+them).
 """
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from collections.abc import Iterator
@@ -30,10 +32,12 @@ CODECS: dict[str, str] = {
     ".lz4": "lz4",
     ".snappy": "snappy",
     ".deflate": "deflate",
+    ".lzo": "lzo",
 }
 
-# Extensions of codecs Athena reads that lakebed has no decoder for.
-UNSUPPORTED: dict[str, str] = {".lzo": "LZO", ".lzo_deflate": "LZO"}
+# Extensions of codecs Athena reads that lakebed has no decoder for (Hadoop's raw LzoCodec
+# stream, without lzop's container).
+UNSUPPORTED: dict[str, str] = {".lzo_deflate": "raw Hadoop LZO"}
 
 _ARROW_CODECS = {"gzip": "gzip", "bz2": "bz2", "zstd": "zstd"}
 _LZ4_FRAME_MAGIC = b"\x04\x22\x4d\x18"
@@ -82,6 +86,8 @@ def decompressed(raw: pa.NativeFile, codec: str) -> Iterator[bytes]:
         yield from _hadoop_blocks(raw, "snappy" if codec == "snappy" else "lz4_raw")
     elif codec == "deflate":
         yield from _zlib(raw)
+    elif codec == "lzo":
+        yield from _lzop(raw)
     else:  # pragma: no cover - CODECS and the branches above list the same names
         raise ValueError(f"unknown codec {codec}")
 
@@ -105,6 +111,68 @@ def _zlib(raw: pa.NativeFile) -> Iterator[bytes]:
         raise CorruptStreamError(f"deflate stream is corrupt ({e})") from e
     if not d.eof:
         raise CorruptStreamError("deflate stream is truncated")
+
+
+_LZOP_MAGIC = b"\x89LZO\x00\r\n\x1a\n"
+# lzop header flags.
+_F_ADLER32_D, _F_ADLER32_C, _F_EXTRA_FIELD = 0x1, 0x2, 0x40
+_F_CRC32_D, _F_CRC32_C, _F_H_FILTER, _F_H_CRC32 = 0x100, 0x200, 0x800, 0x1000
+_LZO1X_METHODS = {1, 2, 3}  # LZO1X-1, LZO1X-1(15), LZO1X-999
+
+
+def _lzop(raw: pa.NativeFile) -> Iterator[bytes]:
+    """An lzop file: a header, then blocks of [raw length][packed length][checksums][data],
+    ending with a zero length. Checksums the file carries are verified.
+    """
+    import lzallright
+
+    if raw.read(9) != _LZOP_MAGIC:
+        raise CorruptStreamError("not an lzop file (bad magic number)")
+    head = _exact(raw, 4, "lzop header")
+    version = struct.unpack(">H", head[:2])[0]
+    if version >= 0x0940:
+        head += _exact(raw, 2, "lzop header")
+    method = _exact(raw, 1, "lzop header")[0]
+    if version >= 0x0940:
+        _exact(raw, 1, "lzop header")  # level
+    (flags,) = struct.unpack(">I", _exact(raw, 4, "lzop header"))
+    if method not in _LZO1X_METHODS:
+        raise CorruptStreamError(f"lzop method {method} is not LZO1X")
+    if flags & _F_H_FILTER:
+        raise CorruptStreamError("lzop files with filters are not supported")
+    _exact(raw, 12 if version >= 0x0940 else 8, "lzop header")  # mode, mtime (low, high)
+    name_len = _exact(raw, 1, "lzop header")[0]
+    _exact(raw, name_len + 4, "lzop header")  # file name, header checksum
+    if flags & _F_EXTRA_FIELD:
+        (extra,) = struct.unpack(">I", _exact(raw, 4, "lzop header"))
+        _exact(raw, extra + 4, "lzop header")
+    decoder = lzallright.LZOCompressor()
+    while True:
+        (size,) = struct.unpack(">I", _exact(raw, 4, "lzop block header"))
+        if size == 0:
+            return
+        (packed,) = struct.unpack(">I", _exact(raw, 4, "lzop block header"))
+        sums = {}
+        for flag, name in ((_F_ADLER32_D, "adler32"), (_F_CRC32_D, "crc32")):
+            if flags & flag:
+                sums[name] = struct.unpack(">I", _exact(raw, 4, "lzop block header"))[0]
+        if packed < size:
+            for flag in (_F_ADLER32_C, _F_CRC32_C):
+                if flags & flag:
+                    _exact(raw, 4, "lzop block header")
+        data = _exact(raw, packed, "lzop block")
+        if packed < size:
+            try:
+                data = decoder.decompress(data, output_size_hint=size)
+            except lzallright.LZOError as e:
+                raise CorruptStreamError(f"LZO block is corrupt ({e})") from e
+        if len(data) != size:
+            raise CorruptStreamError(f"LZO block holds {len(data)} bytes, not {size}")
+        if "adler32" in sums and zlib.adler32(data) != sums["adler32"]:
+            raise CorruptStreamError("LZO block fails its Adler-32 checksum")
+        if "crc32" in sums and zlib.crc32(data) != sums["crc32"]:
+            raise CorruptStreamError("LZO block fails its CRC-32 checksum")
+        yield data
 
 
 def _exact(raw: pa.NativeFile, n: int, what: str) -> bytes:
@@ -169,3 +237,33 @@ def _snappy_framed(raw: pa.NativeFile) -> Iterator[bytes]:
             yield body[4:]
         elif 0x02 <= kind <= 0x7F:
             raise CorruptStreamError(f"Snappy frame has unknown chunk type {kind:#x}")
+
+
+class _ChunkReader(io.RawIOBase):
+    """A read-only binary file over an iterator of byte chunks."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = chunk
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
+def decompressed_file(raw: pa.NativeFile, codec: str) -> io.BufferedReader:
+    """``raw`` decompressed with ``codec``, as a binary file read as a stream.
+
+    Reading raises CorruptStreamError when the stream is truncated or corrupt.
+    """
+    return io.BufferedReader(_ChunkReader(decompressed(raw, codec)), CHUNK_BYTES)

@@ -51,10 +51,16 @@ class ScanContext:
 
 @dataclass(frozen=True, slots=True)
 class ScanPlan:
-    """A reader's answer: the relation SQL and the bytes it will read."""
+    """A reader's answer: the relation SQL and the bytes it will read.
+
+    Attributes:
+        listed_column: the relation's column naming the listed file (of ``files``) each row
+            comes from, when that is not ``"$path"`` (manifests name other files).
+    """
 
     sql: str
     bytes_scanned: int
+    listed_column: str = '"$path"'
 
 
 class TableReader(Protocol):

@@ -8,13 +8,18 @@ from lakebed.catalog.models import Table
 from lakebed.formats import serdes
 from lakebed.formats.avro import AvroReader
 from lakebed.formats.base import register_reader
+from lakebed.formats.delta import DeltaReader, is_delta
 from lakebed.formats.grok import GrokReader
+from lakebed.formats.ion import IonReader
 from lakebed.formats.json import JsonReader
 from lakebed.formats.lazy_simple import LazySimpleReader
 from lakebed.formats.open_csv import OpenCsvReader
 from lakebed.formats.orc import OrcReader
 from lakebed.formats.parquet import ParquetReader
+from lakebed.formats.rcfile import RcFileReader
 from lakebed.formats.regex import RegexReader
+from lakebed.formats.symlink import SymlinkReader, is_symlink
+from lakebed.formats.xml import XmlReader, is_xml
 
 
 def _serde_is(*names: str, inputs: tuple[str, ...] = ()) -> Callable[[Table], bool]:
@@ -29,8 +34,13 @@ def _serde_is(*names: str, inputs: tuple[str, ...] = ()) -> Callable[[Table], bo
     return matches
 
 
-_TEXT = (serdes.TEXT_INPUT,)
+_TEXT = (serdes.TEXT_INPUT, serdes.SEQUENCEFILE_INPUT)
 
+
+# Table kinds that decide their own files, whatever SerDe the catalog names.
+register_reader(is_delta, DeltaReader())
+register_reader(is_symlink, SymlinkReader())
+register_reader(is_xml, XmlReader())
 
 # Parquet files of plain tables only: Hudi's input formats (copy-on-write and merge-on-read)
 # choose file versions from the table's timeline, so reading every Parquet file there would
@@ -54,3 +64,5 @@ register_reader(_serde_is(serdes.REGEX, inputs=_TEXT), RegexReader())
 register_reader(_serde_is(serdes.GROK, inputs=_TEXT), GrokReader())
 register_reader(_serde_is(serdes.ORC), OrcReader())
 register_reader(_serde_is(serdes.AVRO), AvroReader())
+register_reader(_serde_is(serdes.ION), IonReader())
+register_reader(_serde_is(serdes.COLUMNAR, serdes.LAZY_BINARY_COLUMNAR), RcFileReader())

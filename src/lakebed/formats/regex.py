@@ -1,4 +1,4 @@
-"""Lines matched by a regular expression (RegexSerDe, and the base of GrokSerDe).
+r"""Lines matched by a regular expression (RegexSerDe, and the base of GrokSerDe).
 
 ``input.regex`` must match the whole line (Java's ``Matcher.matches``); capture groups fill
 the columns in order, a line that does not match reads as a row of NULLs, and a column with no
@@ -9,6 +9,12 @@ Patterns run on RE2 (DuckDB's regex engine), which has no look-around, atomic gr
 possessive quantifiers or back-references: a pattern using them is rejected when the table is
 read, except a leading ``(?!literal)`` (AWS's CloudFront example skips ``#`` comment lines so),
 which lakebed turns into a test on the line's start.
+
+A group that did not take part in the match (an optional group, or one branch of an
+alternation) reads as NULL, as Java's ``Matcher.group`` returns null. RE2 reports such a group
+as ``''``, so lakebed tells the two apart by the group's own pattern: a group that cannot match
+the empty string and reads ``''`` did not take part. (A group that can match the empty string
+inside an optional part, such as ``(\d*)?``, still reads ``''`` when it is skipped.)
 """
 
 from __future__ import annotations
@@ -94,6 +100,54 @@ def group_count(pattern: str) -> int:
         return len(re.findall(r"(?<!\\)\((?!\?)|\(\?P<", pattern))
 
 
+def group_bodies(pattern: str) -> list[str]:
+    """The text inside each capture group of an RE2 pattern, in group order."""
+    bodies: list[str] = []
+    opened: list[tuple[int | None, int]] = []  # (group index or None, body start)
+    i, in_class = 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+            elif pattern[i + 1 : i + 3] == "^]":
+                i += 2
+        elif ch == "(":
+            named = re.match(r"\(\?P?<[A-Za-z][A-Za-z0-9_]*>", pattern[i:])
+            if named:
+                opened.append((len(bodies), i + named.end()))
+                bodies.append("")
+                i += named.end()
+                continue
+            if pattern[i + 1 : i + 2] == "?":
+                opened.append((None, i + 1))
+            else:
+                opened.append((len(bodies), i + 1))
+                bodies.append("")
+        elif ch == ")" and opened:
+            index, start = opened.pop()
+            if index is not None:
+                bodies[index] = pattern[start:i]
+        i += 1
+    return bodies
+
+
+def matches_empty(body: str) -> bool:
+    r"""Whether a group's pattern can match the empty string (taken out of context: an anchor or
+    ``\b`` counts as not matching it).
+    """
+    try:
+        return re.fullmatch(f"(?:{body})", "") is not None
+    except re.error:  # an RE2-only construct: assume it can, which keeps '' as ''
+        return True
+
+
 def regex_plan(
     table: Table,
     files: Sequence[ScanFile],
@@ -130,10 +184,16 @@ def regex_plan(
         if names
         else "NULL"
     )
+    bodies = group_bodies(pattern)
     select = []
     for col, g in zip(table.columns, groups, strict=True):
         target = duckdb_type(col.type)
-        value = "NULL" if g is None else scalar_value(f"m.g{g}", parse_type(col.type))
+        value = "NULL"
+        if g is not None:
+            text = f"m.g{g}"
+            if g <= len(bodies) and not matches_empty(bodies[g - 1]):
+                text = f"nullif({text}, '')"  # '' from RE2 means the group did not take part
+            value = scalar_value(text, parse_type(col.type))
         select.append(f"CAST({value} AS {target}) AS {quote_ident(col.name)}")
     select.append('"$path"')
     sql = f'SELECT {", ".join(select)} FROM (SELECT {extract} AS m, "$path" FROM ({lines}))'

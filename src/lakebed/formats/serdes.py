@@ -25,6 +25,14 @@ AVRO_OUTPUT = "org.apache.hadoop.hive.ql.io.avro.AvroContainerOutputFormat"
 ION_INPUT = "com.amazon.ionhiveserde.formats.IonInputFormat"
 ION_OUTPUT = "com.amazon.ionhiveserde.formats.IonOutputFormat"
 CLOUDTRAIL_INPUT = "com.amazon.emr.cloudtrail.CloudTrailInputFormat"
+SYMLINK_INPUT = "org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat"
+SEQUENCEFILE_INPUT = "org.apache.hadoop.mapred.SequenceFileInputFormat"
+SEQUENCEFILE_OUTPUT = "org.apache.hadoop.hive.ql.io.HiveSequenceFileOutputFormat"
+RCFILE_INPUT = "org.apache.hadoop.hive.ql.io.RCFileInputFormat"
+RCFILE_OUTPUT = "org.apache.hadoop.hive.ql.io.RCFileOutputFormat"
+COLUMNAR = "org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe"
+LAZY_BINARY_COLUMNAR = "org.apache.hadoop.hive.serde2.columnar.LazyBinaryColumnarSerDe"
+XML = "com.ibm.spss.hive.serde2.xml.XmlSerDe"  # what Glue crawlers register XML tables with
 
 # STORED AS <name> -> (serde, input format, output format); None keeps the ROW FORMAT's serde.
 STORED_AS: dict[str, tuple[str | None, str, str]] = {
@@ -36,6 +44,8 @@ STORED_AS: dict[str, tuple[str | None, str, str]] = {
     "AVRO": (AVRO, AVRO_INPUT, AVRO_OUTPUT),
     "JSON": (HIVE_JSON, TEXT_INPUT, TEXT_OUTPUT),
     "ION": (ION, ION_INPUT, ION_OUTPUT),
+    "SEQUENCEFILE": (None, SEQUENCEFILE_INPUT, SEQUENCEFILE_OUTPUT),
+    "RCFILE": (LAZY_BINARY_COLUMNAR, RCFILE_INPUT, RCFILE_OUTPUT),
 }
 
 # The classification Glue writes for each serde (table property ``classification``).

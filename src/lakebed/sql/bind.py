@@ -18,7 +18,14 @@ from sqlglot import exp
 from lakebed.catalog.models import Column, Partition, Table
 from lakebed.catalog.views import check_view_columns, view_definition
 from lakebed.errors import InvalidInputError, NotFoundError
-from lakebed.formats import ScanContext, ScanFile, extension_loader, reader_for
+from lakebed.formats import (
+    ScanContext,
+    ScanFile,
+    ScanPlan,
+    extension_loader,
+    live_schema,
+    reader_for,
+)
 from lakebed.formats._sql import quote_ident
 from lakebed.sql import translate
 from lakebed.sql.prune import prune_partitions
@@ -114,7 +121,8 @@ class Binder:
         """A table definition, read from the catalog once per statement."""
         key = (database.lower(), name.lower())
         if key not in self._tables:
-            self._tables[key] = self._catalog.get_table(database, name)
+            # Delta tables take their schema from their log at every statement, as in Athena.
+            self._tables[key] = live_schema(self._catalog.get_table(database, name), self._store)
         return self._tables[key]
 
     def _partitions_of(self, table: Table) -> list[Partition]:
@@ -329,7 +337,7 @@ class Binder:
                 self._store, needed, self._register_as, extension_loader(self._cursor)
             )
             plan = reader_for(table).scan(table, files, ctx)
-            sql = self._attach_file_columns(table, plan.sql, groups, hidden)
+            sql = self._attach_file_columns(table, plan, groups, hidden)
             scan = BoundScan(name, sql, table, len(files), plan.bytes_scanned, tuple(hidden))
         self._bound.scans.append(scan)
         return scan
@@ -378,10 +386,11 @@ class Binder:
     def _attach_file_columns(
         self,
         table: Table,
-        scan_sql: str,
+        plan: ScanPlan,
         groups: list[tuple[tuple[str, ...], list[ScanFile]]],
         hidden: list[str],
     ) -> str:
+        scan_sql = plan.sql
         data = ", ".join(f"s.{quote_ident(c.name)}" for c in table.columns)
         needs_map = bool(table.partition_keys) or any(h != "$path" for h in hidden)
         extra = []
@@ -419,7 +428,7 @@ class Binder:
             extra.append('make_timestamptz(m.mtime * 1000) AS "$file_modified_time"')
         return (
             f"SELECT {', '.join([data, *parts, *extra])} FROM ({scan_sql}) AS s "
-            f'JOIN {quote_ident(m)} AS m ON s."$path" = m.path'
+            f"JOIN {quote_ident(m)} AS m ON s.{plan.listed_column} = m.path"
         )
 
     def _hidden_table(self, table: Table, hidden: str) -> str:

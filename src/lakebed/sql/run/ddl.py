@@ -13,7 +13,7 @@ from lakebed.catalog.properties import SerdeProperties, TableProperties
 from lakebed.catalog.validation import validate_table_properties
 from lakebed.catalog.views import hive_type_of_duckdb, make_view
 from lakebed.errors import AlreadyExistsError, InvalidInputError, NotFoundError, NotSupportedError
-from lakebed.formats import serdes
+from lakebed.formats import delta, serdes
 from lakebed.sql import hive, translate
 from lakebed.sql.parse import DIALECT
 from lakebed.sql.run import alter, describe, partitions, show
@@ -220,6 +220,8 @@ def run_create_table(ctx: RunContext, stmt: Statement) -> Outcome:
             "CREATE EXTERNAL TABLE needs a LOCATION.", code="INVALID_TABLE_PROPERTY"
         )
     validate_table_properties(table)
+    # A Delta table's columns come from its log (a column list in the DDL is not needed).
+    table = delta.define(table, ctx.store)
     ctx.catalog.create_table(table, if_not_exists=bool(stmt.node.args.get("exists")))
     return _done()
 
