@@ -140,6 +140,8 @@ def is_complex(text: str) -> bool:
 
 def trino_type_of_arrow(t: pa.DataType) -> str:
     """Trino's name for the type of an Arrow result column."""
+    if isinstance(t, pa.JsonType):
+        return "json"
     if pa.types.is_boolean(t):
         return "boolean"
     if pa.types.is_int8(t):

@@ -4,11 +4,18 @@
 They are named ``lb_<what>`` and only ever called by SQL that ``translate`` generates. A
 macro that must fail raises ``error('<CODE>: <message>')``; ``engines/errors.py`` turns the
 code prefix back into the lakebed error with that Trino code.
+
+Where SQL cannot express a function (recursion over JSON documents), ``UDFS`` holds
+vectorized Python functions over Arrow arrays.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+import pyarrow as pa
 
 if TYPE_CHECKING:
     import duckdb
@@ -158,10 +165,22 @@ MACROS: dict[str, tuple[str, str]] = {
         "j",
         "CASE WHEN json_type(j) = 'ARRAY' THEN CAST(json_array_length(j) AS BIGINT) END",
     ),
+    # json_size: entries of the object or array at the path, 0 for a scalar, NULL if absent.
+    "lb_json_size": (
+        "j, p",
+        "CASE WHEN json_valid(j) AND json_type(j, p) IS NOT NULL THEN CAST(CASE json_type(j, p) "
+        "WHEN 'OBJECT' THEN len(json_keys(j, p)) WHEN 'ARRAY' THEN json_array_length(j, p) "
+        "ELSE 0 END AS BIGINT) END",
+    ),
+    # json_exists: FALSE ON ERROR (text that is not JSON), as Trino's default.
+    "lb_json_exists": (
+        "j, p",
+        "CASE WHEN j IS NULL THEN NULL WHEN json_valid(j) THEN json_exists(j, p) ELSE false END",
+    ),
     "lb_json_parse": (
         "s",
-        "CASE WHEN json_valid(s) THEN json(s) ELSE error('INVALID_FUNCTION_ARGUMENT: "
-        "Cannot convert value to JSON: ' || s) END",
+        "CASE WHEN json_valid(s) THEN json(lb_canonical_json(s)) "
+        "ELSE error('INVALID_FUNCTION_ARGUMENT: Cannot convert value to JSON: ' || s) END",
     ),
     # CAST(double AS varchar): Trino writes Java's scientific form (1.5E0, 1.23456789E7).
     "lb_double_text": (
@@ -275,10 +294,31 @@ MACROS: dict[str, tuple[str, str]] = {
 }
 
 
+def _canonical_json(texts: pa.Array) -> pa.Array:
+    """Valid JSON texts with object keys sorted and no spaces: Trino's ``json_parse`` (its
+    mapper sorts keys, ``JsonFunctions.jsonParse``), which no SQL expression can do at any depth.
+    """
+    return pa.array(
+        [
+            None if t is None else json.dumps(json.loads(t), sort_keys=True, separators=(",", ":"))
+            for t in texts.to_pylist()
+        ],
+        pa.string(),
+    )
+
+
+# name → (function over Arrow arrays, parameter types, return type).
+UDFS: dict[str, tuple[Callable[..., pa.Array], list[str], str]] = {
+    "lb_canonical_json": (_canonical_json, ["VARCHAR"], "VARCHAR"),
+}
+
+
 def install(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every macro in the database behind ``con`` (idempotent), and set Athena's
-    session time zone (UTC) for every connection to it.
+    """Create every macro and UDF in the database behind ``con`` (idempotent), and set
+    Athena's session time zone (UTC) for every connection to it.
     """
     con.execute("SET GLOBAL TimeZone = 'UTC'")
+    for name, (fn, params, returns) in UDFS.items():
+        con.create_function(name, fn, params, returns, type="arrow", side_effects=False)
     for name, (params, body) in MACROS.items():
         con.execute(f"CREATE OR REPLACE MACRO {name}({params}) AS {body}")

@@ -24,6 +24,7 @@ from sqlglot import exp
 from lakebed.errors import NotFoundError, NotSupportedError
 from lakebed.sql.transforms._calls import INTERNAL, internal
 from lakebed.sql.transforms.collections import is_reference
+from lakebed.sql.transforms.strings import sql_json_path
 
 # Trino name → DuckDB SQL; ``:aN`` is the N-th argument.
 TEMPLATES: dict[str, str] = {
@@ -61,6 +62,7 @@ TEMPLATES: dict[str, str] = {
     "trim_array": "list_slice(:a0, 1, len(:a0) - :a1)",
     "is_json_scalar": "json_type(:a0) NOT IN ('ARRAY', 'OBJECT')",
     "json_array_length": "lb_json_array_length(:a0)",
+    "json_size": "lb_json_size(:a0, :a1)",
     "json_array_get": (
         "json_extract(:a0, CASE WHEN :a1 >= 0 THEN '$[' || :a1 || ']' ELSE '$[#' || :a1 || ']' END)"
     ),
@@ -80,12 +82,9 @@ UNSUPPORTED: dict[str, str] = {
     "ngrams": "no DuckDB equivalent",
     "multimap_from_entries": "no DuckDB equivalent",
     "at_timezone": "time zones other than UTC are not supported yet",
-    "json_size": "no DuckDB equivalent",
     "regexp_position": "no DuckDB equivalent",
     "word_stem": "DuckDB's stemmer is in the fts extension, which is not shipped",
     "map_zip_with": "no DuckDB equivalent",
-    "json_exists": "SQL/JSON path functions are not translated",
-    "json_array": "SQL/JSON constructors are not translated",
 }
 
 # Athena functions whose sqlglot translation is used as it is (checked by the corpus).
@@ -201,6 +200,24 @@ def _bit_count(args: list[exp.Expression]) -> exp.Expression:
     return exp.cast(internal("bit_count", value), exp.DataType.build("BIGINT"))
 
 
+def _json_exists(args: list[exp.Expression]) -> exp.Expression:
+    return internal("lb_json_exists", args[0], sql_json_path(args[1]))
+
+
+def _json_array(args: list[exp.Expression]) -> exp.Expression:
+    """``json_array(v, …)``: ABSENT ON NULL (Trino's default), returned as varchar."""
+    items = exp.Array(expressions=[internal("to_json", a) for a in args])
+    kept = internal(
+        "list_filter",
+        items,
+        exp.Lambda(
+            this=exp.Not(this=exp.Is(this=exp.column("__j"), expression=exp.Null())),
+            expressions=[exp.to_identifier("__j")],
+        ),
+    )
+    return exp.cast(internal("to_json", kept), exp.DataType.build("VARCHAR"))
+
+
 # Functions whose translation is built by code (lambdas reshaped, arguments checked):
 # name → builder of the DuckDB tree from the arguments.
 BUILDERS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
@@ -212,6 +229,8 @@ BUILDERS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
     "transform_values": _map_lambda("transform_values"),
     "zip_with": _zip_with,
     "bit_count": _bit_count,
+    "json_exists": _json_exists,
+    "json_array": _json_array,
 }
 
 

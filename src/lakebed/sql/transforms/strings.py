@@ -27,16 +27,23 @@ def _java_format(node: exp.Format) -> exp.Expression:
     return exp.Anonymous(this="printf", expressions=[fmt, *args])
 
 
-def _json_path_mode(node: exp.Expression, key: str) -> None:
-    """SQL/JSON paths: ``lax`` is what DuckDB does; ``strict`` is not supported."""
-    path = node.args.get(key)
+def sql_json_path(path: exp.Expression) -> exp.Expression:
+    """A SQL/JSON path as DuckDB's: ``lax`` is what DuckDB does; ``strict`` is not supported.
+
+    Raises:
+        NotSupportedError: a ``strict`` path.
+    """
     if not (isinstance(path, exp.Literal) and path.is_string):
-        return
+        return path
     mode, _, rest = path.name.strip().partition(" ")
-    if mode.lower() == "lax":
-        node.set(key, exp.Literal.string(rest.strip()))
-    elif mode.lower() == "strict":
+    if mode.lower() == "strict":
         raise NotSupportedError("strict SQL/JSON paths are not supported.", code="NOT_SUPPORTED")
+    return exp.Literal.string(rest.strip()) if mode.lower() == "lax" else path
+
+
+def _json_path_mode(node: exp.Expression, key: str) -> None:
+    if node.args.get(key) is not None:
+        node.set(key, sql_json_path(node.args[key]))
 
 
 def _varchar_length(node: exp.Expression) -> int | None:
@@ -96,7 +103,11 @@ def rewrite(node: exp.Expression) -> exp.Expression:
             path = exp.Literal.string(path.sql(dialect="duckdb").strip("'"))
         return exp.Anonymous(this="lb_json_scalar", expressions=[node.this, path])
     if isinstance(node, exp.JSONExtract) and node.args.get("json_query"):
+        # json_query returns varchar in Trino (json_extract returns json).
         _json_path_mode(node, "expression")
+        return exp.cast(node, exp.DataType.build("VARCHAR"))
+    if isinstance(node, exp.JSONObject):
+        return exp.cast(node, exp.DataType.build("VARCHAR"))
     if isinstance(node, exp.JSONValue):
         _json_path_mode(node, "path")
     if isinstance(node, exp.JSONArrayContains):
