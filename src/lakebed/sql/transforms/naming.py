@@ -52,8 +52,22 @@ def _named(item: exp.Expression) -> bool:
     return isinstance(item, (exp.Alias, exp.Column, exp.Star))
 
 
-def mark_unnamed(tree: exp.Expression) -> exp.Expression:
-    """Alias every unnamed output expression of the query with a marker ``shape`` renames.
+def name_view_query(tree: exp.Expression) -> exp.Expression:
+    """A view's query with Trino's names on its unnamed columns (``_col0`` …), as
+    ``CREATE VIEW`` stored them (through ``shape``).
+    """
+    if isinstance(tree, exp.Values) and tree.expressions:
+        width = len(tree.expressions[0].expressions)
+        names = [exp.to_identifier(f"_col{k}", quoted=True) for k in range(width)]
+        values = tree.copy()
+        values.set("alias", exp.TableAlias(this=exp.to_identifier("__lb_values"), columns=names))
+        return exp.select("*").from_(values)
+    return mark_unnamed(tree, prefix="_col")
+
+
+def mark_unnamed(tree: exp.Expression, *, prefix: str = UNNAMED_PREFIX) -> exp.Expression:
+    """Alias every unnamed output expression of the query ``<prefix><position>`` (by default
+    a marker ``shape`` renames).
 
     Only a column (``r.x`` included) keeps its name: ``CAST(r AS ROW(x integer)).x`` is
     unnamed, as in Trino.
@@ -64,7 +78,7 @@ def mark_unnamed(tree: exp.Expression) -> exp.Expression:
     items = []
     for k, item in enumerate(select.expressions):
         if not _named(item):
-            item = exp.alias_(item, f"{UNNAMED_PREFIX}{k}", quoted=True)
+            item = exp.alias_(item, f"{prefix}{k}", quoted=True)
         items.append(item)
     select.set("expressions", items)
     return tree
