@@ -5,7 +5,7 @@ Trino keeps decimals decimal where DuckDB turns them into doubles (``decimal / d
 ``date_trunc``, ``date ± interval``). Which rule applies depends on the operand's type, so
 for each SELECT holding such an expression lakebed asks DuckDB to bind a probe query: the
 same FROM/WHERE/GROUP BY with the operands as its output (nothing runs). A scope DuckDB
-cannot bind on its own (a correlated subquery) keeps DuckDB's types.
+cannot bind on its own (a correlated subquery) is probed inside the scopes it refers to.
 
 Trino's rules: https://trino.io/docs/current/language/types.html#decimal and
 ``DecimalOperators`` (division: precision ``p1 + s2 + max(0, s2 - s1)``, scale
@@ -306,11 +306,14 @@ def _probe_item(operand: exp.Expression) -> exp.Expression | None:
 
 
 def _probe_query(
-    select: exp.Select, items: list[exp.Expression], root: exp.Expression
+    select: exp.Select, items: list[exp.Expression], root: exp.Expression, *, grouped: bool = True
 ) -> exp.Select:
     probe = select.copy()
     for key in ("order", "limit", "offset", "distinct", "windows"):
         probe.set(key, None)
+    if not grouped:
+        for key in ("group", "having", "qualify"):
+            probe.set(key, None)
     probe.set("expressions", [exp.alias_(item, f"p{i}") for i, item in enumerate(items)])
     if select is not root and probe.args.get("with") is None and root.args.get("with"):
         probe.set("with", root.args["with"].copy())
@@ -365,7 +368,7 @@ def _apply(tree: exp.Expression, targets: list[Target], probe: Probe) -> exp.Exp
                 continue
             usable.append((node, rule, len(items), len(probed)))
             items.extend(p for p in probed if p is not None)
-        types = probe(_probe_query(scope, items, tree)) if items else None
+        types = _probe_types(scope, items, tree, probe) if items else None
         if types is None:
             continue
         for node, rule, start, count in usable:
@@ -373,6 +376,26 @@ def _apply(tree: exp.Expression, targets: list[Target], probe: Probe) -> exp.Exp
             new = rule.rewrite(node, types[start : start + count])
             tree = _replace(tree, node, new, place)
     return tree
+
+
+def _probe_types(
+    scope: exp.Select, items: list[exp.Expression], root: exp.Expression, probe: Probe
+) -> list[str] | None:
+    """The types of ``items`` in ``scope``. A correlated scope (which DuckDB cannot bind
+    alone) is bound inside the scopes it refers to, one scalar subquery per item:
+    ``SELECT (SELECT any_value(x / 2.0) FROM s WHERE s.k = t.x) FROM t``.
+    """
+    types = probe(_probe_query(scope, items, root))
+    outer = scope.parent.find_ancestor(exp.Select) if scope.parent else None
+    grouped = True
+    while types is None and isinstance(outer, exp.Select):
+        items = [
+            exp.Subquery(this=_probe_query(scope, [item], root, grouped=grouped)) for item in items
+        ]
+        scope, grouped = outer, False
+        types = probe(_probe_query(scope, items, root, grouped=grouped))
+        outer = scope.parent.find_ancestor(exp.Select) if scope.parent else None
+    return types
 
 
 def _replace(
