@@ -258,6 +258,120 @@ MACROS: dict[str, tuple[str, str]] = {
         "CASE WHEN lower(x) IN ('true', 't', '1') THEN true "
         "WHEN lower(x) IN ('false', 'f', '0') THEN false END",
     ),
+    # to_base/from_base: radix 2..36, lower-case digits, a sign for negative numbers.
+    "lb_radix": (
+        "r",
+        "CASE WHEN r < 2 OR r > 36 THEN "
+        "error('INVALID_FUNCTION_ARGUMENT: Radix must be between 2 and 36') ELSE r END",
+    ),
+    "lb_to_base": (
+        "x, r",
+        "CASE WHEN x < 0 THEN '-' ELSE '' END || "
+        "lower(to_base(abs(CAST(x AS BIGINT)), lb_radix(r)))",
+    ),
+    "lb_from_base": (
+        "s, r",
+        "CASE WHEN NOT regexp_matches(lower(s), '^[+-]?[0-9a-z]+$') OR list_bool_or("
+        "list_transform(string_split(regexp_replace(lower(s), '^[+-]', ''), ''), "
+        "c -> strpos('0123456789abcdefghijklmnopqrstuvwxyz', c) > lb_radix(r))) THEN "
+        "error('INVALID_FUNCTION_ARGUMENT: Not a valid base-' || r || ' number: ' || s) "
+        "ELSE CASE WHEN s LIKE '-%' THEN -1 ELSE 1 END * list_reduce(list_transform("
+        "string_split(regexp_replace(lower(s), '^[+-]', ''), ''), "
+        "c -> CAST(strpos('0123456789abcdefghijklmnopqrstuvwxyz', c) - 1 AS BIGINT)), "
+        "(n, d) -> n * r + d, CAST(0 AS BIGINT)) END",
+    ),
+    # soundex: American Soundex as Apache Commons Codec computes it (Trino uses it): letters
+    # only, H and W skipped, vowels separate equal codes, padded with 0 to four characters.
+    "lb_soundex_code": ("c", "substr('01230120022455012623010202', ascii(c) - 64, 1)"),
+    "lb_soundex_letters": ("s", "regexp_replace(upper(s), '[^A-Z]', '', 'g')"),
+    "lb_soundex_codes": (
+        "w",
+        "list_transform(list_concat([left(w, 1)], list_filter(string_split(substr(w, 2), ''), "
+        "c -> c NOT IN ('H', 'W'))), c -> lb_soundex_code(c))",
+    ),
+    "lb_soundex_of": (
+        "w, k",
+        "CASE WHEN w = '' THEN w ELSE rpad(left(left(w, 1) || array_to_string(list_transform("
+        "list_filter(range(2, len(k) + 1), i -> k[i] <> '0' AND k[i] <> k[i - 1]), "
+        "i -> k[i]), ''), 4), 4, '0') END",
+    ),
+    "lb_soundex": (
+        "s",
+        "lb_soundex_of(lb_soundex_letters(s), lb_soundex_codes(lb_soundex_letters(s)))",
+    ),
+    # replace with an empty search string puts the replacement around every character.
+    "lb_replace": (
+        "s, f, r",
+        "CASE WHEN f <> '' THEN replace(s, f, r) WHEN s = '' THEN r "
+        "ELSE r || array_to_string(string_split(s, ''), r) || r END",
+    ),
+    # lpad/rpad: the target length must be in [0, 2^31 - 1].
+    "lb_pad_length": (
+        "n",
+        "CASE WHEN n < 0 OR n > 2147483647 THEN error('INVALID_FUNCTION_ARGUMENT: Target "
+        "length must be in the range [0..2147483647]') ELSE n END",
+    ),
+    # regexp_position(s, p, start, n): where the n-th match from ``start`` begins, -1 if none:
+    # after the first n pieces that the matches split the text into and the n - 1 matches.
+    "lb_regexp_position": (
+        "s, p, start, n",
+        "CASE WHEN start < 1 THEN error('INVALID_FUNCTION_ARGUMENT: start position cannot be "
+        "smaller than 1') WHEN n < 1 THEN error('INVALID_FUNCTION_ARGUMENT: occurrence cannot "
+        "be smaller than 1') WHEN n > len(regexp_extract_all(substr(s, start), p)) THEN -1 "
+        "ELSE CAST(start + list_sum(list_transform(list_slice(string_split_regex("
+        "substr(s, start), p), 1, n), x -> length(x))) + coalesce(list_sum(list_transform("
+        "list_slice(regexp_extract_all(substr(s, start), p), 1, n - 1), x -> length(x))), 0) "
+        "AS INTEGER) END",
+    ),
+    # human_readable_seconds: weeks, days, hours, minutes and seconds that are not zero.
+    "lb_duration_part": (
+        "n, unit",
+        "CASE WHEN n = 0 THEN NULL WHEN n = 1 THEN '1 ' || unit ELSE n || ' ' || unit || 's' END",
+    ),
+    "lb_human_seconds": (
+        "s",
+        "coalesce(nullif(concat_ws(', ', lb_duration_part(s // 604800, 'week'), "
+        "lb_duration_part(s % 604800 // 86400, 'day'), "
+        "lb_duration_part(s % 86400 // 3600, 'hour'), "
+        "lb_duration_part(s % 3600 // 60, 'minute'), lb_duration_part(s % 60, 'second')), ''), "
+        "'0 seconds')",
+    ),
+    "lb_human_readable_seconds": (
+        "x",
+        "CASE WHEN isnan(CAST(x AS DOUBLE)) OR isinf(CAST(x AS DOUBLE)) THEN "
+        "error('INVALID_FUNCTION_ARGUMENT: Invalid argument found: ' || x) "
+        "ELSE lb_human_seconds(abs(CAST(round(x) AS BIGINT))) END",
+    ),
+    # ngrams: windows of n consecutive elements (the whole array when it is shorter).
+    "lb_ngrams": (
+        "a, n",
+        "CASE WHEN n <= 0 THEN error('INVALID_FUNCTION_ARGUMENT: N must be positive') "
+        "WHEN len(a) <= n THEN [a] ELSE list_transform(range(1, len(a) - n + 2), "
+        "i -> list_slice(a, i, i + n - 1)) END",
+    ),
+    # combinations: the n-element subsets, in index order (n from 0 to 5, as Trino allows),
+    # grown one index at a time (list_reduce folds over n dummies of the result's type).
+    "lb_combinations": (
+        "a, n",
+        "CASE WHEN n < 0 THEN error('INVALID_FUNCTION_ARGUMENT: combination size must not be "
+        "negative: ' || n) WHEN n > 5 THEN error('INVALID_FUNCTION_ARGUMENT: combination size "
+        "must not exceed 5: ' || n) ELSE list_transform(list_reduce(list_transform(range(n), "
+        "i -> [CAST([] AS BIGINT[])]), (acc, unused) -> flatten(list_transform(acc, "
+        "c -> list_transform(range(coalesce(c[-1], 0) + 1, len(a) + 1), "
+        "j -> list_append(c, j)))), [CAST([] AS BIGINT[])]), "
+        "c -> list_transform(c, j -> a[j])) END",
+    ),
+    "lb_multimap_from_entries": (
+        "a",
+        "map_from_entries(list_transform(list_distinct(list_transform(a, "
+        "e -> struct_extract_at(e, 1))), k -> {'key': k, 'value': list_transform(list_filter(a, "
+        "e -> struct_extract_at(e, 1) = k), e -> struct_extract_at(e, 2))}))",
+    ),
+    # shuffle: the elements in a random order.
+    "lb_shuffle": (
+        "a",
+        "list_transform(list_sort(list_transform(a, x -> {'r': random(), 'v': x})), e -> e.v)",
+    ),
     # typeof: DuckDB's type name → Trino's.
     "lb_trino_type": ("t", _chain("lower(t)", _TRINO_TYPE_NAMES)),
     "lb_to_iso8601": (

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.expressions.builders import apply_index_offset
 
-from lakebed.errors import NotSupportedError
+from lakebed.errors import NotFoundError, NotSupportedError
 
 
 def reduce_finish(node: exp.Expression) -> exp.Expression:
@@ -52,6 +52,7 @@ _ARRAY_MACROS: dict[type[exp.Expression], str] = {
     exp.ArrayMax: "lb_array_max",
     exp.ArrayMin: "lb_array_min",
     exp.ArrayContains: "lb_contains",
+    exp.Shuffle: "lb_shuffle",
 }
 
 
@@ -61,10 +62,80 @@ def array_functions(node: exp.Expression) -> exp.Expression:
     if name is not None:
         args = [a for a in (node.this, node.args.get("expression")) if a is not None]
         return exp.Anonymous(this=name, expressions=[*args, *node.expressions])
+    if isinstance(node, exp.ArraySort) and isinstance(node.expression, exp.Lambda):
+        return _sort_with_comparator(node.this, node.expression)
+    if isinstance(node, exp.ArraySum):
+        raise NotFoundError("Function 'array_sum' not registered", code="FUNCTION_NOT_FOUND")
     if isinstance(node, exp.ArraySlice):
         start, length = node.args.get("start"), node.args.get("end")
         return exp.Anonymous(this="lb_slice", expressions=[node.this, start, length])
     return node
+
+
+def _sort_with_comparator(array: exp.Expression, fn: exp.Lambda) -> exp.Expression:
+    """``array_sort(a, (x, y) -> …)``: element i goes to the place given by how many elements
+    sort before it (the comparator says < 0, or 0 for an earlier element: a stable sort).
+    """
+    if len(fn.expressions) != 2:
+        raise NotSupportedError(
+            "array_sort's comparator must be a lambda of two parameters.",
+            code="INVALID_FUNCTION_ARGUMENT",
+        )
+    x, y = (p.name.lower() for p in fn.expressions)
+
+    def item(index: str) -> exp.Expression:
+        return exp.Anonymous(this="list_extract", expressions=[array.copy(), exp.column(index)])
+
+    def compare(n: exp.Expression) -> exp.Expression:
+        if is_reference(n, x):
+            return item("__j")
+        return item("__i") if is_reference(n, y) else n
+
+    order = fn.this.copy().transform(compare)
+    before = exp.or_(
+        exp.LT(this=order.copy(), expression=exp.Literal.number(0)),
+        exp.and_(
+            exp.EQ(this=order, expression=exp.Literal.number(0)),
+            exp.LT(this=exp.column("__j"), expression=exp.column("__i")),
+        ),
+    )
+    positions = exp.Anonymous(
+        this="range", expressions=[exp.Literal.number(1), _length_plus_one(array)]
+    )
+    earlier = exp.Anonymous(
+        this="list_filter",
+        expressions=[
+            positions.copy(),
+            exp.Lambda(this=before, expressions=[exp.to_identifier("__j")]),
+        ],
+    )
+    ranks = exp.Anonymous(
+        this="list_transform",
+        expressions=[
+            positions.copy(),
+            exp.Lambda(
+                this=exp.Anonymous(this="len", expressions=[earlier]),
+                expressions=[exp.to_identifier("__i")],
+            ),
+        ],
+    )
+    place = exp.Anonymous(this="list_position", expressions=[ranks, exp.column("__p")])
+    pick = exp.Anonymous(this="list_extract", expressions=[array.copy(), place])
+    return exp.Anonymous(
+        this="list_transform",
+        expressions=[
+            exp.Anonymous(this="range", expressions=[_length(array)]),
+            exp.Lambda(this=pick, expressions=[exp.to_identifier("__p")]),
+        ],
+    )
+
+
+def _length(array: exp.Expression) -> exp.Expression:
+    return exp.Anonymous(this="len", expressions=[array.copy()])
+
+
+def _length_plus_one(array: exp.Expression) -> exp.Expression:
+    return exp.Add(this=_length(array), expression=exp.Literal.number(1))
 
 
 def _is_map(node: exp.Expression) -> bool:

@@ -73,7 +73,8 @@ def varchar_typeof(node: exp.Expression) -> exp.Expression:
 
 def rewrite(node: exp.Expression) -> exp.Expression:
     """``format`` (Java ``String.format``) → ``printf``; ``typeof`` → Trino's type name;
-    ``split``/``split_part``/``array_position``/``repeat`` as Trino answers them.
+    ``split``/``split_part``/``array_position``/``repeat``/``replace``/``lpad``/``soundex``
+    as Trino answers them.
     """
     if isinstance(node, exp.Format):
         return _java_format(node)
@@ -140,4 +141,16 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         return exp.cast(found, exp.DataType.build("BIGINT"))
     if isinstance(node, exp.Typeof):
         return exp.Anonymous(this="lb_trino_type", expressions=[node])
+    if isinstance(node, exp.FromBase):
+        return internal("lb_from_base", node.this, node.expression)
+    if isinstance(node, exp.Soundex):
+        return internal("lb_soundex", node.this)
+    if isinstance(node, exp.Replace):
+        search = node.expression
+        if not (isinstance(search, exp.Literal) and search.is_string and search.name):
+            # an empty search string puts the replacement around every character
+            repl = node.args.get("replacement") or exp.Literal.string("")
+            return internal("lb_replace", node.this, search, repl)
+    if isinstance(node, exp.Pad):
+        node.set("expression", internal("lb_pad_length", node.expression))
     return node
