@@ -24,6 +24,7 @@ from sqlglot import exp
 from lakebed.errors import NotFoundError, NotSupportedError
 from lakebed.sql.transforms._calls import INTERNAL, internal
 from lakebed.sql.transforms.collections import is_reference
+from lakebed.sql.transforms.regexp import re2_pattern
 from lakebed.sql.transforms.strings import sql_json_path
 
 # Trino name → DuckDB SQL; ``:aN`` is the N-th argument.
@@ -223,7 +224,10 @@ def _regexp_position(args: list[exp.Expression]) -> exp.Expression:
             code="FUNCTION_NOT_FOUND",
         )
     start, occurrence = [*args[2:], exp.Literal.number(1), exp.Literal.number(1)][:2]
-    return internal("lb_regexp_position", args[0], args[1], start, occurrence)
+    pattern = args[1]
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        pattern = exp.Literal.string(re2_pattern(pattern.name))
+    return internal("lb_regexp_position", args[0], pattern, start, occurrence)
 
 
 def _map_zip_with(args: list[exp.Expression]) -> exp.Expression:

@@ -13,13 +13,54 @@ from sqlglot import exp
 from lakebed.errors import InvalidInputError, NotSupportedError
 
 _JAVA_REF = re.compile(r"\\(.)|\$(\d+)|\$\{(\w+)\}")
+# Java's named group ``(?<name>…)`` (not a lookbehind ``(?<=``/``(?<!``); RE2 spells it ``(?P<``.
+_JAVA_NAMED = re.compile(r"(?<!\\)\(\?<([A-Za-z][A-Za-z0-9]*)>")
+_NAMED = re.compile(r"\(\?P?<([A-Za-z][A-Za-z0-9]*)>")
+
+# The regexp functions, whose pattern is their ``expression``.
+_PATTERN_NODES = (
+    exp.RegexpLike,
+    exp.RegexpExtract,
+    exp.RegexpExtractAll,
+    exp.RegexpSplit,
+    exp.RegexpCount,
+    exp.RegexpReplace,
+)
 
 
-def java_replacement(text: str) -> str:
-    r"""Java's replacement syntax → RE2's (``$2-$1`` → ``\\2-\\1``).
+def re2_pattern(text: str) -> str:
+    """A Java pattern in RE2's syntax (named groups ``(?<name>…)`` → ``(?P<name>…)``)."""
+    return _JAVA_NAMED.sub(r"(?P<\1>", text)
+
+
+def group_numbers(pattern: str) -> dict[str, int]:
+    """Named groups of a pattern → their numbers (capturing groups counted left to right)."""
+    names: dict[str, int] = {}
+    count, i, in_class = 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            named = _NAMED.match(pattern, i)
+            if named is not None or not pattern.startswith("(?", i):
+                count += 1
+            if named is not None:
+                names[named.group(1)] = count
+        i += 1
+    return names
+
+
+def java_replacement(text: str, names: dict[str, int] | None = None) -> str:
+    r"""Java's replacement syntax → RE2's (``$2-$1`` → ``\\2-\\1``; ``${name}`` by number).
 
     Raises:
-        NotSupportedError: named group references (RE2 replacements take numbers only).
+        InvalidInputError: a named reference to a group the pattern does not have.
     """
 
     def one(m: re.Match[str]) -> str:
@@ -27,11 +68,12 @@ def java_replacement(text: str) -> str:
             return "\\\\" if m.group(1) == "\\" else m.group(1)
         if m.group(2) is not None:
             return "\\" + m.group(2)
-        raise NotSupportedError(
-            f"regexp_replace with a named group reference '${{{m.group(3)}}}' is not "
-            "supported; use its number ($1).",
-            code="NOT_SUPPORTED",
-        )
+        number = (names or {}).get(m.group(3))
+        if number is None:
+            raise InvalidInputError(
+                f"No group with name {{{m.group(3)}}}", code="INVALID_FUNCTION_ARGUMENT"
+            )
+        return "\\" + str(number)
 
     return _JAVA_REF.sub(one, text)
 
@@ -62,6 +104,9 @@ def rewrite(node: exp.Expression) -> exp.Expression:
     Raises:
         InvalidInputError: a constant pattern has fewer groups than the call refers to.
     """
+    pattern = node.args.get("expression") if isinstance(node, _PATTERN_NODES) else None
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        node.set("expression", exp.Literal.string(re2_pattern(pattern.name)))
     if isinstance(node, exp.RegexpReplace):
         repl = node.args.get("replacement")
         if repl is None:
@@ -69,7 +114,8 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         elif isinstance(repl, exp.Literal) and repl.is_string:
             for ref in re.findall(r"(?<!\\)\$(\d+)", repl.name):
                 _check_group(node.expression, int(ref), "regexp_replace")
-            node.set("replacement", exp.Literal.string(java_replacement(repl.name)))
+            names = group_numbers(node.expression.name) if node.expression.is_string else {}
+            node.set("replacement", exp.Literal.string(java_replacement(repl.name, names)))
         else:
             raise NotSupportedError(
                 "regexp_replace needs a constant replacement string.", code="NOT_SUPPORTED"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from lakebed.errors import NotFoundError
 from lakebed.sql.transforms._calls import internal
 
 # DuckDB's exact numeric types as Trino decimals: (precision, scale).
@@ -172,16 +173,70 @@ def _is_text_cast(node: exp.Expression) -> bool:
     )
 
 
+_NUMBERS = (*_INTEGERS, "FLOAT", "DOUBLE")
+
+
+def _compatible(a: str, b: str) -> bool:
+    """Whether Trino finds a common type for two values (numbers widen; decimals are numbers)."""
+    if a == b:
+        return True
+    numeric = [t in _NUMBERS or _decimal(t) is not None for t in (a, b)]
+    return all(numeric)
+
+
+def _no_concat(args: list[exp.Expression], types: list[str]) -> NotFoundError:
+    shown = ", ".join(
+        "unknown" if isinstance(a, exp.Null) else t.lower()
+        for a, t in zip(args, types, strict=True)
+    )
+    return NotFoundError(
+        f"Unexpected parameters ({shown}) for function concat. Expected: concat(E, array(E)) "
+        "E, concat(array(E)) E, concat(array(E), E) E, concat(char(x), char(y)), "
+        "concat(varbinary), concat(varchar)",
+        code="FUNCTION_NOT_FOUND",
+    )
+
+
+def _check_concat(args: list[exp.Expression], types: list[str]) -> None:
+    """Trino concatenates text with text, varbinary with varbinary, arrays with arrays or
+    elements of one element type; anything else is no ``concat`` it has (a bare NULL fits).
+
+    Raises:
+        NotFoundError: FUNCTION_NOT_FOUND, naming the argument types.
+    """
+    known = [t for a, t in zip(args, types, strict=True) if not isinstance(a, exp.Null)]
+    arrays = [t[:-2] for t in known if t.endswith("[]")]
+    if arrays:
+        scalars = [t for t in known if not t.endswith("[]")]
+        if all(_compatible(arrays[0], t) for t in arrays + scalars):
+            return
+    elif all(t == "VARCHAR" for t in known) or all(t == "BLOB" for t in known):
+        return
+    raise _no_concat(args, types)
+
+
 def _list_concat(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``concat``/``||`` of arrays (and an array with an element) concatenate the arrays."""
+    args = list(node.expressions) if isinstance(node, exp.Concat) else [node.this, node.expression]
+    _check_concat(args, types)
     if not any(t.endswith("[]") for t in types):
         return node
-    args = list(node.expressions) if isinstance(node, exp.Concat) else [node.this, node.expression]
     out = args[0] if types[0].endswith("[]") else exp.Array(expressions=[args[0]])
     for arg, dtype in zip(args[1:], types[1:], strict=True):
         item = arg if dtype.endswith("[]") else exp.Array(expressions=[arg])
         out = internal("list_concat", out, item)
     return out
+
+
+def _array_only(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``contains`` takes an array (Trino has no ``contains(varchar, varchar)``)."""
+    if types[0].endswith("[]") or isinstance(node.this, exp.Null):
+        return node
+    raise NotFoundError(
+        f"Unexpected parameters ({types[0].lower()}, …) for function contains. "
+        "Expected: contains(array(T), T)",
+        code="FUNCTION_NOT_FOUND",
+    )
 
 
 def _list_or_map(node: exp.Expression, types: list[str]) -> exp.Expression:
@@ -287,6 +342,7 @@ TYPED_RULES: tuple[TypedRule, ...] = (
     ),
     TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
     TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
+    TypedRule(exp.ArrayContains, lambda n: [n.this], _array_only),
     TypedRule((exp.Reverse, exp.ArraySize, exp.Length), lambda n: [n.this], _list_or_map),
     TypedRule(exp.GenerateSeries, lambda n: [n.args["start"]], _sequence),
     TypedRule(
