@@ -5,14 +5,16 @@ They are named ``lb_<what>`` and only ever called by SQL that ``translate`` gene
 macro that must fail raises ``error('<CODE>: <message>')``; ``engines/errors.py`` turns the
 code prefix back into the lakebed error with that Trino code.
 
-Where SQL cannot express a function (recursion over JSON documents), ``UDFS`` holds
-vectorized Python functions over Arrow arrays.
+Where SQL cannot express a function (recursion over JSON documents, regexp groups that took
+no part in a match), ``UDFS`` holds vectorized Python functions over Arrow arrays.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -421,9 +423,32 @@ def _canonical_json(texts: pa.Array) -> pa.Array:
     )
 
 
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    # ASCII classes (\\w, \\d, \\s), as Java's and RE2's defaults.
+    return re.compile(pattern, re.ASCII)
+
+
+def _regexp_group(texts: pa.Array, patterns: pa.Array, groups: pa.Array) -> pa.Array:
+    """``regexp_extract(s, p, g)`` where group g may take no part in the match: NULL then
+    (RE2 cannot tell it from an empty match). Only used for patterns Python's ``re`` reads.
+    """
+    out = []
+    for text, pattern, group in zip(
+        texts.to_pylist(), patterns.to_pylist(), groups.to_pylist(), strict=True
+    ):
+        if text is None or pattern is None or group is None:
+            out.append(None)
+            continue
+        m = _compiled(pattern).search(text)
+        out.append(None if m is None else m.group(group))
+    return pa.array(out, pa.string())
+
+
 # name → (function over Arrow arrays, parameter types, return type).
 UDFS: dict[str, tuple[Callable[..., pa.Array], list[str], str]] = {
     "lb_canonical_json": (_canonical_json, ["VARCHAR"], "VARCHAR"),
+    "lb_regexp_group": (_regexp_group, ["VARCHAR", "VARCHAR", "BIGINT"], "VARCHAR"),
 }
 
 
@@ -433,6 +458,8 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     """
     con.execute("SET GLOBAL TimeZone = 'UTC'")
     for name, (fn, params, returns) in UDFS.items():
-        con.create_function(name, fn, params, returns, type="arrow", side_effects=False)
+        con.create_function(
+            name, fn, params, returns, type="arrow", side_effects=False, null_handling="special"
+        )
     for name, (params, body) in MACROS.items():
         con.execute(f"CREATE OR REPLACE MACRO {name}({params}) AS {body}")

@@ -1,16 +1,20 @@
 r"""Regular expressions with Trino's (Java's) conventions on top of DuckDB's RE2.
 
 - ``regexp_replace`` replacements use ``$1``/``${name}`` and ``\\$`` (Java), not ``\\1``;
-- ``regexp_extract`` gives NULL, not '', when the pattern does not match.
+- ``regexp_extract`` gives NULL, not '', when the pattern does not match or the group takes
+  no part in the match.
 """
 
 from __future__ import annotations
 
 import re
+import re._parser as re_parser  # the stdlib's own reader of patterns
+from typing import Any
 
 from sqlglot import exp
 
 from lakebed.errors import InvalidInputError, NotSupportedError
+from lakebed.sql.transforms._calls import internal
 
 _JAVA_REF = re.compile(r"\\(.)|\$(\d+)|\$\{(\w+)\}")
 # Java's named group ``(?<name>…)`` (not a lookbehind ``(?<=``/``(?<!``); RE2 spells it ``(?P<``.
@@ -78,6 +82,42 @@ def java_replacement(text: str, names: dict[str, int] | None = None) -> str:
     return _JAVA_REF.sub(one, text)
 
 
+def optional_groups(pattern: str) -> set[int]:
+    """The groups of ``pattern`` that may take no part in a match (under ``?``, ``*``,
+    ``{0,n}`` or one side of ``|``): RE2 reports them as '' where Java gives NULL. Empty when
+    Python's parser does not read the pattern.
+    """
+    try:
+        tree = re_parser.parse(pattern)
+    except (re.error, OverflowError, RecursionError):
+        return set()
+    found: set[int] = set()
+
+    def walk(items: Any, *, optional: bool) -> None:
+        for op, av in items:
+            name = str(op)
+            if name == "SUBPATTERN":
+                if optional and av[0] is not None:
+                    found.add(av[0])
+                walk(av[3], optional=optional)
+            elif name.endswith("_REPEAT"):
+                walk(av[2], optional=optional or av[0] == 0)
+            elif name == "BRANCH":
+                for branch in av[1]:
+                    walk(branch, optional=True)
+            elif name == "ATOMIC_GROUP":
+                walk(av, optional=optional)
+            elif name in ("ASSERT", "ASSERT_NOT"):
+                walk(av[1], optional=True)
+            elif name == "GROUPREF_EXISTS":
+                walk(av[1], optional=True)
+                if av[2] is not None:
+                    walk(av[2], optional=True)
+
+    walk(tree, optional=False)
+    return found
+
+
 def _groups(pattern: exp.Expression) -> int | None:
     """How many groups a constant pattern has (None when not constant or not readable)."""
     if not (isinstance(pattern, exp.Literal) and pattern.is_string):
@@ -123,9 +163,15 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         return node
     if isinstance(node, exp.RegexpExtract):
         group = node.args.get("group") or exp.Literal.number(0)
+        pattern = node.expression
         if isinstance(group, exp.Literal) and not group.is_string:
-            _check_group(node.expression, int(group.name), "regexp_extract")
-        return exp.Anonymous(
-            this="lb_regexp_extract", expressions=[node.this, node.expression, group]
-        )
+            _check_group(pattern, int(group.name), "regexp_extract")
+            if (
+                isinstance(pattern, exp.Literal)
+                and pattern.is_string
+                and int(group.name) in optional_groups(pattern.name)
+            ):
+                # a group that took no part in the match is NULL, which RE2 cannot tell
+                return internal("lb_regexp_group", node.this, pattern, group)
+        return exp.Anonymous(this="lb_regexp_extract", expressions=[node.this, pattern, group])
     return node
