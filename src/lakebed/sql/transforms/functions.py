@@ -15,6 +15,7 @@ conformance corpus checks them); ``docs/sql-reference.md`` is generated from the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 
@@ -38,7 +39,6 @@ TEMPLATES: dict[str, str] = {
     "url_extract_parameter": "lb_url_extract_parameter(:a0, :a1)",
     "url_encode": "lb_url_encode(:a0)",
     "url_decode": "lb_url_decode(:a0)",
-    "to_iso8601": "lb_to_iso8601(:a0)",
     "infinity": "CAST('inf' AS DOUBLE)",
     "nan": "CAST('nan' AS DOUBLE)",
     "e": "exp(1)",
@@ -252,6 +252,30 @@ def _map_zip_with(args: list[exp.Expression]) -> exp.Expression:
     return internal("map_from_entries", entries)
 
 
+_TIMESTAMP_TEXT = re.compile(r"\s*\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.(\d*))?)?\s*")
+
+
+def _to_iso8601(args: list[exp.Expression]) -> exp.Expression:
+    """``to_iso8601``; a ``TIMESTAMP '…'`` literal is ``timestamp(p)`` with p its fraction
+    digits, and prints that many (``timestamp(0)``: none). Other timestamps are
+    ``timestamp(3)``.
+    """
+    value = args[0]
+    if (
+        isinstance(value, exp.Cast)
+        and value.to.this == exp.DataType.Type.TIMESTAMP
+        and isinstance(value.this, exp.Literal)
+        and value.this.is_string
+    ):
+        m = _TIMESTAMP_TEXT.fullmatch(value.this.name)
+        digits = len(m.group(3) or "") if m else 3
+        if digits != 3 and digits <= 6:
+            full = internal("strftime", value, exp.Literal.string("%Y-%m-%dT%H:%M:%S.%f"))
+            width = 19 if digits == 0 else 20 + digits
+            return internal("left", full, exp.Literal.number(width))
+    return internal("lb_to_iso8601", value)
+
+
 # Functions whose translation is built by code (lambdas reshaped, arguments checked):
 # name → builder of the DuckDB tree from the arguments.
 BUILDERS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
@@ -265,6 +289,7 @@ BUILDERS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
     "bit_count": _bit_count,
     "json_exists": _json_exists,
     "regexp_position": _regexp_position,
+    "to_iso8601": _to_iso8601,
     "map_zip_with": _map_zip_with,
     "json_array": _json_array,
 }

@@ -228,6 +228,15 @@ def _list_concat(node: exp.Expression, types: list[str]) -> exp.Expression:
     return out
 
 
+def _real_statistic(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``corr``/``covar_*``/``regr_*`` of exact numbers resolve to Trino's ``real`` overload
+    (exact types coerce to real before double).
+    """
+    if all(t in _INTEGERS or _decimal(t) for t in types):
+        return _cast(node, "FLOAT")
+    return node
+
+
 def _array_only(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``contains`` takes an array (Trino has no ``contains(varchar, varchar)``)."""
     if types[0].endswith("[]") or isinstance(node.this, exp.Null):
@@ -343,6 +352,11 @@ TYPED_RULES: tuple[TypedRule, ...] = (
     TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
     TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
     TypedRule(exp.ArrayContains, lambda n: [n.this], _array_only),
+    TypedRule(
+        (exp.Corr, exp.CovarPop, exp.CovarSamp, exp.RegrSlope, exp.RegrIntercept),
+        lambda n: [n.this, n.expression],
+        _real_statistic,
+    ),
     TypedRule((exp.Reverse, exp.ArraySize, exp.Length), lambda n: [n.this], _list_or_map),
     TypedRule(exp.GenerateSeries, lambda n: [n.args["start"]], _sequence),
     TypedRule(
