@@ -28,7 +28,6 @@ KNOWN_GAPS: dict[str, str] = {
     "SELECT map(), typeof(map())": "type map(integer, integer) where Trino has map(unknown, unknown)",
     "SELECT checksum(x) IS NOT NULL FROM (VALUES 1) AS t(x)": "NOT_SUPPORTED: Function 'checksum' is not supported: Trino's checksum is an internal hash with no DuckDB ",
     "SELECT k, count(*) FROM (VALUES 'a', 'b') AS t(k) GROUP BY DISTINCT ROLLUP (k), CUBE (k) ORDER BY 1": 'SYNTAX_ERROR: Parser Error: syntax error at or near "DISTINCT"',
-    "SELECT * FROM (VALUES 1, 1, 2) AS t(x) ORDER BY x FETCH FIRST 1 ROWS WITH TIES": "NOT_SUPPORTED: FETCH FIRST ... WITH TIES is not supported.",
     "SELECT CAST(ARRAY[1] AS integer)": "fails with INVALID_CAST_ARGUMENT, Trino with TYPE_MISMATCH",
     "SELECT greatest(nan(), 1e0)": 'value [["NaN"]] where Trino has [[1.0]]',
     "SELECT from_utf8(X'ff')": "INVALID_CAST_ARGUMENT: Conversion Error: Failure in decode: could not convert blob to UTF8 string, the blob conta",
