@@ -6,18 +6,21 @@ macro that must fail raises ``error('<CODE>: <message>')``; ``engines/errors.py`
 code prefix back into the lakebed error with that Trino code.
 
 Where SQL cannot express a function (recursion over JSON documents, regexp groups that took
-no part in a match), ``UDFS`` holds vectorized Python functions over Arrow arrays.
+no part in a match, checksums DuckDB lacks), ``UDFS`` holds vectorized Python functions over
+Arrow arrays.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import zlib
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+import xxhash
 
 if TYPE_CHECKING:
     import duckdb
@@ -445,10 +448,42 @@ def _regexp_group(texts: pa.Array, patterns: pa.Array, groups: pa.Array) -> pa.A
     return pa.array(out, pa.string())
 
 
+def _crc32(blobs: pa.Array) -> pa.Array:
+    """``crc32(varbinary)``: the CRC-32 checksum as a bigint (DuckDB has none)."""
+    return pa.array([None if b is None else zlib.crc32(b) for b in blobs.to_pylist()], pa.int64())
+
+
+def _xxhash64(blobs: pa.Array) -> pa.Array:
+    """``xxhash64(varbinary)``: the 64-bit xxHash, eight bytes big-endian (DuckDB has none)."""
+    return pa.array(
+        [None if b is None else xxhash.xxh64_digest(b) for b in blobs.to_pylist()], pa.binary()
+    )
+
+
+def _fix_utf8(blobs: pa.Array, replacements: pa.Array) -> pa.Array:
+    """``from_utf8(b[, replace])`` of bytes that are not all UTF-8: each invalid byte becomes
+    the replacement (U+FFFD by default), as Trino's ``from_utf8``.
+    """
+    out = []
+    for b, r in zip(blobs.to_pylist(), replacements.to_pylist(), strict=True):
+        if b is None or r is None:
+            out.append(None)
+            continue
+        text = b.decode("utf-8", "surrogateescape")
+        out.append(_ESCAPED_BYTE.sub(r.replace("\\", "\\\\"), text))
+    return pa.array(out, pa.string())
+
+
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
 # name → (function over Arrow arrays, parameter types, return type).
 UDFS: dict[str, tuple[Callable[..., pa.Array], list[str], str]] = {
     "lb_canonical_json": (_canonical_json, ["VARCHAR"], "VARCHAR"),
     "lb_regexp_group": (_regexp_group, ["VARCHAR", "VARCHAR", "BIGINT"], "VARCHAR"),
+    "lb_crc32": (_crc32, ["BLOB"], "BIGINT"),
+    "lb_fix_utf8": (_fix_utf8, ["BLOB", "VARCHAR"], "VARCHAR"),
+    "lb_xxhash64": (_xxhash64, ["BLOB"], "BLOB"),
 }
 
 

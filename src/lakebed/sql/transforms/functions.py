@@ -71,6 +71,8 @@ TEMPLATES: dict[str, str] = {
     "from_unixtime_nanos": "make_timestamptz(CAST(:a0 // 1000 AS BIGINT))",
     "to_milliseconds": "CAST(round(epoch(:a0) * 1000) AS BIGINT)",
     "to_base": "lb_to_base(:a0, :a1)",
+    "crc32": "lb_crc32(:a0)",
+    "xxhash64": "lb_xxhash64(:a0)",
     "human_readable_seconds": "lb_human_readable_seconds(:a0)",
     "combinations": "lb_combinations(:a0, :a1)",
     "ngrams": "lb_ngrams(:a0, :a1)",
@@ -80,8 +82,6 @@ TEMPLATES: dict[str, str] = {
 # Athena functions lakebed does not run: no DuckDB equivalent gives the same answer.
 UNSUPPORTED: dict[str, str] = {
     "checksum": "Trino's checksum is an internal hash with no DuckDB equivalent",
-    "crc32": "no DuckDB equivalent",
-    "xxhash64": "no DuckDB equivalent",
     "at_timezone": "time zones other than UTC are not supported yet",
     "word_stem": "DuckDB's stemmer is in the fts extension, which is not shipped",
 }

@@ -141,6 +141,13 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         return exp.cast(found, exp.DataType.build("BIGINT"))
     if isinstance(node, exp.Typeof):
         return exp.Anonymous(this="lb_trino_type", expressions=[node])
+    if isinstance(node, exp.Decode) and node.text("charset").lower() in ("utf-8", "utf8"):
+        # from_utf8: invalid bytes become a replacement character instead of an error
+        repl = node.args.get("replace") or exp.Literal.string("\ufffd")
+        if not (isinstance(repl, exp.Literal) and repl.is_string):
+            repl = internal("chr", exp.cast(repl, exp.DataType.build("INTEGER")))
+        strict = internal("try", internal("decode", node.this.copy()))
+        return exp.Coalesce(this=strict, expressions=[internal("lb_fix_utf8", node.this, repl)])
     if isinstance(node, exp.FromBase):
         return internal("lb_from_base", node.this, node.expression)
     if isinstance(node, exp.Soundex):
