@@ -22,7 +22,6 @@ KNOWN_GAPS: dict[str, str] = {
     "SELECT TIMESTAMP '2024-01-01 12:00:00 UTC', typeof(TIMESTAMP '2024-01-01 12:00:00 UTC')": 'value [["2024-01-01 12:00:00.000 UTC", "timestamp(3) with time zone"]] where Trino has [["2024-01-01 12:00:00.000 UTC", "timestamp(0) with time zone"]]',
     "SELECT ARRAY[1, 2, 3], ARRAY['a', NULL], ARRAY[]": "type array(integer) where Trino has array(unknown)",
     "SELECT typeof(zip(ARRAY[1], ARRAY['a']))": 'value [["array(row(integer, varchar))"]] where Trino has [["array(row(integer, varchar(1)))"]]',
-    "SELECT reduce(ARRAY[5, 20, 50], CAST(ROW(0.0, 0) AS ROW(sum DOUBLE, count INTEGER)), (s, x) -> CAST(ROW(x + s.sum, s.count + 1) AS ROW(sum DOUBLE, count INTEGER)), s -> IF(s.count = 0, NULL, s.sum / s.count))": 'TYPE_MISMATCH: Binder Error: Referenced table "s" not found!',
     "SELECT map_from_entries(ARRAY[ROW('a', 1), ROW('b', 2)]), map_entries(MAP(ARRAY['a'], ARRAY[1]))": "type array(row(key varchar, value integer)) where Trino has array(row(varchar, integer))",
     "SELECT map(), typeof(map())": "type map(integer, integer) where Trino has map(unknown, unknown)",
     "SELECT checksum(x) IS NOT NULL FROM (VALUES 1) AS t(x)": "NOT_SUPPORTED: Function 'checksum' is not supported: Trino's checksum is an internal hash with no DuckDB ",

@@ -39,7 +39,7 @@ TRANSFORMS: list[Transform] = [
     strings.varchar_typeof,
     clauses.check_clauses,
     datetime.rewrite,
-    collections.reduce_finish,
+    collections.reduce,
     collections.subscript,
     collections.array_functions,
     regexp.rewrite,

@@ -24,7 +24,7 @@ from sqlglot import exp
 
 from lakebed.errors import NotFoundError, NotSupportedError
 from lakebed.sql.transforms._calls import INTERNAL, internal
-from lakebed.sql.transforms.collections import is_reference
+from lakebed.sql.transforms.collections import substitute
 from lakebed.sql.transforms.regexp import re2_pattern
 from lakebed.sql.transforms.strings import sql_json_path
 
@@ -127,12 +127,7 @@ def _lambda(node: exp.Expression, arity: int, name: str) -> exp.Lambda:
 def _rebind(fn: exp.Lambda, fields: list[exp.Expression], param: str) -> exp.Lambda:
     """``(k, v) -> body`` → ``param -> body[k := fields[0], v := fields[1]]``."""
     names = {p.name.lower(): f for p, f in zip(fn.expressions, fields, strict=True)}
-
-    def swap(n: exp.Expression) -> exp.Expression:
-        hit = next((f for p, f in names.items() if is_reference(n, p)), None)
-        return hit.copy() if hit is not None else n
-
-    return exp.Lambda(this=fn.this.copy().transform(swap), expressions=[exp.to_identifier(param)])
+    return exp.Lambda(this=substitute(fn.this, names), expressions=[exp.to_identifier(param)])
 
 
 def _field(param: str, field: str) -> exp.Expression:
