@@ -40,6 +40,7 @@ TRANSFORMS: list[Transform] = [
     clauses.check_clauses,
     datetime.rewrite,
     collections.reduce,
+    collections.check_cast,
     collections.subscript,
     collections.array_functions,
     regexp.rewrite,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.expressions.builders import apply_index_offset
 
-from lakebed.errors import NotFoundError, NotSupportedError
+from lakebed.errors import InvalidInputError, NotFoundError, NotSupportedError
 from lakebed.sql.transforms._calls import internal
 
 
@@ -214,3 +214,27 @@ def subscript(node: exp.Expression) -> exp.Expression:
         return node  # an out-of-range index is NULL, as DuckDB answers
     fn = "lb_element_at" if safe else "lb_array_subscript"
     return exp.Anonymous(this=fn, expressions=[base, index])
+
+
+_CONSTRUCTORS = (exp.Array, exp.Map, exp.VarMap, exp.Struct, exp.Tuple)
+_NESTED = (exp.DataType.Type.ARRAY, exp.DataType.Type.MAP, exp.DataType.Type.STRUCT)
+
+
+def check_cast(node: exp.Expression) -> exp.Expression:
+    """``CAST(ARRAY[…] AS integer)`` (an array, map or row to a scalar type, JSON aside) is a
+    type error before anything runs, as in Trino.
+
+    Raises:
+        InvalidInputError: TYPE_MISMATCH.
+    """
+    if (
+        isinstance(node, (exp.Cast, exp.TryCast))
+        and isinstance(node.this, _CONSTRUCTORS)
+        and node.to.this not in (*_NESTED, exp.DataType.Type.JSON)
+    ):
+        kind = "array" if isinstance(node.this, exp.Array) else "row"
+        if isinstance(node.this, (exp.Map, exp.VarMap)):
+            kind = "map"
+        target = node.to.sql(dialect="trino").lower()
+        raise InvalidInputError(f"Cannot cast {kind} to {target}", code="TYPE_MISMATCH")
+    return node

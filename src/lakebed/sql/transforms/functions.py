@@ -55,7 +55,7 @@ TEMPLATES: dict[str, str] = {
     "array_union": "lb_array_distinct(list_concat(:a0, :a1))",
     "arrays_overlap": "list_has_any(:a0, :a1)",
     "map_values": "map_values(:a0)",
-    "map_entries": "map_entries(:a0)",
+    "map_entries": "list_transform(map_entries(:a0), __e -> row(__e.key, __e.value))",
     "map_concat": "map_concat(:a0, :a1)",
     "map_agg": "map(list(:a0), list(:a1))",
     "histogram": "histogram(:a0)",
