@@ -377,6 +377,13 @@ MACROS: dict[str, tuple[str, str]] = {
         "a",
         "list_transform(list_sort(list_transform(a, x -> {'r': random(), 'v': x})), e -> e.v)",
     ),
+    # upper: Trino upper-cases code point by code point, so ß (which has no one-letter
+    # capital in Java) stays ß; DuckDB writes ẞ.
+    "lb_upper": (
+        "s",
+        "CASE WHEN contains(s, 'ß') THEN array_to_string(list_transform(string_split(s, ''), "
+        "c -> CASE WHEN c = 'ß' THEN c ELSE upper(c) END), '') ELSE upper(s) END",
+    ),
     # typeof: DuckDB's type name → Trino's.
     "lb_trino_type": ("t", _chain("lower(t)", _TRINO_TYPE_NAMES)),
     "lb_to_iso8601": (

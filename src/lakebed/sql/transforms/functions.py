@@ -110,7 +110,7 @@ NATIVE: tuple[str, ...] = (
     "sign", "sin", "slice", "split", "split_part", "split_to_map", "sqrt", "starts_with",
     "stddev", "stddev_pop", "stddev_samp", "strpos", "substr", "substring", "sum", "tan",
     "to_base64", "to_hex", "to_unixtime", "to_utf8", "transform", "trim", "truncate", "try",
-    "try_cast", "typeof", "upper", "uuid", "var_pop", "var_samp", "variance", "week",
+    "try_cast", "typeof", "uuid", "var_pop", "var_samp", "variance", "week",
     "week_of_year", "width_bucket", "year", "year_of_week",
 )  # fmt: skip
 
@@ -366,5 +366,5 @@ OWN_RULES: tuple[str, ...] = (
     "approx_percentile", "concat_ws", "sha1", "grouping", "bitwise_and", "bitwise_or",
     "bitwise_xor", "bitwise_not", "bitwise_and_agg", "bitwise_or_agg", "try", "from_base",
     "soundex", "replace", "lpad", "rpad", "array_sort", "json_query", "json_object",
-    "shuffle",
+    "shuffle", "upper",
 )  # fmt: skip

@@ -148,6 +148,8 @@ def rewrite(node: exp.Expression) -> exp.Expression:
             repl = internal("chr", exp.cast(repl, exp.DataType.build("INTEGER")))
         strict = internal("try", internal("decode", node.this.copy()))
         return exp.Coalesce(this=strict, expressions=[internal("lb_fix_utf8", node.this, repl)])
+    if isinstance(node, exp.Upper):
+        return internal("lb_upper", node.this)
     if isinstance(node, exp.FromBase):
         return internal("lb_from_base", node.this, node.expression)
     if isinstance(node, exp.Soundex):
