@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import chain
+
 from sqlglot import exp
 
 from lakebed.errors import InvalidInputError, NotSupportedError
@@ -57,8 +59,44 @@ def _fetch_with_ties(select: exp.Select) -> exp.Select:
     return select
 
 
+def _columns(item: exp.Expression) -> list[exp.Expression]:
+    if isinstance(item, exp.Tuple):
+        return list(item.expressions)
+    return [item.this if isinstance(item, exp.Paren) else item]
+
+
+def _sets_of(element: exp.Expression) -> list[list[exp.Expression]]:
+    """The grouping sets one GROUP BY element stands for."""
+    if isinstance(element, exp.GroupingSets):
+        return [_columns(e) for e in element.expressions]
+    if isinstance(element, exp.Rollup):
+        parts = [_columns(e) for e in element.expressions]
+        return [list(chain.from_iterable(parts[:n])) for n in range(len(parts), -1, -1)]
+    if isinstance(element, exp.Cube):
+        parts = [_columns(e) for e in element.expressions]
+        return [
+            list(chain.from_iterable(p for i, p in enumerate(parts) if mask >> i & 1))
+            for mask in range(2 ** len(parts) - 1, -1, -1)
+        ]
+    return [[element]]
+
+
+def _distinct_sets(group: exp.Group) -> exp.Group:
+    """``GROUP BY DISTINCT …``: the grouping sets the elements multiply out to, each once."""
+    product: list[list[exp.Expression]] = [[]]
+    for element in group.expressions:
+        product = [a + b for a in product for b in _sets_of(element)]
+    seen: dict[frozenset[str], list[exp.Expression]] = {}
+    for columns in product:
+        unique = list({c.sql(): c for c in columns}.values())
+        seen.setdefault(frozenset(c.sql() for c in unique), unique)
+    tuples = [exp.Tuple(expressions=[c.copy() for c in cols]) for cols in seen.values()]
+    return exp.Group(expressions=[exp.GroupingSets(expressions=tuples)])
+
+
 def check_clauses(node: exp.Expression) -> exp.Expression:
-    """``FETCH … WITH TIES`` through a rank; ``grouping()`` is integer.
+    """``FETCH … WITH TIES`` through a rank; ``GROUP BY DISTINCT`` as the distinct grouping
+    sets; ``grouping()`` is integer.
 
     Raises:
         InvalidInputError: WITH TIES without ORDER BY.
@@ -70,6 +108,8 @@ def check_clauses(node: exp.Expression) -> exp.Expression:
         )
     if isinstance(node, exp.Select) and _with_ties(node.args.get("limit")):
         return _fetch_with_ties(node)
+    if isinstance(node, exp.Group) and node.args.get("all") is False:
+        return _distinct_sets(node)
     if isinstance(node, exp.Grouping):
         return exp.cast(node, exp.DataType.build("INTEGER"))
     return node
