@@ -237,6 +237,30 @@ def _real_statistic(node: exp.Expression, types: list[str]) -> exp.Expression:
     return node
 
 
+def _greatest_skips_nan(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``greatest`` ignores NaN unless every value is NaN (Trino treats NaN as the smallest
+    value here; DuckDB as the largest). ``least`` already agrees.
+    """
+    args = [node.this, *node.expressions]
+    floating = [t in ("DOUBLE", "FLOAT") for t in types]
+    if not any(floating):
+        return node
+    mapped = []
+    for arg, is_float in zip(args, floating, strict=True):
+        if is_float:
+            nan = internal("isnan", arg.copy())
+            low = _cast(exp.Literal.string("-inf"), "DOUBLE")
+            arg = exp.If(this=nan, true=low, false=arg.copy())
+        mapped.append(arg)
+    out = node.copy()
+    out.set("this", mapped[0])
+    out.set("expressions", mapped[1:])
+    if not all(floating):
+        return out
+    every_nan = exp.and_(*(internal("isnan", a.copy()) for a in args))
+    return exp.If(this=every_nan, true=_cast(exp.Literal.string("nan"), "DOUBLE"), false=out)
+
+
 def _array_only(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``contains`` takes an array (Trino has no ``contains(varchar, varchar)``)."""
     if types[0].endswith("[]") or isinstance(node.this, exp.Null):
@@ -352,6 +376,7 @@ TYPED_RULES: tuple[TypedRule, ...] = (
     TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
     TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
     TypedRule(exp.ArrayContains, lambda n: [n.this], _array_only),
+    TypedRule(exp.Greatest, lambda n: [n.this, *n.expressions], _greatest_skips_nan),
     TypedRule(
         (exp.Corr, exp.CovarPop, exp.CovarSamp, exp.RegrSlope, exp.RegrIntercept),
         lambda n: [n.this, n.expression],
