@@ -15,7 +15,6 @@ conformance corpus checks them); ``docs/sql-reference.md`` is generated from the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import cache
 
@@ -26,7 +25,7 @@ from lakebed.errors import NotFoundError, NotSupportedError
 from lakebed.sql.transforms._calls import INTERNAL, internal
 from lakebed.sql.transforms.collections import substitute
 from lakebed.sql.transforms.regexp import re2_pattern
-from lakebed.sql.transforms.strings import sql_json_path
+from lakebed.sql.transforms.strings import sql_json_path, timestamp_precision
 
 # Trino name → DuckDB SQL; ``:aN`` is the N-th argument.
 TEMPLATES: dict[str, str] = {
@@ -247,27 +246,16 @@ def _map_zip_with(args: list[exp.Expression]) -> exp.Expression:
     return internal("map_from_entries", entries)
 
 
-_TIMESTAMP_TEXT = re.compile(r"\s*\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.(\d*))?)?\s*")
-
-
 def _to_iso8601(args: list[exp.Expression]) -> exp.Expression:
-    """``to_iso8601``; a ``TIMESTAMP '…'`` literal is ``timestamp(p)`` with p its fraction
-    digits, and prints that many (``timestamp(0)``: none). Other timestamps are
-    ``timestamp(3)``.
+    """``to_iso8601``; a ``timestamp(p)`` cast (a ``TIMESTAMP '…'`` literal is one) prints
+    p fraction digits (``timestamp(0)``: none). Other timestamps are ``timestamp(3)``.
     """
     value = args[0]
-    if (
-        isinstance(value, exp.Cast)
-        and value.to.this == exp.DataType.Type.TIMESTAMP
-        and isinstance(value.this, exp.Literal)
-        and value.this.is_string
-    ):
-        m = _TIMESTAMP_TEXT.fullmatch(value.this.name)
-        digits = len(m.group(3) or "") if m else 3
-        if digits != 3 and digits <= 6:
-            full = internal("strftime", value, exp.Literal.string("%Y-%m-%dT%H:%M:%S.%f"))
-            width = 19 if digits == 0 else 20 + digits
-            return internal("left", full, exp.Literal.number(width))
+    digits = timestamp_precision(value)
+    if digits is not None and digits != 3 and value.to.this == exp.DataType.Type.TIMESTAMP:
+        full = internal("strftime", value, exp.Literal.string("%Y-%m-%dT%H:%M:%S.%f"))
+        width = 19 if digits == 0 else 20 + min(digits, 6)
+        return internal("left", full, exp.Literal.number(width))
     return internal("lb_to_iso8601", value)
 
 

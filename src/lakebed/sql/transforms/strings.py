@@ -60,14 +60,33 @@ def _varchar_length(node: exp.Expression) -> int | None:
     return None
 
 
+def timestamp_precision(node: exp.Expression) -> int | None:
+    """The precision of a cast to ``timestamp(p)`` (a ``TIMESTAMP '…'`` literal is parsed as
+    one, p being its fraction digits), or None.
+    """
+    if not (
+        type(node) is exp.Cast
+        and node.to.this in (exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPTZ)
+        and node.to.expressions
+        and node.to.expressions[0].this.is_int
+    ):
+        return None
+    return int(node.to.expressions[0].this.name)
+
+
 def varchar_typeof(node: exp.Expression) -> exp.Expression:
-    """``typeof('ab')`` is ``varchar(2)``: DuckDB has no varchar lengths, but a literal's or a
-    cast's is known before any other rule runs.
+    """``typeof('ab')`` is ``varchar(2)`` and ``typeof(TIMESTAMP '2024-01-01 00:00:00')``
+    ``timestamp(0)``: DuckDB has no varchar lengths or timestamp precisions, but a literal's
+    or a cast's is known before any other rule runs.
     """
     if isinstance(node, exp.Typeof):
         length = _varchar_length(node.this)
         if length is not None:
             return exp.Literal.string(f"varchar({length})")
+        precision = timestamp_precision(node.this)
+        if precision is not None:
+            zone = " with time zone" if node.this.to.this == exp.DataType.Type.TIMESTAMPTZ else ""
+            return exp.Literal.string(f"timestamp({precision}){zone}")
     return node
 
 
