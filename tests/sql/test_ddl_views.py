@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -165,3 +166,15 @@ def test_view_over_values_names_its_columns(lb: lakebed.Lakebed) -> None:
     lb.sql("CREATE VIEW pairs AS VALUES (1, 'a'), (2, 'b')")
     result = lb.sql("SELECT _col1 FROM pairs WHERE _col0 = 2")
     assert result.fetchall() == [("b",)]
+
+
+def test_view_with_timestamp_and_json_columns(lb: lakebed.Lakebed) -> None:
+    lb.sql(
+        "CREATE VIEW stamped AS SELECT TIMESTAMP '2024-01-01 10:00:00.123' AS t, "
+        "json_parse('[1]') AS j"
+    )
+    view = lb.catalog.get_table("default", "stamped")
+    assert [(c.name, c.type) for c in view.columns] == [("t", "timestamp"), ("j", "json")]
+    result = lb.sql("SELECT t, j FROM stamped")
+    assert [c.type for c in result.columns] == ["timestamp", "json"]
+    assert result.fetchall() == [(dt.datetime(2024, 1, 1, 10, 0, 0, 123000), "[1]")]
