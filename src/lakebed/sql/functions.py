@@ -455,6 +455,21 @@ def _regexp_group(texts: pa.Array, patterns: pa.Array, groups: pa.Array) -> pa.A
     return pa.array(out, pa.string())
 
 
+def _regexp_groups(texts: pa.Array, patterns: pa.Array, groups: pa.Array) -> pa.Array:
+    """``regexp_extract_all(s, p, g)`` where group g may take no part in a match: a NULL
+    element for each such match.
+    """
+    out = []
+    for text, pattern, group in zip(
+        texts.to_pylist(), patterns.to_pylist(), groups.to_pylist(), strict=True
+    ):
+        if text is None or pattern is None or group is None:
+            out.append(None)
+            continue
+        out.append([m.group(group) for m in _compiled(pattern).finditer(text)])
+    return pa.array(out, pa.list_(pa.string()))
+
+
 def _crc32(blobs: pa.Array) -> pa.Array:
     """``crc32(varbinary)``: the CRC-32 checksum as a bigint (DuckDB has none)."""
     return pa.array([None if b is None else zlib.crc32(b) for b in blobs.to_pylist()], pa.int64())
@@ -488,6 +503,7 @@ _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 UDFS: dict[str, tuple[Callable[..., pa.Array], list[str], str]] = {
     "lb_canonical_json": (_canonical_json, ["VARCHAR"], "VARCHAR"),
     "lb_regexp_group": (_regexp_group, ["VARCHAR", "VARCHAR", "BIGINT"], "VARCHAR"),
+    "lb_regexp_groups": (_regexp_groups, ["VARCHAR", "VARCHAR", "BIGINT"], "VARCHAR[]"),
     "lb_crc32": (_crc32, ["BLOB"], "BIGINT"),
     "lb_fix_utf8": (_fix_utf8, ["BLOB", "VARCHAR"], "VARCHAR"),
     "lb_xxhash64": (_xxhash64, ["BLOB"], "BLOB"),

@@ -161,6 +161,18 @@ def rewrite(node: exp.Expression) -> exp.Expression:
                 "regexp_replace needs a constant replacement string.", code="NOT_SUPPORTED"
             )
         return node
+    if isinstance(node, exp.RegexpExtractAll):
+        group, pattern = node.args.get("group"), node.expression
+        if (
+            isinstance(group, exp.Literal)
+            and not group.is_string
+            and isinstance(pattern, exp.Literal)
+            and pattern.is_string
+        ):
+            _check_group(pattern, int(group.name), "regexp_extract_all")
+            if int(group.name) in optional_groups(pattern.name):
+                return internal("lb_regexp_groups", node.this, pattern, group)
+        return node
     if isinstance(node, exp.RegexpExtract):
         group = node.args.get("group") or exp.Literal.number(0)
         pattern = node.expression
