@@ -31,6 +31,11 @@ _TRINO_NAMES: dict[exp.DataType.Type, str] = {
     T.VARBINARY: "varbinary",
     T.DATE: "date",
     T.TIMESTAMP: "timestamp",
+    # DuckDB's spellings (``DESCRIBE`` of a query): plain and fixed-unit timestamps
+    T.TIMESTAMPNTZ: "timestamp",
+    T.TIMESTAMP_S: "timestamp",
+    T.TIMESTAMP_MS: "timestamp",
+    T.TIMESTAMP_NS: "timestamp",
     T.TIMESTAMPTZ: "timestamp with time zone",
     T.TIME: "time",
     T.JSON: "json",
@@ -140,6 +145,8 @@ def is_complex(text: str) -> bool:
 
 def trino_type_of_arrow(t: pa.DataType) -> str:
     """Trino's name for the type of an Arrow result column."""
+    if isinstance(t, pa.JsonType):
+        return "json"
     if pa.types.is_boolean(t):
         return "boolean"
     if pa.types.is_int8(t):

@@ -140,3 +140,13 @@ def test_result_streams_as_arrow_and_pandas(lb: lakebed.Lakebed) -> None:
     assert res.fetchmany(2) == [(1,), (2,)]
     assert res.fetchone() == (3,)
     assert list(res) == [(4,), (5,)]
+
+
+def test_json_results_are_typed_json_and_written_as_their_text(lb: lakebed.Lakebed) -> None:
+    res = lb.sql('SELECT json_parse(\'{"b": [1, 2], "a": "x"}\') AS j, CAST(ARRAY[1] AS json) AS k')
+    assert [c.type for c in res.columns] == ["json", "json"]
+    assert res.fetchall() == [('{"a":"x","b":[1,2]}', "[1]")]
+    meta = json.loads(_file(f"{res.execution.output_location}.metadata"))
+    assert [c["type"] for c in meta["columns"]] == ["json", "json"]
+    rows = list(csv.reader(_file(res.execution.output_location).splitlines()))
+    assert rows == [["j", "k"], ['{"a":"x","b":[1,2]}', "[1]"]]

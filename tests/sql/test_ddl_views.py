@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
@@ -142,3 +144,37 @@ def test_view_stored_as_plain_sql_by_another_tool_still_works(
         )
     )
     assert lb.sql("SELECT * FROM plain").fetchall() == [(2,)]
+
+
+def test_view_names_unnamed_columns_and_types_them_as_trino(lb: lakebed.Lakebed, nums: str) -> None:
+    lb.sql(
+        f"CREATE VIEW agg AS SELECT count(*), sum(n) / 2, avg(n * 1.0), s FROM {nums} GROUP BY s"
+    )
+    view = lb.catalog.get_table("default", "agg")
+    assert [(c.name, c.type) for c in view.columns] == [
+        ("_col0", "bigint"),
+        ("_col1", "bigint"),
+        ("_col2", "decimal(12,1)"),
+        ("s", "string"),
+    ]
+    result = lb.sql("SELECT _col0, _col1, _col2 FROM agg WHERE s = 'c'")
+    assert [c.type for c in result.columns] == ["bigint", "bigint", "decimal(12,1)"]
+    assert result.fetchall() == [(1, 1, Decimal("3.0"))]
+
+
+def test_view_over_values_names_its_columns(lb: lakebed.Lakebed) -> None:
+    lb.sql("CREATE VIEW pairs AS VALUES (1, 'a'), (2, 'b')")
+    result = lb.sql("SELECT _col1 FROM pairs WHERE _col0 = 2")
+    assert result.fetchall() == [("b",)]
+
+
+def test_view_with_timestamp_and_json_columns(lb: lakebed.Lakebed) -> None:
+    lb.sql(
+        "CREATE VIEW stamped AS SELECT TIMESTAMP '2024-01-01 10:00:00.123' AS t, "
+        "json_parse('[1]') AS j"
+    )
+    view = lb.catalog.get_table("default", "stamped")
+    assert [(c.name, c.type) for c in view.columns] == [("t", "timestamp"), ("j", "json")]
+    result = lb.sql("SELECT t, j FROM stamped")
+    assert [c.type for c in result.columns] == ["timestamp", "json"]
+    assert result.fetchall() == [(dt.datetime(2024, 1, 1, 10, 0, 0, 123000), "[1]")]

@@ -42,7 +42,8 @@ def from_duckdb(e: duckdb.Error) -> LakebedError:
     if isinstance(e, duckdb.InterruptException):
         return CancelledError("Query was cancelled by the user.")
     if isinstance(e, duckdb.ConversionException):
-        if _NUMBER_OUT_OF_RANGE.search(msg) and "field value" not in msg:
+        # NaN is no number at all (Trino: INVALID_CAST_ARGUMENT), not one out of range.
+        if _NUMBER_OUT_OF_RANGE.search(msg) and not re.search(r"field value|value nan\b", msg):
             return InvalidInputError(msg, code="NUMERIC_VALUE_OUT_OF_RANGE")
         return InvalidInputError(msg, code="INVALID_CAST_ARGUMENT")
     if isinstance(e, duckdb.BinderException):

@@ -111,6 +111,8 @@ def athena_text(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     """The column rendered as Athena renders it (NULL stays NULL)."""
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
+    if isinstance(arr.type, pa.JsonType):
+        arr = arr.storage  # the JSON text
     t = arr.type
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
         return arr.cast(pa.string())

@@ -29,6 +29,7 @@ from lakebed.formats import (
 from lakebed.formats._sql import quote_ident
 from lakebed.sql import translate
 from lakebed.sql.prune import prune_partitions
+from lakebed.sql.transforms.naming import name_view_query
 from lakebed.types import duckdb_type, parse_type
 
 if TYPE_CHECKING:
@@ -223,7 +224,7 @@ class Binder:
                 code="INVALID_VIEW",
             )
         definition = view_definition(view)
-        inner = parse(definition.sql).node
+        inner = name_view_query(parse(definition.sql).node)
         bound = self._fit_view(view, self._bind_tree(inner, definition.database, depth=depth + 1))
         return exp.Subquery(this=bound, alias=exp.TableAlias(this=exp.to_identifier(alias)))
 
@@ -240,7 +241,9 @@ class Binder:
                 f"CREATE OR REPLACE TEMP VIEW {quote_ident(scan.name)} AS {scan.sql}"
             )
         try:
-            desc = self._cursor.execute(f"DESCRIBE {translate.to_duckdb(query)}").fetchall()
+            # typed as a query over the view sees it (as CREATE VIEW stored it)
+            shaped = translate.query_sql(query, self._cursor)
+            desc = self._cursor.execute(f"DESCRIBE {shaped}").fetchall()
         except duckdb.Error as e:
             raise InvalidInputError(
                 f"View '{view.database}.{view.name}' is stale or in invalid state: "

@@ -4,11 +4,23 @@
 They are named ``lb_<what>`` and only ever called by SQL that ``translate`` generates. A
 macro that must fail raises ``error('<CODE>: <message>')``; ``engines/errors.py`` turns the
 code prefix back into the lakebed error with that Trino code.
+
+Where SQL cannot express a function (recursion over JSON documents, regexp groups that took
+no part in a match, checksums DuckDB lacks), ``UDFS`` holds vectorized Python functions over
+Arrow arrays.
 """
 
 from __future__ import annotations
 
+import json
+import re
+import zlib
+from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import xxhash
 
 if TYPE_CHECKING:
     import duckdb
@@ -158,10 +170,22 @@ MACROS: dict[str, tuple[str, str]] = {
         "j",
         "CASE WHEN json_type(j) = 'ARRAY' THEN CAST(json_array_length(j) AS BIGINT) END",
     ),
+    # json_size: entries of the object or array at the path, 0 for a scalar, NULL if absent.
+    "lb_json_size": (
+        "j, p",
+        "CASE WHEN json_valid(j) AND json_type(j, p) IS NOT NULL THEN CAST(CASE json_type(j, p) "
+        "WHEN 'OBJECT' THEN len(json_keys(j, p)) WHEN 'ARRAY' THEN json_array_length(j, p) "
+        "ELSE 0 END AS BIGINT) END",
+    ),
+    # json_exists: FALSE ON ERROR (text that is not JSON), as Trino's default.
+    "lb_json_exists": (
+        "j, p",
+        "CASE WHEN j IS NULL THEN NULL WHEN json_valid(j) THEN json_exists(j, p) ELSE false END",
+    ),
     "lb_json_parse": (
         "s",
-        "CASE WHEN json_valid(s) THEN json(s) ELSE error('INVALID_FUNCTION_ARGUMENT: "
-        "Cannot convert value to JSON: ' || s) END",
+        "CASE WHEN json_valid(s) THEN json(lb_canonical_json(s)) "
+        "ELSE error('INVALID_FUNCTION_ARGUMENT: Cannot convert value to JSON: ' || s) END",
     ),
     # CAST(double AS varchar): Trino writes Java's scientific form (1.5E0, 1.23456789E7).
     "lb_double_text": (
@@ -239,6 +263,127 @@ MACROS: dict[str, tuple[str, str]] = {
         "CASE WHEN lower(x) IN ('true', 't', '1') THEN true "
         "WHEN lower(x) IN ('false', 'f', '0') THEN false END",
     ),
+    # to_base/from_base: radix 2..36, lower-case digits, a sign for negative numbers.
+    "lb_radix": (
+        "r",
+        "CASE WHEN r < 2 OR r > 36 THEN "
+        "error('INVALID_FUNCTION_ARGUMENT: Radix must be between 2 and 36') ELSE r END",
+    ),
+    "lb_to_base": (
+        "x, r",
+        "CASE WHEN x < 0 THEN '-' ELSE '' END || "
+        "lower(to_base(abs(CAST(x AS BIGINT)), lb_radix(r)))",
+    ),
+    "lb_from_base": (
+        "s, r",
+        "CASE WHEN NOT regexp_matches(lower(s), '^[+-]?[0-9a-z]+$') OR list_bool_or("
+        "list_transform(string_split(regexp_replace(lower(s), '^[+-]', ''), ''), "
+        "c -> strpos('0123456789abcdefghijklmnopqrstuvwxyz', c) > lb_radix(r))) THEN "
+        "error('INVALID_FUNCTION_ARGUMENT: Not a valid base-' || r || ' number: ' || s) "
+        "ELSE CASE WHEN s LIKE '-%' THEN -1 ELSE 1 END * list_reduce(list_transform("
+        "string_split(regexp_replace(lower(s), '^[+-]', ''), ''), "
+        "c -> CAST(strpos('0123456789abcdefghijklmnopqrstuvwxyz', c) - 1 AS BIGINT)), "
+        "(n, d) -> n * r + d, CAST(0 AS BIGINT)) END",
+    ),
+    # soundex: American Soundex as Apache Commons Codec computes it (Trino uses it): letters
+    # only, H and W skipped, vowels separate equal codes, padded with 0 to four characters.
+    "lb_soundex_code": ("c", "substr('01230120022455012623010202', ascii(c) - 64, 1)"),
+    "lb_soundex_letters": ("s", "regexp_replace(upper(s), '[^A-Z]', '', 'g')"),
+    "lb_soundex_codes": (
+        "w",
+        "list_transform(list_concat([left(w, 1)], list_filter(string_split(substr(w, 2), ''), "
+        "c -> c NOT IN ('H', 'W'))), c -> lb_soundex_code(c))",
+    ),
+    "lb_soundex_of": (
+        "w, k",
+        "CASE WHEN w = '' THEN w ELSE rpad(left(left(w, 1) || array_to_string(list_transform("
+        "list_filter(range(2, len(k) + 1), i -> k[i] <> '0' AND k[i] <> k[i - 1]), "
+        "i -> k[i]), ''), 4), 4, '0') END",
+    ),
+    "lb_soundex": (
+        "s",
+        "lb_soundex_of(lb_soundex_letters(s), lb_soundex_codes(lb_soundex_letters(s)))",
+    ),
+    # replace with an empty search string puts the replacement around every character.
+    "lb_replace": (
+        "s, f, r",
+        "CASE WHEN f <> '' THEN replace(s, f, r) WHEN s = '' THEN r "
+        "ELSE r || array_to_string(string_split(s, ''), r) || r END",
+    ),
+    # lpad/rpad: the target length must be in [0, 2^31 - 1].
+    "lb_pad_length": (
+        "n",
+        "CASE WHEN n < 0 OR n > 2147483647 THEN error('INVALID_FUNCTION_ARGUMENT: Target "
+        "length must be in the range [0..2147483647]') ELSE n END",
+    ),
+    # regexp_position(s, p, start, n): where the n-th match from ``start`` begins, -1 if none:
+    # after the first n pieces that the matches split the text into and the n - 1 matches.
+    "lb_regexp_position": (
+        "s, p, start, n",
+        "CASE WHEN start < 1 THEN error('INVALID_FUNCTION_ARGUMENT: start position cannot be "
+        "smaller than 1') WHEN n < 1 THEN error('INVALID_FUNCTION_ARGUMENT: occurrence cannot "
+        "be smaller than 1') WHEN n > len(regexp_extract_all(substr(s, start), p)) THEN -1 "
+        "ELSE CAST(start + list_sum(list_transform(list_slice(string_split_regex("
+        "substr(s, start), p), 1, n), x -> length(x))) + coalesce(list_sum(list_transform("
+        "list_slice(regexp_extract_all(substr(s, start), p), 1, n - 1), x -> length(x))), 0) "
+        "AS INTEGER) END",
+    ),
+    # human_readable_seconds: weeks, days, hours, minutes and seconds that are not zero.
+    "lb_duration_part": (
+        "n, unit",
+        "CASE WHEN n = 0 THEN NULL WHEN n = 1 THEN '1 ' || unit ELSE n || ' ' || unit || 's' END",
+    ),
+    "lb_human_seconds": (
+        "s",
+        "coalesce(nullif(concat_ws(', ', lb_duration_part(s // 604800, 'week'), "
+        "lb_duration_part(s % 604800 // 86400, 'day'), "
+        "lb_duration_part(s % 86400 // 3600, 'hour'), "
+        "lb_duration_part(s % 3600 // 60, 'minute'), lb_duration_part(s % 60, 'second')), ''), "
+        "'0 seconds')",
+    ),
+    "lb_human_readable_seconds": (
+        "x",
+        "CASE WHEN isnan(CAST(x AS DOUBLE)) OR isinf(CAST(x AS DOUBLE)) THEN "
+        "error('INVALID_FUNCTION_ARGUMENT: Invalid argument found: ' || x) "
+        "ELSE lb_human_seconds(abs(CAST(round(x) AS BIGINT))) END",
+    ),
+    # ngrams: windows of n consecutive elements (the whole array when it is shorter).
+    "lb_ngrams": (
+        "a, n",
+        "CASE WHEN n <= 0 THEN error('INVALID_FUNCTION_ARGUMENT: N must be positive') "
+        "WHEN len(a) <= n THEN [a] ELSE list_transform(range(1, len(a) - n + 2), "
+        "i -> list_slice(a, i, i + n - 1)) END",
+    ),
+    # combinations: the n-element subsets, in index order (n from 0 to 5, as Trino allows),
+    # grown one index at a time (list_reduce folds over n dummies of the result's type).
+    "lb_combinations": (
+        "a, n",
+        "CASE WHEN n < 0 THEN error('INVALID_FUNCTION_ARGUMENT: combination size must not be "
+        "negative: ' || n) WHEN n > 5 THEN error('INVALID_FUNCTION_ARGUMENT: combination size "
+        "must not exceed 5: ' || n) ELSE list_transform(list_reduce(list_transform(range(n), "
+        "i -> [CAST([] AS BIGINT[])]), (acc, unused) -> flatten(list_transform(acc, "
+        "c -> list_transform(range(coalesce(c[-1], 0) + 1, len(a) + 1), "
+        "j -> list_append(c, j)))), [CAST([] AS BIGINT[])]), "
+        "c -> list_transform(c, j -> a[j])) END",
+    ),
+    "lb_multimap_from_entries": (
+        "a",
+        "map_from_entries(list_transform(list_distinct(list_transform(a, "
+        "e -> struct_extract_at(e, 1))), k -> {'key': k, 'value': list_transform(list_filter(a, "
+        "e -> struct_extract_at(e, 1) = k), e -> struct_extract_at(e, 2))}))",
+    ),
+    # shuffle: the elements in a random order.
+    "lb_shuffle": (
+        "a",
+        "list_transform(list_sort(list_transform(a, x -> {'r': random(), 'v': x})), e -> e.v)",
+    ),
+    # upper: Trino upper-cases code point by code point, so ß (which has no one-letter
+    # capital in Java) stays ß; DuckDB writes ẞ.
+    "lb_upper": (
+        "s",
+        "CASE WHEN contains(s, 'ß') THEN array_to_string(list_transform(string_split(s, ''), "
+        "c -> CASE WHEN c = 'ß' THEN c ELSE upper(c) END), '') ELSE upper(s) END",
+    ),
     # typeof: DuckDB's type name → Trino's.
     "lb_trino_type": ("t", _chain("lower(t)", _TRINO_TYPE_NAMES)),
     "lb_to_iso8601": (
@@ -275,10 +420,104 @@ MACROS: dict[str, tuple[str, str]] = {
 }
 
 
+def _canonical_json(texts: pa.Array) -> pa.Array:
+    """Valid JSON texts with object keys sorted and no spaces: Trino's ``json_parse`` (its
+    mapper sorts keys, ``JsonFunctions.jsonParse``), which no SQL expression can do at any depth.
+    """
+    return pa.array(
+        [
+            None if t is None else json.dumps(json.loads(t), sort_keys=True, separators=(",", ":"))
+            for t in texts.to_pylist()
+        ],
+        pa.string(),
+    )
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    # ASCII classes (\\w, \\d, \\s), as Java's and RE2's defaults.
+    return re.compile(pattern, re.ASCII)
+
+
+def _regexp_group(texts: pa.Array, patterns: pa.Array, groups: pa.Array) -> pa.Array:
+    """``regexp_extract(s, p, g)`` where group g may take no part in the match: NULL then
+    (RE2 cannot tell it from an empty match). Only used for patterns Python's ``re`` reads.
+    """
+    out = []
+    for text, pattern, group in zip(
+        texts.to_pylist(), patterns.to_pylist(), groups.to_pylist(), strict=True
+    ):
+        if text is None or pattern is None or group is None:
+            out.append(None)
+            continue
+        m = _compiled(pattern).search(text)
+        out.append(None if m is None else m.group(group))
+    return pa.array(out, pa.string())
+
+
+def _regexp_groups(texts: pa.Array, patterns: pa.Array, groups: pa.Array) -> pa.Array:
+    """``regexp_extract_all(s, p, g)`` where group g may take no part in a match: a NULL
+    element for each such match.
+    """
+    out = []
+    for text, pattern, group in zip(
+        texts.to_pylist(), patterns.to_pylist(), groups.to_pylist(), strict=True
+    ):
+        if text is None or pattern is None or group is None:
+            out.append(None)
+            continue
+        out.append([m.group(group) for m in _compiled(pattern).finditer(text)])
+    return pa.array(out, pa.list_(pa.string()))
+
+
+def _crc32(blobs: pa.Array) -> pa.Array:
+    """``crc32(varbinary)``: the CRC-32 checksum as a bigint (DuckDB has none)."""
+    return pa.array([None if b is None else zlib.crc32(b) for b in blobs.to_pylist()], pa.int64())
+
+
+def _xxhash64(blobs: pa.Array) -> pa.Array:
+    """``xxhash64(varbinary)``: the 64-bit xxHash, eight bytes big-endian (DuckDB has none)."""
+    return pa.array(
+        [None if b is None else xxhash.xxh64_digest(b) for b in blobs.to_pylist()], pa.binary()
+    )
+
+
+def _fix_utf8(blobs: pa.Array, replacements: pa.Array) -> pa.Array:
+    """``from_utf8(b[, replace])`` of bytes that are not all UTF-8: each invalid byte becomes
+    the replacement (U+FFFD by default), as Trino's ``from_utf8``.
+    """
+    out = []
+    for b, r in zip(blobs.to_pylist(), replacements.to_pylist(), strict=True):
+        if b is None or r is None:
+            out.append(None)
+            continue
+        text = b.decode("utf-8", "surrogateescape")
+        out.append(_ESCAPED_BYTE.sub(r.replace("\\", "\\\\"), text))
+    return pa.array(out, pa.string())
+
+
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+# name → (function over Arrow arrays, parameter types, return type).
+UDFS: dict[str, tuple[Callable[..., pa.Array], list[str], str]] = {
+    "lb_canonical_json": (_canonical_json, ["VARCHAR"], "VARCHAR"),
+    "lb_regexp_group": (_regexp_group, ["VARCHAR", "VARCHAR", "BIGINT"], "VARCHAR"),
+    "lb_regexp_groups": (_regexp_groups, ["VARCHAR", "VARCHAR", "BIGINT"], "VARCHAR[]"),
+    "lb_crc32": (_crc32, ["BLOB"], "BIGINT"),
+    "lb_fix_utf8": (_fix_utf8, ["BLOB", "VARCHAR"], "VARCHAR"),
+    "lb_xxhash64": (_xxhash64, ["BLOB"], "BLOB"),
+}
+
+
 def install(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every macro in the database behind ``con`` (idempotent), and set Athena's
-    session time zone (UTC) for every connection to it.
+    """Create every macro and UDF in the database behind ``con`` (idempotent), and set
+    Athena's session time zone (UTC) for every connection to it.
     """
     con.execute("SET GLOBAL TimeZone = 'UTC'")
+    for name, (fn, params, returns) in UDFS.items():
+        con.create_function(
+            name, fn, params, returns, type="arrow", side_effects=False, null_handling="special"
+        )
     for name, (params, body) in MACROS.items():
         con.execute(f"CREATE OR REPLACE MACRO {name}({params}) AS {body}")

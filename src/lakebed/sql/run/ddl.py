@@ -247,7 +247,8 @@ def run_create_view(ctx: RunContext, stmt: Statement) -> Outcome:
     query = node.expression
     ctx.catalog.get_database(db)
     bound = ctx.bind(query)
-    desc = ctx.cursor.execute(f"DESCRIBE {translate.to_duckdb(bound.node)}").fetchall()
+    # The columns a query over the view will see: Trino's names (``_col0``) and types.
+    desc = ctx.cursor.execute(f"DESCRIBE {translate.query_sql(bound.node, ctx.cursor)}").fetchall()
     columns = [Column(name.lower(), hive_type_of_duckdb(dtype)) for name, dtype, *_ in desc]
     seen: set[str] = set()
     for c in columns:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lakebed.sql import translate
 from lakebed.sql.run.context import Outcome, RunContext
 from lakebed.sql.statements import Statement
+from lakebed.sql.transforms.naming import json_typed
 
 BATCH_ROWS = 65_536
 
@@ -16,4 +17,5 @@ def run_select(ctx: RunContext, stmt: Statement) -> Outcome:
     ctx.planning_done()
     ctx.check_cancelled()
     result = ctx.cursor.execute(sql)
-    return Outcome(rows=result.to_arrow_reader(BATCH_ROWS), bytes_scanned=bound.bytes_scanned)
+    rows = json_typed(result.to_arrow_reader(BATCH_ROWS), result.description)
+    return Outcome(rows=rows, bytes_scanned=bound.bytes_scanned)

@@ -64,6 +64,27 @@ def _local_time(node: exp.AtTimeZone) -> exp.Expression:
     return internal("timezone", node.args["zone"], instant)
 
 
+_YEAR_MONTH = re.compile(r"\s*([+-]?)(\d+)-(\d+)\s*")
+
+
+def _year_to_month(node: exp.Interval) -> exp.Expression:
+    """``INTERVAL 'y-m' YEAR TO MONTH`` as a number of months (DuckDB has no such span).
+
+    Raises:
+        NotSupportedError: another span (``DAY TO SECOND`` …) or a value that is not ``y-m``.
+    """
+    span = node.args["unit"]
+    text = node.this
+    m = _YEAR_MONTH.fullmatch(text.name) if isinstance(text, exp.Literal) else None
+    if (span.this.name.upper(), span.expression.name.upper()) != ("YEAR", "MONTH") or m is None:
+        raise NotSupportedError(
+            f"INTERVAL {node.this.sql()} {span.sql()} is not supported (only 'y-m' YEAR TO MONTH).",
+            code="NOT_SUPPORTED",
+        )
+    months = int(m.group(2)) * 12 + int(m.group(3))
+    return exp.Interval(this=exp.Literal.string(f"{m.group(1)}{months}"), unit=exp.var("MONTH"))
+
+
 def rewrite(node: exp.Expression) -> exp.Expression:
     """Joda patterns, whole-unit ``date_diff``, ISO day of week, ``AT TIME ZONE``.
 
@@ -101,6 +122,8 @@ def rewrite(node: exp.Expression) -> exp.Expression:
             "CAST(... AS date): results keep UTC, not other zones.",
             code="NOT_SUPPORTED",
         )
+    if isinstance(node, exp.Interval) and isinstance(node.args.get("unit"), exp.IntervalSpan):
+        return _year_to_month(node)
     if isinstance(node, exp.DateDiff):
         # Trino counts whole units between the values (DuckDB's date_sub); DuckDB's
         # date_diff counts unit boundaries crossed (2020-06-01 → 2024-05-31: 4, not 3).

@@ -23,7 +23,9 @@ from sqlglot import exp
 
 from lakebed.errors import NotFoundError, NotSupportedError
 from lakebed.sql.transforms._calls import INTERNAL, internal
-from lakebed.sql.transforms.collections import is_reference
+from lakebed.sql.transforms.collections import substitute
+from lakebed.sql.transforms.regexp import re2_pattern
+from lakebed.sql.transforms.strings import sql_json_path, timestamp_precision
 
 # Trino name → DuckDB SQL; ``:aN`` is the N-th argument.
 TEMPLATES: dict[str, str] = {
@@ -36,7 +38,6 @@ TEMPLATES: dict[str, str] = {
     "url_extract_parameter": "lb_url_extract_parameter(:a0, :a1)",
     "url_encode": "lb_url_encode(:a0)",
     "url_decode": "lb_url_decode(:a0)",
-    "to_iso8601": "lb_to_iso8601(:a0)",
     "infinity": "CAST('inf' AS DOUBLE)",
     "nan": "CAST('nan' AS DOUBLE)",
     "e": "exp(1)",
@@ -53,7 +54,7 @@ TEMPLATES: dict[str, str] = {
     "array_union": "lb_array_distinct(list_concat(:a0, :a1))",
     "arrays_overlap": "list_has_any(:a0, :a1)",
     "map_values": "map_values(:a0)",
-    "map_entries": "map_entries(:a0)",
+    "map_entries": "list_transform(map_entries(:a0), __e -> row(__e.key, __e.value))",
     "map_concat": "map_concat(:a0, :a1)",
     "map_agg": "map(list(:a0), list(:a1))",
     "histogram": "histogram(:a0)",
@@ -61,60 +62,55 @@ TEMPLATES: dict[str, str] = {
     "trim_array": "list_slice(:a0, 1, len(:a0) - :a1)",
     "is_json_scalar": "json_type(:a0) NOT IN ('ARRAY', 'OBJECT')",
     "json_array_length": "lb_json_array_length(:a0)",
+    "json_size": "lb_json_size(:a0, :a1)",
     "json_array_get": (
         "json_extract(:a0, CASE WHEN :a1 >= 0 THEN '$[' || :a1 || ']' ELSE '$[#' || :a1 || ']' END)"
     ),
     "luhn_check": "lb_luhn_check(:a0)",
     "from_unixtime_nanos": "make_timestamptz(CAST(:a0 // 1000 AS BIGINT))",
     "to_milliseconds": "CAST(round(epoch(:a0) * 1000) AS BIGINT)",
+    "to_base": "lb_to_base(:a0, :a1)",
+    "crc32": "lb_crc32(:a0)",
+    "xxhash64": "lb_xxhash64(:a0)",
+    "human_readable_seconds": "lb_human_readable_seconds(:a0)",
+    "combinations": "lb_combinations(:a0, :a1)",
+    "ngrams": "lb_ngrams(:a0, :a1)",
+    "multimap_from_entries": "lb_multimap_from_entries(:a0)",
 }
 
 # Athena functions lakebed does not run: no DuckDB equivalent gives the same answer.
 UNSUPPORTED: dict[str, str] = {
     "checksum": "Trino's checksum is an internal hash with no DuckDB equivalent",
-    "human_readable_seconds": "no DuckDB equivalent",
-    "to_base": "no DuckDB equivalent for arbitrary radixes",
-    "crc32": "no DuckDB equivalent",
-    "xxhash64": "no DuckDB equivalent",
-    "combinations": "no DuckDB equivalent",
-    "ngrams": "no DuckDB equivalent",
-    "multimap_from_entries": "no DuckDB equivalent",
     "at_timezone": "time zones other than UTC are not supported yet",
-    "json_size": "no DuckDB equivalent",
-    "regexp_position": "no DuckDB equivalent",
     "word_stem": "DuckDB's stemmer is in the fts extension, which is not shipped",
-    "map_zip_with": "no DuckDB equivalent",
-    "json_exists": "SQL/JSON path functions are not translated",
-    "json_array": "SQL/JSON constructors are not translated",
 }
 
 # Athena functions whose sqlglot translation is used as it is (checked by the corpus).
 NATIVE: tuple[str, ...] = (
     "abs", "acos", "approx_distinct", "approx_percentile", "arbitrary", "array_agg",
     "array_distinct", "array_except", "array_intersect", "array_join", "array_max",
-    "array_min", "array_position", "array_remove", "array_sort", "array_sum", "asin",
-    "atan", "avg", "bitwise_and", "bitwise_and_agg", "bitwise_not", "bitwise_or",
-    "bitwise_or_agg", "bitwise_xor", "bool_and", "bool_or", "cardinality", "cbrt", "ceil",
-    "ceiling", "chr", "coalesce", "concat", "concat_ws", "contains", "corr", "cos", "count",
-    "count_if", "covar_pop", "covar_samp", "cume_dist", "current_date", "date_add",
-    "date_diff", "date_format", "date_parse", "date_trunc", "day", "day_of_month",
-    "day_of_week", "day_of_year", "dense_rank", "dow", "doy", "element_at", "exp",
-    "extract", "filter", "first_value", "flatten", "floor", "format", "from_base64",
-    "from_hex", "from_iso8601_date", "from_iso8601_timestamp", "from_unixtime",
-    "from_utf8", "greatest", "grouping", "hour", "if", "is_nan", "json_array_contains",
-    "json_extract", "json_extract_scalar", "json_format", "json_parse", "lag",
-    "last_day_of_month", "last_value", "lead", "least", "length", "levenshtein_distance",
-    "ln", "log", "log10", "log2", "lower", "lpad", "ltrim", "map", "map_from_entries",
-    "map_keys", "max", "max_by", "md5", "min", "min_by", "minute", "mod", "month", "now",
-    "nth_value", "ntile", "nullif", "percent_rank", "pi", "position", "pow", "power",
-    "quarter", "rank", "reduce", "regexp_count", "regexp_extract", "regexp_extract_all",
-    "regexp_like", "regexp_replace", "regexp_split", "repeat", "replace", "reverse",
-    "round", "row_number", "rpad", "rtrim", "second", "sequence", "sha1", "sha256",
-    "sign", "sin", "slice", "soundex", "split", "split_part", "split_to_map", "sqrt",
-    "starts_with", "stddev", "stddev_pop", "stddev_samp", "strpos", "substr", "substring",
-    "sum", "tan", "to_base64", "to_hex", "to_unixtime", "to_utf8", "transform", "trim",
-    "truncate", "try", "try_cast", "typeof", "upper", "uuid", "var_pop", "var_samp",
-    "variance", "week", "week_of_year", "width_bucket", "year", "year_of_week",
+    "array_min", "array_position", "array_remove", "asin", "atan", "avg", "bitwise_and",
+    "bitwise_and_agg", "bitwise_not", "bitwise_or", "bitwise_or_agg", "bitwise_xor",
+    "bool_and", "bool_or", "cardinality", "cbrt", "ceil", "ceiling", "chr", "coalesce",
+    "concat", "concat_ws", "contains", "corr", "cos", "count", "count_if", "covar_pop",
+    "covar_samp", "cume_dist", "current_date", "date_add", "date_diff", "date_format",
+    "date_parse", "date_trunc", "day", "day_of_month", "day_of_week", "day_of_year",
+    "dense_rank", "dow", "doy", "element_at", "exp", "extract", "filter", "first_value",
+    "flatten", "floor", "format", "from_base64", "from_hex", "from_iso8601_date",
+    "from_iso8601_timestamp", "from_unixtime", "from_utf8", "greatest", "grouping", "hour",
+    "if", "is_nan", "json_array_contains", "json_extract", "json_extract_scalar",
+    "json_format", "json_parse", "lag", "last_day_of_month", "last_value", "lead", "least",
+    "length", "levenshtein_distance", "ln", "log", "log10", "log2", "lower", "ltrim", "map",
+    "map_from_entries", "map_keys", "max", "max_by", "md5", "min", "min_by", "minute",
+    "mod", "month", "now", "nth_value", "ntile", "nullif", "percent_rank", "pi", "position",
+    "pow", "power", "quarter", "rank", "reduce", "regexp_count", "regexp_extract",
+    "regexp_extract_all", "regexp_like", "regexp_replace", "regexp_split", "repeat",
+    "reverse", "round", "row_number", "rtrim", "second", "sequence", "sha1", "sha256",
+    "sign", "sin", "slice", "split", "split_part", "split_to_map", "sqrt", "starts_with",
+    "stddev", "stddev_pop", "stddev_samp", "strpos", "substr", "substring", "sum", "tan",
+    "to_base64", "to_hex", "to_unixtime", "to_utf8", "transform", "trim", "truncate", "try",
+    "try_cast", "typeof", "uuid", "var_pop", "var_samp", "variance", "week",
+    "week_of_year", "width_bucket", "year", "year_of_week",
 )  # fmt: skip
 
 
@@ -130,12 +126,7 @@ def _lambda(node: exp.Expression, arity: int, name: str) -> exp.Lambda:
 def _rebind(fn: exp.Lambda, fields: list[exp.Expression], param: str) -> exp.Lambda:
     """``(k, v) -> body`` → ``param -> body[k := fields[0], v := fields[1]]``."""
     names = {p.name.lower(): f for p, f in zip(fn.expressions, fields, strict=True)}
-
-    def swap(n: exp.Expression) -> exp.Expression:
-        hit = next((f for p, f in names.items() if is_reference(n, p)), None)
-        return hit.copy() if hit is not None else n
-
-    return exp.Lambda(this=fn.this.copy().transform(swap), expressions=[exp.to_identifier(param)])
+    return exp.Lambda(this=substitute(fn.this, names), expressions=[exp.to_identifier(param)])
 
 
 def _field(param: str, field: str) -> exp.Expression:
@@ -201,6 +192,73 @@ def _bit_count(args: list[exp.Expression]) -> exp.Expression:
     return exp.cast(internal("bit_count", value), exp.DataType.build("BIGINT"))
 
 
+def _json_exists(args: list[exp.Expression]) -> exp.Expression:
+    return internal("lb_json_exists", args[0], sql_json_path(args[1]))
+
+
+def _json_array(args: list[exp.Expression]) -> exp.Expression:
+    """``json_array(v, …)``: ABSENT ON NULL (Trino's default), returned as varchar."""
+    items = exp.Array(expressions=[internal("to_json", a) for a in args])
+    kept = internal(
+        "list_filter",
+        items,
+        exp.Lambda(
+            this=exp.Not(this=exp.Is(this=exp.column("__j"), expression=exp.Null())),
+            expressions=[exp.to_identifier("__j")],
+        ),
+    )
+    return exp.cast(internal("to_json", kept), exp.DataType.build("VARCHAR"))
+
+
+def _regexp_position(args: list[exp.Expression]) -> exp.Expression:
+    """``regexp_position(s, pattern[, start[, occurrence]])``."""
+    if not 2 <= len(args) <= 4:
+        raise NotFoundError(
+            f"Function 'regexp_position' expects 2 to 4 arguments, got {len(args)}.",
+            code="FUNCTION_NOT_FOUND",
+        )
+    start, occurrence = [*args[2:], exp.Literal.number(1), exp.Literal.number(1)][:2]
+    pattern = args[1]
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        pattern = exp.Literal.string(re2_pattern(pattern.name))
+    return internal("lb_regexp_position", args[0], pattern, start, occurrence)
+
+
+def _map_zip_with(args: list[exp.Expression]) -> exp.Expression:
+    """``map_zip_with(m1, m2, (k, v1, v2) -> …)`` over the union of the keys (a key missing
+    from one map gives NULL for its value there).
+    """
+    fn = _lambda(args[2], 3, "map_zip_with")
+    key = exp.column("__k")
+    values = [internal("map_extract_value", m.copy(), key.copy()) for m in args[:2]]
+    body = _rebind(fn, [key, *values], "__k")
+    pair = exp.Struct(
+        expressions=[
+            exp.PropertyEQ(this=exp.to_identifier("key"), expression=key.copy()),
+            exp.PropertyEQ(this=exp.to_identifier("value"), expression=body.this),
+        ]
+    )
+    keys = internal(
+        "list_distinct",
+        internal("list_concat", internal("map_keys", args[0]), internal("map_keys", args[1])),
+    )
+    entries = internal("list_transform", keys, exp.Lambda(this=pair, expressions=body.expressions))
+    return internal("map_from_entries", entries)
+
+
+def _to_iso8601(args: list[exp.Expression]) -> exp.Expression:
+    """``to_iso8601``; a ``timestamp(p)`` cast (a ``TIMESTAMP '…'`` literal is one) prints
+    p fraction digits (``timestamp(0)``: none). Other timestamps are ``timestamp(3)``.
+    """
+    value = args[0]
+    digits = timestamp_precision(value)
+    if digits is not None and digits != 3 and value.to.this == exp.DataType.Type.TIMESTAMP:
+        full = internal("strftime", value, exp.Literal.string("%Y-%m-%dT%H:%M:%S.%f"))
+        width = 19 if digits == 0 else 20 + min(digits, 6)
+        return internal("left", full, exp.Literal.number(width))
+    return internal("lb_to_iso8601", value)
+
+
 # Functions whose translation is built by code (lambdas reshaped, arguments checked):
 # name → builder of the DuckDB tree from the arguments.
 BUILDERS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
@@ -212,6 +270,11 @@ BUILDERS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
     "transform_values": _map_lambda("transform_values"),
     "zip_with": _zip_with,
     "bit_count": _bit_count,
+    "json_exists": _json_exists,
+    "regexp_position": _regexp_position,
+    "to_iso8601": _to_iso8601,
+    "map_zip_with": _map_zip_with,
+    "json_array": _json_array,
 }
 
 
@@ -289,5 +352,7 @@ OWN_RULES: tuple[str, ...] = (
     "json_parse", "split", "split_part", "array_position", "repeat", "sequence", "concat",
     "reverse", "cardinality", "sign", "floor", "ceil", "ceiling", "round", "truncate", "mod",
     "approx_percentile", "concat_ws", "sha1", "grouping", "bitwise_and", "bitwise_or",
-    "bitwise_xor", "bitwise_not", "bitwise_and_agg", "bitwise_or_agg", "try",
+    "bitwise_xor", "bitwise_not", "bitwise_and_agg", "bitwise_or_agg", "try", "from_base",
+    "soundex", "replace", "lpad", "rpad", "array_sort", "json_query", "json_object",
+    "shuffle", "upper",
 )  # fmt: skip

@@ -4,13 +4,16 @@ Trino names a result column after its alias, the column it selects, or the row f
 dereferences; every other expression is ``_col<position>`` (``SELECT count(*)`` →
 ``_col0``). DuckDB would name it after the expression text. Types: DuckDB widens integer
 sums to HUGEINT where Trino keeps ``bigint``, and keeps timestamps in microseconds where
-Athena returns ``timestamp(3)``.
+Athena returns ``timestamp(3)``; its JSON values reach Arrow as plain strings, which
+``json_typed`` marks as Arrow's ``arrow.json`` (Trino's ``json``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
 from sqlglot import exp
 
 from lakebed.formats._sql import quote_ident
@@ -49,8 +52,22 @@ def _named(item: exp.Expression) -> bool:
     return isinstance(item, (exp.Alias, exp.Column, exp.Star))
 
 
-def mark_unnamed(tree: exp.Expression) -> exp.Expression:
-    """Alias every unnamed output expression of the query with a marker ``shape`` renames.
+def name_view_query(tree: exp.Expression) -> exp.Expression:
+    """A view's query with Trino's names on its unnamed columns (``_col0`` …), as
+    ``CREATE VIEW`` stored them (through ``shape``).
+    """
+    if isinstance(tree, exp.Values) and tree.expressions:
+        width = len(tree.expressions[0].expressions)
+        names = [exp.to_identifier(f"_col{k}", quoted=True) for k in range(width)]
+        values = tree.copy()
+        values.set("alias", exp.TableAlias(this=exp.to_identifier("__lb_values"), columns=names))
+        return exp.select("*").from_(values)
+    return mark_unnamed(tree, prefix="_col")
+
+
+def mark_unnamed(tree: exp.Expression, *, prefix: str = UNNAMED_PREFIX) -> exp.Expression:
+    """Alias every unnamed output expression of the query ``<prefix><position>`` (by default
+    a marker ``shape`` renames).
 
     Only a column (``r.x`` included) keeps its name: ``CAST(r AS ROW(x integer)).x`` is
     unnamed, as in Trino.
@@ -61,7 +78,7 @@ def mark_unnamed(tree: exp.Expression) -> exp.Expression:
     items = []
     for k, item in enumerate(select.expressions):
         if not _named(item):
-            item = exp.alias_(item, f"{UNNAMED_PREFIX}{k}", quoted=True)
+            item = exp.alias_(item, f"{prefix}{k}", quoted=True)
         items.append(item)
     select.set("expressions", items)
     return tree
@@ -107,3 +124,39 @@ def shape(sql: str, cursor: duckdb.DuckDBPyConnection, *, values: bool = False) 
         return sql
     aliases = ", ".join(f"c{i}" for i in range(len(names)))
     return f"SELECT {', '.join(outputs)} FROM ({sql}) AS __lb_q({aliases})"
+
+
+def _json_arrow(arrow: pa.DataType, duck: Any) -> pa.DataType:
+    """``arrow`` with the parts that are JSON in DuckDB type ``duck`` as ``arrow.json``."""
+    if "JSON" not in str(duck):
+        return arrow
+    if str(duck) == "JSON":
+        return pa.json_()
+    kids = [t for _, t in duck.children]
+    if pa.types.is_list(arrow):
+        return pa.list_(_json_arrow(arrow.value_type, kids[0]))
+    if pa.types.is_map(arrow):
+        return pa.map_(_json_arrow(arrow.key_type, kids[0]), _json_arrow(arrow.item_type, kids[1]))
+    if pa.types.is_struct(arrow):
+        return pa.struct(
+            [f.with_type(_json_arrow(f.type, k)) for f, k in zip(arrow, kids, strict=True)]
+        )
+    return arrow
+
+
+def json_typed(reader: pa.RecordBatchReader, description: Sequence[Any]) -> pa.RecordBatchReader:
+    """``reader`` with the columns DuckDB types JSON (``description`` of the executed cursor)
+    typed ``arrow.json``; unchanged when there are none.
+    """
+    schema = reader.schema
+    target = pa.schema(
+        [f.with_type(_json_arrow(f.type, d[1])) for f, d in zip(schema, description, strict=True)]
+    )
+    if target == schema:
+        return reader
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for batch in reader:
+            yield batch.cast(target)
+
+    return pa.RecordBatchReader.from_batches(target, batches())

@@ -1,25 +1,70 @@
 r"""Regular expressions with Trino's (Java's) conventions on top of DuckDB's RE2.
 
 - ``regexp_replace`` replacements use ``$1``/``${name}`` and ``\\$`` (Java), not ``\\1``;
-- ``regexp_extract`` gives NULL, not '', when the pattern does not match.
+- ``regexp_extract`` gives NULL, not '', when the pattern does not match or the group takes
+  no part in the match.
 """
 
 from __future__ import annotations
 
 import re
+import re._parser as re_parser  # the stdlib's own reader of patterns
+from typing import Any
 
 from sqlglot import exp
 
 from lakebed.errors import InvalidInputError, NotSupportedError
+from lakebed.sql.transforms._calls import internal
 
 _JAVA_REF = re.compile(r"\\(.)|\$(\d+)|\$\{(\w+)\}")
+# Java's named group ``(?<name>…)`` (not a lookbehind ``(?<=``/``(?<!``); RE2 spells it ``(?P<``.
+_JAVA_NAMED = re.compile(r"(?<!\\)\(\?<([A-Za-z][A-Za-z0-9]*)>")
+_NAMED = re.compile(r"\(\?P?<([A-Za-z][A-Za-z0-9]*)>")
+
+# The regexp functions, whose pattern is their ``expression``.
+_PATTERN_NODES = (
+    exp.RegexpLike,
+    exp.RegexpExtract,
+    exp.RegexpExtractAll,
+    exp.RegexpSplit,
+    exp.RegexpCount,
+    exp.RegexpReplace,
+)
 
 
-def java_replacement(text: str) -> str:
-    r"""Java's replacement syntax → RE2's (``$2-$1`` → ``\\2-\\1``).
+def re2_pattern(text: str) -> str:
+    """A Java pattern in RE2's syntax (named groups ``(?<name>…)`` → ``(?P<name>…)``)."""
+    return _JAVA_NAMED.sub(r"(?P<\1>", text)
+
+
+def group_numbers(pattern: str) -> dict[str, int]:
+    """Named groups of a pattern → their numbers (capturing groups counted left to right)."""
+    names: dict[str, int] = {}
+    count, i, in_class = 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            named = _NAMED.match(pattern, i)
+            if named is not None or not pattern.startswith("(?", i):
+                count += 1
+            if named is not None:
+                names[named.group(1)] = count
+        i += 1
+    return names
+
+
+def java_replacement(text: str, names: dict[str, int] | None = None) -> str:
+    r"""Java's replacement syntax → RE2's (``$2-$1`` → ``\\2-\\1``; ``${name}`` by number).
 
     Raises:
-        NotSupportedError: named group references (RE2 replacements take numbers only).
+        InvalidInputError: a named reference to a group the pattern does not have.
     """
 
     def one(m: re.Match[str]) -> str:
@@ -27,13 +72,50 @@ def java_replacement(text: str) -> str:
             return "\\\\" if m.group(1) == "\\" else m.group(1)
         if m.group(2) is not None:
             return "\\" + m.group(2)
-        raise NotSupportedError(
-            f"regexp_replace with a named group reference '${{{m.group(3)}}}' is not "
-            "supported; use its number ($1).",
-            code="NOT_SUPPORTED",
-        )
+        number = (names or {}).get(m.group(3))
+        if number is None:
+            raise InvalidInputError(
+                f"No group with name {{{m.group(3)}}}", code="INVALID_FUNCTION_ARGUMENT"
+            )
+        return "\\" + str(number)
 
     return _JAVA_REF.sub(one, text)
+
+
+def optional_groups(pattern: str) -> set[int]:
+    """The groups of ``pattern`` that may take no part in a match (under ``?``, ``*``,
+    ``{0,n}`` or one side of ``|``): RE2 reports them as '' where Java gives NULL. Empty when
+    Python's parser does not read the pattern.
+    """
+    try:
+        tree = re_parser.parse(pattern)
+    except (re.error, OverflowError, RecursionError):
+        return set()
+    found: set[int] = set()
+
+    def walk(items: Any, *, optional: bool) -> None:
+        for op, av in items:
+            name = str(op)
+            if name == "SUBPATTERN":
+                if optional and av[0] is not None:
+                    found.add(av[0])
+                walk(av[3], optional=optional)
+            elif name.endswith("_REPEAT"):
+                walk(av[2], optional=optional or av[0] == 0)
+            elif name == "BRANCH":
+                for branch in av[1]:
+                    walk(branch, optional=True)
+            elif name == "ATOMIC_GROUP":
+                walk(av, optional=optional)
+            elif name in ("ASSERT", "ASSERT_NOT"):
+                walk(av[1], optional=True)
+            elif name == "GROUPREF_EXISTS":
+                walk(av[1], optional=True)
+                if av[2] is not None:
+                    walk(av[2], optional=True)
+
+    walk(tree, optional=False)
+    return found
 
 
 def _groups(pattern: exp.Expression) -> int | None:
@@ -62,6 +144,9 @@ def rewrite(node: exp.Expression) -> exp.Expression:
     Raises:
         InvalidInputError: a constant pattern has fewer groups than the call refers to.
     """
+    pattern = node.args.get("expression") if isinstance(node, _PATTERN_NODES) else None
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        node.set("expression", exp.Literal.string(re2_pattern(pattern.name)))
     if isinstance(node, exp.RegexpReplace):
         repl = node.args.get("replacement")
         if repl is None:
@@ -69,17 +154,36 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         elif isinstance(repl, exp.Literal) and repl.is_string:
             for ref in re.findall(r"(?<!\\)\$(\d+)", repl.name):
                 _check_group(node.expression, int(ref), "regexp_replace")
-            node.set("replacement", exp.Literal.string(java_replacement(repl.name)))
+            names = group_numbers(node.expression.name) if node.expression.is_string else {}
+            node.set("replacement", exp.Literal.string(java_replacement(repl.name, names)))
         else:
             raise NotSupportedError(
                 "regexp_replace needs a constant replacement string.", code="NOT_SUPPORTED"
             )
         return node
+    if isinstance(node, exp.RegexpExtractAll):
+        group, pattern = node.args.get("group"), node.expression
+        if (
+            isinstance(group, exp.Literal)
+            and not group.is_string
+            and isinstance(pattern, exp.Literal)
+            and pattern.is_string
+        ):
+            _check_group(pattern, int(group.name), "regexp_extract_all")
+            if int(group.name) in optional_groups(pattern.name):
+                return internal("lb_regexp_groups", node.this, pattern, group)
+        return node
     if isinstance(node, exp.RegexpExtract):
         group = node.args.get("group") or exp.Literal.number(0)
+        pattern = node.expression
         if isinstance(group, exp.Literal) and not group.is_string:
-            _check_group(node.expression, int(group.name), "regexp_extract")
-        return exp.Anonymous(
-            this="lb_regexp_extract", expressions=[node.this, node.expression, group]
-        )
+            _check_group(pattern, int(group.name), "regexp_extract")
+            if (
+                isinstance(pattern, exp.Literal)
+                and pattern.is_string
+                and int(group.name) in optional_groups(pattern.name)
+            ):
+                # a group that took no part in the match is NULL, which RE2 cannot tell
+                return internal("lb_regexp_group", node.this, pattern, group)
+        return exp.Anonymous(this="lb_regexp_extract", expressions=[node.this, pattern, group])
     return node

@@ -27,16 +27,23 @@ def _java_format(node: exp.Format) -> exp.Expression:
     return exp.Anonymous(this="printf", expressions=[fmt, *args])
 
 
-def _json_path_mode(node: exp.Expression, key: str) -> None:
-    """SQL/JSON paths: ``lax`` is what DuckDB does; ``strict`` is not supported."""
-    path = node.args.get(key)
+def sql_json_path(path: exp.Expression) -> exp.Expression:
+    """A SQL/JSON path as DuckDB's: ``lax`` is what DuckDB does; ``strict`` is not supported.
+
+    Raises:
+        NotSupportedError: a ``strict`` path.
+    """
     if not (isinstance(path, exp.Literal) and path.is_string):
-        return
+        return path
     mode, _, rest = path.name.strip().partition(" ")
-    if mode.lower() == "lax":
-        node.set(key, exp.Literal.string(rest.strip()))
-    elif mode.lower() == "strict":
+    if mode.lower() == "strict":
         raise NotSupportedError("strict SQL/JSON paths are not supported.", code="NOT_SUPPORTED")
+    return exp.Literal.string(rest.strip()) if mode.lower() == "lax" else path
+
+
+def _json_path_mode(node: exp.Expression, key: str) -> None:
+    if node.args.get(key) is not None:
+        node.set(key, sql_json_path(node.args[key]))
 
 
 def _varchar_length(node: exp.Expression) -> int | None:
@@ -53,20 +60,40 @@ def _varchar_length(node: exp.Expression) -> int | None:
     return None
 
 
+def timestamp_precision(node: exp.Expression) -> int | None:
+    """The precision of a cast to ``timestamp(p)`` (a ``TIMESTAMP '…'`` literal is parsed as
+    one, p being its fraction digits), or None.
+    """
+    if not (
+        type(node) is exp.Cast
+        and node.to.this in (exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPTZ)
+        and node.to.expressions
+        and node.to.expressions[0].this.is_int
+    ):
+        return None
+    return int(node.to.expressions[0].this.name)
+
+
 def varchar_typeof(node: exp.Expression) -> exp.Expression:
-    """``typeof('ab')`` is ``varchar(2)``: DuckDB has no varchar lengths, but a literal's or a
-    cast's is known before any other rule runs.
+    """``typeof('ab')`` is ``varchar(2)`` and ``typeof(TIMESTAMP '2024-01-01 00:00:00')``
+    ``timestamp(0)``: DuckDB has no varchar lengths or timestamp precisions, but a literal's
+    or a cast's is known before any other rule runs.
     """
     if isinstance(node, exp.Typeof):
         length = _varchar_length(node.this)
         if length is not None:
             return exp.Literal.string(f"varchar({length})")
+        precision = timestamp_precision(node.this)
+        if precision is not None:
+            zone = " with time zone" if node.this.to.this == exp.DataType.Type.TIMESTAMPTZ else ""
+            return exp.Literal.string(f"timestamp({precision}){zone}")
     return node
 
 
 def rewrite(node: exp.Expression) -> exp.Expression:
     """``format`` (Java ``String.format``) → ``printf``; ``typeof`` → Trino's type name;
-    ``split``/``split_part``/``array_position``/``repeat`` as Trino answers them.
+    ``split``/``split_part``/``array_position``/``repeat``/``replace``/``lpad``/``soundex``
+    as Trino answers them.
     """
     if isinstance(node, exp.Format):
         return _java_format(node)
@@ -96,7 +123,11 @@ def rewrite(node: exp.Expression) -> exp.Expression:
             path = exp.Literal.string(path.sql(dialect="duckdb").strip("'"))
         return exp.Anonymous(this="lb_json_scalar", expressions=[node.this, path])
     if isinstance(node, exp.JSONExtract) and node.args.get("json_query"):
+        # json_query returns varchar in Trino (json_extract returns json).
         _json_path_mode(node, "expression")
+        return exp.cast(node, exp.DataType.build("VARCHAR"))
+    if isinstance(node, exp.JSONObject):
+        return exp.cast(node, exp.DataType.build("VARCHAR"))
     if isinstance(node, exp.JSONValue):
         _json_path_mode(node, "path")
     if isinstance(node, exp.JSONArrayContains):
@@ -129,4 +160,25 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         return exp.cast(found, exp.DataType.build("BIGINT"))
     if isinstance(node, exp.Typeof):
         return exp.Anonymous(this="lb_trino_type", expressions=[node])
+    if isinstance(node, exp.Decode) and node.text("charset").lower() in ("utf-8", "utf8"):
+        # from_utf8: invalid bytes become a replacement character instead of an error
+        repl = node.args.get("replace") or exp.Literal.string("\ufffd")
+        if not (isinstance(repl, exp.Literal) and repl.is_string):
+            repl = internal("chr", exp.cast(repl, exp.DataType.build("INTEGER")))
+        strict = internal("try", internal("decode", node.this.copy()))
+        return exp.Coalesce(this=strict, expressions=[internal("lb_fix_utf8", node.this, repl)])
+    if isinstance(node, exp.Upper):
+        return internal("lb_upper", node.this)
+    if isinstance(node, exp.FromBase):
+        return internal("lb_from_base", node.this, node.expression)
+    if isinstance(node, exp.Soundex):
+        return internal("lb_soundex", node.this)
+    if isinstance(node, exp.Replace):
+        search = node.expression
+        if not (isinstance(search, exp.Literal) and search.is_string and search.name):
+            # an empty search string puts the replacement around every character
+            repl = node.args.get("replacement") or exp.Literal.string("")
+            return internal("lb_replace", node.this, search, repl)
+    if isinstance(node, exp.Pad):
+        node.set("expression", internal("lb_pad_length", node.expression))
     return node

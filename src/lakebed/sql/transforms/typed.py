@@ -5,7 +5,7 @@ Trino keeps decimals decimal where DuckDB turns them into doubles (``decimal / d
 ``date_trunc``, ``date ± interval``). Which rule applies depends on the operand's type, so
 for each SELECT holding such an expression lakebed asks DuckDB to bind a probe query: the
 same FROM/WHERE/GROUP BY with the operands as its output (nothing runs). A scope DuckDB
-cannot bind on its own (a correlated subquery) keeps DuckDB's types.
+cannot bind on its own (a correlated subquery) is probed inside the scopes it refers to.
 
 Trino's rules: https://trino.io/docs/current/language/types.html#decimal and
 ``DecimalOperators`` (division: precision ``p1 + s2 + max(0, s2 - s1)``, scale
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from lakebed.errors import NotFoundError
 from lakebed.sql.transforms._calls import internal
 
 # DuckDB's exact numeric types as Trino decimals: (precision, scale).
@@ -172,16 +173,103 @@ def _is_text_cast(node: exp.Expression) -> bool:
     )
 
 
+_NUMBERS = (*_INTEGERS, "FLOAT", "DOUBLE")
+
+
+def _compatible(a: str, b: str) -> bool:
+    """Whether Trino finds a common type for two values (numbers widen; decimals are numbers)."""
+    if a == b:
+        return True
+    numeric = [t in _NUMBERS or _decimal(t) is not None for t in (a, b)]
+    return all(numeric)
+
+
+def _no_concat(args: list[exp.Expression], types: list[str]) -> NotFoundError:
+    shown = ", ".join(
+        "unknown" if isinstance(a, exp.Null) else t.lower()
+        for a, t in zip(args, types, strict=True)
+    )
+    return NotFoundError(
+        f"Unexpected parameters ({shown}) for function concat. Expected: concat(E, array(E)) "
+        "E, concat(array(E)) E, concat(array(E), E) E, concat(char(x), char(y)), "
+        "concat(varbinary), concat(varchar)",
+        code="FUNCTION_NOT_FOUND",
+    )
+
+
+def _check_concat(args: list[exp.Expression], types: list[str]) -> None:
+    """Trino concatenates text with text, varbinary with varbinary, arrays with arrays or
+    elements of one element type; anything else is no ``concat`` it has (a bare NULL fits).
+
+    Raises:
+        NotFoundError: FUNCTION_NOT_FOUND, naming the argument types.
+    """
+    known = [t for a, t in zip(args, types, strict=True) if not isinstance(a, exp.Null)]
+    arrays = [t[:-2] for t in known if t.endswith("[]")]
+    if arrays:
+        scalars = [t for t in known if not t.endswith("[]")]
+        if all(_compatible(arrays[0], t) for t in arrays + scalars):
+            return
+    elif all(t == "VARCHAR" for t in known) or all(t == "BLOB" for t in known):
+        return
+    raise _no_concat(args, types)
+
+
 def _list_concat(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``concat``/``||`` of arrays (and an array with an element) concatenate the arrays."""
+    args = list(node.expressions) if isinstance(node, exp.Concat) else [node.this, node.expression]
+    _check_concat(args, types)
     if not any(t.endswith("[]") for t in types):
         return node
-    args = list(node.expressions) if isinstance(node, exp.Concat) else [node.this, node.expression]
     out = args[0] if types[0].endswith("[]") else exp.Array(expressions=[args[0]])
     for arg, dtype in zip(args[1:], types[1:], strict=True):
         item = arg if dtype.endswith("[]") else exp.Array(expressions=[arg])
         out = internal("list_concat", out, item)
     return out
+
+
+def _real_statistic(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``corr``/``covar_*``/``regr_*`` of exact numbers resolve to Trino's ``real`` overload
+    (exact types coerce to real before double).
+    """
+    if all(t in _INTEGERS or _decimal(t) for t in types):
+        return _cast(node, "FLOAT")
+    return node
+
+
+def _greatest_skips_nan(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``greatest`` ignores NaN unless every value is NaN (Trino treats NaN as the smallest
+    value here; DuckDB as the largest). ``least`` already agrees.
+    """
+    args = [node.this, *node.expressions]
+    floating = [t in ("DOUBLE", "FLOAT") for t in types]
+    if not any(floating):
+        return node
+    mapped = []
+    for arg, is_float in zip(args, floating, strict=True):
+        if is_float:
+            nan = internal("isnan", arg.copy())
+            low = _cast(exp.Literal.string("-inf"), "DOUBLE")
+            arg = exp.If(this=nan, true=low, false=arg.copy())
+        mapped.append(arg)
+    out = node.copy()
+    out.set("this", mapped[0])
+    out.set("expressions", mapped[1:])
+    if not all(floating):
+        return out
+    every_nan = exp.and_(*(internal("isnan", a.copy()) for a in args))
+    return exp.If(this=every_nan, true=_cast(exp.Literal.string("nan"), "DOUBLE"), false=out)
+
+
+def _array_only(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``contains`` takes an array (Trino has no ``contains(varchar, varchar)``)."""
+    if types[0].endswith("[]") or isinstance(node.this, exp.Null):
+        return node
+    raise NotFoundError(
+        f"Unexpected parameters ({types[0].lower()}, …) for function contains. "
+        "Expected: contains(array(T), T)",
+        code="FUNCTION_NOT_FOUND",
+    )
 
 
 def _list_or_map(node: exp.Expression, types: list[str]) -> exp.Expression:
@@ -287,6 +375,13 @@ TYPED_RULES: tuple[TypedRule, ...] = (
     ),
     TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
     TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
+    TypedRule(exp.ArrayContains, lambda n: [n.this], _array_only),
+    TypedRule(exp.Greatest, lambda n: [n.this, *n.expressions], _greatest_skips_nan),
+    TypedRule(
+        (exp.Corr, exp.CovarPop, exp.CovarSamp, exp.RegrSlope, exp.RegrIntercept),
+        lambda n: [n.this, n.expression],
+        _real_statistic,
+    ),
     TypedRule((exp.Reverse, exp.ArraySize, exp.Length), lambda n: [n.this], _list_or_map),
     TypedRule(exp.GenerateSeries, lambda n: [n.args["start"]], _sequence),
     TypedRule(
@@ -306,11 +401,14 @@ def _probe_item(operand: exp.Expression) -> exp.Expression | None:
 
 
 def _probe_query(
-    select: exp.Select, items: list[exp.Expression], root: exp.Expression
+    select: exp.Select, items: list[exp.Expression], root: exp.Expression, *, grouped: bool = True
 ) -> exp.Select:
     probe = select.copy()
     for key in ("order", "limit", "offset", "distinct", "windows"):
         probe.set(key, None)
+    if not grouped:
+        for key in ("group", "having", "qualify"):
+            probe.set(key, None)
     probe.set("expressions", [exp.alias_(item, f"p{i}") for i, item in enumerate(items)])
     if select is not root and probe.args.get("with") is None and root.args.get("with"):
         probe.set("with", root.args["with"].copy())
@@ -365,7 +463,7 @@ def _apply(tree: exp.Expression, targets: list[Target], probe: Probe) -> exp.Exp
                 continue
             usable.append((node, rule, len(items), len(probed)))
             items.extend(p for p in probed if p is not None)
-        types = probe(_probe_query(scope, items, tree)) if items else None
+        types = _probe_types(scope, items, tree, probe) if items else None
         if types is None:
             continue
         for node, rule, start, count in usable:
@@ -373,6 +471,26 @@ def _apply(tree: exp.Expression, targets: list[Target], probe: Probe) -> exp.Exp
             new = rule.rewrite(node, types[start : start + count])
             tree = _replace(tree, node, new, place)
     return tree
+
+
+def _probe_types(
+    scope: exp.Select, items: list[exp.Expression], root: exp.Expression, probe: Probe
+) -> list[str] | None:
+    """The types of ``items`` in ``scope``. A correlated scope (which DuckDB cannot bind
+    alone) is bound inside the scopes it refers to, one scalar subquery per item:
+    ``SELECT (SELECT any_value(x / 2.0) FROM s WHERE s.k = t.x) FROM t``.
+    """
+    types = probe(_probe_query(scope, items, root))
+    outer = scope.parent.find_ancestor(exp.Select) if scope.parent else None
+    grouped = True
+    while types is None and isinstance(outer, exp.Select):
+        items = [
+            exp.Subquery(this=_probe_query(scope, [item], root, grouped=grouped)) for item in items
+        ]
+        scope, grouped = outer, False
+        types = probe(_probe_query(scope, items, root, grouped=grouped))
+        outer = scope.parent.find_ancestor(exp.Select) if scope.parent else None
+    return types
 
 
 def _replace(
