@@ -51,6 +51,7 @@ def bench_commits(root: Path, n: int, *, pyiceberg: bool = True) -> None:
     with lakebed.connect(root / "lb2") as lb:
         lb.sql("CREATE TABLE c (id bigint, v string) TBLPROPERTIES ('table_type'='ICEBERG')")
         cat = LakebedCatalog.of(lb)
+        cursor = lb.engine.cursor()
 
         def load() -> object:
             return cat.load_table("default.c")
@@ -58,8 +59,9 @@ def bench_commits(root: Path, n: int, *, pyiceberg: bool = True) -> None:
         def one(i: int) -> None:
             files = write_data_files(
                 lb.store,
-                load().metadata,
-                pa.table({"id": [i], "v": ["x"]}),  # type: ignore[attr-defined]
+                load().metadata,  # type: ignore[attr-defined]
+                cursor,
+                pa.table({"id": [i], "v": ["x"]}),
             )
             commit(load, Change(Operation.APPEND, added=files))  # type: ignore[arg-type]
 
@@ -92,6 +94,7 @@ def _many_files(lb: lakebed.Lakebed, name: str, files: int, rows_per_file: int) 
     """A table with ``files`` data files, written in batches of 50 files per commit."""
     lb.sql(f"CREATE TABLE {name} (id bigint, v double) TBLPROPERTIES ('table_type'='ICEBERG')")
     cat = LakebedCatalog.of(lb)
+    cursor = lb.engine.cursor()
     done = 0
     while done < files:
         table = cat.load_table(("default", name))
@@ -104,7 +107,7 @@ def _many_files(lb: lakebed.Lakebed, name: str, files: int, rows_per_file: int) 
                     "v": pa.array([float(x) for x in range(rows_per_file)], pa.float64()),
                 }
             )
-            added += write_data_files(lb.store, table.metadata, data)
+            added += write_data_files(lb.store, table.metadata, cursor, data)
             done += 1
         commit(lambda: cat.load_table(("default", name)), Change(Operation.APPEND, added=added))
 

@@ -14,13 +14,13 @@ from pyiceberg.table.snapshots import Operation
 
 from lakebed.engines.errors import from_duckdb
 from lakebed.iceberg.commit import Change, commit
-from lakebed.iceberg.dml import loader, retrying, run_query
+from lakebed.iceberg.dml import loader, retrying
 from lakebed.iceberg.evolution import expire_snapshots
 from lakebed.iceberg.io import manifest_entries, manifests
 from lakebed.iceberg.scan import Plan, plan_files, predicates_of, scan_sql
 from lakebed.iceberg.table import AthenaProperties as P
 from lakebed.iceberg.table import int_property
-from lakebed.iceberg.write import can_copy_directly, copy_query, write_data_files
+from lakebed.iceberg.write import copy_query
 from lakebed.storage import normalize_uri
 
 if TYPE_CHECKING:
@@ -155,15 +155,12 @@ def optimize(
         from lakebed.iceberg.dml import _register
 
         sql = scan_sql(sub, register=_register(ctx))
-        if can_copy_directly(table.metadata):
-            try:
-                # one stream of target-sized files: per-thread output would leave
-                # as many small files as there are threads
-                added = copy_query(ctx.store, table.metadata, ctx.cursor, sql, per_thread=False)
-            except duckdb.Error as e:
-                raise from_duckdb(e) from e
-        else:
-            added = write_data_files(ctx.store, table.metadata, run_query(ctx, sql))
+        try:
+            # one stream of target-sized files: per-thread output would leave
+            # as many small files as there are threads
+            added = copy_query(ctx.store, table.metadata, ctx.cursor, sql, per_thread=False)
+        except duckdb.Error as e:
+            raise from_duckdb(e) from e
         removed = [p.file for p in sub.data]
         gone = set(chosen.delete_files)
         removed += [
