@@ -11,14 +11,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pyiceberg.io import FileIO, InputFile, InputStream, OutputFile, OutputStream
-from pyiceberg.manifest import ManifestEntryStatus
+from pyiceberg.manifest import ManifestEntryStatus, ManifestFile
 from pyiceberg.serializers import FromByteStream
 
 from lakebed.errors import DataError, NotFoundError
+from lakebed.iceberg.manifest_reader import read_entries
 from lakebed.storage import normalize_uri
 
 if TYPE_CHECKING:
-    from pyiceberg.manifest import DataFile, ManifestEntry, ManifestFile
+    from pyiceberg.manifest import DataFile, ManifestEntry
     from pyiceberg.table.metadata import TableMetadata
     from pyiceberg.table.snapshots import Snapshot
 
@@ -219,6 +220,14 @@ def remember_manifests(manifest_list: str, files: list[ManifestFile]) -> None:
 _CHANGES = _Lru(4096)
 
 
+def _reader(io: FileIO, manifest: ManifestFile) -> Callable[[], bytes]:
+    def read() -> bytes:
+        with io.new_input(manifest.manifest_path).open() as f:
+            return f.read()
+
+    return read
+
+
 def snapshot_changes(io: FileIO, snapshot: Snapshot) -> tuple[list[DataFile], set[str]]:
     """(files added, normalized paths of files removed) by one snapshot (cached).
 
@@ -235,7 +244,7 @@ def snapshot_changes(io: FileIO, snapshot: Snapshot) -> tuple[list[DataFile], se
         if m.added_snapshot_id != snapshot.snapshot_id:
             continue
         try:
-            entries = m.fetch_manifest_entry(io, discard_deleted=False)
+            entries = read_entries(_reader(io, m), m, discard_deleted=False)
         except Exception as e:
             raise DataError(
                 f"Iceberg manifest '{m.manifest_path}' cannot be read: {e}",
@@ -263,7 +272,7 @@ def manifest_entries(io: StoreFileIO, manifest: ManifestFile) -> list[ManifestEn
     if found is not None:
         return found  # type: ignore[return-value]
     try:
-        result = manifest.fetch_manifest_entry(io, discard_deleted=True)
+        result = read_entries(_reader(io, manifest), manifest, discard_deleted=True)
     except FileNotFoundError as e:
         raise DataError(
             f"Iceberg manifest '{manifest.manifest_path}' does not exist.",
