@@ -129,3 +129,35 @@ def test_unpartitioned_tables_have_no_partition_column(lb: lakebed.Lakebed) -> N
     ]
     assert partitions.fetchall()[0][:2] == (2, 1)
     assert "partition" not in [c.name for c in lb.sql('SELECT * FROM "u$files"').columns]
+
+
+def test_hidden_file_columns_on_iceberg_reads(lb: lakebed.Lakebed, events: str) -> None:
+    lb.sql("DELETE FROM events WHERE id = 2")
+    files = dict(
+        lb.sql(
+            'SELECT file_path, file_size_in_bytes FROM "events$files" WHERE content = 0'
+        ).fetchall()
+    )
+    got = lb.sql(
+        'SELECT id, "$path", "$file_size", "$file_modified_time" FROM events ORDER BY id'
+    ).fetchall()
+    assert [r[0] for r in got] == [1, 3]
+    for _, path, size, modified in got:
+        assert files[path] == size
+        assert modified.tzinfo is not None and modified.year >= 2024
+    one = got[0][1]
+    assert lb.sql(f"SELECT id FROM events WHERE \"$path\" = '{one}'").fetchall() == [(1,)]
+    star = lb.sql('SELECT *, "$path" FROM events WHERE id = 1')
+    assert [c.name for c in star.columns] == ["id", "name", "ts", "$path"]
+
+
+def test_hidden_file_columns_of_an_empty_iceberg_table(lb: lakebed.Lakebed) -> None:
+    lb.sql("CREATE TABLE empty (id bigint) TBLPROPERTIES ('table_type'='ICEBERG')")
+    result = lb.sql('SELECT id, "$path", "$file_size", "$file_modified_time" FROM empty')
+    assert [c.type for c in result.columns] == [
+        "bigint",
+        "varchar",
+        "bigint",
+        "timestamp with time zone",
+    ]
+    assert result.fetchall() == []
