@@ -189,3 +189,26 @@ def test_duckdb_written_files_carry_field_ids_and_stats(lb, icat):
     assert con.execute(
         f"SELECT count(*), max(name) FROM iceberg_scan('{location}')"
     ).fetchall() == [(1000, "n999")]
+
+
+def test_gzip_metadata_compression_writes_gz_metadata_files_others_read(
+    lb, events, icat, monkeypatch
+):
+    lb.sql("ALTER TABLE events SET TBLPROPERTIES ('write.metadata.compression-codec'='gzip')")
+    lb.sql("INSERT INTO events (id, name) VALUES (9, 'z')")
+    location = icat.load_table("default.events").metadata_location
+    assert location.endswith(".gz.metadata.json")
+    with open(location, "rb") as f:
+        assert f.read(2) == b"\x1f\x8b"
+    assert lb.sql("SELECT count(*) FROM events").fetchall() == [(4,)]
+    # a fresh process reads it too (no cached metadata), as do PyIceberg and DuckDB
+    from lakebed.iceberg import io as iceberg_io
+
+    monkeypatch.setattr(iceberg_io, "_METADATA", iceberg_io._Lru(8))
+    assert lb.sql("SELECT max(id) FROM events").fetchall() == [(9,)]
+    assert len(icat.load_table("default.events").scan().to_arrow()) == 4
+    con = duckdb.connect()
+    con.execute(f"LOAD '{extension_path('avro')}'")
+    con.execute(f"LOAD '{extension_path('iceberg')}'")
+    got = con.execute(f"SELECT count(*) FROM iceberg_scan('{location}')").fetchall()
+    assert got == [(4,)]

@@ -107,7 +107,7 @@ def test_optimize_respects_the_data_file_threshold_and_where(lb):
 def test_vacuum_expires_snapshots_and_removes_only_old_unreferenced_files(lb):
     lb.sql(
         "CREATE TABLE v (id int) TBLPROPERTIES ('table_type'='ICEBERG', "
-        "'vacuum_max_snapshot_age_seconds'='60')"
+        "'vacuum_max_snapshot_age_seconds'='60', 'lakebed.vacuum.orphan-min-age-seconds'='60')"
     )
     lb.sql("INSERT INTO v VALUES (1)")
     lb.sql("INSERT INTO v VALUES (2)")
@@ -167,3 +167,30 @@ def test_scheduled_maintenance_dry_run_lists_then_run_acts(lb):
     assert lb.sql('SELECT count(*) FROM "m$files"').fetchall() == [(1,)]
     assert lb.sql("SELECT sum(id) FROM m").fetchall() == [(15,)]
     assert scheduler.run_due() == []  # the interval has not passed
+
+
+def test_vacuum_keeps_orphans_younger_than_the_orphan_margin(lb):
+    """A snapshot age of seconds must not let VACUUM delete the files of a commit still
+    being written: orphans wait for ``lakebed.vacuum.orphan-min-age-seconds`` (3 days).
+    """
+    lb.sql(
+        "CREATE TABLE m (id int) TBLPROPERTIES ('table_type'='ICEBERG', "
+        "'vacuum_max_snapshot_age_seconds'='0')"
+    )
+    lb.sql("INSERT INTO m VALUES (1)")
+    lb.sql("INSERT INTO m VALUES (2)")
+    table = LakebedCatalog.of(lb).load_table("default.m")
+    expired_file = table.inspect.files().column("file_path").to_pylist()[0]
+    lb.sql("DELETE FROM m WHERE id = 1")
+    lb.sql("OPTIMIZE m REWRITE DATA USING BIN_PACK")
+    in_flight = f"{table.location()}/data/in-flight.parquet"
+    pq.write_table(pa.table({"id": [3]}), in_flight)
+    day_ago = time.time() - 86_400
+    os.utime(in_flight, (day_ago, day_ago))
+    done = vacuum(lb, "default", "m", now=datetime.now(UTC) + timedelta(seconds=5))
+    assert in_flight not in done.files and os.path.exists(in_flight)
+    # files only expired snapshots referenced go at once, whatever their age
+    assert expired_file in done.files and not os.path.exists(expired_file)
+    assert lb.sql("SELECT id FROM m ORDER BY id").fetchall() == [(2,)]
+    later = datetime.now(UTC) + timedelta(days=3)
+    assert in_flight in vacuum(lb, "default", "m", now=later).files

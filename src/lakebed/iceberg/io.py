@@ -4,6 +4,7 @@ of the immutable metadata, manifest-list and manifest files.
 
 from __future__ import annotations
 
+import gzip
 import io
 import threading
 from collections import OrderedDict
@@ -107,6 +108,8 @@ class _Lru:
 
 
 _METADATA = _Lru(512)
+_GZIP_MAGIC = b"\x1f\x8b"
+METADATA_COMPRESSION = "write.metadata.compression-codec"
 _MANIFEST_LISTS = _Lru(512)
 _MANIFESTS = _Lru(20_000)
 
@@ -130,6 +133,8 @@ def read_metadata(store: ObjectStore, location: str) -> TableMetadata:
             code="ICEBERG_MISSING_METADATA",
         ) from e
     try:
+        if raw[:2] == _GZIP_MAGIC:  # write.metadata.compression-codec=gzip
+            raw = gzip.decompress(raw)
         metadata = FromByteStream.table_metadata(io.BytesIO(raw))  # type: ignore[arg-type]
     except Exception as e:  # JSON and validation errors of several kinds
         raise DataError(
@@ -181,6 +186,17 @@ def metadata_json(metadata: TableMetadata) -> bytes:
     return out.encode()
 
 
+def metadata_file(metadata: TableMetadata) -> tuple[str, bytes]:
+    """The name suffix and content of a metadata file: gzip-compressed, named
+    ``….gz.metadata.json`` as Iceberg does, when ``write.metadata.compression-codec`` is
+    ``gzip``.
+    """
+    text = metadata_json(metadata)
+    if metadata.properties.get(METADATA_COMPRESSION, "none").lower() == "gzip":
+        return ".gz.metadata.json", gzip.compress(text, compresslevel=6)
+    return ".metadata.json", text
+
+
 def remember_metadata(location: str, metadata: TableMetadata) -> None:
     """Cache metadata this process just wrote."""
     _METADATA.put(location, metadata)
@@ -220,14 +236,6 @@ def remember_manifests(manifest_list: str, files: list[ManifestFile]) -> None:
 _CHANGES = _Lru(4096)
 
 
-def _reader(io: FileIO, manifest: ManifestFile) -> Callable[[], bytes]:
-    def read() -> bytes:
-        with io.new_input(manifest.manifest_path).open() as f:
-            return f.read()
-
-    return read
-
-
 def snapshot_changes(io: FileIO, snapshot: Snapshot) -> tuple[list[DataFile], set[str]]:
     """(files added, normalized paths of files removed) by one snapshot (cached).
 
@@ -244,7 +252,7 @@ def snapshot_changes(io: FileIO, snapshot: Snapshot) -> tuple[list[DataFile], se
         if m.added_snapshot_id != snapshot.snapshot_id:
             continue
         try:
-            entries = read_entries(_reader(io, m), m, discard_deleted=False)
+            entries = read_entries(io, m, discard_deleted=False)
         except Exception as e:
             raise DataError(
                 f"Iceberg manifest '{m.manifest_path}' cannot be read: {e}",
@@ -272,7 +280,7 @@ def manifest_entries(io: StoreFileIO, manifest: ManifestFile) -> list[ManifestEn
     if found is not None:
         return found  # type: ignore[return-value]
     try:
-        result = read_entries(_reader(io, manifest), manifest, discard_deleted=True)
+        result = read_entries(io, manifest, discard_deleted=True)
     except FileNotFoundError as e:
         raise DataError(
             f"Iceberg manifest '{manifest.manifest_path}' does not exist.",

@@ -207,19 +207,23 @@ def vacuum(
     ctx: Any, database: str, name: str, *, dry_run: bool = False, now: datetime | None = None
 ) -> VacuumPlan:
     """VACUUM: expire snapshots older than vacuum_max_snapshot_age_seconds (keeping
-    vacuum_min_snapshots_to_keep), then delete files no live snapshot references — metadata
-    files beyond vacuum_max_metadata_files_to_keep, and anything else under the table's
-    location older than the same age (so in-flight commits are never touched).
+    vacuum_min_snapshots_to_keep), then delete the files only expired snapshots referenced,
+    metadata files beyond vacuum_max_metadata_files_to_keep, and orphans — files under the
+    table's location no snapshot references — older than both the snapshot age and
+    ``lakebed.vacuum.orphan-min-age-seconds`` (3 days), so a commit still writing its files
+    never loses them.
     """
     load = loader(ctx, database, name)
     table = load()
     md = table.metadata
     now = now or datetime.now(UTC)
     age = int_property(md, P.VACUUM_MAX_AGE, P.VACUUM_MAX_AGE_DEFAULT)
+    orphan_age = max(age, int_property(md, P.ORPHAN_MIN_AGE, P.ORPHAN_MIN_AGE_DEFAULT))
     keep_n = int_property(md, P.VACUUM_MIN_SNAPSHOTS, P.VACUUM_MIN_SNAPSHOTS_DEFAULT)
     max_meta = int_property(md, P.VACUUM_MAX_METADATA_FILES, P.VACUUM_MAX_METADATA_FILES_DEFAULT)
     cutoff = now - timedelta(seconds=age)
     out = VacuumPlan()
+    referenced = _reachable(table)
     if dry_run:
         snaps = sorted(md.snapshots, key=lambda s: s.timestamp_ms, reverse=True)
         protected = {s.snapshot_id for s in snaps[: max(keep_n, 1)]}
@@ -228,20 +232,22 @@ def vacuum(
             for s in snaps
             if s.snapshot_id not in protected and s.timestamp_ms < cutoff.timestamp() * 1000
         ]
+        keep = _reachable_after(table, set(out.expired_snapshots))
     else:
         out.expired_snapshots = expire_snapshots(table, older_than=cutoff, retain_last=keep_n)
         table = load()
-    keep = _reachable(table) if not dry_run else _reachable_after(table, set(out.expired_snapshots))
+        keep = _reachable(table)
     current_meta = normalize_uri(table.metadata_location)
     log = [normalize_uri(e.metadata_file) for e in table.metadata.metadata_log]
     keep.add(current_meta)
     keep |= set(log[-max(max_meta - 1, 0) :] if max_meta > 1 else [])
-    cutoff_ms = cutoff.timestamp() * 1000
+    orphan_cutoff_ms = (now - timedelta(seconds=orphan_age)).timestamp() * 1000
     for f in ctx.store.list(table.location()):
         uri = normalize_uri(f.uri)
         if uri in keep:
             continue
-        if (uri.endswith(".metadata.json") and uri in log) or f.modified_ms < cutoff_ms:
+        expired = uri in referenced or (uri.endswith(".metadata.json") and uri in log)
+        if expired or f.modified_ms < orphan_cutoff_ms:
             out.files.append(uri)
     if not dry_run:
         for uri in out.files:

@@ -10,12 +10,12 @@ are inherited from the manifest as the spec says.
 from __future__ import annotations
 
 import datetime as dt
-import io
+import io as io_module
 import uuid
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import fastavro
+import fastavro.schema
 from pyiceberg.manifest import (
     DataFile,
     DataFileContent,
@@ -26,6 +26,7 @@ from pyiceberg.manifest import (
 from pyiceberg.typedef import Record
 
 if TYPE_CHECKING:
+    from pyiceberg.io import FileIO
     from pyiceberg.manifest import ManifestFile
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -99,29 +100,39 @@ def _data_file(raw: dict[str, Any], spec_id: int) -> DataFile:
 
 
 def read_entries(
-    read: Callable[[], bytes], manifest: ManifestFile, *, discard_deleted: bool
+    io: FileIO, manifest: ManifestFile, *, discard_deleted: bool
 ) -> list[ManifestEntry]:
-    """The entries of ``manifest`` (its bytes from ``read``), as
-    ``ManifestFile.fetch_manifest_entry`` returns them.
+    """The entries of ``manifest``, as ``ManifestFile.fetch_manifest_entry`` returns them.
+
+    A manifest whose Avro schema fastavro refuses (PyIceberg defines a named decimal type
+    once per partition field using it, which fastavro calls a redefinition) is read by
+    PyIceberg's own reader.
     """
+    with io.new_input(manifest.manifest_path).open() as f:
+        raw = f.read()
+    try:
+        records = fastavro.reader(io_module.BytesIO(raw))
+    except fastavro.schema.SchemaParseException:
+        return manifest.fetch_manifest_entry(io, discard_deleted=discard_deleted)
     out = []
     seq = manifest.sequence_number
     added_snapshot = manifest.added_snapshot_id
     spec_id = manifest.partition_spec_id
-    for raw in fastavro.reader(io.BytesIO(read())):
-        status = _STATUSES[raw["status"]]
+    for raw_entry in records:
+        status = _STATUSES[raw_entry["status"]]
         if discard_deleted and status == ManifestEntryStatus.DELETED:
             continue
         inherit = seq == 0 or status == ManifestEntryStatus.ADDED
-        sequence_number = raw.get("sequence_number")
-        file_sequence_number = raw.get("file_sequence_number")
+        sequence_number = raw_entry.get("sequence_number")
+        file_sequence_number = raw_entry.get("file_sequence_number")
+        snapshot_id = raw_entry["snapshot_id"]
         out.append(
             ManifestEntry(
                 status,
-                raw["snapshot_id"] if raw["snapshot_id"] is not None else added_snapshot,
+                snapshot_id if snapshot_id is not None else added_snapshot,
                 seq if sequence_number is None and inherit else sequence_number,
                 seq if file_sequence_number is None and inherit else file_sequence_number,
-                _data_file(raw["data_file"], spec_id),
+                _data_file(raw_entry["data_file"], spec_id),
             )
         )
     return out

@@ -39,6 +39,11 @@ class AthenaProperties:
     VACUUM_MAX_AGE_DEFAULT = 432_000
     VACUUM_MAX_METADATA_FILES = "vacuum_max_metadata_files_to_keep"
     VACUUM_MAX_METADATA_FILES_DEFAULT = 100
+    # lakebed's: VACUUM removes a file no snapshot ever referenced (an orphan, or the output
+    # of a commit still in flight) only when older than this and the snapshot age; Iceberg's
+    # remove_orphan_files uses 3 days by default
+    ORPHAN_MIN_AGE = "lakebed.vacuum.orphan-min-age-seconds"
+    ORPHAN_MIN_AGE_DEFAULT = 3 * 24 * 3600
     # Iceberg's own keys that lakebed honours
     DELETE_MODE = "write.delete.mode"
     UPDATE_MODE = "write.update.mode"
