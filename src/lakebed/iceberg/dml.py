@@ -29,7 +29,7 @@ from lakebed.formats._sql import quote_ident
 from lakebed.iceberg.commit import Change, RowConflict, commit
 from lakebed.iceberg.scan import Plan, plan_files, predicates_of, scan_sql
 from lakebed.iceberg.schema import duckdb_type_of
-from lakebed.iceberg.table import AthenaProperties
+from lakebed.iceberg.table import MAX_WRITE_FORMAT_VERSION, AthenaProperties, metadata_of
 from lakebed.iceberg.write import copy_query, write_data_files, write_position_deletes
 from lakebed.sql import translate
 from lakebed.storage import normalize_uri
@@ -78,6 +78,13 @@ def loader(ctx: Any, database: str, name: str) -> Callable[[], IcebergTable]:
         raise NotSupportedError(
             f"Table '{database}.{name}' is not an Iceberg table: this statement needs "
             "TBLPROPERTIES ('table_type'='ICEBERG').",
+            code="NOT_SUPPORTED",
+        )
+    version = metadata_of(ctx.store, entry).format_version
+    if version > MAX_WRITE_FORMAT_VERSION:
+        raise NotSupportedError(
+            f"Iceberg table '{database}.{name}' is format v{version}: lakebed reads v3 tables "
+            f"but writes format v1 and v2 only.",
             code="NOT_SUPPORTED",
         )
     cat = iceberg_catalog(ctx.catalog, ctx.store, ctx.settings)

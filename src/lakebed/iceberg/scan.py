@@ -411,6 +411,12 @@ def plan_files(
             seq = entry.sequence_number or 0
             if preds and specs[df.spec_id].fields and not keep_partition(df.partition):
                 continue
+            if df.file_format == FileFormat.PUFFIN:
+                raise NotSupportedError(
+                    f"Iceberg delete file '{df.file_path}' is a deletion vector (format v3, "
+                    "Puffin): lakebed applies Parquet position and equality deletes only.",
+                    code="NOT_SUPPORTED",
+                )
             if df.file_format != FileFormat.PARQUET:
                 raise NotSupportedError(
                     f"Iceberg file '{df.file_path}' is {df.file_format.value}: lakebed reads "

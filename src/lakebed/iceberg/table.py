@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 METADATA_LOCATION = "metadata_location"
 PREVIOUS_METADATA_LOCATION = "previous_metadata_location"
+# PyIceberg 0.12 reads format v3 metadata but cannot write it
+MAX_WRITE_FORMAT_VERSION = 2
 
 
 class AthenaProperties:
@@ -89,6 +91,12 @@ def iceberg_properties(props: dict[str, str]) -> dict[str, str]:
                 code="INVALID_TABLE_PROPERTY",
             )
         out[k] = value
+        if k == "format-version" and value not in ("1", "2"):
+            raise InvalidInputError(
+                f"Iceberg 'format-version' '{value}' is not supported: lakebed creates format "
+                f"1 and 2 tables (it reads v3 tables others write).",
+                code="INVALID_TABLE_PROPERTY",
+            )
         if k == AthenaProperties.FORMAT:
             if value.lower() != "parquet":
                 raise InvalidInputError(
