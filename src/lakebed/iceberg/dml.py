@@ -183,10 +183,14 @@ def _row_change(
 ) -> Change:
     """The change deleting ``deletes`` (path, pos) and adding ``new_rows``."""
     base = table.metadata.current_snapshot()
+    isolation = table.metadata.properties.get(
+        AthenaProperties.ISOLATION_LEVEL[mode_key], AthenaProperties.ISOLATION_DEFAULT[mode_key]
+    )
     change = Change(
         operation,
         base_snapshot_id=base.snapshot_id if base else None,
         touched=set(pc.unique(deletes.column("path")).to_pylist()),
+        serializable=isolation.lower() == AthenaProperties.SERIALIZABLE,
     )
     files = _files_by_path(plan)
     if deletes.num_rows and _mode(table, mode_key) == AthenaProperties.COPY_ON_WRITE:

@@ -52,6 +52,21 @@ class AthenaProperties:
     MERGE_MODE = "write.merge.mode"
     MERGE_ON_READ = "merge-on-read"
     COPY_ON_WRITE = "copy-on-write"
+    # Iceberg's isolation levels of row-level statements: "serializable" also fails (and
+    # lakebed re-runs) a statement when a concurrent commit added rows; "snapshot" only when
+    # one deleted or rewrote rows the statement read. MERGE defaults to serializable (two
+    # concurrent MERGEs must not both insert the same new key), UPDATE and DELETE to snapshot.
+    ISOLATION_LEVEL = {
+        DELETE_MODE: "write.delete.isolation-level",
+        UPDATE_MODE: "write.update.isolation-level",
+        MERGE_MODE: "write.merge.isolation-level",
+    }
+    ISOLATION_DEFAULT = {
+        DELETE_MODE: "snapshot",
+        UPDATE_MODE: "snapshot",
+        MERGE_MODE: "serializable",
+    }
+    SERIALIZABLE = "serializable"
 
     ALLOWED = frozenset(
         {
@@ -95,6 +110,14 @@ def iceberg_properties(props: dict[str, str]) -> dict[str, str]:
             raise InvalidInputError(
                 f"Iceberg 'format-version' '{value}' is not supported: lakebed creates format "
                 f"1 and 2 tables (it reads v3 tables others write).",
+                code="INVALID_TABLE_PROPERTY",
+            )
+        if k in AthenaProperties.ISOLATION_LEVEL.values() and value.lower() not in (
+            "serializable",
+            "snapshot",
+        ):
+            raise InvalidInputError(
+                f"Table property '{key}' must be 'serializable' or 'snapshot', not '{value}'.",
                 code="INVALID_TABLE_PROPERTY",
             )
         if k == AthenaProperties.FORMAT:
