@@ -57,17 +57,26 @@ class PartitionColumns:
 
     def select(self, rows: str) -> str:
         """SQL selecting every column of subquery ``rows`` plus the partition columns."""
-        extra = ", ".join(f"{e} AS {n}" for e, n in zip(self.expressions, self.names, strict=True))
+        extra = ", ".join(
+            f"{e} AS {quote_ident(n)}" for e, n in zip(self.expressions, self.names, strict=True)
+        )
         return f"SELECT *, {extra} FROM ({rows}) AS __lb_rows"
+
+    def partition_by(self) -> str:
+        """The ``PARTITION_BY`` column list of the COPY."""
+        return ", ".join(quote_ident(n) for n in self.names)
 
     def record_of(self, relative_path: str) -> Record:
         """The partition record of a file DuckDB wrote at ``relative_path`` (under the
         COPY's folder), in the representation PyIceberg keeps in manifests.
         """
-        dirs = dict(unquote(part).split("=", 1) for part in relative_path.split("/")[:-1])
+        dirs = {}
+        for part in relative_path.split("/")[:-1]:
+            key, value = part.split("=", 1)
+            dirs[unquote(key)] = unquote(value)
         return Record(
             *(
-                _decode(dirs[name.strip('"').replace('""', '"')], result)
+                _decode(dirs[name], result)
                 for name, result in zip(self.names, self.results, strict=True)
             )
         )
@@ -111,6 +120,7 @@ def _arrow_function(
     result_type: str,
 ) -> str:
     name = f"__lb_partition_fn_{next(_functions)}"
+    # wrapped: DuckDB counts the Python function's parameters, PyIceberg's take *args
     cursor.create_function(
         name,
         lambda values: fn(values),
@@ -203,7 +213,7 @@ def columns_of(
             value = _value_sql(cursor, field.transform, x, source, out.functions)
             result = field.transform.result_type(source)
             identity = isinstance(field.transform, IdentityTransform)
-            out.names.append(quote_ident(_dir_name(field, taken)))
+            out.names.append(_dir_name(field, taken))
             out.expressions.append(_text_sql(value, result, identity=identity))
             out.results.append(result)
     except BaseException:

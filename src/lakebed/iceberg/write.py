@@ -109,7 +109,7 @@ def copy_query(
         try:
             cursor.execute(
                 f"COPY ({parts.select(query_sql)}) TO {quote_str(folder)} ({options}, "
-                f"PARTITION_BY ({', '.join(parts.names)}))"
+                f"PARTITION_BY ({parts.partition_by()}))"
             )
         finally:
             parts.drop(cursor)
