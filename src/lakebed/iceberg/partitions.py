@@ -120,10 +120,9 @@ def _arrow_function(
     result_type: str,
 ) -> str:
     name = f"__lb_partition_fn_{next(_functions)}"
-    # wrapped: DuckDB counts the Python function's parameters, PyIceberg's take *args
     cursor.create_function(
         name,
-        lambda values: fn(values),
+        fn,
         [duckdb.sqltype(arg_type)],
         duckdb.sqltype(result_type),
         type="arrow",
