@@ -120,9 +120,11 @@ def _arrow_function(
     result_type: str,
 ) -> str:
     name = f"__lb_partition_fn_{next(_functions)}"
+    # wrapped: DuckDB evaluates a function's annotations, and PyIceberg's name a type
+    # (ArrayLike) that only exists for type checkers
     cursor.create_function(
         name,
-        fn,
+        lambda values: fn(values),
         [duckdb.sqltype(arg_type)],
         duckdb.sqltype(result_type),
         type="arrow",
