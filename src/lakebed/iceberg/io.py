@@ -12,15 +12,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pyiceberg.io import FileIO, InputFile, InputStream, OutputFile, OutputStream
-from pyiceberg.manifest import ManifestEntryStatus, ManifestFile
+from pyiceberg.manifest import ManifestEntryStatus
 from pyiceberg.serializers import FromByteStream
 
 from lakebed.errors import DataError, NotFoundError
-from lakebed.iceberg.manifest_reader import read_entries
 from lakebed.storage import normalize_uri
 
 if TYPE_CHECKING:
-    from pyiceberg.manifest import DataFile, ManifestEntry
+    from pyiceberg.manifest import DataFile, ManifestEntry, ManifestFile
     from pyiceberg.table.metadata import TableMetadata
     from pyiceberg.table.snapshots import Snapshot
 
@@ -252,7 +251,7 @@ def snapshot_changes(io: FileIO, snapshot: Snapshot) -> tuple[list[DataFile], se
         if m.added_snapshot_id != snapshot.snapshot_id:
             continue
         try:
-            entries = read_entries(io, m, discard_deleted=False)
+            entries = m.fetch_manifest_entry(io, discard_deleted=False)
         except Exception as e:
             raise DataError(
                 f"Iceberg manifest '{m.manifest_path}' cannot be read: {e}",
@@ -280,7 +279,7 @@ def manifest_entries(io: StoreFileIO, manifest: ManifestFile) -> list[ManifestEn
     if found is not None:
         return found  # type: ignore[return-value]
     try:
-        result = read_entries(io, manifest, discard_deleted=True)
+        result = manifest.fetch_manifest_entry(io, discard_deleted=True)
     except FileNotFoundError as e:
         raise DataError(
             f"Iceberg manifest '{manifest.manifest_path}' does not exist.",
