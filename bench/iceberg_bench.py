@@ -223,8 +223,10 @@ def bench_read(root: Path, rows: int) -> None:
         )
 
 
-def bench_writes(root: Path, rows: int, lineitem_sf: float) -> None:
-    """Bulk insert throughput (TPC-H lineitem), single-row UPDATE/DELETE, MERGE."""
+def bench_writes(root: Path, rows: int, lineitem_sf: float, *, only_bulk: bool = False) -> None:
+    """Bulk insert throughput (TPC-H lineitem, unpartitioned and partitioned), single-row
+    UPDATE/DELETE, MERGE.
+    """
     with lakebed.connect(root / "w") as lb:
         src = root / "lineitem.parquet"
         con = duckdb.connect()
@@ -244,8 +246,21 @@ def bench_writes(root: Path, rows: int, lineitem_sf: float) -> None:
         ms = timed(lambda: lb.sql("INSERT INTO li SELECT * FROM li_src"))
         print(
             f"bulk insert lineitem sf={lineitem_sf}: {n} rows in {ms:.0f} ms = "
-            f"{n / ms * 1000 / 1e6:.2f} M rows/s"
+            f"{n / ms * 1000 / 1e6:.2f} M rows/s",
+            flush=True,
         )
+        lb.sql(
+            f"CREATE TABLE lip ({ddl}) PARTITIONED BY (month(l_shipdate), bucket(4, l_orderkey)) "
+            "TBLPROPERTIES ('table_type'='ICEBERG')"
+        )
+        ms = timed(lambda: lb.sql("INSERT INTO lip SELECT * FROM li_src"))
+        print(
+            f"bulk insert lineitem sf={lineitem_sf} partitioned by month(l_shipdate), "
+            f"bucket(4, l_orderkey): {n / ms * 1000 / 1e6:.2f} M rows/s",
+            flush=True,
+        )
+        if only_bulk:
+            return
 
         lb.sql(
             "CREATE TABLE big (id bigint, v bigint, s string) "
@@ -285,7 +300,7 @@ def main() -> None:
     parser.add_argument("--files-large", type=int, default=100_000)
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--lineitem-sf", type=float, default=1.0)
-    parser.add_argument("--only", choices=["commits", "planning", "read", "writes"])
+    parser.add_argument("--only", choices=["commits", "planning", "read", "writes", "bulk"])
     parser.add_argument("--skip-pyiceberg", action="store_true", help="commits: lakebed only")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="lakebed-iceberg-bench-"))
@@ -298,8 +313,8 @@ def main() -> None:
                 bench_planning(root, args.files_large)
         if args.only in (None, "read"):
             bench_read(root, args.rows)
-        if args.only in (None, "writes"):
-            bench_writes(root, args.rows, args.lineitem_sf)
+        if args.only in (None, "writes", "bulk"):
+            bench_writes(root, args.rows, args.lineitem_sf, only_bulk=args.only == "bulk")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
