@@ -114,3 +114,14 @@ def test_a_failing_partitioned_insert_writes_nothing(lb: lakebed.Lakebed) -> Non
         lb.sql("INSERT INTO f SELECT CAST(x AS bigint), 'v' FROM (VALUES 'one', 'x') t(x)")
     assert lb.sql("SELECT count(*) FROM f").fetchall() == [(0,)]
     assert lb.sql('SELECT count(*) FROM "f$snapshots"').fetchall() == [(0,)]
+
+
+def test_a_write_to_many_partitions_makes_one_file_per_partition(lb: lakebed.Lakebed) -> None:
+    lb.sql(
+        "CREATE TABLE many (id bigint, v bigint) PARTITIONED BY (id) "
+        "TBLPROPERTIES ('table_type'='ICEBERG')"
+    )
+    lb.sql("INSERT INTO many SELECT x % 300, x FROM UNNEST(sequence(1, 2000000)) AS t(x)")
+    assert lb.sql('SELECT count(*), count(DISTINCT partition) FROM "many$files"').fetchall() == [
+        (300, 300)
+    ]

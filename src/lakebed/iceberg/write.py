@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from lakebed.storage import ObjectStore
 
+MAX_OPEN_PARTITION_FILES = 1_000
 # Reserved field ids of a position-delete file (Iceberg spec, "Position Delete Files").
 FILE_PATH_FIELD_ID = 2147483546
 _POS_ID = 2147483545
@@ -106,12 +107,16 @@ def copy_query(
         )
     else:
         parts = partitions.columns_of(cursor, schema, spec)
+        # DuckDB closes a partition's file when more are open than this and starts another
+        # one later: small files. One file per partition up to this many partitions.
+        cursor.execute(f"SET partitioned_write_max_open_files = {MAX_OPEN_PARTITION_FILES}")
         try:
             cursor.execute(
                 f"COPY ({parts.select(query_sql)}) TO {quote_str(folder)} ({options}, "
                 f"PARTITION_BY ({parts.partition_by()}))"
             )
         finally:
+            cursor.execute("RESET partitioned_write_max_open_files")
             parts.drop(cursor)
     stats_plan = compute_statistics_plan(schema, metadata.properties)
     mapping = parquet_path_to_id_mapping(schema)
