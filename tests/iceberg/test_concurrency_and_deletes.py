@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from pyiceberg.manifest import DataFile, DataFileContent, FileFormat
 from pyiceberg.table.snapshots import Operation
 from pyiceberg.typedef import Record
@@ -107,7 +108,7 @@ def test_optimize_respects_the_data_file_threshold_and_where(lb):
 def test_vacuum_expires_snapshots_and_removes_only_old_unreferenced_files(lb):
     lb.sql(
         "CREATE TABLE v (id int) TBLPROPERTIES ('table_type'='ICEBERG', "
-        "'vacuum_max_snapshot_age_seconds'='60')"
+        "'vacuum_max_snapshot_age_seconds'='60', 'lakebed.vacuum.orphan-min-age-seconds'='60')"
     )
     lb.sql("INSERT INTO v VALUES (1)")
     lb.sql("INSERT INTO v VALUES (2)")
@@ -167,3 +168,95 @@ def test_scheduled_maintenance_dry_run_lists_then_run_acts(lb):
     assert lb.sql('SELECT count(*) FROM "m$files"').fetchall() == [(1,)]
     assert lb.sql("SELECT sum(id) FROM m").fetchall() == [(15,)]
     assert scheduler.run_due() == []  # the interval has not passed
+
+
+def test_vacuum_keeps_orphans_younger_than_the_orphan_margin(lb):
+    """A snapshot age of seconds must not let VACUUM delete the files of a commit still
+    being written: orphans wait for ``lakebed.vacuum.orphan-min-age-seconds`` (3 days).
+    """
+    lb.sql(
+        "CREATE TABLE m (id int) TBLPROPERTIES ('table_type'='ICEBERG', "
+        "'vacuum_max_snapshot_age_seconds'='0')"
+    )
+    lb.sql("INSERT INTO m VALUES (1)")
+    lb.sql("INSERT INTO m VALUES (2)")
+    table = LakebedCatalog.of(lb).load_table("default.m")
+    expired_file = table.inspect.files().column("file_path").to_pylist()[0]
+    lb.sql("DELETE FROM m WHERE id = 1")
+    lb.sql("OPTIMIZE m REWRITE DATA USING BIN_PACK")
+    in_flight = f"{table.location()}/data/in-flight.parquet"
+    pq.write_table(pa.table({"id": [3]}), in_flight)
+    day_ago = time.time() - 86_400
+    os.utime(in_flight, (day_ago, day_ago))
+    done = vacuum(lb, "default", "m", now=datetime.now(UTC) + timedelta(seconds=5))
+    assert in_flight not in done.files and os.path.exists(in_flight)
+    # files only expired snapshots referenced go at once, whatever their age
+    assert expired_file in done.files and not os.path.exists(expired_file)
+    assert lb.sql("SELECT id FROM m ORDER BY id").fetchall() == [(2,)]
+    later = datetime.now(UTC) + timedelta(days=3)
+    assert in_flight in vacuum(lb, "default", "m", now=later).files
+
+
+def _interleaved(monkeypatch, home, other: str) -> None:
+    """Make the next statement's first commit attempt run ``other`` (in another connection)
+    just before it: a deterministic stand-in for a concurrent writer.
+    """
+    from lakebed.iceberg import dml
+
+    real = dml.commit
+    pending = [other]
+
+    def commit_after_other(load, change, **kwargs):
+        while pending:
+            with lakebed.connect(home) as lake:
+                lake.sql(pending.pop())
+        return real(load, change, **kwargs)
+
+    monkeypatch.setattr(dml, "commit", commit_after_other)
+
+
+MERGE_KEY_7 = (
+    "MERGE INTO k t USING (SELECT 7 AS id, {v} AS v) s ON t.id = s.id "
+    "WHEN MATCHED THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, s.v)"
+)
+
+
+def test_concurrent_merges_inserting_one_key_insert_it_once(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    with lakebed.connect(home) as lb:
+        lb.sql("CREATE TABLE k (id int, v int) TBLPROPERTIES ('table_type'='ICEBERG')")
+        lb.sql("INSERT INTO k VALUES (1, 0)")
+        _interleaved(monkeypatch, home, MERGE_KEY_7.format(v=100))
+        assert lb.sql(MERGE_KEY_7.format(v=200)).update_count == 1
+        # the second MERGE ran again after the first committed: it updated key 7
+        assert lb.sql("SELECT id, v FROM k ORDER BY id").fetchall() == [(1, 0), (7, 200)]
+
+
+def test_snapshot_isolation_lets_concurrent_merges_both_insert(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    with lakebed.connect(home) as lb:
+        lb.sql(
+            "CREATE TABLE k (id int, v int) TBLPROPERTIES ('table_type'='ICEBERG', "
+            "'write.merge.isolation-level'='snapshot')"
+        )
+        lb.sql("INSERT INTO k VALUES (1, 0)")
+        _interleaved(monkeypatch, home, MERGE_KEY_7.format(v=100))
+        lb.sql(MERGE_KEY_7.format(v=200))
+        assert lb.sql("SELECT id, v FROM k ORDER BY id, v").fetchall() == [
+            (1, 0),
+            (7, 100),
+            (7, 200),
+        ]
+        with pytest.raises(lakebed.errors.QueryError) as e:
+            lb.sql("ALTER TABLE k SET TBLPROPERTIES ('write.merge.isolation-level'='none')")
+        assert e.value.code == "INVALID_TABLE_PROPERTY"
+
+
+def test_updates_are_not_rerun_for_concurrent_inserts(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    with lakebed.connect(home) as lb:
+        lb.sql("CREATE TABLE k (id int, v int) TBLPROPERTIES ('table_type'='ICEBERG')")
+        lb.sql("INSERT INTO k VALUES (1, 0)")
+        _interleaved(monkeypatch, home, "INSERT INTO k VALUES (2, 0)")
+        assert lb.sql("UPDATE k SET v = v + 1").update_count == 1  # snapshot isolation
+        assert lb.sql("SELECT id, v FROM k ORDER BY id").fetchall() == [(1, 1), (2, 0)]

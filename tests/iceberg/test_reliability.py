@@ -48,7 +48,7 @@ def _make_table(home: Path) -> None:
     with lakebed.connect(home) as lb:
         lb.sql(
             "CREATE TABLE k (id int, v int) TBLPROPERTIES ('table_type'='ICEBERG', "
-            "'vacuum_max_snapshot_age_seconds'='0')"
+            "'vacuum_max_snapshot_age_seconds'='0', 'lakebed.vacuum.orphan-min-age-seconds'='0')"
         )
 
 

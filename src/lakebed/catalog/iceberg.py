@@ -43,7 +43,13 @@ from lakebed.errors import (
     NotFoundError,
 )
 from lakebed.formats import serdes
-from lakebed.iceberg.io import StoreFileIO, metadata_json, read_metadata, remember_metadata
+from lakebed.iceberg.io import (
+    StoreFileIO,
+    metadata_file,
+    metadata_json,
+    read_metadata,
+    remember_metadata,
+)
 from lakebed.iceberg.schema import columns_of
 from lakebed.iceberg.table import METADATA_LOCATION, PREVIOUS_METADATA_LOCATION
 from lakebed.storage import join_uri, normalize_uri
@@ -285,10 +291,9 @@ class LakebedCatalog(MetastoreCatalog):
                 f"Table {database}.{name} was changed by another writer; retry the commit."
             )
         version = self._parse_metadata_version(base_location) + 1
-        location = join_uri(
-            metadata.location, "metadata", f"{version:05d}-{uuid.uuid4()}.metadata.json"
-        )
-        self.store.write_bytes(location, metadata_json(metadata))
+        suffix, content = metadata_file(metadata)
+        location = join_uri(metadata.location, "metadata", f"{version:05d}-{uuid.uuid4()}{suffix}")
+        self.store.write_bytes(location, content)
         base = read_metadata(self.store, base_location)
         # The table's Iceberg properties are mirrored into the catalog entry, as Glue does,
         # so SHOW TBLPROPERTIES and the Glue API see them.

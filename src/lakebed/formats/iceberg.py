@@ -4,6 +4,7 @@ tables (``t$history``, ``t$snapshots``, ``t$files`` …).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from lakebed.formats._sql import quote_ident
@@ -25,10 +26,16 @@ if TYPE_CHECKING:
 
 
 def plan_scan(
-    table: Table, ref: exp.Table, conjuncts: list[exp.Expression], ctx: ScanContext
+    table: Table,
+    ref: exp.Table,
+    conjuncts: list[exp.Expression],
+    ctx: ScanContext,
+    *,
+    hidden: Sequence[str] = (),
 ) -> ScanPlan:
     """The relation reading an Iceberg table at the snapshot ``ref`` asks for (time travel
-    via ``FOR VERSION/TIMESTAMP AS OF``), pruned with ``conjuncts``.
+    via ``FOR VERSION/TIMESTAMP AS OF``), pruned with ``conjuncts``; the ``hidden`` file
+    columns (``"$path"``, ``"$file_size"``, ``"$file_modified_time"``) follow the data.
     """
     metadata = metadata_of(ctx.store, table)
     name = f"{table.database}.{table.name}"
@@ -36,7 +43,8 @@ def plan_scan(
     snapshot = snapshot_for(metadata, version, name=name)
     preds = predicates_of([*conjuncts, *table_conjuncts(ref)])
     plan = plan_files(ctx.store, metadata, snapshot, preds, snapshot_schema=version is not None)
-    return ScanPlan(scan_sql(plan, register=ctx.register), plan.bytes_for(ctx.columns))
+    sql = scan_sql(plan, register=ctx.register, hidden=hidden, store=ctx.store)
+    return ScanPlan(sql, plan.bytes_for(ctx.columns))
 
 
 def metadata_table(table: Table, name: str, ctx: ScanContext) -> ScanPlan:

@@ -4,9 +4,10 @@ by compare-and-set with optimistic retries.
 A ``Change`` is what a statement produced. ``commit`` writes its manifests once, then on each
 attempt builds a manifest list on the table's current head and swaps the metadata pointer.
 When another writer committed first, the change is re-validated: appends never conflict; a
-row-level change conflicts when a later non-append snapshot touched the table, and then
-``RowConflict`` tells the statement to run again on the new snapshot (so two UPDATEs of the
-same rows can never both silently win).
+row-level change conflicts when a later non-append snapshot touched the table (and, at
+isolation level serializable, when a later snapshot added rows), and then ``RowConflict``
+tells the statement to run again on the new snapshot (so two UPDATEs of the same rows can
+never both silently win, nor two MERGEs both insert one new key).
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ class Change:
         base_snapshot_id: the snapshot the statement read (None for blind appends).
         touched: data files (normalized paths) whose rows the change deletes or which it
             removes; None for blind appends, which never conflict.
+        serializable: a concurrent commit that added data files conflicts too (Iceberg's
+            ``serializable`` isolation level; ``snapshot`` otherwise).
         properties: extra snapshot summary properties.
     """
 
@@ -89,6 +92,7 @@ class Change:
     removed: list[DataFile] = field(default_factory=list)
     base_snapshot_id: int | None = None
     touched: set[str] | None = None
+    serializable: bool = False
     properties: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -117,6 +121,12 @@ def _validate(table: IcebergTable, change: Change) -> None:
     snap = head
     while snap is not None and snap.snapshot_id != change.base_snapshot_id:
         op = snap.summary.operation if snap.summary else None
+        if change.serializable and _adds_rows(table, snap):
+            raise RowConflict(
+                f"Table '{'.'.join(table.name())}' got rows from a concurrent "
+                f"{op.value if op else 'commit'} (snapshot {snap.snapshot_id}) after this "
+                "statement read it (isolation level serializable).",
+            )
         if op != Operation.APPEND and _touches(table, snap, change.touched):
             raise RowConflict(
                 f"Table '{'.'.join(table.name())}' was changed by a concurrent "
@@ -128,6 +138,11 @@ def _validate(table: IcebergTable, change: Change) -> None:
                 raise RowConflict("The snapshot this statement read is no longer in the history.")
             break
         snap = table.metadata.snapshot_by_id(snap.parent_snapshot_id)
+
+
+def _adds_rows(table: IcebergTable, snapshot: Snapshot) -> bool:
+    added, _ = snapshot_changes(table.io, snapshot)
+    return any(f.content == DataFileContent.DATA for f in added)
 
 
 def _touches(table: IcebergTable, snapshot: Snapshot, paths: set[str]) -> bool:

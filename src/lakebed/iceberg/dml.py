@@ -29,15 +29,8 @@ from lakebed.formats._sql import quote_ident
 from lakebed.iceberg.commit import Change, RowConflict, commit
 from lakebed.iceberg.scan import Plan, plan_files, predicates_of, scan_sql
 from lakebed.iceberg.schema import duckdb_type_of
-from lakebed.iceberg.table import AthenaProperties
-from lakebed.iceberg.write import (
-    arrow_schema,
-    can_copy_directly,
-    conform,
-    copy_query,
-    write_data_files,
-    write_position_deletes,
-)
+from lakebed.iceberg.table import MAX_WRITE_FORMAT_VERSION, AthenaProperties, metadata_of
+from lakebed.iceberg.write import copy_query, write_data_files, write_position_deletes
 from lakebed.sql import translate
 from lakebed.storage import normalize_uri
 
@@ -85,6 +78,13 @@ def loader(ctx: Any, database: str, name: str) -> Callable[[], IcebergTable]:
         raise NotSupportedError(
             f"Table '{database}.{name}' is not an Iceberg table: this statement needs "
             "TBLPROPERTIES ('table_type'='ICEBERG').",
+            code="NOT_SUPPORTED",
+        )
+    version = metadata_of(ctx.store, entry).format_version
+    if version > MAX_WRITE_FORMAT_VERSION:
+        raise NotSupportedError(
+            f"Iceberg table '{database}.{name}' is format v{version}: lakebed reads v3 tables "
+            f"but writes format v1 and v2 only.",
             code="NOT_SUPPORTED",
         )
     cat = iceberg_catalog(ctx.catalog, ctx.store, ctx.settings)
@@ -183,10 +183,14 @@ def _row_change(
 ) -> Change:
     """The change deleting ``deletes`` (path, pos) and adding ``new_rows``."""
     base = table.metadata.current_snapshot()
+    isolation = table.metadata.properties.get(
+        AthenaProperties.ISOLATION_LEVEL[mode_key], AthenaProperties.ISOLATION_DEFAULT[mode_key]
+    )
     change = Change(
         operation,
         base_snapshot_id=base.snapshot_id if base else None,
         touched=set(pc.unique(deletes.column("path")).to_pylist()),
+        serializable=isolation.lower() == AthenaProperties.SERIALIZABLE,
     )
     files = _files_by_path(plan)
     if deletes.num_rows and _mode(table, mode_key) == AthenaProperties.COPY_ON_WRITE:
@@ -204,22 +208,13 @@ def _row_change(
 
 
 def _write_rows(ctx: RunContext, table: IcebergTable, rows: pa.Table) -> list[DataFile]:
-    """Write rows (the table's columns) as data files: DuckDB's parallel COPY when it can
-    write the table's files itself, PyIceberg's writer otherwise.
-    """
+    """Write rows (the table's columns) as data files with DuckDB's parallel COPY."""
     if rows.num_rows == 0:
         return []
-    if not can_copy_directly(table.metadata):
-        return write_data_files(ctx.store, table.metadata, rows)
-    name = _register(ctx)("__lb_new_rows", rows)
     try:
-        return copy_query(
-            ctx.store, table.metadata, ctx.cursor, f"SELECT * FROM {quote_ident(name)}"
-        )
+        return write_data_files(ctx.store, table.metadata, ctx.cursor, rows)
     except duckdb.Error as e:
         raise from_duckdb(e) from e
-    finally:
-        ctx.cursor.unregister(name)
 
 
 def _survivors(ctx: RunContext, plan: Plan, deletes: pa.Table, affected: pa.Array) -> pa.Table:
@@ -266,25 +261,21 @@ def insert_query(
     columns) in one snapshot; returns the rows and data files written.
     """
     table = load()
-    if can_copy_directly(table.metadata):
-        try:
-            width = len(ctx.cursor.execute(f"DESCRIBE {sql}").fetchall())
-        except duckdb.Error as e:
-            raise from_duckdb(e) from e
-        targets = _insert_targets(table, width, listed)
-        names = [f"c{i}" for i in range(width)]
-        cols = []
-        for f in table.schema().fields:
-            value = f"__q.c{targets.index(f.name)}" if f.name in targets else "NULL"
-            cols.append(f"CAST({value} AS {duckdb_type_of(f.field_type)}) AS {quote_ident(f.name)}")
-        shaped = f"SELECT {', '.join(cols)} FROM ({sql}) AS __q({', '.join(names)})"
-        try:
-            files = copy_query(ctx.store, table.metadata, ctx.cursor, shaped)
-        except duckdb.Error as e:
-            raise from_duckdb(e) from e
-    else:
-        data = shape_rows(table, run_query(ctx, sql), listed)
-        files = write_data_files(ctx.store, table.metadata, data)
+    try:
+        width = len(ctx.cursor.execute(f"DESCRIBE {sql}").fetchall())
+    except duckdb.Error as e:
+        raise from_duckdb(e) from e
+    targets = _insert_targets(table, width, listed)
+    names = [f"c{i}" for i in range(width)]
+    cols = []
+    for f in table.schema().fields:
+        value = f"__q.c{targets.index(f.name)}" if f.name in targets else "NULL"
+        cols.append(f"CAST({value} AS {duckdb_type_of(f.field_type)}) AS {quote_ident(f.name)}")
+    shaped = f"SELECT {', '.join(cols)} FROM ({sql}) AS __q({', '.join(names)})"
+    try:
+        files = copy_query(ctx.store, table.metadata, ctx.cursor, shaped)
+    except duckdb.Error as e:
+        raise from_duckdb(e) from e
     if files:
         try:
             commit(load, Change(Operation.APPEND, added=files))
@@ -317,29 +308,6 @@ def _insert_targets(table: IcebergTable, width: int, listed: list[str] | None) -
             code="TYPE_MISMATCH",
         )
     return targets
-
-
-def shape_rows(table: IcebergTable, rows: pa.Table, listed: list[str] | None) -> pa.Table:
-    """Rows of a query arranged as the table's columns (by position, or by the column list).
-
-    Raises:
-        InvalidInputError: column counts differ or values do not fit the columns.
-        NotFoundError: a listed column is unknown.
-    """
-    targets = _insert_targets(table, rows.num_columns, listed)
-    by_name = dict(zip(targets, rows.columns, strict=True))
-    schema = arrow_schema(table.metadata)
-    cols = []
-    for f in schema:
-        col = by_name.get(f.name)
-        cols.append(pa.nulls(rows.num_rows, f.type) if col is None else col)
-    try:
-        return conform(table.metadata, pa.Table.from_arrays(cols, names=schema.names))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
-        raise InvalidInputError(
-            f"Insert query values do not fit the columns of '{'.'.join(table.name())}': {e}",
-            code="TYPE_MISMATCH",
-        ) from e
 
 
 def delete(ctx: RunContext, node: exp.Delete) -> int:

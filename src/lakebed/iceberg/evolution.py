@@ -121,7 +121,7 @@ def change_column(
     f = _field(table, column)
     new_type = iceberg_type(new.type)
     update = table.update_schema()
-    if new_type != f.field_type:
+    if str(new_type) != str(f.field_type):  # nested types: compare without field ids
         ok = (type(f.field_type), type(new_type)) in _ALLOWED_WIDENING or (
             isinstance(f.field_type, it.DecimalType)
             and isinstance(new_type, it.DecimalType)

@@ -4,6 +4,7 @@ of the immutable metadata, manifest-list and manifest files.
 
 from __future__ import annotations
 
+import gzip
 import io
 import threading
 from collections import OrderedDict
@@ -106,6 +107,8 @@ class _Lru:
 
 
 _METADATA = _Lru(512)
+_GZIP_MAGIC = b"\x1f\x8b"
+METADATA_COMPRESSION = "write.metadata.compression-codec"
 _MANIFEST_LISTS = _Lru(512)
 _MANIFESTS = _Lru(20_000)
 
@@ -129,6 +132,8 @@ def read_metadata(store: ObjectStore, location: str) -> TableMetadata:
             code="ICEBERG_MISSING_METADATA",
         ) from e
     try:
+        if raw[:2] == _GZIP_MAGIC:  # write.metadata.compression-codec=gzip
+            raw = gzip.decompress(raw)
         metadata = FromByteStream.table_metadata(io.BytesIO(raw))  # type: ignore[arg-type]
     except Exception as e:  # JSON and validation errors of several kinds
         raise DataError(
@@ -178,6 +183,17 @@ def metadata_json(metadata: TableMetadata) -> bytes:
             return metadata.model_dump_json().encode()
         out = out.replace(key, key[:-1] + _joined(field, items, ident) + "]", 1)
     return out.encode()
+
+
+def metadata_file(metadata: TableMetadata) -> tuple[str, bytes]:
+    """The name suffix and content of a metadata file: gzip-compressed, named
+    ``….gz.metadata.json`` as Iceberg does, when ``write.metadata.compression-codec`` is
+    ``gzip``.
+    """
+    text = metadata_json(metadata)
+    if metadata.properties.get(METADATA_COMPRESSION, "none").lower() == "gzip":
+        return ".gz.metadata.json", gzip.compress(text, compresslevel=6)
+    return ".metadata.json", text
 
 
 def remember_metadata(location: str, metadata: TableMetadata) -> None:

@@ -14,13 +14,13 @@ from pyiceberg.table.snapshots import Operation
 
 from lakebed.engines.errors import from_duckdb
 from lakebed.iceberg.commit import Change, commit
-from lakebed.iceberg.dml import loader, retrying, run_query
+from lakebed.iceberg.dml import loader, retrying
 from lakebed.iceberg.evolution import expire_snapshots
 from lakebed.iceberg.io import manifest_entries, manifests
 from lakebed.iceberg.scan import Plan, plan_files, predicates_of, scan_sql
 from lakebed.iceberg.table import AthenaProperties as P
 from lakebed.iceberg.table import int_property
-from lakebed.iceberg.write import can_copy_directly, copy_query, write_data_files
+from lakebed.iceberg.write import copy_query
 from lakebed.storage import normalize_uri
 
 if TYPE_CHECKING:
@@ -155,15 +155,12 @@ def optimize(
         from lakebed.iceberg.dml import _register
 
         sql = scan_sql(sub, register=_register(ctx))
-        if can_copy_directly(table.metadata):
-            try:
-                # one stream of target-sized files: per-thread output would leave
-                # as many small files as there are threads
-                added = copy_query(ctx.store, table.metadata, ctx.cursor, sql, per_thread=False)
-            except duckdb.Error as e:
-                raise from_duckdb(e) from e
-        else:
-            added = write_data_files(ctx.store, table.metadata, run_query(ctx, sql))
+        try:
+            # one stream of target-sized files: per-thread output would leave
+            # as many small files as there are threads
+            added = copy_query(ctx.store, table.metadata, ctx.cursor, sql, per_thread=False)
+        except duckdb.Error as e:
+            raise from_duckdb(e) from e
         removed = [p.file for p in sub.data]
         gone = set(chosen.delete_files)
         removed += [
@@ -210,19 +207,23 @@ def vacuum(
     ctx: Any, database: str, name: str, *, dry_run: bool = False, now: datetime | None = None
 ) -> VacuumPlan:
     """VACUUM: expire snapshots older than vacuum_max_snapshot_age_seconds (keeping
-    vacuum_min_snapshots_to_keep), then delete files no live snapshot references — metadata
-    files beyond vacuum_max_metadata_files_to_keep, and anything else under the table's
-    location older than the same age (so in-flight commits are never touched).
+    vacuum_min_snapshots_to_keep), then delete the files only expired snapshots referenced,
+    metadata files beyond vacuum_max_metadata_files_to_keep, and orphans — files under the
+    table's location no snapshot references — older than both the snapshot age and
+    ``lakebed.vacuum.orphan-min-age-seconds`` (3 days), so a commit still writing its files
+    never loses them.
     """
     load = loader(ctx, database, name)
     table = load()
     md = table.metadata
     now = now or datetime.now(UTC)
     age = int_property(md, P.VACUUM_MAX_AGE, P.VACUUM_MAX_AGE_DEFAULT)
+    orphan_age = max(age, int_property(md, P.ORPHAN_MIN_AGE, P.ORPHAN_MIN_AGE_DEFAULT))
     keep_n = int_property(md, P.VACUUM_MIN_SNAPSHOTS, P.VACUUM_MIN_SNAPSHOTS_DEFAULT)
     max_meta = int_property(md, P.VACUUM_MAX_METADATA_FILES, P.VACUUM_MAX_METADATA_FILES_DEFAULT)
     cutoff = now - timedelta(seconds=age)
     out = VacuumPlan()
+    referenced = _reachable(table)
     if dry_run:
         snaps = sorted(md.snapshots, key=lambda s: s.timestamp_ms, reverse=True)
         protected = {s.snapshot_id for s in snaps[: max(keep_n, 1)]}
@@ -231,20 +232,22 @@ def vacuum(
             for s in snaps
             if s.snapshot_id not in protected and s.timestamp_ms < cutoff.timestamp() * 1000
         ]
+        keep = _reachable_after(table, set(out.expired_snapshots))
     else:
         out.expired_snapshots = expire_snapshots(table, older_than=cutoff, retain_last=keep_n)
         table = load()
-    keep = _reachable(table) if not dry_run else _reachable_after(table, set(out.expired_snapshots))
+        keep = _reachable(table)
     current_meta = normalize_uri(table.metadata_location)
     log = [normalize_uri(e.metadata_file) for e in table.metadata.metadata_log]
     keep.add(current_meta)
     keep |= set(log[-max(max_meta - 1, 0) :] if max_meta > 1 else [])
-    cutoff_ms = cutoff.timestamp() * 1000
+    orphan_cutoff_ms = (now - timedelta(seconds=orphan_age)).timestamp() * 1000
     for f in ctx.store.list(table.location()):
         uri = normalize_uri(f.uri)
         if uri in keep:
             continue
-        if (uri.endswith(".metadata.json") and uri in log) or f.modified_ms < cutoff_ms:
+        expired = uri in referenced or (uri.endswith(".metadata.json") and uri in log)
+        if expired or f.modified_ms < orphan_cutoff_ms:
             out.files.append(uri)
     if not dry_run:
         for uri in out.files:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import decimal
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -411,6 +411,12 @@ def plan_files(
             seq = entry.sequence_number or 0
             if preds and specs[df.spec_id].fields and not keep_partition(df.partition):
                 continue
+            if df.file_format == FileFormat.PUFFIN:
+                raise NotSupportedError(
+                    f"Iceberg delete file '{df.file_path}' is a deletion vector (format v3, "
+                    "Puffin): lakebed applies Parquet position and equality deletes only.",
+                    code="NOT_SUPPORTED",
+                )
             if df.file_format != FileFormat.PARQUET:
                 raise NotSupportedError(
                     f"Iceberg file '{df.file_path}' is {df.file_format.value}: lakebed reads "
@@ -453,15 +459,28 @@ def _schema_map(schema: Schema, fields: Iterable[it.NestedField] | None = None) 
     return "MAP {" + ", ".join(entries) + "}"
 
 
-def empty_sql(schema: Schema, *, positions: bool = False) -> str:
-    """A relation with the schema's columns and no rows."""
+def empty_sql(schema: Schema, *, positions: bool = False, hidden: Sequence[str] = ()) -> str:
+    """A relation with the schema's columns (and those ``scan_sql`` adds) and no rows."""
     cols = [
         f"CAST(NULL AS {duckdb_type_of(f.field_type)}) AS {quote_ident(f.name)}"
         for f in schema.fields
     ]
     if positions:
         cols += ['CAST(NULL AS VARCHAR) AS "$path"', 'CAST(NULL AS BIGINT) AS "$pos"']
+    order = ("$path", "$file_modified_time", "$file_size")
+    cols += [
+        f"CAST(NULL AS {HIDDEN_TYPES[h]}) AS {quote_ident(h)}"
+        for h in order
+        if h in hidden and not (positions and h == "$path")
+    ]
     return f"SELECT {', '.join(cols)} WHERE false"
+
+
+HIDDEN_TYPES = {
+    "$path": "VARCHAR",
+    "$file_size": "BIGINT",
+    "$file_modified_time": "TIMESTAMP WITH TIME ZONE",
+}
 
 
 def scan_sql(
@@ -469,15 +488,18 @@ def scan_sql(
     *,
     register: Callable[[str, pa.Table], str],
     positions: bool = False,
+    hidden: Sequence[str] = (),
+    store: ObjectStore | None = None,
 ) -> str:
     """DuckDB SQL reading ``plan``: the schema's columns (plus ``"$path"``, ``"$pos"`` with
-    ``positions``), deletes applied.
+    ``positions``), then the ``hidden`` file columns asked for (``"$path"``,
+    ``"$file_size"``, ``"$file_modified_time"``, which needs ``store``), deletes applied.
     """
     if not plan.data:
-        return empty_sql(plan.schema, positions=positions)
+        return empty_sql(plan.schema, positions=positions, hidden=hidden)
     schema = plan.schema
     paths = [_norm(p.file.file_path) for p in plan.data]
-    virtual = positions or plan.position_deletes or plan.equality_deletes
+    virtual = positions or plan.position_deletes or plan.equality_deletes or hidden
     # By field id in general; by name when the table never changed its schema, which
     # DuckDB reads faster and which is then the same thing.
     mapping = "" if plan.by_name else f", schema = {_schema_map(schema)}"
@@ -488,6 +510,22 @@ def scan_sql(
     if positions:
         cols += ['__d.filename AS "$path"', '__d.file_row_number AS "$pos"']
     joins = []
+    if "$path" in hidden and not positions:
+        cols.append('__d.filename AS "$path"')
+    if "$file_size" in hidden or "$file_modified_time" in hidden:
+        info = {
+            "path": pa.array(paths, pa.string()),
+            "size": pa.array([p.file.file_size_in_bytes for p in plan.data], pa.int64()),
+        }
+        if "$file_modified_time" in hidden:
+            if store is None:
+                raise ValueError("$file_modified_time needs the object store")
+            info["mtime"] = pa.array([store.info(p).modified_ms for p in paths], pa.int64())
+            cols.append('make_timestamptz(__f.mtime * 1000) AS "$file_modified_time"')
+        if "$file_size" in hidden:
+            cols.append('__f.size AS "$file_size"')
+        files = register("__lb_iceberg_files", pa.table(info))
+        joins.append(f"JOIN {quote_ident(files)} AS __f ON __d.filename = __f.path")
     if plan.position_deletes:
         dels = str_list(_norm(d.file.file_path) for d in plan.position_deletes)
         joins.append(

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 METADATA_LOCATION = "metadata_location"
 PREVIOUS_METADATA_LOCATION = "previous_metadata_location"
+# PyIceberg 0.12 reads format v3 metadata but cannot write it
+MAX_WRITE_FORMAT_VERSION = 2
 
 
 class AthenaProperties:
@@ -39,12 +41,32 @@ class AthenaProperties:
     VACUUM_MAX_AGE_DEFAULT = 432_000
     VACUUM_MAX_METADATA_FILES = "vacuum_max_metadata_files_to_keep"
     VACUUM_MAX_METADATA_FILES_DEFAULT = 100
+    # lakebed's: VACUUM removes a file no snapshot ever referenced (an orphan, or the output
+    # of a commit still in flight) only when older than this and the snapshot age; Iceberg's
+    # remove_orphan_files uses 3 days by default
+    ORPHAN_MIN_AGE = "lakebed.vacuum.orphan-min-age-seconds"
+    ORPHAN_MIN_AGE_DEFAULT = 3 * 24 * 3600
     # Iceberg's own keys that lakebed honours
     DELETE_MODE = "write.delete.mode"
     UPDATE_MODE = "write.update.mode"
     MERGE_MODE = "write.merge.mode"
     MERGE_ON_READ = "merge-on-read"
     COPY_ON_WRITE = "copy-on-write"
+    # Iceberg's isolation levels of row-level statements: "serializable" also fails (and
+    # lakebed re-runs) a statement when a concurrent commit added rows; "snapshot" only when
+    # one deleted or rewrote rows the statement read. MERGE defaults to serializable (two
+    # concurrent MERGEs must not both insert the same new key), UPDATE and DELETE to snapshot.
+    ISOLATION_LEVEL = {
+        DELETE_MODE: "write.delete.isolation-level",
+        UPDATE_MODE: "write.update.isolation-level",
+        MERGE_MODE: "write.merge.isolation-level",
+    }
+    ISOLATION_DEFAULT = {
+        DELETE_MODE: "snapshot",
+        UPDATE_MODE: "snapshot",
+        MERGE_MODE: "serializable",
+    }
+    SERIALIZABLE = "serializable"
 
     ALLOWED = frozenset(
         {
@@ -84,6 +106,20 @@ def iceberg_properties(props: dict[str, str]) -> dict[str, str]:
                 code="INVALID_TABLE_PROPERTY",
             )
         out[k] = value
+        if k == "format-version" and value not in ("1", "2"):
+            raise InvalidInputError(
+                f"Iceberg 'format-version' '{value}' is not supported: lakebed creates format "
+                f"1 and 2 tables (it reads v3 tables others write).",
+                code="INVALID_TABLE_PROPERTY",
+            )
+        if k in AthenaProperties.ISOLATION_LEVEL.values() and value.lower() not in (
+            "serializable",
+            "snapshot",
+        ):
+            raise InvalidInputError(
+                f"Table property '{key}' must be 'serializable' or 'snapshot', not '{value}'.",
+                code="INVALID_TABLE_PROPERTY",
+            )
         if k == AthenaProperties.FORMAT:
             if value.lower() != "parquet":
                 raise InvalidInputError(

@@ -1,38 +1,40 @@
-"""Writing Iceberg files: data files from Arrow (partitioned by the table's spec) and
-position-delete files.
+"""Writing Iceberg files: data files written by DuckDB's ``COPY`` (from a query or Arrow
+rows, split by the table's partition spec) and position-delete files.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from pyiceberg.io.pyarrow import (
-    _dataframe_to_data_files,
     compute_statistics_plan,
     data_file_statistics_from_parquet_metadata,
     parquet_path_to_id_mapping,
-    schema_to_pyarrow,
 )
 from pyiceberg.manifest import DataFile, DataFileContent, FileFormat
 from pyiceberg.typedef import Record
-from pyiceberg.types import PrimitiveType
+from pyiceberg.types import ListType, MapType, StructType
 
 from lakebed.formats._sql import quote_ident, quote_str
-from lakebed.iceberg.io import StoreFileIO
+from lakebed.iceberg import partitions
+from lakebed.iceberg.schema import duckdb_type_of
 from lakebed.iceberg.table import AthenaProperties
 from lakebed.storage import join_uri, normalize_uri
 
 if TYPE_CHECKING:
     import duckdb
     from pyiceberg.table.metadata import TableMetadata
+    from pyiceberg.types import NestedField
 
     from lakebed.storage import ObjectStore
 
+MAX_OPEN_PARTITION_FILES = 1_000
 # Reserved field ids of a position-delete file (Iceberg spec, "Position Delete Files").
 FILE_PATH_FIELD_ID = 2147483546
 _POS_ID = 2147483545
@@ -46,37 +48,24 @@ _DELETE_SCHEMA = pa.schema(
 )
 
 
-def arrow_schema(metadata: TableMetadata) -> pa.Schema:
-    """The Arrow schema rows must have before they are written."""
-    return schema_to_pyarrow(metadata.schema(), include_field_ids=False)
+def field_ids_sql(fields: Iterable[NestedField]) -> str:
+    """DuckDB's ``FIELD_IDS`` option for columns ``fields``, nested fields included."""
+    return "{" + ", ".join(f"{quote_ident(f.name)}: {_field_id(f)}" for f in fields) + "}"
 
 
-def conform(metadata: TableMetadata, data: pa.Table) -> pa.Table:
-    """Rename columns to the table's names (by position) and cast to its Arrow types."""
-    target = arrow_schema(metadata)
-    data = data.rename_columns(target.names)
-    columns = []
-    for name, field in zip(target.names, target, strict=True):
-        col = data.column(name)
-        if pa.types.is_timestamp(field.type) and pa.types.is_timestamp(col.type):
-            col = col.cast(pa.timestamp("us", tz=col.type.tz)) if col.type.unit != "us" else col
-            if (col.type.tz is None) != (field.type.tz is None):
-                col = (
-                    pc.assume_timezone(col, "UTC")
-                    if col.type.tz is None
-                    else pc.local_timestamp(col)
-                )
-        columns.append(col.cast(field.type))
-    return pa.Table.from_arrays(columns, schema=target)
-
-
-def can_copy_directly(metadata: TableMetadata) -> bool:
-    """Whether DuckDB can write the table's data files itself: unpartitioned, top-level
-    primitive columns only (partition transforms such as bucket() need PyIceberg).
-    """
-    return metadata.spec().is_unpartitioned() and all(
-        isinstance(f.field_type, PrimitiveType) for f in metadata.schema().fields
-    )
+def _field_id(field: NestedField) -> str:
+    t = field.field_type
+    children: list[NestedField]
+    if isinstance(t, StructType):
+        children = list(t.fields)
+    elif isinstance(t, ListType):
+        children = [t.element_field]
+    elif isinstance(t, MapType):
+        children = [t.key_field, t.value_field]
+    else:
+        return str(field.field_id)
+    inner = ", ".join(f"{quote_ident(c.name)}: {_field_id(c)}" for c in children)
+    return f"{{__duckdb_field_id: {field.field_id}, {inner}}}"
 
 
 def copy_query(
@@ -91,11 +80,14 @@ def copy_query(
     types) as Parquet data files with DuckDB's ``COPY``, without passing through Python,
     then describe them from their footers.
 
-    ``per_thread`` lets every DuckDB thread write its own files (fastest for bulk loads);
-    without it the rows go to one file at a time, each up to the target size, which is
-    what compaction wants.
+    Unpartitioned tables get files of the target size; ``per_thread`` lets every DuckDB
+    thread write its own files (fastest for bulk loads), without it the rows go to one file
+    at a time, which is what compaction wants. Partitioned tables get one file per partition
+    (DuckDB's ``PARTITION_BY`` over the partition values computed in SQL, see
+    ``lakebed.iceberg.partitions``).
     """
     schema = metadata.schema()
+    spec = metadata.spec()
     folder = join_uri(metadata.location, "data", f"copy-{uuid.uuid4().hex}")
     target = int(
         metadata.properties.get(
@@ -103,15 +95,32 @@ def copy_query(
         )
     )
     codec = metadata.properties.get("write.parquet.compression-codec", "zstd").lower()
-    ids = ", ".join(f"{quote_ident(f.name)}: {f.field_id}" for f in schema.fields)
-    store.make_dirs(folder)
-    cursor.execute(
-        f"COPY ({query_sql}) TO {quote_str(folder)} (FORMAT parquet, FIELD_IDS {{{ids}}}, "
-        f"COMPRESSION {quote_str(codec)}, PER_THREAD_OUTPUT {str(per_thread).lower()}, "
-        f"FILE_SIZE_BYTES {target}, OVERWRITE_OR_IGNORE true)"
+    options = (
+        f"FORMAT parquet, FIELD_IDS {field_ids_sql(schema.fields)}, "
+        f"COMPRESSION {quote_str(codec)}, OVERWRITE_OR_IGNORE true"
     )
+    store.make_dirs(folder)
+    if spec.is_unpartitioned():
+        cursor.execute(
+            f"COPY ({query_sql}) TO {quote_str(folder)} ({options}, "
+            f"PER_THREAD_OUTPUT {str(per_thread).lower()}, FILE_SIZE_BYTES {target})"
+        )
+    else:
+        parts = partitions.columns_of(cursor, schema, spec)
+        # DuckDB closes a partition's file when more are open than this and starts another
+        # one later: small files. One file per partition up to this many partitions.
+        cursor.execute(f"SET partitioned_write_max_open_files = {MAX_OPEN_PARTITION_FILES}")
+        try:
+            cursor.execute(
+                f"COPY ({parts.select(query_sql)}) TO {quote_str(folder)} ({options}, "
+                f"PARTITION_BY ({parts.partition_by()}))"
+            )
+        finally:
+            cursor.execute("RESET partitioned_write_max_open_files")
+            parts.drop(cursor)
     stats_plan = compute_statistics_plan(schema, metadata.properties)
     mapping = parquet_path_to_id_mapping(schema)
+    prefix = len(normalize_uri(folder).rstrip("/")) + 1
     out = []
     for info in store.list(folder):
         with store.open_input(info.uri) as f:
@@ -120,11 +129,16 @@ def copy_query(
             store.delete(info.uri)
             continue
         stats = data_file_statistics_from_parquet_metadata(footer, stats_plan, mapping)
+        partition = (
+            Record()
+            if spec.is_unpartitioned()
+            else parts.record_of(normalize_uri(info.uri)[prefix:])
+        )
         df = DataFile.from_args(
             content=DataFileContent.DATA,
             file_path=info.uri,
             file_format=FileFormat.PARQUET,
-            partition=Record(),
+            partition=partition,
             file_size_in_bytes=info.size,
             sort_order_id=None,
             equality_ids=None,
@@ -136,14 +150,28 @@ def copy_query(
     return out
 
 
-def write_data_files(store: ObjectStore, metadata: TableMetadata, data: pa.Table) -> list[DataFile]:
-    """Write rows as Parquet data files split by the table's partition spec."""
-    if data.num_rows == 0:
-        return []
-    files = list(_dataframe_to_data_files(metadata, conform(metadata, data), StoreFileIO(store)))
-    for f in files:
-        f.spec_id = metadata.default_spec_id
-    return files
+def write_data_files(
+    store: ObjectStore,
+    metadata: TableMetadata,
+    cursor: duckdb.DuckDBPyConnection,
+    data: pa.Table | pa.RecordBatchReader,
+) -> list[DataFile]:
+    """Write Arrow rows (the table's columns, in order) as data files with ``copy_query``;
+    columns are cast to the table's types.
+    """
+    name = f"__lb_rows_{uuid.uuid4().hex}"
+    cursor.register(name, data)
+    try:
+        cols = ", ".join(
+            f"CAST(c{i} AS {duckdb_type_of(f.field_type)}) AS {quote_ident(f.name)}"
+            for i, f in enumerate(metadata.schema().fields)
+        )
+        names = ", ".join(f"c{i}" for i in range(len(metadata.schema().fields)))
+        return copy_query(
+            store, metadata, cursor, f"SELECT {cols} FROM {quote_ident(name)} AS __r({names})"
+        )
+    finally:
+        cursor.unregister(name)
 
 
 def write_position_deletes(

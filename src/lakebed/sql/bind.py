@@ -361,9 +361,12 @@ class Binder:
             if star
             else frozenset(c.name.lower() for c in table.columns if c.name.lower() in referenced)
         )
+        hidden = tuple(h for h in HIDDEN_FILE_COLUMNS if h in referenced)
         ctx = ScanContext(store=self._store, columns=needed, register=self._register_as)
-        plan = iceberg.plan_scan(table, ref, conjuncts, ctx)
-        scan = BoundScan(f"__lb_scan_{next(self._counter)}", plan.sql, table, 0, plan.bytes_scanned)
+        plan = iceberg.plan_scan(table, ref, conjuncts, ctx, hidden=hidden)
+        scan = BoundScan(
+            f"__lb_scan_{next(self._counter)}", plan.sql, table, 0, plan.bytes_scanned, hidden
+        )
         self._bound.scans.append(scan)
         return scan
 
