@@ -82,7 +82,18 @@ class Catalog:
     """The Data Catalog over a ``Metastore``."""
 
     def __init__(self, metastore: Metastore) -> None:
+        # The catalog's other objects, each in its own module (imported here: they use
+        # this module's helpers).
+        from lakebed.catalog.data_catalogs import DataCatalogs
+        from lakebed.catalog.functions import Functions
+        from lakebed.catalog.partition_indexes import PartitionIndexes
+        from lakebed.catalog.statistics import ColumnStatisticsStore
+
         self._ms = metastore
+        self.functions = Functions(metastore)
+        self.partition_indexes = PartitionIndexes(metastore)
+        self.column_statistics = ColumnStatisticsStore(metastore)
+        self.data_catalogs = DataCatalogs(metastore)
 
     # -- databases -----------------------------------------------------------------------
 

@@ -192,3 +192,66 @@ access_keys = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# -- partition indexes, functions, column statistics, data catalogs (migration 0004) --------
+
+partition_indexes = sa.Table(
+    "partition_indexes",
+    metadata,
+    sa.Column(
+        "table_id",
+        sa.Integer,
+        sa.ForeignKey("tables.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("keys", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+functions = sa.Table(
+    "functions",
+    metadata,
+    sa.Column(
+        "database",
+        sa.String(255),
+        sa.ForeignKey("databases.name", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("class_name", sa.Text),
+    sa.Column("owner_name", sa.String(255)),
+    sa.Column("owner_type", sa.String(16)),
+    sa.Column("function_type", sa.String(32)),
+    sa.Column("resource_uris", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+column_statistics = sa.Table(
+    "column_statistics",
+    metadata,
+    sa.Column(
+        "table_id",
+        sa.Integer,
+        sa.ForeignKey("tables.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    # ``partitions.values_key`` of the partition, or '' for the table's own statistics.
+    sa.Column("partition_key", sa.Text, primary_key=True),
+    sa.Column("column_name", sa.String(255), primary_key=True),
+    sa.Column("column_type", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("analyzed_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+data_catalogs = sa.Table(
+    "data_catalogs",
+    metadata,
+    sa.Column("name", sa.String(256), primary_key=True),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("parameters", sa.JSON, nullable=False),
+    sa.Column("tags", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
