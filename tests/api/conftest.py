@@ -50,14 +50,20 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(home: Path) -> Iterator[tuple[Server, subprocess.Popen[bytes]]]:
-    """Start ``lakebed serve`` on ``home`` with a fresh principal; stop it afterwards."""
+def running_server(home: Path, *options: str) -> Iterator[tuple[Server, subprocess.Popen[bytes]]]:
+    """Start ``lakebed serve`` on ``home`` (with more ``options``, such as ``--workers``)
+    with a fresh principal; stop it afterwards.
+    """
     with lakebed.connect(home) as lb:
         lb.principals.create_principal(f"p{_free_port()}")
         key = lb.principals.create_access_key(lb.principals.list_principals()[-1])
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "lakebed", "serve", "--home", str(home), "--port", str(port)],
+        [
+            sys.executable,
+            *("-m", "lakebed", "serve", "--home", str(home), "--port", str(port)),
+            *options,
+        ],
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
