@@ -58,6 +58,9 @@ def running_server(home: Path, *options: str) -> Iterator[tuple[Server, subproce
         lb.principals.create_principal(f"p{_free_port()}")
         key = lb.principals.create_access_key(lb.principals.list_principals()[-1])
     port = _free_port()
+    # The server's log goes to a file: a pipe nobody reads fills up and blocks the server.
+    log_path = home.parent / f"server-{port}.log"
+    log = open(log_path, "wb")  # noqa: SIM115  (closed when the server stops)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -65,7 +68,7 @@ def running_server(home: Path, *options: str) -> Iterator[tuple[Server, subproce
             *options,
         ],
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -77,8 +80,10 @@ def running_server(home: Path, *options: str) -> Iterator[tuple[Server, subproce
         except requests.ConnectionError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
-            out = proc.stdout.read().decode() if proc.stdout else ""
-            raise RuntimeError(f"server did not start:\n{out}")
+            proc.kill()
+            proc.wait(timeout=30)
+            log.close()
+            raise RuntimeError(f"server did not start:\n{log_path.read_text()}")
         time.sleep(0.1)
     assert key.secret is not None
     try:
@@ -87,6 +92,7 @@ def running_server(home: Path, *options: str) -> Iterator[tuple[Server, subproce
         if proc.poll() is None:
             proc.terminate()
             proc.wait(timeout=30)
+        log.close()
 
 
 @pytest.fixture(scope="module")
