@@ -406,3 +406,66 @@ def test_partition_column_statistics_are_separate_from_the_table(glue: Any) -> N
         glue.update_column_statistics_for_table(
             DatabaseName=glue.db, TableName="nope", ColumnStatisticsList=[_long("id", 1, 2)]
         )
+
+
+# -- tags -------------------------------------------------------------------------------
+
+GLUE_ARN = "arn:aws:glue:us-east-1:000000000000"
+
+
+def test_tags_of_databases_tables_and_crawlers(server: Any, glue: Any, tmp_path: Any) -> None:
+    glue.create_table(DatabaseName=glue.db, TableInput=TABLE)
+    db_arn, table_arn = f"{GLUE_ARN}:database/{glue.db}", f"{GLUE_ARN}:table/{glue.db}/sales"
+    glue.tag_resource(ResourceArn=db_arn, TagsToAdd={"owner": "ana"})
+    glue.tag_resource(ResourceArn=table_arn, TagsToAdd={"owner": "bo", "pii": "no"})
+    glue.tag_resource(ResourceArn=table_arn, TagsToAdd={"pii": "yes"})
+    assert glue.get_tags(ResourceArn=db_arn)["Tags"] == {"owner": "ana"}
+    assert glue.get_tags(ResourceArn=table_arn)["Tags"] == {"owner": "bo", "pii": "yes"}
+    glue.untag_resource(ResourceArn=table_arn, TagsToRemove=["owner", "absent"])
+    assert glue.get_tags(ResourceArn=table_arn)["Tags"] == {"pii": "yes"}
+
+    # Tags go with their table: a new table of the same name has none.
+    glue.delete_table(DatabaseName=glue.db, Name="sales")
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_tags(ResourceArn=table_arn)
+    glue.create_table(DatabaseName=glue.db, TableInput=TABLE)
+    assert glue.get_tags(ResourceArn=table_arn)["Tags"] == {}
+
+    crawler = f"tagged_{glue.db}"
+    glue.create_crawler(
+        Name=crawler,
+        Role="lakebed",
+        DatabaseName=glue.db,
+        Targets={"S3Targets": [{"Path": str(tmp_path)}]},
+        Tags={"team": "data"},
+    )
+    crawler_arn = f"{GLUE_ARN}:crawler/{crawler}"
+    glue.tag_resource(ResourceArn=crawler_arn, TagsToAdd={"cost": "7"})
+    assert glue.get_tags(ResourceArn=crawler_arn)["Tags"] == {"team": "data", "cost": "7"}
+    glue.untag_resource(ResourceArn=crawler_arn, TagsToRemove=["team"])
+    assert glue.get_crawler(Name=crawler)["Crawler"].get("Tags", {"cost": "7"}) == {"cost": "7"}
+    assert glue.get_tags(ResourceArn=crawler_arn)["Tags"] == {"cost": "7"}
+    glue.delete_crawler(Name=crawler)
+
+
+def test_tagging_bad_or_unknown_resources(glue: Any) -> None:
+    for arn in (
+        f"{GLUE_ARN}:database/no_such_db",
+        f"{GLUE_ARN}:table/{glue.db}/no_such_table",
+        f"{GLUE_ARN}:crawler/no_such_crawler",
+    ):
+        with pytest.raises(glue.exceptions.EntityNotFoundException) as e:
+            glue.tag_resource(ResourceArn=arn, TagsToAdd={"a": "b"})
+        assert _code(e) == ("EntityNotFoundException", 400)
+        with pytest.raises(glue.exceptions.EntityNotFoundException):
+            glue.get_tags(ResourceArn=arn)
+    with pytest.raises(glue.exceptions.InvalidInputException) as e:
+        glue.get_tags(ResourceArn=f"{GLUE_ARN}:job/nightly")
+    assert (
+        "not the ARN of a Glue database, table or crawler" in e.value.response["Error"]["Message"]
+    )
+    db_arn = f"{GLUE_ARN}:database/{glue.db}"
+    with pytest.raises(glue.exceptions.InvalidInputException) as e:
+        glue.tag_resource(ResourceArn=db_arn, TagsToAdd={f"k{i}": "v" for i in range(51)})
+    assert "at most 50 tags" in e.value.response["Error"]["Message"]
+    assert glue.get_tags(ResourceArn=db_arn)["Tags"] == {}

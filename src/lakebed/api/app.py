@@ -31,6 +31,7 @@ from lakebed.api.aws import (  # noqa: F401
     glue_functions,
     glue_partition_indexes,
     glue_statistics,
+    glue_tags,
 )
 from lakebed.api.aws.athena import ATHENA
 from lakebed.api.aws.glue import GLUE

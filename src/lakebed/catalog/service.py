@@ -88,12 +88,14 @@ class Catalog:
         from lakebed.catalog.functions import Functions
         from lakebed.catalog.partition_indexes import PartitionIndexes
         from lakebed.catalog.statistics import ColumnStatisticsStore
+        from lakebed.catalog.tags import CatalogTags
 
         self._ms = metastore
         self.functions = Functions(metastore)
         self.partition_indexes = PartitionIndexes(metastore)
         self.column_statistics = ColumnStatisticsStore(metastore)
         self.data_catalogs = DataCatalogs(metastore)
+        self.tags = CatalogTags(metastore)
 
     # -- databases -----------------------------------------------------------------------
 

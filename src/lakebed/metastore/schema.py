@@ -218,7 +218,7 @@ access_keys = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
-# -- partition indexes, functions, column statistics, data catalogs (migration 0004) --------
+# -- partition indexes, functions, column statistics, data catalogs, tags (migration 0004) --
 
 partition_indexes = sa.Table(
     "partition_indexes",
@@ -279,4 +279,16 @@ data_catalogs = sa.Table(
     sa.Column("parameters", sa.JSON, nullable=False),
     sa.Column("tags", sa.JSON, nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Tags of Data Catalog objects (Glue's TagResource): one owner column is set, so a tag goes
+# when its database or table is dropped.
+catalog_tags = sa.Table(
+    "catalog_tags",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("database", sa.String(255), sa.ForeignKey("databases.name", ondelete="CASCADE")),
+    sa.Column("table_id", sa.Integer, sa.ForeignKey("tables.id", ondelete="CASCADE")),
+    sa.Column("key", sa.String(128), nullable=False),
+    sa.Column("value", sa.String(256), nullable=False),
 )

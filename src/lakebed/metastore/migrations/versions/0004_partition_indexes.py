@@ -1,4 +1,5 @@
-"""Partition indexes, user-defined functions, column statistics and data catalogs.
+"""Partition indexes, user-defined functions, column statistics, data catalogs and tags of
+catalog objects.
 
 Revision ID: 0004
 Revises: 0003
@@ -15,7 +16,13 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-TABLES = ("partition_indexes", "functions", "column_statistics", "data_catalogs")
+TABLES = (
+    "partition_indexes",
+    "functions",
+    "column_statistics",
+    "data_catalogs",
+    "catalog_tags",
+)
 
 
 def upgrade() -> None:
