@@ -391,9 +391,28 @@ def test_partition_column_statistics_are_separate_from_the_table(glue: Any) -> N
         DatabaseName=glue.db, TableName="sales", ColumnNames=["id"]
     )
     assert table["ColumnStatisticsList"] == []
+    # Statistics go with their partition: dropped and added again, it has none.
+    glue.delete_partition(DatabaseName=glue.db, TableName="sales", PartitionValues=values)
+    glue.create_partition(
+        DatabaseName=glue.db, TableName="sales", PartitionInput={"Values": values}
+    )
+    again = glue.get_column_statistics_for_partition(
+        DatabaseName=glue.db, TableName="sales", PartitionValues=values, ColumnNames=["id"]
+    )
+    assert again["ColumnStatisticsList"] == []
+    glue.update_column_statistics_for_partition(
+        DatabaseName=glue.db,
+        TableName="sales",
+        PartitionValues=values,
+        ColumnStatisticsList=[_long("id", 10, 20)],
+    )
     glue.delete_column_statistics_for_partition(
         DatabaseName=glue.db, TableName="sales", PartitionValues=values, ColumnName="id"
     )
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.delete_column_statistics_for_partition(
+            DatabaseName=glue.db, TableName="sales", PartitionValues=values, ColumnName="id"
+        )
     with pytest.raises(glue.exceptions.EntityNotFoundException) as e:
         glue.get_column_statistics_for_partition(
             DatabaseName=glue.db,

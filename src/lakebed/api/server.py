@@ -103,7 +103,7 @@ def worker_app() -> FastAPI:
     from lakebed.client.embedded import Lakebed
     from lakebed.config import load_settings
 
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
     options = json.loads(os.environ[_WORKER_OPTIONS])
     lb = Lakebed(load_settings(options["home"]))
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     return create_app(lb, auth=bool(options["auth"]))

@@ -127,22 +127,29 @@ class ColumnStatisticsStore:
         self._ms = metastore
 
     @staticmethod
-    def _scope(conn: sa.Connection, table: Table, partition: Sequence[str] | None) -> tuple:
-        """(table id, partition key) for a table, checking that the partition exists."""
+    def _scope(
+        conn: sa.Connection, table: Table, partition: Sequence[str] | None
+    ) -> tuple[int, int | None]:
+        """(table id, partition id or None), checking that both exist."""
         tid = table_id(conn, table)
         if partition is None:
-            return tid, ""
-        key = partition_key([str(v) for v in partition])
-        if not conn.execute(
+            return tid, None
+        pid = conn.execute(
             sa.select(ms.partitions.c.id).where(
-                ms.partitions.c.table_id == tid, ms.partitions.c.values_key == key
+                ms.partitions.c.table_id == tid,
+                ms.partitions.c.values_key == partition_key([str(v) for v in partition]),
             )
-        ).first():
+        ).scalar()
+        if pid is None:
             raise NotFoundError(
                 f"Partition {list(partition)} does not exist in {table.database}.{table.name}.",
                 code="PARTITION_NOT_FOUND",
             )
-        return tid, key
+        return tid, int(pid)
+
+    @staticmethod
+    def _where(tid: int, pid: int | None) -> tuple[Any, ...]:
+        return (_T.c.table_id == tid, _T.c.scope == ("" if pid is None else str(pid)))
 
     def update(
         self,
@@ -165,14 +172,15 @@ class ColumnStatisticsStore:
             except LakebedError as e:
                 refused.append((stats, e))
         with self._ms.begin() as conn:
-            tid, key = self._scope(conn, table, partition)
+            tid, pid = self._scope(conn, table, partition)
             for s in accepted:
-                where = (_T.c.table_id == tid, _T.c.partition_key == key)
+                where = self._where(tid, pid)
                 conn.execute(_T.delete().where(*where, _T.c.column_name == s.column_name))
                 conn.execute(
                     _T.insert().values(
                         table_id=tid,
-                        partition_key=key,
+                        scope="" if pid is None else str(pid),
+                        partition_id=pid,
                         column_name=s.column_name,
                         column_type=s.column_type,
                         kind=s.kind,
@@ -192,11 +200,9 @@ class ColumnStatisticsStore:
         """
         names = [c.lower() for c in columns]
         with self._ms.read() as conn:
-            tid, key = self._scope(conn, table, partition)
+            tid, pid = self._scope(conn, table, partition)
             rows = conn.execute(
-                sa.select(_T).where(
-                    _T.c.table_id == tid, _T.c.partition_key == key, _T.c.column_name.in_(names)
-                )
+                sa.select(_T).where(*self._where(tid, pid), _T.c.column_name.in_(names))
             ).all()
         found = {r.column_name: _of(r) for r in rows}
         missing = [
@@ -223,13 +229,9 @@ class ColumnStatisticsStore:
             NotFoundError: the table, partition or statistics do not exist.
         """
         with self._ms.begin() as conn:
-            tid, key = self._scope(conn, table, partition)
+            tid, pid = self._scope(conn, table, partition)
             done = conn.execute(
-                _T.delete().where(
-                    _T.c.table_id == tid,
-                    _T.c.partition_key == key,
-                    _T.c.column_name == column.lower(),
-                )
+                _T.delete().where(*self._where(tid, pid), _T.c.column_name == column.lower())
             ).rowcount
         if not done:
             raise NotFoundError(

@@ -261,8 +261,10 @@ column_statistics = sa.Table(
         sa.ForeignKey("tables.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    # ``partitions.values_key`` of the partition, or '' for the table's own statistics.
-    sa.Column("partition_key", sa.Text, primary_key=True),
+    # '' for the table's own statistics, else the partition's id (as text: part of the key).
+    sa.Column("scope", sa.String(32), primary_key=True),
+    # The partition, so that its statistics go when it is dropped (and follow new values).
+    sa.Column("partition_id", sa.Integer, sa.ForeignKey("partitions.id", ondelete="CASCADE")),
     sa.Column("column_name", sa.String(255), primary_key=True),
     sa.Column("column_type", sa.Text, nullable=False),
     sa.Column("kind", sa.String(16), nullable=False),

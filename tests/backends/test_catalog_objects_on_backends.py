@@ -1,0 +1,68 @@
+"""Partition indexes, functions, column statistics, data catalogs and tags on each
+metastore: stored, read back with UTC timestamps, and gone with the object they belong to.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import pytest
+
+import lakebed
+from lakebed.catalog import Database
+from lakebed.catalog.data_catalogs import DataCatalog
+from lakebed.catalog.functions import ResourceUri, UserDefinedFunction
+from lakebed.catalog.models import Column, Partition, Table
+from lakebed.catalog.statistics import ColumnStatistics
+
+
+def test_catalog_objects_live_and_die_with_their_owners(lake: lakebed.Lakebed) -> None:
+    cat = lake.catalog
+    cat.create_database(Database("objs"))
+    table = cat.create_table(
+        Table(
+            "objs",
+            "t",
+            columns=(Column("id", "bigint"),),
+            partition_keys=(Column("dt", "string"),),
+            location="/tmp/objs-t/",
+        )
+    )
+    cat.add_partitions(table, [Partition(("2026-01-01",))])
+    cat.partition_indexes.create(table, "by_dt", ["dt"])
+    cat.functions.create(
+        UserDefinedFunction(
+            "objs", "f", "com.example.F", resource_uris=(ResourceUri("JAR", "s3://j"),)
+        )
+    )
+    stats = ColumnStatistics(
+        "id", "bigint", "LONG", {"number_of_nulls": 0, "number_of_distinct_values": 3}
+    )
+    assert cat.column_statistics.update(table, [stats]) == []
+    assert cat.column_statistics.update(table, [stats], partition=["2026-01-01"]) == []
+    cat.tags.tag("objs", "t", {"pii": "no"})
+    cat.data_catalogs.create(DataCatalog("other", "GLUE", parameters={"catalog-id": "1"}))
+
+    (got,), missing = cat.column_statistics.get(table, ["id"])
+    assert missing == [] and got.values["number_of_distinct_values"] == 3
+    assert got.analyzed_at is not None and got.analyzed_at.tzinfo is not None
+    assert got.analyzed_at.utcoffset() == UTC.utcoffset(None)
+    assert cat.functions.get("objs", "F").created_at.tzinfo is not None
+    assert cat.tags.get("objs", "t") == {"pii": "no"}
+    assert [i.name for i in cat.partition_indexes.list(table)] == ["by_dt"]
+    assert [c.name for c in cat.data_catalogs.list()] == ["AwsDataCatalog", "other"]
+
+    cat.drop_partitions(table, [["2026-01-01"]])
+    with pytest.raises(lakebed.NotFoundError):
+        cat.column_statistics.get(table, ["id"], partition=["2026-01-01"])
+    cat.add_partitions(table, [Partition(("2026-01-01",))])
+    assert cat.column_statistics.get(table, ["id"], partition=["2026-01-01"])[0] == []
+
+    cat.drop_table("objs", "t")
+    again = cat.create_table(table)
+    assert cat.partition_indexes.list(again) == []
+    assert cat.tags.get("objs", "t") == {}
+    assert cat.column_statistics.get(again, ["id"])[0] == []
+    cat.drop_database("objs", cascade=True)
+    with pytest.raises(lakebed.NotFoundError):
+        cat.functions.get("objs", "f")
