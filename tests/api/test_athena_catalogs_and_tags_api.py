@@ -116,6 +116,12 @@ def test_aws_data_catalog_is_fixed_and_names_are_unique(server: Any) -> None:
             QueryString="SELECT 1", QueryExecutionContext={"Catalog": "dup"}
         )
     assert "runs queries in AwsDataCatalog only" in _error(e)[2]
+    with pytest.raises(athena.exceptions.MetadataException) as e:
+        athena.list_databases(CatalogName="dup")
+    assert "reads databases and tables from AwsDataCatalog only" in _error(e)[2]
+    with pytest.raises(athena.exceptions.MetadataException) as e:
+        athena.list_databases(CatalogName="never_made")
+    assert "does not exist" in _error(e)[2]
     athena.delete_data_catalog(Name="dup")
 
 

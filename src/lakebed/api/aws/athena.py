@@ -379,17 +379,26 @@ def delete_work_group(lb: Lakebed, body: Body, call: Call) -> Body:
 # -- catalogs, databases, tables --------------------------------------------------------
 
 
-def _check_catalog(body: Body) -> None:
+def _check_catalog(lb: Lakebed, body: Body) -> None:
     name = body.get("CatalogName") or CATALOG
-    if name.lower() != CATALOG.lower():
-        raise AwsError("MetadataException", f"Catalog {name} does not exist.")
+    if name.lower() == CATALOG.lower():
+        return
+    try:
+        lb.catalog.data_catalogs.get(name)
+    except errors.NotFoundError:
+        raise AwsError("MetadataException", f"Catalog {name} does not exist.") from None
+    raise AwsError(
+        "MetadataException",
+        f"Catalog {name} is registered, but lakebed reads databases and tables from "
+        f"{CATALOG} only.",
+    )
 
 
 def _metadata_errors(fn: Any) -> Any:
     """Catalog lookups raise MetadataException, as Athena does."""
 
     def wrapped(lb: Lakebed, body: Body, call: Call) -> Body:
-        _check_catalog(body)
+        _check_catalog(lb, body)
         try:
             return fn(lb, body, call)  # type: ignore[no-any-return]
         except errors.NotFoundError as e:
