@@ -4,6 +4,7 @@ metastore: stored, read back with UTC timestamps, and gone with the object they 
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC
 
 import pytest
@@ -66,3 +67,54 @@ def test_catalog_objects_live_and_die_with_their_owners(lake: lakebed.Lakebed) -
     cat.drop_database("objs", cascade=True)
     with pytest.raises(lakebed.NotFoundError):
         cat.functions.get("objs", "f")
+
+
+def test_computed_column_statistics_describe_the_data(lake: lakebed.Lakebed) -> None:
+    lake.sql("CREATE DATABASE stats")
+    lake.sql(
+        "CREATE TABLE stats.t WITH (format='PARQUET', partitioned_by=ARRAY['dt']) AS "
+        "SELECT * FROM (VALUES "
+        "(1, 'ab', CAST(1.50 AS decimal(10,2)), DATE '2026-01-02', true, '2026-01'), "
+        "(2, NULL, CAST(-3.25 AS decimal(10,2)), DATE '2026-03-04', false, '2026-01'), "
+        "(3, 'xyz', NULL, NULL, NULL, '2026-02')) AS v(id, name, price, day, ok, dt)"
+    )
+    computed = {s.column_name: s for s in lake.compute_column_statistics("stats", "t")}
+    assert computed["id"].values == {
+        "minimum_value": 1,
+        "maximum_value": 3,
+        "number_of_nulls": 0,
+        "number_of_distinct_values": 3,
+    }
+    assert computed["name"].values == {
+        "maximum_length": 3,
+        "average_length": 2.5,
+        "number_of_nulls": 1,
+        "number_of_distinct_values": 2,
+    }
+    price = computed["price"].values
+    assert (
+        int.from_bytes(
+            base64.b64decode(price["minimum_value"]["unscaled_value"]), "big", signed=True
+        )
+        == -325
+        and price["minimum_value"]["scale"] == 2
+    )
+    assert computed["day"].values["maximum_value"] == "2026-03-04"
+    assert computed["ok"].values == {
+        "number_of_trues": 1,
+        "number_of_falses": 1,
+        "number_of_nulls": 1,
+    }
+    table = lake.catalog.get_table("stats", "t")
+    stored, missing = lake.catalog.column_statistics.get(table, ["id", "ok"])
+    assert missing == [] and [s.values for s in stored] == [
+        computed["id"].values,
+        computed["ok"].values,
+    ]
+
+    (only,) = lake.compute_column_statistics("stats", "t", columns=["id"], partition=["2026-02"])
+    assert only.values["minimum_value"] == only.values["maximum_value"] == 3
+    with pytest.raises(lakebed.NotFoundError):
+        lake.compute_column_statistics("stats", "t", partition=["2099-01"])
+    with pytest.raises(lakebed.NotFoundError):
+        lake.compute_column_statistics("stats", "t", columns=["nope"])
