@@ -5,6 +5,7 @@ against a real server process.
 from __future__ import annotations
 
 import copy
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -488,3 +489,67 @@ def test_tagging_bad_or_unknown_resources(glue: Any) -> None:
         glue.tag_resource(ResourceArn=db_arn, TagsToAdd={f"k{i}": "v" for i in range(51)})
     assert "at most 50 tags" in e.value.response["Error"]["Message"]
     assert glue.get_tags(ResourceArn=db_arn)["Tags"] == {}
+
+
+def test_statistics_task_run_computes_from_the_data(server: Any, glue: Any) -> None:
+    athena = server.client("athena")
+    qid = athena.start_query_execution(
+        QueryString=f"CREATE TABLE {glue.db}.measured WITH (format='PARQUET') AS "
+        "SELECT * FROM (VALUES (1, 'a', ARRAY[1]), (5, NULL, ARRAY[2]), (9, 'abc', NULL)) "
+        "AS v(n, s, xs)"
+    )["QueryExecutionId"]
+    while (
+        state := athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]["Status"][
+            "State"
+        ]
+    ) in ("QUEUED", "RUNNING"):
+        time.sleep(0.05)
+    assert state == "SUCCEEDED"
+
+    run_id = glue.start_column_statistics_task_run(
+        DatabaseName=glue.db, TableName="measured", Role="lakebed"
+    )["ColumnStatisticsTaskRunId"]
+    run = glue.get_column_statistics_task_run(ColumnStatisticsTaskRunId=run_id)[
+        "ColumnStatisticsTaskRun"
+    ]
+    assert run["Status"] == "SUCCEEDED" and run["ColumnNameList"] == ["n", "s"]
+    got = glue.get_column_statistics_for_table(
+        DatabaseName=glue.db, TableName="measured", ColumnNames=["n", "s", "xs"]
+    )
+    by_name = {s["ColumnName"]: s["StatisticsData"] for s in got["ColumnStatisticsList"]}
+    assert by_name["n"]["LongColumnStatisticsData"] == {
+        "MinimumValue": 1,
+        "MaximumValue": 9,
+        "NumberOfNulls": 0,
+        "NumberOfDistinctValues": 3,
+    }
+    assert by_name["s"]["StringColumnStatisticsData"]["MaximumLength"] == 3
+    assert by_name["s"]["StringColumnStatisticsData"]["NumberOfNulls"] == 1
+    assert [e["ColumnName"] for e in got["Errors"]] == ["xs"]  # arrays get no statistics
+
+    failed_id = glue.start_column_statistics_task_run(
+        DatabaseName=glue.db, TableName="measured", Role="lakebed", ColumnNameList=["xs"]
+    )["ColumnStatisticsTaskRunId"]
+    failed = glue.get_column_statistics_task_run(ColumnStatisticsTaskRunId=failed_id)[
+        "ColumnStatisticsTaskRun"
+    ]
+    assert failed["Status"] == "FAILED" and "no statistics" in failed["ErrorMessage"]
+    runs = glue.get_column_statistics_task_runs(DatabaseName=glue.db, TableName="measured")
+    assert {r["ColumnStatisticsTaskRunId"] for r in runs["ColumnStatisticsTaskRuns"]} == {
+        run_id,
+        failed_id,
+    }
+    assert {run_id, failed_id} <= set(
+        glue.list_column_statistics_task_runs()["ColumnStatisticsTaskRunIds"]
+    )
+
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.start_column_statistics_task_run(
+            DatabaseName=glue.db, TableName="nope", Role="lakebed"
+        )
+    with pytest.raises(glue.exceptions.InvalidInputException):
+        glue.start_column_statistics_task_run(
+            DatabaseName=glue.db, TableName="measured", Role="lakebed", SampleSize=0
+        )
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_column_statistics_task_run(ColumnStatisticsTaskRunId="f" * 32)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from lakebed.catalog.iceberg import LakebedCatalog
     from lakebed.catalog.statistics import ColumnStatistics
     from lakebed.crawlers import CrawlerService
+    from lakebed.queries.column_statistics import ColumnStatisticsRuns
 
 
 class Lakebed:
@@ -274,6 +275,15 @@ class Lakebed:
         self.queries.prepared.delete(workgroup, name)
 
     # -- catalog statistics ----------------------------------------------------------------
+
+    @cached_property
+    def column_statistics_runs(self) -> ColumnStatisticsRuns:
+        """Recorded computations of column statistics (Glue's statistics task runs)."""
+        from lakebed.queries.column_statistics import ColumnStatisticsRuns
+
+        return ColumnStatisticsRuns(
+            self.metastore, self.queries, self.catalog, str(self.settings.home.resolve())
+        )
 
     def compute_column_statistics(
         self,

@@ -272,6 +272,22 @@ column_statistics = sa.Table(
     sa.Column("analyzed_at", UtcDateTime(), nullable=False),
 )
 
+column_statistics_runs = sa.Table(
+    "column_statistics_runs",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("database", sa.String(255), nullable=False),
+    sa.Column("table_name", sa.String(255), nullable=False),
+    sa.Column("columns", sa.JSON, nullable=False),
+    sa.Column("role", sa.Text),
+    sa.Column("sample_size", sa.Float),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("error_message", sa.Text),
+    sa.Column("created_at", UtcDateTime(), nullable=False, index=True),
+    sa.Column("ended_at", UtcDateTime()),
+    sa.Index("ix_column_statistics_runs_table", "database", "table_name"),
+)
+
 data_catalogs = sa.Table(
     "data_catalogs",
     metadata,

@@ -5,12 +5,18 @@ aggregate query, and store them in the catalog (what Glue's statistics task runs
 from __future__ import annotations
 
 import base64
+import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
 from lakebed.catalog.statistics import ColumnStatistics, statistics_kind
-from lakebed.errors import InvalidInputError, NotFoundError, error_from_dict
+from lakebed.errors import InvalidInputError, LakebedError, NotFoundError, error_from_dict
+from lakebed.metastore import schema as ms
 from lakebed.metastore.store import utcnow
 from lakebed.queries.models import QueryState
 from lakebed.queries.results import read_typed
@@ -18,8 +24,10 @@ from lakebed.queries.results import read_typed
 if TYPE_CHECKING:
     from lakebed.catalog import Catalog
     from lakebed.catalog.models import Column, Table
+    from lakebed.metastore import Metastore
     from lakebed.queries.service import QueryService
 
+_RUNS = ms.column_statistics_runs
 _NULLS = "count(*) - count({c})"
 _DISTINCT = "approx_distinct({c})"
 _LENGTHS = ("max(length({c}))", "avg(length({c}))")
@@ -150,3 +158,133 @@ def compute_column_statistics(
     computed = list(stats.values())
     catalog.column_statistics.update(table, computed, partition=partition)
     return computed
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnStatisticsRun:
+    """One computation of a table's column statistics (Glue's ``ColumnStatisticsTaskRun``)."""
+
+    id: str
+    database: str
+    table: str
+    columns: tuple[str, ...]
+    state: str
+    created_at: datetime
+    ended_at: datetime | None = None
+    error_message: str | None = None
+    role: str | None = None
+    sample_size: float | None = None
+
+
+def _run_of(row: Any) -> ColumnStatisticsRun:
+    return ColumnStatisticsRun(
+        row.id,
+        row.database,
+        row.table_name,
+        tuple(row.columns),
+        row.state,
+        row.created_at,
+        row.ended_at,
+        row.error_message,
+        row.role,
+        row.sample_size,
+    )
+
+
+class ColumnStatisticsRuns:
+    """Computations of column statistics, each recorded in the metastore with its outcome.
+
+    A run computes to completion (one aggregate query) before ``start`` returns, so it is
+    SUCCEEDED or FAILED by the time anyone can ask about it.
+    """
+
+    def __init__(
+        self, metastore: Metastore, queries: QueryService, catalog: Catalog, home: str
+    ) -> None:
+        self._ms = metastore
+        self._queries = queries
+        self._catalog = catalog
+        self._home = home
+
+    def start(
+        self,
+        database: str,
+        table: str,
+        /,
+        *,
+        columns: Sequence[str] | None = None,
+        role: str | None = None,
+        sample_size: float | None = None,
+    ) -> ColumnStatisticsRun:
+        """Compute and store statistics of the table's columns; returns the finished run.
+
+        Raises:
+            NotFoundError: the table does not exist.
+            InvalidInputError: the sample size is not a percentage above 0.
+        """
+        if sample_size is not None and not 0 < sample_size <= 100:
+            raise InvalidInputError(
+                f"SampleSize is a percentage above 0 and at most 100; got {sample_size}.",
+                code="INVALID_PARAMETER",
+            )
+        t = self._catalog.get_table(database, table)
+        run_id = uuid.uuid4().hex
+        with self._ms.begin() as conn:
+            conn.execute(
+                _RUNS.insert().values(
+                    id=run_id,
+                    database=t.database,
+                    table_name=t.name,
+                    columns=list(columns or []),
+                    role=role,
+                    sample_size=sample_size,
+                    state="RUNNING",
+                    created_at=utcnow(),
+                )
+            )
+        state, message = "SUCCEEDED", None
+        try:
+            computed = compute_column_statistics(
+                self._queries, self._catalog, self._home, t, columns=columns
+            )
+        except LakebedError as e:
+            state, message = "FAILED", str(e)
+            computed = []
+        with self._ms.begin() as conn:
+            conn.execute(
+                _RUNS.update()
+                .where(_RUNS.c.id == run_id)
+                .values(
+                    state=state,
+                    error_message=message,
+                    ended_at=utcnow(),
+                    columns=list(columns or [s.column_name for s in computed]),
+                )
+            )
+        return self.get(run_id)
+
+    def get(self, run_id: str, /) -> ColumnStatisticsRun:
+        """One run.
+
+        Raises:
+            NotFoundError: no run has that id.
+        """
+        with self._ms.read() as conn:
+            row = conn.execute(sa.select(_RUNS).where(_RUNS.c.id == run_id)).first()
+        if row is None:
+            raise NotFoundError(
+                f"Column statistics run {run_id} does not exist.", code="RUN_NOT_FOUND"
+            )
+        return _run_of(row)
+
+    def list(
+        self, *, database: str | None = None, table: str | None = None
+    ) -> list[ColumnStatisticsRun]:
+        """Runs, newest first, of one table or of all."""
+        query = sa.select(_RUNS).order_by(_RUNS.c.created_at.desc(), _RUNS.c.id)
+        if database is not None:
+            query = query.where(_RUNS.c.database == database.lower())
+        if table is not None:
+            query = query.where(_RUNS.c.table_name == table.lower())
+        with self._ms.read() as conn:
+            return [_run_of(r) for r in conn.execute(query)]

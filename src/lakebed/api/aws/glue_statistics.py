@@ -1,5 +1,6 @@
 """Glue's column statistics operations (``AWSGlue.UpdateColumnStatisticsForTable`` …)
-over ``lb.catalog.column_statistics``.
+over ``lb.catalog.column_statistics``, and its statistics task runs over
+``lb.column_statistics_runs``.
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from lakebed import errors
-from lakebed.api.aws.glue import GLUE, error_detail
+from lakebed.api.aws.glue import CATALOG_ID, GLUE, error_detail
+from lakebed.api.aws.paging import page
 from lakebed.api.aws.protocol import Body, Call, require
 from lakebed.catalog.models import Table
 from lakebed.catalog.statistics import REQUIRED, ColumnStatistics
+from lakebed.queries.column_statistics import ColumnStatisticsRun
 
 if TYPE_CHECKING:
     from lakebed.client.embedded import Lakebed
@@ -197,3 +200,70 @@ def delete_column_statistics_for_partition(lb: Lakebed, body: Body, call: Call) 
     """Delete one column's statistics in a partition."""
     require(body, "PartitionValues")
     return _delete(lb, body)
+
+
+# -- statistics task runs ---------------------------------------------------------------
+
+
+def _run_shape(run: ColumnStatisticsRun) -> Body:
+    return {
+        "CustomerId": CATALOG_ID,
+        "ColumnStatisticsTaskRunId": run.id,
+        "DatabaseName": run.database,
+        "TableName": run.table,
+        "ColumnNameList": list(run.columns),
+        "CatalogID": CATALOG_ID,
+        "Role": run.role,
+        "SampleSize": run.sample_size,
+        "WorkerType": "lakebed",
+        "ComputationType": "FULL",
+        "Status": run.state,
+        "CreationTime": run.created_at,
+        "LastUpdated": run.ended_at or run.created_at,
+        "StartTime": run.created_at,
+        "EndTime": run.ended_at,
+        "ErrorMessage": run.error_message,
+        "DPUSeconds": 0.0,
+    }
+
+
+@op("StartColumnStatisticsTaskRun")
+def start_column_statistics_task_run(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Compute statistics of a table's columns from its data (done when this answers)."""
+    require(body, "DatabaseName", "TableName")
+    columns = body.get("ColumnNameList")
+    run = lb.column_statistics_runs.start(
+        body["DatabaseName"],
+        body["TableName"],
+        columns=[str(c) for c in columns] if columns else None,
+        role=body.get("Role"),
+        sample_size=body.get("SampleSize"),
+    )
+    return {"ColumnStatisticsTaskRunId": run.id}
+
+
+@op("GetColumnStatisticsTaskRun")
+def get_column_statistics_task_run(lb: Lakebed, body: Body, call: Call) -> Body:
+    """One statistics run."""
+    require(body, "ColumnStatisticsTaskRunId")
+    run = lb.column_statistics_runs.get(body["ColumnStatisticsTaskRunId"])
+    return {"ColumnStatisticsTaskRun": _run_shape(run)}
+
+
+@op("GetColumnStatisticsTaskRuns")
+def get_column_statistics_task_runs(lb: Lakebed, body: Body, call: Call) -> Body:
+    """A table's statistics runs, newest first."""
+    require(body, "DatabaseName", "TableName")
+    runs = lb.column_statistics_runs.list(database=body["DatabaseName"], table=body["TableName"])
+    chunk, token = page(
+        [_run_shape(r) for r in runs], body.get("NextToken"), body.get("MaxResults"), 100
+    )
+    return {"ColumnStatisticsTaskRuns": chunk, "NextToken": token}
+
+
+@op("ListColumnStatisticsTaskRuns")
+def list_column_statistics_task_runs(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Ids of every statistics run, newest first."""
+    ids = [r.id for r in lb.column_statistics_runs.list()]
+    chunk, token = page(ids, body.get("NextToken"), body.get("MaxResults"), 100)
+    return {"ColumnStatisticsTaskRunIds": chunk, "NextToken": token}

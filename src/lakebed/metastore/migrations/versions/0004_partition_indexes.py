@@ -1,5 +1,5 @@
-"""Partition indexes, user-defined functions, column statistics, data catalogs and tags of
-catalog objects.
+"""Partition indexes, user-defined functions, column statistics and their runs, data
+catalogs and tags of catalog objects.
 
 Revision ID: 0004
 Revises: 0003
@@ -20,6 +20,7 @@ TABLES = (
     "partition_indexes",
     "functions",
     "column_statistics",
+    "column_statistics_runs",
     "data_catalogs",
     "catalog_tags",
 )
