@@ -78,7 +78,13 @@ def test_computed_column_statistics_describe_the_data(lake: lakebed.Lakebed) -> 
         "(2, NULL, CAST(-3.25 AS decimal(10,2)), DATE '2026-03-04', false, '2026-01'), "
         "(3, 'xyz', NULL, NULL, NULL, '2026-02')) AS v(id, name, price, day, ok, dt)"
     )
-    computed = {s.column_name: s for s in lake.compute_column_statistics("stats", "t")}
+    runs = lake.column_statistics_runs
+    run = runs.start("stats", "t")
+    assert run.state == "SUCCEEDED" and run.columns == ("id", "name", "price", "day", "ok")
+    table = lake.catalog.get_table("stats", "t")
+    stored, missing = lake.catalog.column_statistics.get(table, list(run.columns))
+    assert missing == []
+    computed = {s.column_name: s for s in stored}
     assert computed["id"].values == {
         "minimum_value": 1,
         "maximum_value": 3,
@@ -105,16 +111,14 @@ def test_computed_column_statistics_describe_the_data(lake: lakebed.Lakebed) -> 
         "number_of_falses": 1,
         "number_of_nulls": 1,
     }
-    table = lake.catalog.get_table("stats", "t")
-    stored, missing = lake.catalog.column_statistics.get(table, ["id", "ok"])
-    assert missing == [] and [s.values for s in stored] == [
-        computed["id"].values,
-        computed["ok"].values,
-    ]
 
-    (only,) = lake.compute_column_statistics("stats", "t", columns=["id"], partition=["2026-02"])
+    assert runs.start("stats", "t", columns=["id"], partition=["2026-02"]).state == "SUCCEEDED"
+    (only,), _ = lake.catalog.column_statistics.get(table, ["id"], partition=["2026-02"])
     assert only.values["minimum_value"] == only.values["maximum_value"] == 3
+    failed = runs.start("stats", "t", partition=["2099-01"])
+    assert failed.state == "FAILED" and "PARTITION_NOT_FOUND" in (failed.error_message or "")
+    failed = runs.start("stats", "t", columns=["nope"])
+    assert failed.state == "FAILED" and "'nope'" in (failed.error_message or "")
+    assert [r.id for r in runs.list(database="stats", table="t")][-1] == run.id
     with pytest.raises(lakebed.NotFoundError):
-        lake.compute_column_statistics("stats", "t", partition=["2099-01"])
-    with pytest.raises(lakebed.NotFoundError):
-        lake.compute_column_statistics("stats", "t", columns=["nope"])
+        runs.start("stats", "missing")

@@ -24,7 +24,6 @@ from lakebed.storage import ObjectStore
 
 if TYPE_CHECKING:
     from lakebed.catalog.iceberg import LakebedCatalog
-    from lakebed.catalog.statistics import ColumnStatistics
     from lakebed.crawlers import CrawlerService
     from lakebed.queries.column_statistics import ColumnStatisticsRuns
 
@@ -283,39 +282,6 @@ class Lakebed:
 
         return ColumnStatisticsRuns(
             self.metastore, self.queries, self.catalog, str(self.settings.home.resolve())
-        )
-
-    def compute_column_statistics(
-        self,
-        database: str,
-        table: str,
-        *,
-        columns: list[str] | None = None,
-        partition: list[str] | None = None,
-    ) -> list[ColumnStatistics]:
-        """Compute column statistics with one aggregate query and store them in the catalog,
-        where Glue's ``GetColumnStatisticsForTable`` (or ``…ForPartition``) reads them.
-
-        Args:
-            database: the table's database.
-            table: the table.
-            columns: the columns (default: every data column of a type Glue keeps
-                statistics of).
-            partition: the partition's values, to compute over that partition only.
-
-        Raises:
-            NotFoundError: the table, partition or a column does not exist.
-            InvalidInputError: a named column's type has no statistics.
-        """
-        from lakebed.queries.column_statistics import compute_column_statistics
-
-        return compute_column_statistics(
-            self.queries,
-            self.catalog,
-            str(self.settings.home.resolve()),
-            self.catalog.get_table(database, table),
-            columns=columns,
-            partition=partition,
         )
 
     def _result(self, execution: QueryExecution) -> QueryResult:

@@ -213,10 +213,14 @@ class ColumnStatisticsRuns:
         /,
         *,
         columns: Sequence[str] | None = None,
+        partition: Sequence[str] | None = None,
         role: str | None = None,
         sample_size: float | None = None,
     ) -> ColumnStatisticsRun:
-        """Compute and store statistics of the table's columns; returns the finished run.
+        """Compute and store statistics of the table's ``columns`` (default: every data
+        column of a type Glue keeps statistics of), over the whole table or one
+        ``partition``; returns the finished run, FAILED with its error message when the
+        columns, the partition or the query were wrong.
 
         Raises:
             NotFoundError: the table does not exist.
@@ -245,7 +249,7 @@ class ColumnStatisticsRuns:
         state, message = "SUCCEEDED", None
         try:
             computed = compute_column_statistics(
-                self._queries, self._catalog, self._home, t, columns=columns
+                self._queries, self._catalog, self._home, t, columns=columns, partition=partition
             )
         except LakebedError as e:
             state, message = "FAILED", str(e)
