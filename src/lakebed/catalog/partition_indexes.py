@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from lakebed.catalog.models import Column, Table
+from lakebed.catalog.service import table_id
 from lakebed.errors import AlreadyExistsError, InvalidInputError, NotFoundError
 from lakebed.metastore import Metastore
 from lakebed.metastore import schema as ms
@@ -36,24 +37,6 @@ class PartitionIndex:
     keys: tuple[Column, ...]
     status: str = "ACTIVE"
     created_at: datetime | None = None
-
-
-def table_id(conn: sa.Connection, table: Table) -> int:
-    """The metastore id of ``table``.
-
-    Raises:
-        NotFoundError: the table does not exist (TABLE_NOT_FOUND).
-    """
-    tid = conn.execute(
-        sa.select(ms.tables.c.id).where(
-            ms.tables.c.database == table.database, ms.tables.c.name == table.name
-        )
-    ).scalar()
-    if tid is None:
-        raise NotFoundError(
-            f"Table '{table.database}.{table.name}' does not exist.", code="TABLE_NOT_FOUND"
-        )
-    return int(tid)
 
 
 def index_keys(table: Table, names: list[str]) -> tuple[Column, ...]:

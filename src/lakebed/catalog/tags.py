@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from lakebed.catalog.models import Table
-from lakebed.catalog.partition_indexes import table_id
+from lakebed.catalog.service import table_id
 from lakebed.errors import NotFoundError
 from lakebed.metastore import Metastore
 from lakebed.metastore import schema as ms
