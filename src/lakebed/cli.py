@@ -262,12 +262,16 @@ def serve(
     no_auth: Annotated[
         bool, typer.Option("--no-auth", help="Accept unauthenticated requests (development only).")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, help="Worker processes (more than 1 needs a PostgreSQL metastore)."),
+    ] = 1,
 ) -> None:
     """Serve the Athena, Glue, Iceberg REST and native APIs on one port."""
     from lakebed.api.server import serve as run_server
 
     with _lake(home) as lb:
-        run_server(lb, host=host, port=port, auth=not no_auth)
+        run_server(lb, host=host, port=port, auth=not no_auth, workers=workers)
 
 
 @principals_app.command("create")

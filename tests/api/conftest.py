@@ -50,20 +50,29 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(home: Path) -> Iterator[tuple[Server, subprocess.Popen[bytes]]]:
-    """Start ``lakebed serve`` on ``home`` with a fresh principal; stop it afterwards."""
+def running_server(home: Path, *options: str) -> Iterator[tuple[Server, subprocess.Popen[bytes]]]:
+    """Start ``lakebed serve`` on ``home`` (with more ``options``, such as ``--workers``)
+    with a fresh principal; stop it afterwards.
+    """
     with lakebed.connect(home) as lb:
         lb.principals.create_principal(f"p{_free_port()}")
         key = lb.principals.create_access_key(lb.principals.list_principals()[-1])
     port = _free_port()
+    # The server's log goes to a file: a pipe nobody reads fills up and blocks the server.
+    log_path = home.parent / f"server-{port}.log"
+    log = open(log_path, "wb")  # noqa: SIM115  (closed when the server stops)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "lakebed", "serve", "--home", str(home), "--port", str(port)],
+        [
+            sys.executable,
+            *("-m", "lakebed", "serve", "--home", str(home), "--port", str(port)),
+            *options,
+        ],
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120  # generous: a loaded CI machine starts slowly
+    deadline = time.monotonic() + 120  # a loaded machine starts processes slowly
     while True:
         try:
             if requests.get(f"{url}/health", timeout=1).ok:
@@ -71,8 +80,10 @@ def running_server(home: Path) -> Iterator[tuple[Server, subprocess.Popen[bytes]
         except requests.ConnectionError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
-            out = proc.stdout.read().decode() if proc.stdout else ""
-            raise RuntimeError(f"server did not start:\n{out}")
+            proc.kill()
+            proc.wait(timeout=30)
+            log.close()
+            raise RuntimeError(f"server did not start:\n{log_path.read_text()}")
         time.sleep(0.1)
     assert key.secret is not None
     try:
@@ -81,6 +92,7 @@ def running_server(home: Path) -> Iterator[tuple[Server, subprocess.Popen[bytes]
         if proc.poll() is None:
             proc.terminate()
             proc.wait(timeout=30)
+        log.close()
 
 
 @pytest.fixture(scope="module")

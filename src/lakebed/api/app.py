@@ -23,7 +23,16 @@ from starlette.responses import JSONResponse, Response
 
 from lakebed import errors
 from lakebed.api import iceberg_rest, native
-from lakebed.api.aws import glue_crawlers  # noqa: F401  (registers Glue's crawler operations)
+
+# Importing these registers their operations with ATHENA and GLUE.
+from lakebed.api.aws import (  # noqa: F401
+    athena_catalogs,
+    glue_crawlers,
+    glue_functions,
+    glue_partition_indexes,
+    glue_statistics,
+    glue_tags,
+)
 from lakebed.api.aws.athena import ATHENA
 from lakebed.api.aws.glue import GLUE
 from lakebed.api.aws.protocol import Call, Service, dumps

@@ -148,7 +148,7 @@ class WorkgroupModel(BaseModel):
 
 
 class WorkgroupChanges(BaseModel):
-    """Changes to a workgroup (absent fields stay as they are)."""
+    """Changes to a workgroup (absent or null fields stay as they are)."""
 
     state: Literal["ENABLED", "DISABLED"] | None = None
     description: str | None = None
@@ -352,7 +352,7 @@ def get_workgroup(name: str, _: Who, lb: LB) -> WorkgroupModel:
 @r.patch("/workgroups/{name}", response_model=WorkgroupModel, tags=["workgroups"])
 def update_workgroup(name: str, body: WorkgroupChanges, _: Who, lb: LB) -> WorkgroupModel:
     """Change some of a workgroup's settings."""
-    return _workgroup(lb.update_workgroup(name, **body.model_dump(exclude_unset=True)))
+    return _workgroup(lb.update_workgroup(name, **body.model_dump(exclude_none=True)))
 
 
 @r.delete("/workgroups/{name}", status_code=204, tags=["workgroups"])

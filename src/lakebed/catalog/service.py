@@ -73,6 +73,25 @@ def name_matcher(pattern: str | None) -> Callable[[str], bool]:
     return lambda name: compiled.fullmatch(name) is not None
 
 
+def table_id(conn: sa.Connection, table: Table) -> int:
+    """The metastore id of ``table`` (the key its partitions, indexes, statistics and tags
+    hang from).
+
+    Raises:
+        NotFoundError: the table does not exist (TABLE_NOT_FOUND).
+    """
+    tid = conn.execute(
+        sa.select(ms.tables.c.id).where(
+            ms.tables.c.database == table.database, ms.tables.c.name == table.name
+        )
+    ).scalar()
+    if tid is None:
+        raise NotFoundError(
+            f"Table '{table.database}.{table.name}' does not exist.", code="TABLE_NOT_FOUND"
+        )
+    return int(tid)
+
+
 def _partition_of(row: Any) -> Partition:
     m = row._mapping
     return Partition(tuple(m["values"]), m["location"], m["parameters"], m["created_at"])
@@ -82,7 +101,20 @@ class Catalog:
     """The Data Catalog over a ``Metastore``."""
 
     def __init__(self, metastore: Metastore) -> None:
+        # The catalog's other objects, each in its own module (imported here: they use
+        # this module's helpers).
+        from lakebed.catalog.data_catalogs import DataCatalogs
+        from lakebed.catalog.functions import Functions
+        from lakebed.catalog.partition_indexes import PartitionIndexes
+        from lakebed.catalog.statistics import ColumnStatisticsStore
+        from lakebed.catalog.tags import CatalogTags
+
         self._ms = metastore
+        self.functions = Functions(metastore)
+        self.partition_indexes = PartitionIndexes(metastore)
+        self.column_statistics = ColumnStatisticsStore(metastore)
+        self.data_catalogs = DataCatalogs(metastore)
+        self.tags = CatalogTags(metastore)
 
     # -- databases -----------------------------------------------------------------------
 
@@ -456,16 +488,7 @@ class Catalog:
     # -- partitions ----------------------------------------------------------------------
 
     def _table_id(self, conn: sa.Connection, table: Table) -> int:
-        tid = conn.execute(
-            sa.select(ms.tables.c.id).where(
-                ms.tables.c.database == table.database, ms.tables.c.name == table.name
-            )
-        ).scalar()
-        if tid is None:
-            raise NotFoundError(
-                f"Table '{table.database}.{table.name}' does not exist.", code="TABLE_NOT_FOUND"
-            )
-        return int(tid)
+        return table_id(conn, table)
 
     def add_partitions(
         self, table: Table, partitions: Iterable[Partition], /, *, if_not_exists: bool = False

@@ -25,6 +25,7 @@ from lakebed.storage import ObjectStore
 if TYPE_CHECKING:
     from lakebed.catalog.iceberg import LakebedCatalog
     from lakebed.crawlers import CrawlerService
+    from lakebed.queries.column_statistics import ColumnStatisticsRuns
 
 
 class Lakebed:
@@ -271,6 +272,17 @@ class Lakebed:
     def delete_prepared_statement(self, name: str, *, workgroup: str = PRIMARY) -> None:
         """Drop a prepared statement (as ``DEALLOCATE PREPARE name``)."""
         self.queries.prepared.delete(workgroup, name)
+
+    # -- catalog statistics ----------------------------------------------------------------
+
+    @cached_property
+    def column_statistics_runs(self) -> ColumnStatisticsRuns:
+        """Recorded computations of column statistics (Glue's statistics task runs)."""
+        from lakebed.queries.column_statistics import ColumnStatisticsRuns
+
+        return ColumnStatisticsRuns(
+            self.metastore, self.queries, self.catalog, str(self.settings.home.resolve())
+        )
 
     def _result(self, execution: QueryExecution) -> QueryResult:
         if execution.state != QueryState.SUCCEEDED:

@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """A UTC timestamp that reads back timezone-aware on every backend (SQLite stores no
+    time zone, so what it returns is marked UTC here, once, for every table).
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Store UTC (a naive value is taken to be UTC already)."""
+        if value is None or value.tzinfo is None:
+            return value
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Read back aware UTC."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
 
 databases = sa.Table(
     "databases",
@@ -13,7 +38,7 @@ databases = sa.Table(
     sa.Column("description", sa.Text),
     sa.Column("location", sa.Text),
     sa.Column("parameters", sa.JSON, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
 tables = sa.Table(
@@ -42,8 +67,8 @@ tables = sa.Table(
     sa.Column("view_expanded_text", sa.Text),
     sa.Column("bucketing", sa.JSON),
     sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("database", "name", name="uq_tables_database_name"),
 )
 
@@ -58,7 +83,7 @@ partitions = sa.Table(
     sa.Column("values", sa.JSON, nullable=False),
     sa.Column("location", sa.Text),
     sa.Column("parameters", sa.JSON, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("table_id", "values_key", name="uq_partitions_table_values"),
 )
 
@@ -70,7 +95,7 @@ workgroups = sa.Table(
     sa.Column("description", sa.Text),
     sa.Column("configuration", sa.JSON, nullable=False),
     sa.Column("tags", sa.JSON, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
 query_executions = sa.Table(
@@ -85,8 +110,8 @@ query_executions = sa.Table(
     sa.Column("database", sa.String(255)),
     sa.Column("state", sa.String(16), nullable=False, index=True),
     sa.Column("state_reason", sa.Text),
-    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False, index=True),
-    sa.Column("completed_at", sa.DateTime(timezone=True)),
+    sa.Column("submitted_at", UtcDateTime(), nullable=False, index=True),
+    sa.Column("completed_at", UtcDateTime()),
     sa.Column("queue_ms", sa.Integer),
     sa.Column("planning_ms", sa.Integer),
     sa.Column("engine_ms", sa.Integer),
@@ -113,7 +138,7 @@ named_queries = sa.Table(
     sa.Column("database", sa.String(255), nullable=False),
     sa.Column("query", sa.Text, nullable=False),
     sa.Column("workgroup", sa.String(128), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
 prepared_statements = sa.Table(
@@ -123,7 +148,7 @@ prepared_statements = sa.Table(
     sa.Column("name", sa.String(256), primary_key=True),
     sa.Column("query", sa.Text, nullable=False),
     sa.Column("description", sa.Text),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 # -- crawlers (migration 0002) ---------------------------------------------------------------
@@ -136,9 +161,9 @@ crawlers = sa.Table(
     sa.Column("state", sa.String(16), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("last_crawl", sa.JSON),
-    sa.Column("crawl_started_at", sa.DateTime(timezone=True)),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("crawl_started_at", UtcDateTime()),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 classifiers = sa.Table(
@@ -148,8 +173,8 @@ classifiers = sa.Table(
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("definition", sa.JSON, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 crawler_runs = sa.Table(
@@ -158,8 +183,8 @@ crawler_runs = sa.Table(
     sa.Column("crawl_id", sa.String(64), primary_key=True),
     sa.Column("crawler_name", sa.String(255), nullable=False, index=True),
     sa.Column("state", sa.String(16), nullable=False),
-    sa.Column("start_time", sa.DateTime(timezone=True), nullable=False, index=True),
-    sa.Column("end_time", sa.DateTime(timezone=True)),
+    sa.Column("start_time", UtcDateTime(), nullable=False, index=True),
+    sa.Column("end_time", UtcDateTime()),
     sa.Column("metrics", sa.JSON, nullable=False),
     sa.Column("errors", sa.JSON, nullable=False),
     sa.Column("changes", sa.JSON, nullable=False),
@@ -173,7 +198,7 @@ principals = sa.Table(
     metadata,
     sa.Column("name", sa.String(128), primary_key=True),
     sa.Column("description", sa.Text),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
 access_keys = sa.Table(
@@ -190,5 +215,98 @@ access_keys = sa.Table(
     # Fernet-encrypted with the server's secret key: SigV4 needs the secret itself.
     sa.Column("secret_encrypted", sa.Text, nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# -- partition indexes, functions, column statistics, data catalogs, tags (migration 0004) --
+
+partition_indexes = sa.Table(
+    "partition_indexes",
+    metadata,
+    sa.Column(
+        "table_id",
+        sa.Integer,
+        sa.ForeignKey("tables.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("keys", sa.JSON, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+functions = sa.Table(
+    "functions",
+    metadata,
+    sa.Column(
+        "database",
+        sa.String(255),
+        sa.ForeignKey("databases.name", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("class_name", sa.Text),
+    sa.Column("owner_name", sa.String(255)),
+    sa.Column("owner_type", sa.String(16)),
+    sa.Column("function_type", sa.String(32)),
+    sa.Column("resource_uris", sa.JSON, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+column_statistics = sa.Table(
+    "column_statistics",
+    metadata,
+    sa.Column(
+        "table_id",
+        sa.Integer,
+        sa.ForeignKey("tables.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    # '' for the table's own statistics, else the partition's id (as text: part of the key).
+    sa.Column("scope", sa.String(32), primary_key=True),
+    # The partition, so that its statistics go when it is dropped (and follow new values).
+    sa.Column("partition_id", sa.Integer, sa.ForeignKey("partitions.id", ondelete="CASCADE")),
+    sa.Column("column_name", sa.String(255), primary_key=True),
+    sa.Column("column_type", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("analyzed_at", UtcDateTime(), nullable=False),
+)
+
+column_statistics_runs = sa.Table(
+    "column_statistics_runs",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("database", sa.String(255), nullable=False),
+    sa.Column("table_name", sa.String(255), nullable=False),
+    sa.Column("columns", sa.JSON, nullable=False),
+    sa.Column("role", sa.Text),
+    sa.Column("sample_size", sa.Float),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("error_message", sa.Text),
+    sa.Column("created_at", UtcDateTime(), nullable=False, index=True),
+    sa.Column("ended_at", UtcDateTime()),
+    sa.Index("ix_column_statistics_runs_table", "database", "table_name"),
+)
+
+data_catalogs = sa.Table(
+    "data_catalogs",
+    metadata,
+    sa.Column("name", sa.String(256), primary_key=True),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("parameters", sa.JSON, nullable=False),
+    sa.Column("tags", sa.JSON, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Tags of Data Catalog objects (Glue's TagResource): one owner column is set, so a tag goes
+# when its database or table is dropped.
+catalog_tags = sa.Table(
+    "catalog_tags",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("database", sa.String(255), sa.ForeignKey("databases.name", ondelete="CASCADE")),
+    sa.Column("table_id", sa.Integer, sa.ForeignKey("tables.id", ondelete="CASCADE")),
+    sa.Column("key", sa.String(128), nullable=False),
+    sa.Column("value", sa.String(256), nullable=False),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from lakebed.errors import AlreadyExistsError, InvalidInputError, NotFoundError
 from lakebed.metastore import Metastore
 from lakebed.metastore import schema as ms
 from lakebed.metastore.store import utcnow
+from lakebed.tags import with_tags, without_tags
 
 PRIMARY = "primary"
 MIN_BYTES_SCANNED_CUTOFF = 10_000_000
@@ -73,6 +75,7 @@ class Workgroups:
                 f"got {wg.bytes_scanned_cutoff}.",
                 code="INVALID_PARAMETER",
             )
+        with_tags({}, wg.tags)
         if wg.state not in ("ENABLED", "DISABLED"):
             raise InvalidInputError(
                 f"Workgroup state must be ENABLED or DISABLED; got '{wg.state}'."
@@ -144,3 +147,33 @@ class Workgroups:
         self.get_workgroup(name)
         with self._ms.begin() as conn:
             conn.execute(ms.workgroups.delete().where(ms.workgroups.c.name == name))
+
+    def tag_workgroup(self, name: str, /, tags: dict[str, str]) -> None:
+        """Add or overwrite tags of a workgroup.
+
+        Raises:
+            NotFoundError: no such workgroup.
+            InvalidInputError: a tag breaks the limits of ``lakebed.tags``.
+        """
+        self._set_tags(name, lambda current: with_tags(current, tags))
+
+    def untag_workgroup(self, name: str, /, keys: list[str]) -> None:
+        """Remove tags from a workgroup (absent keys are ignored).
+
+        Raises:
+            NotFoundError: no such workgroup.
+        """
+        self._set_tags(name, lambda current: without_tags(current, keys))
+
+    def _set_tags(self, name: str, change: Callable[[dict[str, str]], dict[str, str]]) -> None:
+        with self._ms.begin() as conn:
+            row = conn.execute(
+                sa.select(ms.workgroups.c.tags).where(ms.workgroups.c.name == name)
+            ).first()
+            if row is None:
+                raise NotFoundError(f"WorkGroup {name} is not found.", code="WORKGROUP_NOT_FOUND")
+            conn.execute(
+                ms.workgroups.update()
+                .where(ms.workgroups.c.name == name)
+                .values(tags=change(dict(row.tags or {})))
+            )

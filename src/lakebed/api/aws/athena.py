@@ -119,8 +119,10 @@ def start_query_execution(lb: Lakebed, body: Body, call: Call) -> Body:
     require(body, "QueryString")
     ctx = body.get("QueryExecutionContext") or {}
     catalog = ctx.get("Catalog")
-    if catalog and catalog.lower() not in ("awsdatacatalog",):
-        raise errors.NotFoundError(f"Catalog {catalog} was not found.", code="CATALOG_NOT_FOUND")
+    if catalog and not lb.catalog.data_catalogs.get(catalog).built_in:
+        raise errors.NotSupportedError(
+            f"Catalog {catalog} is registered, but lakebed runs queries in {CATALOG} only."
+        )
     qid = lb.queries.start(
         body["QueryString"],
         database=ctx.get("Database"),
@@ -377,44 +379,26 @@ def delete_work_group(lb: Lakebed, body: Body, call: Call) -> Body:
 # -- catalogs, databases, tables --------------------------------------------------------
 
 
-def _check_catalog(body: Body) -> None:
+def _check_catalog(lb: Lakebed, body: Body) -> None:
     name = body.get("CatalogName") or CATALOG
-    if name.lower() != CATALOG.lower():
-        raise AwsError("MetadataException", f"Catalog {name} does not exist.")
-
-
-@op("ListDataCatalogs")
-def list_data_catalogs(lb: Lakebed, body: Body, call: Call) -> Body:
-    """The data catalogs (the built-in Glue-compatible one)."""
-    return {
-        "DataCatalogsSummary": [
-            {"CatalogName": CATALOG, "Type": "GLUE", "Status": "CREATE_COMPLETE"}
-        ]
-    }
-
-
-@op("GetDataCatalog")
-def get_data_catalog(lb: Lakebed, body: Body, call: Call) -> Body:
-    """One data catalog."""
-    require(body, "Name")
-    if body["Name"].lower() != CATALOG.lower():
-        raise errors.NotFoundError(f"Catalog {body['Name']} was not found.")
-    return {
-        "DataCatalog": {
-            "Name": CATALOG,
-            "Type": "GLUE",
-            "Description": "lakebed's data catalog",
-            "Parameters": {"catalog-id": "lakebed"},
-            "Status": "CREATE_COMPLETE",
-        }
-    }
+    if name.lower() == CATALOG.lower():
+        return
+    try:
+        lb.catalog.data_catalogs.get(name)
+    except errors.NotFoundError:
+        raise AwsError("MetadataException", f"Catalog {name} does not exist.") from None
+    raise AwsError(
+        "MetadataException",
+        f"Catalog {name} is registered, but lakebed reads databases and tables from "
+        f"{CATALOG} only.",
+    )
 
 
 def _metadata_errors(fn: Any) -> Any:
     """Catalog lookups raise MetadataException, as Athena does."""
 
     def wrapped(lb: Lakebed, body: Body, call: Call) -> Body:
-        _check_catalog(body)
+        _check_catalog(lb, body)
         try:
             return fn(lb, body, call)  # type: ignore[no-any-return]
         except errors.NotFoundError as e:

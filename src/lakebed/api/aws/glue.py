@@ -13,7 +13,7 @@ from sqlglot import exp
 
 from lakebed import errors
 from lakebed.api.aws.paging import page
-from lakebed.api.aws.protocol import Body, Call, Service, batch_get, require
+from lakebed.api.aws.protocol import AwsError, Body, Call, Service, batch_get, require
 from lakebed.catalog.models import Column, Database, Partition, Table, TableType
 from lakebed.sql.prune import prune_partitions
 from lakebed.types import hive_type
@@ -153,7 +153,24 @@ def _partition_from_input(t: Table, pi: Body) -> Partition:
     return Partition(tuple(values), sd.get("Location"), dict(pi.get("Parameters") or {}))
 
 
-def _error_detail(e: errors.LakebedError) -> Body:
+def index_input(item: object) -> tuple[str, list[str]]:
+    """(name, keys) of a ``PartitionIndex`` input."""
+    if not isinstance(item, dict) or not isinstance(item.get("Keys"), list):
+        raise errors.InvalidInputError(
+            "A PartitionIndex needs IndexName and a list of Keys.", code="INVALID_INDEX"
+        )
+    require(item, "IndexName")
+    return str(item["IndexName"]), [str(k) for k in item["Keys"]]
+
+
+def limit_exceeded(e: errors.InvalidInputError) -> Exception:
+    """Glue's own exception for a table that would have more than three indexes."""
+    if e.code == "RESOURCE_NUMBER_LIMIT_EXCEEDED":
+        return AwsError("ResourceNumberLimitExceededException", e.message)
+    return e
+
+
+def error_detail(e: errors.LakebedError) -> Body:
     return {"ErrorCode": GLUE.error_body(e)[1]["__type"], "ErrorMessage": e.message}
 
 
@@ -222,7 +239,15 @@ def create_table(lb: Lakebed, body: Body, call: Call) -> Body:
     """Register a table (or view)."""
     require(body, "DatabaseName", "TableInput")
     require(body["TableInput"], "Name")
-    lb.catalog.create_table(_table_from_input(body["DatabaseName"], body["TableInput"]))
+    table = _table_from_input(body["DatabaseName"], body["TableInput"])
+    indexes = [index_input(i) for i in body.get("PartitionIndexes") or []]
+    try:
+        lb.catalog.partition_indexes.validate(table, indexes)
+        created = lb.catalog.create_table(table)
+        for name, keys in indexes:
+            lb.catalog.partition_indexes.create(created, name, keys)
+    except errors.InvalidInputError as e:
+        raise limit_exceeded(e) from e
     return {}
 
 
@@ -294,7 +319,7 @@ def batch_delete_table(lb: Lakebed, body: Body, call: Call) -> Body:
         try:
             lb.catalog.drop_table(body["DatabaseName"], name)
         except errors.LakebedError as e:
-            failed.append({"TableName": name, "ErrorDetail": _error_detail(e)})
+            failed.append({"TableName": name, "ErrorDetail": error_detail(e)})
     return {"Errors": failed}
 
 
@@ -336,7 +361,7 @@ def batch_create_partition(lb: Lakebed, body: Body, call: Call) -> Body:
             failed.append(
                 {
                     "PartitionValues": pi.get("Values"),
-                    "ErrorDetail": _error_detail(e),
+                    "ErrorDetail": error_detail(e),
                 }
             )
     return {"Errors": failed}
@@ -443,7 +468,7 @@ def batch_update_partition(lb: Lakebed, body: Body, call: Call) -> Body:
             failed.append(
                 {
                     "PartitionValueList": entry.get("PartitionValueList"),
-                    "ErrorDetail": _error_detail(e),
+                    "ErrorDetail": error_detail(e),
                 }
             )
     return {"Errors": failed}
@@ -471,7 +496,7 @@ def batch_delete_partition(lb: Lakebed, body: Body, call: Call) -> Body:
             failed.append(
                 {
                     "PartitionValues": key["Values"],
-                    "ErrorDetail": _error_detail(e),
+                    "ErrorDetail": error_detail(e),
                 }
             )
     return {"Errors": failed}
