@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pyarrow as pa
-from pyarrow._parquet import ParquetReader
+import pyarrow.parquet as pq
 
 from lakebed.crawlers.classifiers.base import (
     BadFileError,
@@ -99,11 +99,8 @@ class ParquetClassifier(BaseClassifier):
             return None
         try:
             with sample.open() as f:
-                # The footer reader alone: pq.read_metadata also builds column path maps
-                # (ParquetFile) that a crawl never needs, which costs a third of the time.
-                reader = ParquetReader()
-                reader.open(f)
-                schema, rows = reader.schema_arrow, reader.metadata.num_rows
+                meta = pq.read_metadata(f)  # the footer alone
+                schema, rows = meta.schema.to_arrow_schema(), meta.num_rows
         except Exception as e:  # pyarrow raises several types for corrupt footers
             raise BadFileError(f"is not a valid Parquet file ({e}).") from e
         return Classification(
