@@ -85,3 +85,29 @@ def test_classifier_lifecycle(server: Any) -> None:
     glue.delete_classifier(Name="app_log")
     with pytest.raises(glue.exceptions.EntityNotFoundException):
         glue.get_classifier(Name="app_log")
+
+
+def test_crawler_schedule_operations(server: Any, tmp_path: Path) -> None:
+    glue = server.client("glue")
+    glue.create_database(DatabaseInput={"Name": "sched"})
+    path = _lake(tmp_path)
+    glue.create_crawler(
+        Name="nightly", Role="r", DatabaseName="sched", Targets={"S3Targets": [{"Path": str(path)}]}
+    )
+    with pytest.raises(glue.exceptions.NoScheduleException):
+        glue.start_crawler_schedule(CrawlerName="nightly")
+    glue.update_crawler_schedule(CrawlerName="nightly", Schedule="cron(0 2 * * ? *)")
+    schedule = glue.get_crawler(Name="nightly")["Crawler"]["Schedule"]
+    assert schedule == {"ScheduleExpression": "cron(0 2 * * ? *)", "State": "SCHEDULED"}
+    with pytest.raises(glue.exceptions.SchedulerRunningException):
+        glue.start_crawler_schedule(CrawlerName="nightly")
+    glue.stop_crawler_schedule(CrawlerName="nightly")
+    assert glue.get_crawler(Name="nightly")["Crawler"]["Schedule"]["State"] == "NOT_SCHEDULED"
+    with pytest.raises(glue.exceptions.SchedulerNotRunningException):
+        glue.stop_crawler_schedule(CrawlerName="nightly")
+    glue.start_crawler_schedule(CrawlerName="nightly")
+    assert glue.get_crawler(Name="nightly")["Crawler"]["Schedule"]["State"] == "SCHEDULED"
+    with pytest.raises(glue.exceptions.InvalidInputException, match="Day-of-week"):
+        glue.update_crawler_schedule(CrawlerName="nightly", Schedule="cron(0 2 * * * *)")
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.stop_crawler_schedule(CrawlerName="nope")

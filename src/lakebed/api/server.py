@@ -28,6 +28,7 @@ def serve(lb: Lakebed, *, host: str = "127.0.0.1", port: int = 8333, auth: bool 
             port,
         )
     config = uvicorn.Config(create_app(lb, auth=auth), host=host, port=port, log_level="info")
+    lb.crawlers.start_scheduler()  # scheduled crawls; stopped by lb.close()
     try:
         uvicorn.Server(config).run()
     finally:

@@ -5,6 +5,7 @@ failure never leaves a half-written table.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -266,11 +267,17 @@ class Applied:
     partitions_added: int = 0
     partitions_deleted: int = 0
     errors: list[CrawlError] = field(default_factory=list)
+    applied: list[Change] = field(default_factory=list)
+    stopped: bool = False
+    """``stop`` was set: the tables after the last applied one were left as they were."""
 
 
-def apply(catalog: Catalog, changes: list[Change]) -> Applied:
+def apply(
+    catalog: Catalog, changes: list[Change], *, stop: threading.Event | None = None
+) -> Applied:
     """Apply the non-logged changes, table by table; a table whose changes fail is put
-    back as it was and the failure is recorded.
+    back as it was and the failure is recorded. ``stop`` is honoured between tables, so
+    every table is either wholly changed or untouched.
     """
     done = Applied()
     by_table: dict[tuple[str, str], list[Change]] = {}
@@ -278,10 +285,15 @@ def apply(catalog: Catalog, changes: list[Change]) -> Applied:
         if not c.logged:
             by_table.setdefault((c.database, c.table), []).append(c)
     for (db, name), table_changes in by_table.items():
+        if stop is not None and stop.is_set():
+            done.stopped = True
+            break
         try:
             _apply_table(catalog, table_changes, done)
         except LakebedError as e:
             done.errors.append(CrawlError(f"{db}.{name}", e.code, e.message))
+        else:
+            done.applied.extend(table_changes)
     return done
 
 

@@ -33,6 +33,16 @@ class CrawlStatus(StrEnum):
     FAILED = "FAILED"
 
 
+class ScheduleState(StrEnum):
+    """Glue's ``Schedule.State`` (lakebed changes it in one transaction, so it never
+    reports ``TRANSITIONING``).
+    """
+
+    SCHEDULED = "SCHEDULED"
+    NOT_SCHEDULED = "NOT_SCHEDULED"
+    TRANSITIONING = "TRANSITIONING"
+
+
 class RunState(StrEnum):
     """A crawl's state in its history (Glue's ``CrawlerHistory.State``)."""
 

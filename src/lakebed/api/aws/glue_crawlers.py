@@ -18,10 +18,14 @@ if TYPE_CHECKING:
 
 op = GLUE.operation
 
-# Crawler states a caller acts on get Glue's own exception names.
+# Crawler and schedule states a caller acts on get Glue's own exception names.
 _CONFLICTS = {
     "CRAWLER_RUNNING": "CrawlerRunningException",
     "CRAWLER_NOT_RUNNING": "CrawlerNotRunningException",
+    "SCHEDULER_RUNNING": "SchedulerRunningException",
+    "SCHEDULER_NOT_RUNNING": "SchedulerNotRunningException",
+    "NO_SCHEDULE": "NoScheduleException",
+    "VERSION_MISMATCH": "VersionMismatchException",
 }
 _UPDATABLE = {
     glue_name(name): name
@@ -40,12 +44,12 @@ _UPDATABLE = {
 
 
 def _conflicts(fn: Callable[[Lakebed, Body, Call], Body]) -> Callable[[Lakebed, Body, Call], Body]:
-    """Map a running/not-running crawler to Glue's exception."""
+    """Map crawler and schedule states to Glue's exceptions."""
 
     def wrapped(lb: Lakebed, body: Body, call: Call) -> Body:
         try:
             return fn(lb, body, call)
-        except errors.ConflictError as e:
+        except (errors.ConflictError, errors.InvalidInputError) as e:
             if e.code in _CONFLICTS:
                 raise AwsError(_CONFLICTS[e.code], e.message) from e
             raise
@@ -136,6 +140,33 @@ def stop_crawler(lb: Lakebed, body: Body, call: Call) -> Body:
     """Ask a running crawl to stop."""
     require(body, "Name")
     lb.crawlers.stop_crawler(body["Name"])
+    return {}
+
+
+@op("StartCrawlerSchedule")
+@_conflicts
+def start_crawler_schedule(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Turn a crawler's schedule on (SCHEDULED)."""
+    require(body, "CrawlerName")
+    lb.crawlers.start_crawler_schedule(body["CrawlerName"])
+    return {}
+
+
+@op("StopCrawlerSchedule")
+@_conflicts
+def stop_crawler_schedule(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Turn a crawler's schedule off (NOT_SCHEDULED)."""
+    require(body, "CrawlerName")
+    lb.crawlers.stop_crawler_schedule(body["CrawlerName"])
+    return {}
+
+
+@op("UpdateCrawlerSchedule")
+@_conflicts
+def update_crawler_schedule(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Replace a crawler's cron expression."""
+    require(body, "CrawlerName", "Schedule")
+    lb.crawlers.update_crawler_schedule(body["CrawlerName"], body["Schedule"])
     return {}
 
 
