@@ -62,11 +62,18 @@ class Change:
 
 @dataclass
 class Policy:
-    """How a crawl treats existing objects."""
+    """How a crawl treats existing objects.
+
+    Attributes:
+        inherit_partition_schema: ``InheritFromTable``: new partitions take the table's
+            schema, so they are added even when their files' schema does not match a table
+            whose update is only logged.
+    """
 
     update: UpdateBehavior
     delete: DeleteBehavior
     merge_new_columns: bool = False
+    inherit_partition_schema: bool = False
 
 
 def _merged_columns(old: Table, new: Table, *, only_add: bool) -> tuple[tuple[Column, ...], bool]:
@@ -163,15 +170,23 @@ def diff_table(
     found = {p.values for p in plan.partitions}
     add = [p for p in plan.partitions if p.values not in have]
     if add:
-        # New partitions whose data the unchanged table could not read stay out.
+        # New partitions whose data the unchanged table could not read stay out, unless
+        # they inherit the table's schema.
         clash = not compatible and update_logged
+        note = ""
+        if clash:
+            note = ": schema incompatible with the table" + (
+                " (InheritFromTable: added with the table's schema)"
+                if policy.inherit_partition_schema
+                else ""
+            )
         changes.append(
             Change(
                 Action.ADD_PARTITIONS,
                 new.database,
                 new.name,
-                _values_text(add) + (": schema incompatible with the table" if clash else ""),
-                logged=clash,
+                _values_text(add) + note,
+                logged=clash and not policy.inherit_partition_schema,
                 new=new,
                 old=old,
                 partitions=add,

@@ -5,7 +5,7 @@ result (``CrawlPlan``) is what the dry run prints and what a run applies.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from lakebed.crawlers import jdbc
@@ -27,7 +27,7 @@ from lakebed.crawlers.models import (
 from lakebed.crawlers.partitions import Rules, resolve
 from lakebed.crawlers.scan import Scanner, ScanStats, level_of
 from lakebed.crawlers.tables import TablePlan, build, table_name, unique_name
-from lakebed.errors import InvalidInputError, NotFoundError
+from lakebed.errors import CancelledError, InvalidInputError, NotFoundError
 from lakebed.storage.object_store import normalize_uri
 
 if TYPE_CHECKING:
@@ -73,6 +73,7 @@ def plan_crawl(
         UpdateBehavior.LOG if incremental else scp.update_behavior,
         DeleteBehavior.LOG if incremental else scp.delete_behavior,
         config.merge_new_columns,
+        config.inherit_partition_schema,
     )
     out = CrawlPlan()
     database = (crawler.database_name or "").lower()
@@ -145,6 +146,8 @@ def plan_crawl(
                     )
                 )
     for jt in t.jdbc_targets:
+        if stop is not None and stop.is_set():
+            raise CancelledError("The crawl was stopped.", code="CRAWLER_STOPPED")
         for plan in jdbc.plan(
             jt, database=database, prefix=crawler.table_prefix, crawler=crawler.name
         ):
@@ -162,7 +165,7 @@ def plan_crawl(
     for plan in out.tables:
         out.changes.extend(_diff(plan, catalog, policy))
     for plan in catalog_plans:
-        log_deletes = Policy(policy.update, DeleteBehavior.LOG, policy.merge_new_columns)
+        log_deletes = replace(policy, delete=DeleteBehavior.LOG)
         out.changes.extend(_diff(plan, catalog, log_deletes))
         out.tables.append(plan)
     if not incremental:
