@@ -37,7 +37,13 @@ def test_stop_while_applying_keeps_whole_tables(lb: lakebed.Lakebed, lake_dir: P
             "Targets": {"S3Targets": [{"Path": str(lake_dir)}]},
         }
     )
-    plan = plan_crawl(crawler, catalog=lb.catalog, store=lb.store, classifiers=[])
+    plan = plan_crawl(
+        crawler,
+        catalog=lb.catalog,
+        store=lb.store,
+        classifiers=[],
+        connections=lb.crawlers.connections,
+    )
     applied = ch.apply(lb.catalog, plan.changes, stop=StopAfter(1))
     assert applied.stopped and applied.tables_created == 1 and applied.partitions_added == 2
     assert [c.table for c in applied.applied] == ["a"]

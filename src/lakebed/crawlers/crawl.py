@@ -33,6 +33,7 @@ from lakebed.storage.object_store import normalize_uri
 if TYPE_CHECKING:
     from lakebed.catalog import Catalog
     from lakebed.crawlers.classifiers.base import Classifier
+    from lakebed.crawlers.connections import Connections
     from lakebed.crawlers.models import Crawler
     from lakebed.storage import ObjectStore
 
@@ -58,6 +59,7 @@ def plan_crawl(
     catalog: Catalog,
     store: ObjectStore,
     classifiers: list[Classifier],
+    connections: Connections,
     stop: threading.Event | None = None,
 ) -> CrawlPlan:
     """Scan ``crawler``'s targets and compute the catalog changes.
@@ -149,7 +151,11 @@ def plan_crawl(
         if stop is not None and stop.is_set():
             raise CancelledError("The crawl was stopped.", code="CRAWLER_STOPPED")
         for plan in jdbc.plan(
-            jt, database=database, prefix=crawler.table_prefix, crawler=crawler.name
+            jt,
+            connections=connections,
+            database=database,
+            prefix=crawler.table_prefix,
+            crawler=crawler.name,
         ):
             taken.add(plan.table.name)
             out.tables.append(plan)

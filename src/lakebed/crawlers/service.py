@@ -8,7 +8,6 @@ changes table by table; a crawl that fails or is stopped while planning changes 
 from __future__ import annotations
 
 import logging
-import re
 import statistics
 import threading
 import time
@@ -22,6 +21,7 @@ import sqlalchemy as sa
 from lakebed.crawlers import changes as ch
 from lakebed.crawlers import leases
 from lakebed.crawlers.classifiers import registry
+from lakebed.crawlers.connections import Connections
 from lakebed.crawlers.crawl import CrawlPlan, plan_crawl
 from lakebed.crawlers.cron import CronSchedule, as_utc
 from lakebed.crawlers.events import CrawlerEvent, Listener
@@ -41,6 +41,7 @@ from lakebed.crawlers.models import (
     RunState,
     Schedule,
     ScheduleState,
+    check_name,
     field_value,
     from_glue,
     to_glue,
@@ -64,7 +65,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_NAME_RE = re.compile(r"^[\w\-.$ ]{1,255}$")
 # Fields of a crawler that are state, not definition (snake_case and Glue's names).
 _STATE_KEYS = ("State", "CrawlElapsedTime", "CreationTime", "LastUpdated", "LastCrawl", "Version")
 _STATE_FIELDS = {
@@ -77,22 +77,13 @@ _STATE_FIELDS = {
 }
 
 
-def _check_name(name: str, kind: str) -> str:
-    if not _NAME_RE.match(name or ""):
-        raise InvalidInputError(
-            f"Invalid {kind} name '{name}': use 1-255 letters, digits, '-', '_', '.', '$' or "
-            "spaces.",
-            code="INVALID_INPUT",
-        )
-    return name
-
-
 class CrawlerService:
     """Crawlers over one catalog and object store.
 
     Attributes:
         listeners: callables receiving every ``CrawlerEvent`` (an in-process event hook list
             until the events service exists).
+        connections: the Glue connections JDBC targets name.
     """
 
     def __init__(self, *, metastore: Metastore, catalog: Catalog, store: ObjectStore) -> None:
@@ -104,6 +95,7 @@ class CrawlerService:
         self._lock = threading.Lock()
         self.listeners: list[Listener] = []
         self._scheduler: Scheduler | None = None
+        self.connections = Connections(metastore)
         leases.recover(metastore)
 
     # -- crawler definitions -------------------------------------------------------------
@@ -291,7 +283,7 @@ class CrawlerService:
         return self.get_crawler(current.name)
 
     def _validate(self, crawler: Crawler) -> Crawler:
-        _check_name(crawler.name, "crawler")
+        check_name(crawler.name, "crawler")
         t = crawler.targets
         if not any(
             (
@@ -344,7 +336,7 @@ class CrawlerService:
             InvalidInputError: the definition does not compile.
         """
         spec = _as_spec(spec)
-        _check_name(spec.name, "classifier")
+        check_name(spec.name, "classifier")
         registry.from_spec(spec)  # compiles patterns and paths: fails early
         kind = _kind_of(spec)
         now = utcnow()
@@ -448,6 +440,7 @@ class CrawlerService:
             catalog=self._catalog,
             store=self._store,
             classifiers=self._classifiers(crawler),
+            connections=self.connections,
         )
 
     def start_crawler(self, name: str, /) -> str:
@@ -620,6 +613,7 @@ class CrawlerService:
                 catalog=self._catalog,
                 store=self._store,
                 classifiers=self._classifiers(crawler),
+                connections=self.connections,
                 stop=stop,
             )
             if stop.is_set():

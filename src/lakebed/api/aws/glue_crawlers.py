@@ -1,5 +1,6 @@
-"""Glue's crawler and classifier operations (``AWSGlue.CreateCrawler`` …) over
-``lb.crawlers``, whose models already use Glue's field names on the wire.
+"""Glue's crawler, crawler schedule, classifier and connection operations
+(``AWSGlue.CreateCrawler`` …) over ``lb.crawlers``, whose models already use Glue's field
+names on the wire.
 """
 
 from __future__ import annotations
@@ -238,4 +239,43 @@ def delete_classifier(lb: Lakebed, body: Body, call: Call) -> Body:
     """Delete a custom classifier."""
     require(body, "Name")
     lb.crawlers.delete_classifier(body["Name"])
+    return {}
+
+
+# -- connections (what JDBC targets name) ----------------------------------------------------
+
+
+def _connection(conn: Any, body: Body) -> Body:
+    return to_glue(conn.without_password() if body.get("HidePassword") else conn)
+
+
+@op("CreateConnection")
+def create_connection(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Define a JDBC connection for crawlers."""
+    require(body, "ConnectionInput")
+    lb.crawlers.connections.create(dict(body["ConnectionInput"]))
+    return {"CreateConnectionStatus": "READY"}
+
+
+@op("GetConnection")
+def get_connection(lb: Lakebed, body: Body, call: Call) -> Body:
+    """One connection (``HidePassword`` leaves the password out)."""
+    require(body, "Name")
+    return {"Connection": _connection(lb.crawlers.connections.get(body["Name"]), body)}
+
+
+@op("GetConnections")
+def get_connections(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Every connection (of a ``Filter.ConnectionType``), paginated."""
+    kind = (body.get("Filter") or {}).get("ConnectionType")
+    items = [_connection(c, body) for c in lb.crawlers.connections.list(connection_type=kind)]
+    chunk, token = page(items, body.get("NextToken"), body.get("MaxResults"), 100)
+    return {"ConnectionList": chunk, "NextToken": token}
+
+
+@op("DeleteConnection")
+def delete_connection(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Delete a connection."""
+    require(body, "ConnectionName")
+    lb.crawlers.connections.delete(body["ConnectionName"])
     return {}
