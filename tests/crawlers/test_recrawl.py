@@ -255,3 +255,26 @@ def test_inherit_from_table_adds_new_partitions_with_the_tables_schema(
     ]
     rows = lb.sql("SELECT dt, id FROM sales WHERE dt <> '2024-01-03' ORDER BY dt").fetchall()
     assert rows == [("2024-01-01", 1), ("2024-01-02", 2)]
+
+
+def test_new_folders_only_with_two_partition_levels_beside_an_unpartitioned_table(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    def sale(day: str, region: str) -> None:
+        write_parquet(
+            lake_dir / "sales" / f"dt={day}" / f"region={region}" / "p.parquet", {"v": [1.5]}
+        )
+
+    for day in ("2024-01-01", "2024-01-02"):
+        sale(day, "eu")
+        sale(day, "us")
+    write_parquet(lake_dir / "people" / "p.parquet", {"name": ["ann"]})
+    policy = {"RecrawlBehavior": "CRAWL_NEW_FOLDERS_ONLY"}
+    assert crawl(lake_dir, RecrawlPolicy=policy).metrics.partitions_added == 4
+    sale("2024-01-03", "eu")
+    run = crawl(lake_dir)
+    assert run.state == "COMPLETED", run.error_message
+    assert run.metrics.partitions_added == 1 and run.metrics.files_seen == 1
+    assert not any("DELETE" in c for c in run.changes)  # unlisted is not vanished
+    assert sorted(t.name for t in lb.catalog.list_tables("default")) == ["people", "sales"]
+    assert lb.sql("SELECT count(*) FROM sales").fetchall() == [(5,)]

@@ -68,12 +68,15 @@ class Policy:
         inherit_partition_schema: ``InheritFromTable``: new partitions take the table's
             schema, so they are added even when their files' schema does not match a table
             whose update is only logged.
+        new_folders_only: known partitions were not listed, so a partition not found is not
+            a vanished one.
     """
 
     update: UpdateBehavior
     delete: DeleteBehavior
     merge_new_columns: bool = False
     inherit_partition_schema: bool = False
+    new_folders_only: bool = False
 
 
 def _merged_columns(old: Table, new: Table, *, only_add: bool) -> tuple[tuple[Column, ...], bool]:
@@ -193,7 +196,7 @@ def diff_table(
             )
         )
     gone = [p for p in existing or [] if p.values not in found]
-    if gone:
+    if gone and not policy.new_folders_only:
         changes.append(
             Change(
                 Action.DELETE_PARTITIONS,

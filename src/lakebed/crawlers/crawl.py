@@ -76,11 +76,13 @@ def plan_crawl(
         DeleteBehavior.LOG if incremental else scp.delete_behavior,
         config.merge_new_columns,
         config.inherit_partition_schema,
+        incremental,
     )
     out = CrawlPlan()
     database = (crawler.database_name or "").lower()
     owned = crawler_tables(catalog, database, crawler.name) if database else []
     known: set[str] = set()
+    known_tables: set[str] = set()
     if incremental:
         out.notes.append(
             "CRAWL_NEW_FOLDERS_ONLY: known partition folders are not listed; "
@@ -90,8 +92,14 @@ def plan_crawl(
             parts = catalog.list_partitions(t) if t.partition_keys else []
             known.update(p.location.rstrip("/") for p in parts if p.location)
             if not t.partition_keys and t.location:
-                known.add(normalize_uri(t.location).rstrip("/"))
-    scanner = Scanner(store, classifiers, stop=stop, known_folders=frozenset(known))
+                known_tables.add(normalize_uri(t.location).rstrip("/"))
+    scanner = Scanner(
+        store,
+        classifiers,
+        stop=stop,
+        known_folders=frozenset(known),
+        known_tables=frozenset(known_tables),
+    )
     out.stats = scanner.stats
     rules = Rules(config.combine_compatible_schemas, config.table_level)
     taken: set[str] = set()

@@ -20,7 +20,7 @@ from lakebed.crawlers.classifiers.base import (
     read_sample,
 )
 from lakebed.crawlers.grouping import FileGroup, add_to_groups
-from lakebed.crawlers.listing import is_excluded, list_folder
+from lakebed.crawlers.listing import TreeListing, is_excluded, list_folder
 from lakebed.crawlers.models import CrawlError, ErrorLog
 from lakebed.errors import CancelledError
 
@@ -80,12 +80,15 @@ class Scanner:
         *,
         stop: threading.Event | None = None,
         known_folders: frozenset[str] = frozenset(),
+        known_tables: frozenset[str] = frozenset(),
     ) -> None:
         self._store = store
         self._custom = list(custom)
         self._builtins = registry.builtin_classifiers()
         self._stop = stop or threading.Event()
         self._known = known_folders
+        self._known_tables = known_tables
+        self._tree: TreeListing | None = None
         self.stats = ScanStats()
 
     def scan(
@@ -97,6 +100,15 @@ class Scanner:
             CancelledError: the crawl was stopped.
         """
         root = root.rstrip("/")
+        self._tree = None
+        if root.startswith("s3://") and not (self._known or self._known_tables):
+            # One recursive listing; a new-folders-only crawl lists folder by folder instead,
+            # so that known partitions are never listed at all.
+            try:
+                self._tree = TreeListing(self._store, root)
+            except OSError as e:
+                self._unreadable(root, e)
+                return FolderScan(root, root.rsplit("/", 1)[-1], level_of(root))
         return self._folder(root, "", exclusions, sample_size)
 
     def _folder(
@@ -109,17 +121,14 @@ class Scanner:
         if uri in self._known:
             node.known = True
             return node
+        if uri in self._known_tables:  # an unpartitioned table: neither listed nor grouped
+            return node
         try:
-            listing = list_folder(self._store, uri)
+            listing = (
+                self._tree.folder(uri) if self._tree is not None else list_folder(self._store, uri)
+            )
         except OSError as e:
-            reason = (
-                "does not exist"
-                if isinstance(e, FileNotFoundError)
-                else (f"cannot be listed ({e.strerror or e})")
-            )
-            self.stats.errors.add(
-                CrawlError(uri, "PATH_NOT_READABLE", f"Folder '{uri}' {reason}; skipped.")
-            )
+            self._unreadable(uri, e)
             return node
         fmt = tableformats.detect(self._store, uri, listing.markers, listing.folders)
         if fmt is not None:
@@ -176,6 +185,16 @@ class Scanner:
         for w in result.warnings:
             self._error(info.uri, "HIVE_BAD_DATA", w)
         add_to_groups(node.groups, result, info.uri, info.size, sample.compression)
+
+    def _unreadable(self, uri: str, e: OSError) -> None:
+        reason = (
+            "does not exist"
+            if isinstance(e, FileNotFoundError)
+            else (f"cannot be listed ({e.strerror or e})")
+        )
+        self.stats.errors.add(
+            CrawlError(uri, "PATH_NOT_READABLE", f"Folder '{uri}' {reason}; skipped.")
+        )
 
     def _error(self, uri: str, code: str, message: str) -> None:
         name = uri.rsplit("/", 1)[-1]
