@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from lakebed.crawlers import tableformats
 from lakebed.crawlers.classifiers import registry
 from lakebed.crawlers.classifiers.base import (
     BadFileError,
+    Classification,
     Classifier,
     UnsampleableError,
     compression_of,
@@ -64,6 +66,13 @@ class ScanStats:
     errors: ErrorLog = field(default_factory=ErrorLog)
 
 
+SAMPLE_THREADS = 8
+"""Concurrent sample reads of one folder on an object store."""
+
+_Outcome = tuple[Classification | None, str | None] | Exception
+"""A file's classification and compression, or why it could not be sampled."""
+
+
 def level_of(uri: str) -> int:
     """Absolute depth of a folder: ``s3://bucket`` and ``/data`` are level 1."""
     path = uri.split("://", 1)[1] if "://" in uri else uri
@@ -89,6 +98,7 @@ class Scanner:
         self._known = known_folders
         self._known_tables = known_tables
         self._tree: TreeListing | None = None
+        self._pool: ThreadPoolExecutor | None = None
         self.stats = ScanStats()
 
     def scan(
@@ -101,7 +111,9 @@ class Scanner:
         """
         root = root.rstrip("/")
         self._tree = None
-        if root.startswith("s3://") and not (self._known or self._known_tables):
+        if not root.startswith("s3://"):
+            return self._folder(root, "", exclusions, sample_size)
+        if not (self._known or self._known_tables):
             # One recursive listing; a new-folders-only crawl lists folder by folder instead,
             # so that known partitions are never listed at all.
             try:
@@ -109,7 +121,13 @@ class Scanner:
             except OSError as e:
                 self._unreadable(root, e)
                 return FolderScan(root, root.rsplit("/", 1)[-1], level_of(root))
-        return self._folder(root, "", exclusions, sample_size)
+        with ThreadPoolExecutor(SAMPLE_THREADS, thread_name_prefix="crawl-sample") as pool:
+            self._pool = pool
+            try:
+                return self._folder(root, "", exclusions, sample_size)
+            finally:
+                self._pool = None
+                self._tree = None
 
     def _folder(
         self, uri: str, rel: str, exclusions: tuple[str, ...], sample_size: int | None
@@ -142,6 +160,7 @@ class Scanner:
                 self.stats.files_seen += 1
             return node
         sampled_per_kind: dict[str, int] = {}
+        remote: list[FileInfo] = []
         for n, info in enumerate(listing.files, 1):
             if n % 1000 == 0 and self._stop.is_set():
                 raise CancelledError("The crawl was stopped.", code="CRAWLER_STOPPED")
@@ -161,7 +180,13 @@ class Scanner:
                         break
                 continue
             sampled_per_kind[kind] = sampled_per_kind.get(kind, 0) + 1
-            self._classify(node, info)
+            if self._pool is None:
+                self._record(node, info, self._outcome(info))
+            else:
+                remote.append(info)
+        if self._pool is not None:  # object-store reads wait on the network: overlap them
+            for info, outcome in zip(remote, self._pool.map(self._outcome, remote), strict=True):
+                self._record(node, info, outcome)
         node.groups.sort(key=lambda g: -g.file_count)
         for sub in listing.folders:
             sub_name = sub.rstrip("/").rsplit("/", 1)[-1]
@@ -171,20 +196,26 @@ class Scanner:
             node.children.append(self._folder(sub, f"{sub_rel}/", exclusions, sample_size))
         return node
 
-    def _classify(self, node: FolderScan, info: FileInfo) -> None:
+    def _outcome(self, info: FileInfo) -> _Outcome:
+        """Sample and classify one file (thread-safe: no shared state is changed)."""
         try:
             sample = read_sample(self._store, info)
-            result = registry.classify(sample, self._custom, self._builtins)
+            return registry.classify(sample, self._custom, self._builtins), sample.compression
         except (UnsampleableError, BadFileError) as e:
-            self._error(info.uri, "HIVE_BAD_DATA", str(e))
+            return e
+
+    def _record(self, node: FolderScan, info: FileInfo, outcome: _Outcome) -> None:
+        if isinstance(outcome, Exception):
+            self._error(info.uri, "HIVE_BAD_DATA", str(outcome))
             return
+        result, compression = outcome
         self.stats.files_sampled += 1
         if result is None:
             self._error(info.uri, "UNKNOWN_CLASSIFICATION", "matches no classifier; skipped.")
             return
         for w in result.warnings:
             self._error(info.uri, "HIVE_BAD_DATA", w)
-        add_to_groups(node.groups, result, info.uri, info.size, sample.compression)
+        add_to_groups(node.groups, result, info.uri, info.size, compression)
 
     def _unreadable(self, uri: str, e: OSError) -> None:
         reason = (
