@@ -256,3 +256,25 @@ def test_cli_schedule_and_one_scheduler_pass(lb: lakebed.Lakebed, lake_dir: Path
     out = runner.invoke(app, ["scheduler", "--once"], obj=obj)
     assert out.exit_code == 0 and "\tCOMPLETED" in out.output
     assert [t.name for t in lb.catalog.list_tables("default")] == ["t"]
+
+
+def test_schedulers_and_leases_on_a_postgresql_metastore(
+    tmp_path: Path, lake_dir: Path, pg_metastore_url: str
+) -> None:
+    clock = Clock(NOW)
+    with (
+        lakebed.connect(tmp_path / "a", metastore_url=pg_metastore_url) as a,
+        lakebed.connect(tmp_path / "b", metastore_url=pg_metastore_url) as b,
+    ):
+        _crawler(a, lake_dir)
+        first = Scheduler(a.crawlers, a.metastore, clock=clock)
+        second = Scheduler(b.crawlers, b.metastore, clock=clock)
+        assert first.tick() == [] and second.tick() == []
+        clock.now = NOW.replace(hour=12, minute=0, second=30)
+        started = second.tick() + first.tick()
+        assert len(started) == 1
+        assert [str(b.crawlers.wait(c, timeout=60).state) for c in started] == ["COMPLETED"]
+        assert first.tick() == [] and second.tick() == []
+        assert [t.name for t in a.catalog.list_tables("default")] == ["t"]
+        with a.metastore.read() as conn:
+            assert conn.execute(sa.select(ms.crawl_leases)).all() == []
