@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 import lakebed
 from lakebed.crawlers import CrawlRun
+from lakebed.crawlers.listing import TreeListing, list_folder
 
 
 def make_lake(root: Path, files: int, partitions: int, start: int = 0) -> None:
@@ -68,6 +69,28 @@ def storage(base: Path, *, s3: bool) -> Iterator[tuple[Path, str, dict[str, str]
         )
     finally:
         server.stop()
+
+
+def compare_listings(lb: lakebed.Lakebed, root: str) -> dict[str, float]:
+    """Seconds to list the lake once recursively (what a crawl does on S3) and folder by
+    folder (two requests per folder, what it did before).
+    """
+    t0 = time.perf_counter()
+    tree = TreeListing(lb.store, root)
+    one = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    pending, folders = [root], 0
+    while pending:
+        listing = list_folder(lb.store, pending.pop())
+        sum(1 for _ in listing.files)
+        pending.extend(listing.folders)
+        folders += 1
+    per_folder = time.perf_counter() - t0
+    print(
+        f"listing {tree.objects} objects: one recursive listing {one:.2f}s, folder by folder "
+        f"({folders} folders) {per_folder:.2f}s"
+    )
+    return {"recursive_listing_s": round(one, 2), "per_folder_listing_s": round(per_folder, 2)}
 
 
 def timed_crawl(lb: lakebed.Lakebed, name: str) -> tuple[float, float, CrawlRun]:
@@ -118,6 +141,7 @@ def run(
                     else {},
                 }
             )
+        listing = compare_listings(lb, path) if path.startswith("s3://") else {}
         secs, cpu, first = timed_crawl(lb, "full")
         assert first.state == "COMPLETED", first.error_message
         print(
@@ -144,6 +168,7 @@ def run(
         count = lb.sql(f"SELECT count(*) FROM full.events WHERE dt = '{newest}'").fetchall()
         print(f"SELECT count(*) FROM full.events WHERE dt = '{newest}' -> {count[0][0]}")
     return {
+        **listing,
         "files_per_s": round(first.metrics.files_seen / secs),
         "files_per_cpu_s": round(first.metrics.files_seen / cpu),
         "full_recrawl_s": round(secs_full, 2),

@@ -6,6 +6,7 @@ notices, so a crawler never stays RUNNING forever and a live crawl is never take
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -21,6 +22,8 @@ from lakebed.metastore.store import utcnow
 
 if TYPE_CHECKING:
     from lakebed.metastore import Metastore
+
+log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 2.0
 """How often a running crawl renews its lease and looks for a stop request."""
@@ -65,7 +68,10 @@ class Keeper:
 
     def _loop(self) -> None:
         while not self._done.wait(HEARTBEAT_SECONDS):
-            self.beat()
+            try:
+                self.beat()
+            except Exception:  # a busy or unreachable metastore: try again next beat
+                log.warning("renewing the lease of crawl %s failed", self._crawl_id, exc_info=True)
 
     def beat(self) -> None:
         """Renew the lease once; set ``stop`` if a stop was asked for."""

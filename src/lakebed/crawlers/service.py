@@ -602,12 +602,13 @@ class CrawlerService:
         self, crawler: Crawler, crawl_id: str, started: datetime, stop: threading.Event
     ) -> None:
         t0 = time.monotonic()
-        keeper = leases.Keeper(self._ms, crawl_id, crawler.name, stop)
+        keeper: leases.Keeper | None = None
         state, status, message = RunState.COMPLETED, CrawlStatus.SUCCEEDED, None
         metrics = CrawlMetrics()
         errors: list[CrawlError] = []
         lines: list[str] = []
         try:
+            keeper = leases.Keeper(self._ms, crawl_id, crawler.name, stop)
             plan = plan_crawl(
                 crawler,
                 catalog=self._catalog,
@@ -650,7 +651,8 @@ class CrawlerService:
             state, status = RunState.FAILED, CrawlStatus.FAILED
             message = f"GENERIC_INTERNAL_ERROR: {e.__class__.__name__}: {e}"
         finally:
-            keeper.close()
+            if keeper is not None:
+                keeper.close()
         elapsed = int((time.monotonic() - t0) * 1000)
         metrics = replace(metrics, duration_ms=elapsed)
         self._finish(
