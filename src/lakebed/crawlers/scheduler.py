@@ -73,7 +73,10 @@ class Scheduler:
             except LakebedError:  # stored before validation was this strict
                 log.warning("crawler %s has an invalid schedule; not fired", crawler.name)
                 continue
-            if not self._claim(crawler.name, cron, now):
+            try:
+                if not self._claim(crawler.name, cron, now):
+                    continue
+            except sa.exc.IntegrityError:  # another scheduler armed it, or it was deleted
                 continue
             try:
                 started.append(self._crawlers.start_crawler(crawler.name))
