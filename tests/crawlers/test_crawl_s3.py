@@ -106,9 +106,7 @@ def test_one_recursive_listing_answers_like_folder_listings(
             assert (got.folders, got.markers) == (expected.folders, expected.markers)
             pending.extend(got.folders)
             seen += 1
-    assert (
-        seen == 11
-    )  # raw, sales (+4 partition folders... 2 dt and 4 region), people, skip, delta_t
+    assert seen == 11  # raw, sales, 2 dt=, 4 region=, people, skip, delta_t
 
 
 def test_s3_crawl_then_new_folders_only_recrawl(
