@@ -194,6 +194,7 @@ def plan_crawl(
             )
         ]
         out.changes.extend(diff_vanished(vanished, policy))
+    out.notes.extend(out.stats.notes)
     return out
 
 

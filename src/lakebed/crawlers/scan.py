@@ -5,6 +5,7 @@ groups are kept (counts and merged schemas), never the list of files.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +25,7 @@ from lakebed.crawlers.classifiers.base import (
 from lakebed.crawlers.grouping import FileGroup, add_to_groups
 from lakebed.crawlers.listing import TreeListing, is_excluded, list_folder
 from lakebed.crawlers.models import CrawlError, ErrorLog
-from lakebed.errors import CancelledError
+from lakebed.errors import CancelledError, LakebedError
 
 if TYPE_CHECKING:
     from lakebed.storage import ObjectStore
@@ -64,7 +65,10 @@ class ScanStats:
     files_sampled: int = 0
     folders_seen: int = 0
     errors: ErrorLog = field(default_factory=ErrorLog)
+    notes: list[str] = field(default_factory=list)
 
+
+log = logging.getLogger(__name__)
 
 SAMPLE_THREADS = 8
 """Concurrent sample reads of one folder on an object store."""
@@ -121,6 +125,14 @@ class Scanner:
             except OSError as e:
                 self._unreadable(root, e)
                 return FolderScan(root, root.rsplit("/", 1)[-1], level_of(root))
+            except LakebedError as e:
+                # Some stores cannot list a large prefix without a delimiter in time (S3Proxy's
+                # filesystem store walks the whole tree per page): list folder by folder.
+                log.warning("recursive listing of %s failed, listing folder by folder: %s", root, e)
+                self.stats.notes.append(
+                    f"The recursive listing of {root} failed ({e.message}); it was listed "
+                    "folder by folder."
+                )
         with ThreadPoolExecutor(SAMPLE_THREADS, thread_name_prefix="crawl-sample") as pool:
             self._pool = pool
             try:
