@@ -85,3 +85,82 @@ def test_classifier_lifecycle(server: Any) -> None:
     glue.delete_classifier(Name="app_log")
     with pytest.raises(glue.exceptions.EntityNotFoundException):
         glue.get_classifier(Name="app_log")
+
+
+def test_crawler_schedule_operations(server: Any, tmp_path: Path) -> None:
+    glue = server.client("glue")
+    glue.create_database(DatabaseInput={"Name": "sched"})
+    path = _lake(tmp_path)
+    glue.create_crawler(
+        Name="nightly", Role="r", DatabaseName="sched", Targets={"S3Targets": [{"Path": str(path)}]}
+    )
+    with pytest.raises(glue.exceptions.NoScheduleException):
+        glue.start_crawler_schedule(CrawlerName="nightly")
+    glue.update_crawler_schedule(CrawlerName="nightly", Schedule="cron(0 2 * * ? *)")
+    schedule = glue.get_crawler(Name="nightly")["Crawler"]["Schedule"]
+    assert schedule == {"ScheduleExpression": "cron(0 2 * * ? *)", "State": "SCHEDULED"}
+    with pytest.raises(glue.exceptions.SchedulerRunningException):
+        glue.start_crawler_schedule(CrawlerName="nightly")
+    glue.stop_crawler_schedule(CrawlerName="nightly")
+    assert glue.get_crawler(Name="nightly")["Crawler"]["Schedule"]["State"] == "NOT_SCHEDULED"
+    with pytest.raises(glue.exceptions.SchedulerNotRunningException):
+        glue.stop_crawler_schedule(CrawlerName="nightly")
+    glue.start_crawler_schedule(CrawlerName="nightly")
+    assert glue.get_crawler(Name="nightly")["Crawler"]["Schedule"]["State"] == "SCHEDULED"
+    with pytest.raises(glue.exceptions.InvalidInputException, match="Day-of-week"):
+        glue.update_crawler_schedule(CrawlerName="nightly", Schedule="cron(0 2 * * * *)")
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.stop_crawler_schedule(CrawlerName="nope")
+
+
+def test_connections_named_by_jdbc_targets(server: Any, tmp_path: Path) -> None:
+    import sqlite3
+
+    glue = server.client("glue")
+    db = tmp_path / "shop.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE orders (id INTEGER, note TEXT)")
+    props = {"JDBC_CONNECTION_URL": f"jdbc:sqlite:{db}", "USERNAME": "u", "PASSWORD": "secret"}
+    glue.create_connection(
+        ConnectionInput={"Name": "shop", "ConnectionType": "JDBC", "ConnectionProperties": props}
+    )
+    with pytest.raises(glue.exceptions.AlreadyExistsException):
+        glue.create_connection(
+            ConnectionInput={
+                "Name": "shop",
+                "ConnectionType": "JDBC",
+                "ConnectionProperties": props,
+            }
+        )
+    got = glue.get_connection(Name="shop")["Connection"]
+    assert got["ConnectionProperties"] == props and got["ConnectionType"] == "JDBC"
+    hidden = glue.get_connection(Name="shop", HidePassword=True)["Connection"]
+    assert "PASSWORD" not in hidden["ConnectionProperties"]
+    listed = glue.get_connections(Filter={"ConnectionType": "JDBC"})["ConnectionList"]
+    assert [c["Name"] for c in listed] == ["shop"]
+    with pytest.raises(glue.exceptions.InvalidInputException, match="crawlers read jdbc"):
+        glue.create_connection(
+            ConnectionInput={
+                "Name": "bad",
+                "ConnectionType": "JDBC",
+                "ConnectionProperties": {"JDBC_CONNECTION_URL": "mysql://h/db"},
+            }
+        )
+    glue.create_database(DatabaseInput={"Name": "ops"})
+    glue.create_crawler(
+        Name="shop_crawler",
+        Role="r",
+        DatabaseName="ops",
+        Targets={"JdbcTargets": [{"ConnectionName": "shop", "Path": "shop/%"}]},
+    )
+    glue.start_crawler(Name="shop_crawler")
+    deadline = time.monotonic() + 60
+    while glue.get_crawler(Name="shop_crawler")["Crawler"]["State"] != "READY":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    table = glue.get_table(DatabaseName="ops", Name="shop_orders")["Table"]
+    assert table["Parameters"]["connectionName"] == "shop"
+    assert table["Parameters"]["classification"] == "sqlite"
+    glue.delete_connection(ConnectionName="shop")
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_connection(Name="shop")

@@ -1,8 +1,10 @@
-"""The ``crawl`` fixture: define a crawler over a folder and run it to the end."""
+"""Crawler fixtures: ``crawl`` (define a crawler over a folder and run it to the end) and
+``mariadb_server`` (a private MariaDB server for JDBC targets).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 
 import lakebed
 from lakebed.crawlers.models import CrawlRun
+from services.mariadb import MariaDBServer
 
 Crawl = Callable[..., CrawlRun]
 
@@ -29,3 +32,14 @@ def crawl(lb: lakebed.Lakebed) -> Crawl:
         return lb.crawlers.run_crawler(name, timeout=60)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def mariadb_server() -> Iterator[MariaDBServer]:
+    """A MariaDB server of this worker; ``create_database()`` gives each test its own."""
+    server = MariaDBServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()

@@ -402,3 +402,26 @@ def test_avro_header_larger_than_the_first_read_is_read_further(tmp_path: Path) 
     assert len(data) > 1 << 16
     c = AvroClassifier().classify(sample_of(tmp_path, "big.avro", data))
     assert c is not None and len(c.schema.fields) == 2000
+
+
+def test_grok_classifier_reads_with_the_serde_pattern_library(tmp_path: Path) -> None:
+    # One library (lakebed.formats.grok): a bare %{SYSLOGBASE} gives its own inner fields.
+    clf = GrokClassifier("sys", "syslog", "%{SYSLOGBASE} %{GREEDYDATA:message}")
+    line = "Mar  1 10:00:00 host1 sshd[42]: accepted\n"
+    c = resolve(tmp_path, "sys.log", line * 3, [clf])
+    assert c is not None and c.classification == "syslog"
+    assert c.schema.names == (
+        "timestamp",
+        "facility",
+        "priority",
+        "logsource",
+        "program",
+        "pid",
+        "message",
+    )
+
+
+def test_grok_type_must_be_a_grok_type() -> None:
+    with pytest.raises(InvalidInputError, match="Grok type 'bignum'") as e:
+        GrokClassifier("x", "x", "%{INT:n:bignum}")
+    assert e.value.code == "INVALID_GROK_PATTERN"

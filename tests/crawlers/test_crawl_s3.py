@@ -68,3 +68,77 @@ def test_crawl_of_an_s3_prefix_lists_folder_by_folder(tmp_path: Path, s3_endpoin
         people = lb.catalog.get_table("default", "people")
         assert [(c.name, c.type) for c in people.columns] == [("name", "string"), ("age", "int")]
         assert run.metrics.files_seen == 3
+
+
+def _put_lake(s3: object, bucket: str) -> None:
+    buf = io.BytesIO()
+    pq.write_table(pa.table({"id": [1, 2], "v": [1.5, 2.5]}), buf)
+    for day in ("2024-01-01", "2024-01-02"):
+        for region in ("eu", "us"):
+            key = f"raw/sales/dt={day}/region={region}/p.parquet"
+            s3.put_object(Bucket=bucket, Key=key, Body=buf.getvalue())  # type: ignore[attr-defined]
+    for key, body in [
+        ("raw/sales/_SUCCESS", b""),
+        ("raw/sales/_temporary/0/p.parquet", buf.getvalue()),
+        ("raw/sales/.hidden.parquet", buf.getvalue()),
+        ("raw/people/p.csv", b"name,age\nann,3\nbob,4\n"),
+        ("raw/skip/x.csv", b"a,b\n1,2\n"),
+        ("raw/delta_t/_delta_log/00000000000000000000.json", b"{}"),
+    ]:
+        s3.put_object(Bucket=bucket, Key=key, Body=body)  # type: ignore[attr-defined]
+
+
+def test_one_recursive_listing_answers_like_folder_listings(
+    tmp_path: Path, s3_server: object, s3_bucket: str
+) -> None:
+    from lakebed.crawlers.listing import TreeListing, list_folder
+
+    _put_lake(s3_server.client(), s3_bucket)  # type: ignore[attr-defined]
+    with lakebed.connect(tmp_path / "h", **s3_server.settings()) as lb:  # type: ignore[attr-defined]
+        root = f"s3://{s3_bucket}/raw"
+        tree = TreeListing(lb.store, root)
+        assert tree.objects == 10
+        pending, seen = [root], 0
+        while pending:
+            uri = pending.pop()
+            expected, got = list_folder(lb.store, uri), tree.folder(uri)
+            assert [f.uri for f in got.files] == [f.uri for f in expected.files]
+            assert (got.folders, got.markers) == (expected.folders, expected.markers)
+            pending.extend(got.folders)
+            seen += 1
+    assert seen == 11  # raw, sales, 2 dt=, 4 region=, people, skip, delta_t
+
+
+def test_s3_crawl_then_new_folders_only_recrawl(
+    tmp_path: Path, s3_server: object, s3_bucket: str
+) -> None:
+    s3 = s3_server.client()  # type: ignore[attr-defined]
+    _put_lake(s3, s3_bucket)
+    s3.delete_object(Bucket=s3_bucket, Key="raw/delta_t/_delta_log/00000000000000000000.json")
+    with lakebed.connect(tmp_path / "h", **s3_server.settings()) as lb:  # type: ignore[attr-defined]
+        lb.crawlers.create_crawler(
+            {
+                "Name": "s3",
+                "DatabaseName": "default",
+                "Targets": {
+                    "S3Targets": [{"Path": f"s3://{s3_bucket}/raw/", "Exclusions": ["skip/**"]}]
+                },
+                "RecrawlPolicy": {"RecrawlBehavior": "CRAWL_NEW_FOLDERS_ONLY"},
+                "SchemaChangePolicy": {"UpdateBehavior": "LOG", "DeleteBehavior": "LOG"},
+            }
+        )
+        run = lb.crawlers.run_crawler("s3", timeout=120)
+        assert run.state == "COMPLETED" and run.errors == ()
+        assert sorted(t.name for t in lb.catalog.list_tables("default")) == ["people", "sales"]
+        sales = lb.catalog.get_table("default", "sales")
+        assert [k.name for k in sales.partition_keys] == ["dt", "region"]
+        assert run.metrics.partitions_added == 4 and run.metrics.files_seen == 5
+        buf = io.BytesIO()
+        pq.write_table(pa.table({"id": [9], "v": [9.5]}), buf)
+        key = "raw/sales/dt=2024-01-03/region=eu/p.parquet"
+        s3.put_object(Bucket=s3_bucket, Key=key, Body=buf.getvalue())
+        again = lb.crawlers.run_crawler("s3", timeout=120)
+        assert again.state == "COMPLETED" and again.metrics.partitions_added == 1
+        assert again.metrics.files_seen == 1  # known partitions are not listed
+        rows = lb.sql("SELECT dt, count(*), sum(v) FROM sales GROUP BY dt ORDER BY dt").fetchall()
+        assert rows == [("2024-01-01", 4, 8.0), ("2024-01-02", 4, 8.0), ("2024-01-03", 1, 9.5)]

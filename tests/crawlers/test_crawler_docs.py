@@ -21,6 +21,17 @@ def test_dry_run_output_in_docs_is_what_the_example_prints() -> None:
 def test_every_cli_command_is_documented() -> None:
     text = (DOCS / "crawlers.md").read_text()
     names = [c.name for c in app.registered_commands]
-    assert names == ["create", "list", "show", "start", "stop", "runs", "dry-run", "delete"]
+    assert names == [
+        "create",
+        "list",
+        "show",
+        "start",
+        "stop",
+        "runs",
+        "dry-run",
+        "delete",
+        "schedule",
+        "scheduler",
+    ]
     for name in names:
         assert f"lakebed crawlers {name}" in text

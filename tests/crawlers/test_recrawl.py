@@ -222,3 +222,59 @@ def test_csv_tables_merge_columns_by_position(lb: lakebed.Lakebed, lake_dir: Pat
     crawl(lake_dir)
     t = lb.catalog.get_table("default", "t")
     assert [c.name for c in t.columns] == ["id", "city", "zip"]
+
+
+def test_inherit_from_table_adds_new_partitions_with_the_tables_schema(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    # Glue's recipe for a fixed schema: only log table updates (new-folders-only crawls do)
+    # and let partitions inherit the table's schema.
+    _sales(lake_dir, "2024-01-01", "2024-01-02")
+    config = {
+        "Version": 1.0,
+        "CrawlerOutput": {"Partitions": {"AddOrUpdateBehavior": "InheritFromTable"}},
+    }
+    crawl(
+        lake_dir,
+        RecrawlPolicy={"RecrawlBehavior": "CRAWL_NEW_FOLDERS_ONLY"},
+        Configuration=json.dumps(config),
+    )
+    before = lb.catalog.get_table("default", "sales")
+    write_parquet(
+        lake_dir / "sales" / "dt=2024-01-03" / "p.parquet", {"id": [[1]], "amount": [1.5]}
+    )
+    run = crawl(lake_dir)
+    t = lb.catalog.get_table("default", "sales")
+    assert t.columns == before.columns  # the schema stays: its update is only logged
+    assert run.metrics.partitions_added == 1 and run.metrics.tables_updated == 0
+    assert any("(InheritFromTable: added with the table's schema)" in c for c in run.changes)
+    assert sorted(p.values for p in lb.catalog.list_partitions(t)) == [
+        ("2024-01-01",),
+        ("2024-01-02",),
+        ("2024-01-03",),
+    ]
+    rows = lb.sql("SELECT dt, id FROM sales WHERE dt <> '2024-01-03' ORDER BY dt").fetchall()
+    assert rows == [("2024-01-01", 1), ("2024-01-02", 2)]
+
+
+def test_new_folders_only_with_two_partition_levels_beside_an_unpartitioned_table(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    def sale(day: str, region: str) -> None:
+        write_parquet(
+            lake_dir / "sales" / f"dt={day}" / f"region={region}" / "p.parquet", {"v": [1.5]}
+        )
+
+    for day in ("2024-01-01", "2024-01-02"):
+        sale(day, "eu")
+        sale(day, "us")
+    write_parquet(lake_dir / "people" / "p.parquet", {"name": ["ann"]})
+    policy = {"RecrawlBehavior": "CRAWL_NEW_FOLDERS_ONLY"}
+    assert crawl(lake_dir, RecrawlPolicy=policy).metrics.partitions_added == 4
+    sale("2024-01-03", "eu")
+    run = crawl(lake_dir)
+    assert run.state == "COMPLETED", run.error_message
+    assert run.metrics.partitions_added == 1 and run.metrics.files_seen == 1
+    assert not any("DELETE" in c for c in run.changes)  # unlisted is not vanished
+    assert sorted(t.name for t in lb.catalog.list_tables("default")) == ["people", "sales"]
+    assert lb.sql("SELECT count(*) FROM sales").fetchall() == [(5,)]

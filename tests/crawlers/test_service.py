@@ -322,5 +322,6 @@ def test_migrations_create_crawler_tables(lb: lakebed.Lakebed) -> None:
     with lb.metastore.read() as conn:
         version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
         names = set(sa.inspect(conn).get_table_names())
-    assert version >= "0002"
+    assert version >= "0005"
     assert {"crawlers", "classifiers", "crawler_runs", "tables"} <= names
+    assert {"crawler_schedules", "crawl_leases", "connections"} <= names

@@ -75,6 +75,7 @@ def serve(
     from lakebed.api.app import create_app
 
     config = uvicorn.Config(create_app(lb, auth=auth), host=host, port=port, log_level="info")
+    lb.crawlers.start_scheduler()  # scheduled crawls; stopped by lb.close()
     try:
         uvicorn.Server(config).run()
     finally:

@@ -5,6 +5,7 @@ failure never leaves a half-written table.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -61,11 +62,21 @@ class Change:
 
 @dataclass
 class Policy:
-    """How a crawl treats existing objects."""
+    """How a crawl treats existing objects.
+
+    Attributes:
+        inherit_partition_schema: ``InheritFromTable``: new partitions take the table's
+            schema, so they are added even when their files' schema does not match a table
+            whose update is only logged.
+        new_folders_only: known partitions were not listed, so a partition not found is not
+            a vanished one.
+    """
 
     update: UpdateBehavior
     delete: DeleteBehavior
     merge_new_columns: bool = False
+    inherit_partition_schema: bool = False
+    new_folders_only: bool = False
 
 
 def _merged_columns(old: Table, new: Table, *, only_add: bool) -> tuple[tuple[Column, ...], bool]:
@@ -162,22 +173,30 @@ def diff_table(
     found = {p.values for p in plan.partitions}
     add = [p for p in plan.partitions if p.values not in have]
     if add:
-        # New partitions whose data the unchanged table could not read stay out.
+        # New partitions whose data the unchanged table could not read stay out, unless
+        # they inherit the table's schema.
         clash = not compatible and update_logged
+        note = ""
+        if clash:
+            note = ": schema incompatible with the table" + (
+                " (InheritFromTable: added with the table's schema)"
+                if policy.inherit_partition_schema
+                else ""
+            )
         changes.append(
             Change(
                 Action.ADD_PARTITIONS,
                 new.database,
                 new.name,
-                _values_text(add) + (": schema incompatible with the table" if clash else ""),
-                logged=clash,
+                _values_text(add) + note,
+                logged=clash and not policy.inherit_partition_schema,
                 new=new,
                 old=old,
                 partitions=add,
             )
         )
     gone = [p for p in existing or [] if p.values not in found]
-    if gone:
+    if gone and not policy.new_folders_only:
         changes.append(
             Change(
                 Action.DELETE_PARTITIONS,
@@ -266,11 +285,17 @@ class Applied:
     partitions_added: int = 0
     partitions_deleted: int = 0
     errors: list[CrawlError] = field(default_factory=list)
+    applied: list[Change] = field(default_factory=list)
+    stopped: bool = False
+    """``stop`` was set: the tables after the last applied one were left as they were."""
 
 
-def apply(catalog: Catalog, changes: list[Change]) -> Applied:
+def apply(
+    catalog: Catalog, changes: list[Change], *, stop: threading.Event | None = None
+) -> Applied:
     """Apply the non-logged changes, table by table; a table whose changes fail is put
-    back as it was and the failure is recorded.
+    back as it was and the failure is recorded. ``stop`` is honoured between tables, so
+    every table is either wholly changed or untouched.
     """
     done = Applied()
     by_table: dict[tuple[str, str], list[Change]] = {}
@@ -278,10 +303,15 @@ def apply(catalog: Catalog, changes: list[Change]) -> Applied:
         if not c.logged:
             by_table.setdefault((c.database, c.table), []).append(c)
     for (db, name), table_changes in by_table.items():
+        if stop is not None and stop.is_set():
+            done.stopped = True
+            break
         try:
             _apply_table(catalog, table_changes, done)
         except LakebedError as e:
             done.errors.append(CrawlError(f"{db}.{name}", e.code, e.message))
+        else:
+            done.applied.extend(table_changes)
     return done
 
 

@@ -1,7 +1,9 @@
 """``lakebed crawlers ...``: a typer sub-app over ``CrawlerService`` (mounted by the main CLI).
 
 Commands: ``create``, ``list``, ``show``, ``start``, ``stop``, ``runs``, ``dry-run``,
-``delete``. ``create`` takes Glue's CreateCrawler JSON (``--json``) or options.
+``delete``, ``schedule`` (set or switch a crawler's schedule) and ``scheduler`` (run the
+lake's scheduler in the foreground, without the server). ``create`` takes Glue's
+CreateCrawler JSON (``--json``) or options.
 """
 
 from __future__ import annotations
@@ -203,3 +205,57 @@ def delete(ctx: typer.Context, name: str) -> None:
         except LakebedError as e:
             raise _fail(e) from e
     typer.echo(f"Deleted crawler '{name}'.")
+
+
+@app.command("schedule")
+def schedule(
+    ctx: typer.Context,
+    name: str,
+    expression: Annotated[
+        str | None, typer.Argument(help="A cron(...) expression, e.g. 'cron(0 12 * * ? *)'.")
+    ] = None,
+    on: Annotated[
+        bool | None, typer.Option("--on/--off", help="Turn the schedule on or off.")
+    ] = None,
+) -> None:
+    """Set a crawler's schedule and/or turn it on or off; print it."""
+    with _lake(ctx) as lb:
+        try:
+            crawler = lb.crawlers.get_crawler(name)
+            if expression is not None:
+                crawler = lb.crawlers.update_crawler_schedule(name, expression)
+            if on is True:
+                crawler = lb.crawlers.start_crawler_schedule(name)
+            elif on is False:
+                crawler = lb.crawlers.stop_crawler_schedule(name)
+        except LakebedError as e:
+            raise _fail(e) from e
+    s = crawler.schedule
+    typer.echo(f"{name}: {s.schedule_expression} {s.state}" if s else f"{name}: no schedule")
+
+
+@app.command("scheduler")
+def scheduler(
+    ctx: typer.Context,
+    interval: Annotated[float, typer.Option(help="Seconds between passes.")] = 15.0,
+    once: Annotated[
+        bool, typer.Option("--once", help="One pass, waiting for the crawls it starts.")
+    ] = False,
+) -> None:
+    """Run the lake's crawler scheduler in the foreground until interrupted (the server
+    runs one too; any number may run, each firing starts one crawl).
+    """
+    from lakebed.crawlers.scheduler import Scheduler
+
+    with _lake(ctx) as lb:
+        runner = Scheduler(lb.crawlers, lb.metastore)
+        if once:
+            for crawl_id in runner.tick():
+                run = lb.crawlers.wait(crawl_id)
+                typer.echo(f"{run.crawler_name}\t{run.crawl_id}\t{run.state}")
+            return
+        typer.echo(f"Crawler scheduler running (a pass every {interval:g} s); Ctrl-C ends it.")
+        try:
+            runner.run(interval)
+        except KeyboardInterrupt:
+            typer.echo("Scheduler stopped; waiting for running crawls.")

@@ -5,7 +5,7 @@ result (``CrawlPlan``) is what the dry run prints and what a run applies.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from lakebed.crawlers import jdbc
@@ -27,12 +27,13 @@ from lakebed.crawlers.models import (
 from lakebed.crawlers.partitions import Rules, resolve
 from lakebed.crawlers.scan import Scanner, ScanStats, level_of
 from lakebed.crawlers.tables import TablePlan, build, table_name, unique_name
-from lakebed.errors import InvalidInputError, NotFoundError
+from lakebed.errors import CancelledError, InvalidInputError, NotFoundError
 from lakebed.storage.object_store import normalize_uri
 
 if TYPE_CHECKING:
     from lakebed.catalog import Catalog
     from lakebed.crawlers.classifiers.base import Classifier
+    from lakebed.crawlers.connections import Connections
     from lakebed.crawlers.models import Crawler
     from lakebed.storage import ObjectStore
 
@@ -58,6 +59,7 @@ def plan_crawl(
     catalog: Catalog,
     store: ObjectStore,
     classifiers: list[Classifier],
+    connections: Connections,
     stop: threading.Event | None = None,
 ) -> CrawlPlan:
     """Scan ``crawler``'s targets and compute the catalog changes.
@@ -73,11 +75,14 @@ def plan_crawl(
         UpdateBehavior.LOG if incremental else scp.update_behavior,
         DeleteBehavior.LOG if incremental else scp.delete_behavior,
         config.merge_new_columns,
+        config.inherit_partition_schema,
+        incremental,
     )
     out = CrawlPlan()
     database = (crawler.database_name or "").lower()
     owned = crawler_tables(catalog, database, crawler.name) if database else []
     known: set[str] = set()
+    known_tables: set[str] = set()
     if incremental:
         out.notes.append(
             "CRAWL_NEW_FOLDERS_ONLY: known partition folders are not listed; "
@@ -87,8 +92,14 @@ def plan_crawl(
             parts = catalog.list_partitions(t) if t.partition_keys else []
             known.update(p.location.rstrip("/") for p in parts if p.location)
             if not t.partition_keys and t.location:
-                known.add(normalize_uri(t.location).rstrip("/"))
-    scanner = Scanner(store, classifiers, stop=stop, known_folders=frozenset(known))
+                known_tables.add(normalize_uri(t.location).rstrip("/"))
+    scanner = Scanner(
+        store,
+        classifiers,
+        stop=stop,
+        known_folders=frozenset(known),
+        known_tables=frozenset(known_tables),
+    )
     out.stats = scanner.stats
     rules = Rules(config.combine_compatible_schemas, config.table_level)
     taken: set[str] = set()
@@ -145,8 +156,14 @@ def plan_crawl(
                     )
                 )
     for jt in t.jdbc_targets:
+        if stop is not None and stop.is_set():
+            raise CancelledError("The crawl was stopped.", code="CRAWLER_STOPPED")
         for plan in jdbc.plan(
-            jt, database=database, prefix=crawler.table_prefix, crawler=crawler.name
+            jt,
+            connections=connections,
+            database=database,
+            prefix=crawler.table_prefix,
+            crawler=crawler.name,
         ):
             taken.add(plan.table.name)
             out.tables.append(plan)
@@ -162,7 +179,7 @@ def plan_crawl(
     for plan in out.tables:
         out.changes.extend(_diff(plan, catalog, policy))
     for plan in catalog_plans:
-        log_deletes = Policy(policy.update, DeleteBehavior.LOG, policy.merge_new_columns)
+        log_deletes = replace(policy, delete=DeleteBehavior.LOG)
         out.changes.extend(_diff(plan, catalog, log_deletes))
         out.tables.append(plan)
     if not incremental:
@@ -177,6 +194,7 @@ def plan_crawl(
             )
         ]
         out.changes.extend(diff_vanished(vanished, policy))
+    out.notes.extend(out.stats.notes)
     return out
 
 

@@ -1,11 +1,14 @@
-"""Folder-by-folder listing with exclusion globs, streamed so that memory follows the width
-of one folder, not the size of the lake.
+"""Listing folders for a crawl, with exclusion globs. Local folders are listed one by one
+and streamed, so that memory follows the width of one folder, not the size of the lake. An
+object store is listed once, recursively (``TreeListing``): a request per folder would cost
+a round trip per partition.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +30,45 @@ class FolderListing:
     files: Iterator[FileInfo]
     folders: list[str]
     markers: set[str]
+
+
+class TreeListing:
+    """Every folder under a root from one recursive listing of an object store, answering
+    ``folder`` for each (hidden entries skipped, format markers kept, as ``list_folder``).
+    Holds one entry per object under the root.
+    """
+
+    def __init__(self, store: ObjectStore, root: str) -> None:
+        self.root = normalize_uri(root).rstrip("/")
+        self._files: dict[str, list[FileInfo]] = defaultdict(list)
+        self._folders: dict[str, set[str]] = defaultdict(set)
+        self._markers: dict[str, set[str]] = defaultdict(set)
+        self.objects = 0
+        start = len(self.root) + 1
+        for info in store.list(self.root, recursive=True, hidden=True):
+            self.objects += 1
+            *folders, name = info.uri[start:].split("/")
+            parent = self.root
+            for segment in folders:
+                if segment in FORMAT_MARKERS:
+                    self._markers[parent].add(segment)
+                    break
+                if segment.startswith(("_", ".")):
+                    break
+                child = f"{parent}/{segment}"
+                self._folders[parent].add(child)
+                parent = child
+            else:
+                if not name.startswith(("_", ".")):
+                    self._files[parent].append(info)
+
+    def folder(self, uri: str) -> FolderListing:
+        """The immediate content of a folder under the root."""
+        uri = normalize_uri(uri).rstrip("/")
+        files = self._files.pop(uri, [])  # each folder is walked once: free its entries
+        return FolderListing(
+            iter(files), sorted(self._folders.get(uri, ())), self._markers.get(uri, set())
+        )
 
 
 def list_folder(store: ObjectStore, uri: str) -> FolderListing:

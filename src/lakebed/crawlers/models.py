@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -31,6 +32,16 @@ class CrawlStatus(StrEnum):
     SUCCEEDED = "SUCCEEDED"
     CANCELLED = "CANCELLED"
     FAILED = "FAILED"
+
+
+class ScheduleState(StrEnum):
+    """Glue's ``Schedule.State`` (lakebed changes it in one transaction, so it never
+    reports ``TRANSITIONING``).
+    """
+
+    SCHEDULED = "SCHEDULED"
+    NOT_SCHEDULED = "NOT_SCHEDULED"
+    TRANSITIONING = "TRANSITIONING"
 
 
 class RunState(StrEnum):
@@ -401,6 +412,24 @@ class CrawlerMetrics:
 # -- Glue's wire names ---------------------------------------------------------------------
 
 T = TypeVar("T")
+
+
+_NAME_RE = re.compile(r"^[\w\-.$ ]{1,255}$")
+
+
+def check_name(name: str, kind: str) -> str:
+    """``name`` if it is a valid Glue name for a ``kind`` object.
+
+    Raises:
+        InvalidInputError: it is not (INVALID_INPUT).
+    """
+    if not _NAME_RE.match(name or ""):
+        raise InvalidInputError(
+            f"Invalid {kind} name '{name}': use 1-255 letters, digits, '-', '_', '.', '$' or "
+            "spaces.",
+            code="INVALID_INPUT",
+        )
+    return name
 
 
 def glue_name(snake: str) -> str:

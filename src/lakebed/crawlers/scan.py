@@ -5,8 +5,10 @@ groups are kept (counts and merged schemas), never the list of files.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -14,15 +16,16 @@ from lakebed.crawlers import tableformats
 from lakebed.crawlers.classifiers import registry
 from lakebed.crawlers.classifiers.base import (
     BadFileError,
+    Classification,
     Classifier,
     UnsampleableError,
     compression_of,
     read_sample,
 )
 from lakebed.crawlers.grouping import FileGroup, add_to_groups
-from lakebed.crawlers.listing import is_excluded, list_folder
+from lakebed.crawlers.listing import TreeListing, is_excluded, list_folder
 from lakebed.crawlers.models import CrawlError, ErrorLog
-from lakebed.errors import CancelledError
+from lakebed.errors import CancelledError, LakebedError
 
 if TYPE_CHECKING:
     from lakebed.storage import ObjectStore
@@ -62,6 +65,16 @@ class ScanStats:
     files_sampled: int = 0
     folders_seen: int = 0
     errors: ErrorLog = field(default_factory=ErrorLog)
+    notes: list[str] = field(default_factory=list)
+
+
+log = logging.getLogger(__name__)
+
+SAMPLE_THREADS = 8
+"""Concurrent sample reads of one folder on an object store."""
+
+_Outcome = tuple[Classification | None, str | None] | Exception
+"""A file's classification and compression, or why it could not be sampled."""
 
 
 def level_of(uri: str) -> int:
@@ -80,12 +93,16 @@ class Scanner:
         *,
         stop: threading.Event | None = None,
         known_folders: frozenset[str] = frozenset(),
+        known_tables: frozenset[str] = frozenset(),
     ) -> None:
         self._store = store
         self._custom = list(custom)
         self._builtins = registry.builtin_classifiers()
         self._stop = stop or threading.Event()
         self._known = known_folders
+        self._known_tables = known_tables
+        self._tree: TreeListing | None = None
+        self._pool: ThreadPoolExecutor | None = None
         self.stats = ScanStats()
 
     def scan(
@@ -97,7 +114,32 @@ class Scanner:
             CancelledError: the crawl was stopped.
         """
         root = root.rstrip("/")
-        return self._folder(root, "", exclusions, sample_size)
+        self._tree = None
+        if not root.startswith("s3://"):
+            return self._folder(root, "", exclusions, sample_size)
+        if not (self._known or self._known_tables):
+            # One recursive listing; a new-folders-only crawl lists folder by folder instead,
+            # so that known partitions are never listed at all.
+            try:
+                self._tree = TreeListing(self._store, root)
+            except OSError as e:
+                self._unreadable(root, e)
+                return FolderScan(root, root.rsplit("/", 1)[-1], level_of(root))
+            except LakebedError as e:
+                # Some stores cannot list a large prefix without a delimiter in time (S3Proxy's
+                # filesystem store walks the whole tree per page): list folder by folder.
+                log.warning("recursive listing of %s failed, listing folder by folder: %s", root, e)
+                self.stats.notes.append(
+                    f"The recursive listing of {root} failed ({e.message}); it was listed "
+                    "folder by folder."
+                )
+        with ThreadPoolExecutor(SAMPLE_THREADS, thread_name_prefix="crawl-sample") as pool:
+            self._pool = pool
+            try:
+                return self._folder(root, "", exclusions, sample_size)
+            finally:
+                self._pool = None
+                self._tree = None
 
     def _folder(
         self, uri: str, rel: str, exclusions: tuple[str, ...], sample_size: int | None
@@ -109,17 +151,14 @@ class Scanner:
         if uri in self._known:
             node.known = True
             return node
+        if uri in self._known_tables:  # an unpartitioned table: neither listed nor grouped
+            return node
         try:
-            listing = list_folder(self._store, uri)
+            listing = (
+                self._tree.folder(uri) if self._tree is not None else list_folder(self._store, uri)
+            )
         except OSError as e:
-            reason = (
-                "does not exist"
-                if isinstance(e, FileNotFoundError)
-                else (f"cannot be listed ({e.strerror or e})")
-            )
-            self.stats.errors.add(
-                CrawlError(uri, "PATH_NOT_READABLE", f"Folder '{uri}' {reason}; skipped.")
-            )
+            self._unreadable(uri, e)
             return node
         fmt = tableformats.detect(self._store, uri, listing.markers, listing.folders)
         if fmt is not None:
@@ -133,6 +172,7 @@ class Scanner:
                 self.stats.files_seen += 1
             return node
         sampled_per_kind: dict[str, int] = {}
+        remote: list[FileInfo] = []
         for n, info in enumerate(listing.files, 1):
             if n % 1000 == 0 and self._stop.is_set():
                 raise CancelledError("The crawl was stopped.", code="CRAWLER_STOPPED")
@@ -152,7 +192,13 @@ class Scanner:
                         break
                 continue
             sampled_per_kind[kind] = sampled_per_kind.get(kind, 0) + 1
-            self._classify(node, info)
+            if self._pool is None:
+                self._record(node, info, self._outcome(info))
+            else:
+                remote.append(info)
+        if self._pool is not None:  # object-store reads wait on the network: overlap them
+            for info, outcome in zip(remote, self._pool.map(self._outcome, remote), strict=True):
+                self._record(node, info, outcome)
         node.groups.sort(key=lambda g: -g.file_count)
         for sub in listing.folders:
             sub_name = sub.rstrip("/").rsplit("/", 1)[-1]
@@ -162,20 +208,36 @@ class Scanner:
             node.children.append(self._folder(sub, f"{sub_rel}/", exclusions, sample_size))
         return node
 
-    def _classify(self, node: FolderScan, info: FileInfo) -> None:
+    def _outcome(self, info: FileInfo) -> _Outcome:
+        """Sample and classify one file (thread-safe: no shared state is changed)."""
         try:
             sample = read_sample(self._store, info)
-            result = registry.classify(sample, self._custom, self._builtins)
+            return registry.classify(sample, self._custom, self._builtins), sample.compression
         except (UnsampleableError, BadFileError) as e:
-            self._error(info.uri, "HIVE_BAD_DATA", str(e))
+            return e
+
+    def _record(self, node: FolderScan, info: FileInfo, outcome: _Outcome) -> None:
+        if isinstance(outcome, Exception):
+            self._error(info.uri, "HIVE_BAD_DATA", str(outcome))
             return
+        result, compression = outcome
         self.stats.files_sampled += 1
         if result is None:
             self._error(info.uri, "UNKNOWN_CLASSIFICATION", "matches no classifier; skipped.")
             return
         for w in result.warnings:
             self._error(info.uri, "HIVE_BAD_DATA", w)
-        add_to_groups(node.groups, result, info.uri, info.size, sample.compression)
+        add_to_groups(node.groups, result, info.uri, info.size, compression)
+
+    def _unreadable(self, uri: str, e: OSError) -> None:
+        reason = (
+            "does not exist"
+            if isinstance(e, FileNotFoundError)
+            else (f"cannot be listed ({e.strerror or e})")
+        )
+        self.stats.errors.add(
+            CrawlError(uri, "PATH_NOT_READABLE", f"Folder '{uri}' {reason}; skipped.")
+        )
 
     def _error(self, uri: str, code: str, message: str) -> None:
         name = uri.rsplit("/", 1)[-1]

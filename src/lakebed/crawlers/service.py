@@ -8,20 +8,22 @@ changes table by table; a crawl that fails or is stopped while planning changes 
 from __future__ import annotations
 
 import logging
-import re
 import statistics
 import threading
 import time
 import uuid
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from lakebed.crawlers import changes as ch
+from lakebed.crawlers import leases
 from lakebed.crawlers.classifiers import registry
+from lakebed.crawlers.connections import Connections
 from lakebed.crawlers.crawl import CrawlPlan, plan_crawl
+from lakebed.crawlers.cron import CronSchedule, as_utc
 from lakebed.crawlers.events import CrawlerEvent, Listener
 from lakebed.crawlers.models import (
     CLASSIFIER_KINDS,
@@ -38,10 +40,13 @@ from lakebed.crawlers.models import (
     RecrawlBehavior,
     RunState,
     Schedule,
+    ScheduleState,
+    check_name,
     field_value,
     from_glue,
     to_glue,
 )
+from lakebed.crawlers.scheduler import TICK_SECONDS, Scheduler
 from lakebed.errors import (
     AlreadyExistsError,
     ConflictError,
@@ -60,8 +65,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_NAME_RE = re.compile(r"^[\w\-.$ ]{1,255}$")
-_CRON_RE = re.compile(r"^cron\(\s*(\S+\s+){5}\S+\s*\)$")
 # Fields of a crawler that are state, not definition (snake_case and Glue's names).
 _STATE_KEYS = ("State", "CrawlElapsedTime", "CreationTime", "LastUpdated", "LastCrawl", "Version")
 _STATE_FIELDS = {
@@ -74,22 +77,13 @@ _STATE_FIELDS = {
 }
 
 
-def _check_name(name: str, kind: str) -> str:
-    if not _NAME_RE.match(name or ""):
-        raise InvalidInputError(
-            f"Invalid {kind} name '{name}': use 1-255 letters, digits, '-', '_', '.', '$' or "
-            "spaces.",
-            code="INVALID_INPUT",
-        )
-    return name
-
-
 class CrawlerService:
     """Crawlers over one catalog and object store.
 
     Attributes:
         listeners: callables receiving every ``CrawlerEvent`` (an in-process event hook list
             until the events service exists).
+        connections: the Glue connections JDBC targets name.
     """
 
     def __init__(self, *, metastore: Metastore, catalog: Catalog, store: ObjectStore) -> None:
@@ -100,7 +94,9 @@ class CrawlerService:
         self._threads: dict[str, threading.Thread] = {}
         self._lock = threading.Lock()
         self.listeners: list[Listener] = []
-        self._recover()
+        self._scheduler: Scheduler | None = None
+        self.connections = Connections(metastore)
+        leases.recover(metastore)
 
     # -- crawler definitions -------------------------------------------------------------
 
@@ -172,7 +168,8 @@ class CrawlerService:
                 code="INVALID_INPUT",
             )
         if isinstance(changes.get("schedule"), str):
-            changes["schedule"] = Schedule(changes["schedule"])
+            text = changes["schedule"].strip()
+            changes["schedule"] = Schedule(text) if text else None
         changes = {k: field_value(Crawler, k, v) for k, v in changes.items()}
         updated = self._validate(replace(current, **changes))
         with self._ms.begin() as conn:
@@ -191,6 +188,8 @@ class CrawlerService:
             )
             if result.rowcount != 1:
                 raise ConflictError(f"Crawler '{name}' changed concurrently; try again.")
+            if "schedule" in changes:
+                _forget_firings(conn, name)
         return self.get_crawler(name)
 
     def delete_crawler(self, name: str, /) -> None:
@@ -208,10 +207,83 @@ class CrawlerService:
             )
         with self._ms.begin() as conn:
             conn.execute(ms.crawler_runs.delete().where(ms.crawler_runs.c.crawler_name == name))
+            _forget_firings(conn, name)
             conn.execute(ms.crawlers.delete().where(ms.crawlers.c.name == name))
 
+    # -- schedules -----------------------------------------------------------------------
+
+    def start_crawler_schedule(self, name: str, /) -> Crawler:
+        """Turn a crawler's schedule on (state SCHEDULED); it next fires at its next time
+        from now.
+
+        Raises:
+            NotFoundError: the crawler does not exist.
+            InvalidInputError: it has no schedule (NO_SCHEDULE).
+            ConflictError: the schedule is already on (SCHEDULER_RUNNING).
+        """
+        return self._set_schedule_state(name, ScheduleState.SCHEDULED, "SCHEDULER_RUNNING")
+
+    def stop_crawler_schedule(self, name: str, /) -> Crawler:
+        """Turn a crawler's schedule off (state NOT_SCHEDULED); a running crawl goes on.
+
+        Raises:
+            NotFoundError: the crawler does not exist.
+            InvalidInputError: it has no schedule (NO_SCHEDULE).
+            ConflictError: the schedule is already off (SCHEDULER_NOT_RUNNING).
+        """
+        return self._set_schedule_state(name, ScheduleState.NOT_SCHEDULED, "SCHEDULER_NOT_RUNNING")
+
+    def update_crawler_schedule(self, name: str, expression: str, /) -> Crawler:
+        """Replace a crawler's schedule expression, keeping its state (SCHEDULED for a
+        crawler that had none). Allowed while the crawler runs.
+
+        Raises:
+            NotFoundError: the crawler does not exist.
+            InvalidInputError: the expression is not a valid cron expression.
+        """
+        CronSchedule.parse(expression)
+        current = self.get_crawler(name)
+        state = current.schedule.state if current.schedule else str(ScheduleState.SCHEDULED)
+        return self._write_schedule(current, Schedule(expression.strip(), state))
+
+    def _set_schedule_state(self, name: str, state: ScheduleState, code: str) -> Crawler:
+        current = self.get_crawler(name)
+        if current.schedule is None:
+            raise InvalidInputError(
+                f"Crawler '{name}' has no schedule: give it one with UpdateCrawlerSchedule.",
+                code="NO_SCHEDULE",
+            )
+        if current.schedule.state == state:
+            raise ConflictError(f"The schedule of crawler '{name}' is already {state}.", code=code)
+        return self._write_schedule(current, replace(current.schedule, state=str(state)))
+
+    def _write_schedule(self, current: Crawler, schedule: Schedule) -> Crawler:
+        """Store a new schedule (compare-and-set on the version; the crawl state is not
+        touched) and forget the pending firing, so the next one is computed afresh.
+        """
+        with self._ms.begin() as conn:
+            result = conn.execute(
+                ms.crawlers.update()
+                .where(
+                    ms.crawlers.c.name == current.name,
+                    ms.crawlers.c.version == current.version,
+                )
+                .values(
+                    definition=_definition(replace(current, schedule=schedule)),
+                    version=current.version + 1,
+                    updated_at=utcnow(),
+                )
+            )
+            if result.rowcount != 1:
+                raise ConflictError(
+                    f"Crawler '{current.name}' changed concurrently; try again.",
+                    code="VERSION_MISMATCH",
+                )
+            _forget_firings(conn, current.name)
+        return self.get_crawler(current.name)
+
     def _validate(self, crawler: Crawler) -> Crawler:
-        _check_name(crawler.name, "crawler")
+        check_name(crawler.name, "crawler")
         t = crawler.targets
         if not any(
             (
@@ -241,15 +313,14 @@ class CrawlerService:
             )
         if crawler.table_prefix and len(crawler.table_prefix) > 128:
             raise InvalidInputError("TablePrefix is longer than 128 characters.")
-        if crawler.schedule is not None and not _CRON_RE.match(
-            crawler.schedule.schedule_expression
-        ):
-            raise InvalidInputError(
-                f"Schedule '{crawler.schedule.schedule_expression}' is not a cron expression: "
-                "use cron(Minutes Hours Day-of-month Month Day-of-week Year), e.g. "
-                "cron(15 12 * * ? *).",
-                code="INVALID_SCHEDULE",
-            )
+        if crawler.schedule is not None:
+            CronSchedule.parse(crawler.schedule.schedule_expression)
+            if crawler.schedule.state not in ScheduleState.__members__:
+                raise InvalidInputError(
+                    f"Schedule State '{crawler.schedule.state}' is not one of "
+                    f"{', '.join(ScheduleState)}.",
+                    code="INVALID_SCHEDULE",
+                )
         CrawlerConfiguration.parse(crawler.configuration)
         for name in crawler.classifiers:
             self.get_classifier(name)
@@ -265,7 +336,7 @@ class CrawlerService:
             InvalidInputError: the definition does not compile.
         """
         spec = _as_spec(spec)
-        _check_name(spec.name, "classifier")
+        check_name(spec.name, "classifier")
         registry.from_spec(spec)  # compiles patterns and paths: fails early
         kind = _kind_of(spec)
         now = utcnow()
@@ -369,6 +440,7 @@ class CrawlerService:
             catalog=self._catalog,
             store=self._store,
             classifiers=self._classifiers(crawler),
+            connections=self.connections,
         )
 
     def start_crawler(self, name: str, /) -> str:
@@ -400,6 +472,7 @@ class CrawlerService:
                     changes=[],
                 )
             )
+            leases.take(conn, crawl_id, name, now)
         stop = threading.Event()
         thread = threading.Thread(
             target=self._run, args=(crawler, crawl_id, now, stop), name=f"crawl-{name}", daemon=True
@@ -497,8 +570,22 @@ class CrawlerService:
             raise NotFoundError(f"Crawl '{crawl_id}' does not exist.", code="CRAWL_NOT_FOUND")
         return _run_of(row)
 
+    def start_scheduler(self, *, interval: float = TICK_SECONDS) -> Scheduler:
+        """Run the lake's crawler scheduler in a background thread until ``close``.
+
+        Several processes may each run one: every firing starts exactly one crawl.
+        """
+        with self._lock:
+            if self._scheduler is None:
+                self._scheduler = Scheduler(self, self._ms)
+            scheduler = self._scheduler
+        scheduler.start(interval=interval)
+        return scheduler
+
     def close(self) -> None:
-        """Stop running crawls and wait for them."""
+        """Stop the scheduler and running crawls, and wait for them."""
+        if self._scheduler is not None:
+            self._scheduler.close()
         with self._lock:
             stops, threads = list(self._stops.values()), list(self._threads.values())
         for s in stops:
@@ -515,25 +602,29 @@ class CrawlerService:
         self, crawler: Crawler, crawl_id: str, started: datetime, stop: threading.Event
     ) -> None:
         t0 = time.monotonic()
+        keeper: leases.Keeper | None = None
         state, status, message = RunState.COMPLETED, CrawlStatus.SUCCEEDED, None
         metrics = CrawlMetrics()
         errors: list[CrawlError] = []
         lines: list[str] = []
         try:
+            keeper = leases.Keeper(self._ms, crawl_id, crawler.name, stop)
             plan = plan_crawl(
                 crawler,
                 catalog=self._catalog,
                 store=self._store,
                 classifiers=self._classifiers(crawler),
+                connections=self.connections,
                 stop=stop,
             )
             if stop.is_set():
                 raise _Stopped
-            applied = ch.apply(self._catalog, plan.changes)
+            applied = ch.apply(self._catalog, plan.changes, stop=stop)
             for e in applied.errors:
                 plan.errors.add(e)
             errors = plan.errors.kept
-            lines = [str(c) for c in plan.changes]
+            done = {id(c) for c in applied.applied}
+            lines = [str(c) for c in plan.changes if c.logged or id(c) in done]
             metrics = CrawlMetrics(
                 tables_created=applied.tables_created,
                 tables_updated=applied.tables_updated,
@@ -545,6 +636,10 @@ class CrawlerService:
                 folders_seen=plan.stats.folders_seen,
                 errors=plan.errors.count,
             )
+            if applied.stopped:
+                left = len(plan.changes) - len(lines)
+                state, status = RunState.STOPPED, CrawlStatus.CANCELLED
+                message = f"Stopped while applying: {left} change(s) were not made."
         except (_Stopped, LakebedError) as e:
             if stop.is_set():
                 state, status, message = RunState.STOPPED, CrawlStatus.CANCELLED, "Stopped."
@@ -555,6 +650,9 @@ class CrawlerService:
             log.exception("crawl %s of %s failed", crawl_id, crawler.name)
             state, status = RunState.FAILED, CrawlStatus.FAILED
             message = f"GENERIC_INTERNAL_ERROR: {e.__class__.__name__}: {e}"
+        finally:
+            if keeper is not None:
+                keeper.close()
         elapsed = int((time.monotonic() - t0) * 1000)
         metrics = replace(metrics, duration_ms=elapsed)
         self._finish(
@@ -612,6 +710,7 @@ class CrawlerService:
                 .where(ms.crawlers.c.name == name)
                 .values(state=str(CrawlerState.READY), last_crawl=last, crawl_started_at=None)
             )
+            leases.release(conn, crawl_id)
 
     def _emit(self, name: str, crawl_id: str, state: str, detail: dict[str, Any]) -> None:
         event = CrawlerEvent(
@@ -623,23 +722,9 @@ class CrawlerService:
             except Exception:  # a listener's bug must not break the crawl
                 log.exception("crawler event listener failed")
 
-    def _recover(self) -> None:
-        """Crawls interrupted by a stopped process end as FAILED; their crawlers are READY."""
-        with self._ms.begin() as conn:
-            conn.execute(
-                ms.crawler_runs.update()
-                .where(ms.crawler_runs.c.state == str(RunState.RUNNING))
-                .values(
-                    state=str(RunState.FAILED),
-                    end_time=utcnow(),
-                    error_message="The process running the crawl ended.",
-                )
-            )
-            conn.execute(
-                ms.crawlers.update()
-                .where(ms.crawlers.c.state != str(CrawlerState.READY))
-                .values(state=str(CrawlerState.READY), crawl_started_at=None)
-            )
+
+def _forget_firings(conn: sa.Connection, name: str) -> None:
+    conn.execute(ms.crawler_schedules.delete().where(ms.crawler_schedules.c.crawler_name == name))
 
 
 class _Stopped(Exception):
@@ -675,10 +760,7 @@ def _crawler_of(row: Any) -> Crawler:
     last = row.last_crawl
     elapsed = 0
     if row.crawl_started_at is not None and row.state != str(CrawlerState.READY):
-        started = row.crawl_started_at
-        if started.tzinfo is None:  # SQLite keeps no time zone
-            started = started.replace(tzinfo=UTC)
-        elapsed = int((utcnow() - started).total_seconds() * 1000)
+        elapsed = int((utcnow() - as_utc(row.crawl_started_at)).total_seconds() * 1000)
     return replace(
         c,
         state=CrawlerState(row.state),

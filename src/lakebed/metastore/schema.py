@@ -310,3 +310,41 @@ catalog_tags = sa.Table(
     sa.Column("key", sa.String(128), nullable=False),
     sa.Column("value", sa.String(256), nullable=False),
 )
+
+# -- crawler schedules, crawl leases and connections (migration 0005) ----------------------
+
+crawler_schedules = sa.Table(
+    "crawler_schedules",
+    metadata,
+    sa.Column(
+        "crawler_name",
+        sa.String(255),
+        sa.ForeignKey("crawlers.name", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    # The expression next_fire_at was computed from; a changed schedule starts over.
+    sa.Column("expression", sa.String(256), nullable=False),
+    # Schedulers claim a firing by moving this forward with compare-and-set.
+    sa.Column("next_fire_at", sa.DateTime(timezone=True)),
+    sa.Column("last_fired_at", sa.DateTime(timezone=True)),
+)
+
+crawl_leases = sa.Table(
+    "crawl_leases",
+    metadata,
+    sa.Column("crawl_id", sa.String(64), primary_key=True),
+    sa.Column("crawler_name", sa.String(255), nullable=False, index=True),
+    # host:pid of the process running the crawl, which renews heartbeat_at while it runs.
+    sa.Column("owner", sa.String(255), nullable=False),
+    sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+connections = sa.Table(
+    "connections",
+    metadata,
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("connection_type", sa.String(32), nullable=False),
+    sa.Column("definition", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -172,9 +172,12 @@ class ObjectStore:
     # -- reading -------------------------------------------------------------------------
 
     @_translate_errors
-    def list(self, prefix: str, *, recursive: bool = True) -> Iterator[FileInfo]:
+    def list(
+        self, prefix: str, *, recursive: bool = True, hidden: bool = False
+    ) -> Iterator[FileInfo]:
         """Objects under ``prefix`` (a folder), sorted by URI; hidden files (``_``/``.``)
-        are skipped as Hive and Athena skip them. A missing prefix lists nothing.
+        are skipped as Hive and Athena skip them, unless ``hidden``. A missing prefix lists
+        nothing.
         """
         prefix = normalize_uri(prefix)
         fs, path = self._resolve(prefix)
@@ -185,7 +188,7 @@ class ObjectStore:
             if info.type != pafs.FileType.File:
                 continue
             rel = info.path[base_len:]
-            if any(seg.startswith(("_", ".")) for seg in rel.split("/")):
+            if not hidden and any(seg.startswith(("_", ".")) for seg in rel.split("/")):
                 continue
             yield FileInfo(
                 uri=self._to_uri(prefix, info.path),

@@ -1,5 +1,6 @@
-"""Glue's crawler and classifier operations (``AWSGlue.CreateCrawler`` …) over
-``lb.crawlers``, whose models already use Glue's field names on the wire.
+"""Glue's crawler, crawler schedule, classifier and connection operations
+(``AWSGlue.CreateCrawler`` …) over ``lb.crawlers``, whose models already use Glue's field
+names on the wire.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ if TYPE_CHECKING:
 
 op = GLUE.operation
 
-# Crawler states a caller acts on get Glue's own exception names.
+# Crawler and schedule states a caller acts on get Glue's own exception names.
 _CONFLICTS = {
     "CRAWLER_RUNNING": "CrawlerRunningException",
     "CRAWLER_NOT_RUNNING": "CrawlerNotRunningException",
+    "SCHEDULER_RUNNING": "SchedulerRunningException",
+    "SCHEDULER_NOT_RUNNING": "SchedulerNotRunningException",
+    "NO_SCHEDULE": "NoScheduleException",
+    "VERSION_MISMATCH": "VersionMismatchException",
 }
 _UPDATABLE = {
     glue_name(name): name
@@ -40,12 +45,12 @@ _UPDATABLE = {
 
 
 def _conflicts(fn: Callable[[Lakebed, Body, Call], Body]) -> Callable[[Lakebed, Body, Call], Body]:
-    """Map a running/not-running crawler to Glue's exception."""
+    """Map crawler and schedule states to Glue's exceptions."""
 
     def wrapped(lb: Lakebed, body: Body, call: Call) -> Body:
         try:
             return fn(lb, body, call)
-        except errors.ConflictError as e:
+        except (errors.ConflictError, errors.InvalidInputError) as e:
             if e.code in _CONFLICTS:
                 raise AwsError(_CONFLICTS[e.code], e.message) from e
             raise
@@ -139,6 +144,33 @@ def stop_crawler(lb: Lakebed, body: Body, call: Call) -> Body:
     return {}
 
 
+@op("StartCrawlerSchedule")
+@_conflicts
+def start_crawler_schedule(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Turn a crawler's schedule on (SCHEDULED)."""
+    require(body, "CrawlerName")
+    lb.crawlers.start_crawler_schedule(body["CrawlerName"])
+    return {}
+
+
+@op("StopCrawlerSchedule")
+@_conflicts
+def stop_crawler_schedule(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Turn a crawler's schedule off (NOT_SCHEDULED)."""
+    require(body, "CrawlerName")
+    lb.crawlers.stop_crawler_schedule(body["CrawlerName"])
+    return {}
+
+
+@op("UpdateCrawlerSchedule")
+@_conflicts
+def update_crawler_schedule(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Replace a crawler's cron expression."""
+    require(body, "CrawlerName", "Schedule")
+    lb.crawlers.update_crawler_schedule(body["CrawlerName"], body["Schedule"])
+    return {}
+
+
 @op("GetCrawlerMetrics")
 def get_crawler_metrics(lb: Lakebed, body: Body, call: Call) -> Body:
     """Run-time and table counts per crawler."""
@@ -207,4 +239,43 @@ def delete_classifier(lb: Lakebed, body: Body, call: Call) -> Body:
     """Delete a custom classifier."""
     require(body, "Name")
     lb.crawlers.delete_classifier(body["Name"])
+    return {}
+
+
+# -- connections (what JDBC targets name) ----------------------------------------------------
+
+
+def _connection(conn: Any, body: Body) -> Body:
+    return to_glue(conn.without_password() if body.get("HidePassword") else conn)
+
+
+@op("CreateConnection")
+def create_connection(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Define a JDBC connection for crawlers."""
+    require(body, "ConnectionInput")
+    lb.crawlers.connections.create(dict(body["ConnectionInput"]))
+    return {"CreateConnectionStatus": "READY"}
+
+
+@op("GetConnection")
+def get_connection(lb: Lakebed, body: Body, call: Call) -> Body:
+    """One connection (``HidePassword`` leaves the password out)."""
+    require(body, "Name")
+    return {"Connection": _connection(lb.crawlers.connections.get(body["Name"]), body)}
+
+
+@op("GetConnections")
+def get_connections(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Every connection (of a ``Filter.ConnectionType``), paginated."""
+    kind = (body.get("Filter") or {}).get("ConnectionType")
+    items = [_connection(c, body) for c in lb.crawlers.connections.list(connection_type=kind)]
+    chunk, token = page(items, body.get("NextToken"), body.get("MaxResults"), 100)
+    return {"ConnectionList": chunk, "NextToken": token}
+
+
+@op("DeleteConnection")
+def delete_connection(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Delete a connection."""
+    require(body, "ConnectionName")
+    lb.crawlers.connections.delete(body["ConnectionName"])
     return {}

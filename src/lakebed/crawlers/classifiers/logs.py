@@ -58,7 +58,7 @@ class GrokClassifier(BaseClassifier):
         lines = sample.lines()[:MAX_LINES]
         if not lines:
             return None
-        matched = sum(1 for ln in lines if self._compiled.match(ln) is not None)
+        matched = sum(1 for ln in lines if self._compiled.matches(ln))
         if not matched:
             return None
         schema = Schema(tuple((n, Scalar(t)) for n, t in self._compiled.fields))
