@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -51,29 +52,43 @@ CONFORMANCE = REPO / "tests" / "conformance" / "tpch"
 
 
 def tpch_data(sf: float) -> Path:
-    """TPC-H tables as Parquet (one folder per table), generated once per scale factor."""
+    """TPC-H tables as Parquet (one folder per table), generated once per scale factor.
+
+    Above SF1 the data is generated in SF1-sized steps (``dbgen``'s ``children``/``step``),
+    one file per step and table, so generating SF10 needs the memory of SF1, not SF10.
+    ``region`` and ``nation`` do not depend on the scale factor and stay one file each.
+    """
     out = ROOT / "data" / f"tpch-sf{sf:g}"
     done = out / "_SUCCESS"
     if done.exists():
         return out
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(
-        config={"autoinstall_known_extensions": False, "enable_progress_bar": False}
-    )
+    con = duckdb.connect(config={"autoinstall_known_extensions": False})
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"LOAD '{extension_path('tpch')}'")
     print(f"generating TPC-H sf{sf:g} in {out} …", flush=True)
-    con.execute(f"CALL dbgen(sf = {sf})")
-    for table in TPCH_TABLES:
-        (out / table).mkdir(exist_ok=True)
+    steps = max(1, math.ceil(sf))
+    for step in range(steps):
+        con.execute(f"CALL dbgen(sf = {sf}, children = {steps}, step = {step})")
+        for table in TPCH_TABLES[2:]:
+            (out / table).mkdir(exist_ok=True)
+            con.execute(
+                f"COPY {table} TO '{out / table / f'data_{step}.parquet'}' "
+                "(FORMAT parquet, ROW_GROUP_SIZE 122880)"
+            )
+        # lineitem again, partitioned by ship year, for the pruning benchmark.
         con.execute(
-            f"COPY {table} TO '{out / table / 'data.parquet'}' "
-            "(FORMAT parquet, ROW_GROUP_SIZE 122880)"
+            f"COPY (SELECT *, year(l_shipdate)::VARCHAR AS ship_year FROM lineitem) "
+            f"TO '{out / 'lineitem_by_year'}' (FORMAT parquet, PARTITION_BY (ship_year), "
+            f"OVERWRITE_OR_IGNORE, FILENAME_PATTERN 'data_{step}_{{i}}')"
         )
-    # lineitem again, partitioned by ship year, for the pruning benchmark.
-    con.execute(
-        f"COPY (SELECT *, year(l_shipdate)::VARCHAR AS ship_year FROM lineitem) "
-        f"TO '{out / 'lineitem_by_year'}' (FORMAT parquet, PARTITION_BY (ship_year))"
-    )
+        for table in TPCH_TABLES:
+            con.execute(f"DROP TABLE {table}")
+        print(f"  step {step + 1}/{steps} written", flush=True)
+    con.execute("CALL dbgen(sf = 0.01)")  # region and nation are the same at every scale
+    for table in TPCH_TABLES[:2]:
+        (out / table).mkdir(exist_ok=True)
+        con.execute(f"COPY {table} TO '{out / table / 'data.parquet'}' (FORMAT parquet)")
     done.touch()
     con.close()
     return out
@@ -81,7 +96,8 @@ def tpch_data(sf: float) -> Path:
 
 def table_columns(data: Path, table: str) -> list[tuple[str, str]]:
     """(name, Hive type) of a table's Parquet file."""
-    rows = duckdb.sql(f"DESCRIBE SELECT * FROM '{data / table / 'data.parquet'}'").fetchall()
+    first = min((data / table).glob("*.parquet"))
+    rows = duckdb.sql(f"DESCRIBE SELECT * FROM '{first}'").fetchall()
     return [(name, hive_type(duckdb_type)) for name, duckdb_type, *_ in rows]
 
 
