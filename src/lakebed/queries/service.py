@@ -174,6 +174,29 @@ class QueryService:
             InvalidInputError: the workgroup is disabled, the text is too long or the
                 reuse age is out of range.
         """
+        record, _ = self._submit(
+            text,
+            database=database,
+            workgroup=workgroup,
+            parameters=parameters,
+            output_location=output_location,
+            client_request_token=client_request_token,
+            reuse_max_age_minutes=reuse_max_age_minutes,
+        )
+        return record.id
+
+    def _submit(
+        self,
+        text: str,
+        *,
+        database: str | None = None,
+        workgroup: str | None = None,
+        parameters: list[str] | None = None,
+        output_location: str | None = None,
+        client_request_token: str | None = None,
+        reuse_max_age_minutes: int | None = None,
+    ) -> tuple[QueryExecution, Workgroup]:
+        """``submit``, returning the stored record and its workgroup as read for it."""
         wg = self.workgroups.get_workgroup(workgroup or PRIMARY)
         if wg.state != "ENABLED":
             raise InvalidInputError(
@@ -202,7 +225,7 @@ class QueryService:
                     sa.select(_QE.c.id).where(_QE.c.client_request_token == client_request_token)
                 ).scalar()
             if existing:
-                return str(existing)
+                return self.get(str(existing)), wg
         location = (
             wg.output_location
             if (wg.enforce_configuration or not output_location)
@@ -225,11 +248,11 @@ class QueryService:
             with self._ms.read() as conn:
                 values.update(reuse_of(conn, values, reuse_max_age_minutes, home=self._home))
         with self._ms.begin() as conn:
-            conn.execute(_QE.insert().values(**values))
+            row = conn.execute(_QE.insert().values(**values).returning(*_QE.c)).one()
         if values["state"] == QueryState.QUEUED:
             with self._lock:
                 self._cancel_events[values["id"]] = threading.Event()
-        return str(values["id"])
+        return QueryExecution.from_row(row), wg
 
     def start(self, text: str, **kwargs: Any) -> str:
         """Submit and run in the background; returns the query id at once.
@@ -254,19 +277,24 @@ class QueryService:
 
     def run(self, text: str, **kwargs: Any) -> QueryExecution:
         """Submit and run to completion in this thread."""
-        return self.execute(self.submit(text, **kwargs))
+        record, wg = self._submit(text, **kwargs)
+        return self._execute_queued(record, wg)
 
     def execute(self, qid: str) -> QueryExecution:
         """Run a QUEUED execution in this thread once its workgroup has a free slot, to a
         final state (never raises for query errors).
         """
-        record = self.get(qid)
+        return self._execute_queued(self.get(qid), None)
+
+    def _execute_queued(self, record: QueryExecution, wg: Workgroup | None) -> QueryExecution:
+        """``execute`` for a record already read (and its workgroup, when read with it)."""
+        qid = record.id
         if record.state != QueryState.QUEUED:
             return record
         with self._lock:
             cancelled = self._cancel_events.setdefault(qid, threading.Event())
         try:
-            wg = self.workgroups.get_workgroup(record.workgroup)
+            wg = wg or self.workgroups.get_workgroup(record.workgroup)
         except NotFoundError as e:
             self._forget(qid)
             return self._finish_failed(qid, record, e, cancelled)
@@ -315,24 +343,33 @@ class QueryService:
     ) -> QueryExecution:
         qid = record.id
         queue_ms = _ms_since(record.submitted_at)
-        if not self._transition(
-            qid, QueryState.QUEUED, state=QueryState.RUNNING, queue_ms=queue_ms
-        ):
-            return self.get(qid)  # cancelled while queued
         t_start = time.perf_counter()
-        times = {"planned": t_start}
-        home = self._home
-        cursor = self._engine.cursor()
-        with self._lock:
-            self._cursors[qid] = cursor
-        try:
+        try:  # parsing reads nothing of the lake: done before the query counts as RUNNING
             stmt = session.resolve(
                 parse(record.query),
                 list(record.execution_parameters),
                 prepared=self.prepared,
                 workgroup=wg.name,
             )
-            self._update(qid, statement_type=stmt.statement_type, substatement_type=stmt.kind)
+        except Exception as e:
+            return self._finish_failed(
+                qid, record, e, cancelled, total_ms=queue_ms + _ms_between(t_start)
+            )
+        if not self._transition(
+            qid,
+            QueryState.QUEUED,
+            state=QueryState.RUNNING,
+            queue_ms=queue_ms,
+            statement_type=stmt.statement_type,
+            substatement_type=stmt.kind,
+        ):
+            return self.get(qid)  # cancelled while queued
+        times = {"planned": t_start}
+        home = self._home
+        cursor = self._engine.cursor()
+        with self._lock:
+            self._cursors[qid] = cursor
+        try:
             ctx = RunContext(
                 query_id=qid,
                 catalog=self._catalog,
@@ -389,7 +426,7 @@ class QueryService:
                 result_columns=[{"name": c.name, "type": c.type} for c in columns],
                 output_location=output,
             )
-            if not finished:  # cancelled from another process as it finished
+            if finished is None:  # cancelled from another process as it finished
                 discard_results(self._store, ctx.output_location, home=home, query_id=qid)
         except Exception as e:  # every failure becomes a FAILED/CANCELLED record
             discard_results(
@@ -405,7 +442,7 @@ class QueryService:
             with self._lock:
                 self._cursors.pop(qid, None)
             cursor.close()
-        return self.get(qid)
+        return finished or self.get(qid)
 
     def _finish_failed(
         self,
@@ -418,7 +455,7 @@ class QueryService:
     ) -> QueryExecution:
         err = self._as_lakebed_error(e, cancelled)
         state = QueryState.CANCELLED if isinstance(err, CancelledError) else QueryState.FAILED
-        self._transition(
+        finished = self._transition(
             qid,
             (QueryState.QUEUED, QueryState.RUNNING),
             state=state,
@@ -427,7 +464,7 @@ class QueryService:
             total_ms=_ms_since(record.submitted_at) if total_ms is None else total_ms,
             error=err.to_dict(),
         )
-        return self.get(qid)
+        return finished or self.get(qid)
 
     def _forget(self, qid: str) -> None:
         with self._lock:
@@ -483,20 +520,21 @@ class QueryService:
 
     # -- records --------------------------------------------------------------------------
 
-    def _update(self, qid: str, **values: Any) -> None:
-        with self._ms.begin() as conn:
-            conn.execute(_QE.update().where(_QE.c.id == qid).values(**values))
-
     def _transition(
         self, qid: str, from_state: QueryState | tuple[QueryState, ...], **values: Any
-    ) -> bool:
-        """Update the record only if it is still in ``from_state``; whether it was."""
+    ) -> QueryExecution | None:
+        """Update the record only if it is still in ``from_state``: the updated record, or
+        None when it was not.
+        """
         states = from_state if isinstance(from_state, tuple) else (from_state,)
         with self._ms.begin() as conn:
-            done = conn.execute(
-                _QE.update().where(_QE.c.id == qid, _QE.c.state.in_(states)).values(**values)
-            ).rowcount
-        return bool(done)
+            row = conn.execute(
+                _QE.update()
+                .where(_QE.c.id == qid, _QE.c.state.in_(states))
+                .values(**values)
+                .returning(*_QE.c)
+            ).first()
+        return None if row is None else QueryExecution.from_row(row)
 
     def _watch_cancels(self) -> None:
         """Interrupt running queries that were cancelled: here (again: an interrupt that
