@@ -59,6 +59,19 @@ class BoundStatement:
         """Bytes every scan of the statement reads."""
         return sum(s.bytes_scanned for s in self.scans)
 
+    @property
+    def relations(self) -> str | None:
+        """What the statement's relations are: each scan's SQL and each Arrow source's
+        schema, by name (two statements with the same tree and relations translate alike);
+        None when a source does not tell its schema.
+        """
+        schemas = [getattr(t, "schema", None) for t in self.arrow_tables.values()]
+        if any(schema is None for schema in schemas):
+            return None
+        scans = [f"{s.name}={s.sql}" for s in self.scans]
+        arrow = [f"{n}:{schema}" for n, schema in zip(self.arrow_tables, schemas, strict=True)]
+        return "\n".join([*scans, *arrow])
+
 
 def _cte_names(node: exp.Expression) -> set[str]:
     return {cte.alias_or_name.lower() for cte in node.find_all(exp.CTE)}
