@@ -73,10 +73,6 @@ class BoundStatement:
         return "\n".join([*scans, *arrow])
 
 
-def _cte_names(node: exp.Expression) -> set[str]:
-    return {cte.alias_or_name.lower() for cte in node.find_all(exp.CTE)}
-
-
 def _conjuncts(where: exp.Expression | None) -> Iterator[exp.Expression]:
     if where is None:
         return
@@ -140,11 +136,21 @@ class Binder:
     # -- tree walking ---------------------------------------------------------------------
 
     def _bind_tree(self, node: exp.Expression, database: str, *, depth: int) -> exp.Expression:
-        ctes = _cte_names(node)
-        referenced = {p.name.lower() for c in node.find_all(exp.Column) for p in c.parts}
-        # A star in a select list reads every column; count(*) reads none.
-        has_star = any(not isinstance(star.parent, exp.Count) for star in node.find_all(exp.Star))
-        for ref in list(node.find_all(exp.Table)):
+        ctes: set[str] = set()
+        referenced: set[str] = set()
+        refs: list[exp.Table] = []
+        has_star = False
+        for found in node.find_all(exp.CTE, exp.Column, exp.Star, exp.Table):  # one walk
+            if isinstance(found, exp.Table):
+                refs.append(found)
+            elif isinstance(found, exp.Column):
+                referenced.update(p.name.lower() for p in found.parts)
+            elif isinstance(found, exp.Star):
+                # A star in a select list reads every column; count(*) reads none.
+                has_star = has_star or not isinstance(found.parent, exp.Count)
+            else:
+                ctes.add(found.alias_or_name.lower())
+        for ref in refs:
             if not ref.name or isinstance(ref.this, exp.Func):
                 continue  # table functions, UNNEST
             if not ref.db and ref.name.lower() in ctes:
