@@ -342,8 +342,7 @@ class QueryService:
         self, record: QueryExecution, wg: Workgroup, cancelled: threading.Event
     ) -> QueryExecution:
         qid = record.id
-        queue_ms = _ms_since(record.submitted_at)
-        t_start = time.perf_counter()
+        t_parse = time.perf_counter()
         try:  # parsing reads nothing of the lake: done before the query counts as RUNNING
             stmt = session.resolve(
                 parse(record.query),
@@ -352,18 +351,19 @@ class QueryService:
                 workgroup=wg.name,
             )
         except Exception as e:
-            return self._finish_failed(
-                qid, record, e, cancelled, total_ms=queue_ms + _ms_between(t_start)
-            )
-        if not self._transition(
-            qid,
-            QueryState.QUEUED,
-            state=QueryState.RUNNING,
-            queue_ms=queue_ms,
+            return self._finish_failed(qid, record, e, cancelled)
+        parse_ms = _ms_between(t_parse)
+        queue_ms = self._start_running(
+            record,
+            wg,
+            parse_ms=parse_ms,
             statement_type=stmt.statement_type,
             substatement_type=stmt.kind,
-        ):
+        )
+        if queue_ms is None:
             return self.get(qid)  # cancelled while queued
+        # Planning counts from the start of parsing, however long the query then waited.
+        t_start = time.perf_counter() - parse_ms / 1000
         times = {"planned": t_start}
         home = self._home
         cursor = self._engine.cursor()
@@ -443,6 +443,52 @@ class QueryService:
                 self._cursors.pop(qid, None)
             cursor.close()
         return finished or self.get(qid)
+
+    def _start_running(
+        self, record: QueryExecution, wg: Workgroup, *, parse_ms: int, **values: Any
+    ) -> int | None:
+        """QUEUED → RUNNING (with ``values``) once the workgroup's concurrency limit allows;
+        returns the time queued in ms, or None when the query was cancelled first.
+
+        The limit counts the workgroup's RUNNING executions in the metastore, so it holds
+        across every process sharing the metastore (the in-process slots only order the
+        queries of one process).
+        """
+        while True:
+            queue_ms = max(0, _ms_since(record.submitted_at) - parse_ms)
+            claimed = self._claim(record.id, wg, queue_ms=queue_ms, **values)
+            if claimed is not None:
+                return queue_ms if claimed else None
+            time.sleep(_SLOT_POLL_SECONDS)  # another process holds the workgroup's slots
+
+    def _claim(self, qid: str, wg: Workgroup, **values: Any) -> bool | None:
+        """One attempt of ``_start_running``: True when the query is now RUNNING, False
+        when it is no longer QUEUED, None when the workgroup has no free slot.
+        """
+        limit = wg.max_concurrent_queries
+        with self._ms.begin() as conn:
+            if limit is not None:
+                # Claims of one workgroup take turns: PostgreSQL locks its row (SQLite's
+                # write transactions are serial anyway), so two cannot both see room.
+                conn.execute(
+                    sa.select(ms.workgroups.c.name)
+                    .where(ms.workgroups.c.name == wg.name)
+                    .with_for_update()
+                )
+                runners = conn.execute(
+                    sa.select(_QE.c.runner).where(
+                        _QE.c.workgroup == wg.name, _QE.c.state == QueryState.RUNNING
+                    )
+                ).scalars()
+                if sum(not runner_gone(r) for r in runners) >= limit:
+                    state = conn.execute(sa.select(_QE.c.state).where(_QE.c.id == qid)).scalar()
+                    return None if state == QueryState.QUEUED else False
+            done = conn.execute(
+                _QE.update()
+                .where(_QE.c.id == qid, _QE.c.state == QueryState.QUEUED)
+                .values(state=QueryState.RUNNING, **values)
+            ).rowcount
+        return bool(done)
 
     def _finish_failed(
         self,
