@@ -153,13 +153,15 @@ def tpch_queries() -> dict[int, tuple[str, str]]:
 
 
 def paired_times(
-    first: Callable[[], object], second: Callable[[], object], runs: int
+    first: Callable[[], object], second: Callable[[], object], runs: int, *, warm_up: bool = True
 ) -> tuple[float, float]:
     """Seconds, median of ``runs``, for two functions run alternately after one warm-up
-    each, so that load from elsewhere on the machine hits both alike.
+    each (unless the caller warmed them up), so that load from elsewhere on the machine hits
+    both alike.
     """
-    first()
-    second()
+    if warm_up:
+        first()
+        second()
     a, b = [], []
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -200,12 +202,14 @@ class Report:
 def bench_tpch(lb: lakebed.Lakebed, con: duckdb.DuckDBPyConnection, report: Report) -> None:
     for n, (lake_text, duck_text) in sorted(tpch_queries().items()):
         try:
+            con.execute(duck_text).fetchall()  # warm-ups; lakebed's first run plans afresh
             first = lb.sql(lake_text)
             first.fetchall()
             duck_s, lake_s = paired_times(
                 lambda t=duck_text: con.execute(t).fetchall(),
                 lambda t=lake_text: lb.sql(t).fetchall(),
                 report.runs,
+                warm_up=False,
             )
             last = lb.queries.list(limit=1)[0]
             report.tpch.append(
