@@ -53,6 +53,27 @@ _SLOT_POLL_SECONDS = 0.05
 _CANCEL_POLL_SECONDS = 0.25
 _QE = ms.query_executions
 
+# The statements every query runs, built once: building a SQLAlchemy statement costs more
+# than running it on SQLite. Values come as parameters; an UPDATE sets the columns named.
+_INSERT = _QE.insert().returning(*_QE.c)
+_GET = sa.select(_QE).where(_QE.c.id == sa.bindparam("b_id"))
+_TRANSITION = (
+    _QE.update()
+    .where(
+        _QE.c.id == sa.bindparam("b_id"),
+        _QE.c.state.in_(sa.bindparam("b_states", expanding=True)),
+    )
+    .returning(*_QE.c)
+)
+_LOCK_WORKGROUP = (
+    sa.select(ms.workgroups.c.name)
+    .where(ms.workgroups.c.name == sa.bindparam("b_workgroup"))
+    .with_for_update()
+)
+_RUNNERS = sa.select(_QE.c.runner).where(
+    _QE.c.workgroup == sa.bindparam("b_workgroup"), _QE.c.state == QueryState.RUNNING
+)
+
 
 def _ms_between(a: float, b: float | None = None) -> int:
     return max(0, round(((time.perf_counter() if b is None else b) - a) * 1000))
@@ -248,7 +269,7 @@ class QueryService:
             with self._ms.read() as conn:
                 values.update(reuse_of(conn, values, reuse_max_age_minutes, home=self._home))
         with self._ms.begin() as conn:
-            row = conn.execute(_QE.insert().values(**values).returning(*_QE.c)).one()
+            row = conn.execute(_INSERT, values).one()
         if values["state"] == QueryState.QUEUED:
             with self._lock:
                 self._cancel_events[values["id"]] = threading.Event()
@@ -466,29 +487,20 @@ class QueryService:
         when it is no longer QUEUED, None when the workgroup has no free slot.
         """
         limit = wg.max_concurrent_queries
+        queued = {"b_id": qid, "b_states": [QueryState.QUEUED]}
         with self._ms.begin() as conn:
             if limit is not None:
                 # Claims of one workgroup take turns: PostgreSQL locks its row (SQLite's
                 # write transactions are serial anyway), so two cannot both see room.
-                conn.execute(
-                    sa.select(ms.workgroups.c.name)
-                    .where(ms.workgroups.c.name == wg.name)
-                    .with_for_update()
-                )
-                runners = conn.execute(
-                    sa.select(_QE.c.runner).where(
-                        _QE.c.workgroup == wg.name, _QE.c.state == QueryState.RUNNING
-                    )
-                ).scalars()
+                conn.execute(_LOCK_WORKGROUP, {"b_workgroup": wg.name})
+                runners = conn.execute(_RUNNERS, {"b_workgroup": wg.name}).scalars()
                 if sum(not runner_gone(r) for r in runners) >= limit:
-                    state = conn.execute(sa.select(_QE.c.state).where(_QE.c.id == qid)).scalar()
-                    return None if state == QueryState.QUEUED else False
-            done = conn.execute(
-                _QE.update()
-                .where(_QE.c.id == qid, _QE.c.state == QueryState.QUEUED)
-                .values(state=QueryState.RUNNING, **values)
-            ).rowcount
-        return bool(done)
+                    row = conn.execute(_GET, {"b_id": qid}).first()
+                    return None if row is not None and row.state == QueryState.QUEUED else False
+            row = conn.execute(
+                _TRANSITION, {**queued, "state": QueryState.RUNNING, **values}
+            ).first()
+        return row is not None
 
     def _finish_failed(
         self,
@@ -575,10 +587,7 @@ class QueryService:
         states = from_state if isinstance(from_state, tuple) else (from_state,)
         with self._ms.begin() as conn:
             row = conn.execute(
-                _QE.update()
-                .where(_QE.c.id == qid, _QE.c.state.in_(states))
-                .values(**values)
-                .returning(*_QE.c)
+                _TRANSITION, {"b_id": qid, "b_states": list(states), **values}
             ).first()
         return None if row is None else QueryExecution.from_row(row)
 
@@ -619,7 +628,7 @@ class QueryService:
             NotFoundError: there is none with that id.
         """
         with self._ms.read() as conn:
-            row = conn.execute(sa.select(_QE).where(_QE.c.id == qid)).first()
+            row = conn.execute(_GET, {"b_id": qid}).first()
         if row is None:
             raise NotFoundError(f"QueryExecution {qid} was not found.", code="QUERY_NOT_FOUND")
         return QueryExecution.from_row(row)
