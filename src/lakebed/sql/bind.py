@@ -22,6 +22,7 @@ from lakebed.formats import ScanContext, ScanFile, extension_loader, reader_for
 from lakebed.formats._sql import quote_ident
 from lakebed.sql import translate
 from lakebed.sql.prune import prune_partitions
+from lakebed.storage import normalize_uri
 from lakebed.types import duckdb_type, parse_type
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from lakebed.storage import ObjectStore
 
 HIDDEN_FILE_COLUMNS = ("$path", "$file_size", "$file_modified_time")
+_LIST_ONCE_FROM = 32  # partitions read: from this many, list the table's folder once
 _MAX_VIEW_DEPTH = 32
 
 
@@ -333,9 +335,9 @@ class Binder:
         hidden = [h for h in HIDDEN_FILE_COLUMNS if h in referenced]
         groups: list[tuple[tuple[str, ...], list[ScanFile]]] = []
         if table.partition_keys:
-            for p in self._partitions(table, conjuncts):
-                if p.location:
-                    groups.append((p.values, self._files(p.location)))
+            parts = [p for p in self._partitions(table, conjuncts) if p.location]
+            listed = self._partition_files(table, parts)
+            groups = [(p.values, fs) for p, fs in zip(parts, listed, strict=True)]
         elif table.location:
             groups.append(((), self._files(table.location)))
         files = [f for _, fs in groups for f in fs]
@@ -382,6 +384,39 @@ class Binder:
 
     def _files(self, location: str) -> list[ScanFile]:
         return [ScanFile(f.uri, f.size, f.modified_ms) for f in self._store.list(location)]
+
+    def _partition_files(self, table: Table, parts: list[Partition]) -> list[list[ScanFile]]:
+        """The files of each partition (as a listing of its folder finds them).
+
+        Many partitions, most of the table's, all in folders under the table's own: one
+        listing of the table's folder, each file given to the partition folders above it.
+        Otherwise one listing per partition.
+        """
+        root = normalize_uri(table.location).rstrip("/") + "/" if table.location else ""
+        folders = [normalize_uri(p.location or "").rstrip("/") for p in parts]
+        once = (
+            root
+            and len(parts) >= _LIST_ONCE_FROM
+            and 2 * len(parts) >= len(self._partitions_of(table))
+            and all(
+                f.startswith(root)
+                and not any(seg.startswith(("_", ".")) for seg in f[len(root) :].split("/"))
+                for f in folders
+            )
+        )
+        if not once:
+            return [self._files(p.location) for p in parts]
+        owners: dict[str, list[int]] = {}
+        for i, folder in enumerate(folders):
+            owners.setdefault(folder, []).append(i)
+        out: list[list[ScanFile]] = [[] for _ in parts]
+        for f in self._store.list(root):
+            folder = f.uri.rpartition("/")[0]
+            while len(folder) >= len(root):  # every folder between the file and the root
+                for i in owners.get(folder, ()):
+                    out[i].append(ScanFile(f.uri, f.size, f.modified_ms))
+                folder = folder.rpartition("/")[0]
+        return out
 
     @staticmethod
     def _empty_relation(columns: tuple[Column, ...], hidden: list[str]) -> str:
