@@ -5,7 +5,8 @@ does the same for a workgroup's ``max_concurrent_queries``. These slots order th
 one lakebed process: waiting queries are granted slots first come, first served, and a
 waiting background query holds no worker thread. A query holding a slot still starts only
 when the metastore counts fewer RUNNING executions of the workgroup than its limit
-(``QueryService._claim``), so the limit holds across processes sharing one metastore.
+(``QueryService._claim``), so the limit holds across processes sharing one metastore; a
+query waiting for another process's query polls the metastore from its worker thread.
 """
 
 from __future__ import annotations
