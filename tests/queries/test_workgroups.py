@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable
@@ -158,3 +161,57 @@ def test_cancelling_a_waiting_foreground_query_frees_nothing_it_did_not_hold(
     lb.wait(blocker, timeout=30)
     assert lb.sql("SELECT 'next'", workgroup="one").fetchall() == [("next",)]
     assert lb.queries.slots.running("one") == 0
+
+
+_CHILD_IN_WORKGROUP = textwrap.dedent(
+    """
+    import sys
+    import lakebed
+    settings = {"metastore_url": sys.argv[3]} if sys.argv[3] else {}
+    with lakebed.connect(sys.argv[1], **settings) as lb:
+        qid = lb.start_query(sys.argv[2], workgroup="one")
+        print(qid, flush=True)
+        print(lb.wait(qid, timeout=300).state, flush=True)
+    """
+)
+
+
+@pytest.mark.parametrize("metastore", ["sqlite", "postgresql"])
+def test_concurrency_limit_holds_across_processes_sharing_the_metastore(
+    request: pytest.FixtureRequest,
+    metastore: str,
+    tmp_path: Path,
+    long_query: str,
+    wait_for_state: Callable[..., None],
+) -> None:
+    home = tmp_path / "h"
+    url = request.getfixturevalue("pg_metastore_url") if metastore == "postgresql" else ""
+    with lakebed.connect(home, **({"metastore_url": url} if url else {})) as lb:
+        lb.create_workgroup("one", max_concurrent_queries=1)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+        child = subprocess.Popen(
+            [sys.executable, "-c", _CHILD_IN_WORKGROUP, str(home), long_query, url],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        try:
+            assert child.stdout is not None
+            blocker = child.stdout.readline().strip()
+            wait_for_state(lb, blocker, QueryState.RUNNING)
+            waiting = lb.start_query("SELECT 1", workgroup="one")
+            # This process has a free slot, but the workgroup's one slot is the child's.
+            deadline = time.monotonic() + 1
+            while time.monotonic() < deadline:
+                assert lb.query(waiting).state == QueryState.QUEUED
+                time.sleep(0.05)
+            assert lb.sql("SELECT 2").fetchall() == [(2,)]  # other workgroups run
+            lb.cancel(blocker)
+            assert child.stdout.readline().strip() == "CANCELLED"
+            assert lb.result(waiting, timeout=30).fetchall() == [(1,)]
+            assert lb.query(waiting).stats.queue_ms >= 1000
+            assert child.wait(timeout=60) == 0
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()

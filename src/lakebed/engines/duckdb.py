@@ -65,6 +65,10 @@ class DuckDBEngine:
         self._loaded: set[str] = set()
         # Trino divides integers as integers; every cursor inherits the global setting.
         self._db.execute("SET GLOBAL integer_division = true")
+        # A statement binds each scan several times (its view, typing probes, the result's
+        # shape, the run); footers are parsed once. Entries are checked against the file's
+        # modification time, so a rewritten file is read afresh.
+        self._db.execute("SET GLOBAL parquet_metadata_cache = true")
         functions.install(self._db)
         if settings.uses_s3:
             self.load_extension("httpfs")

@@ -53,6 +53,27 @@ _SLOT_POLL_SECONDS = 0.05
 _CANCEL_POLL_SECONDS = 0.25
 _QE = ms.query_executions
 
+# The statements every query runs, built once: building a SQLAlchemy statement costs more
+# than running it on SQLite. Values come as parameters; an UPDATE sets the columns named.
+_INSERT = _QE.insert().returning(*_QE.c)
+_GET = sa.select(_QE).where(_QE.c.id == sa.bindparam("b_id"))
+_TRANSITION = (
+    _QE.update()
+    .where(
+        _QE.c.id == sa.bindparam("b_id"),
+        _QE.c.state.in_(sa.bindparam("b_states", expanding=True)),
+    )
+    .returning(*_QE.c)
+)
+_LOCK_WORKGROUP = (
+    sa.select(ms.workgroups.c.name)
+    .where(ms.workgroups.c.name == sa.bindparam("b_workgroup"))
+    .with_for_update()
+)
+_RUNNERS = sa.select(_QE.c.runner).where(
+    _QE.c.workgroup == sa.bindparam("b_workgroup"), _QE.c.state == QueryState.RUNNING
+)
+
 
 def _ms_between(a: float, b: float | None = None) -> int:
     return max(0, round(((time.perf_counter() if b is None else b) - a) * 1000))
@@ -174,6 +195,29 @@ class QueryService:
             InvalidInputError: the workgroup is disabled, the text is too long or the
                 reuse age is out of range.
         """
+        record, _ = self._submit(
+            text,
+            database=database,
+            workgroup=workgroup,
+            parameters=parameters,
+            output_location=output_location,
+            client_request_token=client_request_token,
+            reuse_max_age_minutes=reuse_max_age_minutes,
+        )
+        return record.id
+
+    def _submit(
+        self,
+        text: str,
+        *,
+        database: str | None = None,
+        workgroup: str | None = None,
+        parameters: list[str] | None = None,
+        output_location: str | None = None,
+        client_request_token: str | None = None,
+        reuse_max_age_minutes: int | None = None,
+    ) -> tuple[QueryExecution, Workgroup]:
+        """``submit``, returning the stored record and its workgroup as read for it."""
         wg = self.workgroups.get_workgroup(workgroup or PRIMARY)
         if wg.state != "ENABLED":
             raise InvalidInputError(
@@ -202,7 +246,7 @@ class QueryService:
                     sa.select(_QE.c.id).where(_QE.c.client_request_token == client_request_token)
                 ).scalar()
             if existing:
-                return str(existing)
+                return self.get(str(existing)), wg
         location = (
             wg.output_location
             if (wg.enforce_configuration or not output_location)
@@ -225,11 +269,11 @@ class QueryService:
             with self._ms.read() as conn:
                 values.update(reuse_of(conn, values, reuse_max_age_minutes, home=self._home))
         with self._ms.begin() as conn:
-            conn.execute(_QE.insert().values(**values))
+            row = conn.execute(_INSERT, values).one()
         if values["state"] == QueryState.QUEUED:
             with self._lock:
                 self._cancel_events[values["id"]] = threading.Event()
-        return str(values["id"])
+        return QueryExecution.from_row(row), wg
 
     def start(self, text: str, **kwargs: Any) -> str:
         """Submit and run in the background; returns the query id at once.
@@ -254,19 +298,24 @@ class QueryService:
 
     def run(self, text: str, **kwargs: Any) -> QueryExecution:
         """Submit and run to completion in this thread."""
-        return self.execute(self.submit(text, **kwargs))
+        record, wg = self._submit(text, **kwargs)
+        return self._execute_queued(record, wg)
 
     def execute(self, qid: str) -> QueryExecution:
         """Run a QUEUED execution in this thread once its workgroup has a free slot, to a
         final state (never raises for query errors).
         """
-        record = self.get(qid)
+        return self._execute_queued(self.get(qid), None)
+
+    def _execute_queued(self, record: QueryExecution, wg: Workgroup | None) -> QueryExecution:
+        """``execute`` for a record already read (and its workgroup, when read with it)."""
+        qid = record.id
         if record.state != QueryState.QUEUED:
             return record
         with self._lock:
             cancelled = self._cancel_events.setdefault(qid, threading.Event())
         try:
-            wg = self.workgroups.get_workgroup(record.workgroup)
+            wg = wg or self.workgroups.get_workgroup(record.workgroup)
         except NotFoundError as e:
             self._forget(qid)
             return self._finish_failed(qid, record, e, cancelled)
@@ -314,25 +363,34 @@ class QueryService:
         self, record: QueryExecution, wg: Workgroup, cancelled: threading.Event
     ) -> QueryExecution:
         qid = record.id
-        queue_ms = _ms_since(record.submitted_at)
-        if not self._transition(
-            qid, QueryState.QUEUED, state=QueryState.RUNNING, queue_ms=queue_ms
-        ):
-            return self.get(qid)  # cancelled while queued
-        t_start = time.perf_counter()
-        times = {"planned": t_start}
-        home = self._home
-        cursor = self._engine.cursor()
-        with self._lock:
-            self._cursors[qid] = cursor
-        try:
+        t_parse = time.perf_counter()
+        try:  # parsing reads nothing of the lake: done before the query counts as RUNNING
             stmt = session.resolve(
                 parse(record.query),
                 list(record.execution_parameters),
                 prepared=self.prepared,
                 workgroup=wg.name,
             )
-            self._update(qid, statement_type=stmt.statement_type, substatement_type=stmt.kind)
+        except Exception as e:
+            return self._finish_failed(qid, record, e, cancelled)
+        parse_ms = _ms_between(t_parse)
+        queue_ms = self._start_running(
+            record,
+            wg,
+            parse_ms=parse_ms,
+            statement_type=stmt.statement_type,
+            substatement_type=stmt.kind,
+        )
+        if queue_ms is None:
+            return self.get(qid)  # cancelled while queued
+        # Planning counts from the start of parsing, however long the query then waited.
+        t_start = time.perf_counter() - parse_ms / 1000
+        times = {"planned": t_start}
+        home = self._home
+        cursor = self._engine.cursor()
+        with self._lock:
+            self._cursors[qid] = cursor
+        try:
             ctx = RunContext(
                 query_id=qid,
                 catalog=self._catalog,
@@ -389,7 +447,7 @@ class QueryService:
                 result_columns=[{"name": c.name, "type": c.type} for c in columns],
                 output_location=output,
             )
-            if not finished:  # cancelled from another process as it finished
+            if finished is None:  # cancelled from another process as it finished
                 discard_results(self._store, ctx.output_location, home=home, query_id=qid)
         except Exception as e:  # every failure becomes a FAILED/CANCELLED record
             discard_results(
@@ -405,7 +463,44 @@ class QueryService:
             with self._lock:
                 self._cursors.pop(qid, None)
             cursor.close()
-        return self.get(qid)
+        return finished or self.get(qid)
+
+    def _start_running(
+        self, record: QueryExecution, wg: Workgroup, *, parse_ms: int, **values: Any
+    ) -> int | None:
+        """QUEUED → RUNNING (with ``values``) once the workgroup's concurrency limit allows;
+        returns the time queued in ms, or None when the query was cancelled first.
+
+        The limit counts the workgroup's RUNNING executions in the metastore, so it holds
+        across every process sharing the metastore (the in-process slots only order the
+        queries of one process).
+        """
+        while True:
+            queue_ms = max(0, _ms_since(record.submitted_at) - parse_ms)
+            claimed = self._claim(record.id, wg, queue_ms=queue_ms, **values)
+            if claimed is not None:
+                return queue_ms if claimed else None
+            time.sleep(_SLOT_POLL_SECONDS)  # another process holds the workgroup's slots
+
+    def _claim(self, qid: str, wg: Workgroup, **values: Any) -> bool | None:
+        """One attempt of ``_start_running``: True when the query is now RUNNING, False
+        when it is no longer QUEUED, None when the workgroup has no free slot.
+        """
+        limit = wg.max_concurrent_queries
+        queued = {"b_id": qid, "b_states": [QueryState.QUEUED]}
+        with self._ms.begin() as conn:
+            if limit is not None:
+                # Claims of one workgroup take turns: PostgreSQL locks its row (SQLite's
+                # write transactions are serial anyway), so two cannot both see room.
+                conn.execute(_LOCK_WORKGROUP, {"b_workgroup": wg.name})
+                runners = conn.execute(_RUNNERS, {"b_workgroup": wg.name}).scalars()
+                if sum(not runner_gone(r) for r in runners) >= limit:
+                    row = conn.execute(_GET, {"b_id": qid}).first()
+                    return None if row is not None and row.state == QueryState.QUEUED else False
+            row = conn.execute(
+                _TRANSITION, {**queued, "state": QueryState.RUNNING, **values}
+            ).first()
+        return row is not None
 
     def _finish_failed(
         self,
@@ -418,7 +513,7 @@ class QueryService:
     ) -> QueryExecution:
         err = self._as_lakebed_error(e, cancelled)
         state = QueryState.CANCELLED if isinstance(err, CancelledError) else QueryState.FAILED
-        self._transition(
+        finished = self._transition(
             qid,
             (QueryState.QUEUED, QueryState.RUNNING),
             state=state,
@@ -427,7 +522,7 @@ class QueryService:
             total_ms=_ms_since(record.submitted_at) if total_ms is None else total_ms,
             error=err.to_dict(),
         )
-        return self.get(qid)
+        return finished or self.get(qid)
 
     def _forget(self, qid: str) -> None:
         with self._lock:
@@ -483,20 +578,18 @@ class QueryService:
 
     # -- records --------------------------------------------------------------------------
 
-    def _update(self, qid: str, **values: Any) -> None:
-        with self._ms.begin() as conn:
-            conn.execute(_QE.update().where(_QE.c.id == qid).values(**values))
-
     def _transition(
         self, qid: str, from_state: QueryState | tuple[QueryState, ...], **values: Any
-    ) -> bool:
-        """Update the record only if it is still in ``from_state``; whether it was."""
+    ) -> QueryExecution | None:
+        """Update the record only if it is still in ``from_state``: the updated record, or
+        None when it was not.
+        """
         states = from_state if isinstance(from_state, tuple) else (from_state,)
         with self._ms.begin() as conn:
-            done = conn.execute(
-                _QE.update().where(_QE.c.id == qid, _QE.c.state.in_(states)).values(**values)
-            ).rowcount
-        return bool(done)
+            row = conn.execute(
+                _TRANSITION, {"b_id": qid, "b_states": list(states), **values}
+            ).first()
+        return None if row is None else QueryExecution.from_row(row)
 
     def _watch_cancels(self) -> None:
         """Interrupt running queries that were cancelled: here (again: an interrupt that
@@ -535,7 +628,7 @@ class QueryService:
             NotFoundError: there is none with that id.
         """
         with self._ms.read() as conn:
-            row = conn.execute(sa.select(_QE).where(_QE.c.id == qid)).first()
+            row = conn.execute(_GET, {"b_id": qid}).first()
         if row is None:
             raise NotFoundError(f"QueryExecution {qid} was not found.", code="QUERY_NOT_FOUND")
         return QueryExecution.from_row(row)

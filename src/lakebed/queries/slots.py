@@ -1,9 +1,12 @@
 """Concurrency limits per workgroup: a query waits QUEUED until its workgroup has a free slot.
 
 Athena queues queries beyond the capacity it has for them rather than failing them; lakebed
-does the same for a workgroup's ``max_concurrent_queries`` (within one lakebed process).
-Waiting queries are granted slots first come, first served, and a waiting background query
-holds no worker thread.
+does the same for a workgroup's ``max_concurrent_queries``. These slots order the queries of
+one lakebed process: waiting queries are granted slots first come, first served, and a
+waiting background query holds no worker thread. A query holding a slot still starts only
+when the metastore counts fewer RUNNING executions of the workgroup than its limit
+(``QueryService._claim``), so the limit holds across processes sharing one metastore; a
+query waiting for another process's query polls the metastore from its worker thread.
 """
 
 from __future__ import annotations

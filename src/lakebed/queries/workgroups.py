@@ -16,6 +16,7 @@ from lakebed.tags import with_tags, without_tags
 
 PRIMARY = "primary"
 MIN_BYTES_SCANNED_CUTOFF = 10_000_000
+_GET = sa.select(ms.workgroups).where(ms.workgroups.c.name == sa.bindparam("b_name"))  # per query
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,7 @@ class Workgroups:
             NotFoundError: there is none.
         """
         with self._ms.read() as conn:
-            row = conn.execute(sa.select(ms.workgroups).where(ms.workgroups.c.name == name)).first()
+            row = conn.execute(_GET, {"b_name": name}).first()
         if row is None:
             raise NotFoundError(f"WorkGroup {name} is not found.", code="WORKGROUP_NOT_FOUND")
         return _of(row)

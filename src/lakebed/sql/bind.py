@@ -30,6 +30,7 @@ from lakebed.formats._sql import quote_ident
 from lakebed.sql import translate
 from lakebed.sql.prune import prune_partitions
 from lakebed.sql.transforms.naming import name_view_query
+from lakebed.storage import normalize_uri
 from lakebed.types import duckdb_type, parse_type
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from lakebed.storage import ObjectStore
 
 HIDDEN_FILE_COLUMNS = ("$path", "$file_size", "$file_modified_time")
+_LIST_ONCE_FROM = 32  # partitions read: from this many, list the table's folder once
 _MAX_VIEW_DEPTH = 32
 
 
@@ -67,9 +69,18 @@ class BoundStatement:
         """Bytes every scan of the statement reads."""
         return sum(s.bytes_scanned for s in self.scans)
 
-
-def _cte_names(node: exp.Expression) -> set[str]:
-    return {cte.alias_or_name.lower() for cte in node.find_all(exp.CTE)}
+    @property
+    def relations(self) -> str | None:
+        """What the statement's relations are: each scan's SQL and each Arrow source's
+        schema, by name (two statements with the same tree and relations translate alike);
+        None when a source does not tell its schema.
+        """
+        schemas = [getattr(t, "schema", None) for t in self.arrow_tables.values()]
+        if any(schema is None for schema in schemas):
+            return None
+        scans = [f"{s.name}={s.sql}" for s in self.scans]
+        arrow = [f"{n}:{schema}" for n, schema in zip(self.arrow_tables, schemas, strict=True)]
+        return "\n".join([*scans, *arrow])
 
 
 def _conjuncts(where: exp.Expression | None) -> Iterator[exp.Expression]:
@@ -136,11 +147,21 @@ class Binder:
     # -- tree walking ---------------------------------------------------------------------
 
     def _bind_tree(self, node: exp.Expression, database: str, *, depth: int) -> exp.Expression:
-        ctes = _cte_names(node)
-        referenced = {p.name.lower() for c in node.find_all(exp.Column) for p in c.parts}
-        # A star in a select list reads every column; count(*) reads none.
-        has_star = any(not isinstance(star.parent, exp.Count) for star in node.find_all(exp.Star))
-        for ref in list(node.find_all(exp.Table)):
+        ctes: set[str] = set()
+        referenced: set[str] = set()
+        refs: list[exp.Table] = []
+        has_star = False
+        for found in node.find_all(exp.CTE, exp.Column, exp.Star, exp.Table):  # one walk
+            if isinstance(found, exp.Table):
+                refs.append(found)
+            elif isinstance(found, exp.Column):
+                referenced.update(p.name.lower() for p in found.parts)
+            elif isinstance(found, exp.Star):
+                # A star in a select list reads every column; count(*) reads none.
+                has_star = has_star or not isinstance(found.parent, exp.Count)
+            else:
+                ctes.add(found.alias_or_name.lower())
+        for ref in refs:
             if not ref.name or isinstance(ref.this, exp.Func):
                 continue  # table functions, UNNEST
             if not ref.db and ref.name.lower() in ctes:
@@ -325,9 +346,9 @@ class Binder:
         hidden = [h for h in HIDDEN_FILE_COLUMNS if h in referenced]
         groups: list[tuple[tuple[str, ...], list[ScanFile]]] = []
         if table.partition_keys:
-            for p in self._partitions(table, conjuncts):
-                if p.location:
-                    groups.append((p.values, self._files(p.location)))
+            parts = [p for p in self._partitions(table, conjuncts) if p.location]
+            listed = self._partition_files(table, parts)
+            groups = [(p.values, fs) for p, fs in zip(parts, listed, strict=True)]
         elif table.location:
             groups.append(((), self._files(table.location)))
         files = [f for _, fs in groups for f in fs]
@@ -377,6 +398,39 @@ class Binder:
 
     def _files(self, location: str) -> list[ScanFile]:
         return [ScanFile(f.uri, f.size, f.modified_ms) for f in self._store.list(location)]
+
+    def _partition_files(self, table: Table, parts: list[Partition]) -> list[list[ScanFile]]:
+        """The files of each partition (as a listing of its folder finds them).
+
+        Many partitions, most of the table's, all in folders under the table's own: one
+        listing of the table's folder, each file given to the partition folders above it.
+        Otherwise one listing per partition.
+        """
+        root = normalize_uri(table.location).rstrip("/") + "/" if table.location else ""
+        folders = [normalize_uri(p.location or "").rstrip("/") for p in parts]
+        once = (
+            root
+            and len(parts) >= _LIST_ONCE_FROM
+            and 2 * len(parts) >= len(self._partitions_of(table))
+            and all(
+                f.startswith(root)
+                and not any(seg.startswith(("_", ".")) for seg in f[len(root) :].split("/"))
+                for f in folders
+            )
+        )
+        if not once:
+            return [self._files(p.location) for p in parts]
+        owners: dict[str, list[int]] = {}
+        for i, folder in enumerate(folders):
+            owners.setdefault(folder, []).append(i)
+        out: list[list[ScanFile]] = [[] for _ in parts]
+        for f in self._store.list(root):
+            folder = f.uri.rpartition("/")[0]
+            while len(folder) >= len(root):  # every folder between the file and the root
+                for i in owners.get(folder, ()):
+                    out[i].append(ScanFile(f.uri, f.size, f.modified_ms))
+                folder = folder.rpartition("/")[0]
+        return out
 
     @staticmethod
     def _empty_relation(columns: tuple[Column, ...], hidden: list[str]) -> str:

@@ -6,11 +6,16 @@ places where DuckDB would give a different answer than Trino (one module per fam
 construct; lakebed never runs SQL that means something else.
 
 ``query_sql`` adds what only the bound query can tell: the result's column names as Trino
-names them (``_col0`` for unnamed expressions) and its types as Trino types them.
+names them (``_col0`` for unnamed expressions) and its types as Trino types them. It costs
+DuckDB binds (typing probes), so its answer is kept for the same bound tree over the same
+relations (``TRANSLATIONS``): a repeated query is translated once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 import duckdb
@@ -52,11 +57,29 @@ TRANSFORMS: list[Transform] = [
 ]
 
 
+def _children_first(tree: exp.Expression) -> list[exp.Expression]:
+    """Every node of ``tree``, children before parents: ``reversed(list(tree.dfs()))``
+    without a generator per node (this walk is most of translation's own time).
+    """
+    out: list[exp.Expression] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        for value in reversed(node.args.values()):
+            if type(value) is list:
+                stack.extend(v for v in reversed(value) if isinstance(v, exp.Expression))
+            elif isinstance(value, exp.Expression):
+                stack.append(value)
+    out.reverse()
+    return out
+
+
 def _bottom_up(tree: exp.Expression, rule: Transform) -> exp.Expression:
     """Apply ``rule`` to every node, children before parents (so a rewritten node's
     arguments are already rewritten, however deeply functions nest).
     """
-    for node in reversed(list(tree.dfs())):
+    for node in _children_first(tree):
         parent, key, index = node.parent, node.arg_key, node.index
         new = rule(node)
         if new is node:
@@ -68,23 +91,69 @@ def _bottom_up(tree: exp.Expression, rule: Transform) -> exp.Expression:
     return tree
 
 
-def to_duckdb(node: exp.Expression) -> str:
+def to_duckdb(node: exp.Expression, *, copy: bool = True) -> str:
     """DuckDB SQL for a bound statement tree.
+
+    Args:
+        node: the tree (Trino semantics).
+        copy: False when the caller hands over ``node`` (it is rewritten in place).
 
     Raises:
         NotSupportedError: a construct has no faithful DuckDB equivalent.
         NotFoundError: a function is not one Athena has (FUNCTION_NOT_FOUND).
     """
-    tree = node.copy()
+    tree = node.copy() if copy else node
     for rule in TRANSFORMS:
         tree = _bottom_up(tree, rule)
-    try:
-        return tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE)
+    try:  # the tree is this function's own: the generator need not copy it again
+        return tree.sql(dialect="duckdb", copy=False, unsupported_level=ErrorLevel.RAISE)
     except UnsupportedError as e:
         raise NotSupportedError(str(e), code="NOT_SUPPORTED") from e
 
 
-def query_sql(node: exp.Expression, cursor: duckdb.DuckDBPyConnection) -> str:
+class TranslationCache:
+    """The DuckDB SQL of recently translated queries (least recently used go first).
+
+    A key is the bound tree's exact structure (``repr``: node classes, arguments, quoted
+    values) and the SQL of every relation it reads, which fixes the types the probes see;
+    translation depends on nothing else (the DuckDB macros are the same in every database).
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self._size = size
+        self._entries: OrderedDict[bytes, str] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0  # translations answered from the cache, for tests and benchmarks
+
+    @staticmethod
+    def key(node: exp.Expression, relations: str) -> bytes:
+        """The key of ``node`` read over ``relations``."""
+        return hashlib.sha256(f"{node!r}\0{relations}".encode()).digest()
+
+    def get(self, key: bytes) -> str | None:
+        """The translation stored under ``key``, if any."""
+        with self._lock:
+            sql = self._entries.get(key)
+            if sql is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+            return sql
+
+    def put(self, key: bytes, sql: str) -> None:
+        """Store a translation."""
+        with self._lock:
+            self._entries[key] = sql
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+TRANSLATIONS = TranslationCache()
+
+
+def query_sql(
+    node: exp.Expression, cursor: duckdb.DuckDBPyConnection, *, relations: str | None = None
+) -> str:
     """DuckDB SQL for a query whose result columns are named and typed as Trino's.
 
     Rules that depend on operand types (``transforms/typed.py``, ``transforms/unnest.py``)
@@ -93,18 +162,33 @@ def query_sql(node: exp.Expression, cursor: duckdb.DuckDBPyConnection) -> str:
     Binding runs nothing, but each probe is a DuckDB bind (one per SELECT scope and nesting
     level that holds such an expression).
 
+    Args:
+        node: the bound query tree (not changed).
+        cursor: where the tree's relations are defined.
+        relations: the SQL of those relations; given, the translation is reused for the
+            same tree over the same relations (``TRANSLATIONS``).
+
     Raises:
         NotSupportedError: a construct has no faithful DuckDB equivalent.
         NotFoundError: a function is not one Athena has (FUNCTION_NOT_FOUND).
         InvalidInputError: the query is wrong in a way Trino reports before running it.
     """
+    key = None if relations is None else TranslationCache.key(node, relations)
+    if key is not None and (known := TRANSLATIONS.get(key)) is not None:
+        return known
     marked = _bottom_up(naming.mark_unnamed(node.copy()), strings.varchar_typeof)
+    unbound = False
 
     def probe(select: exp.Select) -> list[str] | None:
+        nonlocal unbound
         try:
             return [str(t) for t in cursor.sql(to_duckdb(select)).types]
         except (duckdb.Error, LakebedError):
+            unbound = True
             return None  # a scope DuckDB cannot bind alone keeps DuckDB's types
 
     typed_tree = typed.rewrite(unnest.rewrite(marked, probe), probe)
-    return naming.shape(to_duckdb(typed_tree), cursor, values=naming.is_values(node))
+    sql = naming.shape(to_duckdb(typed_tree, copy=False), cursor, values=naming.is_values(node))
+    if key is not None and not unbound:  # a failed probe may bind later (an extension)
+        TRANSLATIONS.put(key, sql)
+    return sql

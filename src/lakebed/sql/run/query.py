@@ -13,7 +13,7 @@ BATCH_ROWS = 65_536
 def run_select(ctx: RunContext, stmt: Statement) -> Outcome:
     """Run a query and stream its rows."""
     bound = ctx.bind(stmt.node)
-    sql = translate.query_sql(bound.node, ctx.cursor)
+    sql = translate.query_sql(bound.node, ctx.cursor, relations=bound.relations)
     ctx.planning_done()
     ctx.check_cancelled()
     result = ctx.cursor.execute(sql)

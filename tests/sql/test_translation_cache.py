@@ -1,0 +1,53 @@
+"""A query's translation is reused only for the same bound tree over the same relations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import lakebed
+from lakebed.sql.translate import TRANSLATIONS
+
+
+@pytest.fixture
+def numbers(lb: lakebed.Lakebed, lake_dir: Path) -> Path:
+    """Table ``numbers`` (a int) over one Parquet file holding 3 and 4."""
+    folder = lake_dir / "numbers"
+    folder.mkdir()
+    pq.write_table(pa.table({"a": pa.array([3, 4], pa.int32())}), folder / "part.parquet")
+    lb.sql(f"CREATE EXTERNAL TABLE numbers (a int) STORED AS PARQUET LOCATION '{folder}/'")
+    return folder
+
+
+def test_repeated_query_reuses_its_translation(lb: lakebed.Lakebed, numbers: Path) -> None:
+    text = "SELECT a / 2, sum(a) FROM numbers GROUP BY a ORDER BY a"
+    first = lb.sql(text)
+    hits = TRANSLATIONS.hits
+    again = lb.sql(text)
+    assert TRANSLATIONS.hits == hits + 1
+    assert again.fetchall() == first.fetchall() == [(1, 3), (2, 4)]
+    assert again.columns == first.columns
+
+
+def test_changed_column_type_translates_again(lb: lakebed.Lakebed, numbers: Path) -> None:
+    text = "SELECT a / 2 AS half FROM numbers ORDER BY a"
+    assert lb.sql(text).fetchall() == [(1,), (2,)]  # integer division, as in Trino
+    lb.sql("DROP TABLE numbers")
+    lb.sql(f"CREATE EXTERNAL TABLE numbers (a double) STORED AS PARQUET LOCATION '{numbers}/'")
+    hits = TRANSLATIONS.hits
+    assert lb.sql(text).fetchall() == [(1.5,), (2.0,)]
+    assert TRANSLATIONS.hits == hits
+
+
+def test_replaced_view_translates_again(lb: lakebed.Lakebed, numbers: Path) -> None:
+    lb.sql("CREATE VIEW v AS SELECT a FROM numbers")
+    text = "SELECT max(a) FROM v"
+    assert lb.sql(text).fetchall() == [(4,)]
+    lb.sql("CREATE OR REPLACE VIEW v AS SELECT a * 10 AS a FROM numbers")
+    assert lb.sql(text).fetchall() == [(40,)]
+    lb.sql("CREATE OR REPLACE VIEW v AS SELECT CAST(a AS varchar) AS a FROM numbers")
+    result = lb.sql(text)
+    assert result.fetchall() == [("4",)]
