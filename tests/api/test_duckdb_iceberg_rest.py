@@ -83,3 +83,52 @@ def test_wrong_secret_cannot_attach(server: Any) -> None:
             f"CREATE SECRET bad (TYPE iceberg, CLIENT_ID '{server.access_key_id}', "
             f"CLIENT_SECRET 'wrong', OAUTH2_SERVER_URI '{server.url}/iceberg/v1/oauth/tokens')"
         )
+
+
+def _reattach(duck: Any, server: Any) -> None:
+    duck.execute("DETACH lake")
+    duck.execute(
+        f"ATTACH 'lake' AS lake (TYPE iceberg, ENDPOINT '{server.url}/iceberg', "
+        "SECRET lakebed_rest, ACCESS_DELEGATION_MODE 'none')"
+    )
+
+
+def test_duckdb_update_delete_and_merge_seen_by_lakebed(
+    server: Any, remote: Any, duck: Any
+) -> None:
+    remote.sql("CREATE DATABASE duck_dml")
+    remote.sql(
+        f"CREATE TABLE duck_dml.t (id bigint, qty int) LOCATION '{server.home}/wh/duck_dml_t/' "
+        "TBLPROPERTIES ('table_type'='ICEBERG')"
+    )
+    remote.sql("INSERT INTO duck_dml.t VALUES (1, 10), (2, 20), (3, 30)")
+    _reattach(duck, server)
+    duck.execute("UPDATE lake.duck_dml.t SET qty = qty + 1 WHERE id = 2")
+    assert remote.sql("SELECT id, qty FROM duck_dml.t ORDER BY id").fetchall() == [
+        (1, 10),
+        (2, 21),
+        (3, 30),
+    ]
+    duck.execute("DELETE FROM lake.duck_dml.t WHERE id = 1")
+    assert remote.sql("SELECT id, qty FROM duck_dml.t ORDER BY id").fetchall() == [
+        (2, 21),
+        (3, 30),
+    ]
+    duck.execute(
+        "MERGE INTO lake.duck_dml.t AS t USING (VALUES (3, 33), (4, 40)) AS s(id, qty) "
+        "ON t.id = s.id WHEN MATCHED THEN UPDATE SET qty = s.qty "
+        "WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.qty)"
+    )
+    assert remote.sql("SELECT id, qty FROM duck_dml.t ORDER BY id").fetchall() == [
+        (2, 21),
+        (3, 33),
+        (4, 40),
+    ]
+    # lakebed's DML on a table DuckDB wrote delete files for
+    remote.sql("UPDATE duck_dml.t SET qty = 0 WHERE id = 4")
+    _reattach(duck, server)
+    assert duck.sql("SELECT id, qty FROM lake.duck_dml.t ORDER BY id").fetchall() == [
+        (2, 21),
+        (3, 33),
+        (4, 0),
+    ]
