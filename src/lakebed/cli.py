@@ -310,6 +310,8 @@ def principals_create(
 ) -> None:
     """Create a principal and its first access key (a new secret is shown only now)."""
     with _lake(home) as lb:
+        # Refuse a bad key before the principal exists, so a failure leaves nothing behind.
+        lb.principals.check_new_access_key(access_key_id, secret_access_key)
         lb.principals.create_principal(name)
         _print_key(lb, name, access_key_id, secret_access_key)
 

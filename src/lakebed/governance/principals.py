@@ -100,22 +100,13 @@ class Principals:
                 )
             ]
 
-    def create_access_key(
-        self,
-        principal: str,
-        /,
-        *,
-        access_key_id: str | None = None,
-        secret_access_key: str | None = None,
-    ) -> AccessKey:
-        """Issue a new access key for ``principal`` (the secret is returned only now).
-
-        ``access_key_id`` and ``secret_access_key`` import a given key instead of generating
-        one, so that a client which signs every service with one key pair (awswrangler,
-        dbt-athena) can use the key its S3-compatible store knows.
+    def check_new_access_key(
+        self, access_key_id: str | None = None, secret_access_key: str | None = None
+    ) -> tuple[str, str]:
+        """The (access key id, secret) a new key will get: both given (an import) or both
+        generated.
 
         Raises:
-            NotFoundError: no such principal.
             InvalidInputError: only one of the pair is given, or either is malformed.
             AlreadyExistsError: the access key id is taken.
         """
@@ -136,13 +127,36 @@ class Principals:
                 "Invalid secret access key: use 8 to 128 printable characters without spaces.",
                 code="INVALID_ACCESS_KEY",
             )
-        with self._ms.begin() as conn:
+        with self._ms.read() as conn:
             if conn.execute(
                 sa.select(ms.access_keys.c.access_key_id).where(
                     ms.access_keys.c.access_key_id == akid
                 )
             ).first():
                 raise AlreadyExistsError(f"Access key '{akid}' already exists.")
+        return akid, secret
+
+    def create_access_key(
+        self,
+        principal: str,
+        /,
+        *,
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+    ) -> AccessKey:
+        """Issue a new access key for ``principal`` (the secret is returned only now).
+
+        ``access_key_id`` and ``secret_access_key`` import a given key instead of generating
+        one, so that a client which signs every service with one key pair (awswrangler,
+        dbt-athena) can use the key its S3-compatible store knows.
+
+        Raises:
+            NotFoundError: no such principal.
+            InvalidInputError: only one of the pair is given, or either is malformed.
+            AlreadyExistsError: the access key id is taken.
+        """
+        akid, secret = self.check_new_access_key(access_key_id, secret_access_key)
+        with self._ms.begin() as conn:
             if not conn.execute(
                 sa.select(ms.principals.c.name).where(ms.principals.c.name == principal)
             ).first():
