@@ -20,6 +20,7 @@ import requests
 from botocore.config import Config
 
 import lakebed
+from services._process import STARTUP_TIMEOUT_S, stop_process, tail
 from services.s3proxy import ACCESS_KEY, SECRET_KEY, S3Server
 
 
@@ -67,14 +68,19 @@ def running_server(
         lb.principals.create_principal(name)
         key = lb.principals.create_access_key(name, access_key_id=akid, secret_access_key=secret)
     port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lakebed", "serve", "--home", str(home), "--port", str(port)],
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    # The server's log goes to a file, never a pipe: nobody drains a pipe while tests run,
+    # and a full pipe would block the server's next log line (one per request).
+    log_path = home.parent / f"server-{port}.log"
+    with open(log_path, "wb") as log_file:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "lakebed", "serve", "--home", str(home), "--port", str(port)],
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S  # generous: the test machines are busy
     while True:
         try:
             if requests.get(f"{url}/health", timeout=1).ok:
@@ -82,16 +88,14 @@ def running_server(
         except requests.ConnectionError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
-            out = proc.stdout.read().decode() if proc.stdout else ""
-            raise RuntimeError(f"server did not start:\n{out}")
+            stop_process(proc)
+            raise RuntimeError(f"server did not start:\n{tail(log_path)}")
         time.sleep(0.1)
     assert key.secret is not None
     try:
         yield Server(url, home, key.access_key_id, key.secret), proc
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=30)
+        stop_process(proc, timeout=30)
 
 
 @pytest.fixture(scope="module")
