@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,6 +22,9 @@ from rich.table import Table
 from lakebed.client import render
 from lakebed.crawlers.cli import app as crawlers_app
 from lakebed.errors import LakebedError
+
+if TYPE_CHECKING:
+    from lakebed.client.embedded import Lakebed
 
 app = typer.Typer(
     name="lakebed",
@@ -274,18 +277,47 @@ def serve(
         run_server(lb, host=host, port=port, auth=not no_auth, workers=workers)
 
 
+AccessKeyIdOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--access-key-id",
+        help="Import this access key id instead of generating one (with --secret-access-key).",
+    ),
+]
+SecretOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--secret-access-key",
+        envvar="LAKEBED_IMPORT_SECRET_ACCESS_KEY",
+        show_envvar=True,
+        help="The secret of an imported access key (better from the environment variable).",
+    ),
+]
+
+
+def _print_key(lb: Lakebed, name: str, access_key_id: str | None, secret: str | None) -> None:
+    key = lb.principals.create_access_key(
+        name, access_key_id=access_key_id, secret_access_key=secret
+    )
+    shown = {"access_key_id": key.access_key_id}
+    if secret is None:  # an imported secret is the caller's already: never echo it
+        shown["secret_access_key"] = str(key.secret)
+    out.print(_key_values(f"Principal {name}", shown))
+
+
 @principals_app.command("create")
-def principals_create(name: str, home: Home = None) -> None:
-    """Create a principal and its first access key (the secret is shown only now)."""
+def principals_create(
+    name: str,
+    home: Home = None,
+    access_key_id: AccessKeyIdOpt = None,
+    secret_access_key: SecretOpt = None,
+) -> None:
+    """Create a principal and its first access key (a new secret is shown only now)."""
     with _lake(home) as lb:
+        # Refuse a bad key before the principal exists, so a failure leaves nothing behind.
+        lb.principals.check_new_access_key(access_key_id, secret_access_key)
         lb.principals.create_principal(name)
-        key = lb.principals.create_access_key(name)
-        out.print(
-            _key_values(
-                f"Principal {name}",
-                {"access_key_id": key.access_key_id, "secret_access_key": key.secret},
-            )
-        )
+        _print_key(lb, name, access_key_id, secret_access_key)
 
 
 @principals_app.command("list")
@@ -299,16 +331,15 @@ def principals_list(home: Home = None) -> None:
 
 
 @principals_app.command("add-key")
-def principals_add_key(name: str, home: Home = None) -> None:
-    """Issue another access key for a principal."""
+def principals_add_key(
+    name: str,
+    home: Home = None,
+    access_key_id: AccessKeyIdOpt = None,
+    secret_access_key: SecretOpt = None,
+) -> None:
+    """Issue (or import) another access key for a principal."""
     with _lake(home) as lb:
-        key = lb.principals.create_access_key(name)
-        out.print(
-            _key_values(
-                f"Principal {name}",
-                {"access_key_id": key.access_key_id, "secret_access_key": key.secret},
-            )
-        )
+        _print_key(lb, name, access_key_id, secret_access_key)
 
 
 @principals_app.command("revoke-key")

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ import requests
 from botocore.config import Config
 
 import lakebed
+from services._process import STARTUP_TIMEOUT_S, stop_process, tail
+from services.s3proxy import ACCESS_KEY, SECRET_KEY, S3Server
 
 
 @dataclass
@@ -29,6 +32,8 @@ class Server:
     home: Path
     access_key_id: str
     secret: str
+    bucket: str = ""  # the S3 bucket of an S3-backed server (``s3_lake_server``)
+    s3_endpoint: str = ""
 
     def client(self, service: str, **kwargs: object) -> object:
         """A boto3 client for ``service`` pointed at the server."""
@@ -50,29 +55,37 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(home: Path, *options: str) -> Iterator[tuple[Server, subprocess.Popen[bytes]]]:
+def running_server(
+    home: Path, *options: str, access_key: tuple[str, str] | None = None
+) -> Iterator[tuple[Server, subprocess.Popen[bytes]]]:
     """Start ``lakebed serve`` on ``home`` (with more ``options``, such as ``--workers``)
     with a fresh principal; stop it afterwards.
+
+    ``access_key`` (id, secret) imports that key for the principal instead of a new one.
     """
+    akid, secret = access_key or (None, None)
     with lakebed.connect(home) as lb:
-        lb.principals.create_principal(f"p{_free_port()}")
-        key = lb.principals.create_access_key(lb.principals.list_principals()[-1])
+        name = f"p{_free_port()}"
+        lb.principals.create_principal(name)
+        key = lb.principals.create_access_key(name, access_key_id=akid, secret_access_key=secret)
     port = _free_port()
-    # The server's log goes to a file: a pipe nobody reads fills up and blocks the server.
+    # The server's log goes to a file, never a pipe: nobody drains a pipe while tests run,
+    # and a full pipe would block the server's next log line (one per request).
     log_path = home.parent / f"server-{port}.log"
-    log = open(log_path, "wb")  # noqa: SIM115  (closed when the server stops)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            *("-m", "lakebed", "serve", "--home", str(home), "--port", str(port)),
-            *options,
-        ],
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    with open(log_path, "wb") as log_file:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                *("-m", "lakebed", "serve", "--home", str(home), "--port", str(port)),
+                *options,
+            ],
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120  # a loaded machine starts processes slowly
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S  # generous: the test machines are busy
     while True:
         try:
             if requests.get(f"{url}/health", timeout=1).ok:
@@ -80,24 +93,44 @@ def running_server(home: Path, *options: str) -> Iterator[tuple[Server, subproce
         except requests.ConnectionError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            proc.wait(timeout=30)
-            log.close()
-            raise RuntimeError(f"server did not start:\n{log_path.read_text()}")
+            stop_process(proc)
+            raise RuntimeError(f"server did not start:\n{tail(log_path)}")
         time.sleep(0.1)
     assert key.secret is not None
     try:
         yield Server(url, home, key.access_key_id, key.secret), proc
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=30)
-        log.close()
+        stop_process(proc, timeout=30)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with running_server(tmp_path_factory.mktemp("server") / "home") as (srv, _):
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def s3_lake_server(
+    tmp_path_factory: pytest.TempPathFactory, s3_server: S3Server
+) -> Iterator[Server]:
+    """A server whose warehouse and result location are on the S3-compatible test server.
+
+    Its principal signs with the S3 server's own key pair, as clients that use one boto3
+    session for Athena, Glue and S3 (awswrangler, PyAthena's S3 cursors) need.
+    """
+    bucket = f"lake-{uuid.uuid4().hex[:16]}"
+    s3_server.client().create_bucket(Bucket=bucket)
+    home = tmp_path_factory.mktemp("s3server") / "home"
+    home.mkdir()
+    settings = {
+        **s3_server.settings(),
+        "warehouse": f"s3://{bucket}/warehouse",
+        "results": f"s3://{bucket}/results",
+    }
+    (home / "lakebed.toml").write_text("".join(f'{k} = "{v}"\n' for k, v in settings.items()))
+    with running_server(home, access_key=(ACCESS_KEY, SECRET_KEY)) as (srv, _):
+        srv.bucket = bucket
+        srv.s3_endpoint = s3_server.endpoint
         yield srv
 
 

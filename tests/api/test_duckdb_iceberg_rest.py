@@ -85,6 +85,55 @@ def test_wrong_secret_cannot_attach(server: Any) -> None:
         )
 
 
+def _reattach(duck: Any, server: Any) -> None:
+    duck.execute("DETACH lake")
+    duck.execute(
+        f"ATTACH 'lake' AS lake (TYPE iceberg, ENDPOINT '{server.url}/iceberg', "
+        "SECRET lakebed_rest, ACCESS_DELEGATION_MODE 'none')"
+    )
+
+
+def test_duckdb_update_delete_and_merge_seen_by_lakebed(
+    server: Any, remote: Any, duck: Any
+) -> None:
+    remote.sql("CREATE DATABASE duck_dml")
+    remote.sql(
+        f"CREATE TABLE duck_dml.t (id bigint, qty int) LOCATION '{server.home}/wh/duck_dml_t/' "
+        "TBLPROPERTIES ('table_type'='ICEBERG')"
+    )
+    remote.sql("INSERT INTO duck_dml.t VALUES (1, 10), (2, 20), (3, 30)")
+    _reattach(duck, server)
+    duck.execute("UPDATE lake.duck_dml.t SET qty = qty + 1 WHERE id = 2")
+    assert remote.sql("SELECT id, qty FROM duck_dml.t ORDER BY id").fetchall() == [
+        (1, 10),
+        (2, 21),
+        (3, 30),
+    ]
+    duck.execute("DELETE FROM lake.duck_dml.t WHERE id = 1")
+    assert remote.sql("SELECT id, qty FROM duck_dml.t ORDER BY id").fetchall() == [
+        (2, 21),
+        (3, 30),
+    ]
+    duck.execute(
+        "MERGE INTO lake.duck_dml.t AS t USING (VALUES (3, 33), (4, 40)) AS s(id, qty) "
+        "ON t.id = s.id WHEN MATCHED THEN UPDATE SET qty = s.qty "
+        "WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.qty)"
+    )
+    assert remote.sql("SELECT id, qty FROM duck_dml.t ORDER BY id").fetchall() == [
+        (2, 21),
+        (3, 33),
+        (4, 40),
+    ]
+    # lakebed's DML on a table DuckDB wrote delete files for
+    remote.sql("UPDATE duck_dml.t SET qty = 0 WHERE id = 4")
+    _reattach(duck, server)
+    assert duck.sql("SELECT id, qty FROM lake.duck_dml.t ORDER BY id").fetchall() == [
+        (2, 21),
+        (3, 33),
+        (4, 0),
+    ]
+
+
 def test_lakebed_reads_duckdb_written_data_and_delete_files(
     server: Any, remote: Any, duck: Any
 ) -> None:
@@ -97,11 +146,7 @@ def test_lakebed_reads_duckdb_written_data_and_delete_files(
             f"CREATE TABLE dw.{name} (id bigint, name string, ts timestamp) {part} "
             f"LOCATION '{server.home}/wh/dw_{name}/' TBLPROPERTIES ('table_type'='ICEBERG')"
         )
-    duck.execute("DETACH lake")
-    duck.execute(
-        f"ATTACH 'lake' AS lake (TYPE iceberg, ENDPOINT '{server.url}/iceberg', "
-        "SECRET lakebed_rest, ACCESS_DELEGATION_MODE 'none')"
-    )
+    _reattach(duck, server)
     for name in ("flat", "daily"):
         duck.execute(
             f"INSERT INTO lake.dw.{name} SELECT i, 'n' || i, "
@@ -119,3 +164,17 @@ def test_lakebed_reads_duckdb_written_data_and_delete_files(
     pruned = remote.sql(f"SELECT count(*) FROM dw.daily {day_two}").fetchall()
     assert pruned == duck.sql(f"SELECT count(*) FROM lake.dw.daily {day_two}").fetchall()
     assert pruned == [(10,)]  # ids 24..39 less the multiples of 3
+
+
+def test_duckdb_creates_a_table_in_lakebeds_catalog(server: Any, remote: Any, duck: Any) -> None:
+    """DuckDB's CREATE TABLE through the REST catalog sends no location: lakebed chooses one."""
+    remote.sql("CREATE DATABASE duck_made")
+    _reattach(duck, server)
+    duck.execute("CREATE TABLE lake.duck_made.t (id bigint, name varchar)")
+    duck.execute("INSERT INTO lake.duck_made.t VALUES (1, 'a'), (2, 'b')")
+    assert remote.sql("SELECT id, name FROM duck_made.t ORDER BY id").fetchall() == [
+        (1, "a"),
+        (2, "b"),
+    ]
+    ddl = remote.sql("SHOW CREATE TABLE duck_made.t").fetchall()
+    assert str(server.home) in " ".join(line for (line,) in ddl)  # in lakebed's warehouse

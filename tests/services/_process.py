@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-STARTUP_TIMEOUT_S = 60.0
+STARTUP_TIMEOUT_S = 120.0
 
 
 class ServiceError(RuntimeError):

@@ -14,7 +14,6 @@ Run directly, this module fetches the jar: ``python tests/services/s3proxy.py``.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import subprocess
@@ -34,6 +33,7 @@ from services._process import (
     tail,
     wait_until,
 )
+from services.maven import fetch_jar
 
 VERSION = "4.1.0"
 ARTIFACT = f"org.gaul:s3proxy:{VERSION}:jar:jar-with-dependencies"
@@ -56,38 +56,7 @@ def ensure_jar() -> Path:
     Raises:
         ServiceError: Maven is not installed or the fetch failed.
     """
-    jar = jar_path()
-    if jar.exists():
-        return jar
-    jar.parent.mkdir(parents=True, exist_ok=True)
-    with open(jar.parent / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if jar.exists():
-            return jar
-        mvn = shutil.which("mvn")
-        if mvn is None:
-            raise ServiceError(
-                f"S3Proxy jar missing at {jar} and Maven is not installed to fetch it: "
-                "apt-get install -y maven (as .ci/run does), or set LAKEBED_S3PROXY_JAR."
-            )
-        done = subprocess.run(
-            [
-                mvn,
-                "-B",
-                "-q",
-                "-Dstyle.color=never",
-                "dependency:copy",
-                f"-Dartifact={ARTIFACT}",
-                f"-DoutputDirectory={jar.parent}",
-            ],
-            capture_output=True,
-            check=False,
-            cwd=jar.parent,
-        )
-        if done.returncode != 0 or not jar.exists():
-            out = (done.stdout + done.stderr).decode(errors="replace")
-            raise ServiceError(f"Fetching {ARTIFACT} with Maven failed:\n{out}")
-    return jar
+    return fetch_jar(ARTIFACT, jar_path())
 
 
 class S3Server:

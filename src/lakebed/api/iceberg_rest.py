@@ -29,8 +29,10 @@ from pyiceberg.catalog.rest import (
 )
 from pyiceberg.partitioning import UNPARTITIONED_PARTITION_SPEC
 from pyiceberg.table.sorting import UNSORTED_SORT_ORDER
+from starlette.concurrency import run_in_threadpool
 
 from lakebed import errors
+from lakebed.api.sigv4 import AuthError, verify
 
 if TYPE_CHECKING:
     pass
@@ -114,13 +116,34 @@ def _namespace(raw: str) -> tuple[str, ...]:
     return tuple(unquote(raw).split(SEPARATOR))
 
 
-def authorize(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
-    """Every catalog route needs a valid bearer token unless the server runs without auth."""
+async def authorize(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> None:
+    """Every catalog route needs a valid bearer token or a SigV4 signature made with a
+    lakebed access key (PyIceberg's ``rest.sigv4-enabled``, Java's ``rest.sigv4-enabled``),
+    unless the server runs without auth.
+    """
     if not request.app.state.auth:
         return
+    principals = request.app.state.lakebed.principals
+    if authorization and authorization.startswith("AWS4-HMAC-SHA256"):
+        raw = request.scope.get("raw_path") or request.url.path.encode()
+        query = request.scope.get("query_string") or b""
+        path = raw.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        body = await request.body()
+        try:
+            await run_in_threadpool(
+                verify, request.method, path, headers, body, principals.lookup_secret
+            )
+        except AuthError as e:
+            raise errors.AccessDeniedError(e.message, code=e.type) from e
+        return
     if not authorization or not authorization.lower().startswith("bearer "):
-        raise errors.AccessDeniedError("A bearer token is required.", code="UNAUTHENTICATED")
-    request.app.state.lakebed.principals.principal_of_token(authorization.split(None, 1)[1])
+        raise errors.AccessDeniedError(
+            "A bearer token or a SigV4 signature is required.", code="UNAUTHENTICATED"
+        )
+    principals.principal_of_token(authorization.split(None, 1)[1])
 
 
 def current_catalog(request: Request) -> Catalog:

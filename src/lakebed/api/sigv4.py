@@ -6,6 +6,7 @@ headers the client says it signed, so whatever boto3 and the AWS SDKs sign verif
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 from collections.abc import Callable, Mapping
@@ -123,6 +124,11 @@ def verify(
         Credentials(akid, secret, headers.get("x-amz-security-token")), service, region
     )
     canonical = signer.canonical_request(req)
+    if service != "s3":
+        # Outside S3 the payload hash is always the body's hex SHA-256; botocore would take
+        # an x-amz-content-sha256 header instead, which Iceberg's Java signer sends base64.
+        head, _, _ = canonical.rpartition("\n")
+        canonical = f"{head}\n{hashlib.sha256(body).hexdigest()}"
     expected = signer.signature(signer.string_to_sign(req, canonical), req)
     if not hmac.compare_digest(expected, signature):
         raise AuthError(

@@ -31,6 +31,9 @@ from lakebed.metastore import schema as ms
 from lakebed.metastore.store import utcnow
 
 _NAME = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,128}$")
+# SigV4 puts the key id in the credential scope ("AKID/date/region/service"): no "/" or space.
+_ACCESS_KEY_ID = re.compile(r"^[A-Za-z0-9_-]{3,128}$")
+_SECRET = re.compile(r"^[!-~]{8,128}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,14 +100,62 @@ class Principals:
                 )
             ]
 
-    def create_access_key(self, principal: str, /) -> AccessKey:
+    def check_new_access_key(
+        self, access_key_id: str | None = None, secret_access_key: str | None = None
+    ) -> tuple[str, str]:
+        """The (access key id, secret) a new key will get: both given (an import) or both
+        generated.
+
+        Raises:
+            InvalidInputError: only one of the pair is given, or either is malformed.
+            AlreadyExistsError: the access key id is taken.
+        """
+        if (access_key_id is None) != (secret_access_key is None):
+            raise InvalidInputError(
+                "Give both access_key_id and secret_access_key to import a key, or neither.",
+                code="INVALID_ACCESS_KEY",
+            )
+        akid = access_key_id or "LKIA" + secrets.token_hex(8).upper()
+        secret = secret_access_key or secrets.token_urlsafe(30)
+        if not _ACCESS_KEY_ID.match(akid):
+            raise InvalidInputError(
+                f"Invalid access key id '{akid}': use 3 to 128 letters, digits, '_' or '-'.",
+                code="INVALID_ACCESS_KEY",
+            )
+        if not _SECRET.match(secret):
+            raise InvalidInputError(
+                "Invalid secret access key: use 8 to 128 printable characters without spaces.",
+                code="INVALID_ACCESS_KEY",
+            )
+        with self._ms.read() as conn:
+            if conn.execute(
+                sa.select(ms.access_keys.c.access_key_id).where(
+                    ms.access_keys.c.access_key_id == akid
+                )
+            ).first():
+                raise AlreadyExistsError(f"Access key '{akid}' already exists.")
+        return akid, secret
+
+    def create_access_key(
+        self,
+        principal: str,
+        /,
+        *,
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+    ) -> AccessKey:
         """Issue a new access key for ``principal`` (the secret is returned only now).
+
+        ``access_key_id`` and ``secret_access_key`` import a given key instead of generating
+        one, so that a client which signs every service with one key pair (awswrangler,
+        dbt-athena) can use the key its S3-compatible store knows.
 
         Raises:
             NotFoundError: no such principal.
+            InvalidInputError: only one of the pair is given, or either is malformed.
+            AlreadyExistsError: the access key id is taken.
         """
-        akid = "LKIA" + secrets.token_hex(8).upper()
-        secret = secrets.token_urlsafe(30)
+        akid, secret = self.check_new_access_key(access_key_id, secret_access_key)
         with self._ms.begin() as conn:
             if not conn.execute(
                 sa.select(ms.principals.c.name).where(ms.principals.c.name == principal)

@@ -38,6 +38,7 @@ from lakebed.queries.workgroups import PRIMARY, Workgroup, Workgroups
 from lakebed.sql.parse import parse
 from lakebed.sql.run import RunContext, runner_for
 from lakebed.sql.statements import StatementType
+from lakebed.storage.object_store import join_uri
 
 if TYPE_CHECKING:
     from lakebed.catalog import Catalog
@@ -430,6 +431,11 @@ class QueryService:
                     text_format=stmt.statement_type != StatementType.DML,
                 )
                 columns, rows, output = written.columns, written.rows, written.output_location
+            elif outcome.manifest_location is not None:
+                # INSERT, CTAS and UNLOAD: Athena leaves an empty <id>.csv as the result, and
+                # PyAthena reads UNLOAD output from the manifest only when OutputLocation is set.
+                output = join_uri(ctx.output_location, f"{qid}.csv")
+                self._store.write_bytes(output, b"")
             ctx.check_cancelled()
             t_end = time.perf_counter()
             finished = self._transition(

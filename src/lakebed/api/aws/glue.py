@@ -50,8 +50,11 @@ def _columns(items: list[Body] | None) -> tuple[Column, ...]:
     return tuple(out)
 
 
-def _column_shapes(columns: tuple[Column, ...]) -> list[Body]:
-    return [{"Name": c.name, "Type": c.type, "Comment": c.comment} for c in columns]
+def _column_shapes(columns: tuple[Column, ...], *, iceberg: bool = False) -> list[Body]:
+    # Glue marks the columns of an Iceberg table's current schema; awswrangler's to_iceberg
+    # reads only those (get_table_types(filter_iceberg_current=True)).
+    extra: Body = {"Parameters": {"iceberg.field.current": "true"}} if iceberg else {}
+    return [{"Name": c.name, "Type": c.type, "Comment": c.comment, **extra} for c in columns]
 
 
 def _database_shape(d: Database) -> Body:
@@ -93,7 +96,7 @@ def _table_from_input(database: str, ti: Body) -> Table:
 
 def _storage(t: Table, location: str | None = None) -> Body:
     return {
-        "Columns": _column_shapes(t.columns),
+        "Columns": _column_shapes(t.columns, iceberg=t.is_iceberg),
         "Location": location if location is not None else t.location,
         "InputFormat": t.input_format,
         "OutputFormat": t.output_format,

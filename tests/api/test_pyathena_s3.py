@@ -1,0 +1,74 @@
+"""PyAthena's PandasCursor, which reads result files from S3 (CSV, DDL text, UNLOAD Parquet),
+with the server's result location and warehouse on S3Proxy.
+
+PyAthena 4 sends ``endpoint_url`` to its Athena client only; its S3 readers find the
+S3-compatible store through ``AWS_ENDPOINT_URL_S3``, as a user would configure them.
+(Its ArrowCursor builds a pyarrow S3 filesystem with no endpoint at all, so it can only read
+results from AWS itself: see docs/server.md.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from pyathena import connect
+from pyathena.pandas.cursor import PandasCursor
+
+QUERY = (
+    "SELECT x AS id, CAST(x AS double) / 4 AS ratio, 'n' || CAST(x AS varchar) AS name, "
+    "CASE WHEN x % 3 = 0 THEN NULL ELSE DATE '2024-01-01' + x * INTERVAL '1' DAY END AS day, "
+    "CAST(x AS decimal(10, 2)) AS amount "
+    "FROM UNNEST(sequence(1, 2500)) AS t(x)"
+)
+
+
+@pytest.fixture
+def conn(s3_lake_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", s3_lake_server.s3_endpoint)
+    c = connect(
+        endpoint_url=s3_lake_server.url,
+        region_name="us-east-1",
+        aws_access_key_id=s3_lake_server.access_key_id,
+        aws_secret_access_key=s3_lake_server.secret,
+        s3_staging_dir=f"s3://{s3_lake_server.bucket}/pyathena/",
+        poll_interval=0.05,
+        schema_name="default",
+    )
+    yield c
+    c.close()
+
+
+def _check_rows(rows: list[dict[str, Any]]) -> None:
+    assert len(rows) == 2500
+    by_id = {r["id"]: r for r in rows}
+    assert by_id[1]["ratio"] == 0.25
+    assert by_id[1]["name"] == "n1"
+    assert by_id[2500]["name"] == "n2500"
+    assert str(by_id[1]["day"])[:10] == "2024-01-02"
+    assert by_id[3]["day"] is None or str(by_id[3]["day"]) in ("NaT", "None")
+    assert Decimal(str(by_id[7]["amount"])) == Decimal("7.00")
+
+
+def test_pandas_cursor_reads_the_result_csv(conn: Any) -> None:
+    cur = conn.cursor(PandasCursor)
+    df = cur.execute(QUERY).as_pandas()
+    assert list(df.columns) == ["id", "ratio", "name", "day", "amount"]
+    assert cur.output_location.endswith(f"{cur.query_id}.csv")
+    _check_rows(df.to_dict("records"))
+
+
+def test_pandas_cursor_reads_a_ddl_result_txt(conn: Any) -> None:
+    cur = conn.cursor(PandasCursor)
+    df = cur.execute("SHOW DATABASES").as_pandas()
+    assert cur.output_location.endswith(".txt")
+    assert "default" in df.iloc[:, 0].tolist()
+
+
+def test_pandas_cursor_with_unload_reads_parquet(conn: Any) -> None:
+    cur = conn.cursor(PandasCursor, unload=True, engine="pyarrow")
+    df = cur.execute(QUERY).as_pandas()
+    _check_rows(df.to_dict("records"))
+    assert str(df["id"].dtype) == "int64"  # typed by the Parquet files, not parsed text
