@@ -213,3 +213,31 @@ def test_dml_errors_are_clear_and_write_nothing(lb, events):
         lb.sql("INSERT INTO events VALUES ('not a number', 'a', NULL)")
     assert e.value.code in ("TYPE_MISMATCH", "INVALID_CAST_ARGUMENT")
     assert lb.sql('SELECT count(*) FROM "events$snapshots"').fetchall() == [(1,)]
+
+
+def test_show_create_table_prints_ddl_that_recreates_the_table(lb):
+    lb.sql(
+        "CREATE TABLE shown (id int, name string COMMENT 'who', ts timestamp) "
+        "PARTITIONED BY (bucket(16, id), day(ts), name, truncate(name, 3)) "
+        "TBLPROPERTIES ('table_type'='ICEBERG', 'write_compression'='snappy')"
+    )
+    lines = [line for (line,) in lb.sql("SHOW CREATE TABLE shown").fetchall()]
+    ddl = "\n".join(lines)
+    assert lines[0] == "CREATE TABLE `default`.`shown` ("
+    assert "PARTITIONED BY (bucket(16, `id`), day(`ts`), `name`, truncate(3, `name`))" in ddl
+    assert "'write_compression'='snappy'" in ddl and "'table_type'='iceberg'" in ddl
+    lb.sql("DROP TABLE shown")
+    lb.sql(ddl)
+    assert [line for (line,) in lb.sql("SHOW CREATE TABLE shown").fetchall()] == lines
+
+
+def test_show_tblproperties_lists_the_iceberg_properties(lb):
+    lb.sql(
+        "CREATE TABLE props (id int) "
+        "TBLPROPERTIES ('table_type'='ICEBERG', 'vacuum_min_snapshots_to_keep'='3')"
+    )
+    props = dict(lb.sql("SHOW TBLPROPERTIES props").fetchall())
+    assert props["vacuum_min_snapshots_to_keep"] == "3"
+    assert props["table_type"] == "ICEBERG"
+    one = lb.sql("SHOW TBLPROPERTIES props ('vacuum_min_snapshots_to_keep')").fetchall()
+    assert one == [("vacuum_min_snapshots_to_keep", "3")]

@@ -246,7 +246,11 @@ def router() -> APIRouter:
     @r.post("/namespaces/{namespace}/tables")
     async def create_table(namespace: str, request: Request, catalog: CatalogDep) -> dict[str, Any]:
         """Create a table, or with ``stage-create`` only plan its first metadata."""
-        req = CreateTableRequest.model_validate(await request.json())
+        body = await request.json()
+        if isinstance(body, dict):
+            # optional in the REST spec (DuckDB leaves it out); PyIceberg's model wants the key
+            body.setdefault("location", None)
+        req = CreateTableRequest.model_validate(body)
         identifier = (*_namespace(namespace), req.name)
         spec = req.partition_spec or UNPARTITIONED_PARTITION_SPEC
         order = req.write_order or UNSORTED_SORT_ORDER

@@ -222,6 +222,19 @@ def parse_transform_text(text: str) -> tuple[str, Transform[object, object]]:
     return transform_of(m.group(1), [a.strip() for a in m.group(2).split(",")])
 
 
+def transform_text(column: str, transform: Transform[object, object]) -> str:
+    """A partition field as Athena's DDL writes it (``bucket(16, id)``, ``day(ts)``, ``country``);
+    ``parse_transform_text`` reads it back.
+    """
+    if isinstance(transform, IdentityTransform):
+        return column
+    if isinstance(transform, BucketTransform):
+        return f"bucket({transform.num_buckets}, {column})"
+    if isinstance(transform, TruncateTransform):
+        return f"truncate({transform.width}, {column})"
+    return f"{str(transform).lower()}({column})"
+
+
 def field_name(column: str, transform: Transform[object, object]) -> str:
     """The partition field name Iceberg's engines give a transform of ``column``."""
     if isinstance(transform, IdentityTransform):

@@ -6,16 +6,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pyiceberg.transforms import VoidTransform
+
 from lakebed.catalog.hive_paths import partition_name
 from lakebed.catalog.models import Table
 from lakebed.catalog.properties import TableProperties
 from lakebed.catalog.views import view_definition
 from lakebed.errors import InvalidInputError
+from lakebed.iceberg.schema import transform_text
+from lakebed.iceberg.table import metadata_of
 from lakebed.sql import hive
 from lakebed.sql.run._hive import get_table, partitioned_table, text_rows
 from lakebed.sql.run.partitions import spec_values
 
 if TYPE_CHECKING:
+    from pyiceberg.table.metadata import TableMetadata
+
     from lakebed.sql.run.context import Outcome, RunContext
     from lakebed.sql.statements import Statement
 
@@ -53,6 +59,8 @@ def run_show_tblproperties(ctx: RunContext, stmt: Statement) -> Outcome:
     node: hive.ShowTblProperties = stmt.node
     table = get_table(ctx, node.table)
     params = table.parameters
+    if table.is_iceberg:  # the table's own properties live in its Iceberg metadata
+        params = {**metadata_of(ctx.store, table).properties, **params}
     if node.key is None:
         return text_rows(("prpt_name", "prpt_value"), sorted(params.items()))
     if node.key in params:
@@ -160,6 +168,30 @@ def create_table_text(table: Table) -> list[str]:
     return lines
 
 
+def iceberg_create_table_text(table: Table, metadata: TableMetadata) -> list[str]:
+    """The lines of Athena's CREATE TABLE for an Iceberg table: columns, partition transforms,
+    location and the table's properties; running them recreates an empty copy.
+    """
+    lines = [f"CREATE TABLE {_ident(table.database)}.{_ident(table.name)} ("]
+    cols = _columns([(c.name, c.type, c.comment) for c in table.columns])
+    cols[-1] = cols[-1].rstrip(", ") + ")"
+    lines += cols
+    if table.description is not None:
+        lines.append(f"COMMENT {hive_string(table.description)}")
+    schema = metadata.schema()
+    fields = [
+        transform_text(_ident(schema.find_column_name(f.source_id) or ""), f.transform)
+        for f in metadata.spec().fields
+        if not isinstance(f.transform, VoidTransform)
+    ]
+    if fields:
+        lines.append(f"PARTITIONED BY ({', '.join(fields)})")
+    lines += ["LOCATION", f"  {hive_string(metadata.location)}"]
+    props = _properties({"table_type": "iceberg", **dict(sorted(metadata.properties.items()))})
+    props[-1] += ")"
+    return [*lines, "TBLPROPERTIES (", *props]
+
+
 def run_show_create_table(ctx: RunContext, stmt: Statement) -> Outcome:
     """SHOW CREATE TABLE t → ``createtab_stmt``, one row per line."""
     node: hive.ShowCreateTable = stmt.node
@@ -169,13 +201,12 @@ def run_show_create_table(ctx: RunContext, stmt: Statement) -> Outcome:
             f"'{table.database}.{table.name}' is a view: use SHOW CREATE VIEW.",
             code="NOT_SUPPORTED",
         )
-    if table.is_iceberg:
-        raise InvalidInputError(
-            f"SHOW CREATE TABLE for Iceberg table '{table.database}.{table.name}' is served by "
-            "the Iceberg runners.",
-            code="NOT_SUPPORTED",
-        )
-    return text_rows(("createtab_stmt",), [(line,) for line in create_table_text(table)])
+    lines = (
+        iceberg_create_table_text(table, metadata_of(ctx.store, table))
+        if table.is_iceberg
+        else create_table_text(table)
+    )
+    return text_rows(("createtab_stmt",), [(line,) for line in lines])
 
 
 def run_show_create_view(ctx: RunContext, stmt: Statement) -> Outcome:
