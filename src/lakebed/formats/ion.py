@@ -31,9 +31,9 @@ from sqlglot import exp
 
 from lakebed.catalog.properties import SerdeProperties as SP
 from lakebed.errors import DataError, InvalidInputError, LakebedError, NotSupportedError
-from lakebed.formats._compression import CorruptStreamError, codec_of, decompressed_file
-from lakebed.formats._lines import repeat_str
+from lakebed.formats._compression import CorruptStreamError
 from lakebed.formats._properties import flag
+from lakebed.formats._rowstream import RowStream, decompressed, open_split, table_schema
 from lakebed.formats._sql import quote_ident
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
 from lakebed.formats.orc import arrow_type
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from lakebed.storage import ObjectStore
 
 T = exp.DataType.Type
-BATCH_ROWS = 4096
 Path = tuple[str | int, ...]
 Convert = Callable[[Any], Any]
 
@@ -279,7 +278,7 @@ def _follow(row: Any, path: Path, *, fields_ci: bool) -> Any:
     return value
 
 
-class IonStream:
+class IonStream(RowStream):
     """The rows of Ion files as a fresh Arrow stream each time DuckDB scans it."""
 
     def __init__(
@@ -289,53 +288,23 @@ class IonStream:
         table: Table,
         columns: frozenset[str] | None,
     ) -> None:
-        self._store = store
-        self._uris = list(uris)
         p = {k.lower(): v for k, v in table.serde_parameters.items()}
         overflow_fails = flag(table, SP.ION_FAIL_ON_OVERFLOW, default=True)
         self._fields_ci = not flag(table, SP.ION_PATH_CASE_SENSITIVE, default=False)
         self._lenient = flag(table, SP.ION_IGNORE_MALFORMED, default=False)
-        self.schema = pa.schema(
-            [(c.name, arrow_type(parse_type(c.type))) for c in table.columns]
-            + [("$path", pa.string())]
-        )
         # (column, path, converter) for the columns the query needs; None: always NULL.
-        self._reads: list[tuple[str, Path, Convert] | None] = []
+        reads: list[tuple[str, Path, Convert] | None] = []
         for c in table.columns:
             if columns is not None and c.name.lower() not in columns:
-                self._reads.append(None)
+                reads.append(None)
                 continue
             raw = p.get(SP.ION_PATH_EXTRACTOR.format(column=c.name.lower()))
             path = path_extractor(raw, column=c.name) if raw else (c.name,)
             convert = _converter(
                 parse_type(c.type), overflow_fails=overflow_fails, fields_ci=self._fields_ci
             )
-            self._reads.append((c.name, path, convert))
-
-    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
-        """The Arrow PyCapsule stream protocol (DuckDB calls this for every scan)."""
-        reader = pa.RecordBatchReader.from_batches(self.schema, self._batches())
-        return reader.__arrow_c_stream__(requested_schema)
-
-    def _batches(self) -> Iterator[pa.RecordBatch]:
-        for uri in self._uris:
-            rows: list[list[Any]] = [[] for _ in self._reads]
-            count = 0
-            for row in self._rows(uri):
-                for i, read in enumerate(self._reads):
-                    rows[i].append(None if read is None else self._value(row, read, uri, count))
-                count += 1
-                if count % BATCH_ROWS == 0:
-                    yield self._batch(rows, uri, BATCH_ROWS)
-                    rows = [[] for _ in self._reads]
-            if count % BATCH_ROWS:
-                yield self._batch(rows, uri, count % BATCH_ROWS)
-
-    def _batch(self, rows: list[list[Any]], uri: str, n: int) -> pa.RecordBatch:
-        arrays = [
-            pa.array(values, type=t) for values, t in zip(rows, self.schema.types, strict=False)
-        ]
-        return pa.record_batch([*arrays, repeat_str(uri, n)], schema=self.schema)
+            reads.append((c.name, path, convert))
+        super().__init__(store, uris, table_schema(table), reads)
 
     def _value(self, row: Any, read: tuple[str, Path, Convert], uri: str, index: int) -> Any:
         column, path, convert = read
@@ -353,15 +322,8 @@ class IonStream:
             ) from e
 
     def _rows(self, uri: str) -> Iterator[Any]:
-        try:
-            raw = self._store.open_input(uri)
-        except LakebedError as e:
-            raise DataError(
-                f"Error opening Hive split {uri}: {e.message}", code="HIVE_CANNOT_OPEN_SPLIT"
-            ) from e
-        with raw:
-            codec = codec_of(uri)
-            source = raw if codec is None else decompressed_file(raw, codec)
+        with open_split(self._store, uri) as raw:
+            source = decompressed(raw, uri)
             index = 0
             try:
                 for value in simpleion.load(source, single_value=False, parse_eagerly=False):

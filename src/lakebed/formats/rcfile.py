@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 from sqlglot import exp
 
-from lakebed.errors import DataError, LakebedError, NotSupportedError
+from lakebed.errors import DataError, NotSupportedError
 from lakebed.formats import serdes
 from lakebed.formats._compression import CorruptStreamError
 from lakebed.formats._hadoop import SYNC_BYTES, SYNC_ESCAPE, Reader, decompressor, vlong_at
 from lakebed.formats._lines import repeat_str
+from lakebed.formats._rowstream import open_split
 from lakebed.formats._sql import quote_ident, quote_str
 from lakebed.formats._values import text_value
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
@@ -377,13 +378,7 @@ class RcFileStream:
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
         for uri in self._uris:
-            try:
-                raw = self._store.open_input(uri)
-            except LakebedError as e:
-                raise DataError(
-                    f"Error opening Hive split {uri}: {e.message}", code="HIVE_CANNOT_OPEN_SPLIT"
-                ) from e
-            with raw:
+            with open_split(self._store, uri) as raw:
                 try:
                     for rows, cells in row_groups(raw, uri, self._wanted):
                         yield self._batch(rows, cells, uri)

@@ -28,10 +28,10 @@ import pyarrow as pa
 from lxml import etree
 from sqlglot import exp
 
-from lakebed.errors import DataError, InvalidInputError, LakebedError, NotSupportedError
+from lakebed.errors import DataError, InvalidInputError, NotSupportedError
 from lakebed.formats import serdes
-from lakebed.formats._compression import CorruptStreamError, codec_of, decompressed_file
-from lakebed.formats._lines import repeat_str
+from lakebed.formats._compression import CorruptStreamError
+from lakebed.formats._rowstream import RowStream, decompressed, open_split, table_schema
 from lakebed.formats._sql import quote_ident
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
 from lakebed.formats.orc import arrow_type
@@ -46,7 +46,6 @@ ROW_TAG = "rowTag"
 XMLINPUT_START = "xmlinput.start"
 XPATH_PREFIX = "column.xpath."
 ATTRIBUTE_PREFIX = "_"
-BATCH_ROWS = 4096
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # safe to hand to lxml's findall
 _INTEGER = re.compile(r"\s*[+-]?\d+\s*")
 _INT_RANGES = {
@@ -279,58 +278,31 @@ def converter(dtype: exp.DataType) -> Convert:
     return value
 
 
-class XmlStream:
+class XmlStream(RowStream):
     """The rows of XML files as a fresh Arrow stream each time DuckDB scans it."""
 
     def __init__(
         self, store: ObjectStore, table: Table, uris: Sequence[str], columns: frozenset[str] | None
     ) -> None:
-        self._store = store
-        self._uris = list(uris)
         self._tag = row_tag(table)
         self._tag_lower = self._tag.lower()
-        self.schema = pa.schema(
-            [(c.name, arrow_type(parse_type(c.type))) for c in table.columns]
-            + [("$path", pa.string())]
-        )
         # (steps, whether the row's own text is the fallback, converter); None: not needed.
-        self._reads: list[tuple[list[Step], bool, Convert] | None] = []
+        reads: list[tuple[list[Step], bool, Convert] | None] = []
         for c in table.columns:
             if columns is not None and c.name.lower() not in columns:
-                self._reads.append(None)
+                reads.append(None)
                 continue
             xpath = table.serde_parameters.get(f"{XPATH_PREFIX}{c.name}")
             if xpath:
                 steps, own_text = xpath_steps(xpath, self._tag, column=c.name), False
             else:
                 steps, own_text = _default_steps(c.name.lower()), c.name.lower() == "value"
-            self._reads.append((steps, own_text, converter(parse_type(c.type))))
+            reads.append((steps, own_text, converter(parse_type(c.type))))
+        super().__init__(store, uris, table_schema(table), reads)
 
-    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
-        """The Arrow PyCapsule stream protocol (DuckDB calls this for every scan)."""
-        reader = pa.RecordBatchReader.from_batches(self.schema, self._batches())
-        return reader.__arrow_c_stream__(requested_schema)
-
-    def _batches(self) -> Iterator[pa.RecordBatch]:
-        for uri in self._uris:
-            rows: list[list[Any]] = [[] for _ in self._reads]
-            count = 0
-            for row in self._rows(uri):
-                for i, read in enumerate(self._reads):
-                    rows[i].append(None if read is None else self._value(row, read))
-                count += 1
-                if count % BATCH_ROWS == 0:
-                    yield self._batch(rows, uri, BATCH_ROWS)
-                    rows = [[] for _ in self._reads]
-            if count % BATCH_ROWS:
-                yield self._batch(rows, uri, count % BATCH_ROWS)
-
-    def _batch(self, rows: list[list[Any]], uri: str, n: int) -> pa.RecordBatch:
-        arrays = [pa.array(v, type=t) for v, t in zip(rows, self.schema.types, strict=False)]
-        return pa.record_batch([*arrays, repeat_str(uri, n)], schema=self.schema)
-
-    @staticmethod
-    def _value(row: Element, read: tuple[list[Step], bool, Convert]) -> Any:
+    def _value(
+        self, row: Element, read: tuple[list[Step], bool, Convert], uri: str, index: int
+    ) -> Any:
         steps, own_text, convert = read
         nodes = _follow([row], steps)
         if not nodes and own_text and not any(True for _ in _elements(row)):
@@ -338,15 +310,8 @@ class XmlStream:
         return convert(nodes)
 
     def _rows(self, uri: str) -> Iterator[Element]:
-        try:
-            raw = self._store.open_input(uri)
-        except LakebedError as e:
-            raise DataError(
-                f"Error opening Hive split {uri}: {e.message}", code="HIVE_CANNOT_OPEN_SPLIT"
-            ) from e
-        with raw:
-            codec = codec_of(uri)
-            source = raw if codec is None else decompressed_file(raw, codec)
+        with open_split(self._store, uri) as raw:
+            source = decompressed(raw, uri)
             events = etree.iterparse(
                 source,
                 events=("end",),
