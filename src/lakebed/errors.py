@@ -63,6 +63,12 @@ class ConfigError(LakebedError):
     category = ErrorCategory.USER
 
 
+class SecretKeyError(ConfigError):
+    """A stored secret cannot be decrypted with the lake's secret key (another key sealed it)."""
+
+    code = "SECRET_KEY_MISMATCH"
+
+
 class QueryError(LakebedError):
     """A statement failed; the base of everything a statement can raise."""
 

@@ -13,8 +13,9 @@ from lakebed.client.result import QueryResult
 from lakebed.config import Settings
 from lakebed.engines import DuckDBEngine
 from lakebed.errors import LakebedError, error_from_dict
-from lakebed.governance.principals import Principals, load_fernet
+from lakebed.governance.principals import Principals
 from lakebed.metastore import Metastore
+from lakebed.metastore.secrets import SecretBox
 from lakebed.queries import QueryExecution, QueryService, QueryState
 from lakebed.queries.named import NamedQuery
 from lakebed.queries.prepared import PreparedStatement
@@ -46,9 +47,8 @@ class Lakebed:
             store=self.store,
             engine=self.engine,
         )
-        self.principals = Principals(
-            self.metastore, load_fernet(settings.home, settings.secret_key)
-        )
+        self.secrets = SecretBox.load(settings.home, settings.secret_key)
+        self.principals = Principals(self.metastore, self.secrets)
         self._closed = False
 
     @cached_property
@@ -56,7 +56,9 @@ class Lakebed:
         """Crawlers and classifiers (created on first use: importing them costs time)."""
         from lakebed.crawlers import CrawlerService
 
-        return CrawlerService(metastore=self.metastore, catalog=self.catalog, store=self.store)
+        return CrawlerService(
+            metastore=self.metastore, catalog=self.catalog, store=self.store, secrets=self.secrets
+        )
 
     @cached_property
     def iceberg(self) -> LakebedCatalog:

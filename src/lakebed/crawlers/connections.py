@@ -5,14 +5,21 @@ the metastore and shaped like Glue's ``Connection``.
 lakebed reaches the databases through SQLAlchemy: ``jdbc:postgresql://`` with psycopg2,
 ``jdbc:mysql://`` and ``jdbc:mariadb://`` with PyMySQL, and (lakebed's addition) SQLite files
 as ``jdbc:sqlite:/path/file.db``.
+
+Secrets (``PASSWORD`` and the other ``*PASSWORD`` properties, and a URL that holds a
+password) are sealed with the lake's secret key in the row's ``secrets_sealed`` column; the
+``definition`` column keeps the rest, with the URL's password masked. Rows written in plain
+text before migration 0006 are read as they are and sealed when the service first opens.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import sqlalchemy as sa
 
@@ -23,6 +30,7 @@ from lakebed.metastore.store import utcnow
 
 if TYPE_CHECKING:
     from lakebed.metastore import Metastore
+    from lakebed.metastore.secrets import SecretBox
 
 URL_KEY = "JDBC_CONNECTION_URL"
 # JDBC sub-protocol → (SQLAlchemy driver, classification Glue gives the tables).
@@ -33,6 +41,25 @@ DRIVERS = {
     "sqlite": ("sqlite", "sqlite"),
 }
 TYPES = ("JDBC",)
+URL_KEYS = (URL_KEY, "CONNECTION_URL")
+MASK = "****"
+# A URL's password: ``//user:secret@host`` or a ``password=``/``pwd=`` parameter.
+_URL_SECRETS = (
+    re.compile(r"(?<=//)([^/@:?#]*:)([^/@?#]*)(?=@)"),
+    re.compile(r"(?i)([?&;](?:password|pwd)=)([^&;#]*)"),
+)
+
+
+def is_secret_property(key: str) -> bool:
+    """``PASSWORD``, ``ENCRYPTED_PASSWORD``, ``KAFKA_SASL_SCRAM_PASSWORD``, … (Glue's keys)."""
+    return key == "PASSWORD" or key.endswith("_PASSWORD")
+
+
+def mask_url(url: str) -> str:
+    """``url`` with its password (user info or parameter) replaced by ``****``."""
+    for pattern in _URL_SECRETS:
+        url = pattern.sub(lambda m: m.group(1) + MASK, url)
+    return url
 
 
 @dataclass(frozen=True)
@@ -41,17 +68,35 @@ class Connection:
 
     name: str
     connection_type: str = "JDBC"
-    connection_properties: dict[str, str] = field(default_factory=dict)
+    # Holds the secrets in plain text once opened: kept out of repr (and so of logs).
+    connection_properties: dict[str, str] = field(default_factory=dict, repr=False)
     description: str | None = None
     match_criteria: tuple[str, ...] = ()
     physical_connection_requirements: dict[str, Any] | None = None
     creation_time: datetime | None = None
     last_updated_time: datetime | None = None
 
-    def without_password(self) -> Connection:
-        """The connection with ``PASSWORD`` left out (GetConnection's HidePassword)."""
-        props = {k: v for k, v in self.connection_properties.items() if k != "PASSWORD"}
-        return replace(self, connection_properties=props)
+    def without_secrets(self) -> Connection:
+        """The connection with its password properties left out and its URL's password
+        masked (GetConnection's ``HidePassword``).
+        """
+        return replace(self, connection_properties=_split_secrets(self.connection_properties)[0])
+
+
+def _split_secrets(props: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(what may be stored and shown, the secrets): password properties move to the
+    secrets; a URL with a password is masked in the first and kept whole in the second.
+    """
+    public, secret = {}, {}
+    for key, value in props.items():
+        if is_secret_property(key):
+            secret[key] = value
+            continue
+        public[key] = value
+        if key in URL_KEYS and mask_url(value) != value:
+            public[key] = mask_url(value)
+            secret[key] = value
+    return public, secret
 
 
 def sqlalchemy_url(conn: Connection, *, database: str | None = None) -> tuple[sa.URL, str]:
@@ -66,7 +111,7 @@ def sqlalchemy_url(conn: Connection, *, database: str | None = None) -> tuple[sa
     scheme, _, rest = jdbc.removeprefix("jdbc:").partition(":")
     if conn.connection_type != "JDBC" or not jdbc.startswith("jdbc:") or scheme not in DRIVERS:
         raise InvalidInputError(
-            f"Connection '{conn.name}' has {URL_KEY} '{jdbc}': crawlers read "
+            f"Connection '{conn.name}' has {URL_KEY} '{mask_url(jdbc)}': crawlers read "
             "jdbc:postgresql://host:port/db, jdbc:mysql://host:port/db, "
             "jdbc:mariadb://host:port/db or jdbc:sqlite:/path/file.db.",
             code="INVALID_CONNECTION",
@@ -77,15 +122,15 @@ def sqlalchemy_url(conn: Connection, *, database: str | None = None) -> tuple[sa
     parts = urlsplit(rest)
     if not parts.hostname:
         raise InvalidInputError(
-            f"Connection '{conn.name}': {URL_KEY} '{jdbc}' names no host.",
+            f"Connection '{conn.name}': {URL_KEY} '{mask_url(jdbc)}' names no host.",
             code="INVALID_CONNECTION",
         )
     query = dict(parse_qsl(parts.query))
     props = conn.connection_properties
     url = sa.URL.create(
         driver,
-        username=props.get("USERNAME") or query.pop("user", None),
-        password=props.get("PASSWORD") or query.pop("password", None),
+        username=props.get("USERNAME") or _unquoted(parts.username) or query.pop("user", None),
+        password=props.get("PASSWORD") or _unquoted(parts.password) or query.pop("password", None),
         host=parts.hostname,
         port=parts.port,
         database=database or parts.path.lstrip("/") or None,
@@ -93,11 +138,17 @@ def sqlalchemy_url(conn: Connection, *, database: str | None = None) -> tuple[sa
     return url, classification
 
 
-class Connections:
-    """Connection objects in the metastore."""
+def _unquoted(part: str | None) -> str | None:
+    return unquote(part) if part else None
 
-    def __init__(self, metastore: Metastore) -> None:
+
+class Connections:
+    """Connection objects in the metastore, their secrets sealed with the lake's key."""
+
+    def __init__(self, metastore: Metastore, box: SecretBox) -> None:
         self._ms = metastore
+        self._box = box
+        self._seal_plaintext()
 
     def create(self, connection: Connection | dict[str, Any], /) -> Connection:
         """Create a connection (a ``Connection`` or Glue's ``ConnectionInput``).
@@ -109,46 +160,71 @@ class Connections:
         conn = _validate(_as_connection(connection))
         now = utcnow()
         with self._ms.begin() as db:
-            if db.execute(
-                sa.select(ms.connections.c.name).where(ms.connections.c.name == conn.name)
-            ).first():
+            if db.execute(_select(conn.name)).first():
                 raise AlreadyExistsError(
                     f"Connection '{conn.name}' already exists.", code="ALREADY_EXISTS"
                 )
             db.execute(
                 ms.connections.insert().values(
-                    name=conn.name,
-                    connection_type=conn.connection_type,
-                    definition=to_glue(conn),
-                    created_at=now,
-                    updated_at=now,
+                    name=conn.name, created_at=now, updated_at=now, **self._stored(conn)
                 )
             )
-        return self.get(conn.name)
+        return self.get(conn.name, hide_secrets=True)
 
-    def get(self, name: str, /) -> Connection:
-        """A connection.
+    def get(self, name: str, /, *, hide_secrets: bool = False) -> Connection:
+        """A connection; its secrets are decrypted unless ``hide_secrets``.
 
         Raises:
             NotFoundError: there is none (CONNECTION_NOT_FOUND).
+            SecretKeyError: its secrets were sealed with another secret key.
         """
         with self._ms.read() as db:
-            row = db.execute(sa.select(ms.connections).where(ms.connections.c.name == name)).first()
+            row = db.execute(_select(name)).first()
         if row is None:
             raise NotFoundError(
                 f"Connection '{name}' does not exist: create it (Glue CreateConnection) with "
                 f"{URL_KEY}, USERNAME and PASSWORD.",
                 code="CONNECTION_NOT_FOUND",
             )
-        return _connection_of(row)
+        return self._connection_of(row, hide_secrets=hide_secrets)
 
-    def list(self, *, connection_type: str | None = None) -> list[Connection]:
-        """Every connection (of one type), by name."""
+    def list(
+        self, *, connection_type: str | None = None, hide_secrets: bool = False
+    ) -> list[Connection]:
+        """Every connection (of one type), by name; secrets decrypted unless ``hide_secrets``.
+
+        Raises:
+            SecretKeyError: secrets were sealed with another secret key.
+        """
         query = sa.select(ms.connections).order_by(ms.connections.c.name)
         if connection_type:
             query = query.where(ms.connections.c.connection_type == connection_type)
         with self._ms.read() as db:
-            return [_connection_of(r) for r in db.execute(query).all()]
+            rows = db.execute(query).all()
+        return [self._connection_of(r, hide_secrets=hide_secrets) for r in rows]
+
+    def update(self, name: str, connection: Connection | dict[str, Any], /) -> Connection:
+        """Replace a connection's definition (Glue's UpdateConnection: properties left out of
+        the new definition, the password too, are gone).
+
+        Raises:
+            NotFoundError: it does not exist.
+            InvalidInputError: the definition is invalid or names another connection.
+        """
+        conn = _validate(_as_connection(connection))
+        if conn.name != name:
+            raise InvalidInputError(
+                f"ConnectionInput.Name '{conn.name}' differs from Name '{name}': a connection "
+                "cannot be renamed; create the new one and delete the old.",
+                code="INVALID_INPUT",
+            )
+        with self._ms.begin() as db:
+            db.execute(
+                ms.connections.update()
+                .where(ms.connections.c.name == name)
+                .values(updated_at=utcnow(), **self._stored(conn))
+            )
+        return self.get(name, hide_secrets=True)  # CONNECTION_NOT_FOUND when nothing matched
 
     def delete(self, name: str, /) -> None:
         """Delete a connection (crawlers naming it fail until it is back).
@@ -156,9 +232,52 @@ class Connections:
         Raises:
             NotFoundError: it does not exist.
         """
-        self.get(name)
         with self._ms.begin() as db:
-            db.execute(ms.connections.delete().where(ms.connections.c.name == name))
+            done = db.execute(ms.connections.delete().where(ms.connections.c.name == name))
+        if not done.rowcount:
+            self.get(name, hide_secrets=True)  # raises CONNECTION_NOT_FOUND
+
+    def _stored(self, conn: Connection) -> dict[str, Any]:
+        """The row values of a connection: secrets sealed, the rest as Glue's shape."""
+        public, secret = _split_secrets(conn.connection_properties)
+        return {
+            "connection_type": conn.connection_type,
+            "definition": to_glue(replace(conn, connection_properties=public)),
+            "secrets_sealed": self._box.seal(json.dumps(secret)) if secret else None,
+        }
+
+    def _connection_of(self, row: Any, *, hide_secrets: bool) -> Connection:
+        conn = replace(
+            from_glue(Connection, row.definition),
+            creation_time=row.created_at,
+            last_updated_time=row.updated_at,
+        )
+        if hide_secrets:
+            return conn.without_secrets()  # a row written in plain text has them inline
+        if row.secrets_sealed is None:
+            return conn
+        secret = json.loads(self._box.open(row.secrets_sealed, what=f"Connection '{row.name}'"))
+        return replace(conn, connection_properties={**conn.connection_properties, **secret})
+
+    def _seal_plaintext(self) -> None:
+        """Seal the secrets of rows that an earlier lakebed stored in plain text."""
+        with self._ms.read() as db:
+            rows = db.execute(
+                sa.select(ms.connections).where(ms.connections.c.secrets_sealed.is_(None))
+            ).all()
+        for row in rows:
+            conn = from_glue(Connection, row.definition)
+            if not _split_secrets(conn.connection_properties)[1]:
+                continue
+            with self._ms.begin() as db:
+                db.execute(
+                    ms.connections.update()
+                    .where(
+                        ms.connections.c.name == row.name,
+                        ms.connections.c.secrets_sealed.is_(None),
+                    )
+                    .values(**self._stored(conn))
+                )
 
 
 def _as_connection(connection: Connection | dict[str, Any]) -> Connection:
@@ -205,9 +324,5 @@ def _validate(conn: Connection) -> Connection:
     return conn
 
 
-def _connection_of(row: Any) -> Connection:
-    return replace(
-        from_glue(Connection, row.definition),
-        creation_time=row.created_at,
-        last_updated_time=row.updated_at,
-    )
+def _select(name: str) -> sa.Select[Any]:
+    return sa.select(ms.connections).where(ms.connections.c.name == name)

@@ -61,6 +61,7 @@ from lakebed.metastore.store import utcnow
 if TYPE_CHECKING:
     from lakebed.catalog import Catalog
     from lakebed.metastore import Metastore
+    from lakebed.metastore.secrets import SecretBox
     from lakebed.storage import ObjectStore
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,9 @@ class CrawlerService:
         connections: the Glue connections JDBC targets name.
     """
 
-    def __init__(self, *, metastore: Metastore, catalog: Catalog, store: ObjectStore) -> None:
+    def __init__(
+        self, *, metastore: Metastore, catalog: Catalog, store: ObjectStore, secrets: SecretBox
+    ) -> None:
         self._ms = metastore
         self._catalog = catalog
         self._store = store
@@ -95,7 +98,7 @@ class CrawlerService:
         self._lock = threading.Lock()
         self.listeners: list[Listener] = []
         self._scheduler: Scheduler | None = None
-        self.connections = Connections(metastore)
+        self.connections = Connections(metastore, secrets)
         leases.recover(metastore)
 
     # -- crawler definitions -------------------------------------------------------------

@@ -1,33 +1,31 @@
 """Principals and access keys.
 
-Secrets are stored encrypted (Fernet) with the lake's secret key, never in plain text and
-never logged: SigV4 verification needs the secret itself, so a one-way hash cannot work.
-The key comes from the ``secret_key`` setting or, by default, ``<home>/secret.key`` (0600).
+Secrets are stored sealed with the lake's secret key (``metastore.secrets.SecretBox``),
+never in plain text and never logged: SigV4 verification needs the secret itself, so a
+one-way hash cannot work.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
-import os
 import re
 import secrets
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy as sa
-from cryptography.fernet import Fernet, InvalidToken
 
 from lakebed.errors import (
     AccessDeniedError,
     AlreadyExistsError,
-    ConfigError,
     InvalidInputError,
     NotFoundError,
+    SecretKeyError,
 )
 from lakebed.metastore import Metastore
 from lakebed.metastore import schema as ms
+from lakebed.metastore.secrets import SecretBox
 from lakebed.metastore.store import utcnow
 
 _NAME = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,128}$")
@@ -46,29 +44,12 @@ class AccessKey:
     secret: str | None = None
 
 
-def load_fernet(home: Path, configured: str | None) -> Fernet:
-    """The lake's secret-key cipher, creating ``<home>/secret.key`` on first use."""
-    if configured:
-        key = configured.encode()
-    else:
-        path = home / "secret.key"
-        if not path.exists():
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(Fernet.generate_key())
-        key = path.read_bytes().strip()
-    try:
-        return Fernet(key)
-    except ValueError as e:
-        raise ConfigError("Config 'secret_key' is not a valid Fernet key.") from e
-
-
 class Principals:
     """Create principals, issue and revoke their access keys, look secrets up."""
 
-    def __init__(self, metastore: Metastore, fernet: Fernet) -> None:
+    def __init__(self, metastore: Metastore, box: SecretBox) -> None:
         self._ms = metastore
-        self._fernet = fernet
+        self._box = box
 
     def create_principal(self, name: str, /, *, description: str | None = None) -> None:
         """Create a principal.
@@ -167,7 +148,7 @@ class Principals:
                 ms.access_keys.insert().values(
                     access_key_id=akid,
                     principal=principal,
-                    secret_encrypted=self._fernet.encrypt(secret.encode()).decode(),
+                    secret_encrypted=self._box.seal(secret),
                     status="Active",
                     created_at=utcnow(),
                 )
@@ -205,7 +186,7 @@ class Principals:
         if found is None or not hmac.compare_digest(found[0], secret):
             raise AccessDeniedError("Invalid client credentials.", code="INVALID_CLIENT")
         claims = {"sub": found[1], "exp": int(time.time()) + ttl_seconds}
-        return self._fernet.encrypt(json.dumps(claims).encode()).decode()
+        return self._box.seal(json.dumps(claims))
 
     def principal_of_token(self, token: str) -> str:
         """The principal a bearer token was issued to.
@@ -214,8 +195,8 @@ class Principals:
             AccessDeniedError: the token is forged, corrupt or expired.
         """
         try:
-            claims = json.loads(self._fernet.decrypt(token.encode()))
-        except (InvalidToken, ValueError) as e:
+            claims = json.loads(self._box.open(token, what="Bearer token"))
+        except (SecretKeyError, ValueError) as e:
             raise AccessDeniedError("Invalid bearer token.", code="INVALID_TOKEN") from e
         if claims.get("exp", 0) < time.time():
             raise AccessDeniedError("The bearer token has expired.", code="TOKEN_EXPIRED")
@@ -232,9 +213,5 @@ class Principals:
             ).first()
         if row is None:
             return None
-        try:
-            return self._fernet.decrypt(row.secret_encrypted.encode()).decode(), row.principal
-        except InvalidToken as e:
-            raise ConfigError(
-                "Stored access keys cannot be decrypted with this lake's secret key."
-            ) from e
+        secret = self._box.open(row.secret_encrypted, what=f"Access key '{access_key_id}'")
+        return secret, row.principal

@@ -344,7 +344,11 @@ connections = sa.Table(
     metadata,
     sa.Column("name", sa.String(255), primary_key=True),
     sa.Column("connection_type", sa.String(32), nullable=False),
+    # Glue's Connection shape without its secrets (a URL's password masked) …
     sa.Column("definition", sa.JSON, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # … and the secrets as JSON sealed with the lake's secret key (migration 0006); NULL
+    # when there are none, or in rows written in plain text before 0006.
+    sa.Column("secrets_sealed", sa.Text, nullable=True),
 )

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lakebed import errors
-from lakebed.api.aws.glue import GLUE
+from lakebed.api.aws.glue import GLUE, error_detail
 from lakebed.api.aws.paging import page
 from lakebed.api.aws.protocol import AwsError, Body, Call, batch_get, require
 from lakebed.crawlers.models import CLASSIFIER_KINDS, Crawler, glue_name, to_glue
@@ -245,32 +245,60 @@ def delete_classifier(lb: Lakebed, body: Body, call: Call) -> Body:
 # -- connections (what JDBC targets name) ----------------------------------------------------
 
 
-def _connection(conn: Any, body: Body) -> Body:
-    return to_glue(conn.without_password() if body.get("HidePassword") else conn)
+def _connections(
+    fn: Callable[[Lakebed, Body, Call], Body],
+) -> Callable[[Lakebed, Body, Call], Body]:
+    """Map undecryptable connection secrets to Glue's GlueEncryptionException."""
+
+    def wrapped(lb: Lakebed, body: Body, call: Call) -> Body:
+        try:
+            return fn(lb, body, call)
+        except errors.SecretKeyError as e:
+            raise AwsError("GlueEncryptionException", str(e)) from e
+
+    wrapped.__doc__ = fn.__doc__
+    return wrapped
 
 
 @op("CreateConnection")
 def create_connection(lb: Lakebed, body: Body, call: Call) -> Body:
-    """Define a JDBC connection for crawlers."""
+    """Define a JDBC connection for crawlers (its password is stored encrypted)."""
     require(body, "ConnectionInput")
     lb.crawlers.connections.create(dict(body["ConnectionInput"]))
     return {"CreateConnectionStatus": "READY"}
 
 
 @op("GetConnection")
+@_connections
 def get_connection(lb: Lakebed, body: Body, call: Call) -> Body:
-    """One connection (``HidePassword`` leaves the password out)."""
+    """One connection; ``HidePassword`` leaves its password out (and masks the URL's)."""
     require(body, "Name")
-    return {"Connection": _connection(lb.crawlers.connections.get(body["Name"]), body)}
+    conn = lb.crawlers.connections.get(body["Name"], hide_secrets=bool(body.get("HidePassword")))
+    return {"Connection": to_glue(conn)}
 
 
 @op("GetConnections")
+@_connections
 def get_connections(lb: Lakebed, body: Body, call: Call) -> Body:
-    """Every connection (of a ``Filter.ConnectionType``), paginated."""
+    """Every connection (of a ``Filter.ConnectionType``), paginated; ``HidePassword`` as in
+    GetConnection.
+    """
     kind = (body.get("Filter") or {}).get("ConnectionType")
-    items = [_connection(c, body) for c in lb.crawlers.connections.list(connection_type=kind)]
-    chunk, token = page(items, body.get("NextToken"), body.get("MaxResults"), 100)
+    found = lb.crawlers.connections.list(
+        connection_type=kind, hide_secrets=bool(body.get("HidePassword"))
+    )
+    chunk, token = page(
+        [to_glue(c) for c in found], body.get("NextToken"), body.get("MaxResults"), 100
+    )
     return {"ConnectionList": chunk, "NextToken": token}
+
+
+@op("UpdateConnection")
+def update_connection(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Replace a connection's definition with ``ConnectionInput``."""
+    require(body, "Name", "ConnectionInput")
+    lb.crawlers.connections.update(body["Name"], dict(body["ConnectionInput"]))
+    return {}
 
 
 @op("DeleteConnection")
@@ -279,3 +307,18 @@ def delete_connection(lb: Lakebed, body: Body, call: Call) -> Body:
     require(body, "ConnectionName")
     lb.crawlers.connections.delete(body["ConnectionName"])
     return {}
+
+
+@op("BatchDeleteConnection")
+def batch_delete_connection(lb: Lakebed, body: Body, call: Call) -> Body:
+    """Delete several connections; the ones that fail are listed by name, not raised."""
+    require(body, "ConnectionNameList")
+    succeeded, failed = [], {}
+    for name in body["ConnectionNameList"]:
+        try:
+            lb.crawlers.connections.delete(name)
+        except errors.LakebedError as e:
+            failed[name] = error_detail(e)
+        else:
+            succeeded.append(name)
+    return {"Succeeded": succeeded, "Errors": failed}
