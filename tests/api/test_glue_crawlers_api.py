@@ -10,6 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+import lakebed
+
 
 def _lake(root: Path) -> Path:
     for day in ("2024-01-01", "2024-01-02"):
@@ -164,3 +166,61 @@ def test_connections_named_by_jdbc_targets(server: Any, tmp_path: Path) -> None:
     glue.delete_connection(ConnectionName="shop")
     with pytest.raises(glue.exceptions.EntityNotFoundException):
         glue.get_connection(Name="shop")
+
+
+def test_connection_update_batch_delete_and_hidden_passwords(server: Any) -> None:
+    glue = server.client("glue")
+    url = "jdbc:mysql://app:url-secret@127.0.0.1:3306/shop"
+    for name in ("c1", "c2"):
+        props = {"JDBC_CONNECTION_URL": url, "USERNAME": "app", "PASSWORD": f"{name}-pw"}
+        glue.create_connection(
+            ConnectionInput={"Name": name, "ConnectionType": "JDBC", "ConnectionProperties": props}
+        )
+    new = {"JDBC_CONNECTION_URL": "jdbc:postgresql://127.0.0.1/x", "PASSWORD": "rotated"}
+    glue.update_connection(
+        Name="c1",
+        ConnectionInput={"Name": "c1", "ConnectionType": "JDBC", "ConnectionProperties": new},
+    )
+    assert glue.get_connection(Name="c1")["Connection"]["ConnectionProperties"] == new
+    hidden = glue.get_connections(HidePassword=True)["ConnectionList"]
+    assert [c["ConnectionProperties"] for c in hidden if c["Name"] in ("c1", "c2")] == [
+        {"JDBC_CONNECTION_URL": "jdbc:postgresql://127.0.0.1/x"},
+        {"JDBC_CONNECTION_URL": "jdbc:mysql://app:****@127.0.0.1:3306/shop", "USERNAME": "app"},
+    ]
+    shown = glue.get_connections()["ConnectionList"]
+    passwords = {c["Name"]: c["ConnectionProperties"].get("PASSWORD") for c in shown}
+    assert (passwords["c1"], passwords["c2"]) == ("rotated", "c2-pw")
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.update_connection(
+            Name="nope",
+            ConnectionInput={"Name": "nope", "ConnectionType": "JDBC", "ConnectionProperties": new},
+        )
+    with pytest.raises(glue.exceptions.InvalidInputException, match="cannot be renamed"):
+        glue.update_connection(
+            Name="c1",
+            ConnectionInput={"Name": "c9", "ConnectionType": "JDBC", "ConnectionProperties": new},
+        )
+    done = glue.batch_delete_connection(ConnectionNameList=["c1", "nope", "c2"])
+    assert done["Succeeded"] == ["c1", "c2"]
+    assert list(done["Errors"]) == ["nope"]
+    assert done["Errors"]["nope"]["ErrorCode"] == "EntityNotFoundException"
+    assert "Connection 'nope' does not exist" in done["Errors"]["nope"]["ErrorMessage"]
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_connection(Name="c1")
+
+
+def test_connection_sealed_with_another_key_is_a_glue_encryption_error(server: Any) -> None:
+    from cryptography.fernet import Fernet
+
+    glue = server.client("glue")
+    props = {"JDBC_CONNECTION_URL": "jdbc:sqlite:/data/x.db", "PASSWORD": "pw"}
+    # Another process sharing the metastore with a different secret key stores it.
+    with lakebed.connect(server.home, secret_key=Fernet.generate_key().decode()) as other:
+        other.crawlers.connections.create({"Name": "foreign", "ConnectionProperties": props})
+    try:
+        with pytest.raises(glue.exceptions.GlueEncryptionException, match="secret_key"):
+            glue.get_connection(Name="foreign")
+        hidden = glue.get_connection(Name="foreign", HidePassword=True)["Connection"]
+        assert hidden["ConnectionProperties"] == {"JDBC_CONNECTION_URL": "jdbc:sqlite:/data/x.db"}
+    finally:
+        glue.delete_connection(ConnectionName="foreign")
