@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import socket
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,6 +13,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import lakebed
+from lakebed.catalog import Database
+from lakebed.config import Settings
+from lakebed.storage import ObjectStore
+from lakebed.storage.object_store import FileInfo, storage_error
 
 
 @pytest.fixture
@@ -142,3 +147,74 @@ def test_s3_crawl_then_new_folders_only_recrawl(
         assert again.metrics.files_seen == 1  # known partitions are not listed
         rows = lb.sql("SELECT dt, count(*), sum(v) FROM sales GROUP BY dt ORDER BY dt").fetchall()
         assert rows == [("2024-01-01", 4, 8.0), ("2024-01-02", 4, 8.0), ("2024-01-03", 1, 9.5)]
+
+
+class RecursiveListingTimesOut(ObjectStore):
+    """The real object store, except that a recursive listing of ``root`` fails the way
+    pyarrow's S3 client fails when a request times out (curl error 28); listings of one
+    folder work.
+    """
+
+    def __init__(self, settings: Settings, root: str) -> None:
+        super().__init__(settings)
+        self.root = root
+        self.failed = 0
+
+    def list(
+        self, prefix: str, *, recursive: bool = True, hidden: bool = False
+    ) -> Iterator[FileInfo]:
+        if recursive and prefix.rstrip("/") == self.root:
+            self.failed += 1
+            timeout = OSError(
+                f"When listing objects under key 'raw' in bucket '{self.root[5:].split('/')[0]}'"
+                ": AWS Error NETWORK_CONNECTION during ListObjectsV2 operation: curlCode: 28, "
+                "Timeout was reached"
+            )
+            raise storage_error(prefix, timeout)
+        yield from super().list(prefix, recursive=recursive, hidden=hidden)
+
+
+def _crawled(lb: lakebed.Lakebed, database: str) -> list[tuple[object, ...]]:
+    out = []
+    for t in sorted(lb.catalog.list_tables(database), key=lambda t: t.name):
+        parts = sorted((p.values, p.location) for p in lb.catalog.list_partitions(t))
+        out.append((t.name, t.location, t.columns, t.partition_keys, t.serde_library, parts))
+    return out
+
+
+def test_a_timed_out_recursive_listing_falls_back_to_folder_listings(
+    tmp_path: Path, s3_server: object, s3_bucket: str
+) -> None:
+    from lakebed.crawlers import CrawlerService
+    from lakebed.crawlers.dryrun import render
+
+    _put_lake(s3_server.client(), s3_bucket)  # type: ignore[attr-defined]
+    root = f"s3://{s3_bucket}/raw"
+    with lakebed.connect(tmp_path / "h", **s3_server.settings()) as lb:  # type: ignore[attr-defined]
+        flaky = RecursiveListingTimesOut(lb.settings, root)
+        fallback = CrawlerService(
+            metastore=lb.metastore, catalog=lb.catalog, store=flaky, secrets=lb.secrets
+        )
+        for service, name in [(lb.crawlers, "whole"), (fallback, "folders")]:
+            lb.catalog.create_database(Database(name))
+            service.create_crawler(
+                {"Name": name, "DatabaseName": name, "Targets": {"S3Targets": [{"Path": root}]}}
+            )
+        plan = fallback.dry_run("folders")
+        assert flaky.failed == 1
+        (note,) = plan.notes
+        assert note.startswith(f"The recursive listing of {root} failed (Cannot reach")
+        assert note.endswith("it was listed folder by folder.")
+        assert f"Note: {note}" in render(plan, crawler="folders")
+        assert lb.crawlers.dry_run("whole").notes == []
+        whole = lb.crawlers.run_crawler("whole", timeout=120)
+        folders = fallback.run_crawler("folders", timeout=120)
+        assert flaky.failed == 2
+        assert (whole.state, folders.state) == ("COMPLETED", "COMPLETED")
+        same = {"duration_ms": 0}
+        assert replace(folders.metrics, **same) == replace(whole.metrics, **same)
+        assert folders.metrics.files_seen == 6 and folders.metrics.partitions_added == 4
+        assert folders.errors == whole.errors  # the delta_t folder's empty log, both times
+        crawled = _crawled(lb, "folders")
+        assert [t[0] for t in crawled] == ["people", "sales", "skip"]
+        assert crawled == _crawled(lb, "whole")
