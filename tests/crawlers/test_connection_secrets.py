@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
 import lakebed
+from lakebed.crawlers.connections import URL_KEY, Connection, mask_url, sqlalchemy_url
 from lakebed.metastore import schema as ms
 from lakebed.metastore.store import utcnow
 
@@ -183,3 +184,40 @@ def test_plain_text_rows_of_the_previous_version_are_migrated_and_sealed(
         assert conns.get("shop").connection_properties == props
         run = _crawl_connection(lb, "shop")
         assert run.state == "COMPLETED", run.error_message
+
+
+@pytest.mark.parametrize(
+    ("url", "masked"),
+    [
+        ("jdbc:mysql://app:s3cr%40t@h:3306/db", "jdbc:mysql://app:****@h:3306/db"),
+        (
+            "jdbc:postgresql://h/db?user=u&password=x&ssl=true",
+            "jdbc:postgresql://h/db?user=u&password=****&ssl=true",
+        ),
+        (
+            "jdbc:sqlserver://h;user=u;Password=x;db=d",
+            "jdbc:sqlserver://h;user=u;Password=****;db=d",
+        ),
+        ("jdbc:postgresql://app@h/db?pwd=x", "jdbc:postgresql://app@h/db?pwd=****"),
+        ("jdbc:postgresql://h:5432/db", "jdbc:postgresql://h:5432/db"),
+        ("jdbc:sqlite:/data/a:b@c.db", "jdbc:sqlite:/data/a:b@c.db"),
+    ],
+)
+def test_url_passwords_are_masked(url: str, masked: str) -> None:
+    assert mask_url(url) == masked
+
+
+def test_url_user_info_gives_the_credentials() -> None:
+    conn = Connection("pg", connection_properties={URL_KEY: "jdbc:postgresql://ann:p%40ss@h:5/db"})
+    url, kind = sqlalchemy_url(conn)
+    assert (url.username, url.password, url.host, url.port, url.database, kind) == (
+        "ann",
+        "p@ss",
+        "h",
+        5,
+        "db",
+        "postgresql",
+    )
+    props = {URL_KEY: "jdbc:postgresql://ann:p@h/db", "USERNAME": "bob", "PASSWORD": "q"}
+    url, _ = sqlalchemy_url(Connection("pg", connection_properties=props))
+    assert (url.username, url.password) == ("bob", "q")  # USERNAME and PASSWORD win over the URL

@@ -6,7 +6,7 @@ lakebed reaches the databases through SQLAlchemy: ``jdbc:postgresql://`` with ps
 ``jdbc:mysql://`` and ``jdbc:mariadb://`` with PyMySQL, and (lakebed's addition) SQLite files
 as ``jdbc:sqlite:/path/file.db``.
 
-Secrets (``PASSWORD`` and the other ``*PASSWORD`` properties, and a URL that holds a
+Secrets (``PASSWORD`` and the other ``*_PASSWORD`` properties, and a URL that holds a
 password) are sealed with the lake's secret key in the row's ``secrets_sealed`` column; the
 ``definition`` column keeps the rest, with the URL's password masked. Rows written in plain
 text before migration 0006 are read as they are and sealed when the service first opens.
