@@ -127,10 +127,7 @@ def test_pyiceberg_overwrite_and_delete_seen_by_lakebed_sql_and_back(
         lb.sql("DELETE FROM ow_ns.t WHERE id = 1")
         lb.sql("UPDATE ow_ns.t SET name = 'upd' WHERE id = 3")
     got = catalog.load_table("ow_ns.t").scan().to_arrow().sort_by("id")
-    assert list(zip(got.column("id").to_pylist(), got.column("name").to_pylist())) == [
-        (3, "upd"),
-        (20, "new"),
-    ]
+    assert got.to_pylist() == [{"id": 3, "name": "upd"}, {"id": 20, "name": "new"}]
     assert catalog.load_table("ow_ns.t").scan(row_filter="id = 3").to_arrow().num_rows == 1
 
 
