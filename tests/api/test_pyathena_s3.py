@@ -131,6 +131,18 @@ def test_managed_results_and_an_output_location_are_exclusive(s3_lake_server: An
                 "ManagedQueryResultsConfiguration": {"Enabled": True},
             },
         )
+    with pytest.raises(athena.exceptions.InvalidRequestException, match="no KMS"):
+        athena.create_work_group(
+            Name="kms",
+            Configuration={
+                "ManagedQueryResultsConfiguration": {
+                    "Enabled": True,
+                    "EncryptionConfiguration": {"KmsKey": "arn:aws:kms:us-east-1:1:key/k"},
+                }
+            },
+        )
+    names = [w["Name"] for w in athena.list_work_groups()["WorkGroups"]]
+    assert "both" not in names and "kms" not in names
     _managed_workgroup(s3_lake_server, "managed_switch")
     config = athena.get_work_group(WorkGroup="managed_switch")["WorkGroup"]["Configuration"]
     assert config["ManagedQueryResultsConfiguration"] == {"Enabled": True}
