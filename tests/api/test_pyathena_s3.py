@@ -6,7 +6,7 @@ S3-compatible store through ``AWS_ENDPOINT_URL_S3``, as a user would configure t
 Its ArrowCursor builds a pyarrow S3 filesystem with no endpoint at all (apache/arrow#49643),
 so it reads result files from AWS itself only; in a workgroup with Athena's managed query
 results there is no result file to read, and it takes the rows from GetQueryResults instead
-(see docs/server.md).
+(see docs/server.md); so does its PandasCursor.
 """
 
 from __future__ import annotations
@@ -109,6 +109,8 @@ def test_arrow_cursor_reads_managed_query_results(
         _check_rows(table.to_pylist())
         ddl = cur.execute("SHOW DATABASES").as_arrow()
         assert "default" in ddl.column(0).to_pylist()
+        df = c.cursor(PandasCursor).execute(QUERY).as_pandas()  # the same fallback
+        _check_rows(df.to_dict("records"))
         # the execution says where its results are: in Athena's (lakebed's) own storage
         qe = s3_lake_server.client("athena").get_query_execution(QueryExecutionId=cur.query_id)
         assert qe["QueryExecution"]["ManagedQueryResultsConfiguration"] == {"Enabled": True}
