@@ -82,6 +82,8 @@ def test_managed_results_stay_in_the_lake_and_are_served_as_rows(
 ) -> None:
     """Athena's ManagedQueryResultsConfiguration: no user location, rows still served."""
     lb.create_workgroup("managed", managed_results=True)
+    failed = lb.start_query("SELECT * FROM no_such_table", workgroup="managed")
+    assert lb.wait(failed, timeout=30).managed_results  # no location shown, even on failure
     result = lb.sql("SELECT x FROM UNNEST(sequence(1, 3)) AS t(x)", workgroup="managed")
     assert result.fetchall() == [(1,), (2,), (3,)]
     q = lb.query(result.query_id)

@@ -73,7 +73,7 @@ class QueryExecution:
         """The execution stored in a ``query_executions`` metastore row.
 
         Its results are managed (kept in lakebed's own storage, no ``OutputLocation`` shown)
-        when they are written under ``managed_root``.
+        when they go to ``managed_root`` or under it.
         """
         m = row._mapping
         location = m["output_location"]
@@ -100,7 +100,9 @@ class QueryExecution:
             ),
             output_location=location,
             managed_results=bool(
-                managed_root and location and location.startswith(f"{managed_root}/")
+                managed_root
+                and location
+                and (location == managed_root or location.startswith(f"{managed_root}/"))
             ),
             manifest_location=m["manifest_location"],
             result_columns=tuple(
