@@ -95,6 +95,42 @@ def test_pyiceberg_writes_and_lakebed_sql_reads(server: Any, catalog: RestCatalo
     ]
 
 
+def test_pyiceberg_overwrite_and_delete_seen_by_lakebed_sql_and_back(
+    server: Any, catalog: RestCatalog
+) -> None:
+    """PyIceberg's overwrite (whole table and with a filter) and row delete, read by lakebed's
+    SQL; then lakebed's DELETE and UPDATE read back by PyIceberg (issue 4, clients).
+    """
+    catalog.create_namespace("ow_ns")
+    table = catalog.create_table("ow_ns.t", SCHEMA, location=str(server.home / "wh" / "ow"))
+    table.append(pa.table({"id": [1, 2, 3], "name": ["a", "b", "c"]}))
+    with lakebed.connect(
+        server.url, access_key_id=server.access_key_id, secret_access_key=server.secret
+    ) as lb:
+
+        def rows() -> list[tuple[Any, ...]]:
+            return lb.sql("SELECT id, name FROM ow_ns.t ORDER BY id").fetchall()
+
+        table.overwrite(pa.table({"id": [10, 11], "name": ["x", "y"]}))
+        assert rows() == [(10, "x"), (11, "y")]
+        table.append(pa.table({"id": [12], "name": ["z"]}))
+        table.overwrite(pa.table({"id": [20], "name": ["new"]}), overwrite_filter="id >= 11")
+        assert rows() == [(10, "x"), (20, "new")]
+        table.delete("id = 10")
+        assert rows() == [(20, "new")]
+        table.append(pa.table({"id": [1, 2, 3], "name": ["a", "b", "c"]}))
+        table.delete(delete_filter="name = 'b'")
+        assert rows() == [(1, "a"), (3, "c"), (20, "new")]
+        ops = lb.sql('SELECT operation FROM "ow_ns"."t$snapshots" ORDER BY committed_at')
+        assert {op for (op,) in ops.fetchall()} >= {"append", "overwrite", "delete"}
+
+        lb.sql("DELETE FROM ow_ns.t WHERE id = 1")
+        lb.sql("UPDATE ow_ns.t SET name = 'upd' WHERE id = 3")
+    got = catalog.load_table("ow_ns.t").scan().to_arrow().sort_by("id")
+    assert got.to_pylist() == [{"id": 3, "name": "upd"}, {"id": 20, "name": "new"}]
+    assert catalog.load_table("ow_ns.t").scan(row_filter="id = 3").to_arrow().num_rows == 1
+
+
 def test_stale_commit_is_refused_with_409_and_clients_retry(
     server: Any, catalog: RestCatalog
 ) -> None:

@@ -3,8 +3,10 @@ with the server's result location and warehouse on S3Proxy.
 
 PyAthena 4 sends ``endpoint_url`` to its Athena client only; its S3 readers find the
 S3-compatible store through ``AWS_ENDPOINT_URL_S3``, as a user would configure them.
-(Its ArrowCursor builds a pyarrow S3 filesystem with no endpoint at all, so it can only read
-results from AWS itself: see docs/server.md.)
+Its ArrowCursor builds a pyarrow S3 filesystem with no endpoint at all (apache/arrow#49643),
+so it reads result files from AWS itself only; in a workgroup with Athena's managed query
+results there is no result file to read, and it takes the rows from GetQueryResults instead
+(see docs/server.md); so does its PandasCursor.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 import pytest
 from pyathena import connect
+from pyathena.arrow.cursor import ArrowCursor
 from pyathena.pandas.cursor import PandasCursor
 
 QUERY = (
@@ -72,3 +75,89 @@ def test_pandas_cursor_with_unload_reads_parquet(conn: Any) -> None:
     df = cur.execute(QUERY).as_pandas()
     _check_rows(df.to_dict("records"))
     assert str(df["id"].dtype) == "int64"  # typed by the Parquet files, not parsed text
+
+
+def _managed_workgroup(server: Any, name: str) -> None:
+    athena = server.client("athena")
+    athena.create_work_group(
+        Name=name, Configuration={"ManagedQueryResultsConfiguration": {"Enabled": True}}
+    )
+
+
+def test_arrow_cursor_reads_managed_query_results(
+    s3_lake_server: Any, s3_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Athena's managed query results (issue 4, clients): no OutputLocation, the rows come
+    through GetQueryResults, and no S3 endpoint is needed on the client at all.
+    """
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    _managed_workgroup(s3_lake_server, "managed_arrow")
+    with connect(
+        endpoint_url=s3_lake_server.url,
+        region_name="us-east-1",
+        aws_access_key_id=s3_lake_server.access_key_id,
+        aws_secret_access_key=s3_lake_server.secret,
+        work_group="managed_arrow",
+        poll_interval=0.05,
+        schema_name="default",
+    ) as c:
+        cur = c.cursor(ArrowCursor)
+        table = cur.execute(QUERY).as_arrow()
+        assert cur.output_location is None
+        assert table.column_names == ["id", "ratio", "name", "day", "amount"]
+        assert str(table.schema.field("id").type) == "int64"  # typed by the column info
+        _check_rows(table.to_pylist())
+        ddl = cur.execute("SHOW DATABASES").as_arrow()
+        assert "default" in ddl.column(0).to_pylist()
+        df = c.cursor(PandasCursor).execute(QUERY).as_pandas()  # the same fallback
+        _check_rows(df.to_dict("records"))
+        # the execution says where its results are: in Athena's (lakebed's) own storage
+        qe = s3_lake_server.client("athena").get_query_execution(QueryExecutionId=cur.query_id)
+        assert qe["QueryExecution"]["ManagedQueryResultsConfiguration"] == {"Enabled": True}
+        assert "OutputLocation" not in qe["QueryExecution"]["ResultConfiguration"]
+        # and nothing was written to the bucket's result location for it
+        s3 = s3_server.client()
+        keys = [
+            o["Key"] for o in s3.list_objects_v2(Bucket=s3_lake_server.bucket).get("Contents", [])
+        ]
+        assert not [k for k in keys if cur.query_id in k]
+
+
+def test_managed_results_and_an_output_location_are_exclusive(s3_lake_server: Any) -> None:
+    athena = s3_lake_server.client("athena")
+    with pytest.raises(athena.exceptions.InvalidRequestException, match="cannot have both"):
+        athena.create_work_group(
+            Name="both",
+            Configuration={
+                "ResultConfiguration": {"OutputLocation": f"s3://{s3_lake_server.bucket}/r/"},
+                "ManagedQueryResultsConfiguration": {"Enabled": True},
+            },
+        )
+    with pytest.raises(athena.exceptions.InvalidRequestException, match="no KMS"):
+        athena.create_work_group(
+            Name="kms",
+            Configuration={
+                "ManagedQueryResultsConfiguration": {
+                    "Enabled": True,
+                    "EncryptionConfiguration": {"KmsKey": "arn:aws:kms:us-east-1:1:key/k"},
+                }
+            },
+        )
+    names = [w["Name"] for w in athena.list_work_groups()["WorkGroups"]]
+    assert "both" not in names and "kms" not in names
+    _managed_workgroup(s3_lake_server, "managed_switch")
+    config = athena.get_work_group(WorkGroup="managed_switch")["WorkGroup"]["Configuration"]
+    assert config["ManagedQueryResultsConfiguration"] == {"Enabled": True}
+    # switching back to a bucket location turns managed results off in the same update
+    athena.update_work_group(
+        WorkGroup="managed_switch",
+        ConfigurationUpdates={
+            "ResultConfigurationUpdates": {
+                "OutputLocation": f"s3://{s3_lake_server.bucket}/switched/"
+            },
+            "ManagedQueryResultsConfigurationUpdates": {"Enabled": False},
+        },
+    )
+    config = athena.get_work_group(WorkGroup="managed_switch")["WorkGroup"]["Configuration"]
+    assert config["ManagedQueryResultsConfiguration"] == {"Enabled": False}
+    assert config["ResultConfiguration"]["OutputLocation"].endswith("/switched/")

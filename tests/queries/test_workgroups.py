@@ -77,6 +77,32 @@ def test_enforced_workgroup_location_overrides_client_location(
     assert not os.path.exists(client / f"{strict.query_id}.csv")
 
 
+def test_managed_results_stay_in_the_lake_and_are_served_as_rows(
+    lb: lakebed.Lakebed, tmp_path: Path
+) -> None:
+    """Athena's ManagedQueryResultsConfiguration: no user location, rows still served."""
+    lb.create_workgroup("managed", managed_results=True)
+    failed = lb.start_query("SELECT * FROM no_such_table", workgroup="managed")
+    assert lb.wait(failed, timeout=30).managed_results  # no location shown, even on failure
+    result = lb.sql("SELECT x FROM UNNEST(sequence(1, 3)) AS t(x)", workgroup="managed")
+    assert result.fetchall() == [(1,), (2,), (3,)]
+    q = lb.query(result.query_id)
+    assert q.managed_results
+    assert q.output_location == os.path.join(
+        lb.settings.home.resolve(), "managed-results", f"{q.id}.csv"
+    )
+    assert not lb.query(lb.sql("SELECT 1").query_id).managed_results
+    # a client's own location still wins unless the workgroup enforces its configuration
+    client = lb.sql("SELECT 1", workgroup="managed", output_location=str(tmp_path / "c"))
+    assert not lb.query(client.query_id).managed_results
+    lb.update_workgroup("managed", enforce_configuration=True)
+    forced = lb.sql("SELECT 1", workgroup="managed", output_location=str(tmp_path / "c"))
+    assert lb.query(forced.query_id).managed_results
+    with pytest.raises(lakebed.InvalidInputError, match="cannot have both") as info:
+        lb.update_workgroup("managed", output_location=str(tmp_path / "r"))
+    assert info.value.code == "INVALID_PARAMETER"
+
+
 def test_bytes_scanned_cutoff_cancels_a_query_before_it_reads(
     lb: lakebed.Lakebed, big_table: str
 ) -> None:

@@ -91,6 +91,7 @@ class Execution(BaseModel):
     stats: Stats
     columns: list[ColumnModel]
     output_location: str | None
+    managed_results: bool = False
     reused_from: str | None = None
     error: dict[str, Any] | None
 
@@ -120,6 +121,7 @@ class Execution(BaseModel):
             ),
             columns=[ColumnModel(name=c.name, type=c.type) for c in q.result_columns],
             output_location=q.output_location,
+            managed_results=q.managed_results,
             reused_from=q.reused_from,
             error=q.error,
         )
@@ -140,6 +142,7 @@ class WorkgroupModel(BaseModel):
     state: Literal["ENABLED", "DISABLED"] = "ENABLED"
     description: str | None = None
     output_location: str | None = None
+    managed_results: bool = False
     bytes_scanned_cutoff: int | None = Field(default=None, ge=10_000_000)
     enforce_configuration: bool = False
     max_concurrent_queries: int | None = Field(default=None, ge=1)
@@ -153,6 +156,7 @@ class WorkgroupChanges(BaseModel):
     state: Literal["ENABLED", "DISABLED"] | None = None
     description: str | None = None
     output_location: str | None = None
+    managed_results: bool | None = None
     bytes_scanned_cutoff: int | None = Field(default=None, ge=10_000_000)
     enforce_configuration: bool | None = None
     max_concurrent_queries: int | None = Field(default=None, ge=1)

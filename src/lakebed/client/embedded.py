@@ -181,7 +181,8 @@ class Lakebed:
 
         Args:
             name: the workgroup name.
-            **config: ``Workgroup`` fields: ``output_location``, ``bytes_scanned_cutoff``,
+            **config: ``Workgroup`` fields: ``output_location`` (or ``managed_results``:
+                results kept in the lake's own storage), ``bytes_scanned_cutoff``,
                 ``enforce_configuration``, ``max_concurrent_queries``, ``state``,
                 ``description``, ``tags``.
 

@@ -61,6 +61,7 @@ class QueryExecution:
     completed_at: datetime | None = None
     stats: QueryStats = field(default_factory=QueryStats)
     output_location: str | None = None
+    managed_results: bool = False
     manifest_location: str | None = None
     result_columns: tuple[ResultColumn, ...] = ()
     execution_parameters: tuple[str, ...] = ()
@@ -68,9 +69,14 @@ class QueryExecution:
     error: dict[str, Any] | None = None
 
     @classmethod
-    def from_row(cls, row: Any) -> QueryExecution:
-        """The execution stored in a ``query_executions`` metastore row."""
+    def from_row(cls, row: Any, *, managed_root: str | None = None) -> QueryExecution:
+        """The execution stored in a ``query_executions`` metastore row.
+
+        Its results are managed (kept in lakebed's own storage, no ``OutputLocation`` shown)
+        when they go to ``managed_root`` or under it.
+        """
         m = row._mapping
+        location = m["output_location"]
         return cls(
             id=m["id"],
             query=m["query"],
@@ -92,7 +98,12 @@ class QueryExecution:
                 rows=m["rows"],
                 update_count=m["update_count"],
             ),
-            output_location=m["output_location"],
+            output_location=location,
+            managed_results=bool(
+                managed_root
+                and location
+                and (location == managed_root or location.startswith(f"{managed_root}/"))
+            ),
             manifest_location=m["manifest_location"],
             result_columns=tuple(
                 ResultColumn(c["name"], c["type"]) for c in (m["result_columns"] or [])

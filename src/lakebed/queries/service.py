@@ -132,6 +132,8 @@ class QueryService:
         self.named = NamedQueries(metastore)
         self.slots = WorkgroupSlots()
         self._home = str(settings.home.resolve())
+        # Athena's managed query results: lakebed's own storage, never a user's bucket.
+        self.managed_results_root = str((settings.home / "managed-results").resolve())
         self.workgroups.create_workgroup(
             Workgroup(PRIMARY, output_location=settings.results_uri), if_not_exists=True
         )
@@ -248,8 +250,9 @@ class QueryService:
                 ).scalar()
             if existing:
                 return self.get(str(existing)), wg
+        workgroup_location = self.managed_results_root if wg.managed_results else wg.output_location
         location = (
-            wg.output_location
+            workgroup_location
             if (wg.enforce_configuration or not output_location)
             else output_location
         ) or self._settings.results_uri
@@ -274,7 +277,7 @@ class QueryService:
         if values["state"] == QueryState.QUEUED:
             with self._lock:
                 self._cancel_events[values["id"]] = threading.Event()
-        return QueryExecution.from_row(row), wg
+        return QueryExecution.from_row(row, managed_root=self.managed_results_root), wg
 
     def start(self, text: str, **kwargs: Any) -> str:
         """Submit and run in the background; returns the query id at once.
@@ -595,7 +598,11 @@ class QueryService:
             row = conn.execute(
                 _TRANSITION, {"b_id": qid, "b_states": list(states), **values}
             ).first()
-        return None if row is None else QueryExecution.from_row(row)
+        return (
+            None
+            if row is None
+            else QueryExecution.from_row(row, managed_root=self.managed_results_root)
+        )
 
     def _watch_cancels(self) -> None:
         """Interrupt running queries that were cancelled: here (again: an interrupt that
@@ -637,7 +644,7 @@ class QueryService:
             row = conn.execute(_GET, {"b_id": qid}).first()
         if row is None:
             raise NotFoundError(f"QueryExecution {qid} was not found.", code="QUERY_NOT_FOUND")
-        return QueryExecution.from_row(row)
+        return QueryExecution.from_row(row, managed_root=self.managed_results_root)
 
     def list(
         self,
@@ -657,7 +664,7 @@ class QueryService:
             query = query.where(_QE.c.submitted_at < before)
         with self._ms.read() as conn:
             rows = conn.execute(query.limit(limit)).all()
-        return [QueryExecution.from_row(r) for r in rows]
+        return [QueryExecution.from_row(r, managed_root=self.managed_results_root) for r in rows]
 
     def totals(self) -> dict[str, tuple[int, int]]:
         """Per state: (number of executions, bytes they scanned), for monitoring."""

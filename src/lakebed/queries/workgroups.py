@@ -1,4 +1,6 @@
-"""Workgroups: result location, bytes-scanned cutoff, enforcement, enabled state."""
+"""Workgroups: result location (or managed results), bytes-scanned cutoff, enforcement,
+enabled state.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ class Workgroup:
     state: str = "ENABLED"
     description: str | None = None
     output_location: str | None = None
+    managed_results: bool = False
     bytes_scanned_cutoff: int | None = None
     enforce_configuration: bool = False
     max_concurrent_queries: int | None = None
@@ -37,6 +40,7 @@ class Workgroup:
         """As stored in the metastore."""
         return {
             "output_location": self.output_location,
+            "managed_results": self.managed_results,
             "bytes_scanned_cutoff": self.bytes_scanned_cutoff,
             "enforce_configuration": self.enforce_configuration,
             "max_concurrent_queries": self.max_concurrent_queries,
@@ -51,6 +55,7 @@ def _of(row: Any) -> Workgroup:
         state=row.state,
         description=row.description,
         output_location=cfg.get("output_location"),
+        managed_results=bool(cfg.get("managed_results")),
         bytes_scanned_cutoff=cfg.get("bytes_scanned_cutoff"),
         enforce_configuration=bool(cfg.get("enforce_configuration")),
         max_concurrent_queries=cfg.get("max_concurrent_queries"),
@@ -74,6 +79,14 @@ class Workgroups:
             raise InvalidInputError(
                 f"BytesScannedCutoffPerQuery must be at least {MIN_BYTES_SCANNED_CUTOFF}; "
                 f"got {wg.bytes_scanned_cutoff}.",
+                code="INVALID_PARAMETER",
+            )
+        if wg.managed_results and wg.output_location:
+            # Athena: "A workgroup cannot have the ResultConfiguration$OutputLocation
+            # parameter when you set this field to true" (ManagedQueryResultsConfiguration).
+            raise InvalidInputError(
+                f"WorkGroup {wg.name} cannot have both an OutputLocation "
+                f"({wg.output_location}) and managed query results; remove one of them.",
                 code="INVALID_PARAMETER",
             )
         with_tags({}, wg.tags)

@@ -83,18 +83,22 @@ def _execution(q: QueryExecution) -> Body:
             "ErrorMessage": f"{q.error.get('code')}: {q.error.get('message')}",
         }
     s = q.stats
+    # Managed results live in lakebed's own storage: no location to show, only the rows
+    # through GetQueryResults (Athena's ManagedQueryResultsConfiguration).
+    shown = not q.managed_results
     return {
         "QueryExecutionId": q.id,
         "Query": q.query,
         "StatementType": q.statement_type,
         "SubstatementType": q.substatement_type,
-        "ResultConfiguration": {"OutputLocation": q.output_location},
+        "ResultConfiguration": {"OutputLocation": q.output_location} if shown else {},
+        "ManagedQueryResultsConfiguration": {"Enabled": q.managed_results},
         "QueryExecutionContext": {"Database": q.database, "Catalog": q.catalog},
         "Status": status,
         "Statistics": {
             "EngineExecutionTimeInMillis": s.engine_ms,
             "DataScannedInBytes": s.data_scanned_bytes,
-            "DataManifestLocation": q.manifest_location,
+            "DataManifestLocation": q.manifest_location if shown else None,
             "TotalExecutionTimeInMillis": s.total_ms,
             "QueryQueueTimeInMillis": s.queue_ms,
             "ServicePreProcessingTimeInMillis": 0,
@@ -300,6 +304,7 @@ def _workgroup(wg: Workgroup) -> Body:
         "Description": wg.description,
         "Configuration": {
             "ResultConfiguration": {"OutputLocation": wg.output_location},
+            "ManagedQueryResultsConfiguration": {"Enabled": wg.managed_results},
             "EnforceWorkGroupConfiguration": wg.enforce_configuration,
             "PublishCloudWatchMetricsEnabled": wg.publish_metrics,
             "BytesScannedCutoffPerQuery": wg.bytes_scanned_cutoff,
@@ -316,6 +321,16 @@ def _workgroup_from(name: str, body: Body, base: Workgroup | None = None) -> Wor
     output = result.get("OutputLocation", wg.output_location)
     if result.get("RemoveOutputLocation"):
         output = None
+    managed = (
+        cfg.get("ManagedQueryResultsConfiguration")
+        or cfg.get("ManagedQueryResultsConfigurationUpdates")
+        or {}
+    )
+    if managed.get("EncryptionConfiguration"):
+        raise errors.NotSupportedError(
+            "ManagedQueryResultsConfiguration.EncryptionConfiguration: lakebed has no KMS; "
+            "managed results are stored unencrypted in the server's home."
+        )
     cutoff = cfg.get("BytesScannedCutoffPerQuery", wg.bytes_scanned_cutoff)
     if cfg.get("RemoveBytesScannedCutoffPerQuery"):
         cutoff = None
@@ -325,6 +340,7 @@ def _workgroup_from(name: str, body: Body, base: Workgroup | None = None) -> Wor
         state=body.get("State", wg.state),
         description=body.get("Description", wg.description),
         output_location=output,
+        managed_results=managed.get("Enabled", wg.managed_results),
         bytes_scanned_cutoff=cutoff,
         enforce_configuration=cfg.get("EnforceWorkGroupConfiguration", wg.enforce_configuration),
         publish_metrics=cfg.get("PublishCloudWatchMetricsEnabled", wg.publish_metrics),
