@@ -26,6 +26,15 @@ from lakebed.metastore import schema as ms
 from lakebed.metastore.store import utcnow
 
 DEFAULT_DATABASE = "default"
+# Built once: every statement looks its tables up (building a statement costs more than
+# running it on SQLite).
+_GET_TABLE = sa.select(ms.tables).where(
+    ms.tables.c.database == sa.bindparam("b_database"), ms.tables.c.name == sa.bindparam("b_name")
+)
+_GET_TABLES = sa.select(ms.tables).where(
+    ms.tables.c.database.in_(sa.bindparam("b_databases", expanding=True)),
+    ms.tables.c.name.in_(sa.bindparam("b_names", expanding=True)),
+)
 _NAME_RE = re.compile(r"^[^\x00-\x1f/\\`\"]{1,255}$")
 
 
@@ -358,9 +367,7 @@ class Catalog:
         """
         with self._ms.read() as conn:
             row = conn.execute(
-                sa.select(ms.tables).where(
-                    ms.tables.c.database == database.lower(), ms.tables.c.name == name.lower()
-                )
+                _GET_TABLE, {"b_database": database.lower(), "b_name": name.lower()}
             ).first()
         if row is None:
             if not self.database_exists(database):
@@ -372,6 +379,23 @@ class Catalog:
                 code="TABLE_NOT_FOUND",
             )
         return self._table_of(row)
+
+    def find_tables(self, names: Iterable[tuple[str, str]], /) -> dict[tuple[str, str], Table]:
+        """The tables and views among ``(database, name)`` pairs that exist, in one lookup,
+        keyed by their lower-case names; missing ones are left out.
+        """
+        wanted = {(d.lower(), n.lower()) for d, n in names}
+        if not wanted:
+            return {}
+        params = {
+            "b_databases": sorted({d for d, _ in wanted}),
+            "b_names": sorted({n for _, n in wanted}),
+        }
+        with self._ms.read() as conn:
+            rows = conn.execute(_GET_TABLES, params).all()
+        return {
+            (r.database, r.name): self._table_of(r) for r in rows if (r.database, r.name) in wanted
+        }
 
     def table_exists(self, database: str, name: str, /) -> bool:
         """Whether ``database.name`` exists."""

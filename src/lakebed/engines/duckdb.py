@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from lakebed.engines.views import SharedViews
 from lakebed.errors import ConfigError
 from lakebed.formats._sql import quote_str
 from lakebed.sql import functions
@@ -63,6 +64,7 @@ class DuckDBEngine:
         self._db = duckdb.connect(":memory:", config=config)
         self._lock = threading.Lock()
         self._loaded: set[str] = set()
+        self.views = SharedViews()
         # Trino divides integers as integers; every cursor inherits the global setting.
         self._db.execute("SET GLOBAL integer_division = true")
         # A statement binds each scan several times (its view, typing probes, the result's
@@ -110,6 +112,7 @@ class DuckDBEngine:
         try:
             yield cur
         finally:
+            self.views.release(cur)
             cur.close()
 
     def close(self) -> None:

@@ -138,11 +138,12 @@ def prepare_target(
     target read at its current snapshot including ``"$path"`` and ``"$pos"``, and the plan.
     """
     bound = ctx.bind(select)
-    view = next(
-        t.name
-        for t in bound.node.find_all(exp.Table)
-        if t.alias and t.alias.lower() == TARGET.lower()
+    target = next(
+        t for t in bound.node.find_all(exp.Table) if t.alias and t.alias.lower() == TARGET.lower()
     )
+    # its own view: the scan's may be shared with other cursors (``engines/views.py``)
+    view = f"__lb_target_{next(_counter)}"
+    target.set("this", exp.to_identifier(view))
     conjuncts = []
     if where is not None:
         conjuncts = list(where.flatten()) if isinstance(where, exp.And) else [where]

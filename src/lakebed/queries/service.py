@@ -471,6 +471,7 @@ class QueryService:
         finally:
             with self._lock:
                 self._cursors.pop(qid, None)
+            self._engine.views.release(cursor)
             cursor.close()
         return finished or self.get(qid)
 

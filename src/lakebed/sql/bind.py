@@ -7,6 +7,7 @@ handed to the table's reader, and partition and hidden columns are attached.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ class BoundScan:
     files: int
     bytes_scanned: int
     hidden: tuple[str, ...] = ()
+    shared: bool = False  # named after its content, reads nothing of the cursor's own
 
 
 @dataclass
@@ -137,6 +139,15 @@ class Binder:
             self._tables[key] = live_schema(self._catalog.get_table(database, name), self._store)
         return self._tables[key]
 
+    def _fetch_tables(self, names: Iterator[tuple[str, str]]) -> None:
+        """Read the definitions of a tree's tables in one catalog lookup (a missing one is
+        left for ``_table`` to report).
+        """
+        wanted = {n for n in names if n not in self._tables}
+        if len(wanted) > 1:
+            for key, table in self._catalog.find_tables(wanted).items():
+                self._tables[key] = live_schema(table, self._store)
+
     def _partitions_of(self, table: Table) -> list[Partition]:
         """A table's registered partitions, read once per statement."""
         key = (table.database, table.name)
@@ -161,11 +172,17 @@ class Binder:
                 has_star = has_star or not isinstance(found.parent, exp.Count)
             else:
                 ctes.add(found.alias_or_name.lower())
+        refs = [
+            ref
+            for ref in refs
+            if ref.name
+            and not isinstance(ref.this, exp.Func)  # table functions, UNNEST
+            and (ref.db or ref.name.lower() not in ctes)
+        ]
+        self._fetch_tables(
+            ((ref.db or database).lower(), ref.name.lower().partition("$")[0]) for ref in refs
+        )
         for ref in refs:
-            if not ref.name or isinstance(ref.this, exp.Func):
-                continue  # table functions, UNNEST
-            if not ref.db and ref.name.lower() in ctes:
-                continue
             db = (ref.db or database).lower()
             replacement = self._bind_table(
                 ref, db, referenced=referenced, star=has_star, depth=depth
@@ -352,17 +369,42 @@ class Binder:
         elif table.location:
             groups.append(((), self._files(table.location)))
         files = [f for _, fs in groups for f in fs]
-        name = f"__lb_scan_{next(self._counter)}"
+        registered = len(self._bound.arrow_tables)
         if not files:
-            sql = self._empty_relation(table.all_columns, hidden)
-            scan = BoundScan(name, sql, table, 0, 0, tuple(hidden))
+            sql, bytes_scanned = self._empty_relation(table.all_columns, hidden), 0
         else:
             ctx = ScanContext(
                 self._store, needed, self._register_as, extension_loader(self._cursor)
             )
             plan = reader_for(table).scan(table, files, ctx)
             sql = self._attach_file_columns(table, plan, groups, hidden)
-            scan = BoundScan(name, sql, table, len(files), plan.bytes_scanned, tuple(hidden))
+            bytes_scanned = plan.bytes_scanned
+        return self._add_scan(
+            sql, table, len(files), bytes_scanned, tuple(hidden), registered, files
+        )
+
+    def _add_scan(
+        self,
+        sql: str,
+        table: Table,
+        files: int,
+        bytes_scanned: int,
+        hidden: tuple[str, ...],
+        registered: int,
+        listed: list[ScanFile] | tuple[()] = (),
+    ) -> BoundScan:
+        """Record a scan. One that registered no Arrow table since ``registered`` of them
+        were is shared: named after its SQL and the size and time of each ``listed`` file (a
+        file rewritten in place makes a new view).
+        """
+        if len(self._bound.arrow_tables) == registered:
+            digest = hashlib.sha256(sql.encode())
+            for f in listed:
+                digest.update(f"\0{f.uri}\0{f.size}\0{f.modified_ms}".encode())
+            name, shared = f"__lb_scan_{digest.hexdigest()[:32]}", True
+        else:
+            name, shared = f"__lb_scan_{next(self._counter)}", False
+        scan = BoundScan(name, sql, table, files, bytes_scanned, hidden, shared)
         self._bound.scans.append(scan)
         return scan
 
@@ -384,12 +426,9 @@ class Binder:
         )
         hidden = tuple(h for h in HIDDEN_FILE_COLUMNS if h in referenced)
         ctx = ScanContext(store=self._store, columns=needed, register=self._register_as)
+        registered = len(self._bound.arrow_tables)
         plan = iceberg.plan_scan(table, ref, conjuncts, ctx, hidden=hidden)
-        scan = BoundScan(
-            f"__lb_scan_{next(self._counter)}", plan.sql, table, 0, plan.bytes_scanned, hidden
-        )
-        self._bound.scans.append(scan)
-        return scan
+        return self._add_scan(plan.sql, table, 0, plan.bytes_scanned, hidden, registered)
 
     def _register_as(self, name: str, table: object) -> str:
         unique = f"{name}_{next(self._counter)}"

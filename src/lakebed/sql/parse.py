@@ -13,6 +13,7 @@ from sqlglot.errors import TokenError
 from lakebed.errors import NotSupportedError, ParseError
 from lakebed.iceberg import grammar as iceberg_grammar
 from lakebed.sql import hive, prepared, unload
+from lakebed.sql._lru import Lru
 from lakebed.sql.statements import Statement, StatementType
 
 DIALECT = "athena"
@@ -31,6 +32,11 @@ DDL, DML, UTILITY = StatementType.DDL, StatementType.DML, StatementType.UTILITY
 
 # Query expressions; they run as SELECT.
 _QUERY_TYPES = (exp.Query, exp.Values)
+
+# Trees of recently parsed queries by their text: a repeated query is not parsed again.
+# Each caller gets its own copy (later stages may change the tree); copying costs about a
+# quarter of parsing.
+QUERIES: Lru[str, exp.Expression] = Lru(512)
 
 
 def _syntax_error(text: str, e: SqlglotParseError | TokenError) -> ParseError:
@@ -89,6 +95,8 @@ def parse(text: str) -> Statement:
     stripped = text.strip().rstrip(";").strip()
     if not stripped:
         raise ParseError("Empty statement.", line=1, column=1)
+    if (known := QUERIES.get(stripped)) is not None:
+        return Statement(*_classify(known), known.copy(), text)
     for grammar in OWN_GRAMMARS:
         own = grammar(stripped)
         if own is not None:
@@ -112,4 +120,6 @@ def parse(text: str) -> Statement:
             f"Statement '{' '.join(word).upper()}' is not supported.", code="NOT_SUPPORTED"
         )
     kind, stype = _classify(node)
+    if kind == "SELECT":
+        QUERIES.put(stripped, node.copy())
     return Statement(kind, stype, node, text)

@@ -14,8 +14,6 @@ relations (``TRANSLATIONS``): a repeated query is translated once.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
 import duckdb
@@ -23,6 +21,7 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from lakebed.errors import LakebedError, NotSupportedError
+from lakebed.sql._lru import Lru
 from lakebed.sql.transforms import (
     arithmetic,
     clauses,
@@ -111,7 +110,7 @@ def to_duckdb(node: exp.Expression, *, copy: bool = True) -> str:
         raise NotSupportedError(str(e), code="NOT_SUPPORTED") from e
 
 
-class TranslationCache:
+class TranslationCache(Lru[bytes, str]):
     """The DuckDB SQL of recently translated queries (least recently used go first).
 
     A key is the bound tree's exact structure (``repr``: node classes, arguments, quoted
@@ -120,32 +119,12 @@ class TranslationCache:
     """
 
     def __init__(self, size: int = 512) -> None:
-        self._size = size
-        self._entries: OrderedDict[bytes, str] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0  # translations answered from the cache, for tests and benchmarks
+        super().__init__(size)
 
     @staticmethod
     def key(node: exp.Expression, relations: str) -> bytes:
         """The key of ``node`` read over ``relations``."""
         return hashlib.sha256(f"{node!r}\0{relations}".encode()).digest()
-
-    def get(self, key: bytes) -> str | None:
-        """The translation stored under ``key``, if any."""
-        with self._lock:
-            sql = self._entries.get(key)
-            if sql is not None:
-                self._entries.move_to_end(key)
-                self.hits += 1
-            return sql
-
-    def put(self, key: bytes, sql: str) -> None:
-        """Store a translation."""
-        with self._lock:
-            self._entries[key] = sql
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
 
 
 TRANSLATIONS = TranslationCache()

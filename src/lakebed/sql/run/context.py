@@ -86,8 +86,10 @@ class RunContext:
             )
         for name, table in bound.arrow_tables.items():
             self.cursor.register(name, table)
+        self.engine.views.define(self.cursor, ((s.name, s.sql) for s in bound.scans if s.shared))
         for scan in bound.scans:
-            self.cursor.execute(f'CREATE OR REPLACE TEMP VIEW "{scan.name}" AS {scan.sql}')
+            if not scan.shared:
+                self.cursor.execute(f'CREATE OR REPLACE TEMP VIEW "{scan.name}" AS {scan.sql}')
         self.check_cancelled()
         return bound
 
