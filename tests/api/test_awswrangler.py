@@ -112,11 +112,11 @@ def test_read_sql_query_with_unload(
     assert _sorted(df) == [{"id": 3, "price": 3.0}, {"id": 4, "price": 0.5}]
 
 
-def test_failed_query_raises_query_failed(session: boto3.Session) -> None:
+def test_failed_query_raises_query_failed(session: boto3.Session, database: str) -> None:
     with pytest.raises(wr.exceptions.QueryFailed, match="TABLE_NOT_FOUND"):
         wr.athena.read_sql_query(
             "SELECT * FROM no_such_table",
-            database="wr_db",
+            database=database,
             ctas_approach=False,
             boto3_session=session,
             athena_query_wait_polling_delay=0.05,
