@@ -32,6 +32,18 @@ def test_repeated_query_reuses_its_translation(lb: lakebed.Lakebed, numbers: Pat
     assert again.columns == first.columns
 
 
+def test_query_with_correlated_subquery_reuses_its_translation(
+    lb: lakebed.Lakebed, numbers: Path
+) -> None:
+    # the subquery's scope cannot be typed alone (it reads the outer ``n.a``)
+    text = "SELECT a FROM numbers n WHERE a > (SELECT avg(a) / 2 FROM numbers m WHERE m.a = n.a)"
+    first = lb.sql(text)
+    hits = TRANSLATIONS.hits
+    again = lb.sql(text)
+    assert TRANSLATIONS.hits == hits + 1
+    assert again.fetchall() == first.fetchall() == [(3,), (4,)]
+
+
 def test_changed_column_type_translates_again(lb: lakebed.Lakebed, numbers: Path) -> None:
     text = "SELECT a / 2 AS half FROM numbers ORDER BY a"
     assert lb.sql(text).fetchall() == [(1,), (2,)]  # integer division, as in Trino

@@ -162,12 +162,16 @@ def query_sql(
         nonlocal unbound
         try:
             return [str(t) for t in cursor.sql(to_duckdb(select)).types]
+        except duckdb.BinderException:
+            # a scope that cannot bind alone (it refers to an outer query's columns) fails
+            # again for the same tree over the same relations: still worth keeping
+            return None  # such a scope keeps DuckDB's types
         except (duckdb.Error, LakebedError):
             unbound = True
-            return None  # a scope DuckDB cannot bind alone keeps DuckDB's types
+            return None
 
     typed_tree = typed.rewrite(unnest.rewrite(marked, probe), probe)
     sql = naming.shape(to_duckdb(typed_tree, copy=False), cursor, values=naming.is_values(node))
-    if key is not None and not unbound:  # a failed probe may bind later (an extension)
+    if key is not None and not unbound:  # another failed probe may bind later (an extension)
         TRANSLATIONS.put(key, sql)
     return sql
