@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -97,3 +98,23 @@ def test_failed_definition_is_not_recorded(lb: lakebed.Lakebed) -> None:
         with pytest.raises(duckdb.Error):
             views.define(cur, [("v_bad", "SELECT no_such_column")])
         assert "v_bad" not in views
+
+
+def test_cursors_defining_the_same_views_at_once_all_read_them() -> None:
+    db = duckdb.connect(":memory:")
+    views = SharedViews(size=2)
+    wanted = [(f"v{i}", f"SELECT {i} AS x") for i in range(4)]
+
+    def read(_: int) -> list[tuple[int]]:
+        cursor = db.cursor()
+        try:
+            views.define(cursor, wanted)
+            union = " UNION ALL ".join(f"SELECT x FROM {name}" for name, _ in wanted)
+            return cursor.execute(f"SELECT sum(x) FROM ({union})").fetchall()
+        finally:
+            views.release(cursor)
+            cursor.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(read, range(32)))
+    assert results == [[(6,)]] * 32

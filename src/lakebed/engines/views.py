@@ -27,31 +27,41 @@ class SharedViews:
 
     def __init__(self, size: int = 256) -> None:
         self._size = size
-        self._views: OrderedDict[str, int] = OrderedDict()  # name → cursors using it
+        self._users: OrderedDict[str, int] = OrderedDict()  # name → cursors using it
+        self._created: set[str] = set()
+        self._gates: dict[str, threading.Lock] = {}  # one creator per name at a time
         self._pins: dict[int, list[str]] = {}  # id(cursor) → the views it uses
-        self._lock = threading.Lock()  # creations run one at a time: no write conflicts
+        self._lock = threading.Lock()  # guards the maps above, never held while creating
 
     def __contains__(self, name: str) -> bool:
-        return name in self._views
+        return name in self._created
 
     def define(self, cursor: duckdb.DuckDBPyConnection, views: Iterable[tuple[str, str]]) -> None:
         """Make each ``(name, sql)`` view exist and keep it until ``cursor`` is released.
 
         A name must stand for its SQL: the same name always comes with the same SQL.
         """
+        key = id(cursor)
+        for name, sql in views:
+            with self._lock:
+                if key not in self._pins:
+                    self._pins[key] = []
+                    weakref.finalize(cursor, self._release, key)
+                self._pins[key].append(name)  # pinned first: never dropped while created
+                self._users[name] = self._users.get(name, 0) + 1
+                self._users.move_to_end(name)
+                gate = (
+                    None
+                    if name in self._created
+                    else self._gates.setdefault(name, threading.Lock())
+                )
+            if gate is not None:
+                with gate:  # another cursor creating the same view: wait for it
+                    if name not in self._created:
+                        cursor.execute(f"CREATE VIEW IF NOT EXISTS {quote_ident(name)} AS {sql}")
+                        with self._lock:
+                            self._created.add(name)
         with self._lock:
-            key = id(cursor)
-            if key not in self._pins:
-                self._pins[key] = []
-                weakref.finalize(cursor, self._release, key)
-            pins = self._pins[key]
-            for name, sql in views:
-                if name not in self._views:
-                    cursor.execute(f"CREATE VIEW IF NOT EXISTS {quote_ident(name)} AS {sql}")
-                    self._views[name] = 0
-                self._views[name] += 1
-                self._views.move_to_end(name)
-                pins.append(name)
             self._evict(cursor)
 
     def release(self, cursor: duckdb.DuckDBPyConnection) -> None:
@@ -61,14 +71,17 @@ class SharedViews:
     def _release(self, key: int) -> None:
         with self._lock:
             for name in self._pins.pop(key, ()):
-                if name in self._views:
-                    self._views[name] -= 1
+                if name in self._users:
+                    self._users[name] -= 1
 
     def _evict(self, cursor: duckdb.DuckDBPyConnection) -> None:
         """Drop the least recently used views nobody uses, down to ``size``."""
-        excess = len(self._views) - self._size
+        excess = len(self._users) - self._size
         if excess <= 0:
             return
-        for name in [n for n, users in self._views.items() if users == 0][:excess]:
-            cursor.execute(f"DROP VIEW IF EXISTS {quote_ident(name)}")
-            del self._views[name]
+        for name in [n for n, users in self._users.items() if users == 0][:excess]:
+            if name in self._created:
+                cursor.execute(f"DROP VIEW IF EXISTS {quote_ident(name)}")
+                self._created.discard(name)
+            del self._users[name]
+            self._gates.pop(name, None)
