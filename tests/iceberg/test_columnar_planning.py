@@ -169,3 +169,18 @@ def test_columnar_plan_falls_back_for_a_truncated_manifest(lb):
     args = (md.schema(), md.specs())
     assert columnar_plan.decode(found, *args) is None
     assert columnar_plan.decode([m for m in found if m is not found[0]], *args) is not None
+
+
+def test_sql_reads_plan_columnar(lb, monkeypatch):
+    _table(lb, "t", "day(ts)")
+    results = []
+    decode = columnar_plan.decode
+
+    def spy(*args):
+        results.append(decode(*args))
+        return results[-1]
+
+    monkeypatch.setattr(columnar_plan, "decode", spy)
+    got = lb.sql("SELECT id FROM t WHERE ts >= TIMESTAMP '2024-01-02 10:30:00' ORDER BY id")
+    assert got.fetchall() == [(3,), (4,), (5,)]
+    assert results and all(r is not None for r in results)
