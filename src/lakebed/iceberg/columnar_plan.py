@@ -162,14 +162,15 @@ def _decode_group(
         return None
     if set(table.column(5).unique().to_pylist()) - {"PARQUET", "parquet"}:
         return None  # let the entry-by-entry planner name the file
-    with _gc_paused():
+    with gc_paused():
         return _build([c.to_pylist() for c in table.columns], by_path, spec_id, convert)
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """No cyclic garbage collection while building many objects: the collections triggered
-    by the allocations alone would double the time, and these objects hold no cycles.
+    by the allocations alone (each walking every cached DataFile) would double the time,
+    and these objects hold no cycles.
     """
     enabled = gc.isenabled()
     gc.disable()

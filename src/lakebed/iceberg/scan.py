@@ -458,21 +458,22 @@ def _plan_columnar(
     """Fill ``plan`` from ``kept`` decoded by ``columnar_plan``; False when it does not cover
     these manifests (``plan`` is then untouched).
     """
-    decoded = columnar_plan.decode(kept, schema, plan.specs)
-    if decoded is None:
-        return False
-    partition_kept: dict[tuple[int, tuple[Any, ...]], bool] = {}
-    for df, seq in decoded:
-        if preds and plan.specs[df.spec_id].fields:
-            key = (df.spec_id, tuple(df.partition._data))
-            keep = partition_kept.get(key)
-            if keep is None:
-                keep = partition_kept[key] = evaluators(df.spec_id)[1](df.partition)
-            if not keep:
+    with columnar_plan.gc_paused():
+        decoded = columnar_plan.decode(kept, schema, plan.specs)
+        if decoded is None:
+            return False
+        partition_kept: dict[tuple[int, tuple[Any, ...]], bool] = {}
+        for df, seq in decoded:
+            if preds and plan.specs[df.spec_id].fields:
+                key = (df.spec_id, tuple(df.partition._data))
+                keep = partition_kept.get(key)
+                if keep is None:
+                    keep = partition_kept[key] = evaluators(df.spec_id)[1](df.partition)
+                if not keep:
+                    continue
+            if bound and not _may_match(df.lower_bounds or {}, df.upper_bounds or {}, bound):
                 continue
-        if bound and not _may_match(df.lower_bounds or {}, df.upper_bounds or {}, bound):
-            continue
-        plan.data.append(PlannedFile(df, seq))
+            plan.data.append(PlannedFile(df, seq))
     return True
 
 
