@@ -67,7 +67,7 @@ def _check_same_plans(lb, name: str, *, covered: bool) -> None:
     md = metadata_of(lb.store, lb.catalog.get_table("default", name))
     snapshot = md.current_snapshot()
     decoded = columnar_plan.decode(
-        manifests(StoreFileIO(lb.store), snapshot), md.schema(), md.specs()
+        manifests(StoreFileIO(lb.store), snapshot), md.schema(), md.specs(), lb.store
     )
     assert (decoded is not None) is covered
     table = LakebedCatalog.of(lb).load_table(f"default.{name}")
@@ -166,7 +166,7 @@ def test_columnar_plan_falls_back_for_a_truncated_manifest(lb):
         raw = f.read()
     with open(path, "wb") as f:
         f.write(raw[: len(raw) - 40])
-    args = (md.schema(), md.specs())
+    args = (md.schema(), md.specs(), lb.store)
     assert columnar_plan.decode(found, *args) is None
     assert columnar_plan.decode([m for m in found if m is not found[0]], *args) is not None
 
@@ -184,3 +184,19 @@ def test_sql_reads_plan_columnar(lb, monkeypatch):
     got = lb.sql("SELECT id FROM t WHERE ts >= TIMESTAMP '2024-01-02 10:30:00' ORDER BY id")
     assert got.fetchall() == [(3,), (4,), (5,)]
     assert results and all(r is not None for r in results)
+
+
+def test_columnar_plan_reads_manifests_in_object_storage(tmp_path, s3_server, s3_bucket):
+    import lakebed
+
+    with lakebed.connect(tmp_path / "h", **s3_server.settings()) as lb:
+        lb.sql(
+            f"CREATE TABLE s (id int, name string, ts timestamp) PARTITIONED BY (day(ts)) "
+            f"LOCATION 's3://{s3_bucket}/s/' TBLPROPERTIES ('table_type'='ICEBERG')"
+        )
+        for row in ROWS:
+            lb.sql(f"INSERT INTO s VALUES {row}")
+        md = metadata_of(lb.store, lb.catalog.get_table("default", "s"))
+        assert md.location.startswith("s3://")
+        _check_same_plans(lb, "s", covered=True)
+        assert lb.sql("SELECT count(*) FROM s WHERE id >= 3").fetchall() == [(4,)]

@@ -3,12 +3,12 @@ all manifests of a snapshot not yet in memory are decoded by one DuckDB ``read_a
 per partition spec, and their ``DataFile`` objects are built straight from the columns,
 without PyIceberg's per-entry Avro reader (several times the cost per file).
 
-It covers the common shape: local manifests of data files only, partitions of integer,
-string, boolean, float or date type, format v1 and v2 manifests. Anything else (manifests on
-S3, delete manifests, other partition types, a manifest whose live entries disagree with the
-manifest list's counts, a non-Parquet file, a manifest DuckDB cannot read) makes ``decode``
-return ``None`` and the caller plans entry by entry, which also raises the precise errors
-for bad metadata.
+It covers the common shape: manifests of data files only (local or in object storage),
+partitions of integer, string, boolean, float or date type, format v1 and v2 manifests.
+Anything else (delete manifests, other partition types, a manifest whose live entries
+disagree with the manifest list's counts, a non-Parquet file, a manifest that is missing or
+that DuckDB cannot read) makes ``decode`` return ``None`` and the caller plans entry by
+entry, which also raises the precise errors for bad metadata.
 
 The ``DataFile`` objects carry what planning and reading need (content, path, format,
 partition, record count, size, column sizes, lower and upper bounds, equality ids, spec id),
@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import gc
 import os
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,6 +38,7 @@ from pyiceberg.manifest import (
 )
 from pyiceberg.typedef import Record
 
+from lakebed.errors import LakebedError
 from lakebed.formats._sql import str_list
 from lakebed.iceberg.io import Lru
 
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
     from pyiceberg.manifest import ManifestFile
     from pyiceberg.partitioning import PartitionSpec
     from pyiceberg.schema import Schema
+
+    from lakebed.storage import ObjectStore
 
 _EPOCH = datetime.date(1970, 1, 1)
 # partition result types whose Avro → DuckDB → Python value equals PyIceberg's own
@@ -104,34 +108,51 @@ def _partition_converters(spec: PartitionSpec, schema: Schema) -> list[Callable[
 
 
 def decode(
-    manifests: list[ManifestFile], schema: Schema, specs: dict[int, PartitionSpec]
+    manifests: list[ManifestFile],
+    schema: Schema,
+    specs: dict[int, PartitionSpec],
+    store: ObjectStore,
 ) -> Decoded | None:
     """Live data files of ``manifests`` with their data sequence numbers, in manifest order;
     None when a manifest is outside the covered shape.
+
+    Manifests in object storage are copied (whole: they are small) into a temporary folder
+    through ``store`` and decoded there.
     """
+    if any(m.content != ManifestContent.DATA for m in manifests):
+        return None
     found: dict[str, Decoded] = {}
-    groups: dict[tuple[int, bool], list[tuple[str, ManifestFile]]] = {}
+    todo = []
     for m in manifests:
-        path = _local_path(m.manifest_path)
-        if path is None or m.content != ManifestContent.DATA:
-            return None
         cached = _DECODED.get(_key(m))
-        if cached is not None:
+        if cached is None:
+            todo.append(m)
+        else:
             found[m.manifest_path] = cached  # type: ignore[assignment]
-            continue
-        # sequence number 0: written by format v1 (no content, no sequence numbers)
-        groups.setdefault((m.partition_spec_id, m.sequence_number == 0), []).append((path, m))
-    for (spec_id, v1), group in groups.items():
-        spec = specs.get(spec_id)
-        convert = None if spec is None else _partition_converters(spec, schema)
-        if convert is None:
-            return None
-        decoded = _decode_group(group, spec_id, convert, v1=v1)
-        if decoded is None:
-            return None
-        for m in decoded:
-            _DECODED.put(_key(m), decoded[m])
-            found[m.manifest_path] = decoded[m]
+    with tempfile.TemporaryDirectory(prefix="lakebed-manifests-") as tmp:
+        groups: dict[tuple[int, bool], list[tuple[str, ManifestFile]]] = {}
+        for i, m in enumerate(todo):
+            path = _local_path(m.manifest_path)
+            if path is None:
+                path = os.path.join(tmp, f"{i}.avro")
+                try:
+                    with open(path, "wb") as f:
+                        f.write(store.read_bytes(m.manifest_path))
+                except LakebedError:
+                    return None  # the entry-by-entry planner names the missing manifest
+            # sequence number 0: written by format v1 (no content, no sequence numbers)
+            groups.setdefault((m.partition_spec_id, m.sequence_number == 0), []).append((path, m))
+        for (spec_id, v1), group in groups.items():
+            spec = specs.get(spec_id)
+            convert = None if spec is None else _partition_converters(spec, schema)
+            if convert is None:
+                return None
+            decoded = _decode_group(group, spec_id, convert, v1=v1)
+            if decoded is None:
+                return None
+            for m, files in decoded.items():
+                _DECODED.put(_key(m), files)
+                found[m.manifest_path] = files
     return [f for m in manifests for f in found[m.manifest_path]]
 
 

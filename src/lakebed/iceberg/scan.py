@@ -413,7 +413,7 @@ def plan_files(
     kept = [
         m for m in manifests(io, snapshot) if not preds or evaluators(m.partition_spec_id)[0](m)
     ]
-    if columnar and _plan_columnar(plan, kept, metadata.schema(), bound, preds, evaluators):
+    if columnar and _plan_columnar(store, plan, kept, metadata.schema(), bound, preds, evaluators):
         return plan
     for m in kept:
         keep_partition = evaluators(m.partition_spec_id)[1]
@@ -448,6 +448,7 @@ def plan_files(
 
 
 def _plan_columnar(
+    store: ObjectStore,
     plan: Plan,
     kept: list[ManifestFile],
     schema: Schema,
@@ -459,7 +460,7 @@ def _plan_columnar(
     these manifests (``plan`` is then untouched).
     """
     with columnar_plan.gc_paused():
-        decoded = columnar_plan.decode(kept, schema, plan.specs)
+        decoded = columnar_plan.decode(kept, schema, plan.specs, store)
         if decoded is None:
             return False
         partition_kept: dict[tuple[int, tuple[Any, ...]], bool] = {}
