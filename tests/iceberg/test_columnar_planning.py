@@ -46,6 +46,10 @@ def _table(lb, name: str, partitioning: str | None) -> None:
 
 
 def _files(plan: Plan) -> list[tuple]:
+    return _entries(plan.data)
+
+
+def _entries(planned: list) -> list[tuple]:
     return sorted(
         (
             p.file.file_path,
@@ -58,8 +62,9 @@ def _files(plan: Plan) -> list[tuple]:
             tuple(sorted((p.file.lower_bounds or {}).items())),
             tuple(sorted((p.file.upper_bounds or {}).items())),
             p.file.content,
+            tuple(p.file.equality_ids or ()),
         )
-        for p in plan.data
+        for p in planned
     )
 
 
@@ -78,6 +83,8 @@ def _check_same_plans(lb, name: str, *, covered: bool) -> None:
         columnar = plan_files(lb.store, md, snapshot, preds, columnar=True)
         entrywise = plan_files(lb.store, md, snapshot, preds)
         assert _files(columnar) == _files(entrywise), preds
+        for kind in ("position_deletes", "equality_deletes"):
+            assert _entries(getattr(columnar, kind)) == _entries(getattr(entrywise, kind))
         ours = {p.file.file_path for p in columnar.data}
         theirs = {t.file.file_path for t in table.scan(row_filter=row_filter).plan_files()}
         if not preds:
@@ -145,11 +152,18 @@ def test_columnar_plan_reads_format_v1_manifests(lb):
     assert lb.sql("SELECT sum(id) FROM v1 WHERE id >= 1").fetchall() == [(3,)]
 
 
-def test_columnar_plan_falls_back_for_delete_manifests(lb):
-    _table(lb, "t", None)
+@pytest.mark.parametrize("partitioning", [None, "day(ts)"])
+def test_columnar_plan_covers_delete_manifests(lb, partitioning):
+    _table(lb, "t", partitioning)
     lb.sql("DELETE FROM t WHERE id = 2")  # merge-on-read: a position delete manifest
-    _check_same_plans(lb, "t", covered=False)
-    assert lb.sql("SELECT id FROM t ORDER BY id").fetchall() == [(1,), (3,), (4,), (5,), (6,)]
+    lb.sql("UPDATE t SET name = 'x' WHERE id = 4")
+    _check_same_plans(lb, "t", covered=True)
+    md = metadata_of(lb.store, lb.catalog.get_table("default", "t"))
+    plan = plan_files(lb.store, md, md.current_snapshot(), [], columnar=True)
+    assert len(plan.position_deletes) == 2
+    assert [p.sequence_number for p in plan.data] != [0] * len(plan.data)
+    got = lb.sql("SELECT id, name FROM t WHERE id > 2 ORDER BY id").fetchall()
+    assert got == [(3, "c"), (4, "x"), (5, None), (6, "f")]
 
 
 def test_columnar_plan_falls_back_for_uncovered_partition_types(lb):

@@ -3,9 +3,9 @@ all manifests of a snapshot not yet in memory are decoded by one DuckDB ``read_a
 per partition spec, and their ``DataFile`` objects are built straight from the columns,
 without PyIceberg's per-entry Avro reader (several times the cost per file).
 
-It covers the common shape: manifests of data files only (local or in object storage),
-partitions of integer, string, boolean, float or date type, format v1 and v2 manifests.
-Anything else (delete manifests, other partition types, a manifest whose live entries
+It covers the common shape: data and delete manifests (local or in object storage) of
+Parquet files, partitions of integer, string, boolean, float or date type, format v1 and v2
+manifests. Anything else (other partition types, deletion vectors, a manifest whose live entries
 disagree with the manifest list's counts, a non-Parquet file, a manifest that is missing or
 that DuckDB cannot read) makes ``decode`` return ``None`` and the caller plans entry by
 entry, which also raises the precise errors for bad metadata.
@@ -34,7 +34,6 @@ from pyiceberg.manifest import (
     DataFile,
     DataFileContent,
     FileFormat,
-    ManifestContent,
 )
 from pyiceberg.typedef import Record
 
@@ -119,8 +118,6 @@ def decode(
     Manifests in object storage are copied (whole: they are small) into a temporary folder
     through ``store`` and decoded there.
     """
-    if any(m.content != ManifestContent.DATA for m in manifests):
-        return None
     found: dict[str, Decoded] = {}
     todo = []
     for m in manifests:
@@ -140,7 +137,8 @@ def decode(
                         f.write(store.read_bytes(m.manifest_path))
                 except LakebedError:
                     return None  # the entry-by-entry planner names the missing manifest
-            # sequence number 0: written by format v1 (no content, no sequence numbers)
+            # sequence number 0: written by format v1 (no content, no sequence numbers);
+            # v1 has no delete manifests
             groups.setdefault((m.partition_spec_id, m.sequence_number == 0), []).append((path, m))
         for (spec_id, v1), group in groups.items():
             spec = specs.get(spec_id)

@@ -413,9 +413,10 @@ def plan_files(
     kept = [
         m for m in manifests(io, snapshot) if not preds or evaluators(m.partition_spec_id)[0](m)
     ]
-    if columnar and _plan_columnar(store, plan, kept, metadata.schema(), bound, preds, evaluators):
-        return plan
-    for m in kept:
+    done = columnar and _plan_columnar(
+        store, plan, kept, metadata.schema(), bound, preds, evaluators
+    )
+    for m in [] if done else kept:
         keep_partition = evaluators(m.partition_spec_id)[1]
         for entry in manifest_entries(io, m):
             df = entry.data_file
@@ -472,9 +473,12 @@ def _plan_columnar(
                     keep = partition_kept[key] = evaluators(df.spec_id)[1](df.partition)
                 if not keep:
                     continue
-            if bound and not _may_match(df.lower_bounds or {}, df.upper_bounds or {}, bound):
-                continue
-            plan.data.append(PlannedFile(df, seq))
+            if df.content == DataFileContent.POSITION_DELETES:
+                plan.position_deletes.append(PlannedFile(df, seq))
+            elif df.content == DataFileContent.EQUALITY_DELETES:
+                plan.equality_deletes.append(PlannedFile(df, seq))
+            elif not bound or _may_match(df.lower_bounds or {}, df.upper_bounds or {}, bound):
+                plan.data.append(PlannedFile(df, seq))
     return True
 
 
