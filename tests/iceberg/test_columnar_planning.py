@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from lakebed.catalog.iceberg import LakebedCatalog
+from lakebed.errors import LakebedError
 from lakebed.iceberg import columnar_plan
 from lakebed.iceberg.io import StoreFileIO, manifests
 from lakebed.iceberg.scan import Plan, Predicate, plan_files
@@ -183,6 +184,10 @@ def test_columnar_plan_falls_back_for_a_truncated_manifest(lb):
     args = (md.schema(), md.specs(), lb.store)
     assert columnar_plan.decode(found, *args) is None
     assert columnar_plan.decode([m for m in found if m is not found[0]], *args) is not None
+    with pytest.raises(LakebedError) as e:  # the entry-by-entry planner names the manifest
+        lb.sql("SELECT count(*) FROM t").fetchall()
+    assert e.value.code == "ICEBERG_INVALID_METADATA"
+    assert path in e.value.message
 
 
 def test_sql_reads_plan_columnar(lb, monkeypatch):
