@@ -23,7 +23,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -60,7 +60,7 @@ _PLAIN = (
 )
 
 Decoded = list[tuple[DataFile, int]]
-"""Live data files of a manifest with their data sequence numbers."""
+"""Live data and delete files of a manifest with their data sequence numbers."""
 
 _DECODED = Lru(20_000)  # per manifest (immutable), like the entry-by-entry planner's cache
 _local = threading.local()
@@ -112,8 +112,8 @@ def decode(
     specs: dict[int, PartitionSpec],
     store: ObjectStore,
 ) -> Decoded | None:
-    """Live data files of ``manifests`` with their data sequence numbers, in manifest order;
-    None when a manifest is outside the covered shape.
+    """Live data and delete files of ``manifests`` with their data sequence numbers, in
+    manifest order; None when a manifest is outside the covered shape.
 
     Manifests in object storage are copied (whole: they are small) into a temporary folder
     through ``store`` and decoded there.
@@ -126,7 +126,9 @@ def decode(
             todo.append(m)
         else:
             found[m.manifest_path] = cached  # type: ignore[assignment]
-    with tempfile.TemporaryDirectory(prefix="lakebed-manifests-") as tmp:
+    remote = any(_local_path(m.manifest_path) is None for m in todo)
+    scratch = tempfile.TemporaryDirectory(prefix="lakebed-manifests-") if remote else None
+    with scratch or nullcontext("") as tmp:
         groups: dict[tuple[int, bool], list[tuple[str, ManifestFile]]] = {}
         for i, m in enumerate(todo):
             path = _local_path(m.manifest_path)
