@@ -154,6 +154,7 @@ def bench_planning(root: Path, files: int) -> None:
     """Planning time (manifests → pruned file list) at ``files`` data files, cold and warm,
     for a full scan and for a point lookup pruned by column bounds.
     """
+    from lakebed.iceberg import columnar_plan
     from lakebed.iceberg import io as iceberg_io
     from lakebed.iceberg.scan import Predicate
 
@@ -162,27 +163,31 @@ def bench_planning(root: Path, files: int) -> None:
         md = metadata_of(lb.store, lb.catalog.get_table("default", "p"))
         point = [Predicate("id", "=", files * 500)]
 
-        def cold_plan() -> tuple[float, float]:
+        def plan(preds: list[Predicate] | None = None, *, columnar: bool) -> object:
+            return plan_files(lb.store, md, md.current_snapshot(), preds, columnar=columnar)
+
+        def cold_plan(*, columnar: bool) -> tuple[float, float]:
             """(wall, CPU) ms of a plan with empty manifest caches."""
-            iceberg_io._MANIFESTS = iceberg_io._Lru(200_000)
-            iceberg_io._MANIFEST_LISTS = iceberg_io._Lru(512)
+            iceberg_io._MANIFESTS = iceberg_io.Lru(200_000)
+            iceberg_io._MANIFEST_LISTS = iceberg_io.Lru(512)
+            columnar_plan._DECODED = iceberg_io.Lru(20_000)
             cpu = time.process_time()
-            wall = timed(lambda: plan_files(lb.store, md, md.current_snapshot()))
+            wall = timed(lambda c=columnar: plan(columnar=c))
             return wall, (time.process_time() - cpu) * 1000
 
-        colds = [cold_plan() for _ in range(3)]
-        cold = p50([w for w, _ in colds])
-        warm = [timed(lambda: plan_files(lb.store, md, md.current_snapshot())) for _ in range(5)]
-        pruned = [
-            timed(lambda: plan_files(lb.store, md, md.current_snapshot(), point)) for _ in range(5)
-        ]
-        kept = len(plan_files(lb.store, md, md.current_snapshot(), point).data)
-        print(
-            f"planning {files} files: cold p50 of 3 {cold:.1f} ms wall / "
-            f"{p50([c for _, c in colds]):.1f} ms CPU, warm full scan p50 {p50(warm):.1f} ms, "
-            f"warm point lookup p50 {p50(pruned):.1f} ms ({kept} file kept)",
-            flush=True,
-        )
+        plan(columnar=True)  # warm-up: the avro extension loads once per thread
+        for columnar in (True, False):
+            colds = [cold_plan(columnar=columnar) for _ in range(5)]
+            warm = [timed(lambda c=columnar: plan(columnar=c)) for _ in range(5)]
+            pruned = [timed(lambda c=columnar: plan(point, columnar=c)) for _ in range(5)]
+            kept = len(plan_files(lb.store, md, md.current_snapshot(), point).data)
+            print(
+                f"planning {files} files ({'columnar' if columnar else 'entry by entry'}): "
+                f"cold p50 of 5 {p50([w for w, _ in colds]):.1f} ms wall / "
+                f"{p50([c for _, c in colds]):.1f} ms CPU, warm full scan p50 {p50(warm):.1f} ms, "
+                f"warm point lookup p50 {p50(pruned):.1f} ms ({kept} file kept)",
+                flush=True,
+            )
 
 
 def bench_read(root: Path, rows: int) -> None:

@@ -94,7 +94,7 @@ def test_malformed_or_missing_metadata_is_a_clear_error(lb, events, icat):
     lakebed_table = lb.catalog.get_table("default", "events")
     from lakebed.iceberg import io as iceberg_io
 
-    iceberg_io._METADATA = iceberg_io._Lru(8)  # forget the cached copy
+    iceberg_io._METADATA = iceberg_io.Lru(8)  # forget the cached copy
     with pytest.raises(QueryError) as e:
         lb.sql("SELECT * FROM events")
     assert e.value.code == "ICEBERG_INVALID_METADATA"
@@ -204,7 +204,7 @@ def test_gzip_metadata_compression_writes_gz_metadata_files_others_read(
     # a fresh process reads it too (no cached metadata), as do PyIceberg and DuckDB
     from lakebed.iceberg import io as iceberg_io
 
-    monkeypatch.setattr(iceberg_io, "_METADATA", iceberg_io._Lru(8))
+    monkeypatch.setattr(iceberg_io, "_METADATA", iceberg_io.Lru(8))
     assert lb.sql("SELECT max(id) FROM events").fetchall() == [(9,)]
     assert len(icat.load_table("default.events").scan().to_arrow()) == 4
     con = duckdb.connect()

@@ -42,7 +42,9 @@ def plan_scan(
     version = ref.args.get("version")
     snapshot = snapshot_for(metadata, version, name=name)
     preds = predicates_of([*conjuncts, *table_conjuncts(ref)])
-    plan = plan_files(ctx.store, metadata, snapshot, preds, snapshot_schema=version is not None)
+    plan = plan_files(
+        ctx.store, metadata, snapshot, preds, snapshot_schema=version is not None, columnar=True
+    )
     sql = scan_sql(plan, register=ctx.register, hidden=hidden, store=ctx.store)
     return ScanPlan(sql, plan.bytes_for(ctx.columns))
 

@@ -85,7 +85,9 @@ class StoreFileIO(FileIO):
         self.store.delete(normalize_uri(loc))
 
 
-class _Lru:
+class Lru:
+    """A small thread-safe least-recently-used map (for immutable Iceberg files)."""
+
     def __init__(self, size: int) -> None:
         self._size = size
         self._items: OrderedDict[str, object] = OrderedDict()
@@ -106,11 +108,11 @@ class _Lru:
                 self._items.popitem(last=False)
 
 
-_METADATA = _Lru(512)
+_METADATA = Lru(512)
 _GZIP_MAGIC = b"\x1f\x8b"
 METADATA_COMPRESSION = "write.metadata.compression-codec"
-_MANIFEST_LISTS = _Lru(512)
-_MANIFESTS = _Lru(20_000)
+_MANIFEST_LISTS = Lru(512)
+_MANIFESTS = Lru(20_000)
 
 
 def read_metadata(store: ObjectStore, location: str) -> TableMetadata:
@@ -144,7 +146,7 @@ def read_metadata(store: ObjectStore, location: str) -> TableMetadata:
     return metadata
 
 
-_JOINED = _Lru(256)
+_JOINED = Lru(256)
 
 
 def _joined(kind: str, items: list[Any], ident: Callable[[Any], object]) -> str:
@@ -232,7 +234,7 @@ def remember_manifests(manifest_list: str, files: list[ManifestFile]) -> None:
     _MANIFEST_LISTS.put(manifest_list, list(files))
 
 
-_CHANGES = _Lru(4096)
+_CHANGES = Lru(4096)
 
 
 def snapshot_changes(io: FileIO, snapshot: Snapshot) -> tuple[list[DataFile], set[str]]:

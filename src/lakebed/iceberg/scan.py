@@ -46,10 +46,12 @@ from sqlglot import exp
 
 from lakebed.errors import InvalidInputError, NotSupportedError
 from lakebed.formats._sql import quote_ident, quote_str, str_list
+from lakebed.iceberg import columnar_plan
 from lakebed.iceberg.io import StoreFileIO, manifest_entries, manifests
 from lakebed.iceberg.schema import duckdb_type_of
 
 if TYPE_CHECKING:
+    from pyiceberg.manifest import ManifestFile
     from pyiceberg.table.metadata import TableMetadata
     from pyiceberg.table.snapshots import Snapshot
 
@@ -225,9 +227,10 @@ def _bind_predicates(schema: Schema, preds: list[Predicate]) -> list[_BoundPredi
     return out
 
 
-def _may_match(df: DataFile, preds: list[_BoundPredicate]) -> bool:
-    lowers = df.lower_bounds or {}
-    uppers = df.upper_bounds or {}
+def _may_match(
+    lowers: dict[int, bytes], uppers: dict[int, bytes], preds: list[_BoundPredicate]
+) -> bool:
+    """Whether a file with these column bounds may hold rows matching all ``preds``."""
     for p in preds:
         lo_b, hi_b = lowers.get(p.field_id), uppers.get(p.field_id)
         if lo_b is None or hi_b is None:
@@ -374,9 +377,14 @@ def plan_files(
     preds: list[Predicate] | None = None,
     *,
     snapshot_schema: bool = False,
+    columnar: bool = False,
 ) -> Plan:
     """Live files of ``snapshot`` that may hold rows matching ``preds``, read with the
     current schema (or, for time travel, with ``snapshot_schema``, the snapshot's own).
+
+    ``columnar`` decodes all manifests in one DuckDB query (``columnar_plan``) when they
+    have the shape it covers, else reads them entry by entry; its ``DataFile`` objects
+    carry no column bounds, so only the read path asks for it.
     """
     schema = metadata.schema()
     if snapshot_schema and snapshot is not None and snapshot.schema_id is not None:
@@ -402,10 +410,14 @@ def plan_files(
             )
         return part_evals[spec_id]
 
-    for m in manifests(io, snapshot):
-        keep_manifest, keep_partition = evaluators(m.partition_spec_id)
-        if preds and not keep_manifest(m):
-            continue
+    kept = [
+        m for m in manifests(io, snapshot) if not preds or evaluators(m.partition_spec_id)[0](m)
+    ]
+    done = columnar and _plan_columnar(
+        store, plan, kept, metadata.schema(), bound, preds, evaluators
+    )
+    for m in [] if done else kept:
+        keep_partition = evaluators(m.partition_spec_id)[1]
         for entry in manifest_entries(io, m):
             df = entry.data_file
             seq = entry.sequence_number or 0
@@ -424,7 +436,7 @@ def plan_files(
                     code="NOT_SUPPORTED",
                 )
             if m.content == ManifestContent.DATA:
-                if bound and not _may_match(df, bound):
+                if bound and not _may_match(df.lower_bounds or {}, df.upper_bounds or {}, bound):
                     continue
                 plan.data.append(PlannedFile(df, seq))
             elif df.content == DataFileContent.POSITION_DELETES:
@@ -434,6 +446,40 @@ def plan_files(
     if not plan.data:
         plan.position_deletes, plan.equality_deletes = [], []
     return plan
+
+
+def _plan_columnar(
+    store: ObjectStore,
+    plan: Plan,
+    kept: list[ManifestFile],
+    schema: Schema,
+    bound: list[_BoundPredicate],
+    preds: list[Predicate],
+    evaluators: Callable[[int], tuple[Callable[[Any], bool], Callable[[Any], bool]]],
+) -> bool:
+    """Fill ``plan`` from ``kept`` decoded by ``columnar_plan``; False when it does not cover
+    these manifests (``plan`` is then untouched).
+    """
+    with columnar_plan.gc_paused():
+        decoded = columnar_plan.decode(kept, schema, plan.specs, store)
+        if decoded is None:
+            return False
+        partition_kept: dict[tuple[int, tuple[Any, ...]], bool] = {}
+        for df, seq in decoded:
+            if preds and plan.specs[df.spec_id].fields:
+                key = (df.spec_id, tuple(df.partition._data))
+                keep = partition_kept.get(key)
+                if keep is None:
+                    keep = partition_kept[key] = evaluators(df.spec_id)[1](df.partition)
+                if not keep:
+                    continue
+            if df.content == DataFileContent.POSITION_DELETES:
+                plan.position_deletes.append(PlannedFile(df, seq))
+            elif df.content == DataFileContent.EQUALITY_DELETES:
+                plan.equality_deletes.append(PlannedFile(df, seq))
+            elif not bound or _may_match(df.lower_bounds or {}, df.upper_bounds or {}, bound):
+                plan.data.append(PlannedFile(df, seq))
+    return True
 
 
 def _norm(path: str) -> str:
