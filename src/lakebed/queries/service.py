@@ -8,7 +8,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -81,9 +81,7 @@ def _ms_between(a: float, b: float | None = None) -> int:
 
 
 def _ms_since(when: datetime) -> int:
-    """Milliseconds from ``when`` (as stored: SQLite gives it back without a zone) to now."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
+    """Milliseconds from ``when`` (aware UTC, as the metastore returns it) to now."""
     return max(0, round((utcnow() - when).total_seconds() * 1000))
 
 
