@@ -32,8 +32,10 @@ from lakebed.crawlers.inference import (
     Scalar,
     Schema,
     Struct,
+    parse_hive_type,
 )
-from lakebed.formats import serdes
+from lakebed.errors import NotSupportedError
+from lakebed.formats import delta, serdes
 from lakebed.storage.object_store import join_uri
 
 if TYPE_CHECKING:
@@ -155,33 +157,13 @@ def _iceberg(store: ObjectStore, uri: str) -> FormatTable:
 
 
 def spark_type(t: Any) -> InferredType:
-    """The Hive type of a Spark (Delta ``schemaString``) type."""
-    if isinstance(t, str):
-        simple = {
-            "boolean": BOOLEAN,
-            "byte": Scalar("tinyint"),
-            "short": Scalar("smallint"),
-            "integer": INT,
-            "long": BIGINT,
-            "float": Scalar("float"),
-            "double": DOUBLE,
-            "date": DATE,
-            "timestamp": TIMESTAMP,
-            "timestamp_ntz": TIMESTAMP,
-            "binary": Scalar("binary"),
-            "string": STRING,
-        }
-        if t.startswith("decimal("):
-            return Scalar(t.replace(" ", ""))
-        return simple.get(t, STRING)
-    kind = t["type"]
-    if kind == "struct":
-        return Struct(tuple((f["name"].lower(), spark_type(f["type"])) for f in t["fields"]))
-    if kind == "array":
-        return Array(spark_type(t["elementType"]))
-    if kind == "map":
-        return MapOf(spark_type(t["keyType"]), spark_type(t["valueType"]))
-    return STRING
+    """The Hive type of a Spark (Delta ``schemaString``) type, by the Delta reader's rule;
+    a type Delta's protocol does not define is a string.
+    """
+    try:
+        return parse_hive_type(delta.hive_type(t, where="a crawled folder"))
+    except NotSupportedError:
+        return STRING
 
 
 def _delta(store: ObjectStore, uri: str) -> FormatTable:
@@ -194,8 +176,8 @@ def _delta(store: ObjectStore, uri: str) -> FormatTable:
         for line in store.read_bytes(commit).decode().splitlines():
             action = json.loads(line) if line.strip() else {}
             if "metaData" in action:
-                root = spark_type(json.loads(action["metaData"]["schemaString"]))
-                assert isinstance(root, Struct)
+                fields = json.loads(action["metaData"]["schemaString"])["fields"]
+                root = Struct(tuple((f["name"].lower(), spark_type(f["type"])) for f in fields))
                 version = int(commit.rsplit("/", 1)[-1].split(".")[0])
                 return FormatTable(
                     "delta",
