@@ -33,6 +33,8 @@ RCFILE_OUTPUT = "org.apache.hadoop.hive.ql.io.RCFileOutputFormat"
 COLUMNAR = "org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe"
 LAZY_BINARY_COLUMNAR = "org.apache.hadoop.hive.serde2.columnar.LazyBinaryColumnarSerDe"
 XML = "com.ibm.spss.hive.serde2.xml.XmlSerDe"  # what Glue crawlers register XML tables with
+XML_INPUT = "com.ibm.spss.hive.serde2.xml.XmlInputFormat"
+XML_OUTPUT = "org.apache.hadoop.hive.ql.io.IgnoreKeyTextOutputFormat"
 
 # STORED AS <name> -> (serde, input format, output format); None keeps the ROW FORMAT's serde.
 STORED_AS: dict[str, tuple[str | None, str, str]] = {

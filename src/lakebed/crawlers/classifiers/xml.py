@@ -26,21 +26,19 @@ from lakebed.crawlers.inference import (
     merge_types,
     type_of_text,
 )
+from lakebed.formats import serdes
 
 MAX_RECORDS = 1000
 
-XML_SERDE = "com.ibm.spss.hive.serde2.xml.XmlSerDe"
-XML_INPUT = "com.ibm.spss.hive.serde2.xml.XmlInputFormat"
-XML_OUTPUT = "org.apache.hadoop.hive.ql.io.IgnoreKeyTextOutputFormat"
 ATTRIBUTE_PREFIX = "_"
 
 
 def storage(row_tag: str) -> StorageFormat:
     """The Hive XML SerDe reading ``<row_tag>`` elements (``xmlinput.start``/``end``)."""
     return StorageFormat(
-        XML_SERDE,
-        XML_INPUT,
-        XML_OUTPUT,
+        serdes.XML,
+        serdes.XML_INPUT,
+        serdes.XML_OUTPUT,
         parameters=(
             ("rowTag", row_tag),
             ("xmlinput.start", f"<{row_tag}"),
