@@ -1,4 +1,4 @@
-"""Crawling an S3-compatible store (moto's server, started by the test)."""
+"""Crawling an S3-compatible store (moto's server and S3Proxy, started by the tests)."""
 
 from __future__ import annotations
 
