@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -87,3 +89,48 @@ def test_missing_listed_file_fails_naming_manifest_and_file(
     lb.sql(f"CREATE EXTERNAL TABLE t (id int) {PARQUET} {SYMLINK} LOCATION '{lake_dir / 't'}'")
     with pytest.raises(DataError, match=r"gone\.parquet listed in symlink manifest .*manifest"):
         lb.sql("SELECT * FROM t").fetchall()
+
+
+def test_file_size_and_time_describe_the_data_file_not_the_manifest(
+    lb: lakebed.Lakebed, lake_dir: Path, data_files: list[Path]
+) -> None:
+    root = lake_dir / "t"
+    for day, files in {"1": data_files[:1], "2": data_files[1:]}.items():
+        (root / f"day={day}").mkdir(parents=True)
+        (root / f"day={day}" / "manifest").write_text("".join(f"{f}\n" for f in files))
+    # A data file of a different size from the others, written at a known time.
+    pq.write_table(pa.table({"id": list(range(100)), "name": ["x"] * 100}), data_files[2])
+    os.utime(data_files[2], (1_700_000_000, 1_700_000_000))
+    lb.sql(
+        f"CREATE EXTERNAL TABLE t (id int, name string) PARTITIONED BY (day int) {PARQUET} "
+        f"{SYMLINK} LOCATION '{root}'"
+    )
+    lb.sql("MSCK REPAIR TABLE t")
+    rows = lb.sql(
+        'SELECT DISTINCT "$path", "$file_size", "$file_modified_time", day FROM t ORDER BY 1'
+    ).fetchall()
+    expected = [
+        (
+            str(f),
+            f.stat().st_size,
+            datetime.fromtimestamp(f.stat().st_mtime_ns // 1_000_000 / 1000, UTC),
+            1 if f == data_files[0] else 2,
+        )
+        for f in data_files
+    ]
+    assert [(*r[:2], r[2].astimezone(UTC), r[3]) for r in rows] == expected
+    assert rows[2][2].astimezone(UTC) == datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)
+    manifest_size = (root / "day=1" / "manifest").stat().st_size
+    assert manifest_size not in {r[1] for r in rows}
+
+
+def test_file_size_without_partitions_or_path(
+    lb: lakebed.Lakebed, lake_dir: Path, data_files: list[Path]
+) -> None:
+    (lake_dir / "t").mkdir()
+    (lake_dir / "t" / "manifest").write_text(f"{data_files[1]}\n")
+    lb.sql(f"CREATE EXTERNAL TABLE t (id int) {PARQUET} {SYMLINK} LOCATION '{lake_dir / 't'}'")
+    sizes = lb.sql('SELECT "$file_size" FROM t').fetchall()
+    assert sizes == [(data_files[1].stat().st_size,)] * 2
+    (lake_dir / "t" / "manifest").write_text("\n")
+    assert lb.sql('SELECT "$file_size", "$file_modified_time" FROM t').fetchall() == []

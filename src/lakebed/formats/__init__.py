@@ -8,6 +8,7 @@ from lakebed.formats.base import (
     ScanPlan,
     TableReader,
     extension_loader,
+    file_details,
     reader_for,
     register_reader,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "ScanPlan",
     "TableReader",
     "extension_loader",
+    "file_details",
     "live_schema",
     "reader_for",
     "register_reader",

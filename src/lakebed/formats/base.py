@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+import pyarrow as pa
+
 from lakebed.errors import NotSupportedError
 
 if TYPE_CHECKING:
@@ -56,11 +58,25 @@ class ScanPlan:
     Attributes:
         listed_column: the relation's column naming the listed file (of ``files``) each row
             comes from, when that is not ``"$path"`` (manifests name other files).
+        file_details: the relation has its own ``"$file_size"`` and ``"$file_modified_time"``
+            columns describing the data file of each row (when the listed files are not the
+            data files, as with manifests).
     """
 
     sql: str
     bytes_scanned: int
     listed_column: str = '"$path"'
+    file_details: bool = False
+
+
+def file_details(sizes: Sequence[int], modified_ms: Sequence[int]) -> dict[str, pa.Array]:
+    """The ``"$file_size"`` and ``"$file_modified_time"`` columns of files, as Arrow arrays
+    (the modification time in UTC, to the millisecond).
+    """
+    return {
+        "$file_size": pa.array(sizes, pa.int64()),
+        "$file_modified_time": pa.array(modified_ms, pa.timestamp("ms", tz="UTC")),
+    }
 
 
 class TableReader(Protocol):

@@ -4,8 +4,10 @@ those of the listed files, read by the reader of the table's SerDe (Parquet, ORC
 delimited text…). S3 Inventory, Delta Lake's ``symlink_format_manifest`` and Hudi's exports use
 this layout.
 
-``"$path"`` is the data file a row came from. Blank lines are skipped; a listed file that does
-not exist fails the query with HIVE_CANNOT_OPEN_SPLIT naming the manifest and the file.
+``"$path"``, ``"$file_size"`` and ``"$file_modified_time"`` describe the data file a row
+came from (not the manifest that listed it), as in Athena. Blank lines are skipped; a listed
+file that does not exist fails the query with HIVE_CANNOT_OPEN_SPLIT naming the manifest and
+the file.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pyarrow as pa
 from lakebed.errors import DataError, LakebedError
 from lakebed.formats import serdes
 from lakebed.formats._sql import quote_ident
-from lakebed.formats.base import ScanContext, ScanFile, ScanPlan, reader_for
+from lakebed.formats.base import ScanContext, ScanFile, ScanPlan, file_details, reader_for
 from lakebed.storage.object_store import normalize_uri
 from lakebed.types import duckdb_type
 
@@ -72,7 +74,8 @@ class SymlinkReader:
         """Plan the scan of the files ``files`` (manifests) list.
 
         The relation has a ``"$listed"`` column naming the manifest of each row, which the
-        binder joins partition values on.
+        binder joins partition values on, and the data file's own ``"$file_size"`` and
+        ``"$file_modified_time"``.
         """
         pairs = [pair for manifest in files for pair in _listed(ctx, manifest)]
         native = replace(
@@ -83,8 +86,18 @@ class SymlinkReader:
                 f"CAST(NULL AS {duckdb_type(c.type)}) AS {quote_ident(c.name)}"
                 for c in table.columns
             ]
-            cols += ['NULL::VARCHAR AS "$path"', 'NULL::VARCHAR AS "$listed"']
-            return ScanPlan(f"SELECT {', '.join(cols)} WHERE false", 0, listed_column='"$listed"')
+            cols += [
+                'NULL::VARCHAR AS "$path"',
+                'NULL::BIGINT AS "$file_size"',
+                'NULL::TIMESTAMPTZ AS "$file_modified_time"',
+                'NULL::VARCHAR AS "$listed"',
+            ]
+            return ScanPlan(
+                f"SELECT {', '.join(cols)} WHERE false",
+                0,
+                listed_column='"$listed"',
+                file_details=True,
+            )
         unique = list({f.uri: f for f, _ in pairs}.values())
         data = reader_for(native).scan(native, unique, ctx)
         origin = ctx.register(
@@ -93,13 +106,15 @@ class SymlinkReader:
                 {
                     "file": pa.array([f.uri for f, _ in pairs], pa.string()),
                     "manifest": pa.array([m for _, m in pairs], pa.string()),
+                    **file_details([f.size for f, _ in pairs], [f.modified_ms for f, _ in pairs]),
                 }
             ),
         )
         return ScanPlan(
-            f'SELECT d.*, o.manifest AS "$listed" FROM ({data.sql}) AS d '
-            f"JOIN {quote_ident(origin)} AS o "
+            f'SELECT d.*, o."$file_size", o."$file_modified_time", o.manifest AS "$listed" '
+            f"FROM ({data.sql}) AS d JOIN {quote_ident(origin)} AS o "
             f'ON d."$path" = o.file',
             data.bytes_scanned,
             listed_column='"$listed"',
+            file_details=True,
         )

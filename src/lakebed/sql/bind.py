@@ -24,6 +24,7 @@ from lakebed.formats import (
     ScanFile,
     ScanPlan,
     extension_loader,
+    file_details,
     live_schema,
     reader_for,
 )
@@ -511,8 +512,7 @@ class Binder:
             pa.table(
                 {
                     "path": pa.array(paths, pa.string()),
-                    "size": pa.array(sizes, pa.int64()),
-                    "mtime": pa.array(mtimes, pa.int64()),
+                    **file_details(sizes, mtimes),
                     **{f"p{i}": pa.array(v, pa.string()) for i, v in enumerate(values)},
                 }
             )
@@ -522,9 +522,12 @@ class Binder:
             for i, k in enumerate(keys)
         ]
         if "$file_size" in hidden:
-            extra.append('m.size AS "$file_size"')
+            extra.append(f'{"s" if plan.file_details else "m"}."$file_size" AS "$file_size"')
         if "$file_modified_time" in hidden:
-            extra.append('make_timestamptz(m.mtime * 1000) AS "$file_modified_time"')
+            extra.append(
+                f'{"s" if plan.file_details else "m"}."$file_modified_time" '
+                'AS "$file_modified_time"'
+            )
         return (
             f"SELECT {', '.join([data, *parts, *extra])} FROM ({scan_sql}) AS s "
             f"JOIN {quote_ident(m)} AS m ON s.{plan.listed_column} = m.path"
