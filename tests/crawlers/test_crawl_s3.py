@@ -149,28 +149,45 @@ def test_s3_crawl_then_new_folders_only_recrawl(
         assert rows == [("2024-01-01", 4, 8.0), ("2024-01-02", 4, 8.0), ("2024-01-03", 1, 9.5)]
 
 
-class RecursiveListingTimesOut(ObjectStore):
+TIMEOUT = (
+    "AWS Error NETWORK_CONNECTION during ListObjectsV2 operation: curlCode: 28, Timeout was reached"
+)
+DENIED = "AWS Error ACCESS_DENIED during ListObjectsV2 operation: Access Denied"
+REFUSED = (
+    "AWS Error NETWORK_CONNECTION during ListObjectsV2 operation: curlCode: 7, "
+    "Couldn't connect to server"
+)
+NOT_IMPLEMENTED = (
+    "AWS Error UNKNOWN (HTTP status 501) during ListObjectsV2 operation: Unable to parse "
+    "ExceptionName: NotImplemented Message: A header you provided implies functionality "
+    "that is not implemented"
+)
+
+
+class RecursiveListingFails(ObjectStore):
     """The real object store, except that a recursive listing of ``root`` fails the way
-    pyarrow's S3 client fails when a request times out (curl error 28); listings of one
-    folder work.
+    pyarrow's S3 client fails with the AWS error ``failure`` (a timeout, curl error 28, by
+    default); listings of one folder work.
     """
 
-    def __init__(self, settings: Settings, root: str) -> None:
+    def __init__(self, settings: Settings, root: str, failure: str = TIMEOUT) -> None:
         super().__init__(settings)
         self.root = root
+        self.failure = failure
         self.failed = 0
+        self.listed: list[str] = []
 
     def list(
         self, prefix: str, *, recursive: bool = True, hidden: bool = False
     ) -> Iterator[FileInfo]:
+        self.listed.append(prefix)
         if recursive and prefix.rstrip("/") == self.root:
             self.failed += 1
-            timeout = OSError(
-                f"When listing objects under key 'raw' in bucket '{self.root[5:].split('/')[0]}'"
-                ": AWS Error NETWORK_CONNECTION during ListObjectsV2 operation: curlCode: 28, "
-                "Timeout was reached"
+            bucket = self.root[5:].split("/")[0]
+            error = OSError(
+                f"When listing objects under key 'raw' in bucket '{bucket}': {self.failure}"
             )
-            raise storage_error(prefix, timeout)
+            raise storage_error(prefix, error)
         yield from super().list(prefix, recursive=recursive, hidden=hidden)
 
 
@@ -191,7 +208,7 @@ def test_a_timed_out_recursive_listing_falls_back_to_folder_listings(
     _put_lake(s3_server.client(), s3_bucket)  # type: ignore[attr-defined]
     root = f"s3://{s3_bucket}/raw"
     with lakebed.connect(tmp_path / "h", **s3_server.settings()) as lb:  # type: ignore[attr-defined]
-        flaky = RecursiveListingTimesOut(lb.settings, root)
+        flaky = RecursiveListingFails(lb.settings, root)
         fallback = CrawlerService(
             metastore=lb.metastore, catalog=lb.catalog, store=flaky, secrets=lb.secrets
         )
@@ -203,7 +220,8 @@ def test_a_timed_out_recursive_listing_falls_back_to_folder_listings(
         plan = fallback.dry_run("folders")
         assert flaky.failed == 1
         (note,) = plan.notes
-        assert note.startswith(f"The recursive listing of {root} failed (Cannot reach")
+        assert note.startswith(f"The recursive listing of {root} failed (The object store")
+        assert "did not answer in time" in note
         assert note.endswith("it was listed folder by folder.")
         assert f"Note: {note}" in render(plan, crawler="folders")
         assert lb.crawlers.dry_run("whole").notes == []
@@ -218,3 +236,88 @@ def test_a_timed_out_recursive_listing_falls_back_to_folder_listings(
         crawled = _crawled(lb, "folders")
         assert [t[0] for t in crawled] == ["people", "sales", "skip"]
         assert crawled == _crawled(lb, "whole")
+
+
+@pytest.mark.parametrize(
+    ("failure", "code"),
+    [
+        (TIMEOUT, "STORAGE_TIMEOUT"),
+        ("AWS Error REQUEST_TIMEOUT during ListObjectsV2 operation: timed out", "STORAGE_TIMEOUT"),
+        (NOT_IMPLEMENTED, "NOT_SUPPORTED"),
+        (DENIED, "PERMISSION_DENIED"),
+        (REFUSED, "GENERIC_INTERNAL_ERROR"),
+        ("AWS Error NO_SUCH_BUCKET during ListObjectsV2 operation: gone", "BUCKET_NOT_FOUND"),
+    ],
+)
+def test_only_timeouts_and_unimplemented_listings_list_folder_by_folder(
+    failure: str, code: str
+) -> None:
+    from lakebed.crawlers.listing import lists_folder_by_folder
+
+    error = storage_error("s3://b/raw", OSError(f"When listing 'raw' in bucket 'b': {failure}"))
+    assert error.code == code
+    assert lists_folder_by_folder(error) == (code in ("STORAGE_TIMEOUT", "NOT_SUPPORTED"))
+
+
+def test_a_denied_recursive_listing_fails_the_crawl_without_a_fallback(
+    tmp_path: Path, s3_server: object, s3_bucket: str
+) -> None:
+    from lakebed.crawlers import CrawlerService
+    from lakebed.errors import AccessDeniedError
+
+    _put_lake(s3_server.client(), s3_bucket)  # type: ignore[attr-defined]
+    root = f"s3://{s3_bucket}/raw"
+    with lakebed.connect(tmp_path / "h", **s3_server.settings()) as lb:  # type: ignore[attr-defined]
+        denied = RecursiveListingFails(lb.settings, root, DENIED)
+        service = CrawlerService(
+            metastore=lb.metastore, catalog=lb.catalog, store=denied, secrets=lb.secrets
+        )
+        service.create_crawler(
+            {"Name": "c", "DatabaseName": "default", "Targets": {"S3Targets": [{"Path": root}]}}
+        )
+        with pytest.raises(AccessDeniedError, match=r"denied access to .*ACCESS_DENIED"):
+            service.dry_run("c")
+        assert denied.listed == [root]  # no folder-by-folder listing after the refusal
+        run = service.run_crawler("c", timeout=120)
+        assert run.state == "FAILED"
+        assert run.error_message is not None and "denied access" in run.error_message
+        assert lb.catalog.list_tables("default") == []
+
+
+def test_a_crawl_with_wrong_credentials_fails_naming_the_settings(
+    tmp_path: Path, s3_server: object, s3_bucket: str
+) -> None:
+    _put_lake(s3_server.client(), s3_bucket)  # type: ignore[attr-defined]
+    settings = {**s3_server.settings(), "s3_secret_access_key": "wrong"}  # type: ignore[attr-defined]
+    with lakebed.connect(tmp_path / "h", **settings) as lb:
+        lb.crawlers.create_crawler(
+            {
+                "Name": "c",
+                "DatabaseName": "default",
+                "Targets": {"S3Targets": [{"Path": f"s3://{s3_bucket}/raw"}]},
+            }
+        )
+        run = lb.crawlers.run_crawler("c", timeout=120)
+    assert run.state == "FAILED"
+    assert run.error_message is not None
+    assert run.error_message.startswith("PERMISSION_DENIED: The object store denied access")
+    assert "s3_secret_access_key" in run.error_message
+
+
+def test_a_crawl_of_a_missing_bucket_fails_naming_it(
+    tmp_path: Path, s3_server: object, s3_bucket: str
+) -> None:
+    with lakebed.connect(tmp_path / "h", **s3_server.settings()) as lb:  # type: ignore[attr-defined]
+        lb.crawlers.create_crawler(
+            {
+                "Name": "c",
+                "DatabaseName": "default",
+                "Targets": {"S3Targets": [{"Path": f"s3://{s3_bucket}-gone/raw"}]},
+            }
+        )
+        run = lb.crawlers.run_crawler("c", timeout=120)
+    assert run.state == "FAILED"
+    assert run.error_message == (
+        f"BUCKET_NOT_FOUND: Bucket '{s3_bucket}-gone' of location 's3://{s3_bucket}-gone/raw' "
+        "does not exist: create it or fix the location."
+    )

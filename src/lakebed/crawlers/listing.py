@@ -14,9 +14,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from lakebed.storage.object_store import FileInfo, normalize_uri
+from lakebed.storage.object_store import (
+    STORAGE_TIMEOUT,
+    FileInfo,
+    bucket_not_found,
+    normalize_uri,
+)
 
 if TYPE_CHECKING:
+    from lakebed.errors import LakebedError
     from lakebed.storage import ObjectStore
 
 # Folders that mark a table format; they are looked at, never listed as data.
@@ -69,6 +75,28 @@ class TreeListing:
         return FolderListing(
             iter(files), sorted(self._folders.get(uri, ())), self._markers.get(uri, set())
         )
+
+
+def check_bucket(store: ObjectStore, uri: str) -> None:
+    """Fail when the bucket of an ``s3://`` location does not exist (a listing of a missing
+    bucket is empty, not an error).
+
+    Raises:
+        NotFoundError: BUCKET_NOT_FOUND.
+        AccessDeniedError: the store refused the credentials.
+    """
+    bucket = "s3://" + normalize_uri(uri)[len("s3://") :].split("/", 1)[0]
+    if not store.exists(bucket):
+        raise bucket_not_found(normalize_uri(uri))
+
+
+def lists_folder_by_folder(e: LakebedError) -> bool:
+    """Whether a failed recursive listing may be replaced by folder-by-folder listings: the
+    store timed out (some cannot list a large prefix without a delimiter in time) or does not
+    implement the request. Permission, credential, missing-bucket and unreachable-store
+    errors are not: folder listings would meet them too, so they fail the crawl.
+    """
+    return e.code in (STORAGE_TIMEOUT, "NOT_SUPPORTED")
 
 
 def list_folder(store: ObjectStore, uri: str) -> FolderListing:

@@ -23,7 +23,13 @@ from lakebed.crawlers.classifiers.base import (
     read_sample,
 )
 from lakebed.crawlers.grouping import FileGroup, add_to_groups
-from lakebed.crawlers.listing import TreeListing, is_excluded, list_folder
+from lakebed.crawlers.listing import (
+    TreeListing,
+    check_bucket,
+    is_excluded,
+    list_folder,
+    lists_folder_by_folder,
+)
 from lakebed.crawlers.models import CrawlError, ErrorLog
 from lakebed.errors import CancelledError, LakebedError
 
@@ -112,22 +118,25 @@ class Scanner:
 
         Raises:
             CancelledError: the crawl was stopped.
+            LakebedError: the object store refused or failed the listing (access denied,
+                bad credentials, missing bucket, unreachable store), with the storage message.
         """
         root = root.rstrip("/")
         self._tree = None
         if not root.startswith("s3://"):
             return self._folder(root, "", exclusions, sample_size)
+        check_bucket(self._store, root)
         if not (self._known or self._known_tables):
             # One recursive listing; a new-folders-only crawl lists folder by folder instead,
             # so that known partitions are never listed at all.
             try:
                 self._tree = TreeListing(self._store, root)
-            except OSError as e:
-                self._unreadable(root, e)
-                return FolderScan(root, root.rsplit("/", 1)[-1], level_of(root))
             except LakebedError as e:
                 # Some stores cannot list a large prefix without a delimiter in time (S3Proxy's
                 # filesystem store walks the whole tree per page): list folder by folder.
+                # Other failures (denied, bad credentials, unreachable) fail the crawl.
+                if not lists_folder_by_folder(e):
+                    raise
                 log.warning("recursive listing of %s failed, listing folder by folder: %s", root, e)
                 self.stats.notes.append(
                     f"The recursive listing of {root} failed ({e.message}); it was listed "
@@ -157,7 +166,9 @@ class Scanner:
             listing = (
                 self._tree.folder(uri) if self._tree is not None else list_folder(self._store, uri)
             )
-        except OSError as e:
+        except LakebedError:  # the object store's own failures end the crawl
+            raise
+        except OSError as e:  # a local folder that vanished or may not be read: skipped
             self._unreadable(uri, e)
             return node
         fmt = tableformats.detect(self._store, uri, listing.markers, listing.folders)

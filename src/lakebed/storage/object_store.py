@@ -25,6 +25,7 @@ from lakebed.errors import (
     InvalidInputError,
     LakebedError,
     NotFoundError,
+    NotSupportedError,
 )
 
 if TYPE_CHECKING:
@@ -72,6 +73,20 @@ _DENIED = frozenset(
     {"ACCESS_DENIED", "SIGNATURE_DOES_NOT_MATCH", "INVALID_ACCESS_KEY_ID", "UNRECOGNIZED_CLIENT"}
 )
 _UNREACHABLE = frozenset({"NETWORK_CONNECTION", "UNKNOWN", "ENDPOINT_RESOLUTION_FAILURE"})
+# A request the store took too long to answer (curl error 28 is libcurl's timeout).
+_TIMED_OUT = re.compile(r"AWS Error (REQUEST_TIMEOUT|NETWORK_CONNECTION .*curlCode: 28\b)")
+# A request the store does not implement (S3's NotImplemented, HTTP 501).
+_NOT_IMPLEMENTED = re.compile(r"HTTP status 501|NotImplemented|NOT_IMPLEMENTED")
+STORAGE_TIMEOUT = "STORAGE_TIMEOUT"
+
+
+def bucket_not_found(uri: str) -> NotFoundError:
+    """The error for a location whose bucket does not exist (BUCKET_NOT_FOUND)."""
+    bucket = uri[len("s3://") :].split("/", 1)[0]
+    return NotFoundError(
+        f"Bucket '{bucket}' of location '{uri}' does not exist: create it or fix the location.",
+        code="BUCKET_NOT_FOUND",
+    )
 
 
 def storage_error(uri: str, e: OSError, endpoint: str | None = None) -> LakebedError:
@@ -80,10 +95,16 @@ def storage_error(uri: str, e: OSError, endpoint: str | None = None) -> LakebedE
     aws = found.group(1) if found else ""
     detail = str(e).split(": ", 1)[-1].strip()
     if aws == "NO_SUCH_BUCKET":
-        bucket = uri[len("s3://") :].split("/", 1)[0]
-        return NotFoundError(
-            f"Bucket '{bucket}' of location '{uri}' does not exist: create it or fix the location.",
-            code="BUCKET_NOT_FOUND",
+        return bucket_not_found(uri)
+    if _TIMED_OUT.search(str(e)):
+        return InternalError(
+            f"The object store{f' at {endpoint}' if endpoint else ''} did not answer in time "
+            f"for '{uri}': {detail}.",
+            code=STORAGE_TIMEOUT,
+        )
+    if _NOT_IMPLEMENTED.search(str(e)):
+        return NotSupportedError(
+            f"The object store does not implement the request made for '{uri}': {detail}.",
         )
     if aws in _DENIED:
         return AccessDeniedError(
