@@ -151,3 +151,51 @@ def test_many_partitions_join_values_by_file(
     monkeypatch.setattr(delta, "MAX_CONSTANT_PARTITIONS", 1)
     assert lb.sql('SELECT id, day, "$path" FROM events ORDER BY id').fetchall() == expected
     assert [row[:2] for row in expected] == [(2, "2024-01-02"), (3, "2024-01-01")]
+
+
+def _merge_score_column(where: Path) -> None:
+    """Append a row with a new column (the log's schema gains ``score``)."""
+    extra = pa.table(
+        {
+            "id": pa.array([4], pa.int64()),
+            "name": ["d"],
+            "day": ["2024-01-03"],
+            "score": pa.array([1.5], pa.float64()),
+        }
+    )
+    deltalake.write_deltalake(
+        where, extra, mode="append", partition_by=["day"], schema_mode="merge"
+    )
+
+
+def test_describe_show_and_the_catalog_follow_the_logs_schema(
+    lb: lakebed.Lakebed, events: Path
+) -> None:
+    lb.sql(CREATE.format(name="events", where=events))
+    _merge_score_column(events)
+    live = [("id", "bigint"), ("name", "string"), ("day", "string"), ("score", "double")]
+    assert [r[:2] for r in lb.sql("DESCRIBE events").fetchall()] == live
+    assert lb.sql("SHOW COLUMNS IN events").fetchall() == [(n,) for n, _ in live]
+    create = "\n".join(r[0] for r in lb.sql("SHOW CREATE TABLE events").fetchall())
+    assert "`score` double" in create
+    table = lb.catalog.get_table("default", "events")
+    assert [(c.name, c.type) for c in table.all_columns] == live
+    assert [c.name for c in lb.catalog.list_tables("default")[0].columns][-1] == "score"
+    # A catalog change keeps the live schema (it is what the entry was read with).
+    lb.sql("ALTER TABLE events SET TBLPROPERTIES ('owner_team'='data')")
+    assert [r[:2] for r in lb.sql("DESCRIBE events").fetchall()] == live
+
+
+def test_a_broken_log_keeps_the_catalog_entry_readable_and_droppable(
+    lb: lakebed.Lakebed, events: Path
+) -> None:
+    lb.sql(CREATE.format(name="events", where=events))
+    _merge_score_column(events)
+    last = sorted((events / "_delta_log").glob("*.json"))[-1]
+    last.write_text(last.read_text()[:-40])
+    recorded = [("id", "bigint"), ("name", "string"), ("day", "string")]
+    assert [r[:2] for r in lb.sql("DESCRIBE events").fetchall()] == recorded
+    with pytest.raises(DataError, match=f"{last.name} is truncated or corrupt"):
+        lb.sql("SELECT * FROM events").fetchall()
+    lb.sql("DROP TABLE events")
+    assert not lb.catalog.table_exists("default", "events")

@@ -2,6 +2,9 @@
 
 Names are case-insensitive and stored lower case, as Hive and Glue do. Table updates are
 compare-and-set on ``version`` so concurrent writers cannot silently overwrite each other.
+Tables whose schema lives with their data (Delta Lake's log) are returned with that schema,
+through the ``live_schema`` hook, by every read of the catalog: DESCRIBE, SHOW, Glue and
+Athena metadata calls all show what a query reads.
 """
 
 from __future__ import annotations
@@ -106,10 +109,19 @@ def _partition_of(row: Any) -> Partition:
     return Partition(tuple(m["values"]), m["location"], m["parameters"], m["created_at"])
 
 
-class Catalog:
-    """The Data Catalog over a ``Metastore``."""
+LiveSchema = Callable[[Table], Table]
 
-    def __init__(self, metastore: Metastore) -> None:
+
+class Catalog:
+    """The Data Catalog over a ``Metastore``.
+
+    Args:
+        metastore: where the catalog is stored.
+        live_schema: gives a table read from the metastore the columns its data currently
+            has (for Delta tables, the log's); by default tables are returned as stored.
+    """
+
+    def __init__(self, metastore: Metastore, *, live_schema: LiveSchema | None = None) -> None:
         # The catalog's other objects, each in its own module (imported here: they use
         # this module's helpers).
         from lakebed.catalog.data_catalogs import DataCatalogs
@@ -119,6 +131,7 @@ class Catalog:
         from lakebed.catalog.tags import CatalogTags
 
         self._ms = metastore
+        self._live_schema: LiveSchema = live_schema or (lambda table: table)
         self.functions = Functions(metastore)
         self.partition_indexes = PartitionIndexes(metastore)
         self.column_statistics = ColumnStatisticsStore(metastore)
@@ -274,8 +287,11 @@ class Catalog:
             ),
         }
 
+    def _table_of(self, row: Any) -> Table:
+        return self._live_schema(self._stored_table(row))
+
     @staticmethod
-    def _table_of(row: Any) -> Table:
+    def _stored_table(row: Any) -> Table:
         return Table(
             database=row.database,
             name=row.name,

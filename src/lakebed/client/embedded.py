@@ -13,6 +13,7 @@ from lakebed.client.result import QueryResult
 from lakebed.config import Settings
 from lakebed.engines import DuckDBEngine
 from lakebed.errors import LakebedError, error_from_dict
+from lakebed.formats import delta
 from lakebed.governance.principals import Principals
 from lakebed.metastore import Metastore
 from lakebed.metastore.secrets import SecretBox
@@ -37,7 +38,9 @@ class Lakebed:
         os.makedirs(settings.home, exist_ok=True)
         self.metastore = Metastore(settings.metastore)
         self.store = ObjectStore(settings)
-        self.catalog = Catalog(self.metastore)
+        self.catalog = Catalog(
+            self.metastore, live_schema=lambda table: delta.catalog_schema(table, self.store)
+        )
         self.catalog.create_database(Database(DEFAULT_DATABASE), if_not_exists=True)
         self.engine = DuckDBEngine(settings)
         self.queries = QueryService(

@@ -12,7 +12,6 @@ from lakebed.formats.base import (
     reader_for,
     register_reader,
 )
-from lakebed.formats.delta import live_schema
 
 __all__ = [
     "ScanContext",
@@ -21,7 +20,6 @@ __all__ = [
     "TableReader",
     "extension_loader",
     "file_details",
-    "live_schema",
     "reader_for",
     "register_reader",
 ]

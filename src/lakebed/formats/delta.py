@@ -3,9 +3,11 @@
 The snapshot is the newest complete checkpoint in ``_delta_log/`` plus the JSON commits after
 it, applied in order: ``add`` actions bring data files in, ``remove`` actions take them out,
 and the last ``metaData`` action holds the schema and the partition columns. As in Athena, the
-schema comes from the log, never from the catalog: ``live_schema`` puts it on the table before
-a statement is planned. The data files are Parquet, read by ``ParquetReader``; partition
-values, which Delta keeps in the log and not in the files, are joined back by file.
+schema comes from the log, never from the catalog: ``catalog_schema`` (the catalog's
+``live_schema`` hook) puts it on the table whenever the catalog is read, so statements, SHOW,
+DESCRIBE and the Glue and Athena metadata calls all see it. The data files are Parquet, read
+by ``ParquetReader``; partition values, which Delta keeps in the log and not in the files,
+are joined back by file.
 
 Tables that need a reader feature lakebed does not implement (deletion vectors, column
 mapping, …) are refused with NOT_SUPPORTED naming the feature; a log that is missing,
@@ -15,6 +17,7 @@ truncated or not JSON fails with DELTA_LAKE_BAD_DATA naming the log file.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -38,6 +41,8 @@ from lakebed.types import duckdb_type
 if TYPE_CHECKING:
     from lakebed.catalog.models import Table
     from lakebed.storage import ObjectStore
+
+log = logging.getLogger(__name__)
 
 BAD_DATA = "DELTA_LAKE_BAD_DATA"
 LOG_DIR = "_delta_log"
@@ -321,6 +326,19 @@ def live_schema(table: Table, store: ObjectStore) -> Table:
         return table
     snap = snapshot(store, table.location)
     return replace(table, columns=snap.columns, partition_keys=())
+
+
+def catalog_schema(table: Table, store: ObjectStore) -> Table:
+    """``live_schema`` for reads of the catalog (the ``Catalog``'s hook): a Delta table whose
+    log cannot be read, or needs a feature lakebed lacks, keeps the columns recorded in the
+    catalog, so that its entry can still be shown, altered and dropped; reading its rows
+    reports the log's error.
+    """
+    try:
+        return live_schema(table, store)
+    except LakebedError as e:
+        log.warning("Delta table %s.%s: recorded columns shown: %s", table.database, table.name, e)
+        return table
 
 
 def define(table: Table, store: ObjectStore) -> Table:

@@ -25,7 +25,6 @@ from lakebed.formats import (
     ScanPlan,
     extension_loader,
     file_details,
-    live_schema,
     reader_for,
 )
 from lakebed.formats._sql import quote_ident
@@ -136,8 +135,9 @@ class Binder:
         """A table definition, read from the catalog once per statement."""
         key = (database.lower(), name.lower())
         if key not in self._tables:
-            # Delta tables take their schema from their log at every statement, as in Athena.
-            self._tables[key] = live_schema(self._catalog.get_table(database, name), self._store)
+            # Delta tables come with their log's schema (the catalog's live_schema hook), read
+            # at every statement as in Athena.
+            self._tables[key] = self._catalog.get_table(database, name)
         return self._tables[key]
 
     def _fetch_tables(self, names: Iterator[tuple[str, str]]) -> None:
@@ -146,8 +146,7 @@ class Binder:
         """
         wanted = {n for n in names if n not in self._tables}
         if len(wanted) > 1:
-            for key, table in self._catalog.find_tables(wanted).items():
-                self._tables[key] = live_schema(table, self._store)
+            self._tables.update(self._catalog.find_tables(wanted))
 
     def _partitions_of(self, table: Table) -> list[Partition]:
         """A table's registered partitions, read once per statement."""
