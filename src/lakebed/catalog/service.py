@@ -12,12 +12,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 import sqlalchemy as sa
 
-from lakebed.catalog.models import Column, Database, Partition, Table, TableType
+from lakebed.catalog.models import (
+    Column,
+    Database,
+    Partition,
+    PartitionStorage,
+    StorageDetails,
+    Table,
+    TableIdentifier,
+    TableType,
+)
 from lakebed.errors import (
     AlreadyExistsError,
     ConflictError,
@@ -106,7 +115,27 @@ def table_id(conn: sa.Connection, table: Table) -> int:
 
 def _partition_of(row: Any) -> Partition:
     m = row._mapping
-    return Partition(tuple(m["values"]), m["location"], m["parameters"], m["created_at"])
+    return Partition(
+        tuple(m["values"]),
+        m["location"],
+        m["parameters"],
+        m["created_at"],
+        PartitionStorage.from_dict(m["storage"]) if m["storage"] else None,
+        m["last_access_time"],
+        m["last_analyzed_time"],
+    )
+
+
+def _partition_values(p: Partition) -> dict[str, Any]:
+    """A partition's stored fields other than its table, key and creation time."""
+    return {
+        "values": list(p.values),
+        "location": p.location,
+        "parameters": dict(p.parameters),
+        "storage": p.storage.to_dict() if p.storage else None,
+        "last_access_time": p.last_access_time,
+        "last_analyzed_time": p.last_analyzed_time,
+    }
 
 
 LiveSchema = Callable[[Table], Table]
@@ -282,9 +311,14 @@ class Catalog:
             "view_expanded_text": table.view_expanded_text,
             "bucketing": (
                 {"columns": list(table.bucket_columns), "count": table.num_buckets}
-                if table.num_buckets
+                if table.num_buckets or table.bucket_columns
                 else None
             ),
+            "storage_details": table.storage.to_dict(),
+            "retention": table.retention,
+            "target_table": asdict(table.target_table) if table.target_table else None,
+            "last_access_time": table.last_access_time,
+            "last_analyzed_time": table.last_analyzed_time,
         }
 
     def _table_of(self, row: Any) -> Table:
@@ -310,6 +344,11 @@ class Catalog:
             view_expanded_text=row.view_expanded_text,
             bucket_columns=tuple((row.bucketing or {}).get("columns", ())),
             num_buckets=(row.bucketing or {}).get("count"),
+            storage=StorageDetails.from_dict(row.storage_details),
+            retention=row.retention or 0,
+            target_table=TableIdentifier(**row.target_table) if row.target_table else None,
+            last_access_time=row.last_access_time,
+            last_analyzed_time=row.last_analyzed_time,
             version=row.version,
             created_at=row.created_at,
             updated_at=row.updated_at,
@@ -561,14 +600,7 @@ class Catalog:
                     )
                 existing.add(key)
                 rows.append(
-                    {
-                        "table_id": tid,
-                        "values_key": key,
-                        "values": list(p.values),
-                        "location": p.location,
-                        "parameters": dict(p.parameters),
-                        "created_at": now,
-                    }
+                    {"table_id": tid, "values_key": key, **_partition_values(p), "created_at": now}
                 )
             if rows:
                 conn.execute(ms.partitions.insert(), rows)
@@ -649,27 +681,44 @@ class Catalog:
         *,
         new_values: Sequence[str] | None = None,
         location: str | None = None,
-        parameters: dict[str, str] | None = None,
     ) -> None:
-        """Change a partition's values (rename), location or parameters.
+        """Change a partition's values (rename) or location.
 
         Raises:
             NotFoundError: the partition does not exist.
             AlreadyExistsError: ``new_values`` names an existing partition.
         """
-        current = self.get_partition(table, values)
         changes: dict[str, Any] = {}
         if new_values is not None:
             changes["values"] = list(new_values)
-            changes["values_key"] = partition_key(new_values)
         if location is not None:
             changes["location"] = location
-        if parameters is not None:
-            changes["parameters"] = {**current.parameters, **parameters}
+        self._change_partition(table, values, changes)
+
+    def replace_partition(self, table: Table, values: Sequence[str], new: Partition, /) -> None:
+        """Replace the partition ``values`` by ``new`` (its values, location, parameters,
+        storage descriptor and times), as Glue's UpdatePartition does; it keeps its creation
+        time.
+
+        Raises:
+            NotFoundError: the partition does not exist.
+            AlreadyExistsError: ``new.values`` names another existing partition.
+        """
+        changes = _partition_values(new)
+        if list(new.values) == list(values):
+            del changes["values"]
+        self._change_partition(table, values, changes)
+
+    def _change_partition(
+        self, table: Table, values: Sequence[str], changes: dict[str, Any]
+    ) -> None:
+        self.get_partition(table, values)  # raises when it does not exist
+        if "values" in changes:
+            changes["values_key"] = partition_key(changes["values"])
         with self._ms.begin() as conn:
             tid = self._table_id(conn, table)
             if (
-                new_values is not None
+                "values" in changes
                 and conn.execute(
                     sa.select(ms.partitions.c.id).where(
                         ms.partitions.c.table_id == tid,
@@ -678,7 +727,7 @@ class Catalog:
                 ).first()
             ):
                 raise AlreadyExistsError(
-                    f"Partition {list(new_values)} already exists.", code="ALREADY_EXISTS"
+                    f"Partition {list(changes['values'])} already exists.", code="ALREADY_EXISTS"
                 )
             conn.execute(
                 ms.partitions.update()

@@ -66,6 +66,12 @@ tables = sa.Table(
     sa.Column("view_original_text", sa.Text),
     sa.Column("view_expanded_text", sa.Text),
     sa.Column("bucketing", sa.JSON),
+    # Glue fields lakebed keeps for its clients (migration 0007).
+    sa.Column("storage_details", sa.JSON),
+    sa.Column("retention", sa.Integer),
+    sa.Column("target_table", sa.JSON),
+    sa.Column("last_access_time", UtcDateTime()),
+    sa.Column("last_analyzed_time", UtcDateTime()),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
@@ -84,6 +90,10 @@ partitions = sa.Table(
     sa.Column("location", sa.Text),
     sa.Column("parameters", sa.JSON, nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
+    # A partition's own storage descriptor and Glue's times (migration 0007).
+    sa.Column("storage", sa.JSON),
+    sa.Column("last_access_time", UtcDateTime()),
+    sa.Column("last_analyzed_time", UtcDateTime()),
     sa.UniqueConstraint("table_id", "values_key", name="uq_partitions_table_values"),
 )
 

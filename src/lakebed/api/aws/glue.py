@@ -12,11 +12,17 @@ import sqlglot
 from sqlglot import exp
 
 from lakebed import errors
+from lakebed.api.aws.glue_shapes import (
+    CATALOG_ID,
+    partition_in,
+    partition_shape,
+    table_in,
+    table_shape,
+)
 from lakebed.api.aws.paging import page
 from lakebed.api.aws.protocol import AwsError, Body, Call, Service, batch_get, require
-from lakebed.catalog.models import Column, Database, Partition, Table, TableType
+from lakebed.catalog.models import Database, Table
 from lakebed.sql.prune import prune_partitions
-from lakebed.types import hive_type
 
 if TYPE_CHECKING:
     from lakebed.client.embedded import Lakebed
@@ -35,26 +41,9 @@ GLUE = Service(
     },
 )
 op = GLUE.operation
-CATALOG_ID = "000000000000"
 
 
 # -- shapes -----------------------------------------------------------------------------
-
-
-def _columns(items: list[Body] | None) -> tuple[Column, ...]:
-    out = []
-    for c in items or []:
-        if not c.get("Name") or not c.get("Type"):
-            raise errors.InvalidInputError("Every column needs a Name and a Type.")
-        out.append(Column(c["Name"].lower(), hive_type(c["Type"]), c.get("Comment")))
-    return tuple(out)
-
-
-def _column_shapes(columns: tuple[Column, ...], *, iceberg: bool = False) -> list[Body]:
-    # Glue marks the columns of an Iceberg table's current schema; awswrangler's to_iceberg
-    # reads only those (get_table_types(filter_iceberg_current=True)).
-    extra: Body = {"Parameters": {"iceberg.field.current": "true"}} if iceberg else {}
-    return [{"Name": c.name, "Type": c.type, "Comment": c.comment, **extra} for c in columns]
 
 
 def _database_shape(d: Database) -> Body:
@@ -66,94 +55,6 @@ def _database_shape(d: Database) -> Body:
         "CreateTime": d.created_at,
         "CatalogId": CATALOG_ID,
     }
-
-
-def _table_from_input(database: str, ti: Body) -> Table:
-    sd = ti.get("StorageDescriptor") or {}
-    serde = sd.get("SerdeInfo") or {}
-    table_type = ti.get("TableType") or "EXTERNAL_TABLE"
-    if table_type not in TableType.__members__:
-        raise errors.InvalidInputError(f"TableType '{table_type}' is not valid.")
-    params = dict(ti.get("Parameters") or {})
-    return Table(
-        database=database.lower(),
-        name=ti["Name"].lower(),
-        table_type=TableType(table_type),
-        columns=_columns(sd.get("Columns")),
-        partition_keys=_columns(ti.get("PartitionKeys")),
-        location=sd.get("Location"),
-        input_format=sd.get("InputFormat"),
-        output_format=sd.get("OutputFormat"),
-        serde_library=serde.get("SerializationLibrary"),
-        serde_parameters=dict(serde.get("Parameters") or {}),
-        parameters=params,
-        description=ti.get("Description"),
-        owner=ti.get("Owner"),
-        view_original_text=ti.get("ViewOriginalText"),
-        view_expanded_text=ti.get("ViewExpandedText"),
-    )
-
-
-def _storage(t: Table, location: str | None = None) -> Body:
-    return {
-        "Columns": _column_shapes(t.columns, iceberg=t.is_iceberg),
-        "Location": location if location is not None else t.location,
-        "InputFormat": t.input_format,
-        "OutputFormat": t.output_format,
-        "Compressed": False,
-        "NumberOfBuckets": -1,
-        "SerdeInfo": {"SerializationLibrary": t.serde_library, "Parameters": t.serde_parameters},
-        "BucketColumns": [],
-        "SortColumns": [],
-        "Parameters": {},
-        "StoredAsSubDirectories": False,
-    }
-
-
-def _table_shape(t: Table) -> Body:
-    return {
-        "Name": t.name,
-        "DatabaseName": t.database,
-        "Description": t.description,
-        "Owner": t.owner,
-        "CreateTime": t.created_at,
-        "UpdateTime": t.updated_at,
-        "Retention": 0,
-        "StorageDescriptor": _storage(t),
-        "PartitionKeys": _column_shapes(t.partition_keys),
-        "ViewOriginalText": t.view_original_text,
-        "ViewExpandedText": t.view_expanded_text,
-        "TableType": str(t.table_type),
-        "Parameters": t.parameters,
-        "CreatedBy": "lakebed",
-        "IsRegisteredWithLakeFormation": False,
-        "CatalogId": CATALOG_ID,
-        "VersionId": str(t.version),
-    }
-
-
-def _partition_shape(t: Table, p: Partition) -> Body:
-    return {
-        "Values": list(p.values),
-        "DatabaseName": t.database,
-        "TableName": t.name,
-        "CreationTime": p.created_at,
-        "StorageDescriptor": _storage(t, p.location),
-        "Parameters": p.parameters,
-        "CatalogId": CATALOG_ID,
-    }
-
-
-def _partition_from_input(t: Table, pi: Body) -> Partition:
-    values = [str(v) for v in pi.get("Values") or []]
-    if len(values) != len(t.partition_keys):
-        raise errors.InvalidInputError(
-            f"Table {t.database}.{t.name} has {len(t.partition_keys)} partition key(s); "
-            f"got {len(values)} value(s).",
-            code="INVALID_PARTITION_SPEC",
-        )
-    sd = pi.get("StorageDescriptor") or {}
-    return Partition(tuple(values), sd.get("Location"), dict(pi.get("Parameters") or {}))
 
 
 def index_input(item: object) -> tuple[str, list[str]]:
@@ -242,7 +143,7 @@ def create_table(lb: Lakebed, body: Body, call: Call) -> Body:
     """Register a table (or view)."""
     require(body, "DatabaseName", "TableInput")
     require(body["TableInput"], "Name")
-    table = _table_from_input(body["DatabaseName"], body["TableInput"])
+    table = table_in(body["DatabaseName"], body["TableInput"])
     indexes = [index_input(i) for i in body.get("PartitionIndexes") or []]
     try:
         lb.catalog.partition_indexes.validate(table, indexes)
@@ -258,7 +159,7 @@ def create_table(lb: Lakebed, body: Body, call: Call) -> Body:
 def get_table(lb: Lakebed, body: Body, call: Call) -> Body:
     """One table."""
     require(body, "DatabaseName", "Name")
-    return {"Table": _table_shape(lb.catalog.get_table(body["DatabaseName"], body["Name"]))}
+    return {"Table": table_shape(lb.catalog.get_table(body["DatabaseName"], body["Name"]))}
 
 
 @op("GetTables")
@@ -267,7 +168,7 @@ def get_tables(lb: Lakebed, body: Body, call: Call) -> Body:
     require(body, "DatabaseName")
     tables = lb.catalog.list_tables(body["DatabaseName"], pattern=body.get("Expression"))
     chunk, token = page(
-        [_table_shape(t) for t in tables], body.get("NextToken"), body.get("MaxResults"), 100
+        [table_shape(t) for t in tables], body.get("NextToken"), body.get("MaxResults"), 100
     )
     return {"TableList": chunk, "NextToken": token}
 
@@ -283,7 +184,7 @@ def search_tables(lb: Lakebed, body: Body, call: Call) -> Body:
                 [t.name, t.description or "", *(c.name for c in t.all_columns)]
             ).lower()
             if text in haystack:
-                found.append(_table_shape(t))
+                found.append(table_shape(t))
     chunk, token = page(found, body.get("NextToken"), body.get("MaxResults"), 100)
     return {"TableList": chunk, "NextToken": token}
 
@@ -300,7 +201,7 @@ def update_table(lb: Lakebed, body: Body, call: Call) -> Body:
             f"Table {current.database}.{current.name} is at version {current.version}, "
             f"not {body['VersionId']}."
         )
-    new = _table_from_input(body["DatabaseName"], ti)
+    new = table_in(body["DatabaseName"], ti)
     lb.catalog.update_table(replace(new, version=current.version))
     return {}
 
@@ -331,7 +232,7 @@ def get_table_versions(lb: Lakebed, body: Body, call: Call) -> Body:
     """The current version of a table (lakebed keeps no older definitions)."""
     require(body, "DatabaseName", "TableName")
     t = lb.catalog.get_table(body["DatabaseName"], body["TableName"])
-    return {"TableVersions": [{"Table": _table_shape(t), "VersionId": str(t.version)}]}
+    return {"TableVersions": [{"Table": table_shape(t), "VersionId": str(t.version)}]}
 
 
 # -- partitions -------------------------------------------------------------------------
@@ -347,7 +248,7 @@ def create_partition(lb: Lakebed, body: Body, call: Call) -> Body:
     """Add one partition."""
     t = _table(lb, body)
     require(body, "PartitionInput")
-    lb.catalog.add_partitions(t, [_partition_from_input(t, body["PartitionInput"])])
+    lb.catalog.add_partitions(t, [partition_in(t, body["PartitionInput"])])
     return {}
 
 
@@ -359,7 +260,7 @@ def batch_create_partition(lb: Lakebed, body: Body, call: Call) -> Body:
     failed = []
     for pi in body["PartitionInputList"]:
         try:
-            lb.catalog.add_partitions(t, [_partition_from_input(t, pi)])
+            lb.catalog.add_partitions(t, [partition_in(t, pi)])
         except errors.LakebedError as e:
             failed.append(
                 {
@@ -376,7 +277,7 @@ def get_partition(lb: Lakebed, body: Body, call: Call) -> Body:
     t = _table(lb, body)
     require(body, "PartitionValues")
     p = lb.catalog.get_partition(t, [str(v) for v in body["PartitionValues"]])
-    return {"Partition": _partition_shape(t, p)}
+    return {"Partition": partition_shape(t, p)}
 
 
 @op("BatchGetPartition")
@@ -386,7 +287,7 @@ def batch_get_partition(lb: Lakebed, body: Body, call: Call) -> Body:
     require(body, "PartitionsToGet")
     found, missing = batch_get(
         body["PartitionsToGet"],
-        lambda key: _partition_shape(t, lb.catalog.get_partition(t, key["Values"])),
+        lambda key: partition_shape(t, lb.catalog.get_partition(t, key["Values"])),
         lambda key, _: key,
     )
     return {"Partitions": found, "UnprocessedKeys": missing}
@@ -428,25 +329,18 @@ def get_partitions(lb: Lakebed, body: Body, call: Call) -> Body:
         if not 0 <= n < total:
             raise errors.InvalidInputError("SegmentNumber must be below TotalSegments.")
         parts = parts[n::total]
-    items = [_partition_shape(t, p) for p in parts]
+    items = [partition_shape(t, p) for p in parts]
     chunk, token = page(items, body.get("NextToken"), body.get("MaxResults"), 1000)
     return {"Partitions": chunk, "NextToken": token}
 
 
 @op("UpdatePartition")
 def update_partition(lb: Lakebed, body: Body, call: Call) -> Body:
-    """Change a partition's values, location or parameters."""
+    """Replace a partition: its values, location, parameters and storage descriptor."""
     t = _table(lb, body)
     require(body, "PartitionValueList", "PartitionInput")
-    new = _partition_from_input(t, body["PartitionInput"])
     old = [str(v) for v in body["PartitionValueList"]]
-    lb.catalog.update_partition(
-        t,
-        old,
-        new_values=new.values if list(new.values) != old else None,
-        location=new.location,
-        parameters=new.parameters or None,
-    )
+    lb.catalog.replace_partition(t, old, partition_in(t, body["PartitionInput"]))
     return {}
 
 

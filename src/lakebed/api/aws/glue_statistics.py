@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from lakebed import errors
 from lakebed.api.aws.glue import CATALOG_ID, GLUE, error_detail
+from lakebed.api.aws.glue_shapes import timestamp_in
 from lakebed.api.aws.paging import page
 from lakebed.api.aws.protocol import Body, Call, require
 from lakebed.catalog.models import Table
@@ -34,10 +35,7 @@ def _camel(name: str) -> str:
 
 
 def _when(value: Any, what: str) -> datetime:
-    """A wire timestamp (epoch seconds, as boto3 sends them) as a datetime."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, UTC)
-    raise errors.InvalidInputError(f"{what} must be a timestamp.", code="INVALID_STATISTICS")
+    return timestamp_in(value, what, code="INVALID_STATISTICS")
 
 
 def _values_in(kind: str, data: Body) -> dict[str, Any]:
