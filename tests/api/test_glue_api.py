@@ -142,3 +142,36 @@ def test_get_tables_pattern_and_delete(glue: Any) -> None:
     assert [e["TableName"] for e in out["Errors"]] == ["missing"]
     found = glue.search_tables(SearchText="sales")["TableList"]
     assert [t["Name"] for t in found if t["DatabaseName"] == glue.db] == ["sales_b"]
+
+
+def test_delta_table_metadata_follows_the_logs_schema(
+    server: Any, glue: Any, tmp_path: Any
+) -> None:
+    import deltalake
+    import pyarrow as pa
+
+    where = tmp_path / "delta_events"
+    deltalake.write_deltalake(where, pa.table({"id": pa.array([1], pa.int64())}))
+    glue.create_table(
+        DatabaseName=glue.db,
+        TableInput={
+            "Name": "devents",
+            "StorageDescriptor": {
+                "Columns": [{"Name": "id", "Type": "bigint"}],
+                "Location": str(where),
+            },
+            "Parameters": {"table_type": "DELTA"},
+        },
+    )
+    more = pa.table({"id": pa.array([2], pa.int64()), "score": pa.array([0.5])})
+    deltalake.write_deltalake(where, more, mode="append", schema_mode="merge")
+    live = [("id", "bigint"), ("score", "double")]
+    table = glue.get_table(DatabaseName=glue.db, Name="devents")["Table"]
+    assert [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]] == live
+    listed = glue.get_tables(DatabaseName=glue.db)["TableList"]
+    assert [(c["Name"], c["Type"]) for c in listed[0]["StorageDescriptor"]["Columns"]] == live
+    athena = server.client("athena")
+    meta = athena.get_table_metadata(
+        CatalogName="AwsDataCatalog", DatabaseName=glue.db, TableName="devents"
+    )["TableMetadata"]
+    assert [(c["Name"], c["Type"]) for c in meta["Columns"]] == live

@@ -195,7 +195,10 @@ def test_unsupported_or_bad_members_are_refused_not_dropped(
 
 
 def test_bad_sort_column_is_refused(glue: Any) -> None:
-    sd = {"Columns": [{"Name": "a", "Type": "int"}], "SortColumns": [{"Column": "a", "SortOrder": 2}]}
+    sd = {
+        "Columns": [{"Name": "a", "Type": "int"}],
+        "SortColumns": [{"Column": "a", "SortOrder": 2}],
+    }
     with pytest.raises(glue.exceptions.InvalidInputException, match="SortOrder of 1"):
         glue.create_table(DatabaseName=glue.db, TableInput={"Name": "t", "StorageDescriptor": sd})
 
