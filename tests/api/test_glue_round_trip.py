@@ -237,6 +237,12 @@ def test_partition_inputs_keep_every_member(glue: Any, tmp_path: Path) -> None:
     listed = glue.get_partitions(DatabaseName=glue.db, TableName="events")["Partitions"]
     for got, sent in zip(sorted(listed, key=lambda p: p["Values"]), [first, second], strict=True):
         _assert_contains(got, sent, "GetPartitions")
+    bare = glue.get_partitions(DatabaseName=glue.db, TableName="events", ExcludeColumnSchema=True)
+    assert [p["StorageDescriptor"].get("Columns") for p in bare["Partitions"]] == [None, None]
+    assert {p["StorageDescriptor"]["Location"] for p in bare["Partitions"]} == {
+        first["StorageDescriptor"]["Location"],
+        second["StorageDescriptor"]["Location"],
+    }
     batch = glue.batch_get_partition(
         DatabaseName=glue.db,
         TableName="events",

@@ -317,7 +317,9 @@ def _expression_conjuncts(t: Table, expression: str) -> list[exp.Expression]:
 
 @op("GetPartitions")
 def get_partitions(lb: Lakebed, body: Body, call: Call) -> Body:
-    """Partitions matching ``Expression``, optionally one ``Segment`` of them."""
+    """Partitions matching ``Expression``, optionally one ``Segment`` of them, without
+    their columns with ``ExcludeColumnSchema``.
+    """
     t = _table(lb, body)
     parts = lb.catalog.list_partitions(t)
     if body.get("Expression"):
@@ -330,6 +332,9 @@ def get_partitions(lb: Lakebed, body: Body, call: Call) -> Body:
             raise errors.InvalidInputError("SegmentNumber must be below TotalSegments.")
         parts = parts[n::total]
     items = [partition_shape(t, p) for p in parts]
+    if body.get("ExcludeColumnSchema"):  # only values, location, parameters … are wanted
+        for item in items:
+            del item["StorageDescriptor"]["Columns"]
     chunk, token = page(items, body.get("NextToken"), body.get("MaxResults"), 1000)
     return {"Partitions": chunk, "NextToken": token}
 
