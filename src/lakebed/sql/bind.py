@@ -520,13 +520,12 @@ class Binder:
             f"TRY_CAST(m.p{i} AS {duckdb_type(k.type)}) AS {quote_ident(k.name)}"
             for i, k in enumerate(keys)
         ]
-        if "$file_size" in hidden:
-            extra.append(f'{"s" if plan.file_details else "m"}."$file_size" AS "$file_size"')
-        if "$file_modified_time" in hidden:
-            extra.append(
-                f'{"s" if plan.file_details else "m"}."$file_modified_time" '
-                'AS "$file_modified_time"'
-            )
+        details = "s" if plan.file_details else "m"  # the reader knows the data files best
+        extra += [
+            f"{details}.{quote_ident(h)} AS {quote_ident(h)}"
+            for h in ("$file_size", "$file_modified_time")
+            if h in hidden
+        ]
         return (
             f"SELECT {', '.join([data, *parts, *extra])} FROM ({scan_sql}) AS s "
             f"JOIN {quote_ident(m)} AS m ON s.{plan.listed_column} = m.path"
