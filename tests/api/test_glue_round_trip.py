@@ -112,13 +112,19 @@ def test_the_test_input_uses_every_member_botocore_defines() -> None:
     assert set(table["StorageDescriptor"]["Columns"][0]) == _members("Column")
 
 
-def test_create_table_then_get_table_keeps_every_member(glue: Any, tmp_path: Path) -> None:
+def test_create_table_then_get_table_keeps_every_member(
+    server: Any, glue: Any, tmp_path: Path
+) -> None:
     sent = _table_input(f"{tmp_path}/events/")
     glue.create_table(DatabaseName=glue.db, TableInput=sent)
     got = glue.get_table(DatabaseName=glue.db, Name="events")["Table"]
     _assert_contains(got, sent, "Table")
     listed = glue.get_tables(DatabaseName=glue.db)["TableList"]
     _assert_contains(listed[0], sent, "GetTables")
+    meta = server.client("athena").get_table_metadata(
+        CatalogName="AwsDataCatalog", DatabaseName=glue.db, TableName="events"
+    )["TableMetadata"]
+    assert meta["LastAccessTime"] == ACCESSED
 
 
 def test_update_table_replaces_every_member(glue: Any, tmp_path: Path) -> None:

@@ -449,7 +449,7 @@ def _table_metadata(t: Table) -> Body:
     return {
         "Name": t.name,
         "CreateTime": t.created_at,
-        "LastAccessTime": t.updated_at,
+        "LastAccessTime": t.last_access_time or t.updated_at,  # Glue's, when a client set it
         "TableType": str(t.table_type),
         "Columns": [{"Name": c.name, "Type": c.type, "Comment": c.comment} for c in t.columns],
         "PartitionKeys": [
