@@ -73,6 +73,15 @@ def test_glue_catalog_creates_appends_and_evolves(catalog: GlueCatalog, remote: 
         (3, None),
         (4, 40),
     ]
+    # The catalog's column list follows the evolution too (DESCRIBE, Glue's GetTable).
+    assert [r[:2] for r in remote.sql("DESCRIBE gluecat.people").fetchall()][-1] == (
+        "age",
+        "bigint",
+    )
+    glue = catalog.glue.get_table(DatabaseName="gluecat", Name="people")["Table"]
+    (age,) = [c for c in glue["StorageDescriptor"]["Columns"] if c["Name"] == "age"]
+    assert age["Type"] == "bigint" and age["Parameters"]["iceberg.field.current"] == "true"
+    assert age["Parameters"]["iceberg.field.optional"] == "true"  # as PyIceberg sent it
 
 
 def test_stale_glue_commit_is_refused_and_retried(
