@@ -555,11 +555,9 @@ class QueryService:
         record = self.get(qid)
         with self._lock:
             event = self._cancel_events.get(qid)
-            cursor = self._cursors.get(qid)
         if event is not None:
             event.set()
-        if cursor is not None:
-            cursor.interrupt()
+        self._interrupt(qid)
         if record.state.done:
             return
         cancelled = {
@@ -609,14 +607,11 @@ class QueryService:
         """
         while not self._stopping.wait(_CANCEL_POLL_SECONDS):
             with self._lock:
-                running = {
-                    qid: (self._cancel_events.get(qid), cursor)
-                    for qid, cursor in self._cursors.items()
-                }
+                running = {qid: self._cancel_events.get(qid) for qid in self._cursors}
             unknown = []
-            for qid, (event, cursor) in running.items():
+            for qid, event in running.items():
                 if event is not None and event.is_set():
-                    cursor.interrupt()
+                    self._interrupt(qid)
                 else:
                     unknown.append(qid)
             if not unknown:
@@ -628,10 +623,21 @@ class QueryService:
                     )
                 ).scalars()
                 for qid in gone:
-                    event, cursor = running[qid]
+                    event = running[qid]
                     if event is not None:
                         event.set()
-                    cursor.interrupt()
+                    self._interrupt(qid)
+
+    def _interrupt(self, qid: str) -> None:
+        """Interrupt the DuckDB statement of a running query, if it is still running.
+
+        Under the lock: a finishing query unregisters its cursor under it before closing it,
+        so a cursor found here is still open.
+        """
+        with self._lock:
+            cursor = self._cursors.get(qid)
+            if cursor is not None:
+                cursor.interrupt()
 
     def get(self, qid: str) -> QueryExecution:
         """One execution.
