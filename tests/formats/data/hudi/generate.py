@@ -149,8 +149,14 @@ def main() -> None:
     mor = options("mor", "MERGE_ON_READ")
     write(spark, [row(i, f"m{i}", 0, "eu" if i % 2 else "us") for i in range(1, 7)], mor, "insert")
     write(spark, [row(2, "m2-v2", 5, "us"), row(3, "m3-v2", 5, "eu"), row(7, "m7", 5, "ap")], mor, "upsert")
-    # an older ordering value than the stored one: the payload keeps the stored record
-    write(spark, [row(1, "m1-stale", 0, "eu"), row(6, "m6-v2", 6, "us")], mor, "upsert")
+    # 1: the same ordering value as the base file's (the later write wins); 2: an older one
+    # than the previous log record's (the log scanner keeps the newer one)
+    write(
+        spark,
+        [row(1, "m1-v2", 0, "eu"), row(2, "m2-stale", 3, "us"), row(6, "m6-v2", 6, "us")],
+        mor,
+        "upsert",
+    )
     write(spark, [row(4, "m4", 9, "us"), row(5, "m5", 9, "eu")], mor, "delete")
 
     expected = {
