@@ -41,8 +41,6 @@ from lakebed.storage.object_store import join_uri
 if TYPE_CHECKING:
     from lakebed.storage import ObjectStore
 
-HUDI_INPUT = "org.apache.hudi.hadoop.HoodieParquetInputFormat"
-
 
 class FormatError(Exception):
     """The folder looks like a table format but its metadata cannot be read."""
@@ -218,7 +216,7 @@ def _hudi(store: ObjectStore, uri: str) -> FormatTable:
                 {"hoodie.table.name": props.get("hoodie.table.name", "")},
                 StorageFormat(
                     serdes.PARQUET,
-                    HUDI_INPUT,
+                    serdes.HUDI_INPUT,
                     serdes.PARQUET_OUTPUT,
                     (("serialization.format", "1"),),
                 ),
