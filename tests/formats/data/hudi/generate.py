@@ -107,7 +107,9 @@ def read(spark: SparkSession, name: str, query_type: str) -> list[dict[str, Any]
         .load(str(HERE / name))
     )
     out = []
-    for r in df.select("_hoodie_record_key", "_hoodie_commit_time", *COLUMNS).orderBy("id").collect():
+    for r in (
+        df.select("_hoodie_record_key", "_hoodie_commit_time", *COLUMNS).orderBy("id").collect()
+    ):
         d = r.asDict()
         for k, v in d.items():
             if isinstance(v, (Decimal, date, datetime)):
@@ -131,7 +133,12 @@ def main() -> None:
 
     cow = options("cow", "COPY_ON_WRITE")
     write(spark, [row(i, f"n{i}", 0, "eu" if i % 2 else "us") for i in range(1, 7)], cow, "insert")
-    write(spark, [row(2, "n2-v2", 5, "us"), row(3, "n3-v2", 5, "eu"), row(7, "n7", 5, "ap")], cow, "upsert")
+    write(
+        spark,
+        [row(2, "n2-v2", 5, "us"), row(3, "n3-v2", 5, "eu"), row(7, "n7", 5, "ap")],
+        cow,
+        "upsert",
+    )
     write(spark, [row(4, "n4", 9, "us"), row(5, "n5", 9, "eu")], cow, "delete")
 
     rep = options("cow_replaced", "COPY_ON_WRITE")
@@ -148,7 +155,12 @@ def main() -> None:
 
     mor = options("mor", "MERGE_ON_READ")
     write(spark, [row(i, f"m{i}", 0, "eu" if i % 2 else "us") for i in range(1, 7)], mor, "insert")
-    write(spark, [row(2, "m2-v2", 5, "us"), row(3, "m3-v2", 5, "eu"), row(7, "m7", 5, "ap")], mor, "upsert")
+    write(
+        spark,
+        [row(2, "m2-v2", 5, "us"), row(3, "m3-v2", 5, "eu"), row(7, "m7", 5, "ap")],
+        mor,
+        "upsert",
+    )
     # 1: the same ordering value as the base file's (the later write wins); 2: an older one
     # than the previous log record's (the log scanner keeps the newer one)
     write(
