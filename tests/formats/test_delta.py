@@ -151,3 +151,15 @@ def test_many_partitions_join_values_by_file(
     monkeypatch.setattr(delta, "MAX_CONSTANT_PARTITIONS", 1)
     assert lb.sql('SELECT id, day, "$path" FROM events ORDER BY id').fetchall() == expected
     assert [row[:2] for row in expected] == [(2, "2024-01-02"), (3, "2024-01-01")]
+
+
+def test_insert_into_a_delta_table_is_refused_and_writes_nothing(
+    lb: lakebed.Lakebed, events: Path
+) -> None:
+    lb.sql(CREATE.format(name="events", where=events))
+    before = sorted(events.rglob("*"))
+    with pytest.raises(NotSupportedError, match="is a Delta Lake table") as info:
+        lb.sql("INSERT INTO events VALUES (9, 'z', '2024-01-09')")
+    assert info.value.code == "NOT_SUPPORTED"
+    assert sorted(events.rglob("*")) == before
+    assert lb.sql("SELECT count(*) FROM events").fetchall() == [(2,)]
