@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 BAD_DATA = "HUDI_BAD_DATA"
 META_DIR = ".hoodie"
 PROPERTIES = "hoodie.properties"
+PARTITION_MARKER = ".hoodie_partition_metadata"
 # Meta columns Hudi writes in front of the data columns of every record.
 META_COLUMNS = (
     "_hoodie_commit_time",
@@ -152,6 +153,39 @@ def _replaced_file_ids(store: ObjectStore, f: _MetaFile) -> frozenset[str]:
     return frozenset(str(fid) for ids in replaced.values() for fid in (ids or []))
 
 
+def table_properties(store: ObjectStore, root: str) -> dict[str, str]:
+    """``.hoodie/hoodie.properties`` of the Hudi table at ``root``.
+
+    Raises:
+        DataError: HUDI_BAD_DATA: there is no such file, or it is not text.
+    """
+    uri = join_uri(join_uri(root, META_DIR), PROPERTIES)
+    if not store.exists(uri):
+        raise DataError(
+            f"No Hudi table at {root}: {uri} does not exist. The table's LOCATION must be the "
+            "Hudi table's base path (the folder holding .hoodie/).",
+            code=BAD_DATA,
+        )
+    try:
+        return _parse_properties(store.read_bytes(uri).decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise _bad(uri, "is not UTF-8 text") from e
+
+
+def partition_paths(store: ObjectStore, root: str) -> list[str]:
+    """The partition paths (relative to ``root``) of the Hudi table at ``root``: the folders
+    holding Hudi's ``.hoodie_partition_metadata`` marker. ``[""]`` for an unpartitioned table.
+    """
+    base = root.rstrip("/") + "/"
+    meta = base + META_DIR + "/"
+    out = []
+    for info in store.list(root, recursive=True, hidden=True):
+        folder, name = _name(info.uri)
+        if name == PARTITION_MARKER and not info.uri.startswith(meta):
+            out.append((folder + "/")[len(base) :].rstrip("/"))
+    return sorted(out)
+
+
 def timeline(store: ObjectStore, root: str) -> Timeline:
     """The active timeline of the Hudi table at ``root``.
 
@@ -160,19 +194,9 @@ def timeline(store: ObjectStore, root: str) -> Timeline:
             file is corrupt.
         NotSupportedError: the table was written with a timeline layout lakebed does not read.
     """
+    props = table_properties(store, root)
     meta = join_uri(root, META_DIR)
     listed = [_MetaFile(i.uri, i.size, i.modified_ms) for i in store.list(meta, recursive=False)]
-    by_name = {f.uri.rsplit("/", 1)[-1]: f for f in listed}
-    if PROPERTIES not in by_name:
-        raise DataError(
-            f"No Hudi table at {root}: {join_uri(meta, PROPERTIES)} does not exist. The table's "
-            "LOCATION must be the Hudi table's base path (the folder holding .hoodie/).",
-            code=BAD_DATA,
-        )
-    try:
-        props = _parse_properties(store.read_bytes(by_name[PROPERTIES].uri).decode("utf-8"))
-    except UnicodeDecodeError as e:
-        raise _bad(by_name[PROPERTIES].uri, "is not UTF-8 text") from e
     version = props.get("hoodie.table.version", "0")
     if not version.isdigit() or int(version) not in _VERSIONS:
         raise NotSupportedError(
@@ -183,8 +207,8 @@ def timeline(store: ObjectStore, root: str) -> Timeline:
     completed: set[str] = set()
     instants: set[str] = set()
     replacecommits: list[_MetaFile] = []
-    for name, f in by_name.items():
-        m = _INSTANT.match(name)
+    for f in listed:
+        m = _INSTANT.match(_name(f.uri)[1])
         if not m:
             continue
         instant, action, state = m.groups()
