@@ -255,12 +255,28 @@ def test_snapshot_of_a_payload_lakebed_does_not_merge_is_refused(
         lb.sql("SELECT count(*) FROM mor_rt")
 
 
-def test_hudi_1_table_versions_are_refused(local: tuple[lakebed.Lakebed, Path]) -> None:
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("hoodie.table.version=6", "hoodie.table.version=8"), "table version 8"),
+        (("hoodie.table.base.file.format=PARQUET", "hoodie.table.base.file.format=ORC"), "ORC"),
+        (
+            ("hoodie.table.version=6", "hoodie.table.version=6\nhoodie.bootstrap.base.path=/src"),
+            "bootstrapped",
+        ),
+    ],
+    ids=["hudi-1.x", "orc-base-files", "bootstrap"],
+)
+def test_tables_lakebed_cannot_read_exactly_are_refused(
+    local: tuple[lakebed.Lakebed, Path], change: tuple[str, str], message: str
+) -> None:
     lb, root = local
     props = root / "cow" / ".hoodie" / "hoodie.properties"
-    props.write_text(props.read_text().replace("hoodie.table.version=6", "hoodie.table.version=8"))
+    text = props.read_text()
+    assert change[0] in text
+    props.write_text(text.replace(*change))
     register(lb, "cow", str(root / "cow"))
-    with pytest.raises(NotSupportedError, match="table version 8"):
+    with pytest.raises(NotSupportedError, match=message):
         lb.sql("SELECT count(*) FROM cow")
 
 

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from lakebed.errors import DataError, NotSupportedError
 from lakebed.formats import serdes
-from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
+from lakebed.formats.base import ScanContext, ScanFile, ScanPlan, empty_plan
 from lakebed.formats.parquet import ParquetReader
 from lakebed.storage.object_store import join_uri
 
@@ -293,6 +293,7 @@ class HudiReader:
                 code="NOT_SUPPORTED",
             )
         tl = timeline(ctx.store, table.location)
+        _check_readable(tl)
         realtime = is_realtime(table) and tl.table_type == "MERGE_ON_READ"
         logs = _log_files(ctx.store, table, files) if realtime else []
         slices = latest_slices(tl, files, logs)
@@ -300,18 +301,31 @@ class HudiReader:
             from lakebed.formats.hudi_log import merged_scan
 
             return merged_scan(table, tl, slices, files, ctx)
-        return _base_scan(table, [s.base for s in slices if s.base is not None], ctx)
+        bases = [s.base for s in slices if s.base is not None]
+        return ParquetReader().scan(table, bases, ctx) if bases else empty_plan(table)
 
 
-def _base_scan(table: Table, bases: Sequence[ScanFile], ctx: ScanContext) -> ScanPlan:
-    """The Parquet scan of base files (an empty relation when there are none)."""
-    if bases:
-        return ParquetReader().scan(table, bases, ctx)
-    from lakebed.formats._sql import quote_ident
-    from lakebed.types import duckdb_type
+def _check_readable(tl: Timeline) -> None:
+    """Refuse tables whose base files are not plain Parquet files holding whole records.
 
-    cols = [f"CAST(NULL AS {duckdb_type(c.type)}) AS {quote_ident(c.name)}" for c in table.columns]
-    return ScanPlan(f'SELECT {", ".join(cols)}, NULL::VARCHAR AS "$path" WHERE false', 0)
+    Raises:
+        NotSupportedError: ORC or HFile base files, or a bootstrapped table (whose base files
+            hold only Hudi's meta columns, the data staying in the source files).
+    """
+    base_format = tl.properties.get("hoodie.table.base.file.format", "PARQUET").upper()
+    if base_format != "PARQUET":
+        raise NotSupportedError(
+            f"Hudi table at {tl.root} has {base_format} base files "
+            "(hoodie.table.base.file.format); lakebed reads Parquet base files.",
+            code="NOT_SUPPORTED",
+        )
+    if tl.properties.get("hoodie.bootstrap.base.path"):
+        raise NotSupportedError(
+            f"Hudi table at {tl.root} was bootstrapped from "
+            f"{tl.properties['hoodie.bootstrap.base.path']} (hoodie.bootstrap.base.path), "
+            "which lakebed does not read.",
+            code="NOT_SUPPORTED",
+        )
 
 
 def _log_files(store: ObjectStore, table: Table, files: Sequence[ScanFile]) -> list[ScanFile]:
