@@ -30,7 +30,7 @@ import json
 import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -67,7 +67,7 @@ _PAYLOADS = {
 
 # The delete block's record list (Hudi 0.x, log block version 3): ordering values are
 # wrapped in one-field records so that a union can hold them.
-_WRAPPERS = [
+_WRAPPERS: list[tuple[str, Any]] = [
     ("BooleanWrapper", "boolean"),
     ("IntWrapper", "int"),
     ("LongWrapper", "long"),
@@ -75,11 +75,47 @@ _WRAPPERS = [
     ("DoubleWrapper", "double"),
     ("BytesWrapper", "bytes"),
     ("StringWrapper", "string"),
-    ("DateWrapper", "int"),
+    ("DateWrapper", {"type": "int", "logicalType": "date"}),
     ("DecimalWrapper", {"type": "bytes", "logicalType": "decimal", "precision": 30, "scale": 15}),
-    ("TimeMicrosWrapper", "long"),
+    ("TimeMicrosWrapper", {"type": "long", "logicalType": "time-micros"}),
     ("TimestampMicrosWrapper", "long"),
 ]
+# The Java class Hudi compares each wrapped ordering value as (values of different classes
+# never compare: the newer record or the delete wins). Timestamps wrapped by Hudi are Instants.
+_WRAPPER_CLASS = {
+    "BooleanWrapper": "boolean",
+    "IntWrapper": "int",
+    "LongWrapper": "long",
+    "FloatWrapper": "float",
+    "DoubleWrapper": "double",
+    "BytesWrapper": "bytes",
+    "StringWrapper": "string",
+    "DateWrapper": "date",
+    "DecimalWrapper": "decimal",
+    "TimeMicrosWrapper": "time",
+    "TimestampMicrosWrapper": "instant",
+}
+# The Java class of a record's ordering field by its Avro type: Hudi reads dates and decimals
+# as LocalDate and BigDecimal, timestamps as their raw long.
+_FIELD_CLASS = {
+    "boolean": "boolean",
+    "int": "int",
+    "long": "long",
+    "float": "float",
+    "double": "double",
+    "bytes": "bytes",
+    "string": "string",
+    "date": "date",
+    "decimal": "decimal",
+    "time-micros": "time",
+    "time-millis": "time",
+    "timestamp-micros": "long",
+    "timestamp-millis": "long",
+    "local-timestamp-micros": "long",
+    "local-timestamp-millis": "long",
+}
+_NATURAL_ORDER = ("int", 0)  # the ordering value of a delete without one
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DELETE_LIST = fastavro.parse_schema(
     {
         "type": "record",
@@ -213,15 +249,18 @@ def _avro_records(block: LogBlock) -> Iterator[dict[str, Any]]:
     schema = _parsed_schema(block.header[SCHEMA])
     cur = _Cursor(block.content, block.uri)
     version = cur.int32()
-    count = cur.int32() if version >= 2 else None
-    n = 0
-    while cur.pos < len(block.content) if count is None else n < count:
+    if version < 2:
+        raise NotSupportedError(
+            f"Hudi log file {block.uri} has an Avro data block of version {version} (Hudi "
+            "before 0.5), which lakebed does not read.",
+            code="NOT_SUPPORTED",
+        )
+    for _ in range(cur.int32()):
         raw = cur.take(cur.int32())
         try:
             yield fastavro.schemaless_reader(io.BytesIO(raw), schema, None)
         except Exception as e:  # fastavro raises several types for bad bytes
             raise _bad_block(block, f"has a record that is not valid Avro ({e})") from e
-        n += 1
 
 
 def _deleted_keys(block: LogBlock) -> Iterator[tuple[str, tuple[str, Any] | None]]:
@@ -236,13 +275,20 @@ def _deleted_keys(block: LogBlock) -> Iterator[tuple[str, tuple[str, Any] | None
         )
     raw = cur.take(cur.int32())
     try:
-        decoded = fastavro.schemaless_reader(io.BytesIO(raw), _DELETE_LIST, None)
+        decoded = fastavro.schemaless_reader(
+            io.BytesIO(raw), _DELETE_LIST, None, return_record_name=True
+        )
     except Exception as e:  # fastavro raises several types for bad bytes
         raise _bad_block(block, f"is not a valid delete block ({e})") from e
     assert isinstance(decoded, dict)
     for record in decoded["deleteRecordList"]:
         wrapped = record.get("orderingVal")
-        yield record["recordKey"], _tagged(wrapped["value"]) if wrapped else None
+        ordering = None
+        if wrapped is not None:
+            name, value = wrapped
+            java = _WRAPPER_CLASS[name.rsplit(".", 1)[-1]]
+            ordering = (java, _comparable(value))
+        yield record["recordKey"], ordering
 
 
 def _bad_block(block: LogBlock, what: str) -> DataError:
@@ -252,21 +298,24 @@ def _bad_block(block: LogBlock, what: str) -> DataError:
     )
 
 
-def _tagged(value: Any) -> tuple[str, Any]:
-    """An ordering value as Hudi compares it: Avro's raw value, tagged with its class (values
-    of different classes do not compare).
-    """
+def _comparable(value: Any) -> Any:
+    """An ordering value as Hudi compares it: timestamps as their microseconds."""
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return "long", value
-        return "long", int(value.timestamp() * 1_000_000)
-    if isinstance(value, date):
-        return "int", (value - date(1970, 1, 1)).days
-    if isinstance(value, bool):
-        return "bool", value
-    if isinstance(value, int):
-        return "int", value  # Avro ints and longs are compared as numbers here
-    return type(value).__name__, value
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return (aware - _EPOCH) // timedelta(microseconds=1)
+    return value
+
+
+@lru_cache(maxsize=256)
+def _field_class(schema_text: str, name: str) -> str | None:
+    """The Java class Hudi reads record field ``name`` as, from a block's writer schema."""
+    fields = json.loads(schema_text).get("fields") or []
+    kind = next((f["type"] for f in fields if f.get("name") == name), None)
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if isinstance(kind, dict):
+        kind = kind.get("logicalType") or kind.get("type")
+    return _FIELD_CLASS.get(kind) if isinstance(kind, str) else None
 
 
 @dataclass
@@ -295,7 +344,8 @@ class _SliceMerger:
         self.payload = payload
         self.precombine = tl.properties.get("hoodie.table.precombine.field") or None
 
-    def blocks(self, store: ObjectStore, logs: Sequence[Any]) -> list[LogBlock]:
+    def blocks(self, store: ObjectStore, logs: Sequence[ScanFile]) -> list[LogBlock]:
+        """The committed data and delete blocks of ``logs``, in write order."""
         out: list[LogBlock] = []
         for log in logs:
             for block in read_blocks(store.read_bytes(log.uri), log.uri):
@@ -303,11 +353,13 @@ class _SliceMerger:
                     target = block.header.get(TARGET_INSTANT_TIME)
                     out = [b for b in out if b.instant != target]
                     continue
+                if not block.instant:
+                    raise _bad_block(block, "has no instant time in its header")
                 if not self.tl.is_committed(block.instant):
                     continue
                 if block.kind == CORRUPT:
                     raise _bad_block(block, "is marked corrupt")
-                if block.kind in _BLOCK_NAMES or block.kind not in (DELETE, AVRO_DATA):
+                if block.kind not in (DELETE, AVRO_DATA):
                     raise NotSupportedError(
                         f"Hudi log file {log.uri} has a "
                         f"{_BLOCK_NAMES.get(block.kind, f'type {block.kind}')} block, which "
@@ -324,6 +376,7 @@ class _SliceMerger:
         return out
 
     def merge(self, blocks: Sequence[LogBlock]) -> dict[str, _Merged]:
+        """The merged log record (or delete) of each record key the blocks name."""
         records: dict[str, _Merged] = {}
         for block in blocks:
             if block.kind == DELETE:
@@ -333,25 +386,28 @@ class _SliceMerger:
                         prev is not None
                         and prev.row is not None
                         and ordering is not None
-                        and ordering[1] != 0
+                        and ordering != _NATURAL_ORDER
                         and not _newer_wins(prev.ordering, ordering)
                     )
                     if not keep:
                         records[key] = _Merged(None, ordering)
                 continue
+            java = None
+            if self.precombine:
+                java = _field_class(block.header.get(SCHEMA, "{}"), self.precombine)
             for row in _avro_records(block):
                 key = row.get(RECORD_KEY)
                 if key is None:
                     raise _bad_block(block, f"has a record without {RECORD_KEY}")
-                ordering = (
-                    _tagged(row.get(self.precombine)) if self.precombine in row else ("int", 0)
-                )
+                value = row.get(self.precombine) if self.precombine else None
+                ordering = (java, _comparable(value)) if java and value is not None else None
                 prev = records.get(key)
                 if prev is None or prev.row is None or _newer_wins(prev.ordering, ordering):
                     records[key] = _Merged(row, ordering)
         return records
 
     def is_delete(self, row: dict[str, Any] | None) -> bool:
+        """Whether a merged log record removes its key from the snapshot."""
         if row is None or row.get(IS_DELETED) is True:
             return True
         return self.payload == DMS_PAYLOAD and row.get("Op") == "D"
