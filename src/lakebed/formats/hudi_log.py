@@ -116,7 +116,7 @@ _FIELD_CLASS = {
 }
 _NATURAL_ORDER = ("int", 0)  # the ordering value of a delete without one
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_DELETE_LIST = fastavro.parse_schema(
+DELETE_RECORD_LIST = fastavro.parse_schema(
     {
         "type": "record",
         "name": "HoodieDeleteRecordList",
@@ -255,8 +255,15 @@ def _avro_records(block: LogBlock) -> Iterator[dict[str, Any]]:
             "before 0.5), which lakebed does not read.",
             code="NOT_SUPPORTED",
         )
-    for _ in range(cur.int32()):
-        raw = cur.take(cur.int32())
+    count = cur.int32()
+    data, pos, end = block.content, cur.pos, len(block.content)
+    unpack = struct.Struct(">i").unpack_from
+    for _ in range(count):
+        size = unpack(data, pos)[0] if pos + 4 <= end else -1
+        if size < 0 or pos + 4 + size > end:
+            raise _bad_block(block, f"is truncated or corrupt at byte {pos} of its content")
+        raw = data[pos + 4 : pos + 4 + size]
+        pos += 4 + size
         try:
             yield fastavro.schemaless_reader(io.BytesIO(raw), schema, None)
         except Exception as e:  # fastavro raises several types for bad bytes
@@ -276,7 +283,7 @@ def _deleted_keys(block: LogBlock) -> Iterator[tuple[str, tuple[str, Any] | None
     raw = cur.take(cur.int32())
     try:
         decoded = fastavro.schemaless_reader(
-            io.BytesIO(raw), _DELETE_LIST, None, return_record_name=True
+            io.BytesIO(raw), DELETE_RECORD_LIST, None, return_record_name=True
         )
     except Exception as e:  # fastavro raises several types for bad bytes
         raise _bad_block(block, f"is not a valid delete block ({e})") from e
@@ -453,10 +460,9 @@ def merged_scan(
     """
     merger = _SliceMerger(tl, payload_class(tl))
     columns = table.columns
-    lookup = {c.name.lower(): c for c in columns}
+    layouts: dict[tuple[str, ...], list[str | None]] = {}
     types = [arrow_type(parse_type(c.type)) for c in columns]
     values: list[list[Any]] = [[] for _ in columns]
-    keys: list[str] = []
     paths: list[str] = []
     listed: list[str] = []
     touched_keys: list[str] = []
@@ -478,11 +484,15 @@ def merged_scan(
                 touched_bases.append(s.base.uri)
             if merger.is_delete(merged.row):
                 continue
-            assert merged.row is not None
-            row = {k.lower(): v for k, v in merged.row.items() if k.lower() in lookup}
-            for i, c in enumerate(columns):
-                values[i].append(row.get(c.name.lower()))
-            keys.append(key)
+            row = merged.row
+            assert row is not None
+            layout = tuple(row)
+            fields = layouts.get(layout)
+            if fields is None:  # the record fields read into each column, by name
+                lower = {name.lower(): name for name in layout}
+                fields = layouts[layout] = [lower.get(c.name.lower()) for c in columns]
+            for i, name in enumerate(fields):
+                values[i].append(None if name is None else row[name])
             paths.append(path)
             listed.append(folder_file.get(folder, path))
     try:
