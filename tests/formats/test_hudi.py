@@ -135,6 +135,22 @@ def test_merge_on_read_snapshot_merges_log_files_as_spark(
     assert us == [(2, "m2-v2"), (6, "m6-v2")]
 
 
+def test_compacted_and_pending_compaction_slices_read_as_spark(
+    lake: tuple[lakebed.Lakebed, str],
+) -> None:
+    lb, root = lake
+    register(lb, "c_ro", f"{root}/mor_compacted")
+    register(lb, "c_rt", f"{root}/mor_compacted", input_format=RT)
+    assert rows(lb, "c_ro") == expected("mor_compacted", "read_optimized")
+    assert rows(lb, "c_rt") == expected("mor_compacted", "snapshot")
+
+
+def test_dms_change_records_with_op_d_are_deletes(lake: tuple[lakebed.Lakebed, str]) -> None:
+    lb, root = lake
+    register(lb, "dms", f"{root}/mor_dms", input_format=RT)
+    assert rows(lb, "dms") == expected("mor_dms", "snapshot")
+
+
 def test_path_names_the_newest_base_file_of_each_file_group(
     local: tuple[lakebed.Lakebed, Path],
 ) -> None:

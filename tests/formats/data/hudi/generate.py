@@ -17,8 +17,11 @@ Tables (each ``<name>/`` with its ``.hoodie/`` timeline):
   (new versions of file groups), delete.
 * ``cow_replaced`` — Copy-on-Write, partitioned: insert, then ``insert_overwrite`` of one
   partition (a replacecommit), then inline clustering of the other (another replacecommit).
-* ``mor`` — Merge-on-Read, partitioned: insert (base files), upsert and delete (log files,
-  not compacted).
+* ``mor`` — Merge-on-Read, partitioned: insert (base files), upserts (equal and older
+  ordering values) and a delete, in log files not compacted.
+* ``mor_compacted`` — Merge-on-Read: an inline compaction (new base file), then a compaction
+  scheduled but not run, with a log file written on its instant.
+* ``mor_dms`` — Merge-on-Read with ``AWSDmsAvroPayload``: DMS change records (``Op``).
 
 ``expected.json`` holds, per table and query type, the rows Spark+Hudi read back (sorted by
 ``id``; timestamps as ISO text, decimals as text).
@@ -91,9 +94,15 @@ def options(name: str, table_type: str) -> dict[str, str]:
     }
 
 
-def write(spark: SparkSession, rows: list[tuple[Any, ...]], opts: dict[str, str], op: str) -> None:
+def write(
+    spark: SparkSession,
+    rows: list[tuple[Any, ...]],
+    opts: dict[str, str],
+    op: str,
+    schema: T.StructType = SCHEMA,
+) -> None:
     where = HERE / opts["hoodie.table.name"]
-    df = spark.createDataFrame(rows, SCHEMA).coalesce(1)
+    df = spark.createDataFrame(rows, schema).coalesce(1)
     mode = "append" if where.exists() else "overwrite"
     df.write.format("hudi").options(**{**opts, "hoodie.datasource.write.operation": op}).mode(
         mode
@@ -128,7 +137,7 @@ def main() -> None:
         .config("spark.sql.shuffle.partitions", "1")
         .getOrCreate()
     )
-    for name in ("cow", "cow_replaced", "mor"):
+    for name in ("cow", "cow_replaced", "mor", "mor_compacted", "mor_dms"):
         shutil.rmtree(HERE / name, ignore_errors=True)
 
     cow = options("cow", "COPY_ON_WRITE")
@@ -171,6 +180,36 @@ def main() -> None:
     )
     write(spark, [row(4, "m4", 9, "us"), row(5, "m5", 9, "eu")], mor, "delete")
 
+    # Compaction: inline after the second delta commit (a new base file, its logs compacted),
+    # then one scheduled but not run, with a log written on the pending compaction's instant.
+    comp = options("mor_compacted", "MERGE_ON_READ")
+    eu = [row(i, f"c{i}", 0, "eu") for i in range(1, 5)]
+    write(spark, eu, comp, "insert")
+    inline = {
+        **comp,
+        "hoodie.compact.inline": "true",
+        "hoodie.compact.inline.max.delta.commits": "2",
+    }
+    write(spark, [row(1, "c1-v2", 1, "eu")], inline, "upsert")
+    write(spark, [row(2, "c2-v2", 2, "eu")], comp, "upsert")
+    schedule = {
+        **comp,
+        "hoodie.compact.schedule.inline": "true",
+        "hoodie.compact.inline.max.delta.commits": "1",
+    }
+    write(spark, [row(3, "c3-v2", 3, "eu")], schedule, "upsert")
+    write(spark, [row(4, "c4-v2", 4, "eu")], comp, "upsert")
+
+    # AWS DMS change records: AWSDmsAvroPayload treats Op = 'D' as a delete.
+    dms = {
+        **options("mor_dms", "MERGE_ON_READ"),
+        "hoodie.datasource.write.payload.class": "org.apache.hudi.common.model.AWSDmsAvroPayload",
+    }
+    with_op = T.StructType([*SCHEMA.fields, T.StructField("Op", T.StringType())])
+    write(spark, [(*row(i, f"d{i}", 0, "eu"), "I") for i in range(1, 5)], dms, "insert", with_op)
+    changes = [(*row(2, "d2-v2", 1, "eu"), "U"), (*row(3, "d3", 1, "eu"), "D")]
+    write(spark, changes, dms, "upsert", with_op)
+
     expected = {
         "cow": {"snapshot": read(spark, "cow", "snapshot")},
         "cow_replaced": {"snapshot": read(spark, "cow_replaced", "snapshot")},
@@ -178,6 +217,11 @@ def main() -> None:
             "snapshot": read(spark, "mor", "snapshot"),
             "read_optimized": read(spark, "mor", "read_optimized"),
         },
+        "mor_compacted": {
+            "snapshot": read(spark, "mor_compacted", "snapshot"),
+            "read_optimized": read(spark, "mor_compacted", "read_optimized"),
+        },
+        "mor_dms": {"snapshot": read(spark, "mor_dms", "snapshot")},
     }
     (HERE / "expected.json").write_text(json.dumps(expected, indent=1) + "\n")
     spark.stop()
