@@ -47,11 +47,12 @@ BAD_DATA = "HUDI_BAD_DATA"
 META_DIR = ".hoodie"
 PROPERTIES = "hoodie.properties"
 PARTITION_MARKER = ".hoodie_partition_metadata"
+RECORD_KEY = "_hoodie_record_key"
 # Meta columns Hudi writes in front of the data columns of every record.
 META_COLUMNS = (
     "_hoodie_commit_time",
     "_hoodie_commit_seqno",
-    "_hoodie_record_key",
+    RECORD_KEY,
     "_hoodie_partition_path",
     "_hoodie_file_name",
 )

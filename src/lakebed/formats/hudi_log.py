@@ -41,6 +41,7 @@ from lakebed.catalog.models import Column
 from lakebed.errors import DataError, NotSupportedError
 from lakebed.formats._sql import quote_ident
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
+from lakebed.formats.hudi import RECORD_KEY
 from lakebed.formats.orc import arrow_type
 from lakebed.formats.parquet import ParquetReader
 from lakebed.types import duckdb_type, parse_type
@@ -54,7 +55,6 @@ MAGIC = b"#HUDI#"
 COMMAND, DELETE, CORRUPT, AVRO_DATA = 0, 1, 2, 3
 _BLOCK_NAMES = {4: "HFile data", 5: "Parquet data", 6: "CDC"}
 INSTANT_TIME, TARGET_INSTANT_TIME, SCHEMA, COMMAND_BLOCK_TYPE, COMPACTED_BLOCK_TIMES = range(5)
-RECORD_KEY = "_hoodie_record_key"
 IS_DELETED = "_hoodie_is_deleted"
 OVERWRITE_PAYLOAD = "org.apache.hudi.common.model.OverwriteWithLatestAvroPayload"
 DMS_PAYLOAD = "org.apache.hudi.common.model.AWSDmsAvroPayload"
