@@ -37,3 +37,12 @@ def test_hudi_target_registers_meta_columns_partitions_and_reads_like_spark(
         for r in EXPECTED["cow"]["snapshot"]
     ]
     assert got == want
+
+
+def test_hudi_metadata_table_is_not_a_partition(lb: lakebed.Lakebed, lake_dir: Path, crawl) -> None:
+    shutil.copytree(HUDI / "mor_metadata", lake_dir / "events")
+    run = crawl(name="h", Targets={"HudiTargets": [{"Paths": [str(lake_dir / "events")]}]})
+    assert run.errors == ()
+    assert [t.name for t in lb.catalog.list_tables("default")] == ["events"]
+    table = lb.catalog.get_table("default", "events")
+    assert sorted(p.values for p in lb.catalog.list_partitions(table)) == [("eu",), ("us",)]

@@ -151,6 +151,16 @@ def test_dms_change_records_with_op_d_are_deletes(lake: tuple[lakebed.Lakebed, s
     assert rows(lb, "dms") == expected("mor_dms", "snapshot")
 
 
+@pytest.mark.parametrize("partitioned", [True, False], ids=["partitions", "unpartitioned"])
+def test_hudi_metadata_table_files_are_not_read_as_data(
+    lake: tuple[lakebed.Lakebed, str], partitioned: bool
+) -> None:
+    lb, root = lake
+    where = f"{root}/mor_metadata"
+    register(lb, "meta_rt", where, input_format=RT, partitioned=partitioned)
+    assert rows(lb, "meta_rt") == expected("mor_metadata", "snapshot")
+
+
 def test_path_names_the_newest_base_file_of_each_file_group(
     local: tuple[lakebed.Lakebed, Path],
 ) -> None:

@@ -22,6 +22,8 @@ Tables (each ``<name>/`` with its ``.hoodie/`` timeline):
 * ``mor_compacted`` — Merge-on-Read: an inline compaction (new base file), then a compaction
   scheduled but not run, with a log file written on its instant.
 * ``mor_dms`` — Merge-on-Read with ``AWSDmsAvroPayload``: DMS change records (``Op``).
+* ``mor_metadata`` — Merge-on-Read with Hudi's metadata table (``.hoodie/metadata/``) on,
+  as Hudi writers default to.
 
 ``expected.json`` holds, per table and query type, the rows Spark+Hudi read back (sorted by
 ``id``; timestamps as ISO text, decimals as text).
@@ -137,7 +139,7 @@ def main() -> None:
         .config("spark.sql.shuffle.partitions", "1")
         .getOrCreate()
     )
-    for name in ("cow", "cow_replaced", "mor", "mor_compacted", "mor_dms"):
+    for name in ("cow", "cow_replaced", "mor", "mor_compacted", "mor_dms", "mor_metadata"):
         shutil.rmtree(HERE / name, ignore_errors=True)
 
     cow = options("cow", "COPY_ON_WRITE")
@@ -210,6 +212,11 @@ def main() -> None:
     changes = [(*row(2, "d2-v2", 1, "eu"), "U"), (*row(3, "d3", 1, "eu"), "D")]
     write(spark, changes, dms, "upsert", with_op)
 
+    # Hudi's own default: the metadata table (.hoodie/metadata/, itself a Hudi table) enabled.
+    meta = {**options("mor_metadata", "MERGE_ON_READ"), "hoodie.metadata.enable": "true"}
+    write(spark, [row(i, f"x{i}", 0, "eu" if i % 2 else "us") for i in range(1, 5)], meta, "insert")
+    write(spark, [row(2, "x2-v2", 1, "us"), row(5, "x5", 1, "eu")], meta, "upsert")
+
     expected = {
         "cow": {"snapshot": read(spark, "cow", "snapshot")},
         "cow_replaced": {"snapshot": read(spark, "cow_replaced", "snapshot")},
@@ -222,6 +229,7 @@ def main() -> None:
             "read_optimized": read(spark, "mor_compacted", "read_optimized"),
         },
         "mor_dms": {"snapshot": read(spark, "mor_dms", "snapshot")},
+        "mor_metadata": {"snapshot": read(spark, "mor_metadata", "snapshot")},
     }
     (HERE / "expected.json").write_text(json.dumps(expected, indent=1) + "\n")
     spark.stop()
