@@ -46,3 +46,20 @@ def test_hudi_metadata_table_is_not_a_partition(lb: lakebed.Lakebed, lake_dir: P
     assert [t.name for t in lb.catalog.list_tables("default")] == ["events"]
     table = lb.catalog.get_table("default", "events")
     assert sorted(p.values for p in lb.catalog.list_partitions(table)) == [("eu",), ("us",)]
+
+
+def test_plain_partition_folders_name_the_partition_field_values(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    where = lake_dir / "cow"
+    shutil.copytree(HUDI / "cow", where)
+    for folder in where.glob("region=*"):  # as Hudi lays them out without Hive-style names
+        folder.rename(where / folder.name.split("=", 1)[1])
+    run = crawl(name="h", Targets={"HudiTargets": [{"Paths": [str(where)]}]})
+    assert run.errors == ()
+    table = lb.catalog.get_table("default", "cow")
+    parts = sorted((p.values, p.location) for p in lb.catalog.list_partitions(table))
+    assert parts == [((r,), f"{where}/{r}/") for r in ("ap", "eu", "us")]
+    got = lb.sql("SELECT id, region FROM cow WHERE region <> 'ap' ORDER BY id").fetchall()
+    want = [(r["id"], r["region"]) for r in EXPECTED["cow"]["snapshot"] if r["region"] != "ap"]
+    assert got == want
