@@ -11,6 +11,7 @@ from crawl_helpers import write_parquet, write_text
 
 import lakebed
 from lakebed.formats import serdes
+from lakebed.formats.hudi import META_COLUMNS
 
 
 def _iceberg(root: Path) -> None:
@@ -101,7 +102,7 @@ def test_iceberg_delta_and_hudi_folders_are_registered_as_such(
     hu = lb.catalog.get_table("default", "hu")
     assert hu.parameters["classification"] == "hudi"
     assert hu.input_format == "org.apache.hudi.hadoop.HoodieParquetInputFormat"
-    assert [c.name for c in hu.columns] == ["k"]
+    assert [c.name for c in hu.columns] == [*META_COLUMNS, "k"]  # Hive sync's columns
 
 
 def test_bad_files_are_reported_and_make_no_half_formed_tables(

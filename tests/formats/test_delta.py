@@ -199,3 +199,15 @@ def test_a_broken_log_keeps_the_catalog_entry_readable_and_droppable(
         lb.sql("SELECT * FROM events").fetchall()
     lb.sql("DROP TABLE events")
     assert not lb.catalog.table_exists("default", "events")
+
+
+def test_insert_into_a_delta_table_is_refused_and_writes_nothing(
+    lb: lakebed.Lakebed, events: Path
+) -> None:
+    lb.sql(CREATE.format(name="events", where=events))
+    before = sorted(events.rglob("*"))
+    with pytest.raises(NotSupportedError, match="is a Delta Lake table") as info:
+        lb.sql("INSERT INTO events VALUES (9, 'z', '2024-01-09')")
+    assert info.value.code == "NOT_SUPPORTED"
+    assert sorted(events.rglob("*")) == before
+    assert lb.sql("SELECT count(*) FROM events").fetchall() == [(2,)]

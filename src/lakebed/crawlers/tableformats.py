@@ -6,7 +6,8 @@ Parquet files).
   ``metadata_location`` parameters point at the newest metadata file.
 * Delta: ``_delta_log/``; ``table_type=DELTA`` with the schema of the latest ``metaData``
   action.
-* Hudi: ``.hoodie/``; Hudi's input format over Parquet with the latest commit's schema.
+* Hudi: ``.hoodie/``; Hudi's input format over Parquet with the latest commit's schema and
+  Hudi's meta columns, partitioned as ``hoodie.table.partition.fields`` says.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from lakebed.crawlers.classifiers.avro import avro_type
 from lakebed.crawlers.classifiers.base import StorageFormat
@@ -34,14 +36,12 @@ from lakebed.crawlers.inference import (
     Struct,
     parse_hive_type,
 )
-from lakebed.errors import NotSupportedError
-from lakebed.formats import delta, serdes
+from lakebed.errors import LakebedError, NotSupportedError
+from lakebed.formats import delta, hudi, serdes
 from lakebed.storage.object_store import join_uri
 
 if TYPE_CHECKING:
     from lakebed.storage import ObjectStore
-
-HUDI_INPUT = "org.apache.hudi.hadoop.HoodieParquetInputFormat"
 
 
 class FormatError(Exception):
@@ -57,6 +57,10 @@ class FormatTable:
     parameters: dict[str, str]
     storage: StorageFormat | None
     explanation: str
+    partition_keys: tuple[str, ...] = ()
+    """String partition keys, for formats whose catalog entries list partitions (Hudi)."""
+    partitions: tuple[tuple[tuple[str, ...], str], ...] = ()
+    """(values, location) of each partition."""
 
 
 def detect(store: ObjectStore, uri: str, markers: set[str], folders: list[str]) -> str | None:
@@ -193,36 +197,87 @@ def _delta(store: ObjectStore, uri: str) -> FormatTable:
 
 
 def _hudi(store: ObjectStore, uri: str) -> FormatTable:
+    """A Hudi table as Hive sync registers it: Hudi's meta columns, then the newest completed
+    commit's schema; the partition fields as string partition keys with one partition per
+    partition folder (when the folders name one value per field); the read-optimized input
+    format, which reads Copy-on-Write tables whole.
+    """
+    try:
+        tl = hudi.timeline(store, uri)
+        paths = hudi.partition_paths(store, uri)
+    except LakebedError as e:
+        raise FormatError(e.message) from e
+    props = tl.properties
     meta = join_uri(uri, ".hoodie")
-    props: dict[str, str] = {}
-    for line in store.read_bytes(join_uri(meta, "hoodie.properties")).decode().splitlines():
-        if "=" in line and not line.startswith("#"):
-            k, _, v = line.partition("=")
-            props[k.strip()] = v.strip()
     commits = sorted(
         (
             f.uri
             for f in store.list(meta, recursive=False)
-            if f.uri.endswith((".commit", ".deltacommit"))
+            if f.uri.endswith((".commit", ".deltacommit", ".replacecommit"))
         ),
         reverse=True,
     )
     for commit in commits:
-        schema_text = json.loads(store.read_bytes(commit)).get("extraMetadata", {}).get("schema")
-        if schema_text:
-            root = avro_type(json.loads(schema_text))
-            assert isinstance(root, Struct)
-            return FormatTable(
-                "hudi",
-                Schema(root.fields),
-                {"hoodie.table.name": props.get("hoodie.table.name", "")},
-                StorageFormat(
-                    serdes.PARQUET,
-                    HUDI_INPUT,
-                    serdes.PARQUET_OUTPUT,
-                    (("serialization.format", "1"),),
-                ),
-                f"Hudi table ({props.get('hoodie.table.type', 'COPY_ON_WRITE')}): schema from "
-                f"commit {commit.rsplit('/', 1)[-1]}.",
-            )
+        schema_text = json.loads(store.read_bytes(commit) or b"{}").get("extraMetadata", {})
+        schema_text = schema_text.get("schema")
+        if not schema_text:
+            continue
+        root = avro_type(json.loads(schema_text))
+        assert isinstance(root, Struct)
+        fields = list(root.fields)
+        if props.get("hoodie.populate.meta.fields", "true").lower() != "false":
+            names = {n for n, _ in fields}
+            fields = [(c, STRING) for c in hudi.META_COLUMNS if c not in names] + fields
+        keys, partitions = _hudi_partitions(props, paths, uri)
+        fields = [(n, t) for n, t in fields if n not in keys]
+        kind = props.get("hoodie.table.type", "COPY_ON_WRITE")
+        why = f"Hudi table ({kind}): schema from commit {commit.rsplit('/', 1)[-1]}"
+        if keys:
+            why += f", partitioned by {', '.join(keys)} (hoodie.table.partition.fields)"
+        return FormatTable(
+            "hudi",
+            Schema(tuple(fields)),
+            {"hoodie.table.name": props.get("hoodie.table.name", "")},
+            StorageFormat(
+                serdes.PARQUET,
+                serdes.HUDI_INPUT,
+                serdes.PARQUET_OUTPUT,
+                (("serialization.format", "1"),),
+            ),
+            why + ".",
+            keys,
+            partitions,
+        )
     raise FormatError(f"Hudi table at '{uri}' has no commit with a schema in .hoodie/.")
+
+
+def _hudi_partitions(
+    props: dict[str, str], paths: list[str], uri: str
+) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], str], ...]]:
+    """(partition keys, (values, location) of each partition) of a Hudi table; none when it
+    is unpartitioned or its folders do not name one value per partition field (such a table
+    is registered unpartitioned and read whole).
+    """
+    # Custom key generators write "field:type" (for example "ts:timestamp").
+    fields = tuple(
+        f.split(":", 1)[0].strip().lower()
+        for f in props.get("hoodie.table.partition.fields", "").split(",")
+        if f.strip()
+    )
+    if not fields or paths == [""]:
+        return (), ()
+    encoded = props.get("hoodie.datasource.write.partitionpath.urlencode", "false") == "true"
+    partitions = []
+    for path in paths:
+        segments = path.split("/")
+        if len(segments) != len(fields):
+            return (), ()
+        values = []
+        for field, segment in zip(fields, segments, strict=True):
+            key, sep, value = segment.partition("=")
+            if sep and key.lower() != field:
+                return (), ()
+            value = value if sep else segment
+            values.append(unquote(value) if encoded else value)
+        partitions.append((tuple(values), join_uri(uri, path)))
+    return fields, tuple(partitions)

@@ -75,6 +75,7 @@ def build(
             name=name,
             table_type=TableType.EXTERNAL_TABLE,
             columns=_columns(fmt.schema),
+            partition_keys=tuple(Column(k, "string") for k in fmt.partition_keys),
             location=location,
             input_format=st.input_format if st else None,
             output_format=st.output_format if st else None,
@@ -82,7 +83,8 @@ def build(
             serde_parameters=dict(st.serde_parameters) if st else {},
             parameters=params,
         )
-        return TablePlan(table, [], list(unit.why))
+        parts = [Partition(values, where.rstrip("/") + "/") for values, where in fmt.partitions]
+        return TablePlan(table, parts, list(unit.why))
     group = unit.group
     assert group is not None
     st = group.first.storage

@@ -79,6 +79,15 @@ def file_details(sizes: Sequence[int], modified_ms: Sequence[int]) -> dict[str, 
     }
 
 
+def empty_plan(table: Table) -> ScanPlan:
+    """A scan with the table's data columns and ``"$path"`` that returns no rows."""
+    from lakebed.formats._sql import quote_ident
+    from lakebed.types import duckdb_type
+
+    cols = [f"CAST(NULL AS {duckdb_type(c.type)}) AS {quote_ident(c.name)}" for c in table.columns]
+    return ScanPlan(f'SELECT {", ".join(cols)}, NULL::VARCHAR AS "$path" WHERE false', 0)
+
+
 class TableReader(Protocol):
     """Reads one table format."""
 

@@ -10,6 +10,7 @@ from lakebed.formats.avro import AvroReader
 from lakebed.formats.base import register_reader
 from lakebed.formats.delta import DeltaReader, is_delta
 from lakebed.formats.grok import GrokReader
+from lakebed.formats.hudi import HudiReader, is_hudi
 from lakebed.formats.ion import IonReader
 from lakebed.formats.json import JsonReader
 from lakebed.formats.lazy_simple import LazySimpleReader
@@ -39,13 +40,12 @@ _TEXT = (serdes.TEXT_INPUT, serdes.SEQUENCEFILE_INPUT)
 
 # Table kinds that decide their own files, whatever SerDe the catalog names.
 register_reader(is_delta, DeltaReader())
+register_reader(is_hudi, HudiReader())
 register_reader(is_symlink, SymlinkReader())
 register_reader(is_xml, XmlReader())
 
-# Parquet files of plain tables only: Hudi's input formats (copy-on-write and merge-on-read)
-# choose file versions from the table's timeline, so reading every Parquet file there would
-# return superseded rows. They get no reader (HIVE_UNSUPPORTED_FORMAT) rather than wrong
-# answers.
+# Parquet files of plain tables only: other input formats over Parquet files (Hudi's above)
+# choose which files to read, so reading every Parquet file there would be wrong.
 register_reader(
     _serde_is(serdes.PARQUET, inputs=(serdes.PARQUET_INPUT, serdes.TEXT_INPUT)), ParquetReader()
 )

@@ -33,7 +33,7 @@ from lakebed.catalog.properties import TableProperties
 from lakebed.errors import DataError, LakebedError, NotSupportedError
 from lakebed.formats import serdes
 from lakebed.formats._sql import quote_ident, quote_str
-from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
+from lakebed.formats.base import ScanContext, ScanFile, ScanPlan, empty_plan
 from lakebed.formats.parquet import ParquetReader
 from lakebed.storage.object_store import join_uri
 from lakebed.types import duckdb_type
@@ -382,11 +382,7 @@ class DeltaReader:
             table, columns=tuple(c for c in table.columns if c.name not in partitioned)
         )
         if not snap.files:
-            cols = [
-                f"CAST(NULL AS {duckdb_type(c.type)}) AS {quote_ident(c.name)}"
-                for c in table.columns
-            ]
-            return ScanPlan(f'SELECT {", ".join(cols)}, NULL::VARCHAR AS "$path" WHERE false', 0)
+            return empty_plan(table)
         groups: dict[tuple[str | None, ...], list[AddedFile]] = {}
         for f in snap.files:
             key = tuple(f.partition_values.get(name) for name in snap.partition_columns)

@@ -35,6 +35,15 @@ LAZY_BINARY_COLUMNAR = "org.apache.hadoop.hive.serde2.columnar.LazyBinaryColumna
 XML = "com.ibm.spss.hive.serde2.xml.XmlSerDe"  # what Glue crawlers register XML tables with
 XML_INPUT = "com.ibm.spss.hive.serde2.xml.XmlInputFormat"
 XML_OUTPUT = "org.apache.hadoop.hive.ql.io.IgnoreKeyTextOutputFormat"
+# Hudi: Copy-on-Write and Merge-on-Read read-optimized; Merge-on-Read snapshot (real-time).
+# The com.uber.hoodie names are those of Hudi before it joined Apache.
+HUDI_INPUT = "org.apache.hudi.hadoop.HoodieParquetInputFormat"
+HUDI_REALTIME_INPUT = "org.apache.hudi.hadoop.realtime.HoodieParquetRealtimeInputFormat"
+HUDI_REALTIME_INPUTS = (
+    HUDI_REALTIME_INPUT,
+    "com.uber.hoodie.hadoop.realtime.HoodieRealtimeInputFormat",
+)
+HUDI_INPUTS = (HUDI_INPUT, "com.uber.hoodie.hadoop.HoodieInputFormat", *HUDI_REALTIME_INPUTS)
 
 # STORED AS <name> -> (serde, input format, output format); None keeps the ROW FORMAT's serde.
 STORED_AS: dict[str, tuple[str | None, str, str]] = {

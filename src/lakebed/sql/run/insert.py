@@ -13,6 +13,7 @@ from sqlglot import exp
 from lakebed.catalog.models import Partition, Table
 from lakebed.catalog.properties import SerdeProperties, TableProperties
 from lakebed.errors import InvalidInputError, NotFoundError, NotSupportedError
+from lakebed.formats import read_only_kind
 from lakebed.formats._sql import quote_ident
 from lakebed.formats.write import FileFormat, StagedWrite, WriteSpec, format_of_serde
 from lakebed.sql import translate
@@ -100,6 +101,12 @@ def _target(ctx: RunContext, node: exp.Insert) -> tuple[Table, list[str] | None]
     if table.is_iceberg:
         raise NotSupportedError(
             f"'{db}.{name}' is an Iceberg table, written by the Iceberg runner.",
+            code="NOT_SUPPORTED",
+        )
+    if (kind := read_only_kind(table)) is not None:
+        raise NotSupportedError(
+            f"Cannot insert into '{db}.{name}': it is a {kind} table, which lakebed reads but "
+            f"does not write (as Athena). Write it with a {kind} writer such as Spark.",
             code="NOT_SUPPORTED",
         )
     if listed is not None:
