@@ -11,6 +11,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError as SqlglotParseError
 
 from lakebed.errors import InvalidInputError
+from lakebed.zones import ZonedTimestampType
 
 T = exp.DataType.Type
 
@@ -147,6 +148,8 @@ def trino_type_of_arrow(t: pa.DataType) -> str:
     """Trino's name for the type of an Arrow result column."""
     if isinstance(t, pa.JsonType):
         return "json"
+    if isinstance(t, ZonedTimestampType):
+        return "timestamp with time zone"
     if pa.types.is_boolean(t):
         return "boolean"
     if pa.types.is_int8(t):

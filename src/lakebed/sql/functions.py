@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import xxhash
 
+from lakebed.zones import zone_key
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -39,6 +41,7 @@ _AUTHORITY = _url_part(3)
 
 # typeof: DuckDB's type name (lower-cased) → Trino's, rewritten in this order.
 _TRINO_TYPE_NAMES: tuple[tuple[str, str], ...] = (
+    (r"^struct\(lb_instant timestamp with time zone, lb_zone varchar\)$", "timestamptz"),
     (r"struct\(", "row("),
     (r"\bhugeint\b", "bigint"),
     (r"\bblob\b", "varbinary"),
@@ -392,6 +395,81 @@ MACROS: dict[str, tuple[str, str]] = {
         "WHEN 'TIMESTAMP WITH TIME ZONE' THEN strftime(x, '%Y-%m-%dT%H:%M:%S.%gZ') "
         "ELSE strftime(x, '%Y-%m-%dT%H:%M:%S.%g') END",
     ),
+    # Time zones (``lakebed.zones``): a zoned value is STRUCT(lb_instant, lb_zone); a zone
+    # key is a region or ``±HH:MM``. A zone that is not a constant is checked when it is used.
+    "lb_checked_zone": (
+        "z",
+        "CASE WHEN z IS NULL THEN NULL ELSE coalesce(lb_zone_key(z), "
+        "error('INVALID_FUNCTION_ARGUMENT: ''' || z || ''' is not a valid time zone')) END",
+    ),
+    "lb_zoned": (
+        "i, z",
+        "CASE WHEN i IS NOT NULL AND z IS NOT NULL THEN "
+        "struct_pack(lb_instant := CAST(i AS TIMESTAMPTZ), lb_zone := CAST(z AS VARCHAR)) END",
+    ),
+    # The zone's offset from UTC at instant i, in minutes.
+    "lb_zone_minutes": (
+        "z, i",
+        "CASE WHEN z = 'UTC' THEN 0 WHEN z[1] IN ('+', '-') THEN "
+        "(CASE WHEN z[1] = '-' THEN -1 ELSE 1 END) * "
+        "(CAST(z[2:3] AS INTEGER) * 60 + CAST(z[5:6] AS INTEGER)) "
+        "ELSE CAST(date_diff('minute', CAST(CAST(i AS TIMESTAMPTZ) AS TIMESTAMP), "
+        "timezone(CASE WHEN z[1] IN ('+', '-') THEN 'UTC' ELSE z END, "
+        "CAST(i AS TIMESTAMPTZ))) AS INTEGER) END",
+    ),
+    # Wall-clock time in zone z of instant i, and the instant of wall-clock time t in z
+    # (a time in a daylight-saving gap moves forward, as in Trino).
+    "lb_local": (
+        "i, z",
+        "CASE WHEN z[1] IN ('+', '-') OR z = 'UTC' THEN CAST(i AS TIMESTAMP) + "
+        "to_minutes(lb_zone_minutes(z, i)) "
+        "ELSE timezone(CASE WHEN z[1] IN ('+', '-') THEN 'UTC' ELSE z END, i) END",
+    ),
+    "lb_instant": (
+        "t, z",
+        "CASE WHEN z[1] IN ('+', '-') OR z = 'UTC' THEN CAST(CAST(t AS TIMESTAMP) - "
+        "to_minutes(lb_zone_minutes(z, NULL)) AS TIMESTAMPTZ) "
+        "ELSE timezone(CASE WHEN z[1] IN ('+', '-') THEN 'UTC' ELSE z END, "
+        "CAST(t AS TIMESTAMP)) END",
+    ),
+    "lb_zoned_local": ("x", "lb_local(x.lb_instant, x.lb_zone)"),
+    "lb_zoned_minutes": ("x", "lb_zone_minutes(x.lb_zone, x.lb_instant)"),
+    # A zoned value with wall-clock time t in the zone of x.
+    "lb_zoned_at_local": ("x, t", "lb_zoned(lb_instant(t, x.lb_zone), x.lb_zone)"),
+    "lb_offset_text": (
+        "m, sep",
+        "CASE WHEN m < 0 THEN '-' ELSE '+' END || lpad(CAST(abs(m) // 60 AS VARCHAR), 2, '0') "
+        "|| sep || lpad(CAST(abs(m) % 60 AS VARCHAR), 2, '0')",
+    ),
+    "lb_zoned_text": (
+        "x",
+        "strftime(lb_zoned_local(x), '%Y-%m-%d %H:%M:%S.%g') || ' ' || x.lb_zone",
+    ),
+    "lb_zoned_iso8601": (
+        "x",
+        "strftime(lb_zoned_local(x), '%Y-%m-%dT%H:%M:%S.%g') || CASE WHEN "
+        "lb_zoned_minutes(x) = 0 THEN 'Z' ELSE lb_offset_text(lb_zoned_minutes(x), ':') END",
+    ),
+    # from_unixtime(x, h, m): a fixed offset of h hours and m minutes.
+    "lb_offset_zone": (
+        "h, m",
+        "CASE WHEN abs(h * 60 + m) > 840 THEN error('INVALID_FUNCTION_ARGUMENT: Invalid offset "
+        "minutes ' || (h * 60 + m)) WHEN h * 60 + m = 0 THEN 'UTC' "
+        "ELSE lb_offset_text(h * 60 + m, ':') END",
+    ),
+    # from_iso8601_timestamp: the offset written at the end of the time part (none: UTC).
+    "lb_iso8601_offset": (
+        "s",
+        "regexp_extract(s, 'T[0-9:.,]*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$', 1)",
+    ),
+    "lb_iso8601_zone": ("s", "lb_checked_zone(coalesce(nullif(lb_iso8601_offset(s), ''), 'UTC'))"),
+    "lb_from_iso8601": (
+        "s",
+        "lb_zoned(coalesce(lb_instant(TRY_CAST(replace(left(s, length(s) - "
+        "length(lb_iso8601_offset(s))), ',', '.') AS TIMESTAMP), lb_iso8601_zone(s)), "
+        "error('INVALID_FUNCTION_ARGUMENT: Invalid format: \"' || s || '\"')), "
+        "lb_iso8601_zone(s))",
+    ),
     # url_extract_*: NULL for text that is not a URL.
     "lb_url_extract_protocol": ("u", _url_part(1)),
     "lb_url_extract_host": (
@@ -470,6 +548,11 @@ def _regexp_groups(texts: pa.Array, patterns: pa.Array, groups: pa.Array) -> pa.
     return pa.array(out, pa.list_(pa.string()))
 
 
+def _zone_keys(texts: pa.Array) -> pa.Array:
+    """Trino's name of each zone (``lakebed.zones.zone_key``), NULL where it is none."""
+    return pa.array([None if t is None else zone_key(t) for t in texts.to_pylist()], pa.string())
+
+
 def _crc32(blobs: pa.Array) -> pa.Array:
     """``crc32(varbinary)``: the CRC-32 checksum as a bigint (DuckDB has none)."""
     return pa.array([None if b is None else zlib.crc32(b) for b in blobs.to_pylist()], pa.int64())
@@ -507,6 +590,7 @@ UDFS: dict[str, tuple[Callable[..., pa.Array], list[str], str]] = {
     "lb_crc32": (_crc32, ["BLOB"], "BIGINT"),
     "lb_fix_utf8": (_fix_utf8, ["BLOB", "VARCHAR"], "VARCHAR"),
     "lb_xxhash64": (_xxhash64, ["BLOB"], "BLOB"),
+    "lb_zone_key": (_zone_keys, ["VARCHAR"], "VARCHAR"),
 }
 
 

@@ -17,6 +17,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from lakebed.formats._sql import quote_ident
+from lakebed.zones import ZONED_DUCKDB, ZONED_TIMESTAMP, is_zoned_storage, zoned_array
 
 if TYPE_CHECKING:
     import duckdb
@@ -32,6 +33,7 @@ RESULT_CASTS: dict[str, str] = {
     "TIMESTAMP": "CAST({} AS TIMESTAMP_MS)",
     "TIMESTAMP_NS": "CAST({} AS TIMESTAMP_MS)",
     "TIMESTAMP WITH TIME ZONE": "date_trunc('millisecond', {})",
+    ZONED_DUCKDB: "lb_zoned(date_trunc('millisecond', {0}.lb_instant), {0}.lb_zone)",
 }
 
 
@@ -144,19 +146,31 @@ def _json_arrow(arrow: pa.DataType, duck: Any) -> pa.DataType:
     return arrow
 
 
+def _typed_column(column: pa.Array, target: pa.DataType) -> pa.Array:
+    if isinstance(target, pa.ExtensionType) and is_zoned_storage(column.type):
+        return zoned_array(column)
+    return column.cast(target)
+
+
 def json_typed(reader: pa.RecordBatchReader, description: Sequence[Any]) -> pa.RecordBatchReader:
     """``reader`` with the columns DuckDB types JSON (``description`` of the executed cursor)
-    typed ``arrow.json``; unchanged when there are none.
+    typed ``arrow.json``, and zoned timestamps (``lakebed.zones``) typed
+    ``ZonedTimestampType``; unchanged when there are none.
     """
     schema = reader.schema
     target = pa.schema(
-        [f.with_type(_json_arrow(f.type, d[1])) for f, d in zip(schema, description, strict=True)]
+        [
+            f.with_type(ZONED_TIMESTAMP if str(d[1]) == ZONED_DUCKDB else _json_arrow(f.type, d[1]))
+            for f, d in zip(schema, description, strict=True)
+        ]
     )
     if target == schema:
         return reader
 
     def batches() -> Iterator[pa.RecordBatch]:
         for batch in reader:
-            yield batch.cast(target)
+            columns = [_typed_column(c, f.type) for c, f in zip(batch.columns, target, strict=True)]
+            yield pa.record_batch(columns, schema=target)
 
     return pa.RecordBatchReader.from_batches(target, batches())
+

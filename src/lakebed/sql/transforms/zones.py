@@ -1,0 +1,380 @@
+"""``timestamp with time zone`` values that keep their zone: the one place that maps Trino's
+time zone functions and operators onto DuckDB.
+
+A plain DuckDB ``TIMESTAMPTZ`` is an instant in UTC (Athena's session zone): columns, ``now()``,
+``from_unixtime(x)``. A value given another zone (``AT TIME ZONE``, ``at_timezone``,
+``with_timezone``, ``from_unixtime(x, zone)``, ``from_unixtime(x, h, m)``,
+``from_iso8601_timestamp``, ``TIMESTAMP '… Asia/Tokyo'``) is a *zoned* value: DuckDB's
+``STRUCT(lb_instant TIMESTAMPTZ, lb_zone VARCHAR)`` (``lakebed.zones.ZONED_DUCKDB``), made
+by the ``lb_zoned`` macro. Whatever reads a zoned value does so by one of four rules
+(``CONSUMERS``), as Trino does (https://trino.io/docs/current/functions/datetime.html):
+
+- ``local``: fields, formats and casts to ``date``/``timestamp``/``time`` read the wall-clock
+  time in the value's zone (``hour``, ``day``, ``date_format``, ``format_datetime`` …);
+- ``instant``: comparisons, differences, ``to_unixtime`` and a new zone read the instant;
+- ``shift``: ``date_trunc``, ``date_add`` and ``± interval`` keep the zone (calendar units
+  move the wall-clock time, smaller units the instant);
+- ``text``: ``CAST(… AS varchar)``, ``to_iso8601``, ``timezone_hour``/``timezone_minute``.
+
+Where a consumer's operand is one of the constructors above, ``rewrite`` applies the rule
+(every statement kind); elsewhere (a column of a subquery) ``TYPED_RULES`` apply it once the
+operand's type is known (``typed.rewrite`` probes queries that construct zoned values).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from sqlglot import exp
+
+from lakebed.errors import InvalidInputError, NotSupportedError
+from lakebed.sql.transforms._calls import internal
+from lakebed.zones import ZONED_DUCKDB, zone_key
+
+ZONED = "lb_zoned"  # meta flag: the node's value is zoned
+T = exp.DataType.Type
+
+_LITERAL = re.compile(
+    r"\s*(\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?)?)\s*(\S.*?)?\s*"
+)
+_CALENDAR_UNITS = frozenset({"DAY", "WEEK", "MONTH", "QUARTER", "YEAR"})
+_MONTH_UNITS = frozenset({"MONTH", "QUARTER", "YEAR"})
+
+
+def _zoned(instant: exp.Expression, zone: exp.Expression) -> exp.Expression:
+    node = internal("lb_zoned", instant, zone)
+    node.meta[ZONED] = True
+    return node
+
+
+def _instant(x: exp.Expression) -> exp.Expression:
+    return internal("struct_extract", x, exp.Literal.string("lb_instant"))
+
+
+def _local(x: exp.Expression) -> exp.Expression:
+    return internal("lb_zoned_local", x)
+
+
+def zone_arg(
+    zone: exp.Expression, *, code: str = "INVALID_FUNCTION_ARGUMENT", message: str = ""
+) -> exp.Expression:
+    """A zone argument as its Trino name: checked now when it is a constant, else when used.
+
+    Raises:
+        InvalidInputError: a constant that is no time zone (``code``).
+    """
+    if isinstance(zone, exp.Literal) and zone.is_string:
+        key = zone_key(zone.name)
+        if key is None:
+            text = message or f"'{zone.name}' is not a valid time zone"
+            error = NotSupportedError if code == "NOT_SUPPORTED" else InvalidInputError
+            raise error(text.format(zone=zone.name), code=code)
+        return exp.Literal.string(key)
+    return internal("lb_checked_zone", zone)
+
+
+def _literal(node: exp.Cast) -> exp.Expression:
+    """``TIMESTAMP '2024-01-01 12:00:00 Asia/Tokyo'`` (or a cast of such text).
+
+    Raises:
+        InvalidInputError: the zone is not one (INVALID_LITERAL).
+    """
+    m = _LITERAL.fullmatch(node.this.name)
+    if m is None or not m.group(2):
+        return node
+    key = zone_key(m.group(2).strip())
+    if key is None:
+        raise InvalidInputError(
+            f"'{node.this.name}' is not a valid TIMESTAMP literal", code="INVALID_LITERAL"
+        )
+    if key == "UTC":  # a plain TIMESTAMPTZ is a UTC instant
+        return exp.cast(exp.Literal.string(m.group(1)), exp.DataType.build("TIMESTAMPTZ"))
+    local = exp.cast(exp.Literal.string(m.group(1)), exp.DataType.build("TIMESTAMP"))
+    zone = exp.Literal.string(key)
+    return _zoned(internal("lb_instant", local, zone), zone)
+
+
+def _as_instant(value: exp.Expression) -> exp.Expression:
+    """The instant of a zoned value, or of a timestamp (a plain one is in UTC)."""
+    if value.meta.get(ZONED):
+        return _instant(value)
+    return exp.cast(value, exp.DataType.build("TIMESTAMPTZ"))
+
+
+def _construct(node: exp.Expression) -> exp.Expression | None:
+    """The zoned value a constructor makes, or None when ``node`` is no constructor."""
+    if isinstance(node, exp.AtTimeZone):
+        return _zoned(_as_instant(node.this), zone_arg(node.args["zone"]))
+    if isinstance(node, exp.Anonymous) and node.name.lower() in ("at_timezone", "with_timezone"):
+        _arity(node, 2)
+        value, zone = node.expressions
+        key = zone_arg(zone)
+        if node.name.lower() == "at_timezone":
+            return _zoned(_as_instant(value), key)
+        return _zoned(internal("lb_instant", value, key), key.copy())
+    if isinstance(node, exp.UnixToTime) and node.args.get("zone") is not None:
+        zone = zone_arg(
+            node.args["zone"], code="NOT_SUPPORTED", message="Time zone not supported: {zone}"
+        )
+        return _zoned(exp.UnixToTime(this=node.this), zone)
+    if isinstance(node, exp.UnixToTime) and node.args.get("hours") is not None:
+        minutes = node.args.get("minutes") or exp.Literal.number(0)
+        return _zoned(
+            exp.UnixToTime(this=node.this), internal("lb_offset_zone", node.args["hours"], minutes)
+        )
+    if isinstance(node, exp.FromISO8601Timestamp):
+        out = internal("lb_from_iso8601", node.this)
+        out.meta[ZONED] = True
+        return out
+    if (
+        type(node) is exp.Cast
+        and node.to.this == T.TIMESTAMPTZ
+        and isinstance(node.this, exp.Literal)
+        and node.this.is_string
+    ):
+        made = _literal(node)
+        return None if made is node or not made.meta.get(ZONED) else made
+    return None
+
+
+def _arity(node: exp.Anonymous, n: int) -> None:
+    if len(node.expressions) != n:
+        raise InvalidInputError(
+            f"Function '{node.name.lower()}' expects {n} arguments, got {len(node.expressions)}.",
+            code="FUNCTION_NOT_FOUND",
+        )
+
+
+# -- consumers ------------------------------------------------------------------------------
+
+_LOCAL_FIELDS = (
+    exp.Hour, exp.Minute, exp.Second, exp.Day, exp.Month, exp.Year, exp.Quarter, exp.Week,
+    exp.WeekOfYear, exp.YearOfWeek, exp.DayOfWeek, exp.DayOfWeekIso, exp.DayOfMonth,
+    exp.DayOfYear, exp.LastDay, exp.TimeToStr,
+)  # fmt: skip
+_COMPARISONS = (
+    exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.NullSafeEQ, exp.NullSafeNEQ,
+)  # fmt: skip
+_ANONYMOUS_LOCAL = ("millisecond", "format_datetime", "day_of_week", "dow", "doy")
+_ANONYMOUS = (*_ANONYMOUS_LOCAL, "to_iso8601", "timezone_hour", "timezone_minute", "at_timezone")
+
+
+def operand_keys(node: exp.Expression) -> tuple[str, ...]:
+    """The arguments of ``node`` that may hold a zoned value it reads (empty: none)."""
+    if isinstance(node, (_LOCAL_FIELDS, exp.TimeToUnix, exp.AtTimeZone)):
+        return ("this",)
+    if isinstance(node, exp.Extract):
+        return ("expression",)
+    if type(node) is exp.Cast and node.to.this in (
+        T.DATE,
+        T.TIMESTAMP,
+        T.TIME,
+        T.VARCHAR,
+        T.TEXT,
+        T.TIMESTAMPTZ,
+    ):
+        return ("this",)
+    if isinstance(node, (_COMPARISONS, exp.DateDiff)):
+        return ("this", "expression")
+    if isinstance(node, exp.Between):
+        return ("this", "low", "high")
+    if isinstance(node, (exp.Add, exp.Sub)):
+        return ("this",) if isinstance(node.expression, exp.Interval) else ("this", "expression")
+    if isinstance(node, (exp.DateAdd, exp.DateSub, exp.TimestampTrunc, exp.DateTrunc)):
+        return ("this",)
+    if isinstance(node, exp.Anonymous) and node.name.lower() in _ANONYMOUS and node.expressions:
+        return ("expressions",)
+    return ()
+
+
+def operands(node: exp.Expression) -> list[exp.Expression]:
+    """The expressions at ``operand_keys(node)`` (the first argument of a function call)."""
+    out = []
+    for key in operand_keys(node):
+        value = node.args.get(key)
+        out.append(value[0] if isinstance(value, list) else value)
+    return [o for o in out if isinstance(o, exp.Expression)]
+
+
+def _put(node: exp.Expression, key: str, value: exp.Expression) -> None:
+    if key == "expressions":
+        node.set("expressions", [value, *node.expressions[1:]])
+    else:
+        node.set(key, value)
+
+
+def _unit(node: exp.Expression) -> str:
+    unit = node.args.get("unit")
+    if isinstance(unit, exp.IntervalSpan):
+        return "MONTH"  # YEAR TO MONTH
+    return (unit.name if unit is not None else "DAY").upper()
+
+
+def _shift(node: exp.Expression, x: exp.Expression) -> exp.Expression:
+    """``date_trunc``/``date_add``/``± interval`` of zoned ``x``: the result keeps x's zone."""
+    if isinstance(node, (exp.Add, exp.Sub)):
+        calendar = _unit(node.expression) in _MONTH_UNITS  # day-to-second: elapsed time
+    elif isinstance(node, (exp.TimestampTrunc, exp.DateTrunc)):
+        calendar = True
+    else:
+        calendar = _unit(node) in _CALENDAR_UNITS
+    moved = node.copy()
+    if calendar:
+        moved.set("this", _local(x.copy()))
+        out = internal("lb_zoned_at_local", x.copy(), moved)
+    else:
+        moved.set("this", _instant(x.copy()))
+        out = _zoned(moved, internal("struct_extract", x.copy(), exp.Literal.string("lb_zone")))
+    out.meta[ZONED] = True
+    return out
+
+
+def _timezone_field(name: str, x: exp.Expression) -> exp.Expression:
+    minutes = internal("lb_zoned_minutes", x)
+    if name == "timezone_hour":  # toward zero: -05:30 is hour -5, minute -30
+        value: exp.Expression = internal(
+            "trunc", exp.Div(this=minutes, expression=exp.Literal.number(60))
+        )
+    else:
+        value = exp.Mod(this=internal("abs", minutes), expression=exp.Literal.number(60))
+        value = exp.Mul(this=internal("sign", minutes.copy()), expression=value)
+    return exp.cast(value, exp.DataType.build("BIGINT"))
+
+
+def consume(node: exp.Expression, zoned: list[bool]) -> exp.Expression:
+    """``node`` reading its operands, ``zoned[i]`` telling whether operand i is zoned.
+
+    Raises:
+        NotSupportedError: ``format_datetime`` with the zone-name letter ``z``.
+    """
+    if not any(zoned):
+        return node
+    keys = operand_keys(node)
+    x = operands(node)[0]
+    if isinstance(node, (exp.Add, exp.Sub)) and len(keys) == 1:
+        return _shift(node, x)
+    if isinstance(node, (exp.DateAdd, exp.DateSub, exp.TimestampTrunc, exp.DateTrunc)):
+        return _shift(node, x)
+    if type(node) is exp.Cast and node.to.this in (T.VARCHAR, T.TEXT):
+        return internal("lb_zoned_text", x)
+    if type(node) is exp.Cast and node.to.this == T.TIMESTAMPTZ:
+        return x
+    name = node.name.lower() if isinstance(node, exp.Anonymous) else ""
+    if name == "to_iso8601":
+        return internal("lb_zoned_iso8601", x)
+    if name in ("timezone_hour", "timezone_minute"):
+        return _timezone_field(name, x)
+    if name == "format_datetime":
+        return _format_datetime(node, x)
+    local = isinstance(node, (*_LOCAL_FIELDS, exp.Extract, exp.Cast)) or name in _ANONYMOUS_LOCAL
+    wrap: Callable[[exp.Expression], exp.Expression] = _local if local else _instant
+    for key, value, is_zoned in zip(keys, operands(node), zoned, strict=False):
+        if is_zoned:
+            _put(node, key, wrap(value))
+    return node
+
+
+_ZONE_LETTERS = re.compile(r"'[^']*'|Z+|z+")
+
+
+def _format_datetime(node: exp.Expression, x: exp.Expression) -> exp.Expression:
+    """``format_datetime`` of a zoned value: the wall-clock fields, and the zone letters
+    ``Z`` (``+0900``), ``ZZ`` (``+09:00``) and ``ZZZ`` (``Asia/Tokyo``).
+    """
+    fmt = node.expressions[1]
+    if not (isinstance(fmt, exp.Literal) and fmt.is_string):
+        raise NotSupportedError("format_datetime needs a constant pattern.", code="NOT_SUPPORTED")
+    parts: list[exp.Expression] = []
+    pos = 0
+    pattern = fmt.name
+    for m in _ZONE_LETTERS.finditer(pattern):
+        if m.group(0).startswith("'"):
+            continue
+        if pattern[pos : m.start()]:
+            piece = exp.Literal.string(pattern[pos : m.start()])
+            parts.append(
+                exp.Anonymous(this="format_datetime", expressions=[_local(x.copy()), piece])
+            )
+        letters = m.group(0)
+        if letters.startswith("z"):
+            raise NotSupportedError(
+                f"Date pattern letter '{letters}' (zone short names) is not supported.",
+                code="NOT_SUPPORTED",
+            )
+        minutes = internal("lb_zoned_minutes", x.copy())
+        if letters == "Z":
+            parts.append(internal("lb_offset_text", minutes, exp.Literal.string("")))
+        elif letters == "ZZ":
+            parts.append(internal("lb_offset_text", minutes, exp.Literal.string(":")))
+        else:
+            parts.append(internal("struct_extract", x.copy(), exp.Literal.string("lb_zone")))
+        pos = m.end()
+    if pattern[pos:] or not parts:
+        tail = exp.Literal.string(pattern[pos:])
+        parts.append(exp.Anonymous(this="format_datetime", expressions=[_local(x.copy()), tail]))
+    out = parts[0]
+    for part in parts[1:]:
+        out = exp.DPipe(this=out, expression=part)
+    return out
+
+
+def rewrite(node: exp.Expression) -> exp.Expression:
+    """Zoned values made by their constructors, and read where that is visible from the
+    tree (the operand is a constructor); ``current_timezone()`` is Athena's ``UTC``.
+    """
+    if isinstance(node, exp.CurrentTimezone):
+        return exp.Literal.string("UTC")
+    made = _construct(node)
+    if made is not None:
+        return made
+    if isinstance(node, exp.Paren) and node.this.meta.get(ZONED):
+        node.meta[ZONED] = True
+        return node
+    if operand_keys(node):
+        zoned = [bool(o.meta.get(ZONED)) for o in operands(node)]
+        if any(zoned):
+            return consume(node, zoned)
+    if isinstance(node, exp.Anonymous) and node.name.lower() in (
+        "timezone_hour",
+        "timezone_minute",
+    ):
+        # a timestamp in UTC (a zoned value whose type was not known fails to bind here)
+        utc = internal("lb_zoned", node.expressions[0], exp.Literal.string("UTC"))
+        return _timezone_field(node.name.lower(), utc)
+    return node
+
+
+def present(tree: exp.Expression) -> bool:
+    """Whether the query makes zoned values (only then do its consumers need typing)."""
+    return any(
+        _makes_zoned(n)
+        for n in tree.find_all(
+            exp.AtTimeZone, exp.Anonymous, exp.UnixToTime, exp.FromISO8601Timestamp, exp.Cast
+        )
+    )
+
+
+def _makes_zoned(node: exp.Expression) -> bool:
+    if isinstance(node, (exp.AtTimeZone, exp.FromISO8601Timestamp)):
+        return True
+    if isinstance(node, exp.Anonymous):
+        return node.name.lower() in ("at_timezone", "with_timezone")
+    if isinstance(node, exp.UnixToTime):
+        return node.args.get("zone") is not None or node.args.get("hours") is not None
+    if type(node) is exp.Cast and node.to.this == T.TIMESTAMPTZ and node.this.is_string:
+        m = _LITERAL.fullmatch(node.this.name)
+        return m is not None and bool(m.group(2)) and zone_key(m.group(2).strip()) != "UTC"
+    return False
+
+
+def typed_consume(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``consume`` with operand types learned from DuckDB (``typed.rewrite``)."""
+    return consume(node, [t == ZONED_DUCKDB for t in types])
+
+
+CONSUMER_KINDS: tuple[type[exp.Expression], ...] = (
+    *_LOCAL_FIELDS, *_COMPARISONS, exp.TimeToUnix, exp.AtTimeZone, exp.Extract, exp.Cast,
+    exp.DateDiff, exp.Between, exp.Add, exp.Sub, exp.DateAdd, exp.DateSub, exp.TimestampTrunc,
+    exp.DateTrunc, exp.Anonymous,
+)  # fmt: skip
