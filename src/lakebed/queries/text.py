@@ -83,7 +83,9 @@ def _zoned(arr: pa.ExtensionArray) -> pa.Array:
     for zone in pc.unique(zones.filter(arr.storage.is_valid())).to_pylist():
         local = _timestamp(instants.cast(pa.timestamp("ms", zone)))
         text = pc.if_else(pc.equal(zones, zone), local, text)
-    named = pc.binary_join_element_wise(pc.utf8_slice_codeunits(text, 0, _TIMESTAMP_TEXT_LENGTH), zones, " ")
+    named = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(text, 0, _TIMESTAMP_TEXT_LENGTH), zones, " "
+    )
     return pc.if_else(arr.storage.is_valid(), named, pa.nulls(len(arr), pa.string()))
 
 

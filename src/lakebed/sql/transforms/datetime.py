@@ -22,7 +22,7 @@ JODA: dict[str, str] = {
     "mm": "%M", "m": "%-M", "ss": "%S", "s": "%-S",
     "SSS": "%g", "SSSSSS": "%f", "S": "%g",
     "EEEE": "%A", "EEE": "%a", "E": "%a", "a": "%p",
-    "ZZ": "%z", "Z": "%z", "z": "%Z",
+    "ZZZ": "%Z", "ZZ": "%z", "Z": "%z", "z": "%Z",
 }  # fmt: skip
 
 _TOKEN = re.compile(r"'([^']*)'|([A-Za-z])\2*|([^A-Za-z']+)")

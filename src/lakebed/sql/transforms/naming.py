@@ -173,4 +173,3 @@ def json_typed(reader: pa.RecordBatchReader, description: Sequence[Any]) -> pa.R
             yield pa.record_batch(columns, schema=target)
 
     return pa.RecordBatchReader.from_batches(target, batches())
-

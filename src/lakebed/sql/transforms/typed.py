@@ -541,7 +541,18 @@ def rewrite(tree: exp.Expression, probe: Probe) -> exp.Expression:
             the SELECT cannot be bound on its own.
     """
     if zones.present(tree):  # zoned values first: the rules below then see plain types
-        tree = _rewrite(tree, probe, ZONE_RULES, "lb_zone_typed")
+
+        def unconditioned(select: exp.Select) -> list[str] | None:
+            # conditions that compare zoned values do not bind until this pass rewrites
+            # them, and no operand's type depends on them
+            for key in ("where", "having", "qualify"):
+                select.set(key, None)
+            for join in select.args.get("joins") or []:
+                if join.args.get("on") is not None:
+                    join.set("on", exp.true())
+            return probe(select)
+
+        tree = _rewrite(tree, unconditioned, ZONE_RULES, "lb_zone_typed")
     return _rewrite(tree, probe, TYPED_RULES, _DONE)
 
 

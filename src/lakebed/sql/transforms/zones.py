@@ -30,6 +30,7 @@ from sqlglot import exp
 
 from lakebed.errors import InvalidInputError, NotSupportedError
 from lakebed.sql.transforms._calls import internal
+from lakebed.sql.transforms.datetime import joda_to_strftime
 from lakebed.zones import ZONED_DUCKDB, zone_key
 
 ZONED = "lb_zoned"  # meta flag: the node's value is zoned
@@ -123,6 +124,8 @@ def _construct(node: exp.Expression) -> exp.Expression | None:
         return _zoned(
             exp.UnixToTime(this=node.this), internal("lb_offset_zone", node.args["hours"], minutes)
         )
+    if isinstance(node, exp.ParseDatetime) and _zone_pattern(node):
+        return _parse_zoned(node)
     if isinstance(node, exp.FromISO8601Timestamp):
         out = internal("lb_from_iso8601", node.this)
         out.meta[ZONED] = True
@@ -136,6 +139,34 @@ def _construct(node: exp.Expression) -> exp.Expression | None:
         made = _literal(node)
         return None if made is node or not made.meta.get(ZONED) else made
     return None
+
+
+_PATTERN_ZONE = re.compile(r"'[^']*'|(Z+)")
+# The zone in parsed text: the last offset (Z, ZZ) or zone name (ZZZ) in it.
+_TEXT_OFFSET = r"[+-][0-9]{2}:?[0-9]{2}"
+_TEXT_ZONE = r"[A-Za-z_]+(/[A-Za-z0-9_+-]+)+|UTC|GMT|Z"
+
+
+def _zone_pattern(node: exp.ParseDatetime) -> str | None:
+    """The zone letters (``Z``, ``ZZ``, ``ZZZ``) of ``parse_datetime``'s constant pattern."""
+    fmt = node.args.get("format")
+    if not (isinstance(fmt, exp.Literal) and fmt.is_string):
+        return None
+    found = [m.group(1) for m in _PATTERN_ZONE.finditer(fmt.name) if m.group(1)]
+    return found[-1] if found else None
+
+
+def _parse_zoned(node: exp.ParseDatetime) -> exp.Expression:
+    """``parse_datetime`` with a zone in the pattern: the instant parsed, and the zone as
+    written in the text (``+0200`` → ``+02:00``).
+    """
+    text, fmt = node.this, node.args["format"]
+    pattern = exp.Literal.string(joda_to_strftime(fmt.name))
+    instant = internal("strptime", text, pattern)
+    written = _TEXT_ZONE if _zone_pattern(node) == "ZZZ" else _TEXT_OFFSET
+    found = internal("regexp_extract_all", text.copy(), exp.Literal.string(written))
+    last = internal("list_extract", found, exp.Literal.number(-1))
+    return _zoned(instant, internal("lb_checked_zone", last))
 
 
 def _arity(node: exp.Anonymous, n: int) -> None:
@@ -358,6 +389,8 @@ def present(tree: exp.Expression) -> bool:
 def _makes_zoned(node: exp.Expression) -> bool:
     if isinstance(node, (exp.AtTimeZone, exp.FromISO8601Timestamp)):
         return True
+    if isinstance(node, exp.ParseDatetime):
+        return _zone_pattern(node) is not None
     if isinstance(node, exp.Anonymous):
         return node.name.lower() in ("at_timezone", "with_timezone")
     if isinstance(node, exp.UnixToTime):
