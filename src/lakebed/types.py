@@ -11,7 +11,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError as SqlglotParseError
 
 from lakebed.errors import InvalidInputError
-from lakebed.zones import ZonedTimestampType
+from lakebed.zones import ZonedTimestampType, is_zoned_storage
 
 T = exp.DataType.Type
 
@@ -148,7 +148,7 @@ def trino_type_of_arrow(t: pa.DataType) -> str:
     """Trino's name for the type of an Arrow result column."""
     if isinstance(t, pa.JsonType):
         return "json"
-    if isinstance(t, ZonedTimestampType):
+    if isinstance(t, ZonedTimestampType) or is_zoned_storage(t):
         return "timestamp with time zone"
     if pa.types.is_boolean(t):
         return "boolean"

@@ -25,13 +25,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
 from lakebed.errors import InvalidInputError, NotSupportedError
+from lakebed.formats._sql import quote_ident
 from lakebed.sql.transforms._calls import internal
 from lakebed.sql.transforms.datetime import joda_to_strftime
 from lakebed.zones import ZONED_DUCKDB, zone_key
+
+if TYPE_CHECKING:
+    import duckdb
 
 ZONED = "lb_zoned"  # meta flag: the node's value is zoned
 T = exp.DataType.Type
@@ -411,3 +416,22 @@ CONSUMER_KINDS: tuple[type[exp.Expression], ...] = (
     exp.DateDiff, exp.Between, exp.Add, exp.Sub, exp.DateAdd, exp.DateSub, exp.TimestampTrunc,
     exp.DateTrunc, exp.Anonymous,
 )  # fmt: skip
+
+
+def stored(sql: str, cursor: duckdb.DuckDBPyConnection) -> str:
+    """``sql`` with its zoned columns as their instants, which is what a table stores (Trino
+    writes ``timestamp with time zone`` as UTC instants; Parquet has no zone per value).
+    Unchanged, and not bound, when the SQL makes no zoned values.
+    """
+    if not any(name in sql.lower() for name in ("lb_zoned", "lb_from_iso8601")):
+        return sql
+    rel = cursor.sql(sql)
+    if ZONED_DUCKDB not in (str(t) for t in rel.types):
+        return sql
+    outputs = []
+    for i, (name, dtype) in enumerate(zip(rel.columns, rel.types, strict=True)):
+        ref = f"__lb_s.c{i}"
+        value = f"struct_extract({ref}, 'lb_instant')" if str(dtype) == ZONED_DUCKDB else ref
+        outputs.append(f"{value} AS {quote_ident(name)}")
+    aliases = ", ".join(f"c{i}" for i in range(len(rel.columns)))
+    return f"SELECT {', '.join(outputs)} FROM ({sql}) AS __lb_s({aliases})"
