@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 ZONED_DUCKDB = "STRUCT(lb_instant TIMESTAMP WITH TIME ZONE, lb_zone VARCHAR)"
 ZONED_FIELDS = ("lb_instant", "lb_zone")
@@ -138,8 +139,10 @@ def is_zoned_storage(t: pa.DataType) -> bool:
 
 def zoned_array(storage: pa.Array) -> pa.ExtensionArray:
     """DuckDB's zoned struct column as a ``ZonedTimestampType`` column."""
-    instant = storage.field(0).cast(pa.timestamp("ms", "UTC"), safe=False)
+    instant, zone = storage.flatten()  # the parent's offset and NULLs applied
+    zone = pc.if_else(zone.is_valid(), zone, pa.scalar(None, pa.string()))
+    instant = instant.cast(pa.timestamp("ms", "UTC"), safe=False)
     fields = pa.StructArray.from_arrays(
-        [instant, storage.field(1)], fields=list(ZONED_STORAGE), mask=storage.is_null()
+        [instant, zone], fields=list(ZONED_STORAGE), mask=storage.is_null()
     )
     return pa.ExtensionArray.from_storage(ZONED_TIMESTAMP, fields)

@@ -78,9 +78,9 @@ def _zoned(arr: pa.ExtensionArray) -> pa.Array:
     """Zoned timestamps: the wall-clock time in each value's zone, then the zone
     (``2024-01-01 21:00:00.000 Asia/Tokyo``), one Arrow cast per distinct zone.
     """
-    instants, zones = arr.storage.field(0), arr.storage.field(1)
+    instants, zones = arr.storage.flatten()
     text = pa.nulls(len(arr), pa.string())
-    for zone in pc.unique(zones.filter(arr.storage.is_valid())).to_pylist():
+    for zone in pc.unique(zones.drop_null()).to_pylist():
         local = _timestamp(instants.cast(pa.timestamp("ms", zone)))
         text = pc.if_else(pc.equal(zones, zone), local, text)
     named = pc.binary_join_element_wise(

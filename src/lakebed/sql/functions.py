@@ -548,11 +548,6 @@ def _regexp_groups(texts: pa.Array, patterns: pa.Array, groups: pa.Array) -> pa.
     return pa.array(out, pa.list_(pa.string()))
 
 
-def _zone_keys(texts: pa.Array) -> pa.Array:
-    """Trino's name of each zone (``lakebed.zones.zone_key``), NULL where it is none."""
-    return pa.array([None if t is None else zone_key(t) for t in texts.to_pylist()], pa.string())
-
-
 def _crc32(blobs: pa.Array) -> pa.Array:
     """``crc32(varbinary)``: the CRC-32 checksum as a bigint (DuckDB has none)."""
     return pa.array([None if b is None else zlib.crc32(b) for b in blobs.to_pylist()], pa.int64())
@@ -590,7 +585,14 @@ UDFS: dict[str, tuple[Callable[..., pa.Array], list[str], str]] = {
     "lb_crc32": (_crc32, ["BLOB"], "BIGINT"),
     "lb_fix_utf8": (_fix_utf8, ["BLOB", "VARCHAR"], "VARCHAR"),
     "lb_xxhash64": (_xxhash64, ["BLOB"], "BLOB"),
-    "lb_zone_key": (_zone_keys, ["VARCHAR"], "VARCHAR"),
+}
+
+# name → (function of one row's values, parameter types, return type): called row by row.
+# DuckDB 1.5.5 keeps pointers into an Arrow UDF's string buffers when its result passes
+# through coalesce(), and reads them after they are freed; row-by-row results are copied.
+ROW_UDFS: dict[str, tuple[Callable[..., object], list[str], str]] = {
+    # Trino's name of a zone (``lakebed.zones.zone_key``), NULL where it is none.
+    "lb_zone_key": (lambda z: None if z is None else zone_key(z), ["VARCHAR"], "VARCHAR"),
 }
 
 
@@ -602,6 +604,10 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     for name, (fn, params, returns) in UDFS.items():
         con.create_function(
             name, fn, params, returns, type="arrow", side_effects=False, null_handling="special"
+        )
+    for name, (fn, params, returns) in ROW_UDFS.items():
+        con.create_function(
+            name, fn, params, returns, type="native", side_effects=False, null_handling="special"
         )
     for name, (params, body) in MACROS.items():
         con.execute(f"CREATE OR REPLACE MACRO {name}({params}) AS {body}")
