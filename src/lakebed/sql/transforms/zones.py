@@ -54,12 +54,34 @@ def _zoned(instant: exp.Expression, zone: exp.Expression) -> exp.Expression:
     return node
 
 
+def _made(x: exp.Expression) -> tuple[exp.Expression, str] | None:
+    """The instant and constant zone of ``x`` when it is ``lb_zoned(instant, 'zone')``."""
+    if isinstance(x, exp.Anonymous) and x.name == "lb_zoned":
+        instant, zone = x.expressions
+        if isinstance(zone, exp.Literal) and zone.is_string:
+            return instant, zone.name
+    return None
+
+
 def _instant(x: exp.Expression) -> exp.Expression:
+    made = _made(x)
+    if made is not None:  # no value need be built to read it
+        return made[0]
     return internal("struct_extract", x, exp.Literal.string("lb_instant"))
 
 
 def _local(x: exp.Expression) -> exp.Expression:
-    return internal("lb_zoned_local", x)
+    made = _made(x)
+    if made is None:
+        return internal("lb_zoned_local", x)
+    instant, zone = made
+    if zone == "UTC":
+        return internal("lb_utc_local", instant)
+    if zone[0] in "+-":  # a fixed offset: no zone rules to look up
+        minutes = (-1 if zone[0] == "-" else 1) * (int(zone[1:3]) * 60 + int(zone[4:6]))
+        shift = exp.Interval(this=exp.Literal.string(str(minutes)), unit=exp.var("MINUTE"))
+        return exp.Add(this=internal("lb_utc_local", instant), expression=shift)
+    return internal("timezone", exp.Literal.string(zone), instant)
 
 
 def zone_arg(
@@ -105,7 +127,7 @@ def _as_instant(value: exp.Expression) -> exp.Expression:
     """The instant of a zoned value, or of a timestamp (a plain one is in UTC)."""
     if value.meta.get(ZONED):
         return _instant(value)
-    return exp.cast(value, exp.DataType.build("TIMESTAMPTZ"))
+    return internal("lb_utc_instant", value)
 
 
 def _construct(node: exp.Expression) -> exp.Expression | None:
@@ -407,8 +429,11 @@ def _makes_zoned(node: exp.Expression) -> bool:
 
 
 def typed_consume(node: exp.Expression, types: list[str]) -> exp.Expression:
-    """``consume`` with operand types learned from DuckDB (``typed.rewrite``)."""
-    return consume(node, [t == ZONED_DUCKDB for t in types])
+    """``consume`` with operand types learned from DuckDB (``typed.rewrite``). An operand
+    that is itself a constructor is left to ``rewrite``, which reads it without building it.
+    """
+    pairs = zip(operands(node), types, strict=False)
+    return consume(node, [t == ZONED_DUCKDB and not _makes_zoned(o) for o, t in pairs])
 
 
 CONSUMER_KINDS: tuple[type[exp.Expression], ...] = (
