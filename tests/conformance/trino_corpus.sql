@@ -532,3 +532,6 @@ SELECT to_unixtime(TIMESTAMP '2024-01-01 00:00:00 Asia/Tokyo'), to_unixtime(from
 SELECT typeof(TIMESTAMP '2024-01-01 12:00:00.000 Asia/Tokyo'), typeof(at_timezone(from_unixtime(0), 'Asia/Tokyo')), typeof(from_iso8601_timestamp('2024-01-05T13:04:05+02:00'))
 SELECT parse_datetime('2024-01-05 13:04 +0200', 'yyyy-MM-dd HH:mm Z'), parse_datetime('2024-01-05 13:04 America/New_York', 'yyyy-MM-dd HH:mm ZZZ')
 SELECT x, hour(x), CAST(x AS varchar) FROM (SELECT at_timezone(TIMESTAMP '2024-06-01 12:00:00.000 UTC', z) AS x FROM (VALUES 'Asia/Tokyo', 'America/New_York', '+05:45') AS t(z)) ORDER BY 2
+SELECT x FROM (VALUES TIMESTAMP '2024-01-01 12:00:00.000 UTC', TIMESTAMP '2024-01-01 20:00:00.000 Asia/Tokyo', NULL) AS t(x) ORDER BY x
+SELECT from_unixtime(0) AS a UNION ALL SELECT at_timezone(from_unixtime(7200), 'Asia/Tokyo') ORDER BY 1
+SELECT coalesce(NULL, at_timezone(from_unixtime(0), 'Asia/Tokyo'), from_unixtime(0)), hour(CASE WHEN true THEN at_timezone(from_unixtime(0), 'America/Chicago') ELSE from_unixtime(0) END)

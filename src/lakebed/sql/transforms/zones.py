@@ -377,6 +377,62 @@ def _format_datetime(node: exp.Expression, x: exp.Expression) -> exp.Expression:
     return out
 
 
+def _plain_instant(node: exp.Expression) -> bool:
+    """Whether ``node`` is visibly a plain (UTC) ``timestamp with time zone``."""
+    while isinstance(node, (exp.Paren, exp.Alias)):
+        node = node.this
+    if node.meta.get(ZONED):
+        return False
+    if isinstance(node, exp.UnixToTime):
+        return node.args.get("zone") is None and node.args.get("hours") is None
+    return isinstance(node, exp.CurrentTimestamp) or (
+        type(node) is exp.Cast and node.to.this == T.TIMESTAMPTZ
+    )
+
+
+def _is_zoned(node: exp.Expression) -> bool:
+    while isinstance(node, (exp.Paren, exp.Alias)):
+        node = node.this
+    return bool(node.meta.get(ZONED))
+
+
+def _unify(values: list[exp.Expression]) -> bool:
+    """Plain UTC instants among zoned values of one column become zoned values in UTC (DuckDB
+    cannot combine a TIMESTAMPTZ with a zoned struct). True when the column is zoned.
+    """
+    if not any(_is_zoned(v) for v in values):
+        return False
+    for value in values:
+        if _plain_instant(value):
+            inner = value.this if isinstance(value, exp.Alias) else value
+            lifted = _zoned(inner.copy(), exp.Literal.string("UTC"))
+            if isinstance(value, exp.Alias):
+                value.set("this", lifted)
+            else:
+                value.replace(lifted)
+    return True
+
+
+def _branches(node: exp.Expression) -> list[exp.Select]:
+    while isinstance(node, exp.Subquery):
+        node = node.this
+    if isinstance(node, exp.SetOperation):
+        return _branches(node.this) + _branches(node.expression)
+    return [node] if isinstance(node, exp.Select) else []
+
+
+def _unify_columns(node: exp.Expression) -> None:
+    """``VALUES`` rows and ``UNION`` branches whose columns mix zoned and UTC values."""
+    if isinstance(node, exp.Values):
+        rows = [r.expressions for r in node.expressions if isinstance(r, exp.Tuple)]
+    else:
+        rows = [b.expressions for b in _branches(node)]
+    if len(rows) < 2 or len({len(r) for r in rows}) != 1:
+        return
+    for column in zip(*rows, strict=True):
+        _unify(list(column))
+
+
 def rewrite(node: exp.Expression) -> exp.Expression:
     """Zoned values made by their constructors, and read where that is visible from the
     tree (the operand is a constructor); ``current_timezone()`` is Athena's ``UTC``.
@@ -388,6 +444,20 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         return made
     if isinstance(node, exp.Paren) and node.this.meta.get(ZONED):
         node.meta[ZONED] = True
+        return node
+    if isinstance(node, (exp.Values, exp.SetOperation)):
+        _unify_columns(node)
+        return node
+    if isinstance(node, (exp.Case, exp.Coalesce, exp.If)):
+        if isinstance(node, exp.Case):
+            results = [i.args["true"] for i in node.args.get("ifs") or []]
+        elif isinstance(node, exp.If):
+            results = [node.args["true"]]
+        else:
+            results = [node.this, *node.expressions]
+        results += [node.args[k] for k in ("default", "false") if node.args.get(k) is not None]
+        if _unify(results):
+            node.meta[ZONED] = True
         return node
     if operand_keys(node):
         zoned = [bool(o.meta.get(ZONED)) for o in operands(node)]
