@@ -7,8 +7,8 @@ are written ``±HH:MM`` whichever way they were given (``+2``, ``+0200``, ``UTC+
 
 A value keeps its zone through a query as a DuckDB ``STRUCT(lb_instant TIMESTAMPTZ, lb_zone
 VARCHAR)`` (``ZONED_DUCKDB``) and reaches Arrow as ``ZonedTimestampType``: an extension
-type over ``struct<instant: timestamp[ms, UTC], zone: string>`` whose Python values are
-``datetime`` objects in their own zone (``ZoneInfo`` or a fixed offset named ``+05:30``).
+type over that struct (``ZONED_STORAGE``) whose Python values are ``datetime`` objects in
+their own zone (``ZoneInfo`` or a fixed offset named ``+05:30``).
 """
 
 from __future__ import annotations
@@ -21,10 +21,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 ZONED_DUCKDB = "STRUCT(lb_instant TIMESTAMP WITH TIME ZONE, lb_zone VARCHAR)"
-ZONED_FIELDS = ("lb_instant", "lb_zone")
 
 _UTC_NAMES = frozenset(
     {"UTC", "Z", "GMT", "UT", "UCT", "GMT0", "Etc/UTC", "Etc/GMT", "Etc/UCT", "Etc/UT",
@@ -101,11 +99,12 @@ class ZonedTimestampScalar(pa.ExtensionScalar):
         value = self.value
         if value is None or not value.is_valid:
             return None
-        instant, zone = value["instant"].as_py(), value["zone"].as_py()
+        instant, zone = value["lb_instant"].as_py(), value["lb_zone"].as_py()
         return instant.astimezone(tzinfo(zone))
 
 
-ZONED_STORAGE = pa.struct([("instant", pa.timestamp("ms", "UTC")), ("zone", pa.string())])
+# DuckDB's zoned struct as Arrow receives it (whole milliseconds in results).
+ZONED_STORAGE = pa.struct([("lb_instant", pa.timestamp("us", "UTC")), ("lb_zone", pa.string())])
 
 
 class ZonedTimestampType(pa.ExtensionType):
@@ -133,16 +132,5 @@ with contextlib.suppress(pa.ArrowKeyError):  # registered already (loaded twice)
 
 
 def is_zoned_storage(t: pa.DataType) -> bool:
-    """Whether ``t`` is DuckDB's zoned struct as Arrow receives it."""
-    return pa.types.is_struct(t) and tuple(f.name for f in t) == ZONED_FIELDS
-
-
-def zoned_array(storage: pa.Array) -> pa.ExtensionArray:
-    """DuckDB's zoned struct column as a ``ZonedTimestampType`` column."""
-    instant, zone = storage.flatten()  # the parent's offset and NULLs applied
-    zone = pc.if_else(zone.is_valid(), zone, pa.scalar(None, pa.string()))
-    instant = instant.cast(pa.timestamp("ms", "UTC"), safe=False)
-    fields = pa.StructArray.from_arrays(
-        [instant, zone], fields=list(ZONED_STORAGE), mask=storage.is_null()
-    )
-    return pa.ExtensionArray.from_storage(ZONED_TIMESTAMP, fields)
+    """Whether ``t`` is DuckDB's zoned struct not (yet) typed ``ZonedTimestampType``."""
+    return t == ZONED_STORAGE

@@ -41,10 +41,11 @@ def test_zoned_column_is_an_arrow_extension_type_over_instant_and_zone(
     assert table.schema.field("u").type.tz == "UTC"  # a plain (UTC) instant
     storage = table.column("t").combine_chunks().storage
     assert storage.type == pa.struct(
-        [("instant", pa.timestamp("ms", "UTC")), ("zone", pa.string())]
+        [("lb_instant", pa.timestamp("us", "UTC")), ("lb_zone", pa.string())]
     )
-    assert storage.field("zone").to_pylist() == ["America/New_York", "+02:00", None]
-    assert storage.field("instant").to_pylist()[1] == dt.datetime(1970, 1, 2, tzinfo=dt.UTC)
+    instants, zones = storage.flatten()
+    assert zones.to_pylist() == ["America/New_York", "+02:00", None]
+    assert instants.to_pylist()[1] == dt.datetime(1970, 1, 2, tzinfo=dt.UTC)
     values = table.column("t").to_pylist()
     assert values[0].isoformat() == "1969-12-31T19:00:00-05:00"
     assert values[1].isoformat() == "1970-01-02T02:00:00+02:00"
@@ -152,3 +153,21 @@ def test_zone_keys_are_trino_names() -> None:
     assert [zone_key(z) for z in ("+5", "+05", "+0500", "UTC+05:00", "Etc/GMT-5")] == ["+05:00"] * 5
     assert [zone_key(z) for z in ("Z", "GMT", "+00:00", "Etc/UTC")] == ["UTC"] * 4
     assert [zone_key(z) for z in ("EST", "utc", "+15:00", "+05:60", "")] == [None] * 5
+
+
+def test_zoned_values_inside_arrays_maps_and_rows_are_datetimes_in_their_zone(
+    lb: lakebed.Lakebed,
+) -> None:
+    result = lb.sql(
+        "SELECT array_agg(t ORDER BY k) AS a, map(ARRAY['first'], ARRAY[min(t)]) AS m, "
+        "ROW(max(t), 1) AS r FROM (SELECT k, at_timezone(from_unixtime(k * 3600), z) AS t "
+        "FROM (VALUES (1, 'Asia/Tokyo'), (2, '+01:00')) AS v(k, z))"
+    )
+    ((arr, mapping, row),) = result.fetchall()
+    assert [v.isoformat() for v in arr] == [
+        "1970-01-01T10:00:00+09:00",
+        "1970-01-01T03:00:00+01:00",
+    ]
+    assert dict(mapping)["first"].isoformat() == "1970-01-01T10:00:00+09:00"
+    assert list(row.values())[0].isoformat() == "1970-01-01T03:00:00+01:00"
+    assert result.arrow().schema.field("a").type == pa.list_(ZONED_TIMESTAMP)

@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lakebed.zones import ZONED_TIMESTAMP, ZonedTimestampType, is_zoned_storage, tzinfo
+from lakebed.zones import ZonedTimestampType
 
 _TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 _TIMESTAMP_TEXT_LENGTH = len("2024-01-01 10:00:00.000")
@@ -101,9 +101,6 @@ def _value_text(v: Any, t: pa.DataType) -> str:
         )
     if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
         return "[" + ", ".join(_value_text(x, t.value_type) for x in v) + "]"
-    if is_zoned_storage(t):  # a zoned timestamp inside an array, map or row
-        local = v["lb_instant"].astimezone(tzinfo(v["lb_zone"]))
-        return _value_text(local, ZONED_TIMESTAMP)
     if pa.types.is_struct(t):
         return "{" + ", ".join(f"{f.name}={_value_text(v[f.name], f.type)}" for f in t) + "}"
     if isinstance(v, bool):
