@@ -169,5 +169,5 @@ def test_zoned_values_inside_arrays_maps_and_rows_are_datetimes_in_their_zone(
         "1970-01-01T03:00:00+01:00",
     ]
     assert dict(mapping)["first"].isoformat() == "1970-01-01T10:00:00+09:00"
-    assert list(row.values())[0].isoformat() == "1970-01-01T03:00:00+01:00"
+    assert next(iter(row.values())).isoformat() == "1970-01-01T03:00:00+01:00"
     assert result.arrow().schema.field("a").type == pa.list_(ZONED_TIMESTAMP)
