@@ -81,12 +81,10 @@ def _zoned(arr: pa.ExtensionArray) -> pa.Array:
     instants, zones = arr.storage.flatten()
     text = pa.nulls(len(arr), pa.string())
     for zone in pc.unique(zones.drop_null()).to_pylist():
-        local = _timestamp(instants.cast(pa.timestamp("ms", zone)))
+        local = _timestamp(instants.cast(pa.timestamp("us", zone)))
         text = pc.if_else(pc.equal(zones, zone), local, text)
-    named = pc.binary_join_element_wise(
-        pc.utf8_slice_codeunits(text, 0, _TIMESTAMP_TEXT_LENGTH), zones, " "
-    )
-    return pc.if_else(arr.storage.is_valid(), named, pa.nulls(len(arr), pa.string()))
+    local = pc.utf8_slice_codeunits(text, 0, _TIMESTAMP_TEXT_LENGTH)
+    return pc.binary_join_element_wise(local, zones, " ")  # NULL where the value is NULL
 
 
 def _value_text(v: Any, t: pa.DataType) -> str:
