@@ -171,3 +171,19 @@ def test_zoned_values_inside_arrays_maps_and_rows_are_datetimes_in_their_zone(
     assert dict(mapping)["first"].isoformat() == "1970-01-01T10:00:00+09:00"
     assert next(iter(row.values())).isoformat() == "1970-01-01T03:00:00+01:00"
     assert result.arrow().schema.field("a").type == pa.list_(ZONED_TIMESTAMP)
+
+
+def test_cast_of_text_keeps_the_zone_written_in_it(lb: lakebed.Lakebed) -> None:
+    rows = lb.sql(
+        "SELECT CAST(CAST(s AS timestamp with time zone) AS varchar) FROM (VALUES "
+        "'2024-01-01 22:00:00 Asia/Tokyo', '2024-01-01 22:00:00.5+0200', '2024-01-01', NULL) "
+        "AS t(s)"
+    ).fetchall()
+    assert rows == [
+        ("2024-01-01 22:00:00.000 Asia/Tokyo",),
+        ("2024-01-01 22:00:00.500 +02:00",),
+        ("2024-01-01 00:00:00.000 UTC",),
+        (None,),
+    ]
+    with pytest.raises(LakebedError, match="Value cannot be cast to timestamp: 2024-99"):
+        lb.sql("SELECT CAST(s AS timestamp with time zone) FROM (VALUES '2024-99') AS t(s)")

@@ -474,6 +474,18 @@ MACROS: dict[str, tuple[str, str]] = {
         "error('INVALID_FUNCTION_ARGUMENT: Invalid format: \"' || s || '\"')), "
         "lb_iso8601_zone(s))",
     ),
+    # CAST(varchar AS timestamp with time zone): the wall-clock time, then the zone (none: UTC).
+    "lb_text_zone": (
+        "s",
+        "lb_checked_zone(coalesce(nullif(regexp_extract(s, '^ *[0-9-]+([ T][0-9:.]+)? *(.*?) *$',"
+        " 2), ''), 'UTC'))",
+    ),
+    "lb_zoned_from_text": (
+        "s",
+        "lb_zoned(coalesce(lb_instant(TRY_CAST(regexp_extract(s, '^ *([0-9-]+([ T][0-9:.]+)?)', "
+        "1) AS TIMESTAMP), lb_text_zone(s)), error('INVALID_CAST_ARGUMENT: Value cannot be cast "
+        "to timestamp: ' || s)), lb_text_zone(s))",
+    ),
     # url_extract_*: NULL for text that is not a URL.
     "lb_url_extract_protocol": ("u", _url_part(1)),
     "lb_url_extract_host": (

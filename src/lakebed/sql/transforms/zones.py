@@ -492,6 +492,8 @@ def _makes_zoned(node: exp.Expression) -> bool:
         return node.name.lower() in ("at_timezone", "with_timezone")
     if isinstance(node, exp.UnixToTime):
         return node.args.get("zone") is not None or node.args.get("hours") is not None
+    if _text_to_zoned(node):
+        return True
     if type(node) is exp.Cast and node.to.this == T.TIMESTAMPTZ and node.this.is_string:
         m = _LITERAL.fullmatch(node.this.name)
         return m is not None and bool(m.group(2)) and zone_key(m.group(2).strip()) != "UTC"
@@ -502,8 +504,23 @@ def typed_consume(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``consume`` with operand types learned from DuckDB (``typed.rewrite``). An operand
     that is itself a constructor is left to ``rewrite``, which reads it without building it.
     """
+    if _text_to_zoned(node) and types[0] == "VARCHAR":  # the zone written in the text
+        made = internal("lb_zoned_from_text", node.this)
+        made.meta[ZONED] = True
+        return made
     pairs = zip(operands(node), types, strict=False)
     return consume(node, [t == ZONED_DUCKDB and not _makes_zoned(o) for o, t in pairs])
+
+
+def _text_to_zoned(node: exp.Expression) -> bool:
+    """Whether ``node`` casts a value that is not a literal to ``timestamp with time zone``
+    (text there keeps its zone; the value's type tells).
+    """
+    return (
+        type(node) is exp.Cast
+        and node.to.this == T.TIMESTAMPTZ
+        and not (isinstance(node.this, exp.Literal) and node.this.is_string)
+    )
 
 
 CONSUMER_KINDS: tuple[type[exp.Expression], ...] = (
