@@ -187,3 +187,15 @@ def test_cast_of_text_keeps_the_zone_written_in_it(lb: lakebed.Lakebed) -> None:
     ]
     with pytest.raises(LakebedError, match="Value cannot be cast to timestamp: 2024-99"):
         lb.sql("SELECT CAST(s AS timestamp with time zone) FROM (VALUES '2024-99') AS t(s)")
+
+
+def test_dataframe_holds_each_value_in_its_zone(lb: lakebed.Lakebed) -> None:
+    frame = lb.sql(
+        "SELECT k, at_timezone(from_unixtime(0), z) AS t FROM (VALUES (1, 'Asia/Tokyo'), "
+        "(2, '-03:30')) AS v(k, z) ORDER BY k"
+    ).df()
+    assert list(frame["k"]) == [1, 2]
+    assert [v.isoformat() for v in frame["t"]] == [
+        "1970-01-01T09:00:00+09:00",
+        "1969-12-31T20:30:00-03:30",
+    ]
