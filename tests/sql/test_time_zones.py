@@ -199,3 +199,16 @@ def test_dataframe_holds_each_value_in_its_zone(lb: lakebed.Lakebed) -> None:
         "1970-01-01T09:00:00+09:00",
         "1969-12-31T20:30:00-03:30",
     ]
+
+
+def test_time_travel_takes_a_timestamp_in_any_zone(lb: lakebed.Lakebed) -> None:
+    lb.sql("CREATE DATABASE IF NOT EXISTS tz")
+    lb.sql(
+        "CREATE TABLE tz.travel WITH (table_type = 'ICEBERG', is_external = false) AS SELECT 1 AS k"
+    )
+    now_in_tokyo = "at_timezone(current_timestamp, 'Asia/Tokyo')"
+    assert lb.sql(f"SELECT k FROM tz.travel FOR TIMESTAMP AS OF {now_in_tokyo}").fetchall() == [
+        (1,)
+    ]
+    with pytest.raises(LakebedError, match="at or before"):
+        lb.sql("SELECT k FROM tz.travel FOR TIMESTAMP AS OF TIMESTAMP '2000-01-01 09:00 +09:00'")
