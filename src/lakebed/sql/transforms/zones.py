@@ -7,7 +7,7 @@ A plain DuckDB ``TIMESTAMPTZ`` is an instant in UTC (Athena's session zone): col
 ``from_iso8601_timestamp``, ``TIMESTAMP '… Asia/Tokyo'``) is a *zoned* value: DuckDB's
 ``STRUCT(lb_instant TIMESTAMPTZ, lb_zone VARCHAR)`` (``lakebed.zones.ZONED_DUCKDB``), made
 by the ``lb_zoned`` macro. Whatever reads a zoned value does so by one of four rules
-(``CONSUMERS``), as Trino does (https://trino.io/docs/current/functions/datetime.html):
+(``consume``), as Trino does (https://trino.io/docs/current/functions/datetime.html):
 
 - ``local``: fields, formats and casts to ``date``/``timestamp``/``time`` read the wall-clock
   time in the value's zone (``hour``, ``day``, ``date_format``, ``format_datetime`` …);
@@ -17,8 +17,10 @@ by the ``lb_zoned`` macro. Whatever reads a zoned value does so by one of four r
 - ``text``: ``CAST(… AS varchar)``, ``to_iso8601``, ``timezone_hour``/``timezone_minute``.
 
 Where a consumer's operand is one of the constructors above, ``rewrite`` applies the rule
-(every statement kind); elsewhere (a column of a subquery) ``TYPED_RULES`` apply it once the
-operand's type is known (``typed.rewrite`` probes queries that construct zoned values).
+(every statement kind; a constant zone is read without building the value); elsewhere (a
+column of a subquery or view) ``typed.ZONE_RULES`` apply it once the operand's type is known
+(``typed.rewrite`` probes the queries that make zoned values, ``present``). Tables store the
+instant (``stored``).
 """
 
 from __future__ import annotations
@@ -478,7 +480,12 @@ def present(tree: exp.Expression) -> bool:
     return any(
         _makes_zoned(n)
         for n in tree.find_all(
-            exp.AtTimeZone, exp.Anonymous, exp.UnixToTime, exp.FromISO8601Timestamp, exp.Cast
+            exp.AtTimeZone,
+            exp.Anonymous,
+            exp.UnixToTime,
+            exp.FromISO8601Timestamp,
+            exp.Cast,
+            exp.ParseDatetime,
         )
     )
 
