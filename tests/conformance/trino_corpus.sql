@@ -537,3 +537,4 @@ SELECT from_unixtime(0) AS a UNION ALL SELECT at_timezone(from_unixtime(7200), '
 SELECT coalesce(NULL, at_timezone(from_unixtime(0), 'Asia/Tokyo'), from_unixtime(0)), hour(CASE WHEN true THEN at_timezone(from_unixtime(0), 'America/Chicago') ELSE from_unixtime(0) END)
 SELECT s, CAST(s AS timestamp with time zone), hour(CAST(s AS timestamp with time zone)) FROM (VALUES '2024-01-01 22:00:00.000 Asia/Tokyo', '2024-01-01 22:00:00.500 +02:00', '2024-01-01 22:00:00.000') AS t(s) ORDER BY 1
 SELECT CAST(s AS timestamp with time zone) FROM (VALUES 'not a time') AS t(s)
+SELECT count(DISTINCT x), approx_distinct(x), count(*) FROM (VALUES TIMESTAMP '2024-01-01 12:00:00 Europe/London', TIMESTAMP '2024-01-01 21:00:00 Asia/Tokyo', TIMESTAMP '2024-01-01 13:00:00 Europe/Paris', TIMESTAMP '2024-01-01 14:00:00 Europe/Paris') AS t(x)

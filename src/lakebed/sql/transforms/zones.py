@@ -245,6 +245,10 @@ def operand_keys(node: exp.Expression) -> tuple[str, ...]:
         return ("this",)
     if isinstance(node, exp.Anonymous) and node.name.lower() in _ANONYMOUS and node.expressions:
         return ("expressions",)
+    if isinstance(node, exp.ApproxDistinct) or (
+        isinstance(node, exp.Distinct) and isinstance(node.parent, exp.Count)
+    ):  # distinct values are distinct instants
+        return ("this",) if isinstance(node, exp.ApproxDistinct) else ("expressions",)
     return ()
 
 
@@ -533,7 +537,7 @@ def _text_to_zoned(node: exp.Expression) -> bool:
 CONSUMER_KINDS: tuple[type[exp.Expression], ...] = (
     *_LOCAL_FIELDS, *_COMPARISONS, exp.TimeToUnix, exp.AtTimeZone, exp.Extract, exp.Cast,
     exp.DateDiff, exp.Between, exp.Add, exp.Sub, exp.DateAdd, exp.DateSub, exp.TimestampTrunc,
-    exp.DateTrunc, exp.Anonymous,
+    exp.DateTrunc, exp.Anonymous, exp.ApproxDistinct, exp.Distinct,
 )  # fmt: skip
 
 
