@@ -75,6 +75,17 @@ def parse_type(text: str) -> exp.DataType:
     raise InvalidInputError(f"Unknown type '{text}'.", code="TYPE_NOT_FOUND")
 
 
+def _is_zoned(dt: exp.DataType) -> bool:
+    """Whether a struct type is DuckDB's zoned timestamp (``lakebed.zones.ZONED_DUCKDB``):
+    Trino's ``timestamp with time zone`` wherever lakebed names a type (views, DESCRIBE).
+    """
+    fields = [(f.name, f.args["kind"].this) for f in dt.expressions if isinstance(f, exp.ColumnDef)]
+    return fields == [("lb_instant", T.TIMESTAMPTZ), ("lb_zone", T.TEXT)] or fields == [
+        ("lb_instant", T.TIMESTAMPTZ),
+        ("lb_zone", T.VARCHAR),
+    ]
+
+
 def _render(dt: exp.DataType, names: dict[exp.DataType.Type, str], *, hive: bool) -> str:
     kind = dt.this
     args = dt.expressions
@@ -84,6 +95,8 @@ def _render(dt: exp.DataType, names: dict[exp.DataType.Type, str], *, hive: bool
     if kind == T.MAP:
         k, v = (_render(a, names, hive=hive) for a in args[:2])
         return f"map<{k},{v}>" if hive else f"map({k}, {v})"
+    if kind == T.STRUCT and _is_zoned(dt):
+        return names[T.TIMESTAMPTZ]
     if kind == T.STRUCT:
         fields = []
         for f in args:

@@ -90,6 +90,7 @@ def test_view_of_zoned_values_keeps_the_zone(lb: lakebed.Lakebed) -> None:
     )
     rows = lb.sql("SELECT CAST(t AS varchar), to_unixtime(t) FROM tz.meetings ORDER BY t")
     rows = rows.fetchall()
+    assert lb.sql("DESCRIBE tz.meetings").fetchall() == [("t", "timestamp with time zone", "")]
     # 02:30 does not exist on that day in Berlin (clocks go 02:00 → 03:00): it moves forward
     assert rows == [
         ("2024-03-31 01:30:00.000 Europe/Berlin", 1711845000.0),
