@@ -11,6 +11,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError as SqlglotParseError
 
 from lakebed.errors import InvalidInputError
+from lakebed.zones import ZonedTimestampType, is_zoned_storage
 
 T = exp.DataType.Type
 
@@ -74,6 +75,17 @@ def parse_type(text: str) -> exp.DataType:
     raise InvalidInputError(f"Unknown type '{text}'.", code="TYPE_NOT_FOUND")
 
 
+def _is_zoned(dt: exp.DataType) -> bool:
+    """Whether a struct type is DuckDB's zoned timestamp (``lakebed.zones.ZONED_DUCKDB``):
+    Trino's ``timestamp with time zone`` wherever lakebed names a type (views, DESCRIBE).
+    """
+    fields = [(f.name, f.args["kind"].this) for f in dt.expressions if isinstance(f, exp.ColumnDef)]
+    return fields == [("lb_instant", T.TIMESTAMPTZ), ("lb_zone", T.TEXT)] or fields == [
+        ("lb_instant", T.TIMESTAMPTZ),
+        ("lb_zone", T.VARCHAR),
+    ]
+
+
 def _render(dt: exp.DataType, names: dict[exp.DataType.Type, str], *, hive: bool) -> str:
     kind = dt.this
     args = dt.expressions
@@ -83,6 +95,8 @@ def _render(dt: exp.DataType, names: dict[exp.DataType.Type, str], *, hive: bool
     if kind == T.MAP:
         k, v = (_render(a, names, hive=hive) for a in args[:2])
         return f"map<{k},{v}>" if hive else f"map({k}, {v})"
+    if kind == T.STRUCT and _is_zoned(dt):
+        return names[T.TIMESTAMPTZ]
     if kind == T.STRUCT:
         fields = []
         for f in args:
@@ -147,6 +161,8 @@ def trino_type_of_arrow(t: pa.DataType) -> str:
     """Trino's name for the type of an Arrow result column."""
     if isinstance(t, pa.JsonType):
         return "json"
+    if isinstance(t, ZonedTimestampType) or is_zoned_storage(t):
+        return "timestamp with time zone"
     if pa.types.is_boolean(t):
         return "boolean"
     if pa.types.is_int8(t):

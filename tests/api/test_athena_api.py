@@ -169,3 +169,26 @@ def test_unsigned_request_is_rejected(server: Any) -> None:
     )
     assert r.status_code == 403
     assert r.json()["__type"] == "MissingAuthenticationTokenException"
+
+
+def test_zoned_timestamps_come_back_in_their_zone(server: Any) -> None:
+    athena = server.client("athena")
+    qid = athena.start_query_execution(
+        QueryString="SELECT TIMESTAMP '2024-01-01 12:00:00 UTC' AT TIME ZONE 'Asia/Tokyo' AS t, "
+        "from_iso8601_timestamp('2024-01-05T13:04:05.250+02:00') AS i, now() > "
+        "with_timezone(TIMESTAMP '2024-01-01 00:00:00', 'Pacific/Kiritimati') AS later"
+    )["QueryExecutionId"]
+    assert _wait(athena, qid)["Status"]["State"] == "SUCCEEDED"
+    res = athena.get_query_results(QueryExecutionId=qid)
+    assert res["ResultSet"]["Rows"][1] == {
+        "Data": [
+            {"VarCharValue": "2024-01-01 21:00:00.000 Asia/Tokyo"},
+            {"VarCharValue": "2024-01-05 13:04:05.250 +02:00"},
+            {"VarCharValue": "true"},
+        ]
+    }
+    info = res["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]
+    assert [(c["Type"], c["Precision"]) for c in info][:2] == [
+        ("timestamp with time zone", 3),
+        ("timestamp with time zone", 3),
+    ]

@@ -149,3 +149,17 @@ def test_remote_list_queries_filters_by_state(remote: Any) -> None:
     failed = remote.list_queries(state="FAILED", limit=5)
     assert failed and all(q.state == lakebed.QueryState.FAILED for q in failed)
     assert remote.wait(failed[0].id).state == lakebed.QueryState.FAILED
+
+
+def test_remote_results_keep_each_values_time_zone(remote: Any) -> None:
+    res = remote.sql(
+        "SELECT at_timezone(from_unixtime(0), z) AS t FROM (VALUES 'Asia/Tokyo', '-03:30') "
+        "AS v(z) ORDER BY z"
+    )
+    assert [v.isoformat() for (v,) in res.fetchall()] == [
+        "1969-12-31T20:30:00-03:30",
+        "1970-01-01T09:00:00+09:00",
+    ]
+    assert str(res.arrow().schema.field("t").type) == (
+        "extension<lakebed.timestamp_with_time_zone<ZonedTimestampType>>"
+    )

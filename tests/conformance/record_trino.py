@@ -9,6 +9,7 @@ against lakebed without Trino (``test_trino_corpus.py``).
 Usage::
 
     python tests/conformance/record_trino.py --server http://127.0.0.1:18080
+    python tests/conformance/record_trino.py --missing   # only statements not yet recorded
 
 The recording in this repository came from ``io.trino:trino-server`` 476 (Maven Central:
 ``io/trino/trino-server/476/trino-server-476.tar.gz``, unpacked outside the repository) on
@@ -119,13 +120,34 @@ def _copy_tpch_to_memory(server: str, session: requests.Session) -> None:
             raise SystemExit(f"{table}: {done['error']}")
 
 
+def _record_missing(server: str, session: requests.Session) -> None:
+    """Append answers for the statements that ``trino_corpus.jsonl`` does not hold yet, in
+    file order (the recording stays in the order of ``trino_corpus.sql`` when statements
+    are only ever added at its end).
+    """
+    recorded = {json.loads(line)["sql"] for line in RECORDING.read_text().splitlines() if line}
+    with RECORDING.open("a") as out:
+        for sql in statements():
+            if sql not in recorded:
+                answer = run(server, sql, session=session)
+                out.write(json.dumps(answer, sort_keys=True) + "\n")
+
+
 def main() -> None:
     """Record every corpus statement."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--server", default="http://127.0.0.1:18080")
     parser.add_argument("--tpch-only", action="store_true", help="record TPC-H types only")
+    parser.add_argument(
+        "--missing",
+        action="store_true",
+        help="append answers for the statements not recorded yet (keeps the others)",
+    )
     args = parser.parse_args()
     session = requests.Session()
+    if args.missing:
+        _record_missing(args.server, session)
+        return
     if not args.tpch_only:
         with RECORDING.open("w") as out:
             for sql in statements():

@@ -484,3 +484,57 @@ SELECT url_extract_parameter('https://e.com/p?q=a%20b&x=1', 'q'), url_extract_pa
 SELECT to_unixtime(from_unixtime(1700000000)), to_unixtime(TIMESTAMP '2024-01-01 00:00:00.123')
 SELECT x, (SELECT sum(y) / 2.0 FROM (VALUES (1, 3.0), (1, 5.0)) AS s(k, y) WHERE s.k = t.x) FROM (VALUES 1) AS t(x)
 SELECT CAST(ROW(1, 2.5) AS ROW(a integer, b double)).b, element_at(ARRAY[ROW(1, 'x')], 1)
+-- time zones
+SELECT at_timezone(TIMESTAMP '2024-01-01 12:00:00.000 UTC', 'Asia/Tokyo'), at_timezone(TIMESTAMP '2024-01-01 12:00:00.000 UTC', '+2'), at_timezone(TIMESTAMP '2024-01-01 12:00:00.000 UTC', 'UTC+02:00'), at_timezone(TIMESTAMP '2024-01-01 12:00:00.000 UTC', 'GMT')
+SELECT at_timezone(TIMESTAMP '2024-01-01 12:00:00.000 UTC', 'Etc/GMT-2'), at_timezone(TIMESTAMP '2024-01-01 12:00:00.000 UTC', '-0530'), at_timezone(TIMESTAMP '2024-01-01 12:00:00.000 UTC', 'Z'), at_timezone(TIMESTAMP '2024-01-01 12:00:00.000 UTC', 'US/Eastern')
+SELECT at_timezone(TIMESTAMP '2024-07-01 12:00:00.000 UTC', 'America/New_York'), at_timezone(TIMESTAMP '2024-01-01 12:00:00.000 UTC', 'America/New_York')
+SELECT at_timezone(TIMESTAMP '2024-01-01 12:00:00 UTC', 'Nowhere/Else')
+SELECT at_timezone(TIMESTAMP '2024-01-01 12:00:00 UTC', 'asia/tokyo')
+SELECT at_timezone(TIMESTAMP '2024-01-01 12:00:00 UTC', '+14:01')
+SELECT at_timezone(TIMESTAMP '2024-01-01 12:00:00 UTC', z) FROM (VALUES 'Asia/Tokyo', 'Mars/Olympus') AS t(z)
+SELECT TIMESTAMP '2024-01-01 12:00:00.000 +02:00', TIMESTAMP '2024-01-01 12:00:00.123 America/New_York', TIMESTAMP '2024-07-01 12:00:00.000 Europe/Paris'
+SELECT TIMESTAMP '2024-01-01 12:00:00 Nowhere/Else'
+SELECT CAST('2024-01-01 22:00:00.000 Asia/Tokyo' AS timestamp with time zone), CAST(TIMESTAMP '2024-01-01 12:00:00.000 Asia/Tokyo' AS timestamp with time zone)
+SELECT TIMESTAMP '2024-01-01 12:00:00' AT TIME ZONE 'Asia/Tokyo', TIMESTAMP '2024-01-01 12:00:00 UTC' AT TIME ZONE '+02:00'
+SELECT (TIMESTAMP '2024-01-01 12:00:00.000 America/New_York' AT TIME ZONE 'Asia/Tokyo') AT TIME ZONE 'Europe/London'
+SELECT with_timezone(TIMESTAMP '2024-01-01 12:00:00.000', 'America/New_York'), with_timezone(TIMESTAMP '2024-03-10 02:30:00.000', 'America/New_York')
+SELECT with_timezone(TIMESTAMP '2024-01-01 12:00:00', 'Nowhere/Else')
+SELECT from_unixtime(0, 'Asia/Kolkata'), from_unixtime(1700000000, 'Europe/Berlin')
+SELECT from_unixtime(0, 5, 30), from_unixtime(0, -2, 0), from_unixtime(0, 0, 0)
+SELECT from_unixtime(0, 'Nowhere/Else')
+SELECT from_unixtime(0, 15, 0)
+SELECT current_timezone()
+SELECT timezone_hour(TIMESTAMP '2024-01-01 12:00:00 America/New_York'), timezone_hour(TIMESTAMP '2024-07-01 12:00:00 America/New_York'), timezone_minute(TIMESTAMP '2024-01-01 12:00:00 +05:30'), timezone_hour(TIMESTAMP '2024-01-01 12:00:00 -05:30'), timezone_minute(TIMESTAMP '2024-01-01 12:00:00 -05:30')
+SELECT timezone_hour(from_unixtime(0)), timezone_minute(TIMESTAMP '2024-01-01 12:00:00 UTC')
+SELECT from_iso8601_timestamp('2024-01-05T13:04:05-0130'), from_iso8601_timestamp('2024-01-05T13:04+05'), from_iso8601_timestamp('2024-01-05T13:04:05+00:00')
+SELECT from_iso8601_timestamp('not a time')
+SELECT hour(TIMESTAMP '2024-01-01 12:00:00 Asia/Tokyo'), minute(TIMESTAMP '2024-01-01 12:45:00 +05:30'), day(TIMESTAMP '2024-01-01 23:00:00 America/New_York'), month(TIMESTAMP '2024-01-31 23:00:00 America/New_York'), year(TIMESTAMP '2023-12-31 23:00:00 America/New_York')
+SELECT day_of_week(TIMESTAMP '2024-01-07 23:00:00 America/New_York'), day_of_year(TIMESTAMP '2024-12-31 23:00:00 America/New_York'), extract(hour FROM TIMESTAMP '2024-01-01 12:00:00 Asia/Tokyo'), quarter(TIMESTAMP '2024-03-31 23:00:00 America/New_York')
+SELECT millisecond(TIMESTAMP '2024-01-01 12:00:00.250 Asia/Tokyo'), second(TIMESTAMP '2024-01-01 12:00:30 +05:30'), last_day_of_month(TIMESTAMP '2024-01-31 23:00:00 America/New_York')
+SELECT hour(at_timezone(from_unixtime(0), 'Asia/Tokyo')), day(at_timezone(TIMESTAMP '2024-01-01 02:00:00 UTC', 'America/Los_Angeles'))
+SELECT date_trunc('day', TIMESTAMP '2024-01-01 23:00:00.000 America/New_York'), date_trunc('hour', TIMESTAMP '2024-01-01 23:30:00.000 +05:30'), date_trunc('month', TIMESTAMP '2024-03-09 12:00:00.000 Asia/Tokyo')
+SELECT to_iso8601(TIMESTAMP '2024-01-01 12:00:00.000 Asia/Tokyo'), to_iso8601(TIMESTAMP '2024-01-01 12:00:00.500 -05:30'), to_iso8601(TIMESTAMP '2024-01-01 12:00:00.000 Europe/London')
+SELECT date_format(TIMESTAMP '2024-01-01 12:00:00 Asia/Tokyo', '%Y-%m-%d %H:%i:%s'), date_format(at_timezone(from_unixtime(0), 'America/New_York'), '%Y-%m-%d %H:%i')
+SELECT format_datetime(TIMESTAMP '2024-01-01 12:00:00 Asia/Tokyo', 'yyyy-MM-dd HH:mm ZZ'), format_datetime(TIMESTAMP '2024-01-01 12:00:00 +05:30', 'HH:mm Z'), format_datetime(TIMESTAMP '2024-01-01 12:00:00 America/New_York', 'yyyy-MM-dd ZZZ')
+SELECT CAST(TIMESTAMP '2024-01-01 22:00:00.000 America/New_York' AS varchar), CAST(TIMESTAMP '2024-01-01 12:00:00.000 +05:30' AS varchar)
+SELECT CAST(TIMESTAMP '2024-01-01 22:00:00.000 America/New_York' AS date), CAST(TIMESTAMP '2024-01-01 22:00:00.000 America/New_York' AS timestamp), CAST(TIMESTAMP '2024-01-01 22:00:00.000 America/New_York' AS time)
+SELECT CAST(from_unixtime(0, 'Asia/Tokyo') AS date), CAST(at_timezone(TIMESTAMP '2024-01-01 20:00:00 UTC', 'Asia/Tokyo') AS date)
+SELECT TIMESTAMP '2024-01-01 12:00:00 UTC' = TIMESTAMP '2024-01-01 21:00:00 Asia/Tokyo', TIMESTAMP '2024-01-01 12:00:00 UTC' < TIMESTAMP '2024-01-01 21:00:01 Asia/Tokyo', TIMESTAMP '2024-01-01 12:00:00 +02:00' <> TIMESTAMP '2024-01-01 11:00:00 +01:00'
+SELECT TIMESTAMP '2024-01-01 12:00:00' = TIMESTAMP '2024-01-01 21:00:00 Asia/Tokyo', TIMESTAMP '2024-01-01 12:00:00 America/New_York' AT TIME ZONE 'America/Los_Angeles' = TIMESTAMP '2024-01-01 12:00:00 America/New_York'
+SELECT x FROM (VALUES TIMESTAMP '2024-01-01 12:00:00.000 Europe/Paris', TIMESTAMP '2024-01-01 22:00:00.000 Asia/Tokyo', TIMESTAMP '2024-01-01 07:00:00.000 America/New_York') AS t(x) ORDER BY x
+SELECT count(*) FROM (VALUES TIMESTAMP '2024-01-01 12:00:00 Europe/Paris', TIMESTAMP '2024-01-01 22:00:00 Asia/Tokyo', TIMESTAMP '2024-01-01 07:00:00 America/New_York') AS t(x) WHERE x > TIMESTAMP '2024-01-01 11:30:00 UTC'
+SELECT a.k FROM (VALUES (1, TIMESTAMP '2024-01-01 21:00:00 Asia/Tokyo')) AS a(k, x) JOIN (VALUES (TIMESTAMP '2024-01-01 07:00:00 America/New_York')) AS b(y) ON a.x = b.y
+SELECT min(x), max(x) FROM (VALUES TIMESTAMP '2024-01-01 12:00:00.000 Europe/Paris', TIMESTAMP '2024-01-01 22:00:00.000 Asia/Tokyo') AS t(x)
+SELECT TIMESTAMP '2024-03-09 12:00:00.000 America/New_York' + INTERVAL '1' DAY, date_add('day', 1, TIMESTAMP '2024-03-09 12:00:00.000 America/New_York'), date_add('hour', 2, TIMESTAMP '2024-01-01 22:00:00.000 Asia/Tokyo')
+SELECT TIMESTAMP '2024-01-31 12:00:00.000 America/New_York' + INTERVAL '1' MONTH, TIMESTAMP '2024-01-01 12:00:00.000 Asia/Tokyo' - INTERVAL '3' HOUR
+SELECT TIMESTAMP '2024-01-02 00:00:00 Asia/Tokyo' - TIMESTAMP '2024-01-01 00:00:00 UTC', date_diff('hour', TIMESTAMP '2024-01-01 00:00:00 UTC', TIMESTAMP '2024-01-02 00:00:00 Asia/Tokyo')
+SELECT to_unixtime(TIMESTAMP '2024-01-01 00:00:00 Asia/Tokyo'), to_unixtime(from_unixtime(1700000000, 'America/New_York'))
+SELECT typeof(TIMESTAMP '2024-01-01 12:00:00.000 Asia/Tokyo'), typeof(at_timezone(from_unixtime(0), 'Asia/Tokyo')), typeof(from_iso8601_timestamp('2024-01-05T13:04:05+02:00'))
+SELECT parse_datetime('2024-01-05 13:04 +0200', 'yyyy-MM-dd HH:mm Z'), parse_datetime('2024-01-05 13:04 America/New_York', 'yyyy-MM-dd HH:mm ZZZ')
+SELECT x, hour(x), CAST(x AS varchar) FROM (SELECT at_timezone(TIMESTAMP '2024-06-01 12:00:00.000 UTC', z) AS x FROM (VALUES 'Asia/Tokyo', 'America/New_York', '+05:45') AS t(z)) ORDER BY 2
+SELECT x FROM (VALUES TIMESTAMP '2024-01-01 12:00:00.000 UTC', TIMESTAMP '2024-01-01 20:00:00.000 Asia/Tokyo', NULL) AS t(x) ORDER BY x
+SELECT from_unixtime(0) AS a UNION ALL SELECT at_timezone(from_unixtime(7200), 'Asia/Tokyo') ORDER BY 1
+SELECT coalesce(NULL, at_timezone(from_unixtime(0), 'Asia/Tokyo'), from_unixtime(0)), hour(CASE WHEN true THEN at_timezone(from_unixtime(0), 'America/Chicago') ELSE from_unixtime(0) END)
+SELECT s, CAST(s AS timestamp with time zone), hour(CAST(s AS timestamp with time zone)) FROM (VALUES '2024-01-01 22:00:00.000 Asia/Tokyo', '2024-01-01 22:00:00.500 +02:00', '2024-01-01 22:00:00.000') AS t(s) ORDER BY 1
+SELECT CAST(s AS timestamp with time zone) FROM (VALUES 'not a time') AS t(s)
+SELECT count(DISTINCT x), approx_distinct(x), count(*) FROM (VALUES TIMESTAMP '2024-01-01 12:00:00 Europe/London', TIMESTAMP '2024-01-01 21:00:00 Asia/Tokyo', TIMESTAMP '2024-01-01 13:00:00 Europe/Paris', TIMESTAMP '2024-01-01 14:00:00 Europe/Paris') AS t(x)

@@ -134,7 +134,7 @@ def encode(value: Any, t: TType) -> Any:
         text = value.strftime("%Y-%m-%d %H:%M:%S") + _frac(value, digits)
         if "with time zone" in name:
             zone = value.tzinfo
-            zname = "UTC" if zone is None or zone.utcoffset(value) == dt.timedelta(0) else str(zone)
+            zname = "UTC" if zone is None else str(zone)  # lakebed's zones carry Trino's names
             text += f" {zname}"
         return text
     if name.startswith("time"):

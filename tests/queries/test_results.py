@@ -84,6 +84,37 @@ def test_values_render_as_athena_does_in_csv(lb: lakebed.Lakebed) -> None:
     }
 
 
+def test_zoned_timestamps_render_in_their_zone_in_csv_and_pages(lb: lakebed.Lakebed) -> None:
+    res = lb.sql(
+        "SELECT k, at_timezone(from_unixtime(x), z) AS t, from_unixtime(x) AS u FROM (VALUES "
+        "(1, 0, 'Asia/Tokyo'), (2, 1719835200.5, 'America/New_York'), (3, 0, '-03:30'), "
+        "(4, NULL, 'UTC')) AS v(k, x, z) ORDER BY k"
+    )
+    rows = list(csv.reader(_file(res.execution.output_location).splitlines()))
+    assert rows == [
+        ["k", "t", "u"],
+        ["1", "1970-01-01 09:00:00.000 Asia/Tokyo", "1970-01-01 00:00:00.000 UTC"],
+        ["2", "2024-07-01 08:00:00.500 America/New_York", "2024-07-01 12:00:00.500 UTC"],
+        ["3", "1969-12-31 20:30:00.000 -03:30", "1970-01-01 00:00:00.000 UTC"],
+        ["4", "", ""],
+    ]
+    meta = json.loads(_file(f"{res.execution.output_location}.metadata"))
+    assert [c["type"] for c in meta["columns"]] == [
+        "integer", "timestamp with time zone", "timestamp with time zone"
+    ]  # fmt: skip
+    page = text_page(str(lb.settings.home.resolve()), res.query_id, start=1, size=2)
+    assert [row[1] for row in page] == [
+        "2024-07-01 08:00:00.500 America/New_York",
+        "1969-12-31 20:30:00.000 -03:30",
+    ]
+
+
+def test_zoned_timestamps_inside_arrays_render_with_their_zone(lb: lakebed.Lakebed) -> None:
+    res = lb.sql("SELECT ARRAY[at_timezone(from_unixtime(0), 'Asia/Tokyo')] AS a")
+    rows = list(csv.reader(_file(res.execution.output_location).splitlines()))
+    assert rows[1] == ["[1970-01-01 09:00:00.000 Asia/Tokyo]"]
+
+
 @pytest.mark.parametrize(
     ("array", "expected"),
     [

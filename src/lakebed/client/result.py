@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from lakebed.queries.models import QueryExecution, QueryStats, ResultColumn
 from lakebed.queries.results import iter_rows, read_typed
+from lakebed.zones import ZonedTimestampType
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,8 +66,15 @@ class QueryResult:
         return self.to_arrow_reader().read_all()
 
     def df(self) -> pd.DataFrame:
-        """The whole result as a pandas DataFrame."""
-        return self.arrow().to_pandas()
+        """The whole result as a pandas DataFrame (timestamps that keep their zone as
+        ``datetime`` objects: pandas has no column type with a zone per value).
+        """
+        table = self.arrow()
+        frame = table.to_pandas()
+        for i, field in enumerate(table.schema):
+            if isinstance(field.type, ZonedTimestampType):
+                frame.isetitem(i, table.column(i).to_pylist())
+        return frame
 
     def _iter(self) -> Iterator[tuple[Any, ...]]:
         if self._rows is None:

@@ -32,6 +32,7 @@ from lakebed.iceberg.schema import duckdb_type_of
 from lakebed.iceberg.table import MAX_WRITE_FORMAT_VERSION, AthenaProperties, metadata_of
 from lakebed.iceberg.write import copy_query, write_data_files, write_position_deletes
 from lakebed.sql import translate
+from lakebed.sql.transforms import zones
 from lakebed.storage import normalize_uri
 
 if TYPE_CHECKING:
@@ -249,7 +250,9 @@ def insert(ctx: RunContext, node: exp.Insert) -> tuple[int, list[str]]:
     target = target_of(ctx, ref)
     bound = ctx.bind(node.expression)
     ctx.planning_done()
-    return insert_query(ctx, target.load, translate.to_duckdb(bound.node), listed)
+    return insert_query(
+        ctx, target.load, zones.stored(translate.to_duckdb(bound.node), ctx.cursor), listed
+    )
 
 
 def insert_query(

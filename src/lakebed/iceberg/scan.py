@@ -348,14 +348,17 @@ def snapshot_for(
 
 
 def _timestamp_ms(node: exp.Expression) -> int:
-    from lakebed.sql import translate
+    from lakebed.sql import functions, translate
+    from lakebed.sql.transforms import zones
 
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
-        row = con.execute(
-            f"SELECT epoch_ms(CAST(({translate.to_duckdb(node)}) AS TIMESTAMPTZ))"
-        ).fetchone()
+        value = translate.to_duckdb(node)
+        if zones.present(node):  # a timestamp in a zone: its instant (lakebed's macros)
+            functions.install(con)
+            value = f"to_timestamp({translate.to_duckdb(exp.TimeToUnix(this=node))})"
+        row = con.execute(f"SELECT epoch_ms(CAST(({value}) AS TIMESTAMPTZ))").fetchone()
     except duckdb.Error as e:
         raise InvalidInputError(
             f"FOR TIMESTAMP AS OF needs a timestamp: {node.sql(dialect='athena')}",

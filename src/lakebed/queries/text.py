@@ -17,6 +17,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lakebed.zones import ZonedTimestampType
+
 _TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 _TIMESTAMP_TEXT_LENGTH = len("2024-01-01 10:00:00.000")
 _PLAIN_MIN, _PLAIN_MAX = 1e-3, 1e7
@@ -72,6 +74,19 @@ def _timestamp(arr: pa.Array) -> pa.Array:
     return pc.binary_join_element_wise(local, f" {t.tz}", "")
 
 
+def _zoned(arr: pa.ExtensionArray) -> pa.Array:
+    """Zoned timestamps: the wall-clock time in each value's zone, then the zone
+    (``2024-01-01 21:00:00.000 Asia/Tokyo``), one Arrow cast per distinct zone.
+    """
+    instants, zones = arr.storage.flatten()
+    text = pa.nulls(len(arr), pa.string())
+    for zone in pc.unique(zones.drop_null()).to_pylist():
+        local = _timestamp(instants.cast(pa.timestamp("us", zone)))
+        text = pc.if_else(pc.equal(zones, zone), local, text)
+    local = pc.utf8_slice_codeunits(text, 0, _TIMESTAMP_TEXT_LENGTH)
+    return pc.binary_join_element_wise(local, zones, " ")  # NULL where the value is NULL
+
+
 def _value_text(v: Any, t: pa.DataType) -> str:
     """One (possibly nested) value as Athena writes it inside arrays, maps and rows."""
     if v is None:
@@ -94,7 +109,8 @@ def _value_text(v: Any, t: pa.DataType) -> str:
         return " ".join(f"{b:02x}" for b in v)
     if isinstance(v, dt.datetime):
         text = v.strftime(_TIMESTAMP_FORMAT) + f".{v.microsecond // 1000:03d}"
-        return f"{text} {t.tz}" if getattr(t, "tz", None) else text
+        zone = str(v.tzinfo) if isinstance(t, ZonedTimestampType) else getattr(t, "tz", None)
+        return f"{text} {zone}" if zone else text
     if isinstance(v, dt.time):
         return v.strftime("%H:%M:%S") + f".{v.microsecond // 1000:03d}"
     return str(v)
@@ -113,6 +129,8 @@ def athena_text(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
         arr = arr.combine_chunks()
     if isinstance(arr.type, pa.JsonType):
         arr = arr.storage  # the JSON text
+    if isinstance(arr.type, ZonedTimestampType):
+        return _zoned(arr)
     t = arr.type
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
         return arr.cast(pa.string())

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import xxhash
 
+from lakebed.zones import zone_key
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -39,6 +41,7 @@ _AUTHORITY = _url_part(3)
 
 # typeof: DuckDB's type name (lower-cased) → Trino's, rewritten in this order.
 _TRINO_TYPE_NAMES: tuple[tuple[str, str], ...] = (
+    (r"^struct\(lb_instant timestamp with time zone, lb_zone varchar\)$", "timestamptz"),
     (r"struct\(", "row("),
     (r"\bhugeint\b", "bigint"),
     (r"\bblob\b", "varbinary"),
@@ -392,6 +395,97 @@ MACROS: dict[str, tuple[str, str]] = {
         "WHEN 'TIMESTAMP WITH TIME ZONE' THEN strftime(x, '%Y-%m-%dT%H:%M:%S.%gZ') "
         "ELSE strftime(x, '%Y-%m-%dT%H:%M:%S.%g') END",
     ),
+    # Time zones (``lakebed.zones``): a zoned value is STRUCT(lb_instant, lb_zone); a zone
+    # key is a region or ``±HH:MM``. A zone that is not a constant is checked when it is used.
+    # Between UTC instants and wall-clock times in UTC: epoch microseconds, not CAST (which
+    # goes through ICU's calendar even in UTC, ten times slower).
+    "lb_utc_instant": ("t", "make_timestamptz(epoch_us(t))"),
+    "lb_utc_local": ("i", "make_timestamp(epoch_us(i))"),
+    "lb_checked_zone": (
+        "z",
+        "CASE WHEN z IS NULL THEN NULL ELSE coalesce(lb_zone_key(z), "
+        "error('INVALID_FUNCTION_ARGUMENT: ''' || z || ''' is not a valid time zone')) END",
+    ),
+    "lb_zoned": (
+        "i, z",
+        "CASE WHEN i IS NOT NULL AND z IS NOT NULL THEN "
+        "struct_pack(lb_instant := lb_utc_instant(i), lb_zone := CAST(z AS VARCHAR)) END",
+    ),
+    # The zone's offset from UTC at instant i, in minutes.
+    "lb_zone_minutes": (
+        "z, i",
+        "CASE WHEN z = 'UTC' THEN 0 WHEN z[1] IN ('+', '-') THEN "
+        "(CASE WHEN z[1] = '-' THEN -1 ELSE 1 END) * "
+        "(CAST(z[2:3] AS INTEGER) * 60 + CAST(z[5:6] AS INTEGER)) "
+        "ELSE CAST(date_diff('minute', lb_utc_local(CAST(i AS TIMESTAMPTZ)), "
+        "timezone(CASE WHEN z[1] IN ('+', '-') THEN 'UTC' ELSE z END, "
+        "CAST(i AS TIMESTAMPTZ))) AS INTEGER) END",
+    ),
+    # Wall-clock time in zone z of instant i, and the instant of wall-clock time t in z
+    # (a time in a daylight-saving gap moves forward, as in Trino).
+    "lb_local": (
+        "i, z",
+        "CASE WHEN z[1] IN ('+', '-') OR z = 'UTC' THEN lb_utc_local(i) + "
+        "to_minutes(lb_zone_minutes(z, i)) "
+        "ELSE timezone(CASE WHEN z[1] IN ('+', '-') THEN 'UTC' ELSE z END, i) END",
+    ),
+    "lb_instant": (
+        "t, z",
+        "CASE WHEN z[1] IN ('+', '-') OR z = 'UTC' THEN lb_utc_instant(CAST(t AS TIMESTAMP) - "
+        "to_minutes(lb_zone_minutes(z, NULL))) "
+        "ELSE timezone(CASE WHEN z[1] IN ('+', '-') THEN 'UTC' ELSE z END, "
+        "CAST(t AS TIMESTAMP)) END",
+    ),
+    "lb_zoned_local": ("x", "lb_local(x.lb_instant, x.lb_zone)"),
+    "lb_zoned_minutes": ("x", "lb_zone_minutes(x.lb_zone, x.lb_instant)"),
+    # A zoned value with wall-clock time t in the zone of x.
+    "lb_zoned_at_local": ("x, t", "lb_zoned(lb_instant(t, x.lb_zone), x.lb_zone)"),
+    "lb_offset_text": (
+        "m, sep",
+        "CASE WHEN m < 0 THEN '-' ELSE '+' END || lpad(CAST(abs(m) // 60 AS VARCHAR), 2, '0') "
+        "|| sep || lpad(CAST(abs(m) % 60 AS VARCHAR), 2, '0')",
+    ),
+    "lb_zoned_text": (
+        "x",
+        "strftime(lb_zoned_local(x), '%Y-%m-%d %H:%M:%S.%g') || ' ' || x.lb_zone",
+    ),
+    "lb_zoned_iso8601": (
+        "x",
+        "strftime(lb_zoned_local(x), '%Y-%m-%dT%H:%M:%S.%g') || CASE WHEN "
+        "lb_zoned_minutes(x) = 0 THEN 'Z' ELSE lb_offset_text(lb_zoned_minutes(x), ':') END",
+    ),
+    # from_unixtime(x, h, m): a fixed offset of h hours and m minutes.
+    "lb_offset_zone": (
+        "h, m",
+        "CASE WHEN abs(h * 60 + m) > 840 THEN error('INVALID_FUNCTION_ARGUMENT: Invalid offset "
+        "minutes ' || (h * 60 + m)) WHEN h * 60 + m = 0 THEN 'UTC' "
+        "ELSE lb_offset_text(h * 60 + m, ':') END",
+    ),
+    # from_iso8601_timestamp: the offset written at the end of the time part (none: UTC).
+    "lb_iso8601_offset": (
+        "s",
+        "regexp_extract(s, 'T[0-9:.,]*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$', 1)",
+    ),
+    "lb_iso8601_zone": ("s", "lb_checked_zone(coalesce(nullif(lb_iso8601_offset(s), ''), 'UTC'))"),
+    "lb_from_iso8601": (
+        "s",
+        "lb_zoned(coalesce(lb_instant(TRY_CAST(replace(left(s, length(s) - "
+        "length(lb_iso8601_offset(s))), ',', '.') AS TIMESTAMP), lb_iso8601_zone(s)), "
+        "error('INVALID_FUNCTION_ARGUMENT: Invalid format: \"' || s || '\"')), "
+        "lb_iso8601_zone(s))",
+    ),
+    # CAST(varchar AS timestamp with time zone): the wall-clock time, then the zone (none: UTC).
+    "lb_text_zone": (
+        "s",
+        "lb_checked_zone(coalesce(nullif(regexp_extract(s, '^ *[0-9-]+([ T][0-9:.]+)? *(.*?) *$',"
+        " 2), ''), 'UTC'))",
+    ),
+    "lb_zoned_from_text": (
+        "s",
+        "lb_zoned(coalesce(lb_instant(TRY_CAST(regexp_extract(s, '^ *([0-9-]+([ T][0-9:.]+)?)', "
+        "1) AS TIMESTAMP), lb_text_zone(s)), error('INVALID_CAST_ARGUMENT: Value cannot be cast "
+        "to timestamp: ' || s)), lb_text_zone(s))",
+    ),
     # url_extract_*: NULL for text that is not a URL.
     "lb_url_extract_protocol": ("u", _url_part(1)),
     "lb_url_extract_host": (
@@ -509,6 +603,14 @@ UDFS: dict[str, tuple[Callable[..., pa.Array], list[str], str]] = {
     "lb_xxhash64": (_xxhash64, ["BLOB"], "BLOB"),
 }
 
+# name → (function of one row's values, parameter types, return type): called row by row.
+# DuckDB 1.5.5 keeps pointers into an Arrow UDF's string buffers when its result passes
+# through coalesce(), and reads them after they are freed; row-by-row results are copied.
+ROW_UDFS: dict[str, tuple[Callable[..., object], list[str], str]] = {
+    # Trino's name of a zone (``lakebed.zones.zone_key``), NULL where it is none.
+    "lb_zone_key": (lambda z: None if z is None else zone_key(z), ["VARCHAR"], "VARCHAR"),
+}
+
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
     """Create every macro and UDF in the database behind ``con`` (idempotent), and set
@@ -518,6 +620,10 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     for name, (fn, params, returns) in UDFS.items():
         con.create_function(
             name, fn, params, returns, type="arrow", side_effects=False, null_handling="special"
+        )
+    for name, (fn, params, returns) in ROW_UDFS.items():
+        con.create_function(
+            name, fn, params, returns, type="native", side_effects=False, null_handling="special"
         )
     for name, (params, body) in MACROS.items():
         con.execute(f"CREATE OR REPLACE MACRO {name}({params}) AS {body}")

@@ -33,6 +33,7 @@ from lakebed.sql.transforms import (
     strings,
     typed,
     unnest,
+    zones,
 )
 
 Transform = Callable[[exp.Expression], exp.Expression]
@@ -42,6 +43,7 @@ TRANSFORMS: list[Transform] = [
     functions.check_known,
     strings.varchar_typeof,
     clauses.check_clauses,
+    zones.rewrite,
     datetime.rewrite,
     collections.reduce,
     collections.check_cast,

@@ -11,7 +11,6 @@ import re
 from sqlglot import exp
 
 from lakebed.errors import NotSupportedError
-from lakebed.sql.transforms._calls import internal
 
 # Joda letters (by run length) → strftime; see
 # https://www.joda.org/joda-time/apidocs/org/joda/time/format/DateTimeFormat.html
@@ -23,7 +22,7 @@ JODA: dict[str, str] = {
     "mm": "%M", "m": "%-M", "ss": "%S", "s": "%-S",
     "SSS": "%g", "SSSSSS": "%f", "S": "%g",
     "EEEE": "%A", "EEE": "%a", "E": "%a", "a": "%p",
-    "ZZ": "%z", "Z": "%z", "z": "%Z",
+    "ZZZ": "%Z", "ZZ": "%z", "Z": "%z", "z": "%Z",
 }  # fmt: skip
 
 _TOKEN = re.compile(r"'([^']*)'|([A-Za-z])\2*|([^A-Za-z']+)")
@@ -58,12 +57,6 @@ def _pattern(node: exp.Expression, fn: str) -> str:
     return joda_to_strftime(node.name)
 
 
-def _local_time(node: exp.AtTimeZone) -> exp.Expression:
-    """The wall-clock time of ``x AT TIME ZONE z`` in ``z`` (naive ``x`` is UTC)."""
-    instant = exp.cast(node.this, exp.DataType.build("TIMESTAMPTZ"))
-    return internal("timezone", node.args["zone"], instant)
-
-
 _YEAR_MONTH = re.compile(r"\s*([+-]?)(\d+)-(\d+)\s*")
 
 
@@ -86,42 +79,9 @@ def _year_to_month(node: exp.Interval) -> exp.Expression:
 
 
 def rewrite(node: exp.Expression) -> exp.Expression:
-    """Joda patterns, whole-unit ``date_diff``, ISO day of week, ``AT TIME ZONE``.
-
-    Raises:
-        NotSupportedError: ``AT TIME ZONE`` whose result is not cast to a timestamp or date
-            (lakebed's timestamps with time zone are UTC; the zone would be lost).
+    """Joda patterns, whole-unit ``date_diff``, ISO day of week, ``YEAR TO MONTH`` intervals
+    (time zones: ``zones.rewrite``).
     """
-    local = isinstance(node, exp.Cast) and node.to.this in (
-        exp.DataType.Type.TIMESTAMP,
-        exp.DataType.Type.DATE,
-    )
-    if local and isinstance(node.this, exp.AtTimeZone):
-        node.set("this", _local_time(node.this))
-        return node
-    if local and isinstance(node.this, exp.UnixToTime) and node.this.args.get("zone"):
-        zoned = node.this
-        instant = exp.UnixToTime(this=zoned.this)
-        node.set("this", internal("timezone", zoned.args["zone"], instant))
-        return node
-    if isinstance(node, exp.UnixToTime) and any(
-        node.args.get(k) is not None for k in ("zone", "hours", "minutes")
-    ):
-        in_cast = isinstance(node.parent, exp.Cast) and node.args.get("zone") is not None
-        if not in_cast:
-            raise NotSupportedError(
-                "from_unixtime with a time zone is supported only inside CAST(... AS "
-                "timestamp) or CAST(... AS date), with a zone name.",
-                code="NOT_SUPPORTED",
-            )
-    if isinstance(node, exp.AtTimeZone) and not (
-        isinstance(node.parent, exp.Cast) and node.parent.this is node
-    ):
-        raise NotSupportedError(
-            "AT TIME ZONE is supported only inside CAST(... AS timestamp) or "
-            "CAST(... AS date): results keep UTC, not other zones.",
-            code="NOT_SUPPORTED",
-        )
     if isinstance(node, exp.Interval) and isinstance(node.args.get("unit"), exp.IntervalSpan):
         return _year_to_month(node)
     if isinstance(node, exp.DateDiff):

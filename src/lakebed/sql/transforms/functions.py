@@ -81,7 +81,6 @@ TEMPLATES: dict[str, str] = {
 # Athena functions lakebed does not run: no DuckDB equivalent gives the same answer.
 UNSUPPORTED: dict[str, str] = {
     "checksum": "Trino's checksum is an internal hash with no DuckDB equivalent",
-    "at_timezone": "time zones other than UTC are not supported yet",
     "word_stem": "DuckDB's stemmer is in the fts extension, which is not shipped",
 }
 
@@ -354,5 +353,6 @@ OWN_RULES: tuple[str, ...] = (
     "approx_percentile", "concat_ws", "sha1", "grouping", "bitwise_and", "bitwise_or",
     "bitwise_xor", "bitwise_not", "bitwise_and_agg", "bitwise_or_agg", "try", "from_base",
     "soundex", "replace", "lpad", "rpad", "array_sort", "json_query", "json_object",
-    "shuffle", "upper",
+    "shuffle", "upper", "at_timezone", "with_timezone", "timezone_hour", "timezone_minute",
+    "current_timezone",
 )  # fmt: skip

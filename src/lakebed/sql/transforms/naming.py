@@ -17,6 +17,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from lakebed.formats._sql import quote_ident
+from lakebed.zones import ZONED_DUCKDB, ZONED_TIMESTAMP
 
 if TYPE_CHECKING:
     import duckdb
@@ -32,6 +33,7 @@ RESULT_CASTS: dict[str, str] = {
     "TIMESTAMP": "CAST({} AS TIMESTAMP_MS)",
     "TIMESTAMP_NS": "CAST({} AS TIMESTAMP_MS)",
     "TIMESTAMP WITH TIME ZONE": "date_trunc('millisecond', {})",
+    ZONED_DUCKDB: "lb_zoned(date_trunc('millisecond', {0}.lb_instant), {0}.lb_zone)",
 }
 
 
@@ -126,31 +128,39 @@ def shape(sql: str, cursor: duckdb.DuckDBPyConnection, *, values: bool = False) 
     return f"SELECT {', '.join(outputs)} FROM ({sql}) AS __lb_q({aliases})"
 
 
-def _json_arrow(arrow: pa.DataType, duck: Any) -> pa.DataType:
-    """``arrow`` with the parts that are JSON in DuckDB type ``duck`` as ``arrow.json``."""
-    if "JSON" not in str(duck):
+def _result_arrow(arrow: pa.DataType, duck: Any) -> pa.DataType:
+    """``arrow`` with the parts that are JSON in DuckDB type ``duck`` as ``arrow.json`` and
+    the zoned timestamps (``lakebed.zones``) as ``ZonedTimestampType``.
+    """
+    text = str(duck)
+    if text == ZONED_DUCKDB:
+        return ZONED_TIMESTAMP
+    if "JSON" not in text and ZONED_DUCKDB not in text:
         return arrow
-    if str(duck) == "JSON":
+    if text == "JSON":
         return pa.json_()
     kids = [t for _, t in duck.children]
     if pa.types.is_list(arrow):
-        return pa.list_(_json_arrow(arrow.value_type, kids[0]))
+        return pa.list_(_result_arrow(arrow.value_type, kids[0]))
     if pa.types.is_map(arrow):
-        return pa.map_(_json_arrow(arrow.key_type, kids[0]), _json_arrow(arrow.item_type, kids[1]))
+        return pa.map_(
+            _result_arrow(arrow.key_type, kids[0]), _result_arrow(arrow.item_type, kids[1])
+        )
     if pa.types.is_struct(arrow):
         return pa.struct(
-            [f.with_type(_json_arrow(f.type, k)) for f, k in zip(arrow, kids, strict=True)]
+            [f.with_type(_result_arrow(f.type, k)) for f, k in zip(arrow, kids, strict=True)]
         )
     return arrow
 
 
 def json_typed(reader: pa.RecordBatchReader, description: Sequence[Any]) -> pa.RecordBatchReader:
     """``reader`` with the columns DuckDB types JSON (``description`` of the executed cursor)
-    typed ``arrow.json``; unchanged when there are none.
+    typed ``arrow.json`` and zoned timestamps typed ``ZonedTimestampType`` (at any depth);
+    unchanged when there are none.
     """
     schema = reader.schema
     target = pa.schema(
-        [f.with_type(_json_arrow(f.type, d[1])) for f, d in zip(schema, description, strict=True)]
+        [f.with_type(_result_arrow(f.type, d[1])) for f, d in zip(schema, description, strict=True)]
     )
     if target == schema:
         return reader

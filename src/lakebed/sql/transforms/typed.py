@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from lakebed.errors import NotFoundError
+from lakebed.sql.transforms import zones
 from lakebed.sql.transforms._calls import internal
 
 # DuckDB's exact numeric types as Trino decimals: (precision, scale).
@@ -415,21 +416,26 @@ def _probe_query(
     return probe
 
 
+# Readers of zoned values (``zones``), typed in queries that make such values.
+ZONE_RULES: tuple[TypedRule, ...] = (
+    TypedRule(zones.CONSUMER_KINDS, lambda n: zones.operands(n) or None, zones.typed_consume),
+)
+
 _DONE = "lb_typed"  # meta flag: a node the typed rules have looked at
 _MAX_PASSES = 8
 
 Target = tuple[exp.Expression, TypedRule, list[exp.Expression]]
 
 
-def _pending(tree: exp.Expression) -> list[Target]:
+def _pending(tree: exp.Expression, rules: tuple[TypedRule, ...], done: str) -> list[Target]:
     out = []
-    for node in tree.find_all(*{k for r in TYPED_RULES for k in _kinds(r)}):
-        if node.meta.get(_DONE):
+    for node in tree.find_all(*{k for r in rules for k in _kinds(r)}):
+        if node.meta.get(done):
             continue
         if not isinstance(node.find_ancestor(exp.Select, exp.Lambda), exp.Select):
             continue
         # The first rule for exactly this node type (ConcatWs is no Concat) that applies.
-        for rule in (r for r in TYPED_RULES if type(node) in _kinds(r)):
+        for rule in (r for r in rules if type(node) in _kinds(r)):
             operands = rule.operands(node)
             if operands:
                 out.append((node, rule, operands))
@@ -447,10 +453,10 @@ def _innermost(targets: list[Target]) -> list[Target]:
     ]
 
 
-def _apply(tree: exp.Expression, targets: list[Target], probe: Probe) -> exp.Expression:
+def _apply(tree: exp.Expression, targets: list[Target], probe: Probe, done: str) -> exp.Expression:
     by_scope: dict[int, tuple[exp.Select, list[Target]]] = {}
     for target in targets:
-        target[0].meta[_DONE] = True
+        target[0].meta[done] = True
         scope = target[0].find_ancestor(exp.Select)
         assert isinstance(scope, exp.Select)
         by_scope.setdefault(id(scope), (scope, []))[1].append(target)
@@ -534,11 +540,30 @@ def rewrite(tree: exp.Expression, probe: Probe) -> exp.Expression:
         probe: binds a SELECT and returns its output types (DuckDB spelling), or None when
             the SELECT cannot be bound on its own.
     """
+    if zones.present(tree):  # zoned values first: the rules below then see plain types
+
+        def unconditioned(select: exp.Select) -> list[str] | None:
+            # conditions that compare zoned values do not bind until this pass rewrites
+            # them, and no operand's type depends on them
+            for key in ("where", "having", "qualify"):
+                select.set(key, None)
+            for join in select.args.get("joins") or []:
+                if join.args.get("on") is not None:
+                    join.set("on", exp.true())
+            return probe(select)
+
+        tree = _rewrite(tree, unconditioned, ZONE_RULES, "lb_zone_typed")
+    return _rewrite(tree, probe, TYPED_RULES, _DONE)
+
+
+def _rewrite(
+    tree: exp.Expression, probe: Probe, rules: tuple[TypedRule, ...], done: str
+) -> exp.Expression:
     for _ in range(_MAX_PASSES):
-        targets = _innermost(_pending(tree))
+        targets = _innermost(_pending(tree, rules, done))
         if not targets:
             break
-        tree = _apply(tree, targets, probe)
+        tree = _apply(tree, targets, probe, done)
     return tree
 
 

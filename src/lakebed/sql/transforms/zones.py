@@ -1,0 +1,560 @@
+"""``timestamp with time zone`` values that keep their zone: the one place that maps Trino's
+time zone functions and operators onto DuckDB.
+
+A plain DuckDB ``TIMESTAMPTZ`` is an instant in UTC (Athena's session zone): columns, ``now()``,
+``from_unixtime(x)``. A value given another zone (``AT TIME ZONE``, ``at_timezone``,
+``with_timezone``, ``from_unixtime(x, zone)``, ``from_unixtime(x, h, m)``,
+``from_iso8601_timestamp``, ``TIMESTAMP '… Asia/Tokyo'``) is a *zoned* value: DuckDB's
+``STRUCT(lb_instant TIMESTAMPTZ, lb_zone VARCHAR)`` (``lakebed.zones.ZONED_DUCKDB``), made
+by the ``lb_zoned`` macro. Whatever reads a zoned value does so by one of four rules
+(``consume``), as Trino does (https://trino.io/docs/current/functions/datetime.html):
+
+- ``local``: fields, formats and casts to ``date``/``timestamp``/``time`` read the wall-clock
+  time in the value's zone (``hour``, ``day``, ``date_format``, ``format_datetime`` …);
+- ``instant``: comparisons, differences, ``to_unixtime`` and a new zone read the instant;
+- ``shift``: ``date_trunc``, ``date_add`` and ``± interval`` keep the zone (calendar units
+  move the wall-clock time, smaller units the instant);
+- ``text``: ``CAST(… AS varchar)``, ``to_iso8601``, ``timezone_hour``/``timezone_minute``.
+
+Where a consumer's operand is one of the constructors above, ``rewrite`` applies the rule
+(every statement kind; a constant zone is read without building the value); elsewhere (a
+column of a subquery or view) ``typed.ZONE_RULES`` apply it once the operand's type is known
+(``typed.rewrite`` probes the queries that make zoned values, ``present``). Tables store the
+instant (``stored``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from lakebed.errors import InvalidInputError, NotSupportedError
+from lakebed.formats._sql import quote_ident
+from lakebed.sql.transforms._calls import internal
+from lakebed.sql.transforms.datetime import joda_to_strftime
+from lakebed.zones import ZONED_DUCKDB, zone_key
+
+if TYPE_CHECKING:
+    import duckdb
+
+ZONED = "lb_zoned"  # meta flag: the node's value is zoned
+T = exp.DataType.Type
+
+_LITERAL = re.compile(
+    r"\s*(\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?)?)\s*(\S.*?)?\s*"
+)
+_CALENDAR_UNITS = frozenset({"DAY", "WEEK", "MONTH", "QUARTER", "YEAR"})
+_MONTH_UNITS = frozenset({"MONTH", "QUARTER", "YEAR"})
+
+
+def _zoned(instant: exp.Expression, zone: exp.Expression) -> exp.Expression:
+    node = internal("lb_zoned", instant, zone)
+    node.meta[ZONED] = True
+    return node
+
+
+def _made(x: exp.Expression) -> tuple[exp.Expression, str] | None:
+    """The instant and constant zone of ``x`` when it is ``lb_zoned(instant, 'zone')``."""
+    if isinstance(x, exp.Anonymous) and x.name == "lb_zoned":
+        instant, zone = x.expressions
+        if isinstance(zone, exp.Literal) and zone.is_string:
+            return instant, zone.name
+    return None
+
+
+def _instant(x: exp.Expression) -> exp.Expression:
+    made = _made(x)
+    if made is not None:  # no value need be built to read it
+        return made[0]
+    return internal("struct_extract", x, exp.Literal.string("lb_instant"))
+
+
+def _local(x: exp.Expression) -> exp.Expression:
+    made = _made(x)
+    if made is None:
+        return internal("lb_zoned_local", x)
+    instant, zone = made
+    if zone == "UTC":
+        return internal("lb_utc_local", instant)
+    if zone[0] in "+-":  # a fixed offset: no zone rules to look up
+        minutes = (-1 if zone[0] == "-" else 1) * (int(zone[1:3]) * 60 + int(zone[4:6]))
+        shift = exp.Interval(this=exp.Literal.string(str(minutes)), unit=exp.var("MINUTE"))
+        return exp.Add(this=internal("lb_utc_local", instant), expression=shift)
+    return internal("timezone", exp.Literal.string(zone), instant)
+
+
+def zone_arg(
+    zone: exp.Expression, *, code: str = "INVALID_FUNCTION_ARGUMENT", message: str = ""
+) -> exp.Expression:
+    """A zone argument as its Trino name: checked now when it is a constant, else when used.
+
+    Raises:
+        InvalidInputError: a constant that is no time zone (``code``).
+    """
+    if isinstance(zone, exp.Literal) and zone.is_string:
+        key = zone_key(zone.name)
+        if key is None:
+            text = message or f"'{zone.name}' is not a valid time zone"
+            error = NotSupportedError if code == "NOT_SUPPORTED" else InvalidInputError
+            raise error(text.format(zone=zone.name), code=code)
+        return exp.Literal.string(key)
+    return internal("lb_checked_zone", zone)
+
+
+def _literal(node: exp.Cast) -> exp.Expression:
+    """``TIMESTAMP '2024-01-01 12:00:00 Asia/Tokyo'`` (or a cast of such text).
+
+    Raises:
+        InvalidInputError: the zone is not one (INVALID_LITERAL).
+    """
+    m = _LITERAL.fullmatch(node.this.name)
+    if m is None or not m.group(2):
+        return node
+    key = zone_key(m.group(2).strip())
+    if key is None:
+        raise InvalidInputError(
+            f"'{node.this.name}' is not a valid TIMESTAMP literal", code="INVALID_LITERAL"
+        )
+    if key == "UTC":  # a plain TIMESTAMPTZ is a UTC instant
+        return exp.cast(exp.Literal.string(m.group(1)), exp.DataType.build("TIMESTAMPTZ"))
+    local = exp.cast(exp.Literal.string(m.group(1)), exp.DataType.build("TIMESTAMP"))
+    zone = exp.Literal.string(key)
+    return _zoned(internal("lb_instant", local, zone), zone)
+
+
+def _as_instant(value: exp.Expression) -> exp.Expression:
+    """The instant of a zoned value, or of a timestamp (a plain one is in UTC)."""
+    if value.meta.get(ZONED):
+        return _instant(value)
+    return internal("lb_utc_instant", value)
+
+
+def _construct(node: exp.Expression) -> exp.Expression | None:
+    """The zoned value a constructor makes, or None when ``node`` is no constructor."""
+    if isinstance(node, exp.AtTimeZone):
+        return _zoned(_as_instant(node.this), zone_arg(node.args["zone"]))
+    if isinstance(node, exp.Anonymous) and node.name.lower() in ("at_timezone", "with_timezone"):
+        _arity(node, 2)
+        value, zone = node.expressions
+        key = zone_arg(zone)
+        if node.name.lower() == "at_timezone":
+            return _zoned(_as_instant(value), key)
+        return _zoned(internal("lb_instant", value, key), key.copy())
+    if isinstance(node, exp.UnixToTime) and node.args.get("zone") is not None:
+        zone = zone_arg(
+            node.args["zone"], code="NOT_SUPPORTED", message="Time zone not supported: {zone}"
+        )
+        return _zoned(exp.UnixToTime(this=node.this), zone)
+    if isinstance(node, exp.UnixToTime) and node.args.get("hours") is not None:
+        minutes = node.args.get("minutes") or exp.Literal.number(0)
+        return _zoned(
+            exp.UnixToTime(this=node.this), internal("lb_offset_zone", node.args["hours"], minutes)
+        )
+    if isinstance(node, exp.ParseDatetime) and _zone_pattern(node):
+        return _parse_zoned(node)
+    if isinstance(node, exp.FromISO8601Timestamp):
+        out = internal("lb_from_iso8601", node.this)
+        out.meta[ZONED] = True
+        return out
+    if (
+        type(node) is exp.Cast
+        and node.to.this == T.TIMESTAMPTZ
+        and isinstance(node.this, exp.Literal)
+        and node.this.is_string
+    ):
+        made = _literal(node)
+        return None if made is node or not made.meta.get(ZONED) else made
+    return None
+
+
+_PATTERN_ZONE = re.compile(r"'[^']*'|(Z+)")
+# The zone in parsed text: the last offset (Z, ZZ) or zone name (ZZZ) in it.
+_TEXT_OFFSET = r"[+-][0-9]{2}:?[0-9]{2}"
+_TEXT_ZONE = r"[A-Za-z_]+(/[A-Za-z0-9_+-]+)+|UTC|GMT|Z"
+
+
+def _zone_pattern(node: exp.ParseDatetime) -> str | None:
+    """The zone letters (``Z``, ``ZZ``, ``ZZZ``) of ``parse_datetime``'s constant pattern."""
+    fmt = node.args.get("format")
+    if not (isinstance(fmt, exp.Literal) and fmt.is_string):
+        return None
+    found = [m.group(1) for m in _PATTERN_ZONE.finditer(fmt.name) if m.group(1)]
+    return found[-1] if found else None
+
+
+def _parse_zoned(node: exp.ParseDatetime) -> exp.Expression:
+    """``parse_datetime`` with a zone in the pattern: the instant parsed, and the zone as
+    written in the text (``+0200`` → ``+02:00``).
+    """
+    text, fmt = node.this, node.args["format"]
+    pattern = exp.Literal.string(joda_to_strftime(fmt.name))
+    instant = internal("strptime", text, pattern)
+    written = _TEXT_ZONE if _zone_pattern(node) == "ZZZ" else _TEXT_OFFSET
+    found = internal("regexp_extract_all", text.copy(), exp.Literal.string(written))
+    last = internal("list_extract", found, exp.Literal.number(-1))
+    return _zoned(instant, internal("lb_checked_zone", last))
+
+
+def _arity(node: exp.Anonymous, n: int) -> None:
+    if len(node.expressions) != n:
+        raise InvalidInputError(
+            f"Function '{node.name.lower()}' expects {n} arguments, got {len(node.expressions)}.",
+            code="FUNCTION_NOT_FOUND",
+        )
+
+
+# -- consumers ------------------------------------------------------------------------------
+
+_LOCAL_FIELDS = (
+    exp.Hour, exp.Minute, exp.Second, exp.Day, exp.Month, exp.Year, exp.Quarter, exp.Week,
+    exp.WeekOfYear, exp.YearOfWeek, exp.DayOfWeek, exp.DayOfWeekIso, exp.DayOfMonth,
+    exp.DayOfYear, exp.LastDay, exp.TimeToStr,
+)  # fmt: skip
+_COMPARISONS = (
+    exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.NullSafeEQ, exp.NullSafeNEQ,
+)  # fmt: skip
+_ANONYMOUS_LOCAL = ("millisecond", "format_datetime", "day_of_week", "dow", "doy")
+_ANONYMOUS = (*_ANONYMOUS_LOCAL, "to_iso8601", "timezone_hour", "timezone_minute", "at_timezone")
+
+
+def operand_keys(node: exp.Expression) -> tuple[str, ...]:
+    """The arguments of ``node`` that may hold a zoned value it reads (empty: none)."""
+    if isinstance(node, (_LOCAL_FIELDS, exp.TimeToUnix, exp.AtTimeZone)):
+        return ("this",)
+    if isinstance(node, exp.Extract):
+        return ("expression",)
+    if type(node) is exp.Cast and node.to.this in (
+        T.DATE,
+        T.TIMESTAMP,
+        T.TIME,
+        T.VARCHAR,
+        T.TEXT,
+        T.TIMESTAMPTZ,
+    ):
+        return ("this",)
+    if isinstance(node, (_COMPARISONS, exp.DateDiff)):
+        return ("this", "expression")
+    if isinstance(node, exp.Between):
+        return ("this", "low", "high")
+    if isinstance(node, (exp.Add, exp.Sub)):
+        return ("this",) if isinstance(node.expression, exp.Interval) else ("this", "expression")
+    if isinstance(node, (exp.DateAdd, exp.DateSub, exp.TimestampTrunc, exp.DateTrunc)):
+        return ("this",)
+    if isinstance(node, exp.Anonymous) and node.name.lower() in _ANONYMOUS and node.expressions:
+        return ("expressions",)
+    if isinstance(node, exp.ApproxDistinct) or (
+        isinstance(node, exp.Distinct) and isinstance(node.parent, exp.Count)
+    ):  # distinct values are distinct instants
+        return ("this",) if isinstance(node, exp.ApproxDistinct) else ("expressions",)
+    return ()
+
+
+def operands(node: exp.Expression) -> list[exp.Expression]:
+    """The expressions at ``operand_keys(node)`` (the first argument of a function call)."""
+    out = []
+    for key in operand_keys(node):
+        value = node.args.get(key)
+        out.append(value[0] if isinstance(value, list) else value)
+    return [o for o in out if isinstance(o, exp.Expression)]
+
+
+def _put(node: exp.Expression, key: str, value: exp.Expression) -> None:
+    if key == "expressions":
+        node.set("expressions", [value, *node.expressions[1:]])
+    else:
+        node.set(key, value)
+
+
+def _unit(node: exp.Expression) -> str:
+    unit = node.args.get("unit")
+    if isinstance(unit, exp.IntervalSpan):
+        return "MONTH"  # YEAR TO MONTH
+    return (unit.name if unit is not None else "DAY").upper()
+
+
+def _shift(node: exp.Expression, x: exp.Expression) -> exp.Expression:
+    """``date_trunc``/``date_add``/``± interval`` of zoned ``x``: the result keeps x's zone."""
+    if isinstance(node, (exp.Add, exp.Sub)):
+        calendar = _unit(node.expression) in _MONTH_UNITS  # day-to-second: elapsed time
+    elif isinstance(node, (exp.TimestampTrunc, exp.DateTrunc)):
+        calendar = True
+    else:
+        calendar = _unit(node) in _CALENDAR_UNITS
+    moved = node.copy()
+    if calendar:
+        moved.set("this", _local(x.copy()))
+        out = internal("lb_zoned_at_local", x.copy(), moved)
+    else:
+        moved.set("this", _instant(x.copy()))
+        out = _zoned(moved, internal("struct_extract", x.copy(), exp.Literal.string("lb_zone")))
+    out.meta[ZONED] = True
+    return out
+
+
+def _timezone_field(name: str, x: exp.Expression) -> exp.Expression:
+    minutes = internal("lb_zoned_minutes", x)
+    if name == "timezone_hour":  # toward zero: -05:30 is hour -5, minute -30
+        value: exp.Expression = internal(
+            "trunc", exp.Div(this=minutes, expression=exp.Literal.number(60))
+        )
+    else:
+        value = exp.Mod(this=internal("abs", minutes), expression=exp.Literal.number(60))
+        value = exp.Mul(this=internal("sign", minutes.copy()), expression=value)
+    return exp.cast(value, exp.DataType.build("BIGINT"))
+
+
+def consume(node: exp.Expression, zoned: list[bool]) -> exp.Expression:
+    """``node`` reading its operands, ``zoned[i]`` telling whether operand i is zoned.
+
+    Raises:
+        NotSupportedError: ``format_datetime`` with the zone-name letter ``z``.
+    """
+    if not any(zoned):
+        return node
+    keys = operand_keys(node)
+    x = operands(node)[0]
+    if isinstance(node, (exp.Add, exp.Sub)) and len(keys) == 1:
+        return _shift(node, x)
+    if isinstance(node, (exp.DateAdd, exp.DateSub, exp.TimestampTrunc, exp.DateTrunc)):
+        return _shift(node, x)
+    if type(node) is exp.Cast and node.to.this in (T.VARCHAR, T.TEXT):
+        return internal("lb_zoned_text", x)
+    if type(node) is exp.Cast and node.to.this == T.TIMESTAMPTZ:
+        return x
+    name = node.name.lower() if isinstance(node, exp.Anonymous) else ""
+    if name == "to_iso8601":
+        return internal("lb_zoned_iso8601", x)
+    if name in ("timezone_hour", "timezone_minute"):
+        return _timezone_field(name, x)
+    if name == "format_datetime":
+        return _format_datetime(node, x)
+    local = isinstance(node, (*_LOCAL_FIELDS, exp.Extract, exp.Cast)) or name in _ANONYMOUS_LOCAL
+    wrap: Callable[[exp.Expression], exp.Expression] = _local if local else _instant
+    for key, value, is_zoned in zip(keys, operands(node), zoned, strict=False):
+        if is_zoned:
+            _put(node, key, wrap(value))
+    return node
+
+
+_ZONE_LETTERS = re.compile(r"'[^']*'|Z+|z+")
+
+
+def _format_datetime(node: exp.Expression, x: exp.Expression) -> exp.Expression:
+    """``format_datetime`` of a zoned value: the wall-clock fields, and the zone letters
+    ``Z`` (``+0900``), ``ZZ`` (``+09:00``) and ``ZZZ`` (``Asia/Tokyo``).
+    """
+    fmt = node.expressions[1]
+    if not (isinstance(fmt, exp.Literal) and fmt.is_string):
+        raise NotSupportedError("format_datetime needs a constant pattern.", code="NOT_SUPPORTED")
+    parts: list[exp.Expression] = []
+    pos = 0
+    pattern = fmt.name
+    for m in _ZONE_LETTERS.finditer(pattern):
+        if m.group(0).startswith("'"):
+            continue
+        if pattern[pos : m.start()]:
+            piece = exp.Literal.string(pattern[pos : m.start()])
+            parts.append(
+                exp.Anonymous(this="format_datetime", expressions=[_local(x.copy()), piece])
+            )
+        letters = m.group(0)
+        if letters.startswith("z"):
+            raise NotSupportedError(
+                f"Date pattern letter '{letters}' (zone short names) is not supported.",
+                code="NOT_SUPPORTED",
+            )
+        minutes = internal("lb_zoned_minutes", x.copy())
+        if letters == "Z":
+            parts.append(internal("lb_offset_text", minutes, exp.Literal.string("")))
+        elif letters == "ZZ":
+            parts.append(internal("lb_offset_text", minutes, exp.Literal.string(":")))
+        else:
+            parts.append(internal("struct_extract", x.copy(), exp.Literal.string("lb_zone")))
+        pos = m.end()
+    if pattern[pos:] or not parts:
+        tail = exp.Literal.string(pattern[pos:])
+        parts.append(exp.Anonymous(this="format_datetime", expressions=[_local(x.copy()), tail]))
+    out = parts[0]
+    for part in parts[1:]:
+        out = exp.DPipe(this=out, expression=part)
+    return out
+
+
+def _plain_instant(node: exp.Expression) -> bool:
+    """Whether ``node`` is visibly a plain (UTC) ``timestamp with time zone``."""
+    while isinstance(node, (exp.Paren, exp.Alias)):
+        node = node.this
+    if node.meta.get(ZONED):
+        return False
+    if isinstance(node, exp.UnixToTime):
+        return node.args.get("zone") is None and node.args.get("hours") is None
+    return isinstance(node, exp.CurrentTimestamp) or (
+        type(node) is exp.Cast and node.to.this == T.TIMESTAMPTZ
+    )
+
+
+def _is_zoned(node: exp.Expression) -> bool:
+    while isinstance(node, (exp.Paren, exp.Alias)):
+        node = node.this
+    return bool(node.meta.get(ZONED))
+
+
+def _unify(values: list[exp.Expression]) -> bool:
+    """Plain UTC instants among zoned values of one column become zoned values in UTC (DuckDB
+    cannot combine a TIMESTAMPTZ with a zoned struct). True when the column is zoned.
+    """
+    if not any(_is_zoned(v) for v in values):
+        return False
+    for value in values:
+        if _plain_instant(value):
+            inner = value.this if isinstance(value, exp.Alias) else value
+            lifted = _zoned(inner.copy(), exp.Literal.string("UTC"))
+            if isinstance(value, exp.Alias):
+                value.set("this", lifted)
+            else:
+                value.replace(lifted)
+    return True
+
+
+def _branches(node: exp.Expression) -> list[exp.Select]:
+    while isinstance(node, exp.Subquery):
+        node = node.this
+    if isinstance(node, exp.SetOperation):
+        return _branches(node.this) + _branches(node.expression)
+    return [node] if isinstance(node, exp.Select) else []
+
+
+def _unify_columns(node: exp.Expression) -> None:
+    """``VALUES`` rows and ``UNION`` branches whose columns mix zoned and UTC values."""
+    if isinstance(node, exp.Values):
+        rows = [r.expressions for r in node.expressions if isinstance(r, exp.Tuple)]
+    else:
+        rows = [b.expressions for b in _branches(node)]
+    if len(rows) < 2 or len({len(r) for r in rows}) != 1:
+        return
+    for column in zip(*rows, strict=True):
+        _unify(list(column))
+
+
+def rewrite(node: exp.Expression) -> exp.Expression:
+    """Zoned values made by their constructors, and read where that is visible from the
+    tree (the operand is a constructor); ``current_timezone()`` is Athena's ``UTC``.
+    """
+    if isinstance(node, exp.CurrentTimezone):
+        return exp.Literal.string("UTC")
+    made = _construct(node)
+    if made is not None:
+        return made
+    if isinstance(node, exp.Paren) and node.this.meta.get(ZONED):
+        node.meta[ZONED] = True
+        return node
+    if isinstance(node, (exp.Values, exp.SetOperation)):
+        _unify_columns(node)
+        return node
+    if isinstance(node, (exp.Case, exp.Coalesce, exp.If)):
+        if isinstance(node, exp.Case):
+            results = [i.args["true"] for i in node.args.get("ifs") or []]
+        elif isinstance(node, exp.If):
+            results = [node.args["true"]]
+        else:
+            results = [node.this, *node.expressions]
+        results += [node.args[k] for k in ("default", "false") if node.args.get(k) is not None]
+        if _unify(results):
+            node.meta[ZONED] = True
+        return node
+    if operand_keys(node):
+        zoned = [bool(o.meta.get(ZONED)) for o in operands(node)]
+        if any(zoned):
+            return consume(node, zoned)
+    if isinstance(node, exp.Anonymous) and node.name.lower() in (
+        "timezone_hour",
+        "timezone_minute",
+    ):
+        # a timestamp in UTC (a zoned value whose type was not known fails to bind here)
+        utc = internal("lb_zoned", node.expressions[0], exp.Literal.string("UTC"))
+        return _timezone_field(node.name.lower(), utc)
+    return node
+
+
+def present(tree: exp.Expression) -> bool:
+    """Whether the query makes zoned values (only then do its consumers need typing)."""
+    return any(
+        _makes_zoned(n)
+        for n in tree.find_all(
+            exp.AtTimeZone,
+            exp.Anonymous,
+            exp.UnixToTime,
+            exp.FromISO8601Timestamp,
+            exp.Cast,
+            exp.ParseDatetime,
+        )
+    )
+
+
+def _makes_zoned(node: exp.Expression) -> bool:
+    if isinstance(node, (exp.AtTimeZone, exp.FromISO8601Timestamp)):
+        return True
+    if isinstance(node, exp.ParseDatetime):
+        return _zone_pattern(node) is not None
+    if isinstance(node, exp.Anonymous):
+        return node.name.lower() in ("at_timezone", "with_timezone")
+    if isinstance(node, exp.UnixToTime):
+        return node.args.get("zone") is not None or node.args.get("hours") is not None
+    if _text_to_zoned(node):
+        return True
+    if type(node) is exp.Cast and node.to.this == T.TIMESTAMPTZ and node.this.is_string:
+        m = _LITERAL.fullmatch(node.this.name)
+        return m is not None and bool(m.group(2)) and zone_key(m.group(2).strip()) != "UTC"
+    return False
+
+
+def typed_consume(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``consume`` with operand types learned from DuckDB (``typed.rewrite``). An operand
+    that is itself a constructor is left to ``rewrite``, which reads it without building it.
+    """
+    if _text_to_zoned(node) and types[0] == "VARCHAR":  # the zone written in the text
+        made = internal("lb_zoned_from_text", node.this)
+        made.meta[ZONED] = True
+        return made
+    pairs = zip(operands(node), types, strict=False)
+    return consume(node, [t == ZONED_DUCKDB and not _makes_zoned(o) for o, t in pairs])
+
+
+def _text_to_zoned(node: exp.Expression) -> bool:
+    """Whether ``node`` casts a value that is not a literal to ``timestamp with time zone``
+    (text there keeps its zone; the value's type tells).
+    """
+    return (
+        type(node) is exp.Cast
+        and node.to.this == T.TIMESTAMPTZ
+        and not (isinstance(node.this, exp.Literal) and node.this.is_string)
+    )
+
+
+CONSUMER_KINDS: tuple[type[exp.Expression], ...] = (
+    *_LOCAL_FIELDS, *_COMPARISONS, exp.TimeToUnix, exp.AtTimeZone, exp.Extract, exp.Cast,
+    exp.DateDiff, exp.Between, exp.Add, exp.Sub, exp.DateAdd, exp.DateSub, exp.TimestampTrunc,
+    exp.DateTrunc, exp.Anonymous, exp.ApproxDistinct, exp.Distinct,
+)  # fmt: skip
+
+
+def stored(sql: str, cursor: duckdb.DuckDBPyConnection) -> str:
+    """``sql`` with its zoned columns as their instants, which is what a table stores (Trino
+    writes ``timestamp with time zone`` as UTC instants; Parquet has no zone per value).
+    Unchanged, and not bound, when the SQL makes no zoned values.
+    """
+    if not any(name in sql.lower() for name in ("lb_zoned", "lb_from_iso8601")):
+        return sql
+    rel = cursor.sql(sql)
+    if ZONED_DUCKDB not in (str(t) for t in rel.types):
+        return sql
+    outputs = []
+    for i, (name, dtype) in enumerate(zip(rel.columns, rel.types, strict=True)):
+        ref = f"__lb_s.c{i}"
+        value = f"struct_extract({ref}, 'lb_instant')" if str(dtype) == ZONED_DUCKDB else ref
+        outputs.append(f"{value} AS {quote_ident(name)}")
+    aliases = ", ".join(f"c{i}" for i in range(len(rel.columns)))
+    return f"SELECT {', '.join(outputs)} FROM ({sql}) AS __lb_s({aliases})"
