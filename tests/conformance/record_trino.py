@@ -9,6 +9,10 @@ against lakebed without Trino (``test_trino_corpus.py``).
 Usage::
 
     python tests/conformance/record_trino.py --server http://127.0.0.1:18080
+    python tests/conformance/record_trino.py --missing   # only statements not yet recorded
+
+``--missing`` leaves every recorded answer as it is and appends the answers to the
+statements the recording lacks, in the order they appear in ``trino_corpus.sql``.
 
 The recording in this repository came from ``io.trino:trino-server`` 476 (Maven Central:
 ``io/trino/trino-server/476/trino-server-476.tar.gz``, unpacked outside the repository) on
@@ -52,6 +56,13 @@ def statements(path: Path = SOURCE) -> list[str]:
         if text and not text.startswith("--"):
             out.append(text)
     return out
+
+
+def recorded(path: Path = RECORDING) -> set[str]:
+    """The statements ``path`` already holds an answer to."""
+    if not path.exists():
+        return set()
+    return {json.loads(line)["sql"] for line in path.read_text().splitlines() if line.strip()}
 
 
 def run(
@@ -124,8 +135,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--server", default="http://127.0.0.1:18080")
     parser.add_argument("--tpch-only", action="store_true", help="record TPC-H types only")
+    parser.add_argument(
+        "--missing",
+        action="store_true",
+        help="append answers only for statements the recording lacks (no TPC-H types)",
+    )
     args = parser.parse_args()
     session = requests.Session()
+    if args.missing:
+        done = recorded()
+        with RECORDING.open("a") as out:
+            for sql in statements():
+                if sql not in done:
+                    answer = run(args.server, sql, session=session)
+                    out.write(json.dumps(answer, sort_keys=True) + "\n")
+                    done.add(sql)
+        return
     if not args.tpch_only:
         with RECORDING.open("w") as out:
             for sql in statements():
