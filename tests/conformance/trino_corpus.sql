@@ -659,3 +659,8 @@ SELECT CASE WHEN x > 1 THEN 'big' WHEN x = 1 THEN 'one' ELSE 'small' END FROM (V
 SELECT coalesce(NULL, NULL, 'x'), nullif('a', 'b'), if(1 > 2, 'a', 'b'), typeof(if(true, 1, 2.5))
 SELECT x BETWEEN 1 AND 3, x NOT BETWEEN 1 AND 3, x IN (1, 2) FROM (VALUES 2, 4) AS t(x) ORDER BY x
 SELECT 1 = ANY (SELECT * FROM (VALUES 1, 2) AS t(x)), 3 > ALL (SELECT * FROM (VALUES 1, 2) AS t(x)), 'abc' IN ('abc', NULL)
+SELECT checksum(b), checksum(d), checksum(p), checksum(r), checksum(ts) FROM (VALUES (true, DATE '2024-01-02', 1.25, CAST(1.5 AS real), TIMESTAMP '2024-01-02 00:00:00.123'), (false, NULL, -3.50, CAST(-0.0 AS real), NULL)) AS t(b, d, p, r, ts)
+SELECT checksum(x) FROM (VALUES 1) AS t(x) WHERE false
+SELECT word_stem('corriendo', 'es'), word_stem('Häuser', 'de'), word_stem(NULL)
+SELECT word_stem('running', 'xx')
+SELECT to_hex(hmac_md5(to_utf8('m'), to_utf8('k'))), to_hex(sha512(to_utf8('a'))), format_number(-999), format_number(1500000000)

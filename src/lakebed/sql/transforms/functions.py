@@ -76,13 +76,19 @@ TEMPLATES: dict[str, str] = {
     "combinations": "lb_combinations(:a0, :a1)",
     "ngrams": "lb_ngrams(:a0, :a1)",
     "multimap_from_entries": "lb_multimap_from_entries(:a0)",
+    "multimap_agg": "lb_multimap_from_entries(list(row(:a0, :a1)))",
+    "hmac_md5": "lb_hmac_md5(:a0, :a1)",
+    "hmac_sha1": "lb_hmac_sha1(:a0, :a1)",
+    "hmac_sha256": "lb_hmac_sha256(:a0, :a1)",
+    "hmac_sha512": "lb_hmac_sha512(:a0, :a1)",
+    "to_base64url": "lb_to_base64url(:a0)",
+    "from_base64url": "lb_from_base64url(:a0)",
+    "format_number": "lb_format_number(:a0)",
 }
 
 # Athena functions lakebed does not run: no DuckDB equivalent gives the same answer.
 UNSUPPORTED: dict[str, str] = {
-    "checksum": "Trino's checksum is an internal hash with no DuckDB equivalent",
     "at_timezone": "time zones other than UTC are not supported yet",
-    "word_stem": "DuckDB's stemmer is in the fts extension, which is not shipped",
 }
 
 # Athena functions whose sqlglot translation is used as it is (checked by the corpus).
@@ -259,6 +265,17 @@ def _to_iso8601(args: list[exp.Expression]) -> exp.Expression:
     return internal("lb_to_iso8601", value)
 
 
+def _word_stem(args: list[exp.Expression]) -> exp.Expression:
+    """``word_stem(word[, lang])``: Snowball stemming, English unless ``lang`` says."""
+    if not 1 <= len(args) <= 2:
+        raise NotFoundError(
+            f"Function 'word_stem' expects 1 or 2 arguments, got {len(args)}.",
+            code="FUNCTION_NOT_FOUND",
+        )
+    lang = args[1] if len(args) == 2 else exp.Literal.string("en")
+    return internal("lb_word_stem", args[0], lang)
+
+
 # Functions whose translation is built by code (lambdas reshaped, arguments checked):
 # name → builder of the DuckDB tree from the arguments.
 BUILDERS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
@@ -275,6 +292,8 @@ BUILDERS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
     "to_iso8601": _to_iso8601,
     "map_zip_with": _map_zip_with,
     "json_array": _json_array,
+    "word_stem": _word_stem,
+    "yow": lambda args: exp.YearOfWeek(this=args[0]),
 }
 
 
@@ -354,5 +373,5 @@ OWN_RULES: tuple[str, ...] = (
     "approx_percentile", "concat_ws", "sha1", "grouping", "bitwise_and", "bitwise_or",
     "bitwise_xor", "bitwise_not", "bitwise_and_agg", "bitwise_or_agg", "try", "from_base",
     "soundex", "replace", "lpad", "rpad", "array_sort", "json_query", "json_object",
-    "shuffle", "upper",
+    "shuffle", "upper", "checksum",
 )  # fmt: skip

@@ -151,6 +151,8 @@ def rewrite(node: exp.Expression) -> exp.Expression:
                 code="NOT_SUPPORTED",
             )
         return internal("nfc_normalize", node.this)
+    if isinstance(node, (exp.SHA2, exp.SHA2Digest)) and node.text("length") == "512":
+        return internal("lb_sha512", node.this)
     if isinstance(node, exp.SHA):
         # Trino's sha1 returns varbinary; DuckDB's returns hex text.
         return exp.Unhex(this=node)

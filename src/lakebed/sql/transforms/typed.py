@@ -22,6 +22,7 @@ from sqlglot import exp
 
 from lakebed.errors import NotFoundError
 from lakebed.sql.transforms._calls import internal
+from lakebed.sql.transforms.checksum import checksum, is_checksum
 
 # DuckDB's exact numeric types as Trino decimals: (precision, scale).
 _INTEGER_DECIMALS: dict[str, tuple[int, int]] = {
@@ -384,6 +385,9 @@ TYPED_RULES: tuple[TypedRule, ...] = (
     ),
     TypedRule((exp.Reverse, exp.ArraySize, exp.Length), lambda n: [n.this], _list_or_map),
     TypedRule(exp.GenerateSeries, lambda n: [n.args["start"]], _sequence),
+    TypedRule(
+        exp.Anonymous, lambda n: list(n.expressions) if is_checksum(n) else None, checksum
+    ),
     TypedRule(
         exp.ConcatWs,
         lambda n: [n.expressions[1]] if len(n.expressions) == 2 else None,
