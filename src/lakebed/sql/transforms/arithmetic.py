@@ -45,10 +45,33 @@ def bigint_results(node: exp.Expression) -> exp.Expression:
 _DECIMAL_TEXT = re.compile(r"^\s*[+-]?(\d*)(?:\.(\d*))?\s*$")
 
 
+_DECIMAL_LITERAL = re.compile(r"(\d*)\.(\d+)")
+
+
+def _decimal_literal(node: exp.Literal) -> exp.Expression:
+    """``0.25`` is ``decimal(2,2)`` in Trino (DuckDB counts the leading zero: ``(3,2)``)."""
+    m = _DECIMAL_LITERAL.fullmatch(node.name)
+    if m is None or m.group(1).lstrip("0") or node.find_ancestor(exp.TableSample):
+        return node
+    scale = len(m.group(2))
+    return exp.Cast(this=node, to=exp.DataType.build(f"DECIMAL({scale}, {scale})"))
+
+
 def math_domain(node: exp.Expression) -> exp.Expression:
     """``sqrt``/``ln`` outside their domain give NaN/-Infinity; ``DECIMAL '1.50'`` is
-    ``decimal(3,2)`` (DuckDB would read the literal as ``decimal(18,3)``).
+    ``decimal(3,2)`` (DuckDB would read the literal as ``decimal(18,3)``), ``0.5`` is
+    ``decimal(1,1)``, and ``CAST(x AS decimal)`` is ``decimal(38,0)`` (DuckDB: ``(18,3)``).
     """
+    if isinstance(node, exp.Literal) and node.is_number and not isinstance(node.parent, exp.Cast):
+        return _decimal_literal(node)
+    if (
+        isinstance(node, exp.Cast)
+        and node.to.this == exp.DataType.Type.DECIMAL
+        and not node.to.expressions
+        and not (isinstance(node.this, exp.Literal) and node.this.is_string)
+    ):
+        node.set("to", exp.DataType.build("DECIMAL(38, 0)"))
+        return node
     if isinstance(node, exp.Sqrt):
         return internal("lb_sqrt", node.this)
     if isinstance(node, exp.Ln):

@@ -139,8 +139,13 @@ def _varchar_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
     assert isinstance(node, exp.Cast)
     params = node.to.expressions
     length = params[0].this if params else None
+    fraction = _decimal(types[0])
     if types[0] == "DOUBLE":
         text: exp.Expression = internal("lb_double_text", node.this)
+    elif fraction is not None and fraction[0] == fraction[1] < 38:
+        # DuckDB prints decimal(p,p) without its leading zero (".5"); Trino: "0.5".
+        wider = _cast(node.this, f"DECIMAL({fraction[0] + 1},{fraction[1]})")
+        text = exp.cast(wider, exp.DataType.build("VARCHAR"))
     elif types[0] == "JSON":
         text = internal("json_extract_string", node.this, exp.Literal.string("$"))
     elif length is not None:
