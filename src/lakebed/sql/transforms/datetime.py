@@ -10,7 +10,7 @@ import re
 
 from sqlglot import exp
 
-from lakebed.errors import NotSupportedError
+from lakebed.errors import InvalidInputError, NotSupportedError
 from lakebed.sql.transforms._calls import internal
 
 # Joda letters (by run length) → strftime; see
@@ -67,22 +67,65 @@ def _local_time(node: exp.AtTimeZone) -> exp.Expression:
 _YEAR_MONTH = re.compile(r"\s*([+-]?)(\d+)-(\d+)\s*")
 
 
-def _year_to_month(node: exp.Interval) -> exp.Expression:
-    """``INTERVAL 'y-m' YEAR TO MONTH`` as a number of months (DuckDB has no such span).
+# INTERVAL '…' <from> TO <to> day-time spans: the text's fields, as Trino reads them.
+_DAY_TIME = {
+    ("DAY", "HOUR"): r"(?P<d>\d+) (?P<h>\d+)",
+    ("DAY", "MINUTE"): r"(?P<d>\d+) (?P<h>\d+):(?P<m>\d+)",
+    ("DAY", "SECOND"): r"(?P<d>\d+) (?P<h>\d+):(?P<m>\d+):(?P<s>\d+(?:\.\d+)?)",
+    ("HOUR", "MINUTE"): r"(?P<h>\d+):(?P<m>\d+)",
+    ("HOUR", "SECOND"): r"(?P<h>\d+):(?P<m>\d+):(?P<s>\d+(?:\.\d+)?)",
+    ("MINUTE", "SECOND"): r"(?P<m>\d+):(?P<s>\d+(?:\.\d+)?)",
+}
+
+
+def _span(node: exp.Interval) -> exp.Expression:
+    """``INTERVAL 'y-m' YEAR TO MONTH`` as a number of months, ``INTERVAL 'd h:m:s' DAY TO
+    SECOND`` (and the other day-time spans) as days plus microseconds.
 
     Raises:
-        NotSupportedError: another span (``DAY TO SECOND`` …) or a value that is not ``y-m``.
+        NotSupportedError: a span Trino does not have (``YEAR TO DAY`` …).
+        InvalidInputError: INVALID_LITERAL, the text does not fit the span.
     """
     span = node.args["unit"]
     text = node.this
-    m = _YEAR_MONTH.fullmatch(text.name) if isinstance(text, exp.Literal) else None
-    if (span.this.name.upper(), span.expression.name.upper()) != ("YEAR", "MONTH") or m is None:
-        raise NotSupportedError(
-            f"INTERVAL {node.this.sql()} {span.sql()} is not supported (only 'y-m' YEAR TO MONTH).",
-            code="NOT_SUPPORTED",
+    kind = (span.this.name.upper(), span.expression.name.upper())
+    value = text.name.strip() if isinstance(text, exp.Literal) else None
+    m = _YEAR_MONTH.fullmatch(value) if value is not None and kind == ("YEAR", "MONTH") else None
+    if m is not None:
+        months = int(m.group(2)) * 12 + int(m.group(3))
+        return exp.Interval(this=exp.Literal.string(f"{m.group(1)}{months}"), unit=exp.var("MONTH"))
+    minus = "-" if value is not None and value.startswith("-") else ""
+    body = value[len(minus) :] if value is not None else ""
+    if kind not in _DAY_TIME and kind != ("YEAR", "MONTH"):
+        raise NotSupportedError(f"INTERVAL … {span.sql()} is not supported.", code="NOT_SUPPORTED")
+    d = re.fullmatch(_DAY_TIME[kind], body) if kind in _DAY_TIME else None
+    if d is None:
+        raise InvalidInputError(
+            f"{node.this.sql()} is not a valid INTERVAL {span.sql()} literal",
+            code="INVALID_LITERAL",
         )
-    months = int(m.group(2)) * 12 + int(m.group(3))
-    return exp.Interval(this=exp.Literal.string(f"{m.group(1)}{months}"), unit=exp.var("MONTH"))
+    parts = {k: v for k, v in d.groupdict().items() if v is not None}
+    micros = round(
+        (int(parts.get("h", 0)) * 3600 + int(parts.get("m", 0)) * 60 + float(parts.get("s", 0)))
+        * 1_000_000
+    )
+    days = int(parts.get("d", 0))
+    interval = f"{minus}{days} days {minus}{micros} microseconds"
+    return exp.cast(exp.Literal.string(interval), exp.DataType.build("INTERVAL"))
+
+
+# The units Trino's date_add, date_diff and date_trunc take.
+_UNITS = ("MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "QUARTER", "YEAR")
+
+
+def _check_unit(node: exp.Expression) -> None:
+    """Raises InvalidInputError (INVALID_FUNCTION_ARGUMENT) for a unit Trino does not have."""
+    unit = node.args.get("unit")
+    name = unit.name if unit is not None else "day"
+    if name.upper() not in _UNITS:
+        raise InvalidInputError(
+            f"'{name.lower()}' is not a valid date/time field", code="INVALID_FUNCTION_ARGUMENT"
+        )
 
 
 def rewrite(node: exp.Expression) -> exp.Expression:
@@ -123,7 +166,12 @@ def rewrite(node: exp.Expression) -> exp.Expression:
             code="NOT_SUPPORTED",
         )
     if isinstance(node, exp.Interval) and isinstance(node.args.get("unit"), exp.IntervalSpan):
-        return _year_to_month(node)
+        return _span(node)
+    if isinstance(node, (exp.DateAdd, exp.DateSub, exp.DateDiff, exp.TimestampTrunc)):
+        _check_unit(node)
+    if isinstance(node, exp.TimeToStr) and "%v" in node.text("format"):
+        # MySQL's %v (ISO week, with %x its year) is strftime's %V.
+        node.set("format", exp.Literal.string(node.text("format").replace("%v", "%V")))
     if isinstance(node, exp.DateDiff):
         # Trino counts whole units between the values (DuckDB's date_sub); DuckDB's
         # date_diff counts unit boundaries crossed (2020-06-01 → 2024-05-31: 4, not 3).
