@@ -141,6 +141,11 @@ MACROS: dict[str, tuple[str, str]] = {
         "a, b",
         "lb_array_distinct(list_filter(a, x -> list_position(b, x) IS NULL))",
     ),
+    # array_remove(a, x): NULL elements stay; a NULL x gives NULL.
+    "lb_array_remove": (
+        "a, x",
+        "CASE WHEN x IS NULL THEN NULL ELSE list_filter(a, e -> e IS NULL OR e <> x) END",
+    ),
     "lb_array_max": ("a", "CASE WHEN lb_has_null(a) THEN NULL ELSE list_max(a) END"),
     "lb_array_min": ("a", "CASE WHEN lb_has_null(a) THEN NULL ELSE list_min(a) END"),
     "lb_contains": (
@@ -181,7 +186,8 @@ MACROS: dict[str, tuple[str, str]] = {
     ),
     "lb_json_array_length": (
         "j",
-        "CASE WHEN json_type(j) = 'ARRAY' THEN CAST(json_array_length(j) AS BIGINT) END",
+        "CASE WHEN json_valid(j) AND json_type(j) = 'ARRAY' "
+        "THEN CAST(json_array_length(j) AS BIGINT) END",
     ),
     # json_size: entries of the object or array at the path, 0 for a scalar, NULL if absent.
     "lb_json_size": (

@@ -23,6 +23,7 @@ from sqlglot.errors import ErrorLevel, UnsupportedError
 from lakebed.errors import LakebedError, NotSupportedError
 from lakebed.sql._lru import Lru
 from lakebed.sql.transforms import (
+    aggregates,
     arithmetic,
     clauses,
     collections,
@@ -50,6 +51,7 @@ TRANSFORMS: list[Transform] = [
     regexp.rewrite,
     strings.rewrite,
     functions.rename,
+    aggregates.rewrite,
     arithmetic.checked_division,
     arithmetic.bigint_results,
     arithmetic.math_domain,

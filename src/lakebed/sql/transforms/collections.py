@@ -105,6 +105,7 @@ _ARRAY_MACROS: dict[type[exp.Expression], str] = {
     exp.ArrayMin: "lb_array_min",
     exp.ArrayContains: "lb_contains",
     exp.Shuffle: "lb_shuffle",
+    exp.ArrayRemove: "lb_array_remove",
 }
 
 

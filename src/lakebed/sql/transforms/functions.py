@@ -52,7 +52,10 @@ TEMPLATES: dict[str, str] = {
     "every": "bool_and(:a0)",
     "fail": "error('GENERIC_USER_ERROR: ' || :a0)",
     "array_union": "lb_array_distinct(list_concat(:a0, :a1))",
-    "arrays_overlap": "list_has_any(:a0, :a1)",
+    "arrays_overlap": (
+        "CASE WHEN list_has_any(:a0, :a1) THEN true "
+        "WHEN lb_has_null(:a0) OR lb_has_null(:a1) THEN NULL ELSE false END"
+    ),
     "map_values": "map_values(:a0)",
     "map_entries": "list_transform(map_entries(:a0), __e -> row(__e.key, __e.value))",
     "map_concat": "map_concat(:a0, :a1)",

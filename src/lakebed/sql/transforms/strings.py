@@ -129,7 +129,9 @@ def rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.JSONObject):
         return exp.cast(node, exp.DataType.build("VARCHAR"))
     if isinstance(node, exp.JSONValue):
+        # json_value: the scalar at the path as text (NULL for objects and arrays).
         _json_path_mode(node, "path")
+        return internal("lb_json_scalar", node.this, node.args["path"])
     if isinstance(node, exp.JSONArrayContains):
         return internal("lb_json_array_contains", node.this, node.expression)
     if isinstance(node, exp.ParseJSON):
