@@ -236,6 +236,12 @@ MACROS: dict[str, tuple[str, str]] = {
         "list_filter(list_transform(range(0, abs(date_diff('day', a, b)) + 1), "
         "k -> CAST(a + s * k AS DATE)), d -> CASE WHEN a <= b THEN d <= b ELSE d >= b END)",
     ),
+    # date ± interval: only whole days (INTERVAL '48' HOUR is two days).
+    "lb_whole_days": (
+        "i",
+        "CASE WHEN i IS NOT NULL AND epoch(i) % 86400 <> 0 THEN error('INVALID_FUNCTION_ARGUMENT: "
+        "Cannot add hour, minutes or seconds to a date') ELSE i END",
+    ),
     # CAST(x AS varchar(n)) of a non-text value longer than n fails.
     "lb_varchar_fit": (
         "t, n",

@@ -10,6 +10,7 @@ import re
 
 from sqlglot import exp
 
+from lakebed.errors import InvalidInputError
 from lakebed.sql.transforms._calls import internal
 
 
@@ -57,13 +58,27 @@ def _decimal_literal(node: exp.Literal) -> exp.Expression:
     return exp.Cast(this=node, to=exp.DataType.build(f"DECIMAL({scale}, {scale})"))
 
 
+def _check_integer_literal(node: exp.Literal) -> None:
+    """An integer literal must be a bigint (``-9223372036854775808`` included).
+
+    Raises:
+        InvalidInputError: SYNTAX_ERROR, as Trino's parser says.
+    """
+    if not node.name.isdigit():
+        return
+    limit = 2**63 if isinstance(node.parent, exp.Neg) else 2**63 - 1
+    if int(node.name) > limit:
+        raise InvalidInputError(f"Invalid numeric literal: {node.name}", code="SYNTAX_ERROR")
+
+
 def math_domain(node: exp.Expression) -> exp.Expression:
     """``sqrt``/``ln`` outside their domain give NaN/-Infinity; ``DECIMAL '1.50'`` is
     ``decimal(3,2)`` (DuckDB would read the literal as ``decimal(18,3)``), ``0.5`` is
     ``decimal(1,1)``, and ``CAST(x AS decimal)`` is ``decimal(38,0)`` (DuckDB: ``(18,3)``).
     """
-    if isinstance(node, exp.Literal) and node.is_number and not isinstance(node.parent, exp.Cast):
-        return _decimal_literal(node)
+    if isinstance(node, exp.Literal) and node.is_number:
+        _check_integer_literal(node)
+        return node if isinstance(node.parent, exp.Cast) else _decimal_literal(node)
     if (
         isinstance(node, exp.Cast)
         and node.to.this == exp.DataType.Type.DECIMAL

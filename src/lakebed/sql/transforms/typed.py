@@ -125,6 +125,62 @@ def _boolean_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
     return internal(name, node.this)
 
 
+_INTEGER_TARGETS = {
+    exp.DataType.Type.TINYINT: "TINYINT",
+    exp.DataType.Type.SMALLINT: "SMALLINT",
+    exp.DataType.Type.INT: "INT",
+    exp.DataType.Type.BIGINT: "BIGINT",
+}
+_INTEGER_TEXT = r"^\s*[+-]?[0-9]+\s*$"
+_DECIMAL_TEXT = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$"
+
+
+def _is_numeric_cast(node: exp.Expression) -> bool:
+    return isinstance(node, (exp.Cast, exp.TryCast)) and (
+        node.to.this in _INTEGER_TARGETS or node.to.this == exp.DataType.Type.DECIMAL
+    )
+
+
+def _numeric_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """Casts to exact numbers as Trino makes them: doubles round half away from zero
+    (DuckDB: to even); text must spell an integer (``'1.5'`` is no ``integer``) or, for a
+    decimal, a plain number without spaces; anything else fails (TRY_CAST: NULL).
+    """
+    assert isinstance(node, (exp.Cast, exp.TryCast))
+    if types[0] in ("DOUBLE", "FLOAT") and node.to.this in _INTEGER_TARGETS:
+        node.set("this", internal("round", node.this))
+        return node
+    if types[0] != "VARCHAR":
+        return node
+    integer = node.to.this in _INTEGER_TARGETS
+    text = _INTEGER_TEXT if integer else _DECIMAL_TEXT
+    lenient = isinstance(node, exp.TryCast) or node.find_ancestor(exp.Try) is not None
+    if isinstance(node.this, exp.Literal) and re.search(text, node.this.name):
+        return node  # a constant that fits (``DECIMAL '1.50'`` keeps its literal)
+    fits = internal("regexp_matches", node.this.copy(), exp.Literal.string(text))
+    if lenient:  # error() cannot run inside try(): NULL is the answer there
+        node.set("this", exp.If(this=fits, true=node.this, false=exp.Null()))
+        return node
+    if integer:
+        prefix, suffix = "Cannot cast '", f"' to {_INTEGER_TARGETS[node.to.this]}"
+    else:
+        target = node.to.sql(dialect="trino").upper()
+        prefix, suffix = "Cannot cast VARCHAR '", f"' to {target}. Value is not a number"
+    message = exp.DPipe(
+        this=exp.DPipe(
+            this=exp.Literal.string(f"INVALID_CAST_ARGUMENT: {prefix}"), expression=node.this.copy()
+        ),
+        expression=exp.Literal.string(suffix),
+    )
+    checked = exp.If(
+        this=exp.or_(exp.Is(this=node.this.copy(), expression=exp.Null()), fits),
+        true=node.this,
+        false=internal("error", message),
+    )
+    node.set("this", checked)
+    return node
+
+
 def _is_boolean_cast(node: exp.Expression) -> bool:
     return isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.BOOLEAN
 
@@ -331,10 +387,25 @@ def _date_difference(node: exp.Expression, types: list[str]) -> exp.Expression:
 
 
 def _interval_date(node: exp.Expression) -> list[exp.Expression] | None:
-    interval = node.expression
-    if not isinstance(interval, exp.Interval) or _unit(interval) not in _TEMPORAL_UNITS:
-        return None
-    return [node.this]
+    return [node.this] if isinstance(node.expression, exp.Interval) else None
+
+
+def _whole_days(interval: exp.Interval) -> bool:
+    unit = interval.args.get("unit")
+    if isinstance(unit, exp.IntervalSpan):
+        return unit.this.name.upper() == "YEAR"
+    return _unit(interval) in _TEMPORAL_UNITS
+
+
+def _date_plus_interval(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``date ± interval`` stays a date; an interval with hours, minutes or seconds in it
+    fails when the value runs (Trino: "Cannot add hour, minutes or seconds to a date").
+    """
+    if types[0] != "DATE":
+        return node
+    if not _whole_days(node.expression):
+        node.set("expression", internal("lb_whole_days", node.expression))
+    return _cast(node, "DATE")
 
 
 @dataclass(frozen=True)
@@ -359,7 +430,7 @@ TYPED_RULES: tuple[TypedRule, ...] = (
         lambda n: [n.this] if _unit(n) in _TEMPORAL_UNITS else None,
         _date_stays_date,
     ),
-    TypedRule((exp.Add, exp.Sub), _interval_date, _date_stays_date),
+    TypedRule((exp.Add, exp.Sub), _interval_date, _date_plus_interval),
     TypedRule(
         exp.Sub,
         lambda n: None if _interval_date(n) else [n.this, n.expression],
@@ -379,6 +450,11 @@ TYPED_RULES: tuple[TypedRule, ...] = (
         lambda n: [n.this] if _is_boolean_cast(n) else None,
         _boolean_cast,
     ),
+    TypedRule(
+        (exp.Cast, exp.TryCast),
+        lambda n: [n.this] if _is_numeric_cast(n) else None,
+        _numeric_cast,
+    ),
     TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
     TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
     TypedRule(exp.ArrayContains, lambda n: [n.this], _array_only),
@@ -390,9 +466,7 @@ TYPED_RULES: tuple[TypedRule, ...] = (
     ),
     TypedRule((exp.Reverse, exp.ArraySize, exp.Length), lambda n: [n.this], _list_or_map),
     TypedRule(exp.GenerateSeries, lambda n: [n.args["start"]], _sequence),
-    TypedRule(
-        exp.Anonymous, lambda n: list(n.expressions) if is_checksum(n) else None, checksum
-    ),
+    TypedRule(exp.Anonymous, lambda n: list(n.expressions) if is_checksum(n) else None, checksum),
     TypedRule(
         exp.ConcatWs,
         lambda n: [n.expressions[1]] if len(n.expressions) == 2 else None,
