@@ -550,9 +550,7 @@ def _signed(value: int) -> int:
 
 
 def _checksum_term(hashes: list[int | None]) -> pa.Array:
-    return pa.array(
-        [_signed(_PRIME64 if h is None else h * _PRIME64) for h in hashes], pa.int64()
-    )
+    return pa.array([_signed(_PRIME64 if h is None else h * _PRIME64) for h in hashes], pa.int64())
 
 
 def _hash_long(value: int) -> int:

@@ -23,12 +23,15 @@ def _approx_distinct(node: exp.ApproxDistinct) -> exp.Expression:
     bound = node.args.get("accuracy")
     if bound is None:
         return node
-    if isinstance(bound, exp.Literal) and bound.is_number:
-        if not _MIN_ERROR <= float(bound.name) <= _MAX_ERROR:
-            raise InvalidInputError(
-                f"Max standard error must be in [{_MIN_ERROR}, {_MAX_ERROR}]: {bound.name}",
-                code="INVALID_FUNCTION_ARGUMENT",
-            )
+    if (
+        isinstance(bound, exp.Literal)
+        and bound.is_number
+        and not _MIN_ERROR <= float(bound.name) <= _MAX_ERROR
+    ):
+        raise InvalidInputError(
+            f"Max standard error must be in [{_MIN_ERROR}, {_MAX_ERROR}]: {bound.name}",
+            code="INVALID_FUNCTION_ARGUMENT",
+        )
     node.set("accuracy", None)
     return node
 

@@ -96,9 +96,9 @@ UNSUPPORTED: dict[str, str] = {
 
 # Athena functions whose sqlglot translation is used as it is (checked by the corpus).
 NATIVE: tuple[str, ...] = (
-    "abs", "acos", "approx_distinct", "approx_percentile", "arbitrary", "array_agg",
+    "abs", "acos", "approx_percentile", "arbitrary", "array_agg",
     "array_distinct", "array_except", "array_intersect", "array_join", "array_max",
-    "array_min", "array_position", "array_remove", "asin", "atan", "avg", "bitwise_and",
+    "array_min", "array_position", "asin", "atan", "avg", "bitwise_and",
     "bitwise_and_agg", "bitwise_not", "bitwise_or", "bitwise_or_agg", "bitwise_xor",
     "bool_and", "bool_or", "cardinality", "cbrt", "ceil", "ceiling", "chr", "coalesce",
     "concat", "concat_ws", "contains", "corr", "cos", "count", "count_if", "covar_pop",
@@ -108,8 +108,9 @@ NATIVE: tuple[str, ...] = (
     "flatten", "floor", "format", "from_base64", "from_hex", "from_iso8601_date",
     "from_iso8601_timestamp", "from_unixtime", "from_utf8", "greatest", "grouping", "hour",
     "if", "is_nan", "json_array_contains", "json_extract", "json_extract_scalar",
-    "json_format", "json_parse", "lag", "last_day_of_month", "last_value", "lead", "least",
-    "length", "levenshtein_distance", "ln", "log", "log10", "log2", "lower", "ltrim", "map",
+    "json_format", "json_parse", "kurtosis", "lag", "last_day_of_month", "last_value", "lead",
+    "least", "length", "levenshtein_distance", "ln", "log", "log10", "log2", "lower", "ltrim",
+    "map",
     "map_from_entries", "map_keys", "max", "max_by", "md5", "min", "min_by", "minute",
     "mod", "month", "now", "nth_value", "ntile", "nullif", "percent_rank", "pi", "position",
     "pow", "power", "quarter", "rank", "reduce", "regexp_count", "regexp_extract",
@@ -376,5 +377,6 @@ OWN_RULES: tuple[str, ...] = (
     "approx_percentile", "concat_ws", "sha1", "grouping", "bitwise_and", "bitwise_or",
     "bitwise_xor", "bitwise_not", "bitwise_and_agg", "bitwise_or_agg", "try", "from_base",
     "soundex", "replace", "lpad", "rpad", "array_sort", "json_query", "json_object",
-    "shuffle", "upper", "checksum",
+    "shuffle", "upper", "checksum", "array_remove", "approx_distinct", "skewness",
+    "json_value", "sha512",
 )  # fmt: skip
