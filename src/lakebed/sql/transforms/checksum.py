@@ -67,5 +67,5 @@ def checksum(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``checksum(x)`` → ``lb_checksum_final(sum(<term of x>))``."""
     if len(node.expressions) != 1:
         raise NotSupportedError("checksum takes one argument.", code="FUNCTION_NOT_FOUND")
-    summed = exp.Sum(this=_term(node.expressions[0], types[0]))
+    summed = internal("sum", _term(node.expressions[0], types[0]))
     return internal("lb_checksum_final", summed)

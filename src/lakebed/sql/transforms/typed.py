@@ -68,8 +68,13 @@ def _division(node: exp.Expression, types: list[str]) -> exp.Expression:
 
 
 def _average(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``avg`` of a decimal keeps its type; ``avg``/``sum`` of a real is a real (DuckDB:
+    double).
+    """
+    if types[0] == "FLOAT":
+        return _cast(node, "FLOAT")
     dec = _decimal(types[0])
-    return _cast(node, f"DECIMAL({dec[0]},{dec[1]})") if dec else node
+    return _cast(node, f"DECIMAL({dec[0]},{dec[1]})") if dec and isinstance(node, exp.Avg) else node
 
 
 def _date_stays_date(node: exp.Expression, types: list[str]) -> exp.Expression:
@@ -85,6 +90,10 @@ def _keep_integer_type(node: exp.Expression, types: list[str]) -> exp.Expression
     """
     if types[0] in _INTEGERS:
         return _cast(node, types[0])
+    dec = _decimal(types[0])
+    if dec and isinstance(node, (exp.Floor, exp.Ceil)) and node.args.get("decimals") is None:
+        # decimal(p - s + min(s, 1), 0), as Trino's ceiling/floor
+        return _cast(node, f"DECIMAL({max(1, dec[0] - dec[1] + min(dec[1], 1))},0)")
     if isinstance(node, exp.Sign):
         if _decimal(types[0]):
             return _cast(node, "DECIMAL(1,0)")
@@ -350,6 +359,8 @@ def _sequence(node: exp.Expression, types: list[str]) -> exp.Expression:
     start, end, step = node.args["start"], node.args["end"], node.args.get("step")
     if types[0] == "DATE" and isinstance(step, exp.Interval):
         return internal("lb_date_sequence", start, end, step)
+    if types[0].startswith("TIMESTAMP") and step is not None:
+        return internal("generate_series", start, end, step)
     if types[0] == "DATE":
         days = (
             step
@@ -419,7 +430,7 @@ class TypedRule:
 
 TYPED_RULES: tuple[TypedRule, ...] = (
     TypedRule(exp.Div, lambda n: [n.this, n.expression], _division),
-    TypedRule(exp.Avg, lambda n: [n.this], _average),
+    TypedRule((exp.Avg, exp.Sum), lambda n: [n.this], _average),
     TypedRule(
         (exp.DateAdd, exp.DateSub),
         lambda n: [n.this] if _unit(n) in _TEMPORAL_UNITS else None,
