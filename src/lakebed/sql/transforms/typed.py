@@ -419,6 +419,45 @@ def _date_plus_interval(node: exp.Expression, types: list[str]) -> exp.Expressio
     return _cast(node, "DATE")
 
 
+def _may_be_nested(node: exp.Expression) -> bool:
+    """An array or row constructor, or a cast to an array, map or row."""
+    if isinstance(node, (exp.Array, exp.Struct)):
+        return True
+    return isinstance(node, exp.Cast) and node.to.this in (
+        exp.DataType.Type.ARRAY,
+        exp.DataType.Type.STRUCT,
+        exp.DataType.Type.MAP,
+    )
+
+
+def _nested_operands(node: exp.Expression) -> list[exp.Expression] | None:
+    sides = [node.this, node.expression]
+    return sides if any(_may_be_nested(s) for s in sides) else None
+
+
+def _three_valued_equality(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``=``/``<>`` of arrays and rows: false when an element pair differs, else NULL when
+    one holds a NULL, else true (DuckDB counts NULL elements equal). Arrays are compared
+    through ``lb_list_eq``; rows field by field with AND, which is the same rule.
+    """
+    left, right = node.this, node.expression
+    if all(t.endswith("[]") for t in types):
+        equal: exp.Expression = internal("lb_list_eq", left, right)
+    elif all(t.startswith("STRUCT(") for t in types):
+        width = len(exp.DataType.build(types[0], dialect="duckdb").expressions)
+        pairs = [
+            exp.EQ(
+                this=internal("struct_extract_at", left.copy(), exp.Literal.number(i)),
+                expression=internal("struct_extract_at", right.copy(), exp.Literal.number(i)),
+            )
+            for i in range(1, width + 1)
+        ]
+        equal = exp.Paren(this=exp.and_(*pairs)) if pairs else exp.true()
+    else:
+        return node
+    return exp.Not(this=exp.Paren(this=equal)) if isinstance(node, exp.NEQ) else equal
+
+
 @dataclass(frozen=True)
 class TypedRule:
     """Which nodes a rule looks at, the operands it needs typed, and the rewrite."""
@@ -466,6 +505,7 @@ TYPED_RULES: tuple[TypedRule, ...] = (
         lambda n: [n.this] if _is_numeric_cast(n) else None,
         _numeric_cast,
     ),
+    TypedRule((exp.EQ, exp.NEQ), _nested_operands, _three_valued_equality),
     TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
     TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
     TypedRule(exp.ArrayContains, lambda n: [n.this], _array_only),
