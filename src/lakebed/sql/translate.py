@@ -55,6 +55,7 @@ TRANSFORMS: list[Transform] = [
     arithmetic.checked_division,
     arithmetic.bigint_results,
     arithmetic.math_domain,
+    collections.anonymous_rows,
 ]
 
 

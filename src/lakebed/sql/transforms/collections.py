@@ -239,3 +239,15 @@ def check_cast(node: exp.Expression) -> exp.Expression:
         target = node.to.sql(dialect="trino").lower()
         raise InvalidInputError(f"Cannot cast {kind} to {target}", code="TYPE_MISMATCH")
     return node
+
+
+def anonymous_rows(node: exp.Expression) -> exp.Expression:
+    """``ROW(a, x * 2)`` has anonymous fields in Trino; sqlglot would write a DuckDB struct
+    with fields named after the columns it holds (``row(a integer, …)``). DuckDB's ``row``
+    makes an unnamed struct, which casts by position as Trino's does.
+    """
+    if isinstance(node, exp.Struct) and not any(
+        isinstance(e, (exp.PropertyEQ, exp.Slice)) for e in node.expressions
+    ):
+        return internal("row", *node.expressions)
+    return node
