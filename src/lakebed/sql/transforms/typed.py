@@ -458,6 +458,21 @@ def _three_valued_equality(node: exp.Expression, types: list[str]) -> exp.Expres
     return exp.Not(this=exp.Paren(this=equal)) if isinstance(node, exp.NEQ) else equal
 
 
+def _row_subscript_operands(node: exp.Expression) -> list[exp.Expression] | None:
+    """``a[i][2]``: an element that may be a row, subscripted by a constant."""
+    if len(node.expressions) != 1 or not isinstance(node.this, exp.Bracket):
+        return None
+    key = node.expressions[0]
+    return [node.this] if isinstance(key, exp.Literal) and key.is_int else None
+
+
+def _row_subscript(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``row[i]`` is the i-th field (DuckDB would index it as a list)."""
+    if not types[0].startswith("STRUCT("):
+        return node
+    return internal("struct_extract_at", node.this, node.expressions[0])
+
+
 @dataclass(frozen=True)
 class TypedRule:
     """Which nodes a rule looks at, the operands it needs typed, and the rewrite."""
@@ -506,6 +521,7 @@ TYPED_RULES: tuple[TypedRule, ...] = (
         _numeric_cast,
     ),
     TypedRule((exp.EQ, exp.NEQ), _nested_operands, _three_valued_equality),
+    TypedRule(exp.Bracket, _row_subscript_operands, _row_subscript),
     TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
     TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
     TypedRule(exp.ArrayContains, lambda n: [n.this], _array_only),
