@@ -664,3 +664,11 @@ SELECT checksum(x) FROM (VALUES 1) AS t(x) WHERE false
 SELECT word_stem('corriendo', 'es'), word_stem('Häuser', 'de'), word_stem(NULL)
 SELECT word_stem('running', 'xx')
 SELECT to_hex(hmac_md5(to_utf8('m'), to_utf8('k'))), to_hex(sha512(to_utf8('a'))), format_number(-999), format_number(1500000000)
+SELECT regexp_replace('abc', 'x(\d)', x -> x[1]), regexp_replace('a1b22', '(\d+)', x -> CAST(CAST(x[1] AS integer) * 2 AS varchar)), regexp_replace('2024-03-09', '(\d+)-(\d+)', x -> x[2] || '/' || x[1])
+SELECT ARRAY[ROW(1, 'a'), ROW(2, 'b')][2][1], transform(ARRAY[ROW(1, 'x')], r -> r[2])
+SELECT ROW(1, NULL) = ROW(1, 2), ARRAY[ARRAY[1, NULL]] = ARRAY[ARRAY[1, NULL]], ARRAY['a'] <> ARRAY['b', NULL]
+SELECT sum(x), avg(x), typeof(avg(x)) FROM (VALUES CAST(1.5 AS real), CAST(NULL AS real)) AS t(x)
+SELECT CAST('+12' AS integer), CAST('-0' AS bigint), TRY_CAST('1e3' AS integer), TRY_CAST('.5' AS decimal(3, 2)), CAST('5.' AS decimal(3, 1))
+SELECT CAST(-0.5e0 AS integer), CAST(0.5e0 AS bigint), CAST(CAST(2.5 AS real) AS integer), CAST(1.5e0 AS smallint)
+SELECT INTERVAL '2 12' DAY TO HOUR, INTERVAL '-1 00:00:01' DAY TO SECOND, INTERVAL '10:30' MINUTE TO SECOND
+SELECT DATE '2024-03-09' + INTERVAL '48' HOUR, DATE '2024-03-09' - INTERVAL '2' DAY
