@@ -48,7 +48,8 @@ KNOWN_GAPS: dict[str, str] = {
     "SELECT map_entries(MAP(ARRAY[2, 1], ARRAY['b', 'a'])), element_at(MAP(ARRAY['a'], ARRAY[NULL]), 'a'), cardinality(map_concat(MAP(ARRAY[1], ARRAY[1]), MAP(ARRAY[2], ARRAY[2])))": UNKNOWN
     + " (element_at of a map(varchar, unknown))",
     "SELECT ARRAY[NULL], typeof(ARRAY[NULL]), typeof(MAP(ARRAY['k'], ARRAY[NULL]))": UNKNOWN
-    + "; and " + NESTED_VARCHAR,
+    + "; and "
+    + NESTED_VARCHAR,
     "SELECT typeof(MAP(ARRAY['ab'], ARRAY[ROW('x', 1)])), typeof(ARRAY['a', 'bcd']), typeof(ROW('ab', ARRAY['c']))": NESTED_VARCHAR,
     "SELECT zip_with(ARRAY[1, 2, 3], ARRAY[10, 20, 30], (x, y) -> y - x), reduce(sequence(1, 5), 0, (s, x) -> s + x * x, s -> s)": "reduce's state type: Trino widens the integer start 0 to the bigint the lambda returns (sequence is array(bigint)); DuckDB's list_reduce keeps the start value's type (integer; the value is right)",
     "SELECT typeof(CAST(1 AS decimal)), CAST(1.6 AS decimal), CAST('ab' AS char(3)), typeof(CAST('a' AS char(3)))": "char(n): DuckDB has no fixed-length text; CAST(… AS char(3)) is a varchar without Trino's padding ('ab ')",
