@@ -480,11 +480,15 @@ class TypedRule:
     kind: type[exp.Expression] | tuple[type[exp.Expression], ...]
     operands: Callable[[exp.Expression], list[exp.Expression] | None]
     rewrite: Callable[[exp.Expression, list[str]], exp.Expression]
+    # Too common and too rarely changed to cost a probe of its own: applied only when its
+    # SELECT is probed for another rule anyway (``sum`` of a real).
+    piggyback: bool = False
 
 
 TYPED_RULES: tuple[TypedRule, ...] = (
     TypedRule(exp.Div, lambda n: [n.this, n.expression], _division),
-    TypedRule((exp.Avg, exp.Sum), lambda n: [n.this], _average),
+    TypedRule(exp.Avg, lambda n: [n.this], _average),
+    TypedRule(exp.Sum, lambda n: [n.this], _average, piggyback=True),
     TypedRule(
         (exp.DateAdd, exp.DateSub),
         lambda n: [n.this] if _unit(n) in _TEMPORAL_UNITS else None,
@@ -605,6 +609,8 @@ def _apply(tree: exp.Expression, targets: list[Target], probe: Probe) -> exp.Exp
         assert isinstance(scope, exp.Select)
         by_scope.setdefault(id(scope), (scope, []))[1].append(target)
     for scope, group in by_scope.values():
+        if all(rule.piggyback for _, rule, _ in group):
+            continue
         items: list[exp.Expression] = []
         usable = []
         for node, rule, operands in group:
