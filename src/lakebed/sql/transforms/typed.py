@@ -575,10 +575,18 @@ _MAX_PASSES = 8
 Target = tuple[exp.Expression, TypedRule, list[exp.Expression]]
 
 
-def _pending(tree: exp.Expression) -> list[Target]:
+def _candidates(tree: exp.Expression) -> dict[int, exp.Expression]:
+    """The nodes some rule may look at, by id (the query's own, before any rewrite)."""
+    return {id(n): n for n in tree.find_all(*{k for r in TYPED_RULES for k in _kinds(r)})}
+
+
+def _pending(tree: exp.Expression, written: dict[int, exp.Expression]) -> list[Target]:
+    """Targets among the nodes the query was ``written`` with; nodes a rule generated (the
+    casts it adds) are already typed as Trino would and are not probed again.
+    """
     out = []
-    for node in tree.find_all(*{k for r in TYPED_RULES for k in _kinds(r)}):
-        if node.meta.get(_DONE):
+    for node in _candidates(tree).values():
+        if node.meta.get(_DONE) or written.get(id(node)) is not node:
             continue
         if not isinstance(node.find_ancestor(exp.Select, exp.Lambda), exp.Select):
             continue
@@ -690,8 +698,9 @@ def rewrite(tree: exp.Expression, probe: Probe) -> exp.Expression:
         probe: binds a SELECT and returns its output types (DuckDB spelling), or None when
             the SELECT cannot be bound on its own.
     """
+    written = _candidates(tree)
     for _ in range(_MAX_PASSES):
-        targets = _innermost(_pending(tree))
+        targets = _innermost(_pending(tree, written))
         if not targets:
             break
         tree = _apply(tree, targets, probe)
