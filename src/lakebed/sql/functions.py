@@ -676,7 +676,7 @@ def _from_base64url(texts: pa.Array) -> pa.Array:
             out.append(None)
             continue
         try:
-            out.append(base64.urlsafe_b64decode(t + "=" * (-len(t) % 4)))
+            out.append(base64.b64decode(t + "=" * (-len(t) % 4), altchars=b"-_", validate=True))
         except ValueError as e:
             raise ValueError(f"INVALID_FUNCTION_ARGUMENT: Invalid base64url input: {t}") from e
     return pa.array(out, pa.binary())

@@ -167,7 +167,9 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         )
     if isinstance(node, exp.Interval) and isinstance(node.args.get("unit"), exp.IntervalSpan):
         return _span(node)
-    if isinstance(node, (exp.DateAdd, exp.DateSub, exp.DateDiff, exp.TimestampTrunc)):
+    if isinstance(
+        node, (exp.DateAdd, exp.DateSub, exp.DateDiff, exp.TimestampTrunc, exp.DateTrunc)
+    ):
         _check_unit(node)
     if isinstance(node, exp.TimeToStr) and "%v" in node.text("format"):
         # MySQL's %v (ISO week, with %x its year) is strftime's %V.
