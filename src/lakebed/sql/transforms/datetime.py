@@ -114,6 +114,34 @@ def _span(node: exp.Interval) -> exp.Expression:
     return exp.cast(exp.Literal.string(interval), exp.DataType.build("INTERVAL"))
 
 
+# Text Trino casts to a date / timestamp: 'yyyy-M-d', then ' H:m[:s[.f]]' and a zone (whose
+# wall-clock time is kept) for a timestamp; no ISO 'T'.
+TEMPORAL_TEXT = {
+    "date": r"^\s*\+?\d{4,}-\d{1,2}-\d{1,2}\s*$",
+    "timestamp": (
+        r"^\s*\+?\d{4,}-\d{1,2}-\d{1,2}( +\d{1,2}:\d{1,2}(:\d{1,2}(\.\d+)?)?)?"
+        r"( *([A-Za-z][A-Za-z0-9_/+-]*|[+-]\d{1,2}(:?\d{2})?))?\s*$"
+    ),
+}
+
+
+def _temporal_literal(node: exp.Cast | exp.TryCast) -> exp.Expression:
+    """``CAST('2024-03-09T07:08:09' AS timestamp)`` fails as in Trino (TRY_CAST: NULL); the
+    text of a column is checked when the query runs (``typed._temporal_cast``).
+
+    Raises:
+        InvalidInputError: INVALID_CAST_ARGUMENT.
+    """
+    kind = "date" if node.to.this == exp.DataType.Type.DATE else "timestamp"
+    if re.search(TEMPORAL_TEXT[kind], node.this.name):
+        return node
+    if isinstance(node, exp.TryCast) or node.find_ancestor(exp.Try) is not None:
+        return exp.cast(exp.Null(), node.to)
+    raise InvalidInputError(
+        f"Value cannot be cast to {kind}: {node.this.name}", code="INVALID_CAST_ARGUMENT"
+    )
+
+
 # The units Trino's date_add, date_diff and date_trunc take.
 _UNITS = ("MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "QUARTER", "YEAR")
 
@@ -165,6 +193,13 @@ def rewrite(node: exp.Expression) -> exp.Expression:
             "CAST(... AS date): results keep UTC, not other zones.",
             code="NOT_SUPPORTED",
         )
+    if (
+        isinstance(node, (exp.Cast, exp.TryCast))
+        and node.to.this in (exp.DataType.Type.DATE, exp.DataType.Type.TIMESTAMP)
+        and isinstance(node.this, exp.Literal)
+        and node.this.is_string
+    ):
+        return _temporal_literal(node)
     if isinstance(node, exp.Interval) and isinstance(node.args.get("unit"), exp.IntervalSpan):
         return _span(node)
     if isinstance(

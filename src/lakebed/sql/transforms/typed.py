@@ -23,6 +23,7 @@ from sqlglot import exp
 from lakebed.errors import NotFoundError
 from lakebed.sql.transforms._calls import internal
 from lakebed.sql.transforms.checksum import checksum, is_checksum
+from lakebed.sql.transforms.datetime import TEMPORAL_TEXT
 
 # DuckDB's exact numeric types as Trino decimals: (precision, scale).
 _INTEGER_DECIMALS: dict[str, tuple[int, int]] = {
@@ -187,6 +188,61 @@ def _numeric_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
         false=internal("error", message),
     )
     node.set("this", checked)
+    return node
+
+
+_TEMPORAL_TARGETS = {exp.DataType.Type.DATE: "date", exp.DataType.Type.TIMESTAMP: "timestamp"}
+
+
+# What may hold text: a cast of anything else to a date or timestamp is not probed (a
+# from_unixtime(x, zone) probed on its own would fail, and so the probe of its whole SELECT).
+_MAYBE_TEXT = (
+    exp.Column, exp.Dot, exp.Bracket, exp.Anonymous, exp.Substring, exp.Concat, exp.DPipe,
+    exp.JSONExtractScalar, exp.Coalesce, exp.Case, exp.If, exp.Trim, exp.Replace,
+    exp.SplitPart, exp.RegexpExtract, exp.RegexpReplace, exp.Lower, exp.Upper,
+)  # fmt: skip
+
+
+def _is_temporal_text_cast(node: exp.Expression) -> bool:
+    """A cast to a date or timestamp of something that may be text (literals are checked
+    by ``datetime.rewrite``).
+    """
+    return (
+        isinstance(node, (exp.Cast, exp.TryCast))
+        and node.to.this in _TEMPORAL_TARGETS
+        and isinstance(node.this, _MAYBE_TEXT)
+    )
+
+
+def _temporal_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``CAST(varchar AS date|timestamp)`` takes Trino's spellings only: DuckDB also reads
+    ``2024-03-09T07:08:09`` and a date with a time; Trino fails (TRY_CAST: NULL).
+    """
+    assert isinstance(node, (exp.Cast, exp.TryCast))
+    if types[0] != "VARCHAR":
+        return node
+    kind = _TEMPORAL_TARGETS[node.to.this]
+    text = TEMPORAL_TEXT[kind]
+    fits = internal("regexp_matches", node.this.copy(), exp.Literal.string(text))
+    # DuckDB reads neither a leading '+' nor spaces around the text
+    value = internal(
+        "trim", internal("ltrim", internal("trim", node.this.copy()), exp.Literal.string("+"))
+    )
+    if isinstance(node, exp.TryCast) or node.find_ancestor(exp.Try) is not None:
+        node.set("this", exp.If(this=fits, true=value, false=exp.Null()))
+        return node
+    message = exp.DPipe(
+        this=exp.Literal.string(f"INVALID_CAST_ARGUMENT: Value cannot be cast to {kind}: "),
+        expression=node.this.copy(),
+    )
+    node.set(
+        "this",
+        exp.If(
+            this=exp.or_(exp.Is(this=node.this.copy(), expression=exp.Null()), fits),
+            true=value,
+            false=internal("error", message),
+        ),
+    )
     return node
 
 
@@ -523,6 +579,11 @@ TYPED_RULES: tuple[TypedRule, ...] = (
         (exp.Cast, exp.TryCast),
         lambda n: [n.this] if _is_numeric_cast(n) else None,
         _numeric_cast,
+    ),
+    TypedRule(
+        (exp.Cast, exp.TryCast),
+        lambda n: [n.this] if _is_temporal_text_cast(n) else None,
+        _temporal_cast,
     ),
     TypedRule((exp.EQ, exp.NEQ), _nested_operands, _three_valued_equality),
     TypedRule(exp.Bracket, _row_subscript_operands, _row_subscript),
