@@ -146,9 +146,18 @@ _DECIMAL_TEXT = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$"
 
 
 def _is_numeric_cast(node: exp.Expression) -> bool:
-    return isinstance(node, (exp.Cast, exp.TryCast)) and (
+    """A cast to an exact number of a value that is not plainly right already: an exact
+    number literal, or text that spells one, needs no probe.
+    """
+    if not isinstance(node, (exp.Cast, exp.TryCast)) or not (
         node.to.this in _INTEGER_TARGETS or node.to.this == exp.DataType.Type.DECIMAL
-    )
+    ):
+        return False
+    value = node.this
+    if isinstance(value, exp.Literal) and value.is_string:
+        text = _INTEGER_TEXT if node.to.this in _INTEGER_TARGETS else _DECIMAL_TEXT
+        return re.search(text, value.name) is None
+    return not (isinstance(value, exp.Literal) and "e" not in value.name.lower())
 
 
 def _numeric_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
@@ -165,8 +174,6 @@ def _numeric_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
     integer = node.to.this in _INTEGER_TARGETS
     text = _INTEGER_TEXT if integer else _DECIMAL_TEXT
     lenient = isinstance(node, exp.TryCast) or node.find_ancestor(exp.Try) is not None
-    if isinstance(node.this, exp.Literal) and re.search(text, node.this.name):
-        return node  # a constant that fits (``DECIMAL '1.50'`` keeps its literal)
     fits = internal("regexp_matches", node.this.copy(), exp.Literal.string(text))
     if lenient:  # error() cannot run inside try(): NULL is the answer there
         node.set("this", exp.If(this=fits, true=node.this, false=exp.Null()))
