@@ -10,7 +10,7 @@ import re
 
 from sqlglot import exp
 
-from lakebed.errors import InvalidInputError
+from lakebed.errors import ParseError
 from lakebed.sql.transforms._calls import internal
 
 
@@ -62,13 +62,13 @@ def _check_integer_literal(node: exp.Literal) -> None:
     """An integer literal must be a bigint (``-9223372036854775808`` included).
 
     Raises:
-        InvalidInputError: SYNTAX_ERROR, as Trino's parser says.
+        ParseError: SYNTAX_ERROR, as Trino's parser says.
     """
     if not node.name.isdigit():
         return
     limit = 2**63 if isinstance(node.parent, exp.Neg) else 2**63 - 1
     if int(node.name) > limit:
-        raise InvalidInputError(f"Invalid numeric literal: {node.name}", code="SYNTAX_ERROR")
+        raise ParseError(f"Invalid numeric literal: {node.name}")
 
 
 def math_domain(node: exp.Expression) -> exp.Expression:
