@@ -676,3 +676,4 @@ SELECT CAST(x AS timestamp), TRY_CAST(x AS date) FROM (VALUES '2024-3-9 7:8:9', 
 SELECT CAST(x AS date) FROM (VALUES '2024-03-09T00:00') AS t(x)
 SELECT x, TRY_CAST(x AS timestamp) FROM (VALUES '20240309', '2024-03-09T07:08:09Z', '+2024-03-09', ' 2024-3-9 ') AS t(x)
 SELECT CAST(x AS timestamp) FROM (VALUES '2024-03-09T07:08:09') AS t(x)
+SELECT TRY_CAST(x AS decimal(10, 2)), CAST(y AS decimal(3, 2)), TRY_CAST(z AS bigint), TRY_CAST(w AS integer) FROM (VALUES ('1e3', '-.5', ' +7', ''), (' 1', '1.', '07', '1.0')) AS t(x, y, z, w)

@@ -142,7 +142,7 @@ _INTEGER_TARGETS = {
     exp.DataType.Type.BIGINT: "BIGINT",
 }
 _INTEGER_TEXT = r"^\s*[+-]?[0-9]+\s*$"
-_DECIMAL_TEXT = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$"
+_DECIMAL_TEXT = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
 
 def _is_numeric_cast(node: exp.Expression) -> bool:
