@@ -163,7 +163,7 @@ def _is_numeric_cast(node: exp.Expression) -> bool:
 def _numeric_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
     """Casts to exact numbers as Trino makes them: doubles round half away from zero
     (DuckDB: to even); text must spell an integer (``'1.5'`` is no ``integer``) or, for a
-    decimal, a plain number without spaces; anything else fails (TRY_CAST: NULL).
+    decimal, a number (exponent allowed) without spaces; anything else fails (TRY_CAST: NULL).
     """
     assert isinstance(node, (exp.Cast, exp.TryCast))
     if types[0] in ("DOUBLE", "FLOAT") and node.to.this in _INTEGER_TARGETS:
