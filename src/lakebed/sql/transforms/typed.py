@@ -23,6 +23,7 @@ from sqlglot import exp
 from lakebed.errors import NotFoundError
 from lakebed.sql.transforms._calls import internal
 from lakebed.sql.transforms.checksum import checksum, is_checksum
+from lakebed.sql.transforms.collections import reduce_operands, reduce_state
 from lakebed.sql.transforms.datetime import TEMPORAL_TEXT
 
 # DuckDB's exact numeric types as Trino decimals: (precision, scale).
@@ -594,6 +595,7 @@ TYPED_RULES: tuple[TypedRule, ...] = (
     ),
     TypedRule((exp.EQ, exp.NEQ), _nested_operands, _three_valued_equality),
     TypedRule(exp.Bracket, _row_subscript_operands, _row_subscript),
+    TypedRule(exp.Reduce, reduce_operands, reduce_state),
     TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
     TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
     TypedRule(exp.ArrayContains, lambda n: [n.this], _array_only),
