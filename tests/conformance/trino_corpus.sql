@@ -679,3 +679,26 @@ SELECT CAST(x AS timestamp) FROM (VALUES '2024-03-09T07:08:09') AS t(x)
 SELECT TRY_CAST(x AS decimal(10, 2)), CAST(y AS decimal(3, 2)), TRY_CAST(z AS bigint), TRY_CAST(w AS integer) FROM (VALUES ('1e3', '-.5', ' +7', ''), (' 1', '1.', '07', '1.0')) AS t(x, y, z, w)
 SELECT reduce(ARRAY[1e0, 2e0], 0, (s, x) -> s + x, s -> s), reduce(ARRAY[3000000000], 0, (s, x) -> s + x, s -> s), reduce(ARRAY[CAST(1 AS smallint)], 0, (s, x) -> s + x, s -> s)
 SELECT reduce(ARRAY[1.5, 2.5], 0, (s, x) -> s + x, s -> s)
+SELECT date_format(TIMESTAMP '2024-03-09 07:08:09', '%j %U %u %w %a %b %M %y'), date_format(TIMESTAMP '2024-03-09 00:00:00', '%l %k %r')
+SELECT to_char(TIMESTAMP '2024-03-09 07:08:09', 'yyyy-mm-dd hh24:mi:ss')
+SELECT date_parse('2024-03-09 7:08:09 PM', '%Y-%m-%d %r'), date_parse('9/3/24', '%e/%c/%y')
+SELECT array_histogram(ARRAY['a', 'b', 'a']), array_frequency(ARRAY[1, 1, 2])
+SELECT approx_most_frequent(2, x, 10) FROM (VALUES 'a', 'b', 'a', 'c', 'a', 'b') AS t(x)
+SELECT map_normalize(MAP(ARRAY['a', 'b'], ARRAY[1e0, 3e0])), map_subset(MAP(ARRAY['a', 'b'], ARRAY[1, 2]), ARRAY['a'])
+SELECT concat_ws('-', ARRAY['a', NULL, 'c']), concat_ws(NULL, 'a', 'b'), split_part('a::b', '::', 2)
+SELECT json_extract('{"a": [{"b": 1}, {"b": 2}]}', '$.a[*].b'), json_extract_scalar('{"a": {"b.c": 1}}', '$.a["b.c"]')
+SELECT x, sum(x) OVER (ORDER BY x GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM (VALUES 1, 1, 2, 3) AS t(x) ORDER BY x
+SELECT k, x, last_value(x) IGNORE NULLS OVER (PARTITION BY k ORDER BY x ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM (VALUES ('a', 1), ('a', NULL), ('b', 2)) AS t(k, x) ORDER BY k, x
+SELECT count(*) FILTER (WHERE x > 1) OVER (), x FROM (VALUES 1, 2, 3) AS t(x) ORDER BY x
+SELECT k, array_agg(DISTINCT v ORDER BY v) FROM (VALUES ('a', 2), ('a', 1), ('a', 2)) AS t(k, v) GROUP BY k
+SELECT max_by(x, y, 2), min_by(x, y, 2) FROM (VALUES ('a', 3), ('b', 1), ('c', 2)) AS t(x, y)
+SELECT numeric_histogram(2, x) FROM (VALUES 1e0, 2e0, 10e0) AS t(x)
+SELECT geometric_mean(x), reduce_agg(x, 0, (a, b) -> a + b, (a, b) -> a + b) FROM (VALUES 1, 2, 4) AS t(x)
+SELECT t.k, u.v FROM (VALUES ('a', MAP(ARRAY['x', 'y'], ARRAY[1, 2]))) AS t(k, m) CROSS JOIN UNNEST(map_values(m)) AS u(v) ORDER BY v
+SELECT k, count(*) FROM (VALUES 'a', 'b', NULL) AS t(k) GROUP BY GROUPING SETS ((k), ()) ORDER BY k NULLS FIRST, 2
+SELECT round(x, 2), truncate(x, 1), ceiling(x), floor(x) FROM (VALUES -2.555e0, 2.555e0) AS t(x) ORDER BY x
+SELECT CAST(x AS decimal(10, 3)) / CAST(y AS decimal(5, 1)), x % y FROM (VALUES (10, 3)) AS t(x, y)
+SELECT bitwise_xor(5, 3), bitwise_and(-1, 255), bit_count(-1, 8), from_base('7fffffffffffffff', 16)
+SELECT format('%08.3f|%-6s|%+d', 3.14159, 'ab', 5), format('%s', ARRAY[1, 2]), format('%b', true)
+SELECT levenshtein_distance('kitten', 'sitting'), hamming_distance('', ''), soundex(''), translate('abc', 'abc', 'x')
+SELECT position('lo' IN 'hello world'), strrpos('hello', 'l'), rpad('', 3, 'ab'), substr('😀a', 2)

@@ -142,6 +142,22 @@ def _temporal_literal(node: exp.Cast | exp.TryCast) -> exp.Expression:
     )
 
 
+# date_format specifiers Trino does not support, as sqlglot's reading of the MySQL pattern
+# spells them (its %u is strftime's %W) → the letter the user wrote.
+_UNSUPPORTED_FORMAT = {"U": "U", "W": "u", "V": "V", "w": "w", "X": "X"}
+
+
+def _check_date_format(pattern: str) -> None:
+    """Raises InvalidInputError (INVALID_FUNCTION_ARGUMENT) for a specifier Trino lacks."""
+    for m in re.finditer(r"%(.)", pattern):
+        letter = _UNSUPPORTED_FORMAT.get(m.group(1))
+        if letter is not None:
+            raise InvalidInputError(
+                f"%{letter} not supported in date format string",
+                code="INVALID_FUNCTION_ARGUMENT",
+            )
+
+
 # The units Trino's date_add, date_diff and date_trunc take.
 _UNITS = ("MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "QUARTER", "YEAR")
 
@@ -206,6 +222,8 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         node, (exp.DateAdd, exp.DateSub, exp.DateDiff, exp.TimestampTrunc, exp.DateTrunc)
     ):
         _check_unit(node)
+    if isinstance(node, exp.TimeToStr):
+        _check_date_format(node.text("format"))
     if isinstance(node, exp.TimeToStr) and "%v" in node.text("format"):
         # MySQL's %v (ISO week, with %x its year) is strftime's %V.
         node.set("format", exp.Literal.string(node.text("format").replace("%v", "%V")))

@@ -44,7 +44,10 @@ TEMPLATES: dict[str, str] = {
     "is_finite": "isfinite(:a0)",
     "is_infinite": "isinf(:a0)",
     "codepoint": "unicode(:a0)",
-    "hamming_distance": "hamming(:a0, :a1)",
+    "hamming_distance": (
+        "CAST(CASE WHEN length(:a0) = 0 AND length(:a1) = 0 THEN 0 ELSE hamming(:a0, :a1) END "
+        "AS BIGINT)"
+    ),
     "millisecond": "(millisecond(:a0) % 1000)",
     "bitwise_left_shift": "(:a0 << :a1)",
     "bitwise_right_shift": "(:a0 >> :a1)",
@@ -87,6 +90,12 @@ TEMPLATES: dict[str, str] = {
     "to_base64url": "lb_to_base64url(:a0)",
     "from_base64url": "lb_from_base64url(:a0)",
     "format_number": "lb_format_number(:a0)",
+    # approx_most_frequent(buckets, x, capacity): the exact counts of the most frequent values
+    "approx_most_frequent": (
+        "map_from_entries(list_transform(list_slice(list_reverse_sort(list_transform("
+        "map_entries(histogram(:a1)), __e -> {'c': CAST(__e.value AS BIGINT), 'k': __e.key})), "
+        "1, :a0), __e -> {'key': __e.k, 'value': __e.c}))"
+    ),
 }
 
 # Athena functions lakebed does not run: no DuckDB equivalent gives the same answer.

@@ -41,6 +41,19 @@ def sql_json_path(path: exp.Expression) -> exp.Expression:
     return exp.Literal.string(rest.strip()) if mode.lower() == "lax" else path
 
 
+def _check_json_path(path: exp.Expression) -> None:
+    """``json_extract``'s JSONPath has no wildcards or recursive descent in Trino.
+
+    Raises:
+        InvalidInputError: INVALID_FUNCTION_ARGUMENT, naming the path.
+    """
+    if isinstance(path, exp.JSONPath) and path.find(
+        exp.JSONPathWildcard, exp.JSONPathRecursive, exp.JSONPathFilter, exp.JSONPathScript
+    ):
+        text = path.sql(dialect="trino").strip("'")
+        raise InvalidInputError(f"Invalid JSON path: '{text}'", code="INVALID_FUNCTION_ARGUMENT")
+
+
 def _json_path_mode(node: exp.Expression, key: str) -> None:
     if node.args.get(key) is not None:
         node.set(key, sql_json_path(node.args[key]))
@@ -175,6 +188,10 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         length = node.args.get("length")
         name = "lb_substr" if length is None else "lb_substr_len"
         return exp.Anonymous(this=name, expressions=[*args, *([length] if length else [])])
+    if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)) and not node.args.get(
+        "json_query"
+    ):
+        _check_json_path(node.expression)
     if isinstance(node, exp.JSONExtractScalar):
         path = node.expression
         if isinstance(path, exp.JSONPath):

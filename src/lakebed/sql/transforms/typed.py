@@ -108,6 +108,13 @@ def _rounded_decimal(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``round(decimal(p,s), d)`` is ``decimal(p+1,s)``; ``truncate(decimal(p,s), d)`` keeps
     ``decimal(p,s)``; ``mod`` of decimals is ``decimal(min(p1-s1, p2-s2) + s, s)``.
     """
+    if isinstance(node, exp.Trunc) and types[0] in ("DOUBLE", "FLOAT"):
+        raise NotFoundError(
+            f"Unexpected parameters ({'double' if types[0] == 'DOUBLE' else 'real'}, integer) "
+            "for function truncate. Expected: truncate(decimal(p,s)), "
+            "truncate(decimal(p,s), integer), truncate(double), truncate(real)",
+            code="FUNCTION_NOT_FOUND",
+        )
     exact = [_exact(t) for t in types]
     if not _decimal(types[0]) or any(e is None for e in exact):
         return node
