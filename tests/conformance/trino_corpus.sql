@@ -538,3 +538,221 @@ SELECT coalesce(NULL, at_timezone(from_unixtime(0), 'Asia/Tokyo'), from_unixtime
 SELECT s, CAST(s AS timestamp with time zone), hour(CAST(s AS timestamp with time zone)) FROM (VALUES '2024-01-01 22:00:00.000 Asia/Tokyo', '2024-01-01 22:00:00.500 +02:00', '2024-01-01 22:00:00.000') AS t(s) ORDER BY 1
 SELECT CAST(s AS timestamp with time zone) FROM (VALUES 'not a time') AS t(s)
 SELECT count(DISTINCT x), approx_distinct(x), count(*) FROM (VALUES TIMESTAMP '2024-01-01 12:00:00 Europe/London', TIMESTAMP '2024-01-01 21:00:00 Asia/Tokyo', TIMESTAMP '2024-01-01 13:00:00 Europe/Paris', TIMESTAMP '2024-01-01 14:00:00 Europe/Paris') AS t(x)
+-- added for issue 2: the SQL Athena users run most (date formats, strings, JSON, collections,
+-- windows, aggregates, decimals, casts and their errors, grouping sets, UNNEST, lambdas)
+SELECT date_format(TIMESTAMP '2024-03-09 07:08:09.012', '%Y%m%d'), date_format(TIMESTAMP '2024-03-09 07:08:09.012', '%H%i%s'), date_format(DATE '2024-03-09', '%Y-%m')
+SELECT date_format(TIMESTAMP '2024-12-30 00:00:00', '%v %x'), date_format(TIMESTAMP '2024-03-09 17:08:09', '%I %p %h')
+SELECT date_format(DATE '2024-03-09' - INTERVAL '7' DAY, '%Y-%m-%d'), CAST(date_parse('2024/03/09', '%Y/%m/%d') AS date)
+SELECT date_parse('20240309', '%Y%m%d'), date_parse('2024-03-09T07:08:09', '%Y-%m-%dT%H:%i:%s')
+SELECT date_parse('09-Mar-2024', '%d-%b-%Y'), date_parse('2024-03-09 07:08:09.123', '%Y-%m-%d %H:%i:%s.%f')
+SELECT date_parse('2024-03-09', '%Y-%m-%d %H')
+SELECT format_datetime(TIMESTAMP '2024-03-09 07:08:09', 'yyyy-MM-dd''T''HH:mm:ss'), format_datetime(DATE '2024-03-09', 'MMM d, yyyy'), format_datetime(TIMESTAMP '2024-03-09 17:08:09', 'h:mm a')
+SELECT date_trunc('day', DATE '2024-03-09'), date_trunc('month', TIMESTAMP '2024-03-09 07:08:09.123'), date_trunc('year', TIMESTAMP '2024-03-09 07:08:09')
+SELECT date_trunc('week', TIMESTAMP '2024-03-10 12:00:00'), date_trunc('quarter', DATE '2024-12-31')
+SELECT date_diff('millisecond', TIMESTAMP '2024-01-01 00:00:00.000', TIMESTAMP '2024-01-01 00:00:01.250'), date_diff('minute', TIMESTAMP '2024-01-01 00:00:00', TIMESTAMP '2024-01-01 01:30:59'), date_diff('quarter', DATE '2024-01-15', DATE '2024-12-14')
+SELECT date_diff('day', TIMESTAMP '2024-03-09 23:00:00', TIMESTAMP '2024-03-10 01:00:00'), date_diff('day', CAST('2024-01-01' AS date), CAST('2024-12-31' AS date))
+SELECT date_add('second', 3661, TIMESTAMP '2024-01-01 00:00:00'), date_add('day', 30, DATE '2024-02-01'), date_add('month', -13, DATE '2024-03-31')
+SELECT date_add('fortnight', 1, DATE '2024-01-01')
+SELECT day_of_week(TIMESTAMP '2024-03-10 01:00:00'), day_of_year(TIMESTAMP '2024-03-10 01:00:00'), week(TIMESTAMP '2024-12-30 00:00:00'), year_of_week(DATE '2024-12-30')
+SELECT week_of_year(DATE '2024-12-30'), yow(DATE '2027-01-01'), day_of_month(TIMESTAMP '2024-03-09 07:08:09')
+SELECT extract(MONTH FROM TIMESTAMP '2024-03-09 07:08:09'), extract(MINUTE FROM TIMESTAMP '2024-03-09 07:08:09'), extract(SECOND FROM TIMESTAMP '2024-03-09 07:08:09.5'), extract(QUARTER FROM DATE '2024-08-01'), extract(DOY FROM DATE '2024-03-01'), extract(WEEK FROM DATE '2024-03-01')
+SELECT from_unixtime(1709968089), from_unixtime(-1), from_unixtime(1709968089.25)
+SELECT CAST('2024-03-09 07:08:09.123' AS timestamp), CAST('2024-03-09' AS timestamp), CAST(' 2024-03-09 ' AS date)
+SELECT CAST('2024-03-09T07:08:09' AS timestamp)
+SELECT CAST('2024-3-9' AS date)
+SELECT CAST(TIMESTAMP '2024-03-09 07:08:09.123' AS varchar), CAST(TIMESTAMP '2024-03-09 07:08:09.987' AS date), CAST(DATE '2024-03-09' AS timestamp(6))
+SELECT date_format(date_parse('2024-03-09', '%Y-%m-%d'), '%d/%m/%Y'), date(TIMESTAMP '2024-03-09 07:08:09'), date('2024-03-09')
+SELECT last_day_of_month(DATE '2023-02-01'), last_day_of_month(DATE '2024-12-15'), to_iso8601(DATE '2024-03-09' + INTERVAL '1' DAY)
+SELECT TIMESTAMP '2024-03-09 07:08:09' + INTERVAL '1' DAY, TIMESTAMP '2024-03-31 07:08:09' + INTERVAL '1' MONTH, TIMESTAMP '2024-03-09 07:08:09' - INTERVAL '36' HOUR
+SELECT DATE '2024-03-09' + INTERVAL '36' HOUR
+SELECT INTERVAL '1' DAY + INTERVAL '2' HOUR, INTERVAL '90' MINUTE, INTERVAL '1 02:03:04' DAY TO SECOND
+SELECT to_milliseconds(INTERVAL '1 02:03:04.5' DAY TO SECOND), human_readable_seconds(90061)
+SELECT INTERVAL '13' MONTH, INTERVAL '1' YEAR + INTERVAL '2' MONTH, DATE '2024-01-31' + INTERVAL '1-1' YEAR TO MONTH
+SELECT TIMESTAMP '2024-02-30 00:00:00'
+SELECT year(x), month(x), count(*) FROM (VALUES DATE '2024-01-05', DATE '2024-01-20', DATE '2024-02-01') AS t(x) GROUP BY 1, 2 ORDER BY 1, 2
+SELECT date_format(x, '%Y-%m') AS ym, count(*) FROM (VALUES TIMESTAMP '2024-01-05 10:00:00', TIMESTAMP '2024-02-01 00:00:00') AS t(x) GROUP BY 1 ORDER BY 1
+SELECT split_part('user@example.com', '@', 2), split('a||b', '||'), strpos('user@example.com', '@')
+SELECT concat('a', 'b', NULL), concat_ws('-', 'a', 'b', 'c'), 'a' || 'b' || 'c'
+SELECT trim(BOTH 'xy' FROM 'xyaxy'), ltrim('xxa', 'x'), rtrim('axx', 'x'), length(trim(' a b '))
+SELECT replace('a.b.c', '.', ''), translate('hello', 'lo', 'LO'), reverse('')
+SELECT regexp_replace('2024-03-09', '(\d+)-(\d+)-(\d+)', '$3/$2/$1'), regexp_extract('user=alice;id=42', 'id=(\d+)', 1), regexp_like('alice@example.com', '^[\w.]+@[\w.]+\.\w+$')
+SELECT regexp_extract_all('k1=v1&k2=v2', '(\w+)=(\w+)', 1), regexp_split('a, b,c', ',\s*'), regexp_count('aaa', 'a*')
+SELECT regexp_replace('new york', '(\w)(\w*)', x -> upper(x[1]) || lower(x[2]))
+SELECT regexp_replace('abc', '(?i)B', 'x'), regexp_like('', '^$'), regexp_position('hello', 'l', 1, 2)
+SELECT lpad(CAST(7 AS varchar), 3, '0'), format('%03d', 7), format('%.3f', 2.0 / 3), format('%,d', 1234567)
+SELECT to_hex(to_utf8('A')), from_hex('4142'), to_hex(hmac_sha256(to_utf8('msg'), to_utf8('key')))
+SELECT from_hex('0g')
+SELECT to_base64url(to_utf8('??>')), from_utf8(from_base64url('Pz8-')), from_base64('YQ==')
+SELECT 'a%c' LIKE 'a\%c' ESCAPE '\', 'ABC' NOT LIKE 'a%', 'abc' LIKE '%b%'
+SELECT position('b' IN 'abc'), strpos('abcb', 'b', 2), levenshtein_distance('', 'abc'), starts_with('abc', '')
+SELECT CAST(123 AS varchar) || 'x', CAST(1.50 AS varchar), CAST(-0.5 AS varchar), CAST(CAST(2 AS decimal(5, 2)) AS varchar)
+SELECT substr('abc', 1, -1)
+SELECT chr(-1)
+SELECT json_extract_scalar('{"user": {"name": "alice", "tags": ["a", "b"]}}', '$.user.tags[1]'), json_extract('{"user": {"name": "alice"}}', '$.user'), json_extract_scalar('{"a": [{"b": 1}, {"b": 2}]}', '$.a[1].b')
+SELECT json_extract_scalar('{"a": 1}', '$.a.b'), json_extract('[{"a": 1}]', '$[0].a'), json_extract('{"a": "x"}', '$.a')
+SELECT CAST(json_extract('{"a": [1, 2, 3]}', '$.a') AS array(bigint)), json_array_length(json_extract('{"a": [1, 2, 3]}', '$.a'))
+SELECT CAST(json_parse('{"a": 1, "b": "x"}') AS map(varchar, json)), CAST(json_parse('[1, "a", null]') AS array(varchar))
+SELECT CAST(json_parse('{"x": 1, "y": 2.5}') AS row(x integer, y double)), CAST(json_parse('[true, false]') AS array(boolean))
+SELECT json_format(json_parse('[1, 2.5, "a", null, true]')), json_extract_scalar('{"a": 12345678901234}', '$.a')
+SELECT CAST(json_parse('"2024"') AS integer), CAST(json_parse('1.5') AS double), CAST(json_parse('true') AS varchar)
+SELECT json_array_get('["a", "b"]', 5), json_array_contains('[1.5, 2]', 1.5), json_array_contains('[true]', true)
+SELECT json_value('{"a": {"b": "x"}}', 'lax $.a.b'), json_query('{"a": [1, 2]}', 'lax $.a[0]')
+SELECT CAST(CAST(ROW(1, 'x') AS ROW(a integer, b varchar)) AS json), CAST(ARRAY['a', NULL] AS json), CAST(1.5 AS json)
+SELECT is_json_scalar('"x"'), json_size('{"a": 1}', '$.b'), json_array_length('not json')
+SELECT array_agg(x ORDER BY y) FROM (VALUES ('a', 3), ('b', 1), ('c', 2)) AS t(x, y)
+SELECT k, array_agg(v ORDER BY v DESC) FROM (VALUES ('a', 1), ('a', 3), ('b', 2)) AS t(k, v) GROUP BY k ORDER BY k
+SELECT array_sort(array_agg(DISTINCT x)), array_agg(x ORDER BY x) FILTER (WHERE x > 1) FROM (VALUES 2, 1, 2) AS t(x)
+SELECT map_agg(k, v)['b'], map_agg(k, v) FROM (VALUES ('a', 1), ('b', 2)) AS t(k, v)
+SELECT histogram(x) FROM (VALUES 1, 2, 2, NULL) AS t(x)
+SELECT transform_values(multimap_agg(k, v), (k, a) -> array_sort(a)) FROM (VALUES ('a', 2), ('a', 1), ('b', 3)) AS t(k, v)
+SELECT array_position(ARRAY['a', 'b', 'a'], 'a'), array_remove(ARRAY[1, NULL, 2], NULL), array_distinct(ARRAY['b', 'a', 'b'])
+SELECT contains(ARRAY['a', 'b'], 'b'), array_join(transform(ARRAY[1, 2, 3], x -> CAST(x AS varchar)), '+')
+SELECT element_at(ARRAY['a', 'b'], -2), element_at(ARRAY['a', 'b'], -3), slice(ARRAY[1, 2, 3], 1, 0)
+SELECT array_sort(ARRAY['b', NULL, 'a']), array_sort(ARRAY[2.5, 1.5]), array_sort(ARRAY[ARRAY[2], ARRAY[1, 2]])
+SELECT array_sort(ARRAY['bb', 'a', 'ccc'], (x, y) -> IF(length(x) < length(y), -1, IF(length(x) = length(y), 0, 1)))
+SELECT reduce(ARRAY[1, 2, 3, 4], 1, (s, x) -> s * x, s -> s), reduce(ARRAY['a', 'b'], '', (s, x) -> s || x, s -> s)
+SELECT transform(ARRAY[1, 2], x -> ROW(x, x * x)), filter(ARRAY['a', '', NULL], x -> x <> '')
+SELECT map_keys(map_filter(MAP(ARRAY[1, 2, 3], ARRAY['a', 'b', 'c']), (k, v) -> k > 1)), map_values(transform_values(MAP(ARRAY['x'], ARRAY[2]), (k, v) -> v * v))
+SELECT MAP(ARRAY['a', 'b'], ARRAY[ARRAY[1], ARRAY[2, 3]])['b'], map_from_entries(ARRAY[(1, 'x'), (2, 'y')])
+SELECT map_entries(MAP(ARRAY[2, 1], ARRAY['b', 'a'])), element_at(MAP(ARRAY['a'], ARRAY[NULL]), 'a'), cardinality(map_concat(MAP(ARRAY[1], ARRAY[1]), MAP(ARRAY[2], ARRAY[2])))
+SELECT array_union(ARRAY['a'], ARRAY['b', 'a']), arrays_overlap(ARRAY[1, NULL], ARRAY[2]), array_intersect(ARRAY['a', 'b'], ARRAY['b'])
+SELECT flatten(ARRAY[ARRAY['a'], ARRAY[], ARRAY['b', 'c']]), sequence(0, 10, 5), cardinality(sequence(1, 100))
+SELECT sequence(TIMESTAMP '2024-01-01 00:00:00', TIMESTAMP '2024-01-01 02:00:00', INTERVAL '1' HOUR)
+SELECT sequence(DATE '2024-01-01', DATE '2024-03-01', INTERVAL '1' MONTH), sequence(DATE '2024-01-10', DATE '2024-01-01', INTERVAL '-3' DAY)
+SELECT zip_with(ARRAY['a', 'b'], ARRAY['x', 'y'], (a, b) -> a || b), transform_keys(MAP(ARRAY[1, 2], ARRAY['a', 'b']), (k, v) -> k * 10)
+SELECT array_max(ARRAY['apple', 'pear']), array_min(ARRAY[2.5, 1.5]), ARRAY[1, 2] = ARRAY[1, 2], ARRAY[1, 2] < ARRAY[1, 3]
+SELECT contains(ARRAY[ARRAY[1]], ARRAY[1]), ARRAY[ROW(1, 'a')][1][2]
+SELECT ARRAY[NULL], typeof(ARRAY[NULL]), typeof(MAP(ARRAY['k'], ARRAY[NULL]))
+SELECT ARRAY[1, 2] = ARRAY[1, NULL], ARRAY[1, 2] = ARRAY[3, NULL], ROW(1, NULL) = ROW(2, NULL), ARRAY[1] = ARRAY[1, NULL]
+SELECT ARRAY[NULL] IS DISTINCT FROM ARRAY[NULL], ROW(1, NULL) IS NOT DISTINCT FROM ROW(1, NULL), ARRAY[1, NULL] <> ARRAY[1, NULL]
+SELECT typeof(MAP(ARRAY['ab'], ARRAY[ROW('x', 1)])), typeof(ARRAY['a', 'bcd']), typeof(ROW('ab', ARRAY['c']))
+SELECT count(*) FROM UNNEST(CAST(ARRAY[] AS array(integer))) AS t(x)
+SELECT x FROM UNNEST(CAST(NULL AS array(integer))) AS t(x)
+SELECT id, x FROM (VALUES (1, ARRAY[1, 2]), (2, NULL)) AS t(id, xs) LEFT JOIN UNNEST(xs) AS u(x) ON true ORDER BY id, x
+SELECT t.id, u.x, u.n FROM (VALUES (1, ARRAY['a', 'b']), (2, ARRAY['c'])) AS t(id, xs) CROSS JOIN UNNEST(xs) WITH ORDINALITY AS u(x, n) ORDER BY 1, 3
+SELECT x, y FROM UNNEST(ARRAY[1, 2]) AS a(x) CROSS JOIN UNNEST(ARRAY['p', 'q']) AS b(y) ORDER BY x, y
+SELECT sum(x) FROM (VALUES ARRAY[1, 2], ARRAY[3]) AS t(xs) CROSS JOIN UNNEST(xs) AS u(x)
+SELECT u.* FROM UNNEST(ARRAY[CAST(ROW(1, 'a') AS ROW(id integer, name varchar))]) AS u
+SELECT x FROM UNNEST(sequence(1, 3)) AS t(x) WHERE x > 1 ORDER BY x DESC
+SELECT k, v, sum(v) OVER (PARTITION BY k) FROM (VALUES ('a', 1), ('a', 2), ('b', 5)) AS t(k, v) ORDER BY k, v
+SELECT x, lag(x, 2) OVER (ORDER BY x), lead(x, 2, -1) OVER (ORDER BY x) FROM (VALUES 1, 2, 3, 4) AS t(x) ORDER BY x
+SELECT x, rank() OVER (ORDER BY x DESC), percent_rank() OVER (ORDER BY x DESC), ntile(3) OVER (ORDER BY x) FROM (VALUES 1, 2, 2, 3, 4) AS t(x) ORDER BY x
+SELECT x, avg(x) OVER (ORDER BY x ROWS BETWEEN 2 PRECEDING AND CURRENT ROW), typeof(avg(x) OVER ()) FROM (VALUES 1, 2, 3, 4) AS t(x) ORDER BY x
+SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING), min(x) OVER (ORDER BY x ROWS BETWEEN 1 FOLLOWING AND 2 FOLLOWING) FROM (VALUES 1, 2, 2, 3) AS t(x) ORDER BY x
+SELECT k, lag(x) IGNORE NULLS OVER (ORDER BY k), first_value(x) IGNORE NULLS OVER (ORDER BY k DESC) FROM (VALUES (1, 10), (2, NULL), (3, 30)) AS t(k, x) ORDER BY k
+SELECT k, v, v - lag(v) OVER (PARTITION BY k ORDER BY v) FROM (VALUES ('a', 1.5), ('a', 4.0), ('b', 2.0)) AS t(k, v) ORDER BY k, v
+SELECT x, sum(x) OVER (ORDER BY x DESC ROWS UNBOUNDED PRECEDING) FROM (VALUES 1, 2, 3) AS t(x) ORDER BY x
+SELECT k, row_number() OVER (ORDER BY k) FROM (VALUES 'b', 'a', NULL) AS t(k) ORDER BY 2
+SELECT x, cume_dist() OVER (ORDER BY x), dense_rank() OVER (ORDER BY x DESC) FROM (VALUES 1, 1, 2, 3) AS t(x) ORDER BY x
+SELECT d, count(*) OVER (ORDER BY d RANGE BETWEEN INTERVAL '1' DAY PRECEDING AND CURRENT ROW) FROM (VALUES DATE '2024-01-01', DATE '2024-01-02', DATE '2024-01-04') AS t(d) ORDER BY d
+SELECT k, v FROM (SELECT k, v, row_number() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM (VALUES ('a', 1), ('a', 3), ('b', 2), ('b', 5), ('b', 4)) AS t(k, v)) WHERE rn <= 2 ORDER BY k, v
+SELECT x, sum(x) OVER (ORDER BY x), typeof(sum(x) OVER (ORDER BY x)) FROM (VALUES 1.10, 2.20) AS t(x) ORDER BY x
+SELECT approx_distinct(x), approx_distinct(x, 0.01) FROM (VALUES 'a', 'b', 'a', NULL) AS t(x)
+SELECT approx_percentile(x, 0.5), typeof(approx_percentile(x, 0.5)) FROM (VALUES 1.5e0, 2.5e0, 3.5e0) AS t(x)
+SELECT approx_percentile(x, w, 0.5) FROM (VALUES (1, 1), (2, 10)) AS t(x, w)
+SELECT arbitrary(x), count(DISTINCT k), sum(DISTINCT x) FROM (VALUES ('a', NULL), ('a', 5), ('b', 5)) AS t(k, x)
+SELECT min_by(x, y), max_by(x, y) FROM (VALUES ('a', NULL), ('b', 2), ('c', 1)) AS t(x, y)
+SELECT min(x, 2), max(x, 2) FROM (VALUES 3, 1, 2) AS t(x)
+SELECT bool_and(x), bool_or(x) FROM (VALUES true, NULL, false) AS t(x)
+SELECT avg(x), sum(x), typeof(sum(x)) FROM (VALUES CAST(1 AS real), CAST(2 AS real)) AS t(x)
+SELECT count_if(x IS NULL), count(*) FILTER (WHERE x > 1), avg(x) FILTER (WHERE x > 1) FROM (VALUES 1, 2, 3, NULL) AS t(x)
+SELECT stddev_samp(x), var_samp(x), stddev_pop(x) FROM (VALUES 2.0, 4.0, 4.0, 5.0) AS t(x)
+SELECT kurtosis(x), skewness(x) FROM (VALUES 1, 2, 3, 10) AS t(x)
+SELECT regr_intercept(y, x), regr_slope(y, x) FROM (VALUES (1e0, 2e0), (2e0, 4.5e0), (3e0, 6e0)) AS t(x, y)
+SELECT listagg(x, ', ') WITHIN GROUP (ORDER BY x DESC) FROM (VALUES 'a', 'c', 'b') AS t(x)
+SELECT k, listagg(v, '|') WITHIN GROUP (ORDER BY v) FROM (VALUES ('x', 'b'), ('x', 'a'), ('y', 'c')) AS t(k, v) GROUP BY k ORDER BY k
+SELECT map_agg(k, v) FROM (VALUES (1, 'a'), (2, NULL)) AS t(k, v)
+SELECT max(x), min(x) FROM (VALUES DATE '2024-01-02', DATE '2023-05-06') AS t(x)
+SELECT sum(x), avg(x) FROM (VALUES 2147483647, 2147483647) AS t(x)
+SELECT checksum(x) FROM (VALUES 1, 2, 3) AS t(x)
+SELECT checksum(x) FROM (VALUES 3, 1, 2) AS t(x)
+SELECT checksum(x), checksum(y) FROM (VALUES ('a', 1.5e0), ('b', NULL)) AS t(x, y)
+SELECT checksum(x) FROM (VALUES CAST(NULL AS bigint)) AS t(x)
+SELECT word_stem('generously'), word_stem('Running'), word_stem('cats', 'en'), word_stem('happiness')
+SELECT 0.1 + 0.2, 0.1 * 3, 1.1 - 2.25, typeof(0.1 + 0.2)
+SELECT round(123.455, 2), round(-123.455, 2), round(0.5), round(-0.5), typeof(round(123.455, 2))
+SELECT round(2.345e0, 2), round(1e0 / 3, 3), round(CAST(2.5 AS decimal(3, 1))), truncate(123.456, 1)
+SELECT round(123.45e0, -1), round(1234, -2), round(CAST(1234 AS bigint), -2)
+SELECT CAST(1.23456 AS decimal(10, 2)), CAST(-1.235 AS decimal(10, 2)), CAST(1.5 AS decimal(1, 0))
+SELECT CAST('12.345' AS decimal(5, 1)), CAST('-7' AS decimal(3, 0))
+SELECT CAST(' 7 ' AS decimal(3, 0))
+SELECT CAST('abc' AS decimal(5, 1))
+SELECT CAST(12345.678 AS decimal(5, 2))
+SELECT DECIMAL '123.45' * DECIMAL '2.5', typeof(DECIMAL '123.45' * DECIMAL '2.5'), DECIMAL '10' / DECIMAL '4'
+SELECT CAST(10 AS decimal(10, 2)) / 3, CAST(10 AS decimal(10, 2)) % 3, -CAST(1.5 AS decimal(2, 1))
+SELECT CAST(1.5 AS decimal(2, 1)) = 1.50, CAST(1.5 AS decimal(2, 1)) < 2, 1.5 BETWEEN 1 AND 2
+SELECT abs(DECIMAL '-1.50'), sign(DECIMAL '-1.50'), ceil(DECIMAL '1.01'), floor(DECIMAL '-1.01')
+SELECT CAST(2.5 AS bigint), CAST(-2.5 AS bigint), CAST(DECIMAL '0.5' AS integer), CAST(2.5e0 AS integer), CAST(-2.5e0 AS integer)
+SELECT sum(x), avg(x) FROM (VALUES DECIMAL '0.10', DECIMAL '0.20', DECIMAL '0.30') AS t(x)
+SELECT 1.0 / 3, 1 / 3.0, 10 / 4, 10 / 4.0, 10e0 / 4
+SELECT CAST(1 AS decimal(38, 10)) / 3
+SELECT power(1.1, 2), sqrt(2), exp(1), ln(2.5), typeof(power(2, 3))
+SELECT mod(10.5, 3), mod(-10, 3), 10.5 % 3, typeof(mod(10.5, 3))
+SELECT format_number(1234567), format_number(1234)
+SELECT CAST('123abc' AS bigint)
+SELECT CAST(2147483648 AS integer)
+SELECT CAST('1.5' AS integer)
+SELECT CAST(1e20 AS bigint)
+SELECT CAST(CAST('1.5' AS double) AS integer), TRY_CAST('x' AS double), TRY_CAST(1e20 AS bigint), TRY_CAST('2024-02-30' AS date)
+SELECT CAST(ARRAY['1', '2'] AS array(integer)), CAST(MAP(ARRAY['a'], ARRAY['1']) AS map(varchar, double))
+SELECT CAST(ROW(1, 'a') AS ROW(a bigint, b varchar)).b, CAST(ARRAY[ROW(1)] AS array(row(x integer)))[1].x
+SELECT CAST(nan() AS varchar), CAST(infinity() AS real), CAST(12.3456 AS real), CAST(CAST(0.1 AS real) AS double)
+SELECT typeof(CAST(1 AS decimal)), CAST(1.6 AS decimal), CAST('ab' AS char(3)), typeof(CAST('a' AS char(3)))
+SELECT k, j, sum(v), grouping(k), grouping(j) FROM (VALUES ('a', 'x', 1), ('a', 'y', 2), ('b', 'x', 3)) AS t(k, j, v) GROUP BY GROUPING SETS ((k, j), (k), ()) ORDER BY k, j
+SELECT k, count(*) FROM (VALUES 'a', 'a', 'b') AS t(k) GROUP BY ROLLUP (k) HAVING count(*) > 1 ORDER BY k
+SELECT coalesce(k, 'ALL'), sum(v) FROM (VALUES ('a', 1), ('b', 2)) AS t(k, v) GROUP BY ROLLUP (k) ORDER BY 1
+SELECT k, j, sum(v) FROM (VALUES ('a', 'x', 1), ('b', 'y', 2)) AS t(k, j, v) GROUP BY k, ROLLUP (j) ORDER BY k, j
+SELECT grouping(k, j) AS g, count(*) FROM (VALUES ('a', 'x'), ('b', 'y')) AS t(k, j) GROUP BY CUBE (k, j) ORDER BY 1
+SELECT transform(ARRAY[1, 2, 3], x -> x > 1 AND x < 3), filter(sequence(1, 10), x -> x % 3 = 0)
+SELECT any_match(ARRAY['a', 'b'], s -> s = 'b'), none_match(ARRAY[], x -> true), all_match(ARRAY[1, NULL], x -> x > 0)
+SELECT zip_with(ARRAY[1, 2, 3], ARRAY[10, 20, 30], (x, y) -> y - x), reduce(sequence(1, 5), 0, (s, x) -> s + x * x, s -> s)
+SELECT transform(filter(ARRAY['a1', 'b2', 'a3'], s -> s LIKE 'a%'), s -> substr(s, 2))
+SELECT x, transform(ARRAY[1, 2], y -> x * y) FROM (VALUES 10, 20) AS t(x) ORDER BY x
+SELECT map_zip_with(MAP(ARRAY['a', 'b'], ARRAY[1, 2]), MAP(ARRAY['b', 'c'], ARRAY[3, 4]), (k, x, y) -> coalesce(x, 0) + coalesce(y, 0))
+SELECT CASE WHEN x > 1 THEN 'big' WHEN x = 1 THEN 'one' ELSE 'small' END FROM (VALUES 0, 1, 2) AS t(x) ORDER BY x
+SELECT coalesce(NULL, NULL, 'x'), nullif('a', 'b'), if(1 > 2, 'a', 'b'), typeof(if(true, 1, 2.5))
+SELECT x BETWEEN 1 AND 3, x NOT BETWEEN 1 AND 3, x IN (1, 2) FROM (VALUES 2, 4) AS t(x) ORDER BY x
+SELECT 1 = ANY (SELECT * FROM (VALUES 1, 2) AS t(x)), 3 > ALL (SELECT * FROM (VALUES 1, 2) AS t(x)), 'abc' IN ('abc', NULL)
+SELECT checksum(b), checksum(d), checksum(p), checksum(r), checksum(ts) FROM (VALUES (true, DATE '2024-01-02', 1.25, CAST(1.5 AS real), TIMESTAMP '2024-01-02 00:00:00.123'), (false, NULL, -3.50, CAST(-0.0 AS real), NULL)) AS t(b, d, p, r, ts)
+SELECT checksum(x) FROM (VALUES 1) AS t(x) WHERE false
+SELECT word_stem('corriendo', 'es'), word_stem('Häuser', 'de'), word_stem(NULL)
+SELECT word_stem('running', 'xx')
+SELECT to_hex(hmac_md5(to_utf8('m'), to_utf8('k'))), to_hex(sha512(to_utf8('a'))), format_number(-999), format_number(1500000000)
+SELECT regexp_replace('abc', 'x(\d)', x -> x[1]), regexp_replace('a1b22', '(\d+)', x -> CAST(CAST(x[1] AS integer) * 2 AS varchar)), regexp_replace('2024-03-09', '(\d+)-(\d+)', x -> x[2] || '/' || x[1])
+SELECT ARRAY[ROW(1, 'a'), ROW(2, 'b')][2][1], transform(ARRAY[ROW(1, 'x')], r -> r[2])
+SELECT ROW(1, NULL) = ROW(1, 2), ARRAY[ARRAY[1, NULL]] = ARRAY[ARRAY[1, NULL]], ARRAY['a'] <> ARRAY['b', NULL]
+SELECT sum(x), avg(x), typeof(avg(x)) FROM (VALUES CAST(1.5 AS real), CAST(NULL AS real)) AS t(x)
+SELECT CAST('+12' AS integer), CAST('-0' AS bigint), TRY_CAST('1e3' AS integer), TRY_CAST('.5' AS decimal(3, 2)), CAST('5.' AS decimal(3, 1))
+SELECT CAST(-0.5e0 AS integer), CAST(0.5e0 AS bigint), CAST(CAST(2.5 AS real) AS integer), CAST(1.5e0 AS smallint)
+SELECT INTERVAL '2 12' DAY TO HOUR, INTERVAL '-1 00:00:01' DAY TO SECOND, INTERVAL '10:30' MINUTE TO SECOND
+SELECT DATE '2024-03-09' + INTERVAL '48' HOUR, DATE '2024-03-09' - INTERVAL '2' DAY
+SELECT CAST(x AS timestamp), TRY_CAST(x AS date) FROM (VALUES '2024-3-9 7:8:9', ' 2024-03-09 07:08 ', '2024-03-09 07:08:09 UTC') AS t(x)
+SELECT CAST(x AS date) FROM (VALUES '2024-03-09T00:00') AS t(x)
+SELECT x, TRY_CAST(x AS timestamp) FROM (VALUES '20240309', '2024-03-09T07:08:09Z', '+2024-03-09', ' 2024-3-9 ') AS t(x)
+SELECT CAST(x AS timestamp) FROM (VALUES '2024-03-09T07:08:09') AS t(x)
+SELECT TRY_CAST(x AS decimal(10, 2)), CAST(y AS decimal(3, 2)), TRY_CAST(z AS bigint), TRY_CAST(w AS integer) FROM (VALUES ('1e3', '-.5', ' +7', ''), (' 1', '1.', '07', '1.0')) AS t(x, y, z, w)
+SELECT reduce(ARRAY[1e0, 2e0], 0, (s, x) -> s + x, s -> s), reduce(ARRAY[3000000000], 0, (s, x) -> s + x, s -> s), reduce(ARRAY[CAST(1 AS smallint)], 0, (s, x) -> s + x, s -> s)
+SELECT reduce(ARRAY[1.5, 2.5], 0, (s, x) -> s + x, s -> s)
+SELECT date_format(TIMESTAMP '2024-03-09 07:08:09', '%j %U %u %w %a %b %M %y'), date_format(TIMESTAMP '2024-03-09 00:00:00', '%l %k %r')
+SELECT to_char(TIMESTAMP '2024-03-09 07:08:09', 'yyyy-mm-dd hh24:mi:ss')
+SELECT date_parse('2024-03-09 7:08:09 PM', '%Y-%m-%d %r'), date_parse('9/3/24', '%e/%c/%y')
+SELECT array_histogram(ARRAY['a', 'b', 'a']), array_frequency(ARRAY[1, 1, 2])
+SELECT approx_most_frequent(2, x, 10) FROM (VALUES 'a', 'b', 'a', 'c', 'a', 'b') AS t(x)
+SELECT map_normalize(MAP(ARRAY['a', 'b'], ARRAY[1e0, 3e0])), map_subset(MAP(ARRAY['a', 'b'], ARRAY[1, 2]), ARRAY['a'])
+SELECT concat_ws('-', ARRAY['a', NULL, 'c']), concat_ws(NULL, 'a', 'b'), split_part('a::b', '::', 2)
+SELECT json_extract('{"a": [{"b": 1}, {"b": 2}]}', '$.a[*].b'), json_extract_scalar('{"a": {"b.c": 1}}', '$.a["b.c"]')
+SELECT x, sum(x) OVER (ORDER BY x GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM (VALUES 1, 1, 2, 3) AS t(x) ORDER BY x
+SELECT k, x, last_value(x) IGNORE NULLS OVER (PARTITION BY k ORDER BY x ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM (VALUES ('a', 1), ('a', NULL), ('b', 2)) AS t(k, x) ORDER BY k, x
+SELECT count(*) FILTER (WHERE x > 1) OVER (), x FROM (VALUES 1, 2, 3) AS t(x) ORDER BY x
+SELECT k, array_agg(DISTINCT v ORDER BY v) FROM (VALUES ('a', 2), ('a', 1), ('a', 2)) AS t(k, v) GROUP BY k
+SELECT max_by(x, y, 2), min_by(x, y, 2) FROM (VALUES ('a', 3), ('b', 1), ('c', 2)) AS t(x, y)
+SELECT numeric_histogram(2, x) FROM (VALUES 1e0, 2e0, 10e0) AS t(x)
+SELECT geometric_mean(x), reduce_agg(x, 0, (a, b) -> a + b, (a, b) -> a + b) FROM (VALUES 1, 2, 4) AS t(x)
+SELECT t.k, u.v FROM (VALUES ('a', MAP(ARRAY['x', 'y'], ARRAY[1, 2]))) AS t(k, m) CROSS JOIN UNNEST(map_values(m)) AS u(v) ORDER BY v
+SELECT k, count(*) FROM (VALUES 'a', 'b', NULL) AS t(k) GROUP BY GROUPING SETS ((k), ()) ORDER BY k NULLS FIRST, 2
+SELECT round(x, 2), truncate(x, 1), ceiling(x), floor(x) FROM (VALUES -2.555e0, 2.555e0) AS t(x) ORDER BY x
+SELECT CAST(x AS decimal(10, 3)) / CAST(y AS decimal(5, 1)), x % y FROM (VALUES (10, 3)) AS t(x, y)
+SELECT bitwise_xor(5, 3), bitwise_and(-1, 255), bit_count(-1, 8), from_base('7fffffffffffffff', 16)
+SELECT format('%08.3f|%-6s|%+d', 3.14159, 'ab', 5), format('%s', ARRAY[1, 2]), format('%b', true)
+SELECT levenshtein_distance('kitten', 'sitting'), hamming_distance('', ''), soundex(''), translate('abc', 'abc', 'x')
+SELECT position('lo' IN 'hello world'), strrpos('hello', 'l'), rpad('', 3, 'ab'), substr('😀a', 2)

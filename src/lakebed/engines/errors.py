@@ -18,6 +18,11 @@ from lakebed.errors import (
 )
 
 _NUMBER_OUT_OF_RANGE = re.compile(r"out of range|overflow", re.I)
+# Out-of-range casts Trino reports as INVALID_CAST_ARGUMENT (not NUMERIC_VALUE_OUT_OF_RANGE):
+# anything to a decimal that does not fit, and a double or real too large for a bigint.
+_CAST_NOT_NARROWING = re.compile(
+    r"to type DECIMAL|Type (?:DOUBLE|FLOAT) with value .* destination type INT64", re.S
+)
 # An error lakebed raised on purpose while DuckDB ran: ``error('<CODE>: <message>')`` in
 # lakebed's own SQL (``sql/functions.py``) or a reader's error inside a Python Arrow stream.
 # Its code and message, without DuckDB's wrapping or the Python traceback.
@@ -44,6 +49,8 @@ def from_duckdb(e: duckdb.Error) -> LakebedError:
     if isinstance(e, duckdb.ConversionException):
         # NaN is no number at all (Trino: INVALID_CAST_ARGUMENT), not one out of range.
         if _NUMBER_OUT_OF_RANGE.search(msg) and not re.search(r"field value|value nan\b", msg):
+            if _CAST_NOT_NARROWING.search(msg):
+                return InvalidInputError(msg, code="INVALID_CAST_ARGUMENT")
             return InvalidInputError(msg, code="NUMERIC_VALUE_OUT_OF_RANGE")
         return InvalidInputError(msg, code="INVALID_CAST_ARGUMENT")
     if isinstance(e, duckdb.BinderException):

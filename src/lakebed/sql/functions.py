@@ -12,8 +12,13 @@ Arrow arrays.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import re
+import struct
+import threading
 import zlib
 from collections.abc import Callable
 from functools import lru_cache
@@ -64,6 +69,14 @@ def _chain(value: str, rewrites: tuple[tuple[str, str], ...]) -> str:
         value = f"regexp_replace({value}, '{pattern}', '{replacement}', 'g')"
     return value
 
+
+# word_stem's language codes (Trino's ``WordStemFunction``) → DuckDB's Snowball stemmers.
+_STEMMERS: dict[str, str] = {
+    "ca": "catalan", "da": "danish", "de": "german", "en": "english", "es": "spanish",
+    "eu": "basque", "fi": "finnish", "fr": "french", "hu": "hungarian", "ir": "irish",
+    "it": "italian", "lt": "lithuanian", "nl": "dutch", "no": "norwegian", "pt": "portuguese",
+    "ro": "romanian", "ru": "russian", "sv": "swedish", "tr": "turkish",
+}  # fmt: skip
 
 # name → (parameters, body). Trino references: https://trino.io/docs/current/functions.html
 MACROS: dict[str, tuple[str, str]] = {
@@ -131,6 +144,20 @@ MACROS: dict[str, tuple[str, str]] = {
         "a, b",
         "lb_array_distinct(list_filter(a, x -> list_position(b, x) IS NULL))",
     ),
+    # array_remove(a, x): NULL elements stay; a NULL x gives NULL.
+    "lb_array_remove": (
+        "a, x",
+        "CASE WHEN x IS NULL THEN NULL ELSE list_filter(a, e -> e IS NULL OR e <> x) END",
+    ),
+    # array = array: false when a pair of elements differs, else NULL when a pair holds a
+    # NULL, else true (Trino's rule; DuckDB counts NULL elements equal).
+    "lb_list_eq": (
+        "a, b",
+        "CASE WHEN a IS NULL OR b IS NULL THEN NULL WHEN len(a) <> len(b) THEN false "
+        "WHEN list_bool_or(list_transform(range(1, len(a) + 1), i -> a[i] <> b[i])) THEN false "
+        "WHEN list_contains(list_transform(range(1, len(a) + 1), i -> (a[i] = b[i]) IS NULL), "
+        "true) THEN NULL ELSE true END",
+    ),
     "lb_array_max": ("a", "CASE WHEN lb_has_null(a) THEN NULL ELSE list_max(a) END"),
     "lb_array_min": ("a", "CASE WHEN lb_has_null(a) THEN NULL ELSE list_min(a) END"),
     "lb_contains": (
@@ -171,7 +198,8 @@ MACROS: dict[str, tuple[str, str]] = {
     ),
     "lb_json_array_length": (
         "j",
-        "CASE WHEN json_type(j) = 'ARRAY' THEN CAST(json_array_length(j) AS BIGINT) END",
+        "CASE WHEN json_valid(j) AND json_type(j) = 'ARRAY' "
+        "THEN CAST(json_array_length(j) AS BIGINT) END",
     ),
     # json_size: entries of the object or array at the path, 0 for a scalar, NULL if absent.
     "lb_json_size": (
@@ -219,6 +247,12 @@ MACROS: dict[str, tuple[str, str]] = {
         "a, b, s",
         "list_filter(list_transform(range(0, abs(date_diff('day', a, b)) + 1), "
         "k -> CAST(a + s * k AS DATE)), d -> CASE WHEN a <= b THEN d <= b ELSE d >= b END)",
+    ),
+    # date ± interval: only whole days (INTERVAL '48' HOUR is two days).
+    "lb_whole_days": (
+        "i",
+        "CASE WHEN i IS NOT NULL AND epoch(i) % 86400 <> 0 THEN error('INVALID_FUNCTION_ARGUMENT: "
+        "Cannot add hour, minutes or seconds to a date') ELSE i END",
     ),
     # CAST(x AS varchar(n)) of a non-text value longer than n fails.
     "lb_varchar_fit": (
@@ -386,6 +420,34 @@ MACROS: dict[str, tuple[str, str]] = {
         "s",
         "CASE WHEN contains(s, 'ß') THEN array_to_string(list_transform(string_split(s, ''), "
         "c -> CASE WHEN c = 'ß' THEN c ELSE upper(c) END), '') ELSE upper(s) END",
+    ),
+    # checksum: the wrapped sum of the rows' terms (``lb_checksum_*``) as eight bytes.
+    "lb_checksum_final": (
+        "s",
+        "lb_uint64_bytes(CAST(((s % 18446744073709551616) + 18446744073709551616) "
+        "% 18446744073709551616 AS UBIGINT))",
+    ),
+    # word_stem(word[, lang]): Trino's language codes → Snowball stemmer names.
+    "lb_word_stem": (
+        "w, lang",
+        "lb_snowball_stem(w, CASE lower(lang) "
+        + " ".join(f"WHEN '{code}' THEN '{name}'" for code, name in _STEMMERS.items())
+        + " ELSE error('INVALID_FUNCTION_ARGUMENT: Unknown stemmer language: ' || lang) END)",
+    ),
+    # format_number: a unit symbol for thousands (K, M, B, T, Q), two decimals at most.
+    "lb_format_number": (
+        "x",
+        "CASE WHEN abs(x) >= 1e15 THEN lb_two_decimals(x / 1e15) || 'Q' "
+        "WHEN abs(x) >= 1e12 THEN lb_two_decimals(x / 1e12) || 'T' "
+        "WHEN abs(x) >= 1e9 THEN lb_two_decimals(x / 1e9) || 'B' "
+        "WHEN abs(x) >= 1e6 THEN lb_two_decimals(x / 1e6) || 'M' "
+        "WHEN abs(x) >= 1e3 THEN lb_two_decimals(x / 1e3) || 'K' "
+        "ELSE lb_two_decimals(x) END",
+    ),
+    "lb_two_decimals": (
+        "x",
+        "regexp_replace(regexp_replace(printf('%.2f', round(CAST(x AS DOUBLE), 2)), "
+        "'0+$', ''), '\\.$', '')",
     ),
     # typeof: DuckDB's type name → Trino's.
     "lb_trino_type": ("t", _chain("lower(t)", _TRINO_TYPE_NAMES)),
@@ -576,6 +638,144 @@ def _xxhash64(blobs: pa.Array) -> pa.Array:
     )
 
 
+# checksum (Trino's ``ChecksumAggregationFunction``): the sum, wrapping at 64 bits, of
+# xxhash64(value) * PRIME64 over the rows (PRIME64 for a NULL), written little-endian.
+# Each type hashes as Trino's XX_HASH_64 operator: integers, dates (days), timestamps
+# (microseconds) and short decimals (unscaled) as the eight bytes of a long; doubles and
+# reals by their IEEE bits (-0 as 0, one NaN); text and varbinary by their bytes.
+_PRIME64 = 0x9E3779B185EBCA87
+_U64 = (1 << 64) - 1
+
+
+def _signed(value: int) -> int:
+    value &= _U64
+    return value - (1 << 64) if value >> 63 else value
+
+
+def _checksum_term(hashes: list[int | None]) -> pa.Array:
+    return pa.array([_signed(_PRIME64 if h is None else h * _PRIME64) for h in hashes], pa.int64())
+
+
+def _hash_long(value: int) -> int:
+    return xxhash.xxh64_intdigest(struct.pack("<q", value))
+
+
+def _checksum_long(values: pa.Array) -> pa.Array:
+    """A row's checksum term for a value hashed as a long."""
+    return _checksum_term([None if v is None else _hash_long(v) for v in values.to_pylist()])
+
+
+def _checksum_double(values: pa.Array) -> pa.Array:
+    """A row's checksum term for a double (Java's ``doubleToLongBits`` of it)."""
+    out: list[int | None] = []
+    for v in values.to_pylist():
+        if v is None:
+            out.append(None)
+            continue
+        bits = 0x7FF8000000000000 if v != v else struct.unpack("<q", struct.pack("<d", v or 0.0))[0]
+        out.append(_hash_long(bits))
+    return _checksum_term(out)
+
+
+def _checksum_real(values: pa.Array) -> pa.Array:
+    """A row's checksum term for a real (Java's ``floatToIntBits``, widened to a long)."""
+    out: list[int | None] = []
+    for v in values.to_pylist():
+        if v is None:
+            out.append(None)
+            continue
+        bits = 0x7FC00000 if v != v else struct.unpack("<i", struct.pack("<f", v or 0.0))[0]
+        out.append(_hash_long(bits))
+    return _checksum_term(out)
+
+
+def _checksum_bytes(values: pa.Array) -> pa.Array:
+    """A row's checksum term for varbinary (or text, as its UTF-8 bytes)."""
+    return _checksum_term(
+        [None if v is None else xxhash.xxh64_intdigest(v) for v in values.to_pylist()]
+    )
+
+
+def _uint64_bytes(values: pa.Array) -> pa.Array:
+    """An unsigned 64-bit integer as eight little-endian bytes."""
+    return pa.array(
+        [None if v is None else struct.pack("<Q", v) for v in values.to_pylist()], pa.binary()
+    )
+
+
+_STEM_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _stemmer_db() -> duckdb.DuckDBPyConnection:
+    """A private DuckDB database with the fts extension (its Snowball ``stem``), opened the
+    first time ``word_stem`` runs so that other queries never load it.
+    """
+    import duckdb
+
+    from lakebed.engines.duckdb import extension_path
+
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
+    con.execute(f"LOAD '{extension_path('fts')}'")
+    return con
+
+
+def _snowball_stem(words: pa.Array, stemmers: pa.Array) -> pa.Array:
+    """``word_stem``: each word stemmed by the Snowball stemmer named beside it."""
+    batch = pa.table({"w": words, "s": stemmers})  # noqa: F841 (read by the query below)
+    with _STEM_LOCK:
+        cur = _stemmer_db().cursor()
+        try:
+            out = cur.sql("SELECT stem(w, s) FROM batch").fetch_arrow_table()
+        finally:
+            cur.close()
+    return out.column(0).combine_chunks().cast(pa.string())
+
+
+def _hmac(algorithm: str) -> Callable[[pa.Array, pa.Array], pa.Array]:
+    def digest(messages: pa.Array, keys: pa.Array) -> pa.Array:
+        """``hmac_<algorithm>(message, key)``: the keyed digest (DuckDB has none)."""
+        return pa.array(
+            [
+                None if m is None or k is None else hmac.new(k, m, algorithm).digest()
+                for m, k in zip(messages.to_pylist(), keys.to_pylist(), strict=True)
+            ],
+            pa.binary(),
+        )
+
+    return digest
+
+
+def _sha512(blobs: pa.Array) -> pa.Array:
+    """``sha512(varbinary)``: the digest as varbinary."""
+    return pa.array(
+        [None if b is None else hashlib.sha512(b).digest() for b in blobs.to_pylist()],
+        pa.binary(),
+    )
+
+
+def _to_base64url(blobs: pa.Array) -> pa.Array:
+    """``to_base64url``: base64 with the URL-safe alphabet (``-``, ``_``), padded."""
+    return pa.array(
+        [None if b is None else base64.urlsafe_b64encode(b).decode() for b in blobs.to_pylist()],
+        pa.string(),
+    )
+
+
+def _from_base64url(texts: pa.Array) -> pa.Array:
+    """``from_base64url``: URL-safe base64 (padding optional) to varbinary."""
+    out = []
+    for t in texts.to_pylist():
+        if t is None:
+            out.append(None)
+            continue
+        try:
+            out.append(base64.b64decode(t + "=" * (-len(t) % 4), altchars=b"-_", validate=True))
+        except ValueError as e:
+            raise ValueError(f"INVALID_FUNCTION_ARGUMENT: Invalid base64url input: {t}") from e
+    return pa.array(out, pa.binary())
+
+
 def _fix_utf8(blobs: pa.Array, replacements: pa.Array) -> pa.Array:
     """``from_utf8(b[, replace])`` of bytes that are not all UTF-8: each invalid byte becomes
     the replacement (U+FFFD by default), as Trino's ``from_utf8``.
@@ -601,6 +801,19 @@ UDFS: dict[str, tuple[Callable[..., pa.Array], list[str], str]] = {
     "lb_crc32": (_crc32, ["BLOB"], "BIGINT"),
     "lb_fix_utf8": (_fix_utf8, ["BLOB", "VARCHAR"], "VARCHAR"),
     "lb_xxhash64": (_xxhash64, ["BLOB"], "BLOB"),
+    "lb_checksum_long": (_checksum_long, ["BIGINT"], "BIGINT"),
+    "lb_checksum_double": (_checksum_double, ["DOUBLE"], "BIGINT"),
+    "lb_checksum_real": (_checksum_real, ["FLOAT"], "BIGINT"),
+    "lb_checksum_bytes": (_checksum_bytes, ["BLOB"], "BIGINT"),
+    "lb_uint64_bytes": (_uint64_bytes, ["UBIGINT"], "BLOB"),
+    "lb_snowball_stem": (_snowball_stem, ["VARCHAR", "VARCHAR"], "VARCHAR"),
+    "lb_hmac_md5": (_hmac("md5"), ["BLOB", "BLOB"], "BLOB"),
+    "lb_hmac_sha1": (_hmac("sha1"), ["BLOB", "BLOB"], "BLOB"),
+    "lb_hmac_sha256": (_hmac("sha256"), ["BLOB", "BLOB"], "BLOB"),
+    "lb_hmac_sha512": (_hmac("sha512"), ["BLOB", "BLOB"], "BLOB"),
+    "lb_sha512": (_sha512, ["BLOB"], "BLOB"),
+    "lb_to_base64url": (_to_base64url, ["BLOB"], "VARCHAR"),
+    "lb_from_base64url": (_from_base64url, ["VARCHAR"], "BLOB"),
 }
 
 # name → (function of one row's values, parameter types, return type): called row by row.

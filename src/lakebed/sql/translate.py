@@ -23,6 +23,7 @@ from sqlglot.errors import ErrorLevel, UnsupportedError
 from lakebed.errors import LakebedError, NotSupportedError
 from lakebed.sql._lru import Lru
 from lakebed.sql.transforms import (
+    aggregates,
     arithmetic,
     clauses,
     collections,
@@ -52,9 +53,11 @@ TRANSFORMS: list[Transform] = [
     regexp.rewrite,
     strings.rewrite,
     functions.rename,
+    aggregates.rewrite,
     arithmetic.checked_division,
     arithmetic.bigint_results,
     arithmetic.math_domain,
+    collections.anonymous_rows,
 ]
 
 

@@ -10,6 +10,7 @@ import re
 
 from sqlglot import exp
 
+from lakebed.errors import ParseError
 from lakebed.sql.transforms._calls import internal
 
 
@@ -45,10 +46,47 @@ def bigint_results(node: exp.Expression) -> exp.Expression:
 _DECIMAL_TEXT = re.compile(r"^\s*[+-]?(\d*)(?:\.(\d*))?\s*$")
 
 
+_DECIMAL_LITERAL = re.compile(r"(\d*)\.(\d+)")
+
+
+def _decimal_literal(node: exp.Literal) -> exp.Expression:
+    """``0.25`` is ``decimal(2,2)`` in Trino (DuckDB counts the leading zero: ``(3,2)``)."""
+    m = _DECIMAL_LITERAL.fullmatch(node.name)
+    if m is None or m.group(1).lstrip("0") or node.find_ancestor(exp.TableSample):
+        return node
+    scale = len(m.group(2))
+    return exp.Cast(this=node, to=exp.DataType.build(f"DECIMAL({scale}, {scale})"))
+
+
+def _check_integer_literal(node: exp.Literal) -> None:
+    """An integer literal must be a bigint (``-9223372036854775808`` included).
+
+    Raises:
+        ParseError: SYNTAX_ERROR, as Trino's parser says.
+    """
+    if not node.name.isdigit():
+        return
+    limit = 2**63 if isinstance(node.parent, exp.Neg) else 2**63 - 1
+    if int(node.name) > limit:
+        raise ParseError(f"Invalid numeric literal: {node.name}")
+
+
 def math_domain(node: exp.Expression) -> exp.Expression:
     """``sqrt``/``ln`` outside their domain give NaN/-Infinity; ``DECIMAL '1.50'`` is
-    ``decimal(3,2)`` (DuckDB would read the literal as ``decimal(18,3)``).
+    ``decimal(3,2)`` (DuckDB would read the literal as ``decimal(18,3)``), ``0.5`` is
+    ``decimal(1,1)``, and ``CAST(x AS decimal)`` is ``decimal(38,0)`` (DuckDB: ``(18,3)``).
     """
+    if isinstance(node, exp.Literal) and node.is_number:
+        _check_integer_literal(node)
+        return node if isinstance(node.parent, exp.Cast) else _decimal_literal(node)
+    if (
+        isinstance(node, exp.Cast)
+        and node.to.this == exp.DataType.Type.DECIMAL
+        and not node.to.expressions
+        and not (isinstance(node.this, exp.Literal) and node.this.is_string)
+    ):
+        node.set("to", exp.DataType.build("DECIMAL(38, 0)"))
+        return node
     if isinstance(node, exp.Sqrt):
         return internal("lb_sqrt", node.this)
     if isinstance(node, exp.Ln):

@@ -100,8 +100,13 @@ def check_clauses(node: exp.Expression) -> exp.Expression:
 
     Raises:
         InvalidInputError: WITH TIES without ORDER BY.
-        NotSupportedError: WITH TIES with OFFSET or DISTINCT, or on a set operation.
+        NotSupportedError: WITH TIES with OFFSET or DISTINCT, or on a set operation;
+            FILTER on a window function (as Trino).
     """
+    if isinstance(node, exp.Window) and isinstance(node.this, exp.Filter):
+        raise NotSupportedError(
+            "FILTER is not yet supported for window functions", code="NOT_SUPPORTED"
+        )
     if _with_ties(node) and not isinstance(node.parent, exp.Select):
         raise NotSupportedError(
             "FETCH FIRST ... WITH TIES is supported on a SELECT only.", code="NOT_SUPPORTED"

@@ -47,6 +47,41 @@ def reduce(node: exp.Expression) -> exp.Expression:
     return substitute(finish.this, {finish.expressions[0].name.lower(): result})
 
 
+def reduce_operands(node: exp.Expression) -> list[exp.Expression] | None:
+    """``reduce``'s start value and its first step (the merge lambda applied to the start
+    and the first element), whose types decide the state type.
+    """
+    merge = node.args.get("merge")
+    if not isinstance(merge, exp.Lambda) or len(merge.expressions) != 2:
+        return None
+    state, item = (p.name.lower() for p in merge.expressions)
+    first = internal("list_extract", node.this.copy(), exp.Literal.number(1))
+    step = substitute(merge.this, {state: node.args["initial"].copy(), item: first})
+    return [node.args["initial"], step]
+
+
+# Trino widens an exact start value to the type its merge function returns (``0`` over a
+# bigint array is a bigint state); DuckDB would keep the start's type and cast every step
+# back to it (rounding 1.5 + 2.5 into an integer).
+_WIDER: dict[str, tuple[str, ...]] = {
+    "TINYINT": ("SMALLINT", "INTEGER", "BIGINT", "FLOAT", "DOUBLE"),
+    "SMALLINT": ("INTEGER", "BIGINT", "FLOAT", "DOUBLE"),
+    "INTEGER": ("BIGINT", "FLOAT", "DOUBLE"),
+    "BIGINT": ("FLOAT", "DOUBLE"),
+    "FLOAT": ("DOUBLE",),
+}
+
+
+def reduce_state(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``reduce`` with its start value cast to the merge function's wider result type."""
+    start, step = types
+    if step in _WIDER.get(start, ()) or (start in _WIDER and step.startswith("DECIMAL(")):
+        node.set(
+            "initial", exp.cast(node.args["initial"], exp.DataType.build(step, dialect="duckdb"))
+        )
+    return node
+
+
 def _pack(state: exp.Expression, item: exp.Expression) -> exp.Expression:
     return exp.Struct(
         expressions=[
@@ -105,6 +140,7 @@ _ARRAY_MACROS: dict[type[exp.Expression], str] = {
     exp.ArrayMin: "lb_array_min",
     exp.ArrayContains: "lb_contains",
     exp.Shuffle: "lb_shuffle",
+    exp.ArrayRemove: "lb_array_remove",
 }
 
 
@@ -237,4 +273,16 @@ def check_cast(node: exp.Expression) -> exp.Expression:
             kind = "map"
         target = node.to.sql(dialect="trino").lower()
         raise InvalidInputError(f"Cannot cast {kind} to {target}", code="TYPE_MISMATCH")
+    return node
+
+
+def anonymous_rows(node: exp.Expression) -> exp.Expression:
+    """``ROW(a, x * 2)`` has anonymous fields in Trino; sqlglot would write a DuckDB struct
+    with fields named after the columns it holds (``row(a integer, …)``). DuckDB's ``row``
+    makes an unnamed struct, which casts by position as Trino's does.
+    """
+    if isinstance(node, exp.Struct) and not any(
+        isinstance(e, (exp.PropertyEQ, exp.Slice)) for e in node.expressions
+    ):
+        return internal("row", *node.expressions)
     return node

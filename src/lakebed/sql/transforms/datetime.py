@@ -10,7 +10,7 @@ import re
 
 from sqlglot import exp
 
-from lakebed.errors import NotSupportedError
+from lakebed.errors import InvalidInputError, NotSupportedError
 
 # Joda letters (by run length) → strftime; see
 # https://www.joda.org/joda-time/apidocs/org/joda/time/format/DateTimeFormat.html
@@ -60,30 +60,133 @@ def _pattern(node: exp.Expression, fn: str) -> str:
 _YEAR_MONTH = re.compile(r"\s*([+-]?)(\d+)-(\d+)\s*")
 
 
-def _year_to_month(node: exp.Interval) -> exp.Expression:
-    """``INTERVAL 'y-m' YEAR TO MONTH`` as a number of months (DuckDB has no such span).
+# INTERVAL '…' <from> TO <to> day-time spans: the text's fields, as Trino reads them.
+_DAY_TIME = {
+    ("DAY", "HOUR"): r"(?P<d>\d+) (?P<h>\d+)",
+    ("DAY", "MINUTE"): r"(?P<d>\d+) (?P<h>\d+):(?P<m>\d+)",
+    ("DAY", "SECOND"): r"(?P<d>\d+) (?P<h>\d+):(?P<m>\d+):(?P<s>\d+(?:\.\d+)?)",
+    ("HOUR", "MINUTE"): r"(?P<h>\d+):(?P<m>\d+)",
+    ("HOUR", "SECOND"): r"(?P<h>\d+):(?P<m>\d+):(?P<s>\d+(?:\.\d+)?)",
+    ("MINUTE", "SECOND"): r"(?P<m>\d+):(?P<s>\d+(?:\.\d+)?)",
+}
+
+
+def _span(node: exp.Interval) -> exp.Expression:
+    """``INTERVAL 'y-m' YEAR TO MONTH`` as a number of months, ``INTERVAL 'd h:m:s' DAY TO
+    SECOND`` (and the other day-time spans) as days plus microseconds.
 
     Raises:
-        NotSupportedError: another span (``DAY TO SECOND`` …) or a value that is not ``y-m``.
+        NotSupportedError: a span Trino does not have (``YEAR TO DAY`` …).
+        InvalidInputError: INVALID_LITERAL, the text does not fit the span.
     """
     span = node.args["unit"]
     text = node.this
-    m = _YEAR_MONTH.fullmatch(text.name) if isinstance(text, exp.Literal) else None
-    if (span.this.name.upper(), span.expression.name.upper()) != ("YEAR", "MONTH") or m is None:
-        raise NotSupportedError(
-            f"INTERVAL {node.this.sql()} {span.sql()} is not supported (only 'y-m' YEAR TO MONTH).",
-            code="NOT_SUPPORTED",
+    kind = (span.this.name.upper(), span.expression.name.upper())
+    value = text.name.strip() if isinstance(text, exp.Literal) else None
+    m = _YEAR_MONTH.fullmatch(value) if value is not None and kind == ("YEAR", "MONTH") else None
+    if m is not None:
+        months = int(m.group(2)) * 12 + int(m.group(3))
+        return exp.Interval(this=exp.Literal.string(f"{m.group(1)}{months}"), unit=exp.var("MONTH"))
+    minus = "-" if value is not None and value.startswith("-") else ""
+    body = value[len(minus) :] if value is not None else ""
+    if kind not in _DAY_TIME and kind != ("YEAR", "MONTH"):
+        raise NotSupportedError(f"INTERVAL … {span.sql()} is not supported.", code="NOT_SUPPORTED")
+    d = re.fullmatch(_DAY_TIME[kind], body) if kind in _DAY_TIME else None
+    if d is None:
+        raise InvalidInputError(
+            f"{node.this.sql()} is not a valid INTERVAL {span.sql()} literal",
+            code="INVALID_LITERAL",
         )
-    months = int(m.group(2)) * 12 + int(m.group(3))
-    return exp.Interval(this=exp.Literal.string(f"{m.group(1)}{months}"), unit=exp.var("MONTH"))
+    parts = {k: v for k, v in d.groupdict().items() if v is not None}
+    micros = round(
+        (int(parts.get("h", 0)) * 3600 + int(parts.get("m", 0)) * 60 + float(parts.get("s", 0)))
+        * 1_000_000
+    )
+    days = int(parts.get("d", 0))
+    interval = f"{minus}{days} days {minus}{micros} microseconds"
+    return exp.cast(exp.Literal.string(interval), exp.DataType.build("INTERVAL"))
+
+
+# Text Trino casts to a date / timestamp: 'yyyy-M-d', then ' H:m[:s[.f]]' and a zone (whose
+# wall-clock time is kept) for a timestamp; no ISO 'T'.
+TEMPORAL_TEXT = {
+    "date": r"^\s*\+?\d{4,}-\d{1,2}-\d{1,2}\s*$",
+    "timestamp": (
+        r"^\s*\+?\d{4,}-\d{1,2}-\d{1,2}( +\d{1,2}:\d{1,2}(:\d{1,2}(\.\d+)?)?)?"
+        r"( *([A-Za-z][A-Za-z0-9_/+-]*|[+-]\d{1,2}(:?\d{2})?))?\s*$"
+    ),
+}
+
+
+def _temporal_literal(node: exp.Cast | exp.TryCast) -> exp.Expression:
+    """``CAST('2024-03-09T07:08:09' AS timestamp)`` fails as in Trino (TRY_CAST: NULL); the
+    text of a column is checked when the query runs (``typed._temporal_cast``).
+
+    Raises:
+        InvalidInputError: INVALID_CAST_ARGUMENT.
+    """
+    kind = "date" if node.to.this == exp.DataType.Type.DATE else "timestamp"
+    if re.search(TEMPORAL_TEXT[kind], node.this.name):
+        return node
+    if isinstance(node, exp.TryCast) or node.find_ancestor(exp.Try) is not None:
+        return exp.cast(exp.Null(), node.to)
+    raise InvalidInputError(
+        f"Value cannot be cast to {kind}: {node.this.name}", code="INVALID_CAST_ARGUMENT"
+    )
+
+
+# date_format specifiers Trino does not support, as sqlglot's reading of the MySQL pattern
+# spells them (its %u is strftime's %W) → the letter the user wrote.
+_UNSUPPORTED_FORMAT = {"U": "U", "W": "u", "V": "V", "w": "w", "X": "X"}
+
+
+def _check_date_format(pattern: str) -> None:
+    """Raises InvalidInputError (INVALID_FUNCTION_ARGUMENT) for a specifier Trino lacks."""
+    for m in re.finditer(r"%(.)", pattern):
+        letter = _UNSUPPORTED_FORMAT.get(m.group(1))
+        if letter is not None:
+            raise InvalidInputError(
+                f"%{letter} not supported in date format string",
+                code="INVALID_FUNCTION_ARGUMENT",
+            )
+
+
+# The units Trino's date_add, date_diff and date_trunc take.
+_UNITS = ("MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "QUARTER", "YEAR")
+
+
+def _check_unit(node: exp.Expression) -> None:
+    """Raises InvalidInputError (INVALID_FUNCTION_ARGUMENT) for a unit Trino does not have."""
+    unit = node.args.get("unit")
+    name = unit.name if unit is not None else "day"
+    if name.upper() not in _UNITS:
+        raise InvalidInputError(
+            f"'{name.lower()}' is not a valid date/time field", code="INVALID_FUNCTION_ARGUMENT"
+        )
 
 
 def rewrite(node: exp.Expression) -> exp.Expression:
     """Joda patterns, whole-unit ``date_diff``, ISO day of week, ``YEAR TO MONTH`` intervals
     (time zones: ``zones.rewrite``).
     """
+    if (
+        isinstance(node, (exp.Cast, exp.TryCast))
+        and node.to.this in (exp.DataType.Type.DATE, exp.DataType.Type.TIMESTAMP)
+        and isinstance(node.this, exp.Literal)
+        and node.this.is_string
+    ):
+        return _temporal_literal(node)
     if isinstance(node, exp.Interval) and isinstance(node.args.get("unit"), exp.IntervalSpan):
-        return _year_to_month(node)
+        return _span(node)
+    if isinstance(
+        node, (exp.DateAdd, exp.DateSub, exp.DateDiff, exp.TimestampTrunc, exp.DateTrunc)
+    ):
+        _check_unit(node)
+    if isinstance(node, exp.TimeToStr):
+        _check_date_format(node.text("format"))
+    if isinstance(node, exp.TimeToStr) and "%v" in node.text("format"):
+        # MySQL's %v (ISO week, with %x its year) is strftime's %V.
+        node.set("format", exp.Literal.string(node.text("format").replace("%v", "%V")))
     if isinstance(node, exp.DateDiff):
         # Trino counts whole units between the values (DuckDB's date_sub); DuckDB's
         # date_diff counts unit boundaries crossed (2020-06-01 → 2024-05-31: 4, not 3).

@@ -44,7 +44,10 @@ TEMPLATES: dict[str, str] = {
     "is_finite": "isfinite(:a0)",
     "is_infinite": "isinf(:a0)",
     "codepoint": "unicode(:a0)",
-    "hamming_distance": "hamming(:a0, :a1)",
+    "hamming_distance": (
+        "CAST(CASE WHEN length(:a0) = 0 AND length(:a1) = 0 THEN 0 ELSE hamming(:a0, :a1) END "
+        "AS BIGINT)"
+    ),
     "millisecond": "(millisecond(:a0) % 1000)",
     "bitwise_left_shift": "(:a0 << :a1)",
     "bitwise_right_shift": "(:a0 >> :a1)",
@@ -52,7 +55,10 @@ TEMPLATES: dict[str, str] = {
     "every": "bool_and(:a0)",
     "fail": "error('GENERIC_USER_ERROR: ' || :a0)",
     "array_union": "lb_array_distinct(list_concat(:a0, :a1))",
-    "arrays_overlap": "list_has_any(:a0, :a1)",
+    "arrays_overlap": (
+        "CASE WHEN list_has_any(:a0, :a1) THEN true "
+        "WHEN lb_has_null(:a0) OR lb_has_null(:a1) THEN NULL ELSE false END"
+    ),
     "map_values": "map_values(:a0)",
     "map_entries": "list_transform(map_entries(:a0), __e -> row(__e.key, __e.value))",
     "map_concat": "map_concat(:a0, :a1)",
@@ -76,19 +82,30 @@ TEMPLATES: dict[str, str] = {
     "combinations": "lb_combinations(:a0, :a1)",
     "ngrams": "lb_ngrams(:a0, :a1)",
     "multimap_from_entries": "lb_multimap_from_entries(:a0)",
+    "multimap_agg": "lb_multimap_from_entries(list(row(:a0, :a1)))",
+    "hmac_md5": "lb_hmac_md5(:a0, :a1)",
+    "hmac_sha1": "lb_hmac_sha1(:a0, :a1)",
+    "hmac_sha256": "lb_hmac_sha256(:a0, :a1)",
+    "hmac_sha512": "lb_hmac_sha512(:a0, :a1)",
+    "to_base64url": "lb_to_base64url(:a0)",
+    "from_base64url": "lb_from_base64url(:a0)",
+    "format_number": "lb_format_number(:a0)",
+    # approx_most_frequent(buckets, x, capacity): the exact counts of the most frequent values
+    "approx_most_frequent": (
+        "map_from_entries(list_transform(list_slice(list_reverse_sort(list_transform("
+        "map_entries(histogram(:a1)), __e -> {'c': CAST(__e.value AS BIGINT), 'k': __e.key})), "
+        "1, :a0), __e -> {'key': __e.k, 'value': __e.c}))"
+    ),
 }
 
 # Athena functions lakebed does not run: no DuckDB equivalent gives the same answer.
-UNSUPPORTED: dict[str, str] = {
-    "checksum": "Trino's checksum is an internal hash with no DuckDB equivalent",
-    "word_stem": "DuckDB's stemmer is in the fts extension, which is not shipped",
-}
+UNSUPPORTED: dict[str, str] = {}
 
 # Athena functions whose sqlglot translation is used as it is (checked by the corpus).
 NATIVE: tuple[str, ...] = (
-    "abs", "acos", "approx_distinct", "approx_percentile", "arbitrary", "array_agg",
+    "abs", "acos", "approx_percentile", "arbitrary", "array_agg",
     "array_distinct", "array_except", "array_intersect", "array_join", "array_max",
-    "array_min", "array_position", "array_remove", "asin", "atan", "avg", "bitwise_and",
+    "array_min", "array_position", "asin", "atan", "avg", "bitwise_and",
     "bitwise_and_agg", "bitwise_not", "bitwise_or", "bitwise_or_agg", "bitwise_xor",
     "bool_and", "bool_or", "cardinality", "cbrt", "ceil", "ceiling", "chr", "coalesce",
     "concat", "concat_ws", "contains", "corr", "cos", "count", "count_if", "covar_pop",
@@ -98,8 +115,9 @@ NATIVE: tuple[str, ...] = (
     "flatten", "floor", "format", "from_base64", "from_hex", "from_iso8601_date",
     "from_iso8601_timestamp", "from_unixtime", "from_utf8", "greatest", "grouping", "hour",
     "if", "is_nan", "json_array_contains", "json_extract", "json_extract_scalar",
-    "json_format", "json_parse", "lag", "last_day_of_month", "last_value", "lead", "least",
-    "length", "levenshtein_distance", "ln", "log", "log10", "log2", "lower", "ltrim", "map",
+    "json_format", "json_parse", "kurtosis", "lag", "last_day_of_month", "last_value", "lead",
+    "least", "length", "levenshtein_distance", "ln", "log", "log10", "log2", "lower", "ltrim",
+    "map",
     "map_from_entries", "map_keys", "max", "max_by", "md5", "min", "min_by", "minute",
     "mod", "month", "now", "nth_value", "ntile", "nullif", "percent_rank", "pi", "position",
     "pow", "power", "quarter", "rank", "reduce", "regexp_count", "regexp_extract",
@@ -258,6 +276,17 @@ def _to_iso8601(args: list[exp.Expression]) -> exp.Expression:
     return internal("lb_to_iso8601", value)
 
 
+def _word_stem(args: list[exp.Expression]) -> exp.Expression:
+    """``word_stem(word[, lang])``: Snowball stemming, English unless ``lang`` says."""
+    if not 1 <= len(args) <= 2:
+        raise NotFoundError(
+            f"Function 'word_stem' expects 1 or 2 arguments, got {len(args)}.",
+            code="FUNCTION_NOT_FOUND",
+        )
+    lang = args[1] if len(args) == 2 else exp.Literal.string("en")
+    return internal("lb_word_stem", args[0], lang)
+
+
 # Functions whose translation is built by code (lambdas reshaped, arguments checked):
 # name → builder of the DuckDB tree from the arguments.
 BUILDERS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
@@ -274,6 +303,8 @@ BUILDERS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
     "to_iso8601": _to_iso8601,
     "map_zip_with": _map_zip_with,
     "json_array": _json_array,
+    "word_stem": _word_stem,
+    "yow": lambda args: exp.YearOfWeek(this=args[0]),
 }
 
 
@@ -354,5 +385,6 @@ OWN_RULES: tuple[str, ...] = (
     "bitwise_xor", "bitwise_not", "bitwise_and_agg", "bitwise_or_agg", "try", "from_base",
     "soundex", "replace", "lpad", "rpad", "array_sort", "json_query", "json_object",
     "shuffle", "upper", "at_timezone", "with_timezone", "timezone_hour", "timezone_minute",
-    "current_timezone",
+    "current_timezone", "checksum", "array_remove", "approx_distinct", "skewness",
+    "json_value", "sha512",
 )  # fmt: skip

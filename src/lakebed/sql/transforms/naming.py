@@ -86,37 +86,46 @@ def mark_unnamed(tree: exp.Expression, *, prefix: str = UNNAMED_PREFIX) -> exp.E
     return tree
 
 
-def _named_structs(dtype: str) -> str | None:
+def _named_structs(dtype: duckdb.DuckDBPyType) -> str | None:
     """``dtype`` with unnamed row fields named ``_0``, ``_1`` … (as sqlglot names ``ROW``
     fields), or None when every field has a name. Unnamed fields cannot be read back.
     """
-    if "STRUCT(" not in dtype:
-        return None
-    tree = exp.DataType.build(dtype, dialect="duckdb")
-    changed = False
-    for node in list(tree.find_all(exp.DataType)):
-        if node.this != exp.DataType.Type.STRUCT:
-            continue
-        fields = []
-        for i, field in enumerate(node.expressions):
-            if isinstance(field, exp.Identifier):
-                kind = exp.DataType.build(field.name, dialect="duckdb")
-                field = exp.ColumnDef(this=exp.to_identifier(f"_{i}"), kind=kind)
-                changed = True
-            fields.append(field)
-        node.set("expressions", fields)
-    return tree.sql(dialect="duckdb") if changed else None
+    spelled, changed = _spell_named(dtype)
+    return spelled if changed else None
+
+
+def _spell_named(dtype: duckdb.DuckDBPyType) -> tuple[str, bool]:
+    """DuckDB's spelling of ``dtype`` with unnamed struct fields named; whether any was."""
+    kind = dtype.id
+    if kind == "struct":
+        fields, changed = [], False
+        for i, (name, child) in enumerate(dtype.children):
+            inner, child_changed = _spell_named(child)
+            changed = changed or child_changed or not name
+            fields.append(f"{quote_ident(name or f'_{i}')} {inner}")
+        return f"STRUCT({', '.join(fields)})", changed
+    if kind == "list":
+        inner, changed = _spell_named(dtype.children[0][1])
+        return f"{inner}[]", changed
+    if kind == "array":
+        inner, changed = _spell_named(dtype.children[0][1])
+        return f"{inner}[{dtype.children[1][1]}]", changed
+    if kind == "map":
+        key, key_changed = _spell_named(dtype.children[0][1])
+        value, value_changed = _spell_named(dtype.children[1][1])
+        return f"MAP({key}, {value})", key_changed or value_changed
+    return str(dtype), False
 
 
 def shape(sql: str, cursor: duckdb.DuckDBPyConnection, *, values: bool = False) -> str:
     """``sql`` wrapped so its columns carry Trino's names and types (unchanged if they do)."""
     rel = cursor.sql(sql)
-    names, types = rel.columns, [str(t) for t in rel.types]
+    names, types = rel.columns, rel.types
     outputs, changed = [], False
     for i, (name, dtype) in enumerate(zip(names, types, strict=True)):
         ref = f"__lb_q.c{i}"
         out = f"_col{i}" if values or name.startswith(UNNAMED_PREFIX) else name
-        cast = RESULT_CASTS.get(dtype)
+        cast = RESULT_CASTS.get(str(dtype))
         named = _named_structs(dtype)
         if named is not None:
             cast = f"CAST({{}} AS {named})"

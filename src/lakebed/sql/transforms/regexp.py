@@ -15,6 +15,7 @@ from sqlglot import exp
 
 from lakebed.errors import InvalidInputError, NotSupportedError
 from lakebed.sql.transforms._calls import internal
+from lakebed.sql.transforms.collections import substitute
 
 _JAVA_REF = re.compile(r"\\(.)|\$(\d+)|\$\{(\w+)\}")
 # Java's named group ``(?<name>…)`` (not a lookbehind ``(?<=``/``(?<!``); RE2 spells it ``(?P<``.
@@ -128,6 +129,54 @@ def _groups(pattern: exp.Expression) -> int | None:
         return None
 
 
+def _replace_by_function(
+    text: exp.Expression, pattern: exp.Expression, fn: exp.Lambda
+) -> exp.Expression:
+    """``regexp_replace(s, p, x -> …)``: each match replaced by the lambda of its groups
+    (``x[1]`` is group 1): the text between matches (``string_split_regex``) interleaved
+    with the lambda's results, match by match.
+
+    Raises:
+        InvalidInputError: the lambda does not take one parameter.
+    """
+    if len(fn.expressions) != 1:
+        raise InvalidInputError(
+            "regexp_replace takes a lambda with one parameter.", code="INVALID_FUNCTION_ARGUMENT"
+        )
+    k = exp.column("__k")
+    groups = exp.Array(
+        expressions=[
+            internal(
+                "list_extract",
+                internal("regexp_extract_all", text.copy(), pattern.copy(), exp.Literal.number(g)),
+                k.copy(),
+            )
+            for g in range(1, (_groups(pattern) or 0) + 1)
+        ]
+    )
+    body = substitute(fn.this, {fn.expressions[0].name.lower(): groups})
+    pieces = internal("string_split_regex", text.copy(), pattern.copy())
+    after = internal(
+        "list_extract", pieces.copy(), exp.Add(this=k.copy(), expression=exp.Literal.number(1))
+    )
+    matches = internal(
+        "len", internal("regexp_extract_all", text.copy(), pattern.copy(), exp.Literal.number(0))
+    )
+    replaced = internal(
+        "list_transform",
+        internal(
+            "range", exp.Literal.number(1), exp.Add(this=matches, expression=exp.Literal.number(1))
+        ),
+        exp.Lambda(
+            this=exp.DPipe(this=body, expression=after), expressions=[exp.to_identifier("__k")]
+        ),
+    )
+    first = internal("list_extract", pieces, exp.Literal.number(1))
+    return exp.DPipe(
+        this=first, expression=internal("array_to_string", replaced, exp.Literal.string(""))
+    )
+
+
 def _check_group(pattern: exp.Expression, group: int, fn: str) -> None:
     count = _groups(pattern)
     if count is not None and group > count:
@@ -156,9 +205,13 @@ def rewrite(node: exp.Expression) -> exp.Expression:
                 _check_group(node.expression, int(ref), "regexp_replace")
             names = group_numbers(node.expression.name) if node.expression.is_string else {}
             node.set("replacement", exp.Literal.string(java_replacement(repl.name, names)))
+        elif isinstance(repl, exp.Lambda) and _groups(node.expression) is not None:
+            return _replace_by_function(node.this, node.expression, repl)
         else:
             raise NotSupportedError(
-                "regexp_replace needs a constant replacement string.", code="NOT_SUPPORTED"
+                "regexp_replace needs a constant replacement string, or a lambda with a "
+                "constant pattern.",
+                code="NOT_SUPPORTED",
             )
         return node
     if isinstance(node, exp.RegexpExtractAll):

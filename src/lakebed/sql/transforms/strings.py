@@ -41,6 +41,19 @@ def sql_json_path(path: exp.Expression) -> exp.Expression:
     return exp.Literal.string(rest.strip()) if mode.lower() == "lax" else path
 
 
+def _check_json_path(path: exp.Expression) -> None:
+    """``json_extract``'s JSONPath has no wildcards or recursive descent in Trino.
+
+    Raises:
+        InvalidInputError: INVALID_FUNCTION_ARGUMENT, naming the path.
+    """
+    if isinstance(path, exp.JSONPath) and path.find(
+        exp.JSONPathWildcard, exp.JSONPathRecursive, exp.JSONPathFilter, exp.JSONPathScript
+    ):
+        text = path.sql(dialect="trino").strip("'")
+        raise InvalidInputError(f"Invalid JSON path: '{text}'", code="INVALID_FUNCTION_ARGUMENT")
+
+
 def _json_path_mode(node: exp.Expression, key: str) -> None:
     if node.args.get(key) is not None:
         node.set(key, sql_json_path(node.args[key]))
@@ -60,6 +73,60 @@ def _varchar_length(node: exp.Expression) -> int | None:
     return None
 
 
+_VARCHAR_N = re.compile(r"varchar\((\d+)\)")
+
+
+def _common(types: list[str]) -> str | None:
+    """Trino's common type of constructor elements, for the cases it can read off text:
+    equal types, varchar(n) of different lengths (the longest), unknown with anything.
+    """
+    known = [t for t in types if t != "unknown"]
+    if not known:
+        return "unknown"
+    lengths = [_VARCHAR_N.fullmatch(t) for t in known]
+    if all(lengths):
+        return f"varchar({max(int(m.group(1)) for m in lengths if m)})"
+    return known[0] if all(t == known[0] for t in known) else None
+
+
+def _constructor_type(node: exp.Expression) -> str | None:
+    """Trino's type of a constructor of literals (``ARRAY['a', 'bcd']`` is
+    ``array(varchar(3))``), or None when it is not one lakebed reads off the tree.
+    """
+    if isinstance(node, exp.Null):
+        return "unknown"
+    if isinstance(node, exp.Boolean):
+        return "boolean"
+    if isinstance(node, exp.Literal):
+        if node.is_string:
+            return f"varchar({len(node.name)})"
+        if node.name.isdigit():
+            return "integer" if int(node.name) < 2**31 else "bigint"
+        return None
+    if isinstance(node, exp.Array):
+        inner = [_constructor_type(e) for e in node.expressions]
+        if any(t is None for t in inner):
+            return None
+        common = _common([t for t in inner if t is not None])
+        return None if common is None else f"array({common})"
+    if isinstance(node, exp.Struct):
+        fields = [_constructor_type(e) for e in node.expressions]
+        if any(f is None for f in fields):
+            return None
+        return f"row({', '.join(f for f in fields if f is not None)})"
+    if isinstance(node, exp.Map) and isinstance(node.args.get("keys"), exp.Array):
+        keys, values = (_constructor_type(node.args[k]) for k in ("keys", "values"))
+        if keys is None or values is None:
+            return None
+        return f"map({keys[len('array(') : -1]}, {values[len('array(') : -1]})"
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "zip":
+        arrays = [_constructor_type(e) for e in node.expressions]
+        if any(a is None or not a.startswith("array(") for a in arrays):
+            return None
+        return f"array(row({', '.join(a[len('array(') : -1] for a in arrays if a)}))"
+    return None
+
+
 def timestamp_precision(node: exp.Expression) -> int | None:
     """The precision of a cast to ``timestamp(p)`` (a ``TIMESTAMP '…'`` literal is parsed as
     one, p being its fraction digits), or None.
@@ -75,14 +142,18 @@ def timestamp_precision(node: exp.Expression) -> int | None:
 
 
 def varchar_typeof(node: exp.Expression) -> exp.Expression:
-    """``typeof('ab')`` is ``varchar(2)`` and ``typeof(TIMESTAMP '2024-01-01 00:00:00')``
-    ``timestamp(0)``: DuckDB has no varchar lengths or timestamp precisions, but a literal's
-    or a cast's is known before any other rule runs.
+    """``typeof('ab')`` is ``varchar(2)``, ``typeof(ARRAY['a', 'bcd'])`` ``array(varchar(3))``
+    and ``typeof(TIMESTAMP '2024-01-01 00:00:00')`` ``timestamp(0)``: DuckDB has no varchar
+    lengths or timestamp precisions, but a literal's, a cast's or a constructor of literals'
+    is known before any other rule runs.
     """
     if isinstance(node, exp.Typeof):
         length = _varchar_length(node.this)
         if length is not None:
             return exp.Literal.string(f"varchar({length})")
+        nested = _constructor_type(node.this)
+        if nested is not None and "varchar(" in nested:
+            return exp.Literal.string(nested)
         precision = timestamp_precision(node.this)
         if precision is not None:
             zone = " with time zone" if node.this.to.this == exp.DataType.Type.TIMESTAMPTZ else ""
@@ -117,6 +188,10 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         length = node.args.get("length")
         name = "lb_substr" if length is None else "lb_substr_len"
         return exp.Anonymous(this=name, expressions=[*args, *([length] if length else [])])
+    if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)) and not node.args.get(
+        "json_query"
+    ):
+        _check_json_path(node.expression)
     if isinstance(node, exp.JSONExtractScalar):
         path = node.expression
         if isinstance(path, exp.JSONPath):
@@ -129,7 +204,9 @@ def rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.JSONObject):
         return exp.cast(node, exp.DataType.build("VARCHAR"))
     if isinstance(node, exp.JSONValue):
+        # json_value: the scalar at the path as text (NULL for objects and arrays).
         _json_path_mode(node, "path")
+        return internal("lb_json_scalar", node.this, node.args["path"])
     if isinstance(node, exp.JSONArrayContains):
         return internal("lb_json_array_contains", node.this, node.expression)
     if isinstance(node, exp.ParseJSON):
@@ -151,6 +228,8 @@ def rewrite(node: exp.Expression) -> exp.Expression:
                 code="NOT_SUPPORTED",
             )
         return internal("nfc_normalize", node.this)
+    if isinstance(node, (exp.SHA2, exp.SHA2Digest)) and node.text("length") == "512":
+        return internal("lb_sha512", node.this)
     if isinstance(node, exp.SHA):
         # Trino's sha1 returns varbinary; DuckDB's returns hex text.
         return exp.Unhex(this=node)

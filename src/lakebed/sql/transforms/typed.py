@@ -23,6 +23,9 @@ from sqlglot import exp
 from lakebed.errors import NotFoundError
 from lakebed.sql.transforms import zones
 from lakebed.sql.transforms._calls import internal
+from lakebed.sql.transforms.checksum import checksum, is_checksum
+from lakebed.sql.transforms.collections import reduce_operands, reduce_state
+from lakebed.sql.transforms.datetime import TEMPORAL_TEXT
 
 # DuckDB's exact numeric types as Trino decimals: (precision, scale).
 _INTEGER_DECIMALS: dict[str, tuple[int, int]] = {
@@ -68,8 +71,13 @@ def _division(node: exp.Expression, types: list[str]) -> exp.Expression:
 
 
 def _average(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``avg`` of a decimal keeps its type; ``avg``/``sum`` of a real is a real (DuckDB:
+    double).
+    """
+    if types[0] == "FLOAT":
+        return _cast(node, "FLOAT")
     dec = _decimal(types[0])
-    return _cast(node, f"DECIMAL({dec[0]},{dec[1]})") if dec else node
+    return _cast(node, f"DECIMAL({dec[0]},{dec[1]})") if dec and isinstance(node, exp.Avg) else node
 
 
 def _date_stays_date(node: exp.Expression, types: list[str]) -> exp.Expression:
@@ -85,6 +93,10 @@ def _keep_integer_type(node: exp.Expression, types: list[str]) -> exp.Expression
     """
     if types[0] in _INTEGERS:
         return _cast(node, types[0])
+    dec = _decimal(types[0])
+    if dec and isinstance(node, (exp.Floor, exp.Ceil)) and node.args.get("decimals") is None:
+        # decimal(p - s + min(s, 1), 0), as Trino's ceiling/floor
+        return _cast(node, f"DECIMAL({max(1, dec[0] - dec[1] + min(dec[1], 1))},0)")
     if isinstance(node, exp.Sign):
         if _decimal(types[0]):
             return _cast(node, "DECIMAL(1,0)")
@@ -97,6 +109,13 @@ def _rounded_decimal(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``round(decimal(p,s), d)`` is ``decimal(p+1,s)``; ``truncate(decimal(p,s), d)`` keeps
     ``decimal(p,s)``; ``mod`` of decimals is ``decimal(min(p1-s1, p2-s2) + s, s)``.
     """
+    if isinstance(node, exp.Trunc) and types[0] in ("DOUBLE", "FLOAT"):
+        raise NotFoundError(
+            f"Unexpected parameters ({'double' if types[0] == 'DOUBLE' else 'real'}, integer) "
+            "for function truncate. Expected: truncate(decimal(p,s)), "
+            "truncate(decimal(p,s), integer), truncate(double), truncate(real)",
+            code="FUNCTION_NOT_FOUND",
+        )
     exact = [_exact(t) for t in types]
     if not _decimal(types[0]) or any(e is None for e in exact):
         return node
@@ -125,6 +144,124 @@ def _boolean_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
     return internal(name, node.this)
 
 
+_INTEGER_TARGETS = {
+    exp.DataType.Type.TINYINT: "TINYINT",
+    exp.DataType.Type.SMALLINT: "SMALLINT",
+    exp.DataType.Type.INT: "INT",
+    exp.DataType.Type.BIGINT: "BIGINT",
+}
+_INTEGER_TEXT = r"^\s*[+-]?[0-9]+\s*$"
+_DECIMAL_TEXT = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+
+
+def _is_numeric_cast(node: exp.Expression) -> bool:
+    """A cast to an exact number of a value that is not plainly right already: an exact
+    number literal, or text that spells one, needs no probe.
+    """
+    if not isinstance(node, (exp.Cast, exp.TryCast)) or not (
+        node.to.this in _INTEGER_TARGETS or node.to.this == exp.DataType.Type.DECIMAL
+    ):
+        return False
+    value = node.this
+    if isinstance(value, exp.Literal) and value.is_string:
+        text = _INTEGER_TEXT if node.to.this in _INTEGER_TARGETS else _DECIMAL_TEXT
+        return re.search(text, value.name) is None
+    return not (isinstance(value, exp.Literal) and "e" not in value.name.lower())
+
+
+def _numeric_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """Casts to exact numbers as Trino makes them: doubles round half away from zero
+    (DuckDB: to even); text must spell an integer (``'1.5'`` is no ``integer``) or, for a
+    decimal, a number (exponent allowed) without spaces; anything else fails (TRY_CAST: NULL).
+    """
+    assert isinstance(node, (exp.Cast, exp.TryCast))
+    if types[0] in ("DOUBLE", "FLOAT") and node.to.this in _INTEGER_TARGETS:
+        node.set("this", internal("round", node.this))
+        return node
+    if types[0] != "VARCHAR":
+        return node
+    integer = node.to.this in _INTEGER_TARGETS
+    text = _INTEGER_TEXT if integer else _DECIMAL_TEXT
+    lenient = isinstance(node, exp.TryCast) or node.find_ancestor(exp.Try) is not None
+    fits = internal("regexp_matches", node.this.copy(), exp.Literal.string(text))
+    if lenient:  # error() cannot run inside try(): NULL is the answer there
+        node.set("this", exp.If(this=fits, true=node.this, false=exp.Null()))
+        return node
+    if integer:
+        prefix, suffix = "Cannot cast '", f"' to {_INTEGER_TARGETS[node.to.this]}"
+    else:
+        target = node.to.sql(dialect="trino").upper()
+        prefix, suffix = "Cannot cast VARCHAR '", f"' to {target}. Value is not a number"
+    message = exp.DPipe(
+        this=exp.DPipe(
+            this=exp.Literal.string(f"INVALID_CAST_ARGUMENT: {prefix}"), expression=node.this.copy()
+        ),
+        expression=exp.Literal.string(suffix),
+    )
+    checked = exp.If(
+        this=exp.or_(exp.Is(this=node.this.copy(), expression=exp.Null()), fits),
+        true=node.this,
+        false=internal("error", message),
+    )
+    node.set("this", checked)
+    return node
+
+
+_TEMPORAL_TARGETS = {exp.DataType.Type.DATE: "date", exp.DataType.Type.TIMESTAMP: "timestamp"}
+
+
+# What may hold text: a cast of anything else to a date or timestamp is not probed (a
+# from_unixtime(x, zone) probed on its own would fail, and so the probe of its whole SELECT).
+_MAYBE_TEXT = (
+    exp.Column, exp.Dot, exp.Bracket, exp.Anonymous, exp.Substring, exp.Concat, exp.DPipe,
+    exp.JSONExtractScalar, exp.Coalesce, exp.Case, exp.If, exp.Trim, exp.Replace,
+    exp.SplitPart, exp.RegexpExtract, exp.RegexpReplace, exp.Lower, exp.Upper,
+)  # fmt: skip
+
+
+def _is_temporal_text_cast(node: exp.Expression) -> bool:
+    """A cast to a date or timestamp of something that may be text (literals are checked
+    by ``datetime.rewrite``).
+    """
+    return (
+        isinstance(node, (exp.Cast, exp.TryCast))
+        and node.to.this in _TEMPORAL_TARGETS
+        and isinstance(node.this, _MAYBE_TEXT)
+    )
+
+
+def _temporal_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``CAST(varchar AS date|timestamp)`` takes Trino's spellings only: DuckDB also reads
+    ``2024-03-09T07:08:09`` and a date with a time; Trino fails (TRY_CAST: NULL).
+    """
+    assert isinstance(node, (exp.Cast, exp.TryCast))
+    if types[0] != "VARCHAR":
+        return node
+    kind = _TEMPORAL_TARGETS[node.to.this]
+    text = TEMPORAL_TEXT[kind]
+    fits = internal("regexp_matches", node.this.copy(), exp.Literal.string(text))
+    # DuckDB reads neither a leading '+' nor spaces around the text
+    value = internal(
+        "trim", internal("ltrim", internal("trim", node.this.copy()), exp.Literal.string("+"))
+    )
+    if isinstance(node, exp.TryCast) or node.find_ancestor(exp.Try) is not None:
+        node.set("this", exp.If(this=fits, true=value, false=exp.Null()))
+        return node
+    message = exp.DPipe(
+        this=exp.Literal.string(f"INVALID_CAST_ARGUMENT: Value cannot be cast to {kind}: "),
+        expression=node.this.copy(),
+    )
+    node.set(
+        "this",
+        exp.If(
+            this=exp.or_(exp.Is(this=node.this.copy(), expression=exp.Null()), fits),
+            true=value,
+            false=internal("error", message),
+        ),
+    )
+    return node
+
+
 def _is_boolean_cast(node: exp.Expression) -> bool:
     return isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.BOOLEAN
 
@@ -139,8 +276,13 @@ def _varchar_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
     assert isinstance(node, exp.Cast)
     params = node.to.expressions
     length = params[0].this if params else None
+    fraction = _decimal(types[0])
     if types[0] == "DOUBLE":
         text: exp.Expression = internal("lb_double_text", node.this)
+    elif fraction is not None and fraction[0] == fraction[1] < 38:
+        # DuckDB prints decimal(p,p) without its leading zero (".5"); Trino: "0.5".
+        wider = _cast(node.this, f"DECIMAL({fraction[0] + 1},{fraction[1]})")
+        text = exp.cast(wider, exp.DataType.build("VARCHAR"))
     elif types[0] == "JSON":
         text = internal("json_extract_string", node.this, exp.Literal.string("$"))
     elif length is not None:
@@ -289,6 +431,8 @@ def _sequence(node: exp.Expression, types: list[str]) -> exp.Expression:
     start, end, step = node.args["start"], node.args["end"], node.args.get("step")
     if types[0] == "DATE" and isinstance(step, exp.Interval):
         return internal("lb_date_sequence", start, end, step)
+    if types[0].startswith("TIMESTAMP") and step is not None:
+        return internal("generate_series", start, end, step)
     if types[0] == "DATE":
         days = (
             step
@@ -326,10 +470,79 @@ def _date_difference(node: exp.Expression, types: list[str]) -> exp.Expression:
 
 
 def _interval_date(node: exp.Expression) -> list[exp.Expression] | None:
-    interval = node.expression
-    if not isinstance(interval, exp.Interval) or _unit(interval) not in _TEMPORAL_UNITS:
+    return [node.this] if isinstance(node.expression, exp.Interval) else None
+
+
+def _whole_days(interval: exp.Interval) -> bool:
+    unit = interval.args.get("unit")
+    if isinstance(unit, exp.IntervalSpan):
+        return unit.this.name.upper() == "YEAR"
+    return _unit(interval) in _TEMPORAL_UNITS
+
+
+def _date_plus_interval(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``date ± interval`` stays a date; an interval with hours, minutes or seconds in it
+    fails when the value runs (Trino: "Cannot add hour, minutes or seconds to a date").
+    """
+    if types[0] != "DATE":
+        return node
+    if not _whole_days(node.expression):
+        node.set("expression", internal("lb_whole_days", node.expression))
+    return _cast(node, "DATE")
+
+
+def _may_be_nested(node: exp.Expression) -> bool:
+    """An array or row constructor, or a cast to an array, map or row."""
+    if isinstance(node, (exp.Array, exp.Struct)):
+        return True
+    return isinstance(node, exp.Cast) and node.to.this in (
+        exp.DataType.Type.ARRAY,
+        exp.DataType.Type.STRUCT,
+        exp.DataType.Type.MAP,
+    )
+
+
+def _nested_operands(node: exp.Expression) -> list[exp.Expression] | None:
+    sides = [node.this, node.expression]
+    return sides if any(_may_be_nested(s) for s in sides) else None
+
+
+def _three_valued_equality(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``=``/``<>`` of arrays and rows: false when an element pair differs, else NULL when
+    one holds a NULL, else true (DuckDB counts NULL elements equal). Arrays are compared
+    through ``lb_list_eq``; rows field by field with AND, which is the same rule.
+    """
+    left, right = node.this, node.expression
+    if all(t.endswith("[]") for t in types):
+        equal: exp.Expression = internal("lb_list_eq", left, right)
+    elif all(t.startswith("STRUCT(") for t in types):
+        width = len(exp.DataType.build(types[0], dialect="duckdb").expressions)
+        pairs = [
+            exp.EQ(
+                this=internal("struct_extract_at", left.copy(), exp.Literal.number(i)),
+                expression=internal("struct_extract_at", right.copy(), exp.Literal.number(i)),
+            )
+            for i in range(1, width + 1)
+        ]
+        equal = exp.Paren(this=exp.and_(*pairs)) if pairs else exp.true()
+    else:
+        return node
+    return exp.Not(this=exp.Paren(this=equal)) if isinstance(node, exp.NEQ) else equal
+
+
+def _row_subscript_operands(node: exp.Expression) -> list[exp.Expression] | None:
+    """``a[i][2]``: an element that may be a row, subscripted by a constant."""
+    if len(node.expressions) != 1 or not isinstance(node.this, exp.Bracket):
         return None
-    return [node.this]
+    key = node.expressions[0]
+    return [node.this] if isinstance(key, exp.Literal) and key.is_int else None
+
+
+def _row_subscript(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``row[i]`` is the i-th field (DuckDB would index it as a list)."""
+    if not types[0].startswith("STRUCT("):
+        return node
+    return internal("struct_extract_at", node.this, node.expressions[0])
 
 
 @dataclass(frozen=True)
@@ -339,11 +552,15 @@ class TypedRule:
     kind: type[exp.Expression] | tuple[type[exp.Expression], ...]
     operands: Callable[[exp.Expression], list[exp.Expression] | None]
     rewrite: Callable[[exp.Expression, list[str]], exp.Expression]
+    # Too common and too rarely changed to cost a probe of its own: applied only when its
+    # SELECT is probed for another rule anyway (``sum`` of a real).
+    piggyback: bool = False
 
 
 TYPED_RULES: tuple[TypedRule, ...] = (
     TypedRule(exp.Div, lambda n: [n.this, n.expression], _division),
     TypedRule(exp.Avg, lambda n: [n.this], _average),
+    TypedRule(exp.Sum, lambda n: [n.this], _average, piggyback=True),
     TypedRule(
         (exp.DateAdd, exp.DateSub),
         lambda n: [n.this] if _unit(n) in _TEMPORAL_UNITS else None,
@@ -354,7 +571,7 @@ TYPED_RULES: tuple[TypedRule, ...] = (
         lambda n: [n.this] if _unit(n) in _TEMPORAL_UNITS else None,
         _date_stays_date,
     ),
-    TypedRule((exp.Add, exp.Sub), _interval_date, _date_stays_date),
+    TypedRule((exp.Add, exp.Sub), _interval_date, _date_plus_interval),
     TypedRule(
         exp.Sub,
         lambda n: None if _interval_date(n) else [n.this, n.expression],
@@ -374,6 +591,19 @@ TYPED_RULES: tuple[TypedRule, ...] = (
         lambda n: [n.this] if _is_boolean_cast(n) else None,
         _boolean_cast,
     ),
+    TypedRule(
+        (exp.Cast, exp.TryCast),
+        lambda n: [n.this] if _is_numeric_cast(n) else None,
+        _numeric_cast,
+    ),
+    TypedRule(
+        (exp.Cast, exp.TryCast),
+        lambda n: [n.this] if _is_temporal_text_cast(n) else None,
+        _temporal_cast,
+    ),
+    TypedRule((exp.EQ, exp.NEQ), _nested_operands, _three_valued_equality),
+    TypedRule(exp.Bracket, _row_subscript_operands, _row_subscript),
+    TypedRule(exp.Reduce, reduce_operands, reduce_state),
     TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
     TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
     TypedRule(exp.ArrayContains, lambda n: [n.this], _array_only),
@@ -385,6 +615,7 @@ TYPED_RULES: tuple[TypedRule, ...] = (
     ),
     TypedRule((exp.Reverse, exp.ArraySize, exp.Length), lambda n: [n.this], _list_or_map),
     TypedRule(exp.GenerateSeries, lambda n: [n.args["start"]], _sequence),
+    TypedRule(exp.Anonymous, lambda n: list(n.expressions) if is_checksum(n) else None, checksum),
     TypedRule(
         exp.ConcatWs,
         lambda n: [n.expressions[1]] if len(n.expressions) == 2 else None,
@@ -427,10 +658,23 @@ _MAX_PASSES = 8
 Target = tuple[exp.Expression, TypedRule, list[exp.Expression]]
 
 
-def _pending(tree: exp.Expression, rules: tuple[TypedRule, ...], done: str) -> list[Target]:
+def _candidates(tree: exp.Expression, rules: tuple[TypedRule, ...]) -> dict[int, exp.Expression]:
+    """The nodes some rule may look at, by id (the query's own, before any rewrite)."""
+    return {id(n): n for n in tree.find_all(*{k for r in rules for k in _kinds(r)})}
+
+
+def _pending(
+    tree: exp.Expression,
+    rules: tuple[TypedRule, ...],
+    done: str,
+    written: dict[int, exp.Expression],
+) -> list[Target]:
+    """Targets among the nodes the query was ``written`` with; nodes a rule generated (the
+    casts it adds) are already typed as Trino would and are not probed again.
+    """
     out = []
-    for node in tree.find_all(*{k for r in rules for k in _kinds(r)}):
-        if node.meta.get(done):
+    for node in _candidates(tree, rules).values():
+        if node.meta.get(done) or written.get(id(node)) is not node:
             continue
         if not isinstance(node.find_ancestor(exp.Select, exp.Lambda), exp.Select):
             continue
@@ -461,6 +705,8 @@ def _apply(tree: exp.Expression, targets: list[Target], probe: Probe, done: str)
         assert isinstance(scope, exp.Select)
         by_scope.setdefault(id(scope), (scope, []))[1].append(target)
     for scope, group in by_scope.values():
+        if all(rule.piggyback for _, rule, _ in group):
+            continue
         items: list[exp.Expression] = []
         usable = []
         for node, rule, operands in group:
@@ -559,8 +805,9 @@ def rewrite(tree: exp.Expression, probe: Probe) -> exp.Expression:
 def _rewrite(
     tree: exp.Expression, probe: Probe, rules: tuple[TypedRule, ...], done: str
 ) -> exp.Expression:
+    written = _candidates(tree, rules)
     for _ in range(_MAX_PASSES):
-        targets = _innermost(_pending(tree, rules, done))
+        targets = _innermost(_pending(tree, rules, done, written))
         if not targets:
             break
         tree = _apply(tree, targets, probe, done)

@@ -34,6 +34,18 @@ def _struct_width(dtype: str) -> int:
     return count
 
 
+def _field_names(dtype: str) -> list[str | None]:
+    """The field names of an array of rows (None for an unnamed or ``_N`` field)."""
+    if not _struct_width(dtype):
+        return []
+    struct = exp.DataType.build(dtype[: -len("[]")], dialect="duckdb")
+    names: list[str | None] = []
+    for field in struct.expressions:
+        name = field.name if isinstance(field, exp.ColumnDef) else None
+        names.append(None if name is None or re.fullmatch(r"_\d+", name) else name)
+    return names
+
+
 def _probe_args(unnest: exp.Unnest, probe: Probe) -> list[str] | None:
     """DuckDB's types of the UNNEST arguments, bound with the FROM items before it."""
     select = unnest.find_ancestor(exp.Select)
@@ -90,10 +102,12 @@ def rewrite(tree: exp.Expression, probe: Probe) -> exp.Expression:
             continue
         outputs: list[exp.Expression] = []
         lengths: list[exp.Expression] = []
+        fields: list[str | None] = []  # a row field's own name, the default column name
         for arg, dtype in zip(unnest.expressions, types, strict=True):
             cols, counted = _columns(arg, dtype)
             outputs.extend(cols)
             lengths.append(internal("len", counted))
+            fields.extend(_field_names(dtype) or [None] * len(cols))
         alias = unnest.args.get("alias")
         names = [c.name for c in alias.columns] if alias is not None else []
         ordinality = unnest.args.get("offset")
@@ -116,7 +130,8 @@ def rewrite(tree: exp.Expression, probe: Probe) -> exp.Expression:
                 f"UNNEST produces {len(outputs)} columns but its alias names {len(names)}.",
                 code="MISMATCHED_COLUMN_ALIASES",
             )
-        names = names or [f"_col{i}" for i in range(len(outputs))]
+        fields += [None] * (len(outputs) - len(fields))  # the ordinality column
+        names = names or [f or f"_col{i}" for i, f in enumerate(fields)]
         select = exp.Select(
             expressions=[exp.alias_(o, n, quoted=True) for o, n in zip(outputs, names, strict=True)]
         )
