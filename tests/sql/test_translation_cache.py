@@ -63,3 +63,25 @@ def test_replaced_view_translates_again(lb: lakebed.Lakebed, numbers: Path) -> N
     lb.sql("CREATE OR REPLACE VIEW v AS SELECT CAST(a AS varchar) AS a FROM numbers")
     result = lb.sql(text)
     assert result.fetchall() == [("4",)]
+
+
+def test_same_text_with_other_parameters_translates_again(
+    lb: lakebed.Lakebed, numbers: Path
+) -> None:
+    text = "SELECT a / ? AS q FROM numbers ORDER BY a"
+    assert lb.sql(text, parameters=[2]).fetchall() == [(1,), (2,)]
+    hits = TRANSLATIONS.hits
+    assert lb.sql(text, parameters=[2.0]).fetchall() == [(1.5,), (2.0,)]
+    assert TRANSLATIONS.hits == hits
+    assert lb.sql(text, parameters=[2]).fetchall() == [(1,), (2,)]
+    assert TRANSLATIONS.hits == hits + 1
+
+
+def test_hidden_column_query_keeps_hidden_columns_out_of_star(
+    lb: lakebed.Lakebed, numbers: Path
+) -> None:
+    text = "SELECT * FROM numbers WHERE \"$path\" LIKE '%part.parquet' ORDER BY a"
+    first = lb.sql(text)
+    again = lb.sql(text)
+    assert [c.name for c in again.columns] == [c.name for c in first.columns] == ["a"]
+    assert again.fetchall() == [(3,), (4,)]

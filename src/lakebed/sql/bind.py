@@ -65,6 +65,7 @@ class BoundStatement:
     node: exp.Expression
     scans: list[BoundScan] = field(default_factory=list)
     arrow_tables: dict[str, pa.Table] = field(default_factory=dict)
+    key: str | None = None  # what the bound tree was made from; see ``Binder.bind``
 
     @property
     def bytes_scanned(self) -> int:
@@ -111,16 +112,31 @@ class Binder:
         self._bound = BoundStatement(exp.Null())
         self._tables: dict[tuple[str, str], Table] = {}
         self._partition_lists: dict[tuple[str, str], list[Partition]] = {}
+        self._changes: list[str] = []  # every change made to the statement's own tree
 
     # -- entry points ---------------------------------------------------------------------
 
-    def bind(self, node: exp.Expression) -> BoundStatement:
+    def bind(
+        self, node: exp.Expression, *, key: str | None = None, copy: bool = True
+    ) -> BoundStatement:
         """Bind every table reference in ``node``.
+
+        Args:
+            node: the statement tree.
+            key: what ``node`` was made from (``Statement.key``). Given, the bound
+                statement's ``key`` stands for the bound tree: it adds the default database
+                and every change binding made (each replacement of a table reference and
+                each star that leaves out hidden columns), so equal keys mean equal trees
+                without comparing them.
+            copy: False when the caller hands over ``node`` (it is rewritten in place).
 
         Raises:
             NotFoundError: a database, table or view does not exist.
         """
-        self._bound.node = self._bind_tree(node.copy(), self._database, depth=0)
+        self._bound.node = self._bind_tree(node.copy() if copy else node, self._database, depth=0)
+        if key is not None:
+            made_of = repr((key, self._database, self._changes))
+            self._bound.key = hashlib.sha256(made_of.encode()).hexdigest()
         return self._bound
 
     def resolve(self, table: exp.Table) -> tuple[str, str]:
@@ -188,10 +204,12 @@ class Binder:
                 ref, db, referenced=referenced, star=has_star, depth=depth
             )
             ref.replace(replacement)
-        self._exclude_hidden_from_stars(node)
+            if depth == 0:  # a view's own changes are part of its replacement
+                self._changes.append(repr(replacement))
+        self._exclude_hidden_from_stars(node, depth=depth)
         return node
 
-    def _exclude_hidden_from_stars(self, node: exp.Expression) -> None:
+    def _exclude_hidden_from_stars(self, node: exp.Expression, *, depth: int) -> None:
         """``*`` never includes hidden columns (``"$path"`` …), as in Athena: a scan exposes
         them only because the statement names them somewhere.
         """
@@ -215,6 +233,8 @@ class Binder:
                     star, names = projection.this, by_alias.get(projection.table, ())
                 if star is not None and names:
                     star.set("except_", [exp.column(h, quoted=True) for h in names])
+                    if depth == 0:
+                        self._changes.append(repr(names))
 
     def _bind_table(
         self,

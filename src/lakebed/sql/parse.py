@@ -96,7 +96,7 @@ def parse(text: str) -> Statement:
     if not stripped:
         raise ParseError("Empty statement.", line=1, column=1)
     if (known := QUERIES.get(stripped)) is not None:
-        return Statement(*_classify(known), known.copy(), text)
+        return Statement(*_classify(known), known.copy(), text, key=stripped)
     for grammar in OWN_GRAMMARS:
         own = grammar(stripped)
         if own is not None:
@@ -120,6 +120,7 @@ def parse(text: str) -> Statement:
             f"Statement '{' '.join(word).upper()}' is not supported.", code="NOT_SUPPORTED"
         )
     kind, stype = _classify(node)
-    if kind == "SELECT":
-        QUERIES.put(stripped, node.copy())
-    return Statement(kind, stype, node, text)
+    if kind != "SELECT":
+        return Statement(kind, stype, node, text)
+    QUERIES.put(stripped, node.copy())
+    return Statement(kind, stype, node, text, key=stripped)
