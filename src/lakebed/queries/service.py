@@ -368,7 +368,7 @@ class QueryService:
         t_parse = time.perf_counter()
         try:  # parsing reads nothing of the lake: done before the query counts as RUNNING
             stmt = session.resolve(
-                parse(record.query),
+                parse(record.query, shared=True),  # runners only read a query's tree
                 list(record.execution_parameters),
                 prepared=self.prepared,
                 workgroup=wg.name,

@@ -57,7 +57,7 @@ def resolve(
     stmt: Statement, parameters: list[str], *, prepared: PreparedStatements, workgroup: str
 ) -> Statement:
     """The statement to run: ``EXECUTE`` replaced by its prepared statement and every ``?``
-    bound to the execution parameters (or the ``USING`` values), in ``stmt``'s own tree.
+    bound to the execution parameters (or the ``USING`` values). ``stmt`` is not changed.
 
     Raises:
         NotFoundError: EXECUTE names no prepared statement of the workgroup.
@@ -72,7 +72,7 @@ def resolve(
         parameters = list(stmt.node.using) or parameters
         stmt = parse(prepared.get(workgroup, stmt.node.name).query)
     if isinstance(stmt.node, exp.Expression) and (parameters or stmt.node.find(exp.Placeholder)):
-        node = bind_parameters(stmt.node, parameters)  # the statement's own tree
+        node = bind_parameters(stmt.node.copy(), parameters)
         key = None if stmt.key is None else repr((stmt.key, parameters))
         return Statement(stmt.kind, stmt.statement_type, node, stmt.text, key=key)
     if parameters:

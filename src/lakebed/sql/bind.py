@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -58,14 +58,32 @@ class BoundScan:
     shared: bool = False  # named after its content, reads nothing of the cursor's own
 
 
+# A change binding makes to a tree: the table reference at this position among the tree's
+# ``exp.Table`` nodes (in ``find_all`` order) becomes this expression.
+Change = tuple[int, exp.Expression]
+
+
 @dataclass
 class BoundStatement:
-    """A statement whose table references point at scans (temporary views)."""
+    """A statement whose table references point at scans (temporary views).
 
-    node: exp.Expression
+    The bound tree (``node``) is built when first asked for: a repeated query whose
+    translation is known (by ``key``) needs none, so its parsed tree is neither copied nor
+    rewritten.
+    """
+
+    build: Callable[[], exp.Expression]
     scans: list[BoundScan] = field(default_factory=list)
     arrow_tables: dict[str, pa.Table] = field(default_factory=dict)
-    key: str | None = None  # what the bound tree was made from; see ``Binder.bind``
+    key: str | None = None  # what the bound tree is made from; see ``Binder.bind``
+    _node: exp.Expression | None = None
+
+    @property
+    def node(self) -> exp.Expression:
+        """The bound tree."""
+        if self._node is None:
+            self._node = self.build()
+        return self._node
 
     @property
     def bytes_scanned(self) -> int:
@@ -109,33 +127,33 @@ class Binder:
         self._cursor = cursor
         self._database = database
         self._counter = itertools.count(1)
-        self._bound = BoundStatement(exp.Null())
+        self._bound = BoundStatement(exp.Null)  # ``bind`` gives it the tree
         self._tables: dict[tuple[str, str], Table] = {}
         self._partition_lists: dict[tuple[str, str], list[Partition]] = {}
-        self._changes: list[str] = []  # every change made to the statement's own tree
 
     # -- entry points ---------------------------------------------------------------------
 
-    def bind(
-        self, node: exp.Expression, *, key: str | None = None, copy: bool = True
-    ) -> BoundStatement:
-        """Bind every table reference in ``node``.
+    def bind(self, node: exp.Expression, *, key: str | None = None) -> BoundStatement:
+        """Bind every table reference in ``node`` (which is not changed).
 
         Args:
             node: the statement tree.
             key: what ``node`` was made from (``Statement.key``). Given, the bound
-                statement's ``key`` stands for the bound tree: it adds the default database
-                and every change binding made (each replacement of a table reference and
-                each star that leaves out hidden columns), so equal keys mean equal trees
-                without comparing them.
-            copy: False when the caller hands over ``node`` (it is rewritten in place).
+                statement's ``key`` stands for the bound tree (it adds the default database
+                and each table reference's replacement, so equal keys mean equal trees
+                without comparing them), and the tree is built only when asked for:
+                ``node`` must not change until then.
 
         Raises:
             NotFoundError: a database, table or view does not exist.
         """
-        self._bound.node = self._bind_tree(node.copy() if copy else node, self._database, depth=0)
-        if key is not None:
-            made_of = repr((key, self._database, self._changes))
+        changes = self._plan_tree(node, self._database, depth=0)
+        self._bound.build = lambda: self._apply(node.copy(), changes)
+        if key is None:
+            self._bound.node  # noqa: B018 - built now: the caller may change ``node`` later
+        else:
+            # Hidden columns left out of stars follow from the tree and the scans' names.
+            made_of = repr((key, self._database, changes))
             self._bound.key = hashlib.sha256(made_of.encode()).hexdigest()
         return self._bound
 
@@ -173,14 +191,17 @@ class Binder:
 
     # -- tree walking ---------------------------------------------------------------------
 
-    def _bind_tree(self, node: exp.Expression, database: str, *, depth: int) -> exp.Expression:
+    def _plan_tree(self, node: exp.Expression, database: str, *, depth: int) -> list[Change]:
+        """Bind every table reference of ``node``: the changes that make it the bound tree
+        (``node`` itself is only read).
+        """
         ctes: set[str] = set()
         referenced: set[str] = set()
-        refs: list[exp.Table] = []
+        refs: list[tuple[int, exp.Table]] = []
         has_star = False
         for found in node.find_all(exp.CTE, exp.Column, exp.Star, exp.Table):  # one walk
             if isinstance(found, exp.Table):
-                refs.append(found)
+                refs.append((len(refs), found))
             elif isinstance(found, exp.Column):
                 referenced.update(p.name.lower() for p in found.parts)
             elif isinstance(found, exp.Star):
@@ -189,27 +210,30 @@ class Binder:
             else:
                 ctes.add(found.alias_or_name.lower())
         refs = [
-            ref
-            for ref in refs
+            (i, ref)
+            for i, ref in refs
             if ref.name
             and not isinstance(ref.this, exp.Func)  # table functions, UNNEST
             and (ref.db or ref.name.lower() not in ctes)
         ]
         self._fetch_tables(
-            ((ref.db or database).lower(), ref.name.lower().partition("$")[0]) for ref in refs
+            ((ref.db or database).lower(), ref.name.lower().partition("$")[0]) for _, ref in refs
         )
-        for ref in refs:
-            db = (ref.db or database).lower()
-            replacement = self._bind_table(
-                ref, db, referenced=referenced, star=has_star, depth=depth
-            )
-            ref.replace(replacement)
-            if depth == 0:  # a view's own changes are part of its replacement
-                self._changes.append(repr(replacement))
-        self._exclude_hidden_from_stars(node, depth=depth)
+        return [
+            (i, self._bind_table(ref, (ref.db or database).lower(), referenced=referenced,
+                                 star=has_star, depth=depth))
+            for i, ref in refs
+        ]  # fmt: skip
+
+    def _apply(self, node: exp.Expression, changes: list[Change]) -> exp.Expression:
+        """``node`` (a tree of the caller's own, rewritten in place) with ``changes`` made."""
+        tables = list(node.find_all(exp.Table)) if changes else []
+        for i, replacement in changes:
+            tables[i].replace(replacement)
+        self._exclude_hidden_from_stars(node)
         return node
 
-    def _exclude_hidden_from_stars(self, node: exp.Expression, *, depth: int) -> None:
+    def _exclude_hidden_from_stars(self, node: exp.Expression) -> None:
         """``*`` never includes hidden columns (``"$path"`` …), as in Athena: a scan exposes
         them only because the statement names them somewhere.
         """
@@ -233,8 +257,6 @@ class Binder:
                     star, names = projection.this, by_alias.get(projection.table, ())
                 if star is not None and names:
                     star.set("except_", [exp.column(h, quoted=True) for h in names])
-                    if depth == 0:
-                        self._changes.append(repr(names))
 
     def _bind_table(
         self,
@@ -266,10 +288,11 @@ class Binder:
             scan = self._iceberg_scan(table, ref, conjuncts, referenced=referenced, star=star)
         else:
             scan = self._scan(table, conjuncts, referenced=referenced, star=star)
+        sample = ref.args.get("sample")
         return exp.Table(
             this=exp.to_identifier(scan.name),
             alias=exp.TableAlias(this=exp.to_identifier(alias)),
-            sample=ref.args.get("sample"),
+            sample=sample and sample.copy(),  # ``ref``'s tree is only read
         )
 
     def _expand_view(self, view: Table, alias: str, *, depth: int) -> exp.Expression:
@@ -283,7 +306,8 @@ class Binder:
             )
         definition = view_definition(view)
         inner = name_view_query(parse(definition.sql).node)
-        bound = self._fit_view(view, self._bind_tree(inner, definition.database, depth=depth + 1))
+        changes = self._plan_tree(inner, definition.database, depth=depth + 1)
+        bound = self._fit_view(view, self._apply(inner, changes))
         return exp.Subquery(this=bound, alias=exp.TableAlias(this=exp.to_identifier(alias)))
 
     def _fit_view(self, view: Table, query: exp.Expression) -> exp.Expression:

@@ -124,13 +124,22 @@ class TranslationCache(Lru[bytes, str]):
         super().__init__(size)
 
     @staticmethod
-    def key(node: exp.Expression, relations: str, *, tree_key: str | None = None) -> bytes:
-        """The key of ``node`` (made from ``tree_key``, when known) read over ``relations``."""
-        tree = f"made of {tree_key}" if tree_key is not None else repr(node)
-        return hashlib.sha256(f"{tree}\0{relations}".encode()).digest()
+    def key(tree: exp.Expression | str, relations: str) -> bytes:
+        """The key of a tree, or of what it was made from, read over ``relations``."""
+        identity = f"made of {tree}" if isinstance(tree, str) else repr(tree)
+        return hashlib.sha256(f"{identity}\0{relations}".encode()).digest()
 
 
 TRANSLATIONS = TranslationCache()
+
+
+def known_sql(tree_key: str | None, relations: str | None) -> str | None:
+    """The kept translation of the tree made from ``tree_key`` (``BoundStatement.key``)
+    over ``relations``, if there is one: found without the tree.
+    """
+    if tree_key is None or relations is None:
+        return None
+    return TRANSLATIONS.get(TranslationCache.key(tree_key, relations))
 
 
 def query_sql(
@@ -161,7 +170,8 @@ def query_sql(
         NotFoundError: a function is not one Athena has (FUNCTION_NOT_FOUND).
         InvalidInputError: the query is wrong in a way Trino reports before running it.
     """
-    key = None if relations is None else TranslationCache.key(node, relations, tree_key=tree_key)
+    tree = node if tree_key is None else tree_key
+    key = None if relations is None else TranslationCache.key(tree, relations)
     if key is not None and (known := TRANSLATIONS.get(key)) is not None:
         return known
     marked = _bottom_up(naming.mark_unnamed(node.copy()), strings.varchar_typeof)
