@@ -71,8 +71,12 @@ def resolve(
             )
         parameters = list(stmt.node.using) or parameters
         stmt = parse(prepared.get(workgroup, stmt.node.name).query)
-    if isinstance(stmt.node, exp.Expression) and (parameters or stmt.node.find(exp.Placeholder)):
-        node = bind_parameters(stmt.node.copy(), parameters)
+    node = stmt.node
+    # a ``?`` placeholder needs a ``?`` in the text: most statements skip the walk
+    if isinstance(node, exp.Expression) and (
+        parameters or ("?" in stmt.text and node.find(exp.Placeholder))
+    ):
+        node = bind_parameters(node.copy(), parameters)
         key = None if stmt.key is None else repr((stmt.key, parameters))
         return Statement(stmt.kind, stmt.statement_type, node, stmt.text, key=key)
     if parameters:
