@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,7 @@ from lakebed.queries.slots import WorkgroupSlots
 from lakebed.queries.workgroups import PRIMARY, Workgroup, Workgroups
 from lakebed.sql.parse import parse
 from lakebed.sql.run import RunContext, runner_for
-from lakebed.sql.statements import StatementType
+from lakebed.sql.statements import Statement, StatementType
 from lakebed.storage.object_store import join_uri
 
 if TYPE_CHECKING:
@@ -106,6 +107,14 @@ def _check_output_location(location: str) -> None:
             f"{MAX_LOCATION_LENGTH} characters; got {location[:80]!r}.",
             code="INVALID_OUTPUT_LOCATION",
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """A statement ready to run, and the milliseconds it took to parse."""
+
+    stmt: Statement
+    parse_ms: int
 
 
 class QueryService:
@@ -196,7 +205,7 @@ class QueryService:
             InvalidInputError: the workgroup is disabled, the text is too long or the
                 reuse age is out of range.
         """
-        record, _ = self._submit(
+        record, _, _ = self._submit(
             text,
             database=database,
             workgroup=workgroup,
@@ -217,8 +226,14 @@ class QueryService:
         output_location: str | None = None,
         client_request_token: str | None = None,
         reuse_max_age_minutes: int | None = None,
-    ) -> tuple[QueryExecution, Workgroup]:
-        """``submit``, returning the stored record and its workgroup as read for it."""
+        parse_now: bool = False,
+    ) -> tuple[QueryExecution, Workgroup, _Parsed | None]:
+        """``submit``, returning the stored record and its workgroup as read for it.
+
+        With ``parse_now``, a statement that nothing can keep waiting (its workgroup has no
+        concurrency limit) is parsed first and recorded RUNNING at once, with its type, in
+        the same write: then the parsed statement comes back too.
+        """
         wg = self.workgroups.get_workgroup(workgroup or PRIMARY)
         if wg.state != "ENABLED":
             raise InvalidInputError(
@@ -247,7 +262,7 @@ class QueryService:
                     sa.select(_QE.c.id).where(_QE.c.client_request_token == client_request_token)
                 ).scalar()
             if existing:
-                return self.get(str(existing)), wg
+                return self.get(str(existing)), wg, None
         workgroup_location = self.managed_results_root if wg.managed_results else wg.output_location
         location = (
             workgroup_location
@@ -270,12 +285,25 @@ class QueryService:
         if reuse_max_age_minutes:
             with self._ms.read() as conn:
                 values.update(reuse_of(conn, values, reuse_max_age_minutes, home=self._home))
+        parsed = None
+        if parse_now and values["state"] == QueryState.QUEUED and wg.max_concurrent_queries is None:
+            t_parse = time.perf_counter()
+            with contextlib.suppress(Exception):  # left QUEUED: running it reports the error
+                stmt = self._resolve(text, values["execution_parameters"], wg)
+                parsed = _Parsed(stmt, _ms_between(t_parse))
+                values.update(
+                    state=QueryState.RUNNING,
+                    queue_ms=0,
+                    statement_type=stmt.statement_type,
+                    substatement_type=stmt.kind,
+                )
         with self._ms.begin() as conn:
             row = conn.execute(_INSERT, values).one()
-        if values["state"] == QueryState.QUEUED:
+        if values["state"] in (QueryState.QUEUED, QueryState.RUNNING):
             with self._lock:
                 self._cancel_events[values["id"]] = threading.Event()
-        return QueryExecution.from_row(row, managed_root=self.managed_results_root), wg
+        record = QueryExecution.from_row(row, managed_root=self.managed_results_root)
+        return record, wg, parsed
 
     def start(self, text: str, **kwargs: Any) -> str:
         """Submit and run in the background; returns the query id at once.
@@ -299,9 +327,23 @@ class QueryService:
         return qid
 
     def run(self, text: str, **kwargs: Any) -> QueryExecution:
-        """Submit and run to completion in this thread."""
-        record, wg = self._submit(text, **kwargs)
-        return self._execute_queued(record, wg)
+        """Submit and run to completion in this thread.
+
+        In a workgroup without a concurrency limit nothing can keep the statement QUEUED: it
+        is recorded RUNNING from the start (one metastore write fewer).
+        """
+        record, wg, parsed = self._submit(text, parse_now=True, **kwargs)
+        if parsed is None:
+            return self._execute_queued(record, wg)
+        qid = record.id
+        self.slots.request(wg.name, wg.max_concurrent_queries, lambda: True)
+        try:
+            with self._lock:
+                cancelled = self._cancel_events.setdefault(qid, threading.Event())
+            return self._run(record, wg, parsed, cancelled, queue_ms=0)
+        finally:
+            self.slots.release(wg.name, wg.max_concurrent_queries)
+            self._forget(qid)
 
     def execute(self, qid: str) -> QueryExecution:
         """Run a QUEUED execution in this thread once its workgroup has a free slot, to a
@@ -361,32 +403,49 @@ class QueryService:
             self.slots.release(wg.name, wg.max_concurrent_queries)
             self._forget(qid)
 
+    def _resolve(self, text: str, parameters: list[str], wg: Workgroup) -> Statement:
+        """The statement to run for ``text`` (parsed, ``EXECUTE`` and ``?`` resolved)."""
+        return session.resolve(
+            parse(text, shared=True),  # runners only read a query's tree
+            list(parameters),
+            prepared=self.prepared,
+            workgroup=wg.name,
+        )
+
     def _execute(
         self, record: QueryExecution, wg: Workgroup, cancelled: threading.Event
     ) -> QueryExecution:
         qid = record.id
         t_parse = time.perf_counter()
         try:  # parsing reads nothing of the lake: done before the query counts as RUNNING
-            stmt = session.resolve(
-                parse(record.query, shared=True),  # runners only read a query's tree
-                list(record.execution_parameters),
-                prepared=self.prepared,
-                workgroup=wg.name,
-            )
+            stmt = self._resolve(record.query, record.execution_parameters, wg)
         except Exception as e:
             return self._finish_failed(qid, record, e, cancelled)
-        parse_ms = _ms_between(t_parse)
+        parsed = _Parsed(stmt, _ms_between(t_parse))
         queue_ms = self._start_running(
             record,
             wg,
-            parse_ms=parse_ms,
+            parse_ms=parsed.parse_ms,
             statement_type=stmt.statement_type,
             substatement_type=stmt.kind,
         )
         if queue_ms is None:
             return self.get(qid)  # cancelled while queued
+        return self._run(record, wg, parsed, cancelled, queue_ms=queue_ms)
+
+    def _run(
+        self,
+        record: QueryExecution,
+        wg: Workgroup,
+        parsed: _Parsed,
+        cancelled: threading.Event,
+        *,
+        queue_ms: int,
+    ) -> QueryExecution:
+        """Run a RUNNING execution's statement to a final state."""
+        qid, stmt = record.id, parsed.stmt
         # Planning counts from the start of parsing, however long the query then waited.
-        t_start = time.perf_counter() - parse_ms / 1000
+        t_start = time.perf_counter() - parsed.parse_ms / 1000
         times = {"planned": t_start}
         home = self._home
         cursor = self._engine.cursor()
