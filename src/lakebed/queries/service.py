@@ -35,7 +35,7 @@ from lakebed.queries.results import discard_results, write_results
 from lakebed.queries.reuse import reuse_of
 from lakebed.queries.runner import runner_gone, runner_id
 from lakebed.queries.slots import WorkgroupSlots
-from lakebed.queries.workgroups import PRIMARY, Workgroup, Workgroups
+from lakebed.queries.workgroups import PRIMARY, Workgroup, Workgroups, read_workgroup
 from lakebed.sql.parse import parse
 from lakebed.sql.run import RunContext, runner_for
 from lakebed.sql.statements import Statement, StatementType
@@ -67,6 +67,7 @@ _TRANSITION = (
     )
     .returning(*_QE.c)
 )
+_BY_TOKEN = sa.select(_QE).where(_QE.c.client_request_token == sa.bindparam("b_token"))
 _LOCK_WORKGROUP = (
     sa.select(ms.workgroups.c.name)
     .where(ms.workgroups.c.name == sa.bindparam("b_workgroup"))
@@ -115,6 +116,31 @@ class _Parsed:
 
     stmt: Statement
     parse_ms: int
+
+
+def _check_submission(
+    text: str,
+    parameters: list[str] | None,
+    output_location: str | None,
+    reuse_max_age_minutes: int | None,
+) -> None:
+    """Refuse a submission whose text, parameters, location or reuse age is out of bounds."""
+    if len(_utf8(text, "Query text")) > MAX_QUERY_BYTES:
+        raise InvalidInputError(
+            f"Query text is longer than {MAX_QUERY_BYTES} bytes.", code="QUERY_TOO_LONG"
+        )
+    for value in parameters or ():
+        _utf8(value, "An execution parameter")
+    if output_location is not None:
+        _check_output_location(output_location)
+    if reuse_max_age_minutes is not None and not (
+        0 <= reuse_max_age_minutes <= MAX_REUSE_AGE_MINUTES
+    ):
+        raise InvalidInputError(
+            f"MaxAgeInMinutes must be between 0 and {MAX_REUSE_AGE_MINUTES}; "
+            f"got {reuse_max_age_minutes}.",
+            code="INVALID_PARAMETER",
+        )
 
 
 class QueryService:
@@ -234,87 +260,86 @@ class QueryService:
         concurrency limit) is parsed first and recorded RUNNING at once, with its type, in
         the same write: then the parsed statement comes back too.
         """
-        wg = self.workgroups.get_workgroup(workgroup or PRIMARY)
-        if wg.state != "ENABLED":
-            raise InvalidInputError(
-                f"WorkGroup {wg.name} is disabled; enable it or use another workgroup.",
-                code="WORKGROUP_DISABLED",
-            )
-        if len(_utf8(text, "Query text")) > MAX_QUERY_BYTES:
-            raise InvalidInputError(
-                f"Query text is longer than {MAX_QUERY_BYTES} bytes.", code="QUERY_TOO_LONG"
-            )
-        for value in parameters or ():
-            _utf8(value, "An execution parameter")
-        if output_location is not None:
-            _check_output_location(output_location)
-        if reuse_max_age_minutes is not None and not (
-            0 <= reuse_max_age_minutes <= MAX_REUSE_AGE_MINUTES
-        ):
-            raise InvalidInputError(
-                f"MaxAgeInMinutes must be between 0 and {MAX_REUSE_AGE_MINUTES}; "
-                f"got {reuse_max_age_minutes}.",
-                code="INVALID_PARAMETER",
-            )
-        if client_request_token:
-            with self._ms.read() as conn:
-                existing = conn.execute(
-                    sa.select(_QE.c.id).where(_QE.c.client_request_token == client_request_token)
-                ).scalar()
-            if existing:
-                return self.get(str(existing)), wg, None
-        workgroup_location = self.managed_results_root if wg.managed_results else wg.output_location
-        location = (
-            workgroup_location
-            if (wg.enforce_configuration or not output_location)
-            else output_location
-        ) or self._settings.results_uri
-        values: dict[str, Any] = {
-            "id": str(uuid.uuid4()),
-            "query": text,
-            "workgroup": wg.name,
-            "catalog": CATALOG_NAME,
-            "database": (database or "default").lower(),
-            "state": QueryState.QUEUED,
-            "submitted_at": utcnow(),
-            "output_location": location,
-            "execution_parameters": list(parameters or []),
-            "client_request_token": client_request_token,
-            "runner": runner_id(),
-        }
-        if reuse_max_age_minutes:
-            with self._ms.read() as conn:
-                values.update(reuse_of(conn, values, reuse_max_age_minutes, home=self._home))
+        name = workgroup or PRIMARY
         parsed = None
-        if parse_now and values["state"] == QueryState.QUEUED and wg.max_concurrent_queries is None:
-            t_parse = time.perf_counter()
-            with contextlib.suppress(Exception):  # left QUEUED: running it reports the error
-                stmt = self._resolve(text, values["execution_parameters"], wg)
-                parsed = _Parsed(stmt, _ms_between(t_parse))
-                values.update(
-                    state=QueryState.RUNNING,
-                    queue_ms=0,
-                    statement_type=stmt.statement_type,
-                    substatement_type=stmt.kind,
+        if parse_now and not (client_request_token or reuse_max_age_minutes):
+            # Parsed before the write that records it (a syntax error is reported when it
+            # runs), with the workgroup's name alone: used if the workgroup has no limit.
+            parsed = self._parse_early(text, parameters or [], name)
+        with self._ms.begin() as conn:  # one transaction: read the workgroup, record
+            wg = read_workgroup(conn, name)
+            if wg.state != "ENABLED":
+                raise InvalidInputError(
+                    f"WorkGroup {wg.name} is disabled; enable it or use another workgroup.",
+                    code="WORKGROUP_DISABLED",
                 )
-        with self._ms.begin() as conn:
+            _check_submission(text, parameters, output_location, reuse_max_age_minutes)
+            if client_request_token:
+                existing = conn.execute(_BY_TOKEN, {"b_token": client_request_token}).first()
+                if existing is not None:
+                    return self._record(existing), wg, None
+            workgroup_location = (
+                self.managed_results_root if wg.managed_results else wg.output_location
+            )
+            location = (
+                workgroup_location
+                if (wg.enforce_configuration or not output_location)
+                else output_location
+            ) or self._settings.results_uri
+            values: dict[str, Any] = {
+                "id": str(uuid.uuid4()),
+                "query": text,
+                "workgroup": wg.name,
+                "catalog": CATALOG_NAME,
+                "database": (database or "default").lower(),
+                "state": QueryState.QUEUED,
+                "submitted_at": utcnow(),
+                "output_location": location,
+                "execution_parameters": list(parameters or []),
+                "client_request_token": client_request_token,
+                "runner": runner_id(),
+            }
+            if reuse_max_age_minutes:
+                values.update(reuse_of(conn, values, reuse_max_age_minutes, home=self._home))
+            if parsed is not None and wg.max_concurrent_queries is None:
+                values.update(
+                    state=QueryState.RUNNING,  # nothing can keep it waiting
+                    queue_ms=0,
+                    statement_type=parsed.stmt.statement_type,
+                    substatement_type=parsed.stmt.kind,
+                )
+            else:
+                parsed = None
             row = conn.execute(_INSERT, values).one()
         if values["state"] in (QueryState.QUEUED, QueryState.RUNNING):
             with self._lock:
                 self._cancel_events[values["id"]] = threading.Event()
-        record = QueryExecution.from_row(row, managed_root=self.managed_results_root)
-        return record, wg, parsed
+        return self._record(row), wg, parsed
+
+    def _parse_early(self, text: str, parameters: list[str], workgroup: str) -> _Parsed | None:
+        """``text`` parsed and resolved, or None when that fails (or the text is too long)."""
+        if len(text) > MAX_QUERY_BYTES:
+            return None
+        t_parse = time.perf_counter()
+        try:
+            stmt = self._resolve(text, parameters, workgroup)
+        except Exception:  # the statement is recorded QUEUED; running it reports the error
+            return None
+        return _Parsed(stmt, _ms_between(t_parse))
+
+    def _record(self, row: Any) -> QueryExecution:
+        """An execution as read from its metastore row."""
+        return QueryExecution.from_row(row, managed_root=self.managed_results_root)
 
     def start(self, text: str, **kwargs: Any) -> str:
         """Submit and run in the background; returns the query id at once.
 
         The query waits QUEUED, holding no thread, until its workgroup has a free slot.
         """
-        qid = self.submit(text, **kwargs)
-        record = self.get(qid)
+        record, wg, _ = self._submit(text, **kwargs)
+        qid = record.id
         if record.state != QueryState.QUEUED:
-            return qid  # answered by result reuse
-        wg = self.workgroups.get_workgroup(record.workgroup)
+            return qid  # answered by result reuse (or an earlier submission with its token)
 
         def grant() -> bool:
             try:
@@ -403,13 +428,13 @@ class QueryService:
             self.slots.release(wg.name, wg.max_concurrent_queries)
             self._forget(qid)
 
-    def _resolve(self, text: str, parameters: list[str], wg: Workgroup) -> Statement:
+    def _resolve(self, text: str, parameters: list[str], workgroup: str) -> Statement:
         """The statement to run for ``text`` (parsed, ``EXECUTE`` and ``?`` resolved)."""
         return session.resolve(
             parse(text, shared=True),  # runners only read a query's tree
             list(parameters),
             prepared=self.prepared,
-            workgroup=wg.name,
+            workgroup=workgroup,
         )
 
     def _execute(
@@ -418,7 +443,7 @@ class QueryService:
         qid = record.id
         t_parse = time.perf_counter()
         try:  # parsing reads nothing of the lake: done before the query counts as RUNNING
-            stmt = self._resolve(record.query, record.execution_parameters, wg)
+            stmt = self._resolve(record.query, record.execution_parameters, wg.name)
         except Exception as e:
             return self._finish_failed(qid, record, e, cancelled)
         parsed = _Parsed(stmt, _ms_between(t_parse))
@@ -656,11 +681,7 @@ class QueryService:
             row = conn.execute(
                 _TRANSITION, {"b_id": qid, "b_states": list(states), **values}
             ).first()
-        return (
-            None
-            if row is None
-            else QueryExecution.from_row(row, managed_root=self.managed_results_root)
-        )
+        return None if row is None else self._record(row)
 
     def _watch_cancels(self) -> None:
         """Interrupt running queries that were cancelled: here (again: an interrupt that
@@ -702,7 +723,7 @@ class QueryService:
             row = conn.execute(_GET, {"b_id": qid}).first()
         if row is None:
             raise NotFoundError(f"QueryExecution {qid} was not found.", code="QUERY_NOT_FOUND")
-        return QueryExecution.from_row(row, managed_root=self.managed_results_root)
+        return self._record(row)
 
     def list(
         self,
@@ -722,7 +743,7 @@ class QueryService:
             query = query.where(_QE.c.submitted_at < before)
         with self._ms.read() as conn:
             rows = conn.execute(query.limit(limit)).all()
-        return [QueryExecution.from_row(r, managed_root=self.managed_results_root) for r in rows]
+        return [self._record(r) for r in rows]
 
     def totals(self) -> dict[str, tuple[int, int]]:
         """Per state: (number of executions, bytes they scanned), for monitoring."""
