@@ -29,6 +29,7 @@ from lakebed.formats import (
 )
 from lakebed.formats._sql import quote_ident
 from lakebed.sql import translate
+from lakebed.sql._lru import Lru
 from lakebed.sql.prune import prune_partitions
 from lakebed.sql.transforms.naming import name_view_query
 from lakebed.storage import normalize_uri
@@ -104,6 +105,68 @@ class BoundStatement:
         return "\n".join([*scans, *arrow])
 
 
+@dataclass(frozen=True, slots=True)
+class _TreeFacts:
+    """What binding needs to know of a statement tree, found in one walk of it."""
+
+    refs: tuple[tuple[int, exp.Table], ...]  # the table references to bind, by position
+    referenced: frozenset[str]  # every name a column reference uses (lowercase)
+    star: bool  # a star reads every column somewhere
+
+    @classmethod
+    def of(cls, node: exp.Expression) -> _TreeFacts:
+        """Walk ``node``."""
+        ctes: set[str] = set()
+        referenced: set[str] = set()
+        tables: list[exp.Table] = []
+        star = False
+        for found in node.find_all(exp.CTE, exp.Column, exp.Star, exp.Table):  # one walk
+            if isinstance(found, exp.Table):
+                tables.append(found)
+            elif isinstance(found, exp.Column):
+                referenced.update(p.name.lower() for p in found.parts)
+            elif isinstance(found, exp.Star):
+                # A star in a select list reads every column; count(*) reads none.
+                star = star or not isinstance(found.parent, exp.Count)
+            else:
+                ctes.add(found.alias_or_name.lower())
+        refs = tuple(
+            (i, ref)
+            for i, ref in enumerate(tables)  # positions among the tree's tables
+            if ref.name
+            and not isinstance(ref.this, exp.Func)  # table functions, UNNEST
+            and (ref.db or ref.name.lower() not in ctes)
+        )
+        return cls(refs, frozenset(referenced), star)
+
+
+# Facts of trees that never change (the parse cache's), by tree: a repeated query is not
+# walked again. Each entry holds its tree, so an id is not reused while it is kept.
+_KEPT_FACTS: Lru[int, tuple[exp.Expression, _TreeFacts]] = Lru(512)
+
+
+def _facts_of_kept(node: exp.Expression) -> _TreeFacts:
+    known = _KEPT_FACTS.get(id(node))
+    if known is not None and known[0] is node:
+        return known[1]
+    facts = _TreeFacts.of(node)
+    _KEPT_FACTS.put(id(node), (node, facts))
+    return facts
+
+
+def _described(changes: list[Change]) -> str:
+    """Text that tells ``changes`` apart: a scan's reference by its name, alias and sample,
+    anything else (an expanded view) by its whole tree.
+    """
+    out = []
+    for i, new in changes:
+        if isinstance(new, exp.Table) and not new.args.keys() - {"this", "alias", "sample"}:
+            out.append(f"{i} {new.name!r} {new.alias!r} {new.args.get('sample')!r}")
+        else:
+            out.append(f"{i} {new!r}")
+    return "\n".join(out)
+
+
 def _conjuncts(where: exp.Expression | None) -> Iterator[exp.Expression]:
     if where is None:
         return
@@ -141,19 +204,20 @@ class Binder:
             key: what ``node`` was made from (``Statement.key``). Given, the bound
                 statement's ``key`` stands for the bound tree (it adds the default database
                 and each table reference's replacement, so equal keys mean equal trees
-                without comparing them), and the tree is built only when asked for:
-                ``node`` must not change until then.
+                without comparing them), and the tree is built only when asked for.
+                ``node`` must then never change (the parse cache's trees do not): what
+                binding learns from walking it is kept for the next statement.
 
         Raises:
             NotFoundError: a database, table or view does not exist.
         """
-        changes = self._plan_tree(node, self._database, depth=0)
+        changes = self._plan_tree(node, self._database, depth=0, kept=key is not None)
         self._bound.build = lambda: self._apply(node.copy(), changes)
         if key is None:
             self._bound.node  # noqa: B018 - built now: the caller may change ``node`` later
         else:
             # Hidden columns left out of stars follow from the tree and the scans' names.
-            made_of = repr((key, self._database, changes))
+            made_of = f"{key!r}\0{self._database}\0{_described(changes)}"
             self._bound.key = hashlib.sha256(made_of.encode()).hexdigest()
         return self._bound
 
@@ -191,38 +255,21 @@ class Binder:
 
     # -- tree walking ---------------------------------------------------------------------
 
-    def _plan_tree(self, node: exp.Expression, database: str, *, depth: int) -> list[Change]:
+    def _plan_tree(
+        self, node: exp.Expression, database: str, *, depth: int, kept: bool = False
+    ) -> list[Change]:
         """Bind every table reference of ``node``: the changes that make it the bound tree
-        (``node`` itself is only read).
+        (``node`` itself is only read; ``kept``: it never changes).
         """
-        ctes: set[str] = set()
-        referenced: set[str] = set()
-        refs: list[tuple[int, exp.Table]] = []
-        has_star = False
-        for found in node.find_all(exp.CTE, exp.Column, exp.Star, exp.Table):  # one walk
-            if isinstance(found, exp.Table):
-                refs.append((len(refs), found))
-            elif isinstance(found, exp.Column):
-                referenced.update(p.name.lower() for p in found.parts)
-            elif isinstance(found, exp.Star):
-                # A star in a select list reads every column; count(*) reads none.
-                has_star = has_star or not isinstance(found.parent, exp.Count)
-            else:
-                ctes.add(found.alias_or_name.lower())
-        refs = [
-            (i, ref)
-            for i, ref in refs
-            if ref.name
-            and not isinstance(ref.this, exp.Func)  # table functions, UNNEST
-            and (ref.db or ref.name.lower() not in ctes)
-        ]
+        facts = _facts_of_kept(node) if kept else _TreeFacts.of(node)
         self._fetch_tables(
-            ((ref.db or database).lower(), ref.name.lower().partition("$")[0]) for _, ref in refs
+            ((ref.db or database).lower(), ref.name.lower().partition("$")[0])
+            for _, ref in facts.refs
         )
         return [
-            (i, self._bind_table(ref, (ref.db or database).lower(), referenced=referenced,
-                                 star=has_star, depth=depth))
-            for i, ref in refs
+            (i, self._bind_table(ref, (ref.db or database).lower(), referenced=facts.referenced,
+                                 star=facts.star, depth=depth))
+            for i, ref in facts.refs
         ]  # fmt: skip
 
     def _apply(self, node: exp.Expression, changes: list[Change]) -> exp.Expression:
@@ -306,7 +353,7 @@ class Binder:
             )
         definition = view_definition(view)
         inner = name_view_query(parse(definition.sql).node)
-        changes = self._plan_tree(inner, definition.database, depth=depth + 1)
+        changes = self._plan_tree(inner, definition.database, depth=depth + 1)  # its own tree
         bound = self._fit_view(view, self._apply(inner, changes))
         return exp.Subquery(this=bound, alias=exp.TableAlias(this=exp.to_identifier(alias)))
 
