@@ -167,6 +167,11 @@ def _described(changes: list[Change]) -> str:
     return "\n".join(out)
 
 
+# The columns (name, DuckDB type) of recently expanded views' bound queries, by what each
+# query is made of (``Binder._fit_view``).
+VIEW_SHAPES: Lru[bytes, list[tuple[str, str]]] = Lru(256)
+
+
 def _conjuncts(where: exp.Expression | None) -> Iterator[exp.Expression]:
     if where is None:
         return
@@ -353,13 +358,21 @@ class Binder:
             )
         definition = view_definition(view)
         inner = name_view_query(parse(definition.sql).node)
+        first_scan = len(self._bound.scans)
         changes = self._plan_tree(inner, definition.database, depth=depth + 1)  # its own tree
-        bound = self._fit_view(view, self._apply(inner, changes))
+        shape_key = None
+        if all(scan.shared for scan in self._bound.scans[first_scan:]):
+            # shared scans are named after what they read: the query's shape follows
+            made_of = f"{definition.sql}\0{definition.database}\0{_described(changes)}"
+            shape_key = hashlib.sha256(made_of.encode()).digest()
+        bound = self._fit_view(view, self._apply(inner, changes), shape_key)
         return exp.Subquery(this=bound, alias=exp.TableAlias(this=exp.to_identifier(alias)))
 
-    def _fit_view(self, view: Table, query: exp.Expression) -> exp.Expression:
-        """Check that the view's query still yields its stored columns (else VIEW_IS_STALE),
-        casting columns that became narrower to the stored types, as Trino does.
+    def _view_shape(self, view: Table, query: exp.Expression) -> list[tuple[str, str]]:
+        """(name, DuckDB type) of each column the view's bound query yields.
+
+        Raises:
+            InvalidInputError: the query no longer binds (VIEW_IS_STALE).
         """
         import duckdb
 
@@ -379,8 +392,25 @@ class Binder:
                 f"{str(e).splitlines()[0]}. Recreate it with CREATE OR REPLACE VIEW.",
                 code="VIEW_IS_STALE",
             ) from e
-        names = [str(row[0]) for row in desc]
-        casts = check_view_columns(view, [(str(n), str(t)) for n, t, *_ in desc])
+        return [(str(n), str(t)) for n, t, *_ in desc]
+
+    def _fit_view(
+        self, view: Table, query: exp.Expression, shape_key: bytes | None
+    ) -> exp.Expression:
+        """Check that the view's query still yields its stored columns (else VIEW_IS_STALE),
+        casting columns that became narrower to the stored types, as Trino does.
+
+        The query's columns are learnt once for a ``shape_key`` (what the bound query is
+        made of, scans included), else at every statement (temporary views and a DuckDB
+        bind of the query).
+        """
+        shape = None if shape_key is None else VIEW_SHAPES.get(shape_key)
+        if shape is None:
+            shape = self._view_shape(view, query)
+            if shape_key is not None:
+                VIEW_SHAPES.put(shape_key, shape)
+        names = [n for n, _ in shape]
+        casts = check_view_columns(view, shape)
         if not any(casts):
             return query
         inner = exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("__lb_view")))
