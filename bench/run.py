@@ -1,6 +1,7 @@
 """lakebed against DuckDB run directly on the same Parquet files.
 
-    python bench/run.py [--sf 1] [--runs 3] [--threads 2] [--only tpch,overhead,pruning,memory]
+    python bench/run.py [--sf 1] [--runs 3] [--threads 2]
+                        [--only tpch,overhead,stages,pruning,memory,fixed]
                         [--clock wall|cpu]
 
 Writes ``bench/results/<timestamp>-sf<N>.json`` and prints a table per benchmark:
@@ -10,6 +11,8 @@ Writes ``bench/results/<timestamp>-sf<N>.json`` and prints a table per benchmark
   from DuckDB's ``tpch_queries()``; DuckDB always runs its own text of the query.
 - ``overhead``: the fixed cost lakebed adds to a trivial statement (``SELECT 1`` and a
   one-row scan of a one-file table), p50 and p99 (targets 5 ms and 25 ms).
+- ``fixed``: the CPU time lakebed adds to each repeated TPC-H query, by thread time on one
+  DuckDB thread (not in the default set; use ``--sf 0.1`` to weigh planning most).
 - ``pruning``: ``data_scanned_bytes`` of a partition-pruned query against the full scan.
 - ``memory``: peak RSS of an aggregate over lineitem with a DuckDB memory limit smaller than
   the table; it must stream (spill), not fail.
@@ -206,6 +209,7 @@ class Report:
     pruning: dict[str, int] = field(default_factory=dict)
     memory: dict[str, object] = field(default_factory=dict)
     stages: dict[str, float] = field(default_factory=dict)
+    fixed: dict[str, float] = field(default_factory=dict)
 
 
 def bench_tpch(lb: lakebed.Lakebed, con: duckdb.DuckDBPyConnection, report: Report) -> None:
@@ -231,6 +235,36 @@ def bench_tpch(lb: lakebed.Lakebed, con: duckdb.DuckDBPyConnection, report: Repo
         row = report.tpch[-1]
         shown = f"{row.ratio:.3f}" if row.ratio else f"FAILED {row.error}"
         print(f"  q{n:02d} duckdb {duck_s * 1000:8.1f} ms  lakebed {shown}", flush=True)
+
+
+def bench_fixed(data: Path, report: Report, rounds: int = 7) -> None:
+    """The CPU time lakebed adds to each repeated TPC-H query: thread time of
+    ``lb.sql(q).fetchall()`` minus that of DuckDB's own run of the query, alternating, median
+    of ``rounds``. Both run DuckDB on one thread, so all the work is on this thread's clock
+    (a steadier measure on a shared machine than the ratio of two totals).
+    """
+    queries = sorted(tpch_queries().items())
+    with (
+        tempfile.TemporaryDirectory(prefix="lakebed-bench-fixed-") as home,
+        lakebed.connect(home, duckdb_threads=1) as lb,
+    ):
+        register_tpch(lb, data)
+        con = duckdb_baseline(data, 1)
+        for _, (lake_text, duck_text) in queries:  # warm-up: parse, translate, footers
+            lb.sql(lake_text).fetchall()
+            con.execute(duck_text).fetchall()
+        added: dict[int, list[float]] = {n: [] for n, _ in queries}
+        for _ in range(rounds):
+            for n, (lake_text, duck_text) in queries:
+                t0 = time.thread_time()
+                con.execute(duck_text).fetchall()
+                t1 = time.thread_time()
+                lb.sql(lake_text).fetchall()
+                t2 = time.thread_time()
+                added[n].append((t2 - t1) - (t1 - t0))
+        con.close()
+    report.fixed = {f"q{n:02d}": round(statistics.median(v) * 1000, 2) for n, v in added.items()}
+    report.fixed["mean"] = round(statistics.mean(report.fixed.values()), 2)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -396,6 +430,9 @@ def print_report(report: Report) -> None:
         print(f"\noverhead, {label}: " + ", ".join(f"{k} {v:.2f}" for k, v in o.items()))
     if report.pruning:
         print("\npruning: " + ", ".join(f"{k} {v}" for k, v in report.pruning.items()))
+    if report.fixed:
+        print("\nCPU ms lakebed adds per repeated TPC-H query (one DuckDB thread, thread time): "
+              + ", ".join(f"{k} {v:.2f}" for k, v in report.fixed.items()))  # fmt: skip
     if report.stages:
         print("\nwhere a one-row scan's time goes (sampled by pyinstrument, which slows it):")
         total = report.stages["total"]
@@ -433,6 +470,9 @@ def main(argv: list[str] | None = None) -> None:
                 bench_pruning(lb, report)
             save(report)
             con.close()
+        if "fixed" in only:
+            bench_fixed(data, report)
+            save(report)
         if "memory" in only:
             bench_memory(Path(home), data, report)
     save(report)

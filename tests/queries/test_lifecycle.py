@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +43,49 @@ def test_failed_execution_records_error_category_code_and_message(lb: lakebed.La
     # Athena's StateChangeReason: "CODE: message".
     assert rec.state_reason == f"TABLE_NOT_FOUND: {rec.error['message']}"
     assert rec.completed_at is not None
+
+
+def test_foreground_statement_of_an_unlimited_workgroup_never_waits_queued(
+    lb: lakebed.Lakebed,
+) -> None:
+    rec = lb.query(lb.sql("SELECT 42").query_id)
+    assert rec.state == QueryState.SUCCEEDED and rec.stats.queue_ms == 0
+    assert (rec.statement_type, rec.substatement_type) == ("DML", "SELECT")
+    ddl = lb.query(lb.sql("CREATE DATABASE IF NOT EXISTS lifecycle_db").query_id)
+    assert (ddl.statement_type, ddl.substatement_type) == ("DDL", "CREATE_DATABASE")
+
+
+def test_foreground_syntax_error_is_recorded_failed_with_its_position(lb: lakebed.Lakebed) -> None:
+    with pytest.raises(lakebed.ParseError) as info:
+        lb.sql("SELECT 1\nFROM WHERE x")
+    assert info.value.code == "SYNTAX_ERROR" and info.value.line == 2
+    rec = lb.query(info.value.query_id)
+    assert rec.state == QueryState.FAILED
+    assert rec.error is not None and rec.error["code"] == "SYNTAX_ERROR"
+    assert rec.statement_type is None  # never parsed, never RUNNING
+
+
+def test_cancel_interrupts_a_foreground_query(lb: lakebed.Lakebed, long_query: str) -> None:
+    done: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            lb.sql(long_query)
+        except lakebed.LakebedError as e:
+            done.append(e)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not (running := lb.queries.list(state=QueryState.RUNNING, limit=1)):
+        assert time.monotonic() < deadline, "the query never ran"
+        time.sleep(0.01)
+    time.sleep(0.3)  # let DuckDB start executing, so the interrupt is what stops it
+    lb.cancel(running[0].id)
+    thread.join(60)
+    assert not thread.is_alive()
+    assert isinstance(done[0], lakebed.CancelledError)
+    assert lb.query(running[0].id).state == QueryState.CANCELLED
 
 
 def test_unknown_query_id_is_not_found(lb: lakebed.Lakebed) -> None:

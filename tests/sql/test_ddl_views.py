@@ -178,3 +178,19 @@ def test_view_with_timestamp_and_json_columns(lb: lakebed.Lakebed) -> None:
     result = lb.sql("SELECT t, j FROM stamped")
     assert [c.type for c in result.columns] == ["timestamp", "json"]
     assert result.fetchall() == [(dt.datetime(2024, 1, 1, 10, 0, 0, 123000), "[1]")]
+
+
+def test_view_read_again_is_shaped_once_and_still_goes_stale(
+    lb: lakebed.Lakebed, nums: str
+) -> None:
+    from lakebed.sql.bind import VIEW_SHAPES
+
+    lb.sql(f"CREATE VIEW v AS SELECT n, s FROM {nums}")
+    assert lb.sql("SELECT n FROM v ORDER BY n").fetchall() == [(1,), (2,), (3,)]
+    hits = VIEW_SHAPES.hits
+    assert lb.sql("SELECT s FROM v WHERE n = 2").fetchall() == [("b",)]
+    assert VIEW_SHAPES.hits == hits + 1
+    lb.sql(f"ALTER TABLE {nums} CHANGE n n string")
+    with pytest.raises(lakebed.InvalidInputError, match=r"column \[n\] of type varchar") as info:
+        lb.sql("SELECT n FROM v")
+    assert info.value.code == "VIEW_IS_STALE"

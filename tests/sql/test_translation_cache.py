@@ -7,8 +7,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from sqlglot import exp
 
 import lakebed
+from lakebed.sql.parse import QUERIES
 from lakebed.sql.translate import TRANSLATIONS
 
 
@@ -63,3 +65,43 @@ def test_replaced_view_translates_again(lb: lakebed.Lakebed, numbers: Path) -> N
     lb.sql("CREATE OR REPLACE VIEW v AS SELECT CAST(a AS varchar) AS a FROM numbers")
     result = lb.sql(text)
     assert result.fetchall() == [("4",)]
+
+
+def test_same_text_with_other_parameters_translates_again(
+    lb: lakebed.Lakebed, numbers: Path
+) -> None:
+    text = "SELECT a / ? AS q FROM numbers ORDER BY a"
+    assert lb.sql(text, parameters=[2]).fetchall() == [(1,), (2,)]
+    hits = TRANSLATIONS.hits
+    assert lb.sql(text, parameters=[2.0]).fetchall() == [(1.5,), (2.0,)]
+    assert TRANSLATIONS.hits == hits
+    assert lb.sql(text, parameters=[2]).fetchall() == [(1,), (2,)]
+    assert TRANSLATIONS.hits == hits + 1
+
+
+def test_hidden_column_query_keeps_hidden_columns_out_of_star(
+    lb: lakebed.Lakebed, numbers: Path
+) -> None:
+    text = "SELECT * FROM numbers WHERE \"$path\" LIKE '%part.parquet' ORDER BY a"
+    first = lb.sql(text)
+    again = lb.sql(text)
+    assert [c.name for c in again.columns] == [c.name for c in first.columns] == ["a"]
+    assert again.fetchall() == [(3,), (4,)]
+
+
+def test_running_a_query_leaves_its_kept_parse_tree_unchanged(
+    lb: lakebed.Lakebed, numbers: Path
+) -> None:
+    lb.sql("CREATE VIEW doubled AS SELECT a * 2 AS d FROM numbers")
+    text = (
+        "SELECT n.a, v.d FROM numbers n TABLESAMPLE BERNOULLI (100) "
+        "JOIN doubled v ON v.d = n.a * 2 ORDER BY n.a"
+    )
+    assert lb.sql(text).fetchall() == [(3, 6), (4, 8)]
+    kept = QUERIES.get(text)
+    assert kept is not None
+    before = repr(kept)
+    assert lb.sql(text).fetchall() == [(3, 6), (4, 8)]
+    assert repr(kept) == before
+    samples = list(kept.find_all(exp.TableSample))
+    assert samples and all(node.root() is kept for node in samples)

@@ -105,14 +105,22 @@ _DECLARED: dict[exp.DataType.Type, set[str]] = {
 }
 
 
+@lru_cache(maxsize=1024)
+def _readable_as(declared: str, actual: pa.DataType) -> bool:
+    """Whether a Parquet field of type ``actual`` can be read as Hive type ``declared``
+    (asked for every column of every file a statement reads).
+    """
+    allowed = _DECLARED.get(parse_type(declared).this)
+    return allowed is None or _family(actual) in allowed
+
+
 def _type_error(col: Column, field: str, actual: pa.DataType, uri: str) -> str | None:
     """HIVE_BAD_DATA's text when the file's field cannot be read as the declared type.
 
     The error is raised only when a query reads the column, as Athena does: planning (and
     views' staleness checks) still see the declared type.
     """
-    allowed = _DECLARED.get(parse_type(col.type).this)
-    if allowed is None or _family(actual) in allowed:
+    if _readable_as(col.type, actual):
         return None
     return (
         f"HIVE_BAD_DATA: Field {field}'s type {actual} in Parquet file {uri} is incompatible "

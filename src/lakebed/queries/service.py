@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -34,10 +35,10 @@ from lakebed.queries.results import discard_results, write_results
 from lakebed.queries.reuse import reuse_of
 from lakebed.queries.runner import runner_gone, runner_id
 from lakebed.queries.slots import WorkgroupSlots
-from lakebed.queries.workgroups import PRIMARY, Workgroup, Workgroups
+from lakebed.queries.workgroups import PRIMARY, Workgroup, Workgroups, read_workgroup
 from lakebed.sql.parse import parse
 from lakebed.sql.run import RunContext, runner_for
-from lakebed.sql.statements import StatementType
+from lakebed.sql.statements import Statement, StatementType
 from lakebed.storage.object_store import join_uri
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ _TRANSITION = (
     )
     .returning(*_QE.c)
 )
+_BY_TOKEN = sa.select(_QE).where(_QE.c.client_request_token == sa.bindparam("b_token"))
 _LOCK_WORKGROUP = (
     sa.select(ms.workgroups.c.name)
     .where(ms.workgroups.c.name == sa.bindparam("b_workgroup"))
@@ -105,6 +107,39 @@ def _check_output_location(location: str) -> None:
             f"OutputLocation must be an absolute path or an s3:// URI of at most "
             f"{MAX_LOCATION_LENGTH} characters; got {location[:80]!r}.",
             code="INVALID_OUTPUT_LOCATION",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """A statement ready to run, and the milliseconds it took to parse."""
+
+    stmt: Statement
+    parse_ms: int
+
+
+def _check_submission(
+    text: str,
+    parameters: list[str] | None,
+    output_location: str | None,
+    reuse_max_age_minutes: int | None,
+) -> None:
+    """Refuse a submission whose text, parameters, location or reuse age is out of bounds."""
+    if len(_utf8(text, "Query text")) > MAX_QUERY_BYTES:
+        raise InvalidInputError(
+            f"Query text is longer than {MAX_QUERY_BYTES} bytes.", code="QUERY_TOO_LONG"
+        )
+    for value in parameters or ():
+        _utf8(value, "An execution parameter")
+    if output_location is not None:
+        _check_output_location(output_location)
+    if reuse_max_age_minutes is not None and not (
+        0 <= reuse_max_age_minutes <= MAX_REUSE_AGE_MINUTES
+    ):
+        raise InvalidInputError(
+            f"MaxAgeInMinutes must be between 0 and {MAX_REUSE_AGE_MINUTES}; "
+            f"got {reuse_max_age_minutes}.",
+            code="INVALID_PARAMETER",
         )
 
 
@@ -196,7 +231,7 @@ class QueryService:
             InvalidInputError: the workgroup is disabled, the text is too long or the
                 reuse age is out of range.
         """
-        record, _ = self._submit(
+        record, _, _ = self._submit(
             text,
             database=database,
             workgroup=workgroup,
@@ -217,76 +252,94 @@ class QueryService:
         output_location: str | None = None,
         client_request_token: str | None = None,
         reuse_max_age_minutes: int | None = None,
-    ) -> tuple[QueryExecution, Workgroup]:
-        """``submit``, returning the stored record and its workgroup as read for it."""
-        wg = self.workgroups.get_workgroup(workgroup or PRIMARY)
-        if wg.state != "ENABLED":
-            raise InvalidInputError(
-                f"WorkGroup {wg.name} is disabled; enable it or use another workgroup.",
-                code="WORKGROUP_DISABLED",
+        parse_now: bool = False,
+    ) -> tuple[QueryExecution, Workgroup, _Parsed | None]:
+        """``submit``, returning the stored record and its workgroup as read for it.
+
+        With ``parse_now``, a statement that nothing can keep waiting (its workgroup has no
+        concurrency limit) is parsed first and recorded RUNNING at once, with its type, in
+        the same write: then the parsed statement comes back too.
+        """
+        name = workgroup or PRIMARY
+        parsed = None
+        if parse_now and not (client_request_token or reuse_max_age_minutes):
+            # Parsed before the write that records it (a syntax error is reported when it
+            # runs), with the workgroup's name alone: used if the workgroup has no limit.
+            parsed = self._parse_early(text, parameters or [], name)
+        with self._ms.begin() as conn:  # one transaction: read the workgroup, record
+            wg = read_workgroup(conn, name)
+            if wg.state != "ENABLED":
+                raise InvalidInputError(
+                    f"WorkGroup {wg.name} is disabled; enable it or use another workgroup.",
+                    code="WORKGROUP_DISABLED",
+                )
+            _check_submission(text, parameters, output_location, reuse_max_age_minutes)
+            if client_request_token:
+                existing = conn.execute(_BY_TOKEN, {"b_token": client_request_token}).first()
+                if existing is not None:
+                    return self._record(existing), wg, None
+            workgroup_location = (
+                self.managed_results_root if wg.managed_results else wg.output_location
             )
-        if len(_utf8(text, "Query text")) > MAX_QUERY_BYTES:
-            raise InvalidInputError(
-                f"Query text is longer than {MAX_QUERY_BYTES} bytes.", code="QUERY_TOO_LONG"
-            )
-        for value in parameters or ():
-            _utf8(value, "An execution parameter")
-        if output_location is not None:
-            _check_output_location(output_location)
-        if reuse_max_age_minutes is not None and not (
-            0 <= reuse_max_age_minutes <= MAX_REUSE_AGE_MINUTES
-        ):
-            raise InvalidInputError(
-                f"MaxAgeInMinutes must be between 0 and {MAX_REUSE_AGE_MINUTES}; "
-                f"got {reuse_max_age_minutes}.",
-                code="INVALID_PARAMETER",
-            )
-        if client_request_token:
-            with self._ms.read() as conn:
-                existing = conn.execute(
-                    sa.select(_QE.c.id).where(_QE.c.client_request_token == client_request_token)
-                ).scalar()
-            if existing:
-                return self.get(str(existing)), wg
-        workgroup_location = self.managed_results_root if wg.managed_results else wg.output_location
-        location = (
-            workgroup_location
-            if (wg.enforce_configuration or not output_location)
-            else output_location
-        ) or self._settings.results_uri
-        values: dict[str, Any] = {
-            "id": str(uuid.uuid4()),
-            "query": text,
-            "workgroup": wg.name,
-            "catalog": CATALOG_NAME,
-            "database": (database or "default").lower(),
-            "state": QueryState.QUEUED,
-            "submitted_at": utcnow(),
-            "output_location": location,
-            "execution_parameters": list(parameters or []),
-            "client_request_token": client_request_token,
-            "runner": runner_id(),
-        }
-        if reuse_max_age_minutes:
-            with self._ms.read() as conn:
+            location = (
+                workgroup_location
+                if (wg.enforce_configuration or not output_location)
+                else output_location
+            ) or self._settings.results_uri
+            values: dict[str, Any] = {
+                "id": str(uuid.uuid4()),
+                "query": text,
+                "workgroup": wg.name,
+                "catalog": CATALOG_NAME,
+                "database": (database or "default").lower(),
+                "state": QueryState.QUEUED,
+                "submitted_at": utcnow(),
+                "output_location": location,
+                "execution_parameters": list(parameters or []),
+                "client_request_token": client_request_token,
+                "runner": runner_id(),
+            }
+            if reuse_max_age_minutes:
                 values.update(reuse_of(conn, values, reuse_max_age_minutes, home=self._home))
-        with self._ms.begin() as conn:
+            if parsed is not None and wg.max_concurrent_queries is None:
+                values.update(
+                    state=QueryState.RUNNING,  # nothing can keep it waiting
+                    queue_ms=0,
+                    statement_type=parsed.stmt.statement_type,
+                    substatement_type=parsed.stmt.kind,
+                )
+            else:
+                parsed = None
             row = conn.execute(_INSERT, values).one()
-        if values["state"] == QueryState.QUEUED:
+        if values["state"] in (QueryState.QUEUED, QueryState.RUNNING):
             with self._lock:
                 self._cancel_events[values["id"]] = threading.Event()
-        return QueryExecution.from_row(row, managed_root=self.managed_results_root), wg
+        return self._record(row), wg, parsed
+
+    def _parse_early(self, text: str, parameters: list[str], workgroup: str) -> _Parsed | None:
+        """``text`` parsed and resolved, or None when that fails (or the text is too long)."""
+        if len(text) > MAX_QUERY_BYTES:
+            return None
+        t_parse = time.perf_counter()
+        try:
+            stmt = self._resolve(text, parameters, workgroup)
+        except Exception:  # the statement is recorded QUEUED; running it reports the error
+            return None
+        return _Parsed(stmt, _ms_between(t_parse))
+
+    def _record(self, row: Any) -> QueryExecution:
+        """An execution as read from its metastore row."""
+        return QueryExecution.from_row(row, managed_root=self.managed_results_root)
 
     def start(self, text: str, **kwargs: Any) -> str:
         """Submit and run in the background; returns the query id at once.
 
         The query waits QUEUED, holding no thread, until its workgroup has a free slot.
         """
-        qid = self.submit(text, **kwargs)
-        record = self.get(qid)
+        record, wg, _ = self._submit(text, **kwargs)
+        qid = record.id
         if record.state != QueryState.QUEUED:
-            return qid  # answered by result reuse
-        wg = self.workgroups.get_workgroup(record.workgroup)
+            return qid  # answered by result reuse (or an earlier submission with its token)
 
         def grant() -> bool:
             try:
@@ -299,9 +352,23 @@ class QueryService:
         return qid
 
     def run(self, text: str, **kwargs: Any) -> QueryExecution:
-        """Submit and run to completion in this thread."""
-        record, wg = self._submit(text, **kwargs)
-        return self._execute_queued(record, wg)
+        """Submit and run to completion in this thread.
+
+        In a workgroup without a concurrency limit nothing can keep the statement QUEUED: it
+        is recorded RUNNING from the start (one metastore write fewer).
+        """
+        record, wg, parsed = self._submit(text, parse_now=True, **kwargs)
+        if parsed is None:
+            return self._execute_queued(record, wg)
+        qid = record.id
+        self.slots.request(wg.name, wg.max_concurrent_queries, lambda: True)
+        try:
+            with self._lock:
+                cancelled = self._cancel_events.setdefault(qid, threading.Event())
+            return self._run(record, wg, parsed, cancelled, queue_ms=0)
+        finally:
+            self.slots.release(wg.name, wg.max_concurrent_queries)
+            self._forget(qid)
 
     def execute(self, qid: str) -> QueryExecution:
         """Run a QUEUED execution in this thread once its workgroup has a free slot, to a
@@ -361,32 +428,49 @@ class QueryService:
             self.slots.release(wg.name, wg.max_concurrent_queries)
             self._forget(qid)
 
+    def _resolve(self, text: str, parameters: list[str], workgroup: str) -> Statement:
+        """The statement to run for ``text`` (parsed, ``EXECUTE`` and ``?`` resolved)."""
+        return session.resolve(
+            parse(text, shared=True),  # runners only read a query's tree
+            list(parameters),
+            prepared=self.prepared,
+            workgroup=workgroup,
+        )
+
     def _execute(
         self, record: QueryExecution, wg: Workgroup, cancelled: threading.Event
     ) -> QueryExecution:
         qid = record.id
         t_parse = time.perf_counter()
         try:  # parsing reads nothing of the lake: done before the query counts as RUNNING
-            stmt = session.resolve(
-                parse(record.query),
-                list(record.execution_parameters),
-                prepared=self.prepared,
-                workgroup=wg.name,
-            )
+            stmt = self._resolve(record.query, record.execution_parameters, wg.name)
         except Exception as e:
             return self._finish_failed(qid, record, e, cancelled)
-        parse_ms = _ms_between(t_parse)
+        parsed = _Parsed(stmt, _ms_between(t_parse))
         queue_ms = self._start_running(
             record,
             wg,
-            parse_ms=parse_ms,
+            parse_ms=parsed.parse_ms,
             statement_type=stmt.statement_type,
             substatement_type=stmt.kind,
         )
         if queue_ms is None:
             return self.get(qid)  # cancelled while queued
+        return self._run(record, wg, parsed, cancelled, queue_ms=queue_ms)
+
+    def _run(
+        self,
+        record: QueryExecution,
+        wg: Workgroup,
+        parsed: _Parsed,
+        cancelled: threading.Event,
+        *,
+        queue_ms: int,
+    ) -> QueryExecution:
+        """Run a RUNNING execution's statement to a final state."""
+        qid, stmt = record.id, parsed.stmt
         # Planning counts from the start of parsing, however long the query then waited.
-        t_start = time.perf_counter() - parse_ms / 1000
+        t_start = time.perf_counter() - parsed.parse_ms / 1000
         times = {"planned": t_start}
         home = self._home
         cursor = self._engine.cursor()
@@ -595,11 +679,7 @@ class QueryService:
             row = conn.execute(
                 _TRANSITION, {"b_id": qid, "b_states": list(states), **values}
             ).first()
-        return (
-            None
-            if row is None
-            else QueryExecution.from_row(row, managed_root=self.managed_results_root)
-        )
+        return None if row is None else self._record(row)
 
     def _watch_cancels(self) -> None:
         """Interrupt running queries that were cancelled: here (again: an interrupt that
@@ -649,7 +729,7 @@ class QueryService:
             row = conn.execute(_GET, {"b_id": qid}).first()
         if row is None:
             raise NotFoundError(f"QueryExecution {qid} was not found.", code="QUERY_NOT_FOUND")
-        return QueryExecution.from_row(row, managed_root=self.managed_results_root)
+        return self._record(row)
 
     def list(
         self,
@@ -669,7 +749,7 @@ class QueryService:
             query = query.where(_QE.c.submitted_at < before)
         with self._ms.read() as conn:
             rows = conn.execute(query.limit(limit)).all()
-        return [QueryExecution.from_row(r, managed_root=self.managed_results_root) for r in rows]
+        return [self._record(r) for r in rows]
 
     def totals(self) -> dict[str, tuple[int, int]]:
         """Per state: (number of executions, bytes they scanned), for monitoring."""

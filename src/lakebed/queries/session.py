@@ -57,7 +57,7 @@ def resolve(
     stmt: Statement, parameters: list[str], *, prepared: PreparedStatements, workgroup: str
 ) -> Statement:
     """The statement to run: ``EXECUTE`` replaced by its prepared statement and every ``?``
-    bound to the execution parameters (or the ``USING`` values).
+    bound to the execution parameters (or the ``USING`` values). ``stmt`` is not changed.
 
     Raises:
         NotFoundError: EXECUTE names no prepared statement of the workgroup.
@@ -71,9 +71,14 @@ def resolve(
             )
         parameters = list(stmt.node.using) or parameters
         stmt = parse(prepared.get(workgroup, stmt.node.name).query)
-    if isinstance(stmt.node, exp.Expression) and (parameters or stmt.node.find(exp.Placeholder)):
-        node = bind_parameters(stmt.node.copy(), parameters)
-        return Statement(stmt.kind, stmt.statement_type, node, stmt.text)
+    node = stmt.node
+    # a ``?`` placeholder needs a ``?`` in the text: most statements skip the walk
+    if isinstance(node, exp.Expression) and (
+        parameters or ("?" in stmt.text and node.find(exp.Placeholder))
+    ):
+        node = bind_parameters(node.copy(), parameters)
+        key = None if stmt.key is None else repr((stmt.key, parameters))
+        return Statement(stmt.kind, stmt.statement_type, node, stmt.text, key=key)
     if parameters:
         raise InvalidInputError(
             f"{stmt.kind.replace('_', ' ')} takes no execution parameters.",

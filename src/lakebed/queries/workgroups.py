@@ -64,6 +64,18 @@ def _of(row: Any) -> Workgroup:
     )
 
 
+def read_workgroup(conn: sa.Connection, name: str) -> Workgroup:
+    """The workgroup named ``name``, read in the caller's transaction.
+
+    Raises:
+        NotFoundError: there is none.
+    """
+    row = conn.execute(_GET, {"b_name": name}).first()
+    if row is None:
+        raise NotFoundError(f"WorkGroup {name} is not found.", code="WORKGROUP_NOT_FOUND")
+    return _of(row)
+
+
 class Workgroups:
     """Create, get, list, update and delete workgroups."""
 
@@ -127,10 +139,7 @@ class Workgroups:
             NotFoundError: there is none.
         """
         with self._ms.read() as conn:
-            row = conn.execute(_GET, {"b_name": name}).first()
-        if row is None:
-            raise NotFoundError(f"WorkGroup {name} is not found.", code="WORKGROUP_NOT_FOUND")
-        return _of(row)
+            return read_workgroup(conn, name)
 
     def list_workgroups(self) -> list[Workgroup]:
         """Every workgroup, by name."""

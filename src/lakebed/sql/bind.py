@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,7 @@ from lakebed.formats import (
 )
 from lakebed.formats._sql import quote_ident
 from lakebed.sql import translate
+from lakebed.sql._lru import Lru
 from lakebed.sql.prune import prune_partitions
 from lakebed.sql.transforms.naming import name_view_query
 from lakebed.storage import normalize_uri
@@ -58,13 +59,32 @@ class BoundScan:
     shared: bool = False  # named after its content, reads nothing of the cursor's own
 
 
+# A change binding makes to a tree: the table reference at this position among the tree's
+# ``exp.Table`` nodes (in ``find_all`` order) becomes this expression.
+Change = tuple[int, exp.Expression]
+
+
 @dataclass
 class BoundStatement:
-    """A statement whose table references point at scans (temporary views)."""
+    """A statement whose table references point at scans (temporary views).
 
-    node: exp.Expression
+    The bound tree (``node``) is built when first asked for: a repeated query whose
+    translation is known (by ``key``) needs none, so its parsed tree is neither copied nor
+    rewritten.
+    """
+
+    build: Callable[[], exp.Expression]
     scans: list[BoundScan] = field(default_factory=list)
     arrow_tables: dict[str, pa.Table] = field(default_factory=dict)
+    key: str | None = None  # what the bound tree is made from; see ``Binder.bind``
+    _node: exp.Expression | None = None
+
+    @property
+    def node(self) -> exp.Expression:
+        """The bound tree."""
+        if self._node is None:
+            self._node = self.build()
+        return self._node
 
     @property
     def bytes_scanned(self) -> int:
@@ -83,6 +103,73 @@ class BoundStatement:
         scans = [f"{s.name}={s.sql}" for s in self.scans]
         arrow = [f"{n}:{schema}" for n, schema in zip(self.arrow_tables, schemas, strict=True)]
         return "\n".join([*scans, *arrow])
+
+
+@dataclass(frozen=True, slots=True)
+class _TreeFacts:
+    """What binding needs to know of a statement tree, found in one walk of it."""
+
+    refs: tuple[tuple[int, exp.Table], ...]  # the table references to bind, by position
+    referenced: frozenset[str]  # every name a column reference uses (lowercase)
+    star: bool  # a star reads every column somewhere
+
+    @classmethod
+    def of(cls, node: exp.Expression) -> _TreeFacts:
+        """Walk ``node``."""
+        ctes: set[str] = set()
+        referenced: set[str] = set()
+        tables: list[exp.Table] = []
+        star = False
+        for found in node.find_all(exp.CTE, exp.Column, exp.Star, exp.Table):  # one walk
+            if isinstance(found, exp.Table):
+                tables.append(found)
+            elif isinstance(found, exp.Column):
+                referenced.update(p.name.lower() for p in found.parts)
+            elif isinstance(found, exp.Star):
+                # A star in a select list reads every column; count(*) reads none.
+                star = star or not isinstance(found.parent, exp.Count)
+            else:
+                ctes.add(found.alias_or_name.lower())
+        refs = tuple(
+            (i, ref)
+            for i, ref in enumerate(tables)  # positions among the tree's tables
+            if ref.name
+            and not isinstance(ref.this, exp.Func)  # table functions, UNNEST
+            and (ref.db or ref.name.lower() not in ctes)
+        )
+        return cls(refs, frozenset(referenced), star)
+
+
+# Facts of trees that never change (the parse cache's), by tree: a repeated query is not
+# walked again. Each entry holds its tree, so an id is not reused while it is kept.
+_KEPT_FACTS: Lru[int, tuple[exp.Expression, _TreeFacts]] = Lru(512)
+
+
+def _facts_of_kept(node: exp.Expression) -> _TreeFacts:
+    known = _KEPT_FACTS.get(id(node))
+    if known is not None and known[0] is node:
+        return known[1]
+    facts = _TreeFacts.of(node)
+    _KEPT_FACTS.put(id(node), (node, facts))
+    return facts
+
+
+def _described(changes: list[Change]) -> str:
+    """Text that tells ``changes`` apart: a scan's reference by its name, alias and sample,
+    anything else (an expanded view) by its whole tree.
+    """
+    out = []
+    for i, new in changes:
+        if isinstance(new, exp.Table) and not new.args.keys() - {"this", "alias", "sample"}:
+            out.append(f"{i} {new.name!r} {new.alias!r} {new.args.get('sample')!r}")
+        else:
+            out.append(f"{i} {new!r}")
+    return "\n".join(out)
+
+
+# The columns (name, DuckDB type) of recently expanded views' bound queries, by what each
+# query is made of (``Binder._fit_view``).
+VIEW_SHAPES: Lru[bytes, list[tuple[str, str]]] = Lru(256)
 
 
 def _conjuncts(where: exp.Expression | None) -> Iterator[exp.Expression]:
@@ -108,19 +195,35 @@ class Binder:
         self._cursor = cursor
         self._database = database
         self._counter = itertools.count(1)
-        self._bound = BoundStatement(exp.Null())
+        self._bound = BoundStatement(exp.Null)  # ``bind`` gives it the tree
         self._tables: dict[tuple[str, str], Table] = {}
         self._partition_lists: dict[tuple[str, str], list[Partition]] = {}
 
     # -- entry points ---------------------------------------------------------------------
 
-    def bind(self, node: exp.Expression) -> BoundStatement:
-        """Bind every table reference in ``node``.
+    def bind(self, node: exp.Expression, *, key: str | None = None) -> BoundStatement:
+        """Bind every table reference in ``node`` (which is not changed).
+
+        Args:
+            node: the statement tree.
+            key: what ``node`` was made from (``Statement.key``). Given, the bound
+                statement's ``key`` stands for the bound tree (it adds the default database
+                and each table reference's replacement, so equal keys mean equal trees
+                without comparing them), and the tree is built only when asked for.
+                ``node`` must then never change (the parse cache's trees do not): what
+                binding learns from walking it is kept for the next statement.
 
         Raises:
             NotFoundError: a database, table or view does not exist.
         """
-        self._bound.node = self._bind_tree(node.copy(), self._database, depth=0)
+        changes = self._plan_tree(node, self._database, depth=0, kept=key is not None)
+        self._bound.build = lambda: self._apply(node.copy(), changes)
+        if key is None:
+            self._bound.node  # noqa: B018 - built now: the caller may change ``node`` later
+        else:
+            # Hidden columns left out of stars follow from the tree and the scans' names.
+            made_of = f"{key!r}\0{self._database}\0{_described(changes)}"
+            self._bound.key = hashlib.sha256(made_of.encode()).hexdigest()
         return self._bound
 
     def resolve(self, table: exp.Table) -> tuple[str, str]:
@@ -157,37 +260,28 @@ class Binder:
 
     # -- tree walking ---------------------------------------------------------------------
 
-    def _bind_tree(self, node: exp.Expression, database: str, *, depth: int) -> exp.Expression:
-        ctes: set[str] = set()
-        referenced: set[str] = set()
-        refs: list[exp.Table] = []
-        has_star = False
-        for found in node.find_all(exp.CTE, exp.Column, exp.Star, exp.Table):  # one walk
-            if isinstance(found, exp.Table):
-                refs.append(found)
-            elif isinstance(found, exp.Column):
-                referenced.update(p.name.lower() for p in found.parts)
-            elif isinstance(found, exp.Star):
-                # A star in a select list reads every column; count(*) reads none.
-                has_star = has_star or not isinstance(found.parent, exp.Count)
-            else:
-                ctes.add(found.alias_or_name.lower())
-        refs = [
-            ref
-            for ref in refs
-            if ref.name
-            and not isinstance(ref.this, exp.Func)  # table functions, UNNEST
-            and (ref.db or ref.name.lower() not in ctes)
-        ]
+    def _plan_tree(
+        self, node: exp.Expression, database: str, *, depth: int, kept: bool = False
+    ) -> list[Change]:
+        """Bind every table reference of ``node``: the changes that make it the bound tree
+        (``node`` itself is only read; ``kept``: it never changes).
+        """
+        facts = _facts_of_kept(node) if kept else _TreeFacts.of(node)
         self._fetch_tables(
-            ((ref.db or database).lower(), ref.name.lower().partition("$")[0]) for ref in refs
+            ((ref.db or database).lower(), ref.name.lower().partition("$")[0])
+            for _, ref in facts.refs
         )
-        for ref in refs:
-            db = (ref.db or database).lower()
-            replacement = self._bind_table(
-                ref, db, referenced=referenced, star=has_star, depth=depth
-            )
-            ref.replace(replacement)
+        return [
+            (i, self._bind_table(ref, (ref.db or database).lower(), referenced=facts.referenced,
+                                 star=facts.star, depth=depth))
+            for i, ref in facts.refs
+        ]  # fmt: skip
+
+    def _apply(self, node: exp.Expression, changes: list[Change]) -> exp.Expression:
+        """``node`` (a tree of the caller's own, rewritten in place) with ``changes`` made."""
+        tables = list(node.find_all(exp.Table)) if changes else []
+        for i, replacement in changes:
+            tables[i].replace(replacement)
         self._exclude_hidden_from_stars(node)
         return node
 
@@ -246,10 +340,11 @@ class Binder:
             scan = self._iceberg_scan(table, ref, conjuncts, referenced=referenced, star=star)
         else:
             scan = self._scan(table, conjuncts, referenced=referenced, star=star)
+        sample = ref.args.get("sample")
         return exp.Table(
             this=exp.to_identifier(scan.name),
             alias=exp.TableAlias(this=exp.to_identifier(alias)),
-            sample=ref.args.get("sample"),
+            sample=sample and sample.copy(),  # ``ref``'s tree is only read
         )
 
     def _expand_view(self, view: Table, alias: str, *, depth: int) -> exp.Expression:
@@ -263,12 +358,21 @@ class Binder:
             )
         definition = view_definition(view)
         inner = name_view_query(parse(definition.sql).node)
-        bound = self._fit_view(view, self._bind_tree(inner, definition.database, depth=depth + 1))
+        first_scan = len(self._bound.scans)
+        changes = self._plan_tree(inner, definition.database, depth=depth + 1)  # its own tree
+        shape_key = None
+        if all(scan.shared for scan in self._bound.scans[first_scan:]):
+            # shared scans are named after what they read: the query's shape follows
+            made_of = f"{definition.sql}\0{definition.database}\0{_described(changes)}"
+            shape_key = hashlib.sha256(made_of.encode()).digest()
+        bound = self._fit_view(view, self._apply(inner, changes), shape_key)
         return exp.Subquery(this=bound, alias=exp.TableAlias(this=exp.to_identifier(alias)))
 
-    def _fit_view(self, view: Table, query: exp.Expression) -> exp.Expression:
-        """Check that the view's query still yields its stored columns (else VIEW_IS_STALE),
-        casting columns that became narrower to the stored types, as Trino does.
+    def _view_shape(self, view: Table, query: exp.Expression) -> list[tuple[str, str]]:
+        """(name, DuckDB type) of each column the view's bound query yields.
+
+        Raises:
+            InvalidInputError: the query no longer binds (VIEW_IS_STALE).
         """
         import duckdb
 
@@ -288,8 +392,25 @@ class Binder:
                 f"{str(e).splitlines()[0]}. Recreate it with CREATE OR REPLACE VIEW.",
                 code="VIEW_IS_STALE",
             ) from e
-        names = [str(row[0]) for row in desc]
-        casts = check_view_columns(view, [(str(n), str(t)) for n, t, *_ in desc])
+        return [(str(n), str(t)) for n, t, *_ in desc]
+
+    def _fit_view(
+        self, view: Table, query: exp.Expression, shape_key: bytes | None
+    ) -> exp.Expression:
+        """Check that the view's query still yields its stored columns (else VIEW_IS_STALE),
+        casting columns that became narrower to the stored types, as Trino does.
+
+        The query's columns are learnt once for a ``shape_key`` (what the bound query is
+        made of, scans included), else at every statement (temporary views and a DuckDB
+        bind of the query).
+        """
+        shape = None if shape_key is None else VIEW_SHAPES.get(shape_key)
+        if shape is None:
+            shape = self._view_shape(view, query)
+            if shape_key is not None:
+                VIEW_SHAPES.put(shape_key, shape)
+        names = [n for n, _ in shape]
+        casts = check_view_columns(view, shape)
         if not any(casts):
             return query
         inner = exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("__lb_view")))

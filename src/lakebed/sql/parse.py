@@ -34,8 +34,8 @@ DDL, DML, UTILITY = StatementType.DDL, StatementType.DML, StatementType.UTILITY
 _QUERY_TYPES = (exp.Query, exp.Values)
 
 # Trees of recently parsed queries by their text: a repeated query is not parsed again.
-# Each caller gets its own copy (later stages may change the tree); copying costs about a
-# quarter of parsing.
+# Each caller gets its own copy (later stages may change the tree; copying costs about a
+# quarter of parsing) unless it promises only to read it (``shared``).
 QUERIES: Lru[str, exp.Expression] = Lru(512)
 
 
@@ -85,8 +85,13 @@ def _classify(node: exp.Expression) -> tuple[str, StatementType]:
     )
 
 
-def parse(text: str) -> Statement:
+def parse(text: str, *, shared: bool = False) -> Statement:
     """Parse one statement of Athena SQL.
+
+    Args:
+        text: the statement.
+        shared: a query's tree may be the one the cache keeps (not a copy of it): the caller
+            only reads it.
 
     Raises:
         ParseError: the text is not valid SQL (with line and column).
@@ -96,7 +101,7 @@ def parse(text: str) -> Statement:
     if not stripped:
         raise ParseError("Empty statement.", line=1, column=1)
     if (known := QUERIES.get(stripped)) is not None:
-        return Statement(*_classify(known), known.copy(), text)
+        return Statement(*_classify(known), known if shared else known.copy(), text, key=stripped)
     for grammar in OWN_GRAMMARS:
         own = grammar(stripped)
         if own is not None:
@@ -120,6 +125,7 @@ def parse(text: str) -> Statement:
             f"Statement '{' '.join(word).upper()}' is not supported.", code="NOT_SUPPORTED"
         )
     kind, stype = _classify(node)
-    if kind == "SELECT":
-        QUERIES.put(stripped, node.copy())
-    return Statement(kind, stype, node, text)
+    if kind != "SELECT":
+        return Statement(kind, stype, node, text)
+    QUERIES.put(stripped, node if shared else node.copy())
+    return Statement(kind, stype, node, text, key=stripped)

@@ -26,9 +26,12 @@ class Statement:
         node: a sqlglot expression, or a lakebed statement object for Hive statements
             sqlglot does not parse (see ``sql/hive.py``).
         text: the statement text as submitted.
+        key: what ``node`` was made from (the query text, with the parameters bound into
+            it): statements with equal keys have equal trees. None when unknown.
     """
 
     kind: str
     statement_type: StatementType
     node: Any
     text: str
+    key: str | None = None

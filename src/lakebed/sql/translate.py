@@ -118,25 +118,41 @@ def to_duckdb(node: exp.Expression, *, copy: bool = True) -> str:
 class TranslationCache(Lru[bytes, str]):
     """The DuckDB SQL of recently translated queries (least recently used go first).
 
-    A key is the bound tree's exact structure (``repr``: node classes, arguments, quoted
-    values) and the SQL of every relation it reads, which fixes the types the probes see;
-    translation depends on nothing else (the DuckDB macros are the same in every database).
+    A key is the bound tree's identity and the SQL of every relation it reads, which fixes
+    the types the probes see; translation depends on nothing else (the DuckDB macros are
+    the same in every database). The identity is what the tree was made from when the
+    binder can tell (``BoundStatement.key``), else its exact structure (``repr``: node
+    classes, arguments, quoted values), which costs a walk of the whole tree.
     """
 
     def __init__(self, size: int = 512) -> None:
         super().__init__(size)
 
     @staticmethod
-    def key(node: exp.Expression, relations: str) -> bytes:
-        """The key of ``node`` read over ``relations``."""
-        return hashlib.sha256(f"{node!r}\0{relations}".encode()).digest()
+    def key(tree: exp.Expression | str, relations: str) -> bytes:
+        """The key of a tree, or of what it was made from, read over ``relations``."""
+        identity = f"made of {tree}" if isinstance(tree, str) else repr(tree)
+        return hashlib.sha256(f"{identity}\0{relations}".encode()).digest()
 
 
 TRANSLATIONS = TranslationCache()
 
 
+def known_sql(tree_key: str | None, relations: str | None) -> str | None:
+    """The kept translation of the tree made from ``tree_key`` (``BoundStatement.key``)
+    over ``relations``, if there is one: found without the tree.
+    """
+    if tree_key is None or relations is None:
+        return None
+    return TRANSLATIONS.get(TranslationCache.key(tree_key, relations))
+
+
 def query_sql(
-    node: exp.Expression, cursor: duckdb.DuckDBPyConnection, *, relations: str | None = None
+    node: exp.Expression,
+    cursor: duckdb.DuckDBPyConnection,
+    *,
+    relations: str | None = None,
+    tree_key: str | None = None,
 ) -> str:
     """DuckDB SQL for a query whose result columns are named and typed as Trino's.
 
@@ -151,13 +167,16 @@ def query_sql(
         cursor: where the tree's relations are defined.
         relations: the SQL of those relations; given, the translation is reused for the
             same tree over the same relations (``TRANSLATIONS``).
+        tree_key: what the tree was made from (``BoundStatement.key``), when known: it
+            stands for the tree in the cache key.
 
     Raises:
         NotSupportedError: a construct has no faithful DuckDB equivalent.
         NotFoundError: a function is not one Athena has (FUNCTION_NOT_FOUND).
         InvalidInputError: the query is wrong in a way Trino reports before running it.
     """
-    key = None if relations is None else TranslationCache.key(node, relations)
+    tree = node if tree_key is None else tree_key
+    key = None if relations is None else TranslationCache.key(tree, relations)
     if key is not None and (known := TRANSLATIONS.get(key)) is not None:
         return known
     marked = _bottom_up(naming.mark_unnamed(node.copy()), strings.varchar_typeof)

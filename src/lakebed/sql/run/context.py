@@ -70,14 +70,16 @@ class RunContext:
         if self.cancelled.is_set():
             raise CancelledError("Query was cancelled by the user.", query_id=self.query_id)
 
-    def bind(self, node: object) -> BoundStatement:
+    def bind(self, node: object, *, key: str | None = None) -> BoundStatement:
         """Bind a statement tree and prepare its scans on the cursor, enforcing the
-        workgroup's bytes-scanned cutoff before anything is read.
+        workgroup's bytes-scanned cutoff before anything is read (``key`` as in
+        ``Binder.bind``).
         """
         from sqlglot import exp
 
         assert isinstance(node, exp.Expression)
-        bound = Binder(self.catalog, self.store, self.cursor, database=self.database).bind(node)
+        binder = Binder(self.catalog, self.store, self.cursor, database=self.database)
+        bound = binder.bind(node, key=key)
         if self.bytes_cutoff is not None and bound.bytes_scanned > self.bytes_cutoff:
             raise CancelledError(
                 f"Query exhausted the workgroup's bytes-scanned limit: it would scan "

@@ -12,8 +12,11 @@ BATCH_ROWS = 65_536
 
 def run_select(ctx: RunContext, stmt: Statement) -> Outcome:
     """Run a query and stream its rows."""
-    bound = ctx.bind(stmt.node)
-    sql = translate.query_sql(bound.node, ctx.cursor, relations=bound.relations)
+    bound = ctx.bind(stmt.node, key=stmt.key)
+    relations = bound.relations
+    sql = translate.known_sql(bound.key, relations) or translate.query_sql(
+        bound.node, ctx.cursor, relations=relations, tree_key=bound.key
+    )
     ctx.planning_done()
     ctx.check_cancelled()
     result = ctx.cursor.execute(sql)
