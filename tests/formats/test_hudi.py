@@ -237,13 +237,39 @@ def test_log_blocks_of_an_uncommitted_delta_commit_are_skipped(
     ]
 
 
-def test_missing_timeline_fails_naming_the_path(local: tuple[lakebed.Lakebed, Path]) -> None:
+def test_create_over_a_folder_without_a_timeline_fails_and_registers_nothing(
+    local: tuple[lakebed.Lakebed, Path],
+) -> None:
     lb, root = local
     where = root / "cow" / "region=eu"  # a partition folder, not the table's base path
-    register(lb, "t", str(where), partitioned=False)
     with pytest.raises(DataError, match=r"No Hudi table at .*region=eu.*hoodie\.properties") as e:
+        register(lb, "t", str(where), partitioned=False)
+    assert e.value.code == "HUDI_BAD_DATA"
+    assert lb.sql("SHOW TABLES").fetchall() == []
+
+
+@pytest.mark.parametrize("data_files", [True, False], ids=["with-data", "without-data"])
+def test_missing_timeline_fails_naming_the_path(
+    local: tuple[lakebed.Lakebed, Path], data_files: bool
+) -> None:
+    lb, root = local
+    register(lb, "t", str(root / "cow"), partitioned=False)
+    shutil.rmtree(root / "cow" / ".hoodie")
+    if not data_files:  # an empty location is no Hudi table either
+        for folder in (root / "cow").iterdir():
+            shutil.rmtree(folder)
+    with pytest.raises(DataError, match=r"No Hudi table at .*cow.*hoodie\.properties") as e:
         lb.sql("SELECT * FROM t")
     assert e.value.code == "HUDI_BAD_DATA"
+
+
+def test_table_without_data_files_reads_empty(local: tuple[lakebed.Lakebed, Path]) -> None:
+    lb, root = local
+    for name, input_format in (("cow", RO), ("mor", RT)):
+        for folder in (root / name).glob("region=*"):
+            shutil.rmtree(folder)
+        register(lb, name, str(root / name), input_format=input_format)
+        assert lb.sql(f"SELECT count(*), max(name) FROM {name}").fetchall() == [(0, None)]
 
 
 def test_corrupt_replacecommit_fails_naming_the_file(local: tuple[lakebed.Lakebed, Path]) -> None:
