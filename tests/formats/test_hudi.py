@@ -151,6 +151,28 @@ def test_dms_change_records_with_op_d_are_deletes(lake: tuple[lakebed.Lakebed, s
     assert rows(lb, "dms") == expected("mor_dms", "snapshot")
 
 
+def test_deletes_carrying_an_ordering_value_spare_a_later_ordered_log_record(
+    lake: tuple[lakebed.Lakebed, str],
+) -> None:
+    """Upserts with ``_hoodie_is_deleted`` set, written by Hudi as deletes with their
+    ordering value, and a ``delete`` without one (generate.py ``mor_deletes``)."""
+    lb, root = lake
+    register(lb, "deletes", f"{root}/mor_deletes", input_format=RT)
+    assert rows(lb, "deletes") == expected("mor_deletes", "snapshot")
+    kept = lb.sql("SELECT id, name FROM deletes WHERE id IN (1, 2, 4, 5)").fetchall()
+    assert kept == [(1, "e1-v2")]
+
+
+def test_dms_deletes_older_than_the_log_record_are_ignored(
+    lake: tuple[lakebed.Lakebed, str],
+) -> None:
+    lb, root = lake
+    register(lb, "dms_deletes", f"{root}/mor_dms_deletes", input_format=RT)
+    assert rows(lb, "dms_deletes") == expected("mor_dms_deletes", "snapshot")
+    kept = lb.sql("SELECT id, name FROM dms_deletes WHERE id IN (1, 2, 3)").fetchall()
+    assert kept == [(1, "s1-v2")]
+
+
 @pytest.mark.parametrize("partitioned", [True, False], ids=["partitions", "unpartitioned"])
 def test_hudi_metadata_table_files_are_not_read_as_data(
     lake: tuple[lakebed.Lakebed, str], partitioned: bool

@@ -292,9 +292,9 @@ def _deleted_keys(block: LogBlock) -> Iterator[tuple[str, tuple[str, Any] | None
         wrapped = record.get("orderingVal")
         ordering = None
         if wrapped is not None:
-            name, value = wrapped
+            name, wrapper = wrapped  # (record name, {"value": …})
             java = _WRAPPER_CLASS[name.rsplit(".", 1)[-1]]
-            ordering = (java, _comparable(value))
+            ordering = (java, _comparable(wrapper["value"]))
         yield record["recordKey"], ordering
 
 
