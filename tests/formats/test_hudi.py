@@ -4,18 +4,22 @@ compared with the ones Spark gave (data/hudi/expected.json), on local disk and o
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
-from collections.abc import Iterator
+import struct
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import fastavro
 import pytest
 
 import lakebed
 from lakebed.errors import DataError, NotSupportedError
+from lakebed.formats import hudi_log
 
 HUDI = Path(__file__).parent / "data" / "hudi"
 EXPECTED = json.loads((HUDI / "expected.json").read_text())
@@ -257,6 +261,74 @@ def test_log_blocks_of_an_uncommitted_delta_commit_are_skipped(
         (6, "m6-v2"),
         (7, "m7"),
     ]
+
+
+def test_merged_slices_are_reused_until_the_timeline_changes(
+    local: tuple[lakebed.Lakebed, Path],
+) -> None:
+    lb, root = local
+    register(lb, "mor_rt", str(root / "mor"), input_format=RT)
+    first = rows(lb, "mor_rt")
+    hits = hudi_log._MERGED.hits
+    assert rows(lb, "mor_rt") == first == expected("mor", "snapshot")
+    assert hudi_log._MERGED.hits > hits
+    last = max(p.name.split(".")[0] for p in (root / "mor" / ".hoodie").glob("*.deltacommit"))
+    (root / "mor" / ".hoodie" / f"{last}.deltacommit").unlink()  # the delete of 4 and 5
+    assert [r[2] for r in rows(lb, "mor_rt")] == [1, 2, 3, 4, 5, 6, 7]
+
+
+def _rewrite_log_record(folder: Path, key: str, change: Callable[[bytes], bytes]) -> None:
+    """Change the Avro bytes of the log data record of ``key`` in place (same length)."""
+    for log in sorted(folder.glob(".*.log.*")):
+        data = bytearray(log.read_bytes())
+        for block in hudi_log.read_blocks(bytes(data), str(log)):
+            if block.kind != hudi_log.AVRO_DATA:
+                continue
+            schema = fastavro.parse_schema(json.loads(block.header[hudi_log.SCHEMA]))
+            start = data.index(block.content, block.offset)
+            pos = start + 8
+            for _ in range(struct.unpack_from(">i", block.content, 4)[0]):
+                size = struct.unpack_from(">i", data, pos)[0]
+                raw = bytes(data[pos + 4 : pos + 4 + size])
+                if (
+                    fastavro.schemaless_reader(io.BytesIO(raw), schema, None)["_hoodie_record_key"]
+                    == key
+                ):
+                    changed = change(raw)
+                    assert len(changed) == len(raw)
+                    data[pos + 4 : pos + 4 + size] = changed
+                    log.write_bytes(bytes(data))
+                    return
+                pos += 4 + size
+    raise AssertionError(f"no log record of key {key}")
+
+
+def test_log_record_with_hoodie_is_deleted_deletes_its_key(
+    local: tuple[lakebed.Lakebed, Path],
+) -> None:
+    """A merged log record with ``_hoodie_is_deleted = true`` removes its key (its last
+    field: union branch 1, boolean byte), even where it outranks a later delete."""
+    lb, root = local
+    _rewrite_log_record(root / "mor_deletes" / "region=eu", "1", lambda r: r[:-1] + b"\x01")
+    register(lb, "deletes", str(root / "mor_deletes"), input_format=RT)
+    assert [r[2] for r in rows(lb, "deletes")] == [3, 6]
+
+
+def test_dms_log_record_with_op_d_deletes_its_key(local: tuple[lakebed.Lakebed, Path]) -> None:
+    lb, root = local
+    _rewrite_log_record(root / "mor_dms_deletes" / "region=eu", "1", lambda r: r[:-1] + b"D")
+    register(lb, "dms", str(root / "mor_dms_deletes"), input_format=RT)
+    assert [r[2] for r in rows(lb, "dms")] == [4, 5]
+
+
+def test_corrupt_log_record_fails_naming_the_file(local: tuple[lakebed.Lakebed, Path]) -> None:
+    lb, root = local
+    folder = root / "mor_deletes" / "region=eu"
+    _rewrite_log_record(folder, "1", lambda r: b"\xff" * len(r))
+    register(lb, "deletes", str(root / "mor_deletes"), input_format=RT)
+    with pytest.raises(DataError, match=r"Hudi .*\.log\.1_") as e:
+        lb.sql("SELECT count(*) FROM deletes")
+    assert e.value.code == "HUDI_BAD_DATA"
 
 
 def test_create_over_a_folder_without_a_timeline_fails_and_registers_nothing(
