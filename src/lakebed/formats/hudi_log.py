@@ -19,8 +19,13 @@ has a greater ordering value of the same type (0 means "no ordering": it always 
 merged log record then replaces the base file's row of its key, or removes it when it is a
 delete (or has ``_hoodie_is_deleted = true``). Payloads with other rules are refused.
 
-The log records of one file slice are held in memory while it is merged (as Hudi's own
-reader holds them); the base files are read by DuckDB and joined to them by record key.
+Data blocks are decoded in bulk: the blocks of one writer schema become the blocks of an
+in-memory Avro container file (``_container``) that DuckDB's ``read_avro`` reads to Arrow.
+Records are merged by key in DuckDB; only keys with several log entries are folded by the
+rules above in Python (``_winner``). The merged records of a file slice are held in memory
+(as Hudi's own reader holds them) and kept in a bounded cache under the slice's version (its
+log files and the committed blocks merged); the base files are read by DuckDB and joined to
+them by record key.
 """
 
 from __future__ import annotations
