@@ -436,3 +436,16 @@ def test_insert_into_a_hudi_table_is_refused_and_writes_nothing(
         lb.sql("INSERT INTO cow (id, name) VALUES (99, 'x')")
     assert e.value.code == "NOT_SUPPORTED"
     assert sorted(p for p in (root / "cow").rglob("*")) == before
+
+
+def test_weighted_cache_keeps_the_recent_entries_within_its_weight() -> None:
+    from lakebed.sql._lru import Lru
+
+    cache: Lru[str, bytes] = Lru(10, weigh=len)
+    cache.put("a", b"1234")
+    cache.put("b", b"1234")
+    cache.get("a")  # now the most recent
+    cache.put("c", b"1234")  # 12 > 10: the least recent ("b") goes
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (b"1234", None, b"1234")
+    cache.put("big", b"x" * 11)  # heavier than the whole cache: not kept, nothing evicted
+    assert cache.get("big") is None and cache.get("a") == b"1234"
