@@ -105,6 +105,41 @@ def test_iceberg_delta_and_hudi_folders_are_registered_as_such(
     assert [c.name for c in hu.columns] == [*META_COLUMNS, "k"]  # Hive sync's columns
 
 
+def test_delta_schema_comes_from_the_checkpoint_once_early_commits_are_cleaned(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    import deltalake
+    import pyarrow as pa
+
+    where = lake_dir / "events"
+    deltalake.write_deltalake(where, pa.table({"a": pa.array([1], pa.int64())}))
+    more = pa.table({"a": pa.array([2], pa.int64()), "b": pa.array(["x"])})
+    deltalake.write_deltalake(where, more, mode="append", schema_mode="merge")
+    deltalake.DeltaTable(where).create_checkpoint()
+    deltalake.write_deltalake(where, more, mode="append")
+    log = where / "_delta_log"
+    for commit in ("00000000000000000000.json", "00000000000000000001.json"):
+        (log / commit).unlink()  # as cleanup_metadata does once they expire
+    assert not any("metaData" in line for line in (log / "00000000000000000002.json").open())
+    run = crawl(lake_dir)
+    assert run.errors == ()
+    table = lb.catalog.get_table("default", "events")
+    assert [(c.name, c.type) for c in table.columns] == [("a", "bigint"), ("b", "string")]
+    assert lb.sql("SELECT count(*), count(b) FROM events").fetchall() == [(3, 2)]
+
+
+def test_delta_folder_with_a_broken_log_is_reported_not_registered(
+    lb: lakebed.Lakebed, lake_dir: Path, crawl
+) -> None:
+    write_text(lake_dir / "dl" / "_delta_log" / "00000000000000000001.json", "{}\n")
+    write_parquet(lake_dir / "dl" / "part-0.parquet", {"a": [1]})
+    run = crawl(lake_dir)
+    assert [(e.code, "00000000000000000000.json" in e.message) for e in run.errors] == [
+        ("HIVE_BAD_DATA", True)
+    ]
+    assert lb.catalog.list_tables("default") == []
+
+
 def test_bad_files_are_reported_and_make_no_half_formed_tables(
     lb: lakebed.Lakebed, lake_dir: Path, crawl
 ) -> None:

@@ -4,18 +4,22 @@ compared with the ones Spark gave (data/hudi/expected.json), on local disk and o
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
-from collections.abc import Iterator
+import struct
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import fastavro
 import pytest
 
 import lakebed
 from lakebed.errors import DataError, NotSupportedError
+from lakebed.formats import hudi_log
 
 HUDI = Path(__file__).parent / "data" / "hudi"
 EXPECTED = json.loads((HUDI / "expected.json").read_text())
@@ -151,6 +155,28 @@ def test_dms_change_records_with_op_d_are_deletes(lake: tuple[lakebed.Lakebed, s
     assert rows(lb, "dms") == expected("mor_dms", "snapshot")
 
 
+def test_deletes_carrying_an_ordering_value_spare_a_later_ordered_log_record(
+    lake: tuple[lakebed.Lakebed, str],
+) -> None:
+    """Upserts with ``_hoodie_is_deleted`` set, written by Hudi as deletes with their
+    ordering value, and a ``delete`` without one (generate.py ``mor_deletes``)."""
+    lb, root = lake
+    register(lb, "deletes", f"{root}/mor_deletes", input_format=RT)
+    assert rows(lb, "deletes") == expected("mor_deletes", "snapshot")
+    kept = lb.sql("SELECT id, name FROM deletes WHERE id IN (1, 2, 4, 5)").fetchall()
+    assert kept == [(1, "e1-v2")]
+
+
+def test_dms_deletes_older_than_the_log_record_are_ignored(
+    lake: tuple[lakebed.Lakebed, str],
+) -> None:
+    lb, root = lake
+    register(lb, "dms_deletes", f"{root}/mor_dms_deletes", input_format=RT)
+    assert rows(lb, "dms_deletes") == expected("mor_dms_deletes", "snapshot")
+    kept = lb.sql("SELECT id, name FROM dms_deletes WHERE id IN (1, 2, 3)").fetchall()
+    assert kept == [(1, "s1-v2")]
+
+
 @pytest.mark.parametrize("partitioned", [True, False], ids=["partitions", "unpartitioned"])
 def test_hudi_metadata_table_files_are_not_read_as_data(
     lake: tuple[lakebed.Lakebed, str], partitioned: bool
@@ -237,13 +263,107 @@ def test_log_blocks_of_an_uncommitted_delta_commit_are_skipped(
     ]
 
 
-def test_missing_timeline_fails_naming_the_path(local: tuple[lakebed.Lakebed, Path]) -> None:
+def test_merged_slices_are_reused_until_the_timeline_changes(
+    local: tuple[lakebed.Lakebed, Path],
+) -> None:
+    lb, root = local
+    register(lb, "mor_rt", str(root / "mor"), input_format=RT)
+    first = rows(lb, "mor_rt")
+    hits = hudi_log._MERGED.hits
+    assert rows(lb, "mor_rt") == first == expected("mor", "snapshot")
+    assert hudi_log._MERGED.hits > hits
+    last = max(p.name.split(".")[0] for p in (root / "mor" / ".hoodie").glob("*.deltacommit"))
+    (root / "mor" / ".hoodie" / f"{last}.deltacommit").unlink()  # the delete of 4 and 5
+    assert [r[2] for r in rows(lb, "mor_rt")] == [1, 2, 3, 4, 5, 6, 7]
+
+
+def _rewrite_log_record(folder: Path, key: str, change: Callable[[bytes], bytes]) -> None:
+    """Change the Avro bytes of the log data record of ``key`` in place (same length)."""
+    for log in sorted(folder.glob(".*.log.*")):
+        data = bytearray(log.read_bytes())
+        for block in hudi_log.read_blocks(bytes(data), str(log)):
+            if block.kind != hudi_log.AVRO_DATA:
+                continue
+            schema = fastavro.parse_schema(json.loads(block.header[hudi_log.SCHEMA]))
+            start = data.index(block.content, block.offset)
+            pos = start + 8
+            for _ in range(struct.unpack_from(">i", block.content, 4)[0]):
+                size = struct.unpack_from(">i", data, pos)[0]
+                raw = bytes(data[pos + 4 : pos + 4 + size])
+                if (
+                    fastavro.schemaless_reader(io.BytesIO(raw), schema, None)["_hoodie_record_key"]
+                    == key
+                ):
+                    changed = change(raw)
+                    assert len(changed) == len(raw)
+                    data[pos + 4 : pos + 4 + size] = changed
+                    log.write_bytes(bytes(data))
+                    return
+                pos += 4 + size
+    raise AssertionError(f"no log record of key {key}")
+
+
+def test_log_record_with_hoodie_is_deleted_deletes_its_key(
+    local: tuple[lakebed.Lakebed, Path],
+) -> None:
+    """A merged log record with ``_hoodie_is_deleted = true`` removes its key (its last
+    field: union branch 1, boolean byte), even where it outranks a later delete."""
+    lb, root = local
+    _rewrite_log_record(root / "mor_deletes" / "region=eu", "1", lambda r: r[:-1] + b"\x01")
+    register(lb, "deletes", str(root / "mor_deletes"), input_format=RT)
+    assert [r[2] for r in rows(lb, "deletes")] == [3, 6]
+
+
+def test_dms_log_record_with_op_d_deletes_its_key(local: tuple[lakebed.Lakebed, Path]) -> None:
+    lb, root = local
+    _rewrite_log_record(root / "mor_dms_deletes" / "region=eu", "1", lambda r: r[:-1] + b"D")
+    register(lb, "dms", str(root / "mor_dms_deletes"), input_format=RT)
+    assert [r[2] for r in rows(lb, "dms")] == [4, 5]
+
+
+def test_corrupt_log_record_fails_naming_the_file(local: tuple[lakebed.Lakebed, Path]) -> None:
+    lb, root = local
+    folder = root / "mor_deletes" / "region=eu"
+    _rewrite_log_record(folder, "1", lambda r: b"\xff" * len(r))
+    register(lb, "deletes", str(root / "mor_deletes"), input_format=RT)
+    with pytest.raises(DataError, match=r"Hudi .*\.log\.1_") as e:
+        lb.sql("SELECT count(*) FROM deletes")
+    assert e.value.code == "HUDI_BAD_DATA"
+
+
+def test_create_over_a_folder_without_a_timeline_fails_and_registers_nothing(
+    local: tuple[lakebed.Lakebed, Path],
+) -> None:
     lb, root = local
     where = root / "cow" / "region=eu"  # a partition folder, not the table's base path
-    register(lb, "t", str(where), partitioned=False)
     with pytest.raises(DataError, match=r"No Hudi table at .*region=eu.*hoodie\.properties") as e:
+        register(lb, "t", str(where), partitioned=False)
+    assert e.value.code == "HUDI_BAD_DATA"
+    assert lb.sql("SHOW TABLES").fetchall() == []
+
+
+@pytest.mark.parametrize("data_files", [True, False], ids=["with-data", "without-data"])
+def test_missing_timeline_fails_naming_the_path(
+    local: tuple[lakebed.Lakebed, Path], data_files: bool
+) -> None:
+    lb, root = local
+    register(lb, "t", str(root / "cow"), partitioned=False)
+    shutil.rmtree(root / "cow" / ".hoodie")
+    if not data_files:  # an empty location is no Hudi table either
+        for folder in (root / "cow").iterdir():
+            shutil.rmtree(folder)
+    with pytest.raises(DataError, match=r"No Hudi table at .*cow.*hoodie\.properties") as e:
         lb.sql("SELECT * FROM t")
     assert e.value.code == "HUDI_BAD_DATA"
+
+
+def test_table_without_data_files_reads_empty(local: tuple[lakebed.Lakebed, Path]) -> None:
+    lb, root = local
+    for name, input_format in (("cow", RO), ("mor", RT)):
+        for folder in (root / name).glob("region=*"):
+            shutil.rmtree(folder)
+        register(lb, name, str(root / name), input_format=input_format)
+        assert lb.sql(f"SELECT count(*), max(name) FROM {name}").fetchall() == [(0, None)]
 
 
 def test_corrupt_replacecommit_fails_naming_the_file(local: tuple[lakebed.Lakebed, Path]) -> None:
@@ -316,3 +436,16 @@ def test_insert_into_a_hudi_table_is_refused_and_writes_nothing(
         lb.sql("INSERT INTO cow (id, name) VALUES (99, 'x')")
     assert e.value.code == "NOT_SUPPORTED"
     assert sorted(p for p in (root / "cow").rglob("*")) == before
+
+
+def test_weighted_cache_keeps_the_recent_entries_within_its_weight() -> None:
+    from lakebed.sql._lru import Lru
+
+    cache: Lru[str, bytes] = Lru(10, weigh=len)
+    cache.put("a", b"1234")
+    cache.put("b", b"1234")
+    cache.get("a")  # now the most recent
+    cache.put("c", b"1234")  # 12 > 10: the least recent ("b") goes
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (b"1234", None, b"1234")
+    cache.put("big", b"x" * 11)  # heavier than the whole cache: not kept, nothing evicted
+    assert cache.get("big") is None and cache.get("a") == b"1234"

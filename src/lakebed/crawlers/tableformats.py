@@ -4,8 +4,8 @@ Parquet files).
 
 * Iceberg: ``metadata/*.metadata.json``; Glue's ``table_type=ICEBERG`` and
   ``metadata_location`` parameters point at the newest metadata file.
-* Delta: ``_delta_log/``; ``table_type=DELTA`` with the schema of the latest ``metaData``
-  action.
+* Delta: ``_delta_log/``; ``table_type=DELTA`` with the schema of the newest snapshot
+  (``formats.delta``: the last checkpoint and the commits after it).
 * Hudi: ``.hoodie/``; Hudi's input format over Parquet with the latest commit's schema and
   Hudi's meta columns, partitioned as ``hoodie.table.partition.fields`` says.
 """
@@ -36,7 +36,7 @@ from lakebed.crawlers.inference import (
     Struct,
     parse_hive_type,
 )
-from lakebed.errors import LakebedError, NotSupportedError
+from lakebed.errors import LakebedError
 from lakebed.formats import delta, hudi, serdes
 from lakebed.storage.object_store import join_uri
 
@@ -160,37 +160,21 @@ def _iceberg(store: ObjectStore, uri: str) -> FormatTable:
 # -- Delta ---------------------------------------------------------------------------------
 
 
-def spark_type(t: Any) -> InferredType:
-    """The Hive type of a Spark (Delta ``schemaString``) type, by the Delta reader's rule;
-    a type Delta's protocol does not define is a string.
+def _delta(store: ObjectStore, uri: str) -> FormatTable:
+    """A Delta table with the columns of its newest snapshot, as the Delta reader builds it
+    (from the last checkpoint and the commits after it).
     """
     try:
-        return parse_hive_type(delta.hive_type(t, where="a crawled folder"))
-    except NotSupportedError:
-        return STRING
-
-
-def _delta(store: ObjectStore, uri: str) -> FormatTable:
-    log = join_uri(uri, "_delta_log")
-    commits = sorted(
-        (f.uri for f in store.list(log, recursive=False) if f.uri.endswith(".json")),
-        reverse=True,
+        snap = delta.snapshot(store, uri)
+    except LakebedError as e:
+        raise FormatError(e.message) from e
+    return FormatTable(
+        "delta",
+        Schema(tuple((c.name, parse_hive_type(c.type)) for c in snap.columns)),
+        {"table_type": "DELTA", "spark.sql.sources.provider": "delta"},
+        None,
+        f"Delta table: schema from _delta_log version {snap.version}.",
     )
-    for commit in commits:
-        for line in store.read_bytes(commit).decode().splitlines():
-            action = json.loads(line) if line.strip() else {}
-            if "metaData" in action:
-                fields = json.loads(action["metaData"]["schemaString"])["fields"]
-                root = Struct(tuple((f["name"].lower(), spark_type(f["type"])) for f in fields))
-                version = int(commit.rsplit("/", 1)[-1].split(".")[0])
-                return FormatTable(
-                    "delta",
-                    Schema(root.fields),
-                    {"table_type": "DELTA", "spark.sql.sources.provider": "delta"},
-                    None,
-                    f"Delta table: schema from _delta_log version {version}.",
-                )
-    raise FormatError(f"Delta table at '{uri}' has no metaData action in its JSON commits.")
 
 
 # -- Hudi ----------------------------------------------------------------------------------

@@ -92,7 +92,9 @@ class TableReader(Protocol):
     """Reads one table format."""
 
     def scan(self, table: Table, files: Sequence[ScanFile], ctx: ScanContext) -> ScanPlan:
-        """Plan the scan of ``files`` of ``table`` (never empty)."""
+        """Plan the scan of ``files`` of ``table`` (empty only for a table format whose own
+        log decides its files: see ``read_only_kind``).
+        """
         ...
 
 

@@ -173,6 +173,19 @@ def table_properties(store: ObjectStore, root: str) -> dict[str, str]:
         raise _bad(uri, "is not UTF-8 text") from e
 
 
+def define(table: Table, store: ObjectStore) -> Table:
+    """A new Hudi table's catalog entry, as given once its LOCATION is a Hudi table's base
+    path (what ``CREATE EXTERNAL TABLE … STORED AS INPUTFORMAT 'org.apache.hudi…'`` checks).
+    Other tables are returned as they are.
+
+    Raises:
+        DataError: HUDI_BAD_DATA: the location holds no ``.hoodie/hoodie.properties``.
+    """
+    if is_hudi(table) and table.location:
+        table_properties(store, table.location)
+    return table
+
+
 def partition_paths(store: ObjectStore, root: str) -> list[str]:
     """The partition paths (relative to ``root``) of the Hudi table at ``root``: the folders
     holding Hudi's ``.hoodie_partition_metadata`` marker. ``[""]`` for an unpartitioned table.

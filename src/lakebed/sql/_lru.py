@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -11,10 +12,15 @@ V = TypeVar("V")
 
 
 class Lru(Generic[K, V]):
-    """At most ``size`` entries; the least recently used go first."""
+    """At most ``size`` entries (or a total ``weigh`` of ``size``, when given: a value
+    heavier than that is not kept); the least recently used go first.
+    """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, weigh: Callable[[V], int] | None = None) -> None:
         self._size = size
+        self._weigh = weigh or (lambda value: 1)
+        self._weights: dict[K, int] = {}
+        self._total = 0
         self._entries: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0  # lookups answered from the cache, for tests and benchmarks
@@ -30,8 +36,15 @@ class Lru(Generic[K, V]):
 
     def put(self, key: K, value: V) -> None:
         """Store a value."""
+        weight = self._weigh(value)
         with self._lock:
+            self._total -= self._weights.pop(key, 0)
+            self._entries.pop(key, None)
+            if weight > self._size:
+                return
             self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+            self._weights[key] = weight
+            self._total += weight
+            while self._total > self._size:
+                old, _ = self._entries.popitem(last=False)
+                self._total -= self._weights.pop(old)

@@ -25,6 +25,7 @@ from lakebed.formats import (
     ScanPlan,
     extension_loader,
     file_details,
+    read_only_kind,
     reader_for,
 )
 from lakebed.formats._sql import quote_ident
@@ -491,7 +492,8 @@ class Binder:
             groups.append(((), self._files(table.location)))
         files = [f for _, fs in groups for f in fs]
         registered = len(self._bound.arrow_tables)
-        if not files:
+        if not files and read_only_kind(table) is None:
+            # Delta and Hudi tables are planned even then: their own log must exist.
             sql, bytes_scanned = self._empty_relation(table.all_columns, hidden), 0
         else:
             ctx = ScanContext(

@@ -13,7 +13,7 @@ from lakebed.catalog.properties import SerdeProperties, TableProperties
 from lakebed.catalog.validation import validate_table_properties
 from lakebed.catalog.views import hive_type_of_duckdb, make_view
 from lakebed.errors import AlreadyExistsError, InvalidInputError, NotFoundError, NotSupportedError
-from lakebed.formats import delta, serdes
+from lakebed.formats import delta, hudi, serdes
 from lakebed.sql import hive, translate
 from lakebed.sql.parse import DIALECT
 from lakebed.sql.run import alter, describe, partitions, show
@@ -220,8 +220,9 @@ def run_create_table(ctx: RunContext, stmt: Statement) -> Outcome:
             "CREATE EXTERNAL TABLE needs a LOCATION.", code="INVALID_TABLE_PROPERTY"
         )
     validate_table_properties(table)
-    # A Delta table's columns come from its log (a column list in the DDL is not needed).
-    table = delta.define(table, ctx.store)
+    # A Delta table's columns come from its log (a column list in the DDL is not needed);
+    # a Hudi table's base path must hold its timeline.
+    table = hudi.define(delta.define(table, ctx.store), ctx.store)
     ctx.catalog.create_table(table, if_not_exists=bool(stmt.node.args.get("exists")))
     return _done()
 

@@ -24,6 +24,13 @@ Tables (each ``<name>/`` with its ``.hoodie/`` timeline):
 * ``mor_dms`` — Merge-on-Read with ``AWSDmsAvroPayload``: DMS change records (``Op``).
 * ``mor_metadata`` — Merge-on-Read with Hudi's metadata table (``.hoodie/metadata/``) on,
   as Hudi writers default to.
+* ``mor_deletes`` — Merge-on-Read with a ``_hoodie_is_deleted`` column: upserts with it set
+  (Hudi writes them as deletes carrying their ordering value: older than the log record's,
+  newer, and of a key only in the base file), then a ``delete`` (no ordering value).
+* ``mor_dms_deletes`` — ``AWSDmsAvroPayload``: ``Op='D'`` records older and newer than the
+  log record of their key.
+
+``python generate.py mor_deletes …`` rewrites only the named tables (and their answers).
 
 ``expected.json`` holds, per table and query type, the rows Spark+Hudi read back (sorted by
 ``id``; timestamps as ISO text, decimals as text).
@@ -33,6 +40,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -129,19 +137,7 @@ def read(spark: SparkSession, name: str, query_type: str) -> list[dict[str, Any]
     return out
 
 
-def main() -> None:
-    spark = (
-        SparkSession.builder.master("local[1]")
-        .config("spark.jars.packages", BUNDLE)
-        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .config("spark.sql.extensions", "org.apache.spark.sql.hudi.HoodieSparkSessionExtension")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "1")
-        .getOrCreate()
-    )
-    for name in ("cow", "cow_replaced", "mor", "mor_compacted", "mor_dms", "mor_metadata"):
-        shutil.rmtree(HERE / name, ignore_errors=True)
-
+def write_cow(spark: SparkSession) -> None:
     cow = options("cow", "COPY_ON_WRITE")
     write(spark, [row(i, f"n{i}", 0, "eu" if i % 2 else "us") for i in range(1, 7)], cow, "insert")
     write(
@@ -152,6 +148,8 @@ def main() -> None:
     )
     write(spark, [row(4, "n4", 9, "us"), row(5, "n5", 9, "eu")], cow, "delete")
 
+
+def write_cow_replaced(spark: SparkSession) -> None:
     rep = options("cow_replaced", "COPY_ON_WRITE")
     write(spark, [row(i, f"r{i}", 0, "eu" if i % 2 else "us") for i in range(1, 7)], rep, "insert")
     write(spark, [row(i, f"r{i}", 1, "eu" if i % 2 else "us") for i in range(7, 9)], rep, "insert")
@@ -164,6 +162,8 @@ def main() -> None:
     }
     write(spark, [row(21, "r21", 3, "eu")], clustering, "insert")
 
+
+def write_mor(spark: SparkSession) -> None:
     mor = options("mor", "MERGE_ON_READ")
     write(spark, [row(i, f"m{i}", 0, "eu" if i % 2 else "us") for i in range(1, 7)], mor, "insert")
     write(
@@ -182,6 +182,8 @@ def main() -> None:
     )
     write(spark, [row(4, "m4", 9, "us"), row(5, "m5", 9, "eu")], mor, "delete")
 
+
+def write_mor_compacted(spark: SparkSession) -> None:
     # Compaction: inline after the second delta commit (a new base file, its logs compacted),
     # then one scheduled but not run, with a log written on the pending compaction's instant.
     comp = options("mor_compacted", "MERGE_ON_READ")
@@ -202,6 +204,8 @@ def main() -> None:
     write(spark, [row(3, "c3-v2", 3, "eu")], schedule, "upsert")
     write(spark, [row(4, "c4-v2", 4, "eu")], comp, "upsert")
 
+
+def write_mor_dms(spark: SparkSession) -> None:
     # AWS DMS change records: AWSDmsAvroPayload treats Op = 'D' as a delete.
     dms = {
         **options("mor_dms", "MERGE_ON_READ"),
@@ -212,30 +216,79 @@ def main() -> None:
     changes = [(*row(2, "d2-v2", 1, "eu"), "U"), (*row(3, "d3", 1, "eu"), "D")]
     write(spark, changes, dms, "upsert", with_op)
 
+
+def write_mor_metadata(spark: SparkSession) -> None:
     # Hudi's own default: the metadata table (.hoodie/metadata/, itself a Hudi table) enabled.
     meta = {**options("mor_metadata", "MERGE_ON_READ"), "hoodie.metadata.enable": "true"}
     write(spark, [row(i, f"x{i}", 0, "eu" if i % 2 else "us") for i in range(1, 5)], meta, "insert")
     write(spark, [row(2, "x2-v2", 1, "us"), row(5, "x5", 1, "eu")], meta, "upsert")
 
-    expected = {
-        "cow": {"snapshot": read(spark, "cow", "snapshot")},
-        "cow_replaced": {"snapshot": read(spark, "cow_replaced", "snapshot")},
-        "mor": {
-            "snapshot": read(spark, "mor", "snapshot"),
-            "read_optimized": read(spark, "mor", "read_optimized"),
-        },
-        "mor_compacted": {
-            "snapshot": read(spark, "mor_compacted", "snapshot"),
-            "read_optimized": read(spark, "mor_compacted", "read_optimized"),
-        },
-        "mor_dms": {"snapshot": read(spark, "mor_dms", "snapshot")},
-        "mor_metadata": {"snapshot": read(spark, "mor_metadata", "snapshot")},
+
+def write_mor_deletes(spark: SparkSession) -> None:
+    # Hudi writes an upsert whose _hoodie_is_deleted is true into a delete block, with the
+    # record's ordering value; the log scanner keeps an earlier log record that orders after
+    # it. A `delete` carries no ordering value and always wins.
+    opts = options("mor_deletes", "MERGE_ON_READ")
+    flagged = T.StructType([*SCHEMA.fields, T.StructField("_hoodie_is_deleted", T.BooleanType())])
+    base = [(*row(i, f"e{i}", 0, "eu"), False) for i in range(1, 7)]
+    write(spark, base, opts, "insert", flagged)
+    updates = [(*row(i, f"e{i}-v2", 5, "eu"), False) for i in (1, 2, 5)]
+    write(spark, updates, opts, "upsert", flagged)
+    # 1: older than its log record (kept); 2: newer (deleted); 4: only in the base file
+    deletes = [(*row(1, "e1-del", 3, "eu"), True), (*row(2, "e2-del", 7, "eu"), True)]
+    write(spark, [*deletes, (*row(4, "e4-del", 1, "eu"), True)], opts, "upsert", flagged)
+    write(spark, [(*row(5, "e5-del", 0, "eu"), False)], opts, "delete", flagged)
+
+
+def write_mor_dms_deletes(spark: SparkSession) -> None:
+    opts = {
+        **options("mor_dms_deletes", "MERGE_ON_READ"),
+        "hoodie.datasource.write.payload.class": "org.apache.hudi.common.model.AWSDmsAvroPayload",
     }
-    (HERE / "expected.json").write_text(json.dumps(expected, indent=1) + "\n")
+    with_op = T.StructType([*SCHEMA.fields, T.StructField("Op", T.StringType())])
+    write(spark, [(*row(i, f"s{i}", 0, "eu"), "I") for i in range(1, 6)], opts, "insert", with_op)
+    updates = [(*row(i, f"s{i}-v2", 5, "eu"), "U") for i in (1, 2)]
+    write(spark, updates, opts, "upsert", with_op)
+    # 1: older than its log record (kept); 2: newer (deleted); 3: only in the base file
+    changes = [(*row(1, "s1", 3, "eu"), "D"), (*row(2, "s2", 7, "eu"), "D")]
+    write(spark, [*changes, (*row(3, "s3", 1, "eu"), "D")], opts, "upsert", with_op)
+
+
+def main(only: list[str]) -> None:
+    spark = (
+        SparkSession.builder.master("local[1]")
+        .config("spark.jars.packages", BUNDLE)
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.sql.extensions", "org.apache.spark.sql.hudi.HoodieSparkSessionExtension")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "1")
+        .getOrCreate()
+    )
+    tables = {
+        "cow": write_cow,
+        "cow_replaced": write_cow_replaced,
+        "mor": write_mor,
+        "mor_compacted": write_mor_compacted,
+        "mor_dms": write_mor_dms,
+        "mor_metadata": write_mor_metadata,
+        "mor_deletes": write_mor_deletes,
+        "mor_dms_deletes": write_mor_dms_deletes,
+    }
+    for name in only or tables:
+        shutil.rmtree(HERE / name, ignore_errors=True)
+        tables[name](spark)
+
+    queries = {name: ["snapshot"] for name in tables}
+    queries["mor"] = queries["mor_compacted"] = ["snapshot", "read_optimized"]
+    path = HERE / "expected.json"
+    expected = json.loads(path.read_text()) if only else {}
+    for name in only or tables:
+        expected[name] = {q: read(spark, name, q) for q in queries[name]}
+    path.write_text(json.dumps(expected, indent=1) + "\n")
     spark.stop()
     for crc in HERE.rglob(".*.crc"):  # Hadoop's checksum files: not part of the table
         crc.unlink()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
