@@ -94,7 +94,7 @@ def check_layout(
     Raises:
         InvalidInputError: the layout breaks one of these rules.
     """
-    names = [c.name for c in columns]
+    names = [c.name.lower() for c in columns]
     seen: set[str] = set()
     for n in names:
         if n in seen:
