@@ -299,9 +299,17 @@ class QueryService:
         return qid
 
     def run(self, text: str, **kwargs: Any) -> QueryExecution:
-        """Submit and run to completion in this thread."""
+        """Submit and run to completion in this thread.
+
+        Ctrl-C (``KeyboardInterrupt``) cancels the query, which ends CANCELLED, and is
+        raised again.
+        """
         record, wg = self._submit(text, **kwargs)
-        return self._execute_queued(record, wg)
+        try:
+            return self._execute_queued(record, wg)
+        except KeyboardInterrupt:
+            self.cancel(record.id)  # still QUEUED (waiting for a slot); else a no-op
+            raise
 
     def execute(self, qid: str) -> QueryExecution:
         """Run a QUEUED execution in this thread once its workgroup has a free slot, to a
@@ -456,16 +464,22 @@ class QueryService:
             )
             if finished is None:  # cancelled from another process as it finished
                 discard_results(self._store, ctx.output_location, home=home, query_id=qid)
-        except Exception as e:  # every failure becomes a FAILED/CANCELLED record
+        except BaseException as e:  # every failure becomes a FAILED/CANCELLED record
+            interrupted = not isinstance(e, Exception)  # Ctrl-C in this thread
+            if interrupted:
+                cancelled.set()
             discard_results(
                 self._store,
                 record.output_location or self._settings.results_uri,
                 home=home,
                 query_id=qid,
             )
-            return self._finish_failed(
+            failed = self._finish_failed(
                 qid, record, e, cancelled, total_ms=queue_ms + _ms_between(t_start)
             )
+            if interrupted:
+                raise
+            return failed
         finally:
             with self._lock:
                 self._cursors.pop(qid, None)
@@ -514,7 +528,7 @@ class QueryService:
         self,
         qid: str,
         record: QueryExecution,
-        e: Exception,
+        e: BaseException,
         cancelled: threading.Event,
         *,
         total_ms: int | None = None,
@@ -537,7 +551,7 @@ class QueryService:
             self._cancel_events.pop(qid, None)
 
     @staticmethod
-    def _as_lakebed_error(e: Exception, cancelled: threading.Event) -> LakebedError:
+    def _as_lakebed_error(e: BaseException, cancelled: threading.Event) -> LakebedError:
         if cancelled.is_set():
             return CancelledError("Query was cancelled by the user.")
         if isinstance(e, LakebedError):
