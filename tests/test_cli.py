@@ -6,8 +6,10 @@ import json
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -134,7 +136,11 @@ def test_queries_list_show_and_cancel(home: str) -> None:
             lb.sql("SELECT * FROM nope")
         failed = info.value.query_id
     code, out, _ = _run("queries", "list", "--home", home)
-    assert code == 0 and "SUCCEEDED" in out and "FAILED" in out
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["id", "state", "workgroup", "submitted", "ms", "scanned", "query"]
+    assert lines[1].split()[:3] == [failed, "FAILED", "primary"]  # ids whole, to copy
+    assert lines[1].endswith("SELECT * FROM nope") and lines[2].endswith("SELECT 42")
     code, out, _ = _run("queries", "list", "--home", home, "--state", "failed")
     assert code == 0 and "FAILED" in out and "SUCCEEDED" not in out
     code, out, _ = _run("queries", "show", ok, "--home", home)
@@ -200,6 +206,33 @@ def test_lakebed_script_runs_as_a_process(home: str) -> None:
     )
     assert bad.returncode == 1
     assert bad.stderr.startswith("TABLE_NOT_FOUND:") and "Traceback" not in bad.stderr
+
+
+def test_ctrl_c_cancels_the_statement_and_exits_130(home: str, long_query: str) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "LAKEBED_HOME": home}
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from lakebed.cli import main; main()", "sql", long_query],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        with lakebed.connect(home) as lb:
+            deadline = time.monotonic() + 60
+            while not lb.list_queries(state=lakebed.QueryState.RUNNING):
+                assert time.monotonic() < deadline, "the query never started"
+                time.sleep(0.01)
+            child.send_signal(signal.SIGINT)
+            _, err = child.communicate(timeout=60)
+            assert (child.returncode, err) == (
+                130,
+                "Interrupted: the running query was cancelled.\n",
+            )
+            assert lb.list_queries()[0].state == lakebed.QueryState.CANCELLED
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
 
 
 _DOC_BLOCK = re.compile(r"<!-- cli-example -->\n```console\n(.*?)```", re.S)

@@ -60,7 +60,9 @@ out = Console()
 
 @contextmanager
 def _lake(home: Path | None) -> Iterator[Any]:
-    """Open the lake; turn lakebed errors into ``CODE: message`` and an exit code."""
+    """Open the lake; turn lakebed errors into ``CODE: message`` and an exit code, and
+    Ctrl-C (which cancels the running query) into exit code 130.
+    """
     import lakebed
 
     try:
@@ -69,6 +71,9 @@ def _lake(home: Path | None) -> Iterator[Any]:
     except LakebedError as e:
         typer.echo(render.error_text(e), err=True)
         raise typer.Exit(render.exit_code(e)) from None
+    except KeyboardInterrupt:
+        typer.echo("Interrupted: the running query was cancelled.", err=True)
+        raise typer.Exit(130) from None
 
 
 @app.command()
@@ -149,18 +154,36 @@ def queries_list(
         executions = lb.list_queries(
             workgroup=workgroup, state=state.upper() if state else None, limit=limit
         )
-        table = Table("id", "state", "workgroup", "submitted", "ms", "scanned", "query")
-        for q in executions:
-            table.add_row(
+        rows = [
+            (
                 q.id,
-                q.state,
+                q.state.value,
                 q.workgroup,
                 f"{q.submitted_at:%Y-%m-%d %H:%M:%S}",
                 str(q.stats.total_ms),
                 str(q.stats.data_scanned_bytes),
-                " ".join(q.query.split())[:60],
+                " ".join(q.query.split()),
             )
-        out.print(table)
+            for q in executions
+        ]
+        for line in _columns(
+            ("id", "state", "workgroup", "submitted", "ms", "scanned", "query"), rows
+        ):
+            typer.echo(line)
+
+
+def _columns(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> Iterator[str]:
+    """Aligned plain-text lines, as ``ps`` prints them: every value whole (ids are copied
+    from here) except the last column's, cut to fit a terminal (not a pipe).
+    """
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers[:-1])]
+    room = max(20, out.width - sum(widths) - 2 * len(widths)) if out.is_terminal else sys.maxsize
+    for row in (headers, *rows):
+        cells = [
+            v.rjust(w) if v.isdigit() else v.ljust(w) for v, w in zip(row[:-1], widths, strict=True)
+        ]
+        last = row[-1] if len(row[-1]) <= room else row[-1][: room - 1] + "…"
+        yield "  ".join([*cells, last])
 
 
 def lakebed_states() -> list[str]:
