@@ -114,7 +114,7 @@ class Shell:
         Raises:
             NotFoundError: there is no such database (``SCHEMA_NOT_FOUND``).
         """
-        if name[0] in "\"`":
+        if name[0] in '"`':
             name = name[1:-1]
         database = self.lake.catalog.get_database(name.lower())
         self.database = database.name

@@ -64,8 +64,7 @@ def _backquote_error(text: str) -> ParseError | None:
             line = text.count("\n", 0, m.start()) + 1
             column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
             return ParseError(
-                "backquoted identifiers are not supported; use double quotes to quote "
-                "identifiers",
+                "backquoted identifiers are not supported; use double quotes to quote identifiers",
                 line=line,
                 column=column,
             )
