@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,9 @@ from lakebed.sql._lru import Lru
 from lakebed.sql.statements import Statement, StatementType
 
 DIALECT = "athena"
+# sqlglot warns on stderr when it keeps a statement as an opaque command; lakebed reports
+# such statements itself (a syntax error or NOT_SUPPORTED), so the warning is only noise.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 # lakebed's own grammars, tried in order before sqlglot, for statements sqlglot does not parse.
 # Each takes the statement text and returns a statement object with ``kind`` and
@@ -123,6 +127,24 @@ def _classify(node: exp.Expression) -> tuple[str, StatementType]:
     )
 
 
+# CREATE VIEW / CTAS whose query sqlglot cannot parse: sqlglot keeps the statement as an
+# opaque command (and logs a warning); the query after AS says what is wrong.
+_CREATE_AS = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:VIEW|TABLE)\s.*?\bAS\s+", re.I | re.S)
+
+
+def _raise_query_syntax_error(stripped: str) -> None:
+    """Raise the syntax error of a CREATE VIEW or CTAS query, placed in the statement (and
+    return when the statement is not one, or its query parses).
+    """
+    head = _CREATE_AS.match(stripped)
+    if head is None:
+        return
+    try:
+        sqlglot.parse_one(stripped[head.end() :], dialect=DIALECT)
+    except (SqlglotParseError, TokenError) as e:
+        raise _in_text(_syntax_error(stripped[head.end() :], e), stripped[: head.end()]) from e
+
+
 def parse(text: str) -> Statement:
     """Parse one statement of Athena SQL.
 
@@ -172,6 +194,7 @@ def _parse(text: str, stripped: str) -> Statement:
         )
     node = nodes[0]
     if isinstance(node, exp.Command):
+        _raise_query_syntax_error(stripped)
         word = stripped.split(None, 2)[:2]
         raise NotSupportedError(
             f"Statement '{' '.join(word).upper()}' is not supported.", code="NOT_SUPPORTED"
