@@ -62,6 +62,26 @@ def test_sql_reads_the_statement_from_stdin(home: str) -> None:
     assert (result.exit_code, result.stdout) == (0, '"a"\n"1"\n')
 
 
+def test_sql_runs_a_script_in_order_and_stops_at_the_first_failure(home: str) -> None:
+    script = (
+        "CREATE DATABASE sales;\n"
+        "-- a comment; with a semicolon\n"
+        "SELECT 'a;b' AS s;\n"
+        "SELECT * FROM nope;\n"
+        "CREATE DATABASE never;\n"
+    )
+    result = runner.invoke(app, ["sql", "-", "--home", home, "-f", "csv"], input=script)
+    assert result.exit_code == 1
+    assert result.stdout == '"s"\n"a;b"\n'
+    assert result.stderr.startswith("TABLE_NOT_FOUND:")
+    with lakebed.connect(home) as lb:
+        assert [q.query for q in lb.list_queries()][::-1] == [
+            "CREATE DATABASE sales",
+            "-- a comment; with a semicolon\nSELECT 'a;b' AS s",
+            "SELECT * FROM nope",
+        ]
+
+
 def test_sql_json_output_is_one_object_per_row(home: str) -> None:
     code, out, _ = _run(
         "sql",
@@ -208,7 +228,7 @@ def test_lakebed_script_runs_as_a_process(home: str) -> None:
     assert bad.stderr.startswith("TABLE_NOT_FOUND:") and "Traceback" not in bad.stderr
 
 
-def test_ctrl_c_cancels_the_statement_and_exits_130(home: str, long_query: str) -> None:
+def test_ctrl_c_cancels_the_statement_and_exits_3(home: str, long_query: str) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "LAKEBED_HOME": home}
     child = subprocess.Popen(
         [sys.executable, "-c", "from lakebed.cli import main; main()", "sql", long_query],
@@ -224,11 +244,12 @@ def test_ctrl_c_cancels_the_statement_and_exits_130(home: str, long_query: str) 
                 time.sleep(0.01)
             child.send_signal(signal.SIGINT)
             _, err = child.communicate(timeout=60)
+            cancelled = lb.list_queries()[0]
+            assert cancelled.state == lakebed.QueryState.CANCELLED
             assert (child.returncode, err) == (
-                130,
-                "Interrupted: the running query was cancelled.\n",
+                3,
+                f"USER_CANCELLED: Query was cancelled by the user. (query {cancelled.id})\n",
             )
-            assert lb.list_queries()[0].state == lakebed.QueryState.CANCELLED
     finally:
         if child.poll() is None:
             child.kill()

@@ -20,6 +20,8 @@ from rich.console import Console
 from rich.table import Table
 
 from lakebed.client import render
+from lakebed.client.foreground import run_in_foreground
+from lakebed.client.script import script_statements
 from lakebed.crawlers.cli import app as crawlers_app
 from lakebed.errors import LakebedError
 
@@ -61,7 +63,7 @@ out = Console()
 @contextmanager
 def _lake(home: Path | None) -> Iterator[Any]:
     """Open the lake; turn lakebed errors into ``CODE: message`` and an exit code, and
-    Ctrl-C (which cancels the running query) into exit code 130.
+    Ctrl-C outside a query into exit code 130.
     """
     import lakebed
 
@@ -72,14 +74,18 @@ def _lake(home: Path | None) -> Iterator[Any]:
         typer.echo(render.error_text(e), err=True)
         raise typer.Exit(render.exit_code(e)) from None
     except KeyboardInterrupt:
-        typer.echo("Interrupted: the running query was cancelled.", err=True)
+        typer.echo("Interrupted.", err=True)
         raise typer.Exit(130) from None
 
 
 @app.command()
 def sql(
     statement: Annotated[
-        str, typer.Argument(help="One statement of Athena SQL, or - to read it from stdin.")
+        str,
+        typer.Argument(
+            help="Athena SQL: one statement, or several ended by ; (run in order, stopping at "
+            "the first that fails); - reads them from stdin."
+        ),
     ],
     home: Home = None,
     database: Database = None,
@@ -88,21 +94,22 @@ def sql(
         str, typer.Option("--format", "-f", help="Output: table, csv or json (JSON lines).")
     ] = "table",
 ) -> None:
-    """Run one statement and print its result."""
+    """Run statements and print their results."""
     if fmt not in render.FORMATS:
         typer.echo(f"Unknown --format {fmt!r}; use one of {', '.join(render.FORMATS)}.", err=True)
         raise typer.Exit(2)
     if statement == "-":
         statement = sys.stdin.read()
     with _lake(home) as lb:
-        result = lb.sql(statement, database=database, workgroup=workgroup)
-        if fmt == "csv":
-            render.write_csv(result, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
-        elif fmt == "json":
-            render.write_json_lines(result, sys.stdout)
-        else:
-            render.print_result(out, result)
+        for text in script_statements(statement) or [statement]:  # [statement]: say it's empty
+            result = run_in_foreground(lb, text, database=database, workgroup=workgroup)
+            if fmt == "csv":
+                render.write_csv(result, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+            elif fmt == "json":
+                render.write_json_lines(result, sys.stdout)
+            else:
+                render.print_result(out, result)
 
 
 @app.command()

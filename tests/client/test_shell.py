@@ -19,7 +19,8 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
 import lakebed
-from lakebed.client.shell import Shell, split_statements
+from lakebed.client.script import script_statements, split_statements
+from lakebed.client.shell import Shell
 
 
 @contextmanager
@@ -95,6 +96,19 @@ def test_use_changes_the_default_database(lb: lakebed.Lakebed) -> None:
 )
 def test_split_statements(text: str, done: list[str], rest: str) -> None:
     assert split_statements(text) == (done, rest)
+
+
+@pytest.mark.parametrize(
+    ("text", "statements"),
+    [
+        ("SELECT 1", ["SELECT 1"]),
+        ("SELECT 1; SELECT 2;\n", ["SELECT 1", "SELECT 2"]),
+        ("SELECT 1; -- done\n/* really */", ["SELECT 1"]),
+        ("", []),
+    ],
+)
+def test_script_statements(text: str, statements: list[str]) -> None:
+    assert script_statements(text) == statements
 
 
 def _read_until(fd: int, needle: bytes, timeout: float = 120) -> bytes:

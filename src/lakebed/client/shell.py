@@ -15,8 +15,10 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.history import FileHistory
 from rich.console import Console
 
+from lakebed.client.foreground import run_in_foreground
 from lakebed.client.render import error_text, print_result
-from lakebed.errors import CancelledError, LakebedError
+from lakebed.client.script import split_statements
+from lakebed.errors import LakebedError
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -35,39 +37,6 @@ Ctrl-C drops the statement being typed, or cancels the running query."""
 _USE = re.compile(
     r"USE\s+(?:(?:\w+|\"[^\"]+\")\.)?(?P<db>\w[\w-]*|\"[^\"]+\"|`[^`]+`)", re.I | re.S
 )
-
-
-def split_statements(text: str) -> tuple[list[str], str]:
-    """Complete statements (each ended by ``;`` outside quotes and comments) and the rest.
-
-    >>> split_statements("SELECT ';'; SELECT 2 /* ; */; SELECT")
-    (["SELECT ';'", 'SELECT 2 /* ; */'], ' SELECT')
-    """
-    done: list[str] = []
-    start = 0
-    i = 0
-    quote: str | None = None
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in ("'", '"', "`"):
-            quote = ch
-        elif text.startswith(("--", "/*"), i):
-            closer = "\n" if text.startswith("--", i) else "*/"
-            end = text.find(closer, i + 2)
-            if end < 0:  # the comment is still open: so is the statement
-                break
-            i = end + len(closer)
-            continue
-        elif ch == ";":
-            stmt = text[start:i].strip()
-            if stmt:
-                done.append(stmt)
-            start = i + 1
-        i += 1
-    return done, text[start:]
 
 
 class Shell:
@@ -101,10 +70,10 @@ class Shell:
             if use:
                 self.use(use["db"])
                 return
-            result = self.lake.sql(text, database=self.database, workgroup=self.workgroup)
+            result = run_in_foreground(
+                self.lake, text, database=self.database, workgroup=self.workgroup
+            )
             print_result(self.console, result, max_rows=MAX_ROWS_SHOWN)
-        except KeyboardInterrupt:
-            self._print_error(CancelledError("Query was cancelled by the user."))
         except LakebedError as e:
             self._print_error(e)
 

@@ -76,6 +76,13 @@ _RUNNERS = sa.select(_QE.c.runner).where(
 )
 
 
+def _python_interrupt(e: BaseException) -> bool:
+    """Whether DuckDB stopped because Python received Ctrl-C while it ran (it then raises
+    this instead of the ``KeyboardInterrupt``).
+    """
+    return isinstance(e, RuntimeError) and str(e) == "Query interrupted"
+
+
 def _ms_between(a: float, b: float | None = None) -> int:
     return max(0, round(((time.perf_counter() if b is None else b) - a) * 1000))
 
@@ -465,7 +472,7 @@ class QueryService:
             if finished is None:  # cancelled from another process as it finished
                 discard_results(self._store, ctx.output_location, home=home, query_id=qid)
         except BaseException as e:  # every failure becomes a FAILED/CANCELLED record
-            interrupted = not isinstance(e, Exception)  # Ctrl-C in this thread
+            interrupted = not isinstance(e, Exception) or _python_interrupt(e)  # Ctrl-C here
             if interrupted:
                 cancelled.set()
             discard_results(
@@ -477,6 +484,8 @@ class QueryService:
             failed = self._finish_failed(
                 qid, record, e, cancelled, total_ms=queue_ms + _ms_between(t_start)
             )
+            if interrupted and isinstance(e, Exception):
+                raise KeyboardInterrupt from e
             if interrupted:
                 raise
             return failed
