@@ -41,6 +41,16 @@ def test_sql_prints_a_table_and_a_summary(home: str) -> None:
     assert "1 row in" in out and "scanned" in out
 
 
+def test_sql_table_shows_the_first_1000_rows_and_csv_streams_all(home: str) -> None:
+    query = "SELECT x FROM UNNEST(sequence(1, 1500)) AS t(x)"
+    code, out, _ = _run("sql", query, "--home", home)
+    assert code == 0
+    assert "│ 1000 " in out and "│ 1001 " not in out
+    assert "(500 more rows not shown)" in out and "1500 rows in" in out
+    code, out, _ = _run("sql", query, "--home", home, "-f", "csv")
+    assert out.splitlines()[-1] == '"1500"'
+
+
 def test_sql_csv_output_is_athena_csv(home: str) -> None:
     code, out, _ = _run(
         "sql",

@@ -109,7 +109,7 @@ def sql(
             elif fmt == "json":
                 render.write_json_lines(result, sys.stdout)
             else:
-                render.print_result(out, result)
+                render.print_result(out, result, max_rows=render.MAX_TABLE_ROWS)
 
 
 @app.command()

@@ -16,7 +16,7 @@ from prompt_toolkit.history import FileHistory
 from rich.console import Console
 
 from lakebed.client.foreground import run_in_foreground
-from lakebed.client.render import error_text, print_result
+from lakebed.client.render import MAX_TABLE_ROWS, error_text, print_result
 from lakebed.client.script import split_statements
 from lakebed.errors import LakebedError
 
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from lakebed.client.embedded import Lakebed
 
 HISTORY_FILE = "shell_history"
-MAX_ROWS_SHOWN = 1000
 HELP = """Type SQL ending with ; to run it (statements may span lines).
   USE db;   make db the default database
   \\q        quit (or Ctrl-D)
@@ -73,7 +72,7 @@ class Shell:
             result = run_in_foreground(
                 self.lake, text, database=self.database, workgroup=self.workgroup
             )
-            print_result(self.console, result, max_rows=MAX_ROWS_SHOWN)
+            print_result(self.console, result, max_rows=MAX_TABLE_ROWS)
         except LakebedError as e:
             self._print_error(e)
 
