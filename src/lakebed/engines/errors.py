@@ -28,6 +28,52 @@ _OWN_ERROR = re.compile(
 _CSV_ERROR = re.compile(r"CSV Error on Line: (\d+)\n.*?\n(.*?)\n.*\n\s*file = ([^\n]*)", re.S)
 
 
+# DuckDB's words for a string that does not cast → Trino's (``{0}`` is the string).
+_CAST_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"Could not convert string '(.*)' to (INT8|INT16|INT32|INT64|DOUBLE|FLOAT)$", re.S
+        ),
+        "Cannot cast '{0}' to {1}.",
+    ),
+    (
+        re.compile(r'Could not convert string "(.*)" to DECIMAL\((\d+),(\d+)\)$', re.S),
+        "Cannot cast VARCHAR '{0}' to DECIMAL({1}, {2}). Value is not a number.",
+    ),
+    (
+        re.compile(r'invalid date field format: "(.*)", expected format', re.S),
+        "Value cannot be cast to date: {0}.",
+    ),
+    (
+        re.compile(r'(date|timestamp) field value out of range: "(.*)"', re.S),
+        "Value cannot be cast to {0}: {1}.",
+    ),
+    (
+        re.compile(r'invalid timestamp field format: "(.*)", expected format', re.S),
+        "Value cannot be cast to timestamp: {0}.",
+    ),
+)
+_TRINO_TYPE = {
+    "INT8": "TINYINT",
+    "INT16": "SMALLINT",
+    "INT32": "INT",
+    "INT64": "BIGINT",
+    "DOUBLE": "DOUBLE",
+    "FLOAT": "REAL",
+}
+
+
+def _cast_message(msg: str) -> str:
+    """Trino's message for a failed cast DuckDB reported (DuckDB's when it is another)."""
+    text = msg.removeprefix("Conversion Error: ")
+    for pattern, template in _CAST_MESSAGES:
+        m = pattern.search(text)
+        if m is not None:
+            groups = [_TRINO_TYPE.get(g, g) for g in m.groups()]
+            return template.format(*groups)
+    return msg
+
+
 def from_duckdb(e: duckdb.Error) -> LakebedError:
     """The lakebed error for a DuckDB exception (the DuckDB text stays in the message)."""
     msg = str(e).split("\n\nLINE", 1)[0].strip()
@@ -45,7 +91,7 @@ def from_duckdb(e: duckdb.Error) -> LakebedError:
         # NaN is no number at all (Trino: INVALID_CAST_ARGUMENT), not one out of range.
         if _NUMBER_OUT_OF_RANGE.search(msg) and not re.search(r"field value|value nan\b", msg):
             return InvalidInputError(msg, code="NUMERIC_VALUE_OUT_OF_RANGE")
-        return InvalidInputError(msg, code="INVALID_CAST_ARGUMENT")
+        return InvalidInputError(_cast_message(msg), code="INVALID_CAST_ARGUMENT")
     if isinstance(e, duckdb.BinderException):
         if "not found" in msg.lower() and "column" in msg.lower():
             return NotFoundError(msg, code="COLUMN_NOT_FOUND")
