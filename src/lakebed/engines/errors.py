@@ -74,6 +74,23 @@ def _cast_message(msg: str) -> str:
     return msg
 
 
+# DuckDB's binder errors → the names in Trino's messages (without DuckDB's candidate lists).
+_MISSING_COLUMN = re.compile(
+    r'Referenced column "(?P<name>[^"]+)" not found'
+    r'|(?:Values list|Table) "(?P<table>[^"]+)" does not have a column named "(?P<column>[^"]+)"'
+)
+_OPERATOR_TYPES = re.compile(
+    r'for the function call "(?P<op>[-+*/%])\((?P<left>\w+), (?P<right>\w+)\)"'
+)
+_FUNCTION_TYPES = re.compile(r"argument types '(?P<name>\w+)\((?P<args>[^)]*)\)'")
+
+
+def _sql_type(duckdb_type: str) -> str:
+    """A DuckDB type name (literal types too) as SQL writes it: ``STRING_LITERAL`` → varchar."""
+    name = duckdb_type.removesuffix("_LITERAL").lower()
+    return {"string": "varchar", "int32": "integer", "int64": "bigint"}.get(name, name)
+
+
 def from_duckdb(e: duckdb.Error) -> LakebedError:
     """The lakebed error for a DuckDB exception (the DuckDB text stays in the message)."""
     msg = str(e).split("\n\nLINE", 1)[0].strip()
@@ -93,8 +110,25 @@ def from_duckdb(e: duckdb.Error) -> LakebedError:
             return InvalidInputError(msg, code="NUMERIC_VALUE_OUT_OF_RANGE")
         return InvalidInputError(_cast_message(msg), code="INVALID_CAST_ARGUMENT")
     if isinstance(e, duckdb.BinderException):
+        column = _MISSING_COLUMN.search(msg)
+        if column is not None:
+            name = ".".join(g for g in column.group("table", "column", "name") if g)
+            return NotFoundError(f"Column '{name}' cannot be resolved.", code="COLUMN_NOT_FOUND")
         if "not found" in msg.lower() and "column" in msg.lower():
             return NotFoundError(msg, code="COLUMN_NOT_FOUND")
+        operator = _OPERATOR_TYPES.search(msg)
+        if operator is not None:
+            left, right = (_sql_type(t) for t in operator.group("left", "right"))
+            return InvalidInputError(
+                f"Cannot apply operator: {left} {operator['op']} {right}.", code="TYPE_MISMATCH"
+            )
+        call = _FUNCTION_TYPES.search(msg)
+        if call is not None:
+            args = ", ".join(_sql_type(t.strip()) for t in call["args"].split(","))
+            return NotFoundError(
+                f"Unexpected parameters ({args}) for function {call['name']}.",
+                code="FUNCTION_NOT_FOUND",
+            )
         if "function" in msg.lower() and (
             "does not exist" in msg.lower() or "not found" in msg.lower()
         ):
