@@ -74,7 +74,9 @@ class Shell:
             )
             print_result(self.console, result, max_rows=MAX_TABLE_ROWS)
         except LakebedError as e:
-            self._print_error(e)
+            self.console.print(f"[red]{error_text(e)}[/red]", highlight=False)
+        except KeyboardInterrupt:  # while the result printed (a query is cancelled above)
+            self.console.print("[dim]Interrupted.[/dim]", highlight=False)
 
     def use(self, name: str) -> None:
         """Make ``name`` (plain, ``"quoted"`` or ```backquoted```) the default database.
@@ -87,9 +89,6 @@ class Shell:
         database = self.lake.catalog.get_database(name.lower())
         self.database = database.name
         self.console.print(f"[dim]Using database {database.name}.[/dim]", highlight=False)
-
-    def _print_error(self, e: LakebedError) -> None:
-        self.console.print(f"[red]{error_text(e)}[/red]", highlight=False)
 
     def loop(self) -> None:
         r"""Read statements until ``\q`` or end of input."""
