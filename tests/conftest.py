@@ -1,5 +1,6 @@
-"""Fixtures shared by every test: a fresh embedded lake, a folder for lake data, and the real
-services (PostgreSQL, S3) the test run starts for itself, once per pytest-xdist worker.
+"""Fixtures shared by every test: a fresh embedded lake, a folder for lake data, a query that
+runs until it is cancelled, and the real services (PostgreSQL, S3) the test run starts for
+itself, once per pytest-xdist worker.
 """
 
 from __future__ import annotations
@@ -13,6 +14,20 @@ import pytest
 import lakebed
 from services.postgres import PostgresServer
 from services.s3proxy import S3Server
+
+# Runs for minutes on this machine unless cancelled (4e10 pairs).
+# A plain cross join: DuckDB checks for interrupts between its chunks. (A join on an
+# arithmetic condition, e.g. ``WHERE x + y = 3``, can run for minutes between checks.)
+LONG_QUERY = (
+    "SELECT sum(a.x * b.x * c.x) FROM UNNEST(sequence(1, 10000)) AS a(x) "
+    "CROSS JOIN UNNEST(sequence(1, 10000)) AS b(x) CROSS JOIN UNNEST(sequence(1, 1000)) AS c(x)"
+)
+
+
+@pytest.fixture
+def long_query() -> str:
+    """A query that runs until it is cancelled or its process dies."""
+    return LONG_QUERY
 
 
 @pytest.fixture

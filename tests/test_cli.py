@@ -6,8 +6,10 @@ import json
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -39,6 +41,16 @@ def test_sql_prints_a_table_and_a_summary(home: str) -> None:
     assert "1 row in" in out and "scanned" in out
 
 
+def test_sql_table_shows_the_first_1000_rows_and_csv_streams_all(home: str) -> None:
+    query = "SELECT x FROM UNNEST(sequence(1, 1500)) AS t(x)"
+    code, out, _ = _run("sql", query, "--home", home)
+    assert code == 0
+    assert "│ 1000 " in out and "│ 1001 " not in out
+    assert "(500 more rows not shown)" in out and "1500 rows in" in out
+    code, out, _ = _run("sql", query, "--home", home, "-f", "csv")
+    assert out.splitlines()[-1] == '"1500"'
+
+
 def test_sql_csv_output_is_athena_csv(home: str) -> None:
     code, out, _ = _run(
         "sql",
@@ -58,6 +70,26 @@ def test_sql_reads_the_statement_from_stdin(home: str) -> None:
         app, ["sql", "-", "--home", home, "-f", "csv"], input="SELECT 1 AS a\n;\n"
     )
     assert (result.exit_code, result.stdout) == (0, '"a"\n"1"\n')
+
+
+def test_sql_runs_a_script_in_order_and_stops_at_the_first_failure(home: str) -> None:
+    script = (
+        "CREATE DATABASE sales;\n"
+        "-- a comment; with a semicolon\n"
+        "SELECT 'a;b' AS s;\n"
+        "SELECT * FROM nope;\n"
+        "CREATE DATABASE never;\n"
+    )
+    result = runner.invoke(app, ["sql", "-", "--home", home, "-f", "csv"], input=script)
+    assert result.exit_code == 1
+    assert result.stdout == '"s"\n"a;b"\n'
+    assert result.stderr.startswith("TABLE_NOT_FOUND:")
+    with lakebed.connect(home) as lb:
+        assert [q.query for q in lb.list_queries()][::-1] == [
+            "CREATE DATABASE sales",
+            "-- a comment; with a semicolon\nSELECT 'a;b' AS s",
+            "SELECT * FROM nope",
+        ]
 
 
 def test_sql_json_output_is_one_object_per_row(home: str) -> None:
@@ -134,7 +166,11 @@ def test_queries_list_show_and_cancel(home: str) -> None:
             lb.sql("SELECT * FROM nope")
         failed = info.value.query_id
     code, out, _ = _run("queries", "list", "--home", home)
-    assert code == 0 and "SUCCEEDED" in out and "FAILED" in out
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["id", "state", "workgroup", "submitted", "ms", "scanned", "query"]
+    assert lines[1].split()[:3] == [failed, "FAILED", "primary"]  # ids whole, to copy
+    assert lines[1].endswith("SELECT * FROM nope") and lines[2].endswith("SELECT 42")
     code, out, _ = _run("queries", "list", "--home", home, "--state", "failed")
     assert code == 0 and "FAILED" in out and "SUCCEEDED" not in out
     code, out, _ = _run("queries", "show", ok, "--home", home)
@@ -200,6 +236,34 @@ def test_lakebed_script_runs_as_a_process(home: str) -> None:
     )
     assert bad.returncode == 1
     assert bad.stderr.startswith("TABLE_NOT_FOUND:") and "Traceback" not in bad.stderr
+
+
+def test_ctrl_c_cancels_the_statement_and_exits_3(home: str, long_query: str) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "LAKEBED_HOME": home}
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from lakebed.cli import main; main()", "sql", long_query],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        with lakebed.connect(home) as lb:
+            deadline = time.monotonic() + 60
+            while not lb.list_queries(state=lakebed.QueryState.RUNNING):
+                assert time.monotonic() < deadline, "the query never started"
+                time.sleep(0.01)
+            child.send_signal(signal.SIGINT)
+            _, err = child.communicate(timeout=60)
+            cancelled = lb.list_queries()[0]
+            assert cancelled.state == lakebed.QueryState.CANCELLED
+            assert (child.returncode, err) == (
+                3,
+                f"USER_CANCELLED: Query was cancelled by the user. (query {cancelled.id})\n",
+            )
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
 
 
 _DOC_BLOCK = re.compile(r"<!-- cli-example -->\n```console\n(.*?)```", re.S)

@@ -124,6 +124,15 @@ def test_errors_map_onto_the_pep_249_tree(
     assert cur.description is None and cur.rowcount == -1
 
 
+def test_syntax_error_says_where(conn: dbapi.Connection) -> None:
+    with pytest.raises(dbapi.ProgrammingError) as info:
+        conn.cursor().execute("SELECT 1,\n  FROM")
+    e = info.value
+    assert (e.code, e.line, e.column) == ("SYNTAX_ERROR", e.__cause__.line, e.__cause__.column)
+    assert e.line == 2
+    assert str(e).startswith(f"SYNTAX_ERROR: line 2:{e.column}: ")
+
+
 def test_failed_query_error_carries_the_query_id(conn: dbapi.Connection) -> None:
     with pytest.raises(dbapi.ProgrammingError) as info:
         conn.cursor().execute("SELECT * FROM nope")

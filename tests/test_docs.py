@@ -1,5 +1,10 @@
 """The docs stay true: every setting documented, every page reachable from the index, every
 example runs and prints what its page says it prints.
+
+Convention for SQL on a page: a ```` ```sql ```` block runs. The page's test (``RUNNERS``)
+runs its blocks in order on a fresh lake and checks what the page says they return; a block
+that only sketches syntax (placeholders, optional parts in brackets, another engine's SQL) is
+fenced ```` ```sql syntax ```` and is not run.
 """
 
 from __future__ import annotations
@@ -18,6 +23,13 @@ REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 EXAMPLES = DOCS / "examples"
 EXAMPLE_FILES = sorted(EXAMPLES.rglob("*.py"))
+# Pages with runnable ```sql blocks → the test that runs every one of them.
+RUNNERS = {
+    "ddl.md": "tests/sql/test_ddl_docs.py",
+    "sql-reference.md": "tests/sql/test_sql_reference_docs.py",
+    "tables-and-formats.md": "tests/formats/test_docs.py",
+    "writing-data.md": "tests/sql/test_writing_data_docs.py",
+}
 
 # <!-- example: path --> then a ```python block (the file), optionally followed by
 # <!-- output --> and a ```text block (what running it prints).
@@ -98,3 +110,15 @@ def test_readme_starts_with_the_demo_and_the_ci_test_command() -> None:
     assert command[1].startswith("python -m pytest")
     ci = (REPO / ".ci" / "run").read_text()
     assert "<!-- test-command -->" in ci
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in DOCS.glob("*.md")))
+def test_every_runnable_sql_block_is_run_by_its_page_test(page: str) -> None:
+    runnable = re.findall(r"^```sql$", (DOCS / page).read_text(), re.M)
+    if not runnable:
+        return
+    assert page in RUNNERS, (
+        f"docs/{page} has ```sql blocks but no test runs them: add one to RUNNERS, or fence "
+        "syntax sketches as ```sql syntax"
+    )
+    assert f'"docs" / "{page}"' in (REPO / RUNNERS[page]).read_text()

@@ -20,6 +20,8 @@ from rich.console import Console
 from rich.table import Table
 
 from lakebed.client import render
+from lakebed.client.foreground import run_in_foreground
+from lakebed.client.script import script_statements
 from lakebed.crawlers.cli import app as crawlers_app
 from lakebed.errors import LakebedError
 
@@ -60,7 +62,9 @@ out = Console()
 
 @contextmanager
 def _lake(home: Path | None) -> Iterator[Any]:
-    """Open the lake; turn lakebed errors into ``CODE: message`` and an exit code."""
+    """Open the lake; turn lakebed errors into ``CODE: message`` and an exit code, and
+    Ctrl-C outside a query into exit code 130.
+    """
     import lakebed
 
     try:
@@ -69,12 +73,19 @@ def _lake(home: Path | None) -> Iterator[Any]:
     except LakebedError as e:
         typer.echo(render.error_text(e), err=True)
         raise typer.Exit(render.exit_code(e)) from None
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        raise typer.Exit(130) from None
 
 
 @app.command()
 def sql(
     statement: Annotated[
-        str, typer.Argument(help="One statement of Athena SQL, or - to read it from stdin.")
+        str,
+        typer.Argument(
+            help="Athena SQL: one statement, or several ended by ; (run in order, stopping at "
+            "the first that fails); - reads them from stdin."
+        ),
     ],
     home: Home = None,
     database: Database = None,
@@ -83,21 +94,22 @@ def sql(
         str, typer.Option("--format", "-f", help="Output: table, csv or json (JSON lines).")
     ] = "table",
 ) -> None:
-    """Run one statement and print its result."""
+    """Run statements and print their results."""
     if fmt not in render.FORMATS:
         typer.echo(f"Unknown --format {fmt!r}; use one of {', '.join(render.FORMATS)}.", err=True)
         raise typer.Exit(2)
     if statement == "-":
         statement = sys.stdin.read()
     with _lake(home) as lb:
-        result = lb.sql(statement, database=database, workgroup=workgroup)
-        if fmt == "csv":
-            render.write_csv(result, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
-        elif fmt == "json":
-            render.write_json_lines(result, sys.stdout)
-        else:
-            render.print_result(out, result)
+        for text in script_statements(statement) or [statement]:  # [statement]: say it's empty
+            result = run_in_foreground(lb, text, database=database, workgroup=workgroup)
+            if fmt == "csv":
+                render.write_csv(result, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+            elif fmt == "json":
+                render.write_json_lines(result, sys.stdout)
+            else:
+                render.print_result(out, result, max_rows=render.MAX_TABLE_ROWS)
 
 
 @app.command()
@@ -149,18 +161,36 @@ def queries_list(
         executions = lb.list_queries(
             workgroup=workgroup, state=state.upper() if state else None, limit=limit
         )
-        table = Table("id", "state", "workgroup", "submitted", "ms", "scanned", "query")
-        for q in executions:
-            table.add_row(
+        rows = [
+            (
                 q.id,
-                q.state,
+                q.state.value,
                 q.workgroup,
                 f"{q.submitted_at:%Y-%m-%d %H:%M:%S}",
                 str(q.stats.total_ms),
                 str(q.stats.data_scanned_bytes),
-                " ".join(q.query.split())[:60],
+                " ".join(q.query.split()),
             )
-        out.print(table)
+            for q in executions
+        ]
+        for line in _columns(
+            ("id", "state", "workgroup", "submitted", "ms", "scanned", "query"), rows
+        ):
+            typer.echo(line)
+
+
+def _columns(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> Iterator[str]:
+    """Aligned plain-text lines, as ``ps`` prints them: every value whole (ids are copied
+    from here) except the last column's, cut to fit a terminal (not a pipe).
+    """
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers[:-1])]
+    room = max(20, out.width - sum(widths) - 2 * len(widths)) if out.is_terminal else sys.maxsize
+    for row in (headers, *rows):
+        cells = [
+            v.rjust(w) if v.isdigit() else v.ljust(w) for v, w in zip(row[:-1], widths, strict=True)
+        ]
+        last = row[-1] if len(row[-1]) <= room else row[-1][: room - 1] + "…"
+        yield "  ".join([*cells, last])
 
 
 def lakebed_states() -> list[str]:

@@ -37,13 +37,26 @@ class Warning(Exception):  # the name PEP 249 gives it
 
 
 class Error(Exception):
-    """Root of every DB-API error; ``code``, ``message`` and ``query_id`` come from lakebed."""
+    """Root of every DB-API error; ``code``, ``message``, ``query_id`` and, for syntax
+    errors, ``line`` and ``column`` come from lakebed.
+    """
 
-    def __init__(self, message: str, *, code: str | None = None, query_id: str | None = None):
-        super().__init__(f"{code}: {message}" if code else message)
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        query_id: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ):
+        where = f"line {line}:{column}: " if line is not None else ""
+        super().__init__(f"{code}: {where}{message}" if code else f"{where}{message}")
         self.message = message
         self.code = code
         self.query_id = query_id
+        self.line = line
+        self.column = column
 
 
 class InterfaceError(Error):
@@ -106,7 +119,7 @@ def _dbapi_error(e: errors.LakebedError) -> Error:
         cls: type[Error] = DataError
     else:
         cls = next((d for lb, d in _ERROR_CLASSES if isinstance(e, lb)), InternalError)
-    return cls(e.message, code=e.code, query_id=e.query_id)
+    return cls(e.message, code=e.code, query_id=e.query_id, line=e.line, column=e.column)
 
 
 # -- types (PEP 249 type objects and constructors) ----------------------------------------

@@ -70,3 +70,26 @@ def test_s3_endpoint_without_scheme_is_rejected(tmp_path: Path) -> None:
         lakebed.connect(tmp_path / "home", s3_endpoint="minio:9000")
     assert "http://host:9000" in info.value.message
     assert not (tmp_path / "home" / "metastore.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"duckdb_memory_limit": "lots"}, "DuckDB refuses duckdb_memory_limit='lots'"),
+        ({"duckdb_threads": 0}, "DuckDB refuses duckdb_threads=0"),
+        ({"warehouse": "s3://"}, "Config 'warehouse' has value 's3://'. .* names no bucket"),
+        ({"results": "ftp://host/x/"}, "Config 'results' .* Unsupported location scheme"),
+    ],
+)
+def test_settings_the_lake_cannot_use_are_config_errors(
+    tmp_path: Path, settings: dict[str, object], message: str
+) -> None:
+    with pytest.raises(lakebed.ConfigError, match=message) as info:
+        lakebed.connect(tmp_path / "home", **settings)
+    assert info.value.code == "INVALID_CONFIGURATION"
+
+
+def test_a_home_that_cannot_be_created_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    with pytest.raises(lakebed.ConfigError, match="Cannot create the lake home"):
+        lakebed.connect(tmp_path / "file" / "home")

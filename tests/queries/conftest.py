@@ -1,4 +1,4 @@
-"""Fixtures for query-execution tests: a long-running query and a table over >10 MB."""
+"""Fixtures for query-execution tests: waiting for a state and a table over >10 MB."""
 
 from __future__ import annotations
 
@@ -13,26 +13,12 @@ import pytest
 
 import lakebed
 
-# Runs for minutes on this machine unless cancelled (4e10 pairs).
-# A plain cross join: DuckDB checks for interrupts between its chunks. (A join on an
-# arithmetic condition, e.g. ``WHERE x + y = 3``, can run for minutes between checks.)
-LONG_QUERY = (
-    "SELECT sum(a.x * b.x * c.x) FROM UNNEST(sequence(1, 10000)) AS a(x) "
-    "CROSS JOIN UNNEST(sequence(1, 10000)) AS b(x) CROSS JOIN UNNEST(sequence(1, 1000)) AS c(x)"
-)
-
 
 def _wait_for_state(lb: lakebed.Lakebed, query_id: str, state: lakebed.QueryState) -> None:
     deadline = time.monotonic() + 30
     while lb.query(query_id).state != state:
         assert time.monotonic() < deadline, f"query never reached {state}"
         time.sleep(0.01)
-
-
-@pytest.fixture
-def long_query() -> str:
-    """A query that runs until it is cancelled or its process dies."""
-    return LONG_QUERY
 
 
 @pytest.fixture

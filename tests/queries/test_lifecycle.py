@@ -219,6 +219,54 @@ def test_cancel_from_another_process_interrupts_the_running_query(
             child.wait()
 
 
+_INTERRUPTED_CHILD = textwrap.dedent(
+    """
+    import sys
+    import lakebed
+    with lakebed.connect(sys.argv[1]) as lb:
+        try:
+            lb.sql(sys.argv[2])
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+        print(lb.sql("SELECT 'still usable'").fetchall()[0][0], flush=True)
+    """
+)
+
+
+def test_ctrl_c_during_sql_cancels_the_query_and_raises_keyboard_interrupt(
+    tmp_path: Path, long_query: str
+) -> None:
+    """Ctrl-C in the thread running ``lb.sql`` (a REPL, a notebook) ends the query CANCELLED,
+    not RUNNING for as long as the process lives.
+    """
+    home = tmp_path / "h"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTED_CHILD, str(home), long_query],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        with lakebed.connect(home) as lb:
+            deadline = time.monotonic() + 60
+            while not lb.list_queries(state=QueryState.RUNNING):
+                assert time.monotonic() < deadline, "the query never started"
+                time.sleep(0.01)
+            child.send_signal(signal.SIGINT)
+            assert child.stdout is not None
+            assert child.stdout.read().split("\n")[:2] == ["interrupted", "still usable"]
+            assert child.wait(timeout=60) == 0
+            rec = lb.list_queries(limit=2)[1]
+            assert rec.query == long_query
+            assert rec.state == QueryState.CANCELLED
+            assert rec.error is not None and rec.error["code"] == "USER_CANCELLED"
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
 def test_query_text_longer_than_athena_allows_is_rejected(lb: lakebed.Lakebed) -> None:
     with pytest.raises(lakebed.InvalidInputError, match="262144 bytes") as info:
         lb.sql("SELECT '" + "x" * 262_144 + "'")

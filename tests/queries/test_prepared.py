@@ -112,3 +112,29 @@ def test_execution_parameters_bind_in_order(lb: lakebed.Lakebed, people: str) ->
     )
     assert res.fetchall() == [("cid",), ("ann",)]
     assert lb.query(res.query_id).execution_parameters == ("25", "35")
+
+
+@pytest.mark.parametrize(
+    ("sql", "parameters", "rows"),
+    [
+        # A tree walk meets the second ? (a select item) before the one inside ||.
+        ("SELECT ? || 'x' AS s, ? AS n", ["ab", 3], [("abx", 3)]),
+        (
+            "WITH a AS (SELECT ? AS c) SELECT ? || 'x' AS s, ? AS n FROM a WHERE c = ?",
+            [1, "ab", 3, 1],
+            [("abx", 3)],
+        ),
+        (
+            "SELECT x FROM (VALUES 1, 2, 3, 4) AS t(x) WHERE x > ? OFFSET ? LIMIT ?",
+            [0, 1, 2],
+            [(2,), (3,)],
+        ),
+    ],
+)
+def test_parameters_bind_in_the_order_of_the_text(
+    lb: lakebed.Lakebed, sql: str, parameters: list[object], rows: list[tuple[object, ...]]
+) -> None:
+    assert lb.sql(sql, parameters=parameters).fetchall() == rows
+    lb.sql(f"PREPARE p FROM {sql}")
+    using = ", ".join(f"'{v}'" if isinstance(v, str) else str(v) for v in parameters)
+    assert lb.sql(f"EXECUTE p USING {using}").fetchall() == rows

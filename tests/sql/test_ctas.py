@@ -277,6 +277,22 @@ def test_ctas_needs_column_names(lb: lakebed.Lakebed) -> None:
     assert_nothing_written(lb, "t")
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "CREATE TABLE t AS SELECT 1 AS a, 2 AS a",
+        'CREATE TABLE t AS SELECT 1 AS "A", 2 AS "a"',
+        "CREATE TABLE t WITH (partitioned_by = ARRAY['a']) AS SELECT 1 AS b, 2 AS a, 3 AS a",
+    ],
+)
+def test_ctas_rejects_duplicate_column_names(lb: lakebed.Lakebed, statement: str) -> None:
+    """Hive column names ignore case; DuckDB would rename the second one ``a_1``."""
+    with pytest.raises(lakebed.InvalidInputError, match="'a' specified more than once") as info:
+        lb.sql(statement)
+    assert info.value.code == "DUPLICATE_COLUMN_NAME"
+    assert_nothing_written(lb, "t")
+
+
 def test_ctas_rejects_types_hive_cannot_store(lb: lakebed.Lakebed) -> None:
     with pytest.raises(lakebed.NotSupportedError, match="Unsupported Hive type") as info:
         lb.sql("CREATE TABLE t AS SELECT TIMESTAMP '2024-01-01 00:00:00 UTC' AS ts")

@@ -259,3 +259,28 @@ def test_hostile_table_names_are_refused(lb: lakebed.Lakebed, lake_dir: Path, na
         lb.sql(f"CREATE EXTERNAL TABLE {name} (a int) LOCATION '{lake_dir}/'")
     assert info.value.code == "INVALID_NAME"
     assert lb.sql("SHOW TABLES").fetchall() == []
+
+
+def test_location_with_a_quote_reads_its_files(lb: lakebed.Lakebed, lake_dir: Path) -> None:
+    """Hive DDL escapes a quote with a backslash; adjacent literals ('it''s') are joined, as
+    Hive joins them, never stored as SQL text.
+    """
+    folder = lake_dir / "it's here"
+    folder.mkdir()
+    (folder / "f.csv").write_text("1\n")
+    lb.sql(f"CREATE EXTERNAL TABLE q (a int) LOCATION '{lake_dir}/it\\'s here/'")
+    assert lb.sql("SELECT a FROM q").fetchall() == [(1,)]
+    lb.sql(f"CREATE EXTERNAL TABLE joined (a int) LOCATION '{lake_dir}/it''s here/'")
+    assert lb.catalog.get_table("default", "joined").location == f"{lake_dir}/its here"
+
+
+@pytest.mark.parametrize(
+    ("location", "message"),
+    [("", "A location cannot be empty"), ("s3:///x/", "names no bucket")],
+)
+def test_empty_locations_are_refused(lb: lakebed.Lakebed, location: str, message: str) -> None:
+    with pytest.raises(lakebed.InvalidInputError, match=message):
+        lb.sql(f"CREATE EXTERNAL TABLE t (a int) LOCATION '{location}'")
+    with pytest.raises(lakebed.InvalidInputError, match=message):
+        lb.sql(f"CREATE TABLE t WITH (external_location = '{location}') AS SELECT 1 AS a")
+    assert lb.sql("SHOW TABLES").fetchall() == []

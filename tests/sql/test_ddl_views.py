@@ -99,6 +99,7 @@ def test_show_create_view_and_describe_view(lb: lakebed.Lakebed, nums: str) -> N
     result = lb.sql("SHOW CREATE VIEW v")
     assert result.fetchall() == [('CREATE VIEW "default"."v" AS',), (f"SELECT n FROM {nums}",)]
     assert lb.sql("DESCRIBE v").fetchall() == [("n", "int", "")]
+    assert lb.sql("DESCRIBE VIEW v").fetchall() == [("n", "int", "")]  # Athena's spelling
     with pytest.raises(lakebed.LakebedError, match="SHOW CREATE TABLE"):
         lb.sql(f"SHOW CREATE VIEW {nums}")
 

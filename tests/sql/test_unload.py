@@ -93,6 +93,13 @@ def test_unload_bad_properties_write_nothing(
     assert files_under(lake_dir) == []
 
 
+def test_unload_rejects_duplicate_column_names(lb: lakebed.Lakebed, lake_dir: Path) -> None:
+    with pytest.raises(lakebed.QueryError, match="'a' specified more than once") as info:
+        lb.sql(f"UNLOAD (SELECT 1 AS a, 2 AS A) TO '{lake_dir}/out' WITH (format = 'PARQUET')")
+    assert info.value.code == "DUPLICATE_COLUMN_NAME"
+    assert files_under(lake_dir) == []
+
+
 @pytest.mark.parametrize(
     ("text", "line", "column", "message"),
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -271,3 +272,8 @@ class Partition:
     def spec(self, keys: tuple[Column, ...]) -> dict[str, str]:
         """The partition as ``{key: value}``."""
         return {k.name: v for k, v in zip(keys, self.values, strict=True)}
+
+
+def spec_text(keys: tuple[Column, ...], values: Sequence[str]) -> str:
+    """A partition as DDL writes it, for messages: ``(year='2024', month='01')``."""
+    return "(" + ", ".join(f"{k.name}='{v}'" for k, v in zip(keys, values, strict=False)) + ")"

@@ -26,6 +26,7 @@ from lakebed.catalog.models import (
     Table,
     TableIdentifier,
     TableType,
+    spec_text,
 )
 from lakebed.errors import (
     AlreadyExistsError,
@@ -594,7 +595,7 @@ class Catalog:
                     if if_not_exists:
                         continue
                     raise AlreadyExistsError(
-                        f"Partition {p.spec(table.partition_keys)} already exists in "
+                        f"Partition {spec_text(table.partition_keys, p.values)} already exists in "
                         f"'{table.database}.{table.name}'.",
                         code="ALREADY_EXISTS",
                     )
@@ -633,9 +634,9 @@ class Catalog:
                 )
             ).first()
         if row is None:
-            spec = dict(zip((k.name for k in table.partition_keys), values, strict=False))
             raise NotFoundError(
-                f"Partition {spec} not found in '{table.database}.{table.name}'.",
+                f"Partition {spec_text(table.partition_keys, values)} not found in "
+                f"'{table.database}.{table.name}'.",
                 code="PARTITION_NOT_FOUND",
             )
         return _partition_of(row)
@@ -662,7 +663,8 @@ class Catalog:
             missing = [k for k in keys if k not in found]
             if missing and not if_exists:
                 raise NotFoundError(
-                    f"Partition {json.loads(missing[0])} not found in "
+                    f"Partition {spec_text(table.partition_keys, json.loads(missing[0]))} "
+                    "not found in "
                     f"'{table.database}.{table.name}'.",
                     code="PARTITION_NOT_FOUND",
                 )
@@ -726,8 +728,10 @@ class Catalog:
                     )
                 ).first()
             ):
+                spec = spec_text(table.partition_keys, changes["values"])
                 raise AlreadyExistsError(
-                    f"Partition {list(changes['values'])} already exists.", code="ALREADY_EXISTS"
+                    f"Partition {spec} already exists in '{table.database}.{table.name}'.",
+                    code="ALREADY_EXISTS",
                 )
             conn.execute(
                 ms.partitions.update()

@@ -12,7 +12,7 @@ from lakebed.catalog.service import DEFAULT_DATABASE
 from lakebed.client.result import QueryResult
 from lakebed.config import Settings
 from lakebed.engines import DuckDBEngine
-from lakebed.errors import LakebedError, error_from_dict
+from lakebed.errors import ConfigError, InvalidInputError, LakebedError, error_from_dict
 from lakebed.formats import delta
 from lakebed.governance.principals import Principals
 from lakebed.metastore import Metastore
@@ -23,6 +23,7 @@ from lakebed.queries.prepared import PreparedStatement
 from lakebed.queries.workgroups import PRIMARY, Workgroup
 from lakebed.sql.literals import to_literals
 from lakebed.storage import ObjectStore
+from lakebed.storage.object_store import normalize_uri
 
 if TYPE_CHECKING:
     from lakebed.catalog.iceberg import LakebedCatalog
@@ -35,7 +36,17 @@ class Lakebed:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        os.makedirs(settings.home, exist_ok=True)
+        try:
+            os.makedirs(settings.home, exist_ok=True)
+        except OSError as e:
+            raise ConfigError(
+                f"Cannot create the lake home '{settings.home}': {e.strerror}."
+            ) from e
+        for name, uri in (("warehouse", settings.warehouse_uri), ("results", settings.results_uri)):
+            try:
+                normalize_uri(uri)
+            except InvalidInputError as e:
+                raise ConfigError(f"Config '{name}' has value {uri!r}. {e.message}") from None
         self.metastore = Metastore(settings.metastore)
         self.store = ObjectStore(settings)
         self.catalog = Catalog(

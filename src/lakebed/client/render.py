@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from lakebed.client.result import QueryResult
 
 FORMATS = ("table", "csv", "json")
+# A table shows this many rows (it is laid out in memory); csv and json stream every row.
+MAX_TABLE_ROWS = 1000
 
 # Error class → process exit code (first isinstance match wins; anything else exits 1).
 EXIT_CODES: tuple[tuple[type[errors.LakebedError], int], ...] = (

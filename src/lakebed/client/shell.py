@@ -1,19 +1,23 @@
 r"""``lakebed shell``: an interactive SQL prompt.
 
 Statements may span lines and run when a line ends them with ``;``; several statements on
-one line run in order. ``\q`` (or Ctrl-D) quits, ``\h`` prints help, Ctrl-C drops the
-statement being typed. History is kept in ``<home>/shell_history``.
+one line run in order. ``USE db;`` changes the default database. ``\q`` (or Ctrl-D) quits,
+``\h`` prints help, Ctrl-C drops the statement being typed or cancels the running query.
+History is kept in ``<home>/shell_history``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.history import FileHistory
 from rich.console import Console
 
-from lakebed.client.render import error_text, print_result
+from lakebed.client.foreground import run_in_foreground
+from lakebed.client.render import MAX_TABLE_ROWS, error_text, print_result
+from lakebed.client.script import split_statements
 from lakebed.errors import LakebedError
 
 if TYPE_CHECKING:
@@ -23,41 +27,15 @@ if TYPE_CHECKING:
     from lakebed.client.embedded import Lakebed
 
 HISTORY_FILE = "shell_history"
-MAX_ROWS_SHOWN = 1000
 HELP = """Type SQL ending with ; to run it (statements may span lines).
-  \\q   quit (or Ctrl-D)
-  \\h   this help
-Ctrl-C drops the statement being typed."""
-
-
-def split_statements(text: str) -> tuple[list[str], str]:
-    """Complete statements (each ended by ``;`` outside quotes and comments) and the rest.
-
-    >>> split_statements("SELECT ';'; SELECT 2; SELECT")
-    (["SELECT ';'", 'SELECT 2'], ' SELECT')
-    """
-    done: list[str] = []
-    start = 0
-    i = 0
-    quote: str | None = None
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in ("'", '"', "`"):
-            quote = ch
-        elif text.startswith("--", i):
-            end = text.find("\n", i)
-            i = len(text) if end < 0 else end
-            continue
-        elif ch == ";":
-            stmt = text[start:i].strip()
-            if stmt:
-                done.append(stmt)
-            start = i + 1
-        i += 1
-    return done, text[start:]
+  USE db;   make db the default database
+  \\q        quit (or Ctrl-D)
+  \\h        this help
+Ctrl-C drops the statement being typed, or cancels the running query."""
+# ``USE db`` or ``USE catalog.db`` (a shell command: Athena itself has no USE statement).
+_USE = re.compile(
+    r"USE\s+(?:(?:\w+|\"[^\"]+\")\.)?(?P<db>\w[\w-]*|\"[^\"]+\"|`[^`]+`)", re.I | re.S
+)
 
 
 class Shell:
@@ -83,19 +61,42 @@ class Shell:
         )
 
     def run_statement(self, text: str) -> None:
-        """Run one statement and print its result or its error."""
+        """Run one statement (or ``USE db``) and print its result or its error; Ctrl-C
+        cancels it.
+        """
         try:
-            result = self.lake.sql(text, database=self.database, workgroup=self.workgroup)
+            use = _USE.fullmatch(text.strip())
+            if use:
+                self.use(use["db"])
+                return
+            result = run_in_foreground(
+                self.lake, text, database=self.database, workgroup=self.workgroup
+            )
+            print_result(self.console, result, max_rows=MAX_TABLE_ROWS)
         except LakebedError as e:
             self.console.print(f"[red]{error_text(e)}[/red]", highlight=False)
-            return
-        print_result(self.console, result, max_rows=MAX_ROWS_SHOWN)
+        except KeyboardInterrupt:  # while the result printed (a query is cancelled above)
+            self.console.print("[dim]Interrupted.[/dim]", highlight=False)
+
+    def use(self, name: str) -> None:
+        """Make ``name`` (plain, ``"quoted"`` or ```backquoted```) the default database.
+
+        Raises:
+            NotFoundError: there is no such database (``SCHEMA_NOT_FOUND``).
+        """
+        if name[0] in '"`':
+            name = name[1:-1]
+        database = self.lake.catalog.get_database(name.lower())
+        self.database = database.name
+        self.console.print(f"[dim]Using database {database.name}.[/dim]", highlight=False)
 
     def loop(self) -> None:
         r"""Read statements until ``\q`` or end of input."""
         pending = ""
         while True:
             prompt = "lakebed> " if not pending.strip() else "      -> "
+            if self.database and not pending.strip():
+                prompt = f"lakebed:{self.database}> "
             try:
                 line = self.session.prompt(prompt)
             except KeyboardInterrupt:

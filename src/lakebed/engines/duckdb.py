@@ -57,11 +57,17 @@ class DuckDBEngine:
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,
         }
-        if settings.duckdb_threads:
+        if settings.duckdb_threads is not None:
             config["threads"] = settings.duckdb_threads
-        if settings.duckdb_memory_limit:
+        if settings.duckdb_memory_limit is not None:
             config["memory_limit"] = settings.duckdb_memory_limit
-        self._db = duckdb.connect(":memory:", config=config)
+        try:
+            self._db = duckdb.connect(":memory:", config=config)
+        except duckdb.Error as e:  # DuckDB checks the values: '4GB' yes, 'lots' or 0 no
+            given = {k: v for k, v in config.items() if k in ("threads", "memory_limit")}
+            raise ConfigError(
+                f"DuckDB refuses {', '.join(f'duckdb_{k}={v!r}' for k, v in given.items())}: {e}"
+            ) from None
         self._lock = threading.Lock()
         self._loaded: set[str] = set()
         self.views = SharedViews()

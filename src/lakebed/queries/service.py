@@ -78,6 +78,13 @@ _RUNNERS = sa.select(_QE.c.runner).where(
 )
 
 
+def _python_interrupt(e: BaseException) -> bool:
+    """Whether DuckDB stopped because Python received Ctrl-C while it ran (it then raises
+    this instead of the ``KeyboardInterrupt``).
+    """
+    return isinstance(e, RuntimeError) and str(e) == "Query interrupted"
+
+
 def _ms_between(a: float, b: float | None = None) -> int:
     return max(0, round(((time.perf_counter() if b is None else b) - a) * 1000))
 
@@ -355,20 +362,25 @@ class QueryService:
         """Submit and run to completion in this thread.
 
         In a workgroup without a concurrency limit nothing can keep the statement QUEUED: it
-        is recorded RUNNING from the start (one metastore write fewer).
+        is recorded RUNNING from the start (one metastore write fewer). Ctrl-C
+        (``KeyboardInterrupt``) cancels the query, which ends CANCELLED, and is raised again.
         """
         record, wg, parsed = self._submit(text, parse_now=True, **kwargs)
-        if parsed is None:
-            return self._execute_queued(record, wg)
-        qid = record.id
-        self.slots.request(wg.name, wg.max_concurrent_queries, lambda: True)
         try:
-            with self._lock:
-                cancelled = self._cancel_events.setdefault(qid, threading.Event())
-            return self._run(record, wg, parsed, cancelled, queue_ms=0)
-        finally:
-            self.slots.release(wg.name, wg.max_concurrent_queries)
-            self._forget(qid)
+            if parsed is None:
+                return self._execute_queued(record, wg)
+            qid = record.id
+            self.slots.request(wg.name, wg.max_concurrent_queries, lambda: True)
+            try:
+                with self._lock:
+                    cancelled = self._cancel_events.setdefault(qid, threading.Event())
+                return self._run(record, wg, parsed, cancelled, queue_ms=0)
+            finally:
+                self.slots.release(wg.name, wg.max_concurrent_queries)
+                self._forget(qid)
+        except KeyboardInterrupt:
+            self.cancel(record.id)  # not yet running a statement; else a no-op
+            raise
 
     def execute(self, qid: str) -> QueryExecution:
         """Run a QUEUED execution in this thread once its workgroup has a free slot, to a
@@ -540,16 +552,24 @@ class QueryService:
             )
             if finished is None:  # cancelled from another process as it finished
                 discard_results(self._store, ctx.output_location, home=home, query_id=qid)
-        except Exception as e:  # every failure becomes a FAILED/CANCELLED record
+        except BaseException as e:  # every failure becomes a FAILED/CANCELLED record
+            interrupted = not isinstance(e, Exception) or _python_interrupt(e)  # Ctrl-C here
+            if interrupted:
+                cancelled.set()
             discard_results(
                 self._store,
                 record.output_location or self._settings.results_uri,
                 home=home,
                 query_id=qid,
             )
-            return self._finish_failed(
+            failed = self._finish_failed(
                 qid, record, e, cancelled, total_ms=queue_ms + _ms_between(t_start)
             )
+            if interrupted and isinstance(e, Exception):
+                raise KeyboardInterrupt from e
+            if interrupted:
+                raise
+            return failed
         finally:
             with self._lock:
                 self._cursors.pop(qid, None)
@@ -598,7 +618,7 @@ class QueryService:
         self,
         qid: str,
         record: QueryExecution,
-        e: Exception,
+        e: BaseException,
         cancelled: threading.Event,
         *,
         total_ms: int | None = None,
@@ -621,7 +641,7 @@ class QueryService:
             self._cancel_events.pop(qid, None)
 
     @staticmethod
-    def _as_lakebed_error(e: Exception, cancelled: threading.Event) -> LakebedError:
+    def _as_lakebed_error(e: BaseException, cancelled: threading.Event) -> LakebedError:
         if cancelled.is_set():
             return CancelledError("Query was cancelled by the user.")
         if isinstance(e, LakebedError):

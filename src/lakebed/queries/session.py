@@ -22,6 +22,27 @@ PREPARABLE = ("SELECT", "INSERT", "CREATE_TABLE_AS_SELECT", "UNLOAD")
 SESSION_KINDS = (Prepare.kind, Deallocate.kind)
 
 
+def _placeholders(node: exp.Expression) -> list[exp.Placeholder]:
+    return [p for p in node.find_all(exp.Placeholder) if not p.args.get("this")]
+
+
+def _in_text_order(node: exp.Expression) -> list[exp.Placeholder]:
+    """The ``?`` placeholders in the order they appear in the statement's text.
+
+    A tree walk visits them in another order (``SELECT ? || 'x', ?`` meets the second one
+    first), so each is marked and found in the SQL generated from the tree.
+    """
+    holders = _placeholders(node)
+    if len(holders) < 2:
+        return holders
+    probe = node.copy()
+    for i, holder in enumerate(_placeholders(probe)):
+        holder.replace(exp.var(f"__lb_param_{i}__"))
+    text = probe.sql(dialect=DIALECT)
+    order = sorted(range(len(holders)), key=lambda i: text.find(f"__lb_param_{i}__"))
+    return [holders[i] for i in order]
+
+
 def bind_parameters(node: exp.Expression, parameters: list[str]) -> exp.Expression:
     """Replace ``?`` placeholders, in order, by the parameters (SQL literal text, as
     Athena's ExecutionParameters are).
@@ -29,7 +50,7 @@ def bind_parameters(node: exp.Expression, parameters: list[str]) -> exp.Expressi
     Raises:
         InvalidInputError: the counts differ or a parameter is not a literal.
     """
-    holders = [p for p in node.find_all(exp.Placeholder) if not p.args.get("this")]
+    holders = _in_text_order(node)
     if len(holders) != len(parameters):
         raise InvalidInputError(
             f"The query has {len(holders)} parameter placeholder(s) but "

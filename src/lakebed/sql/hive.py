@@ -161,7 +161,7 @@ class ShowPartitions(HiveStatement):
 
 @dataclass(frozen=True, slots=True)
 class Describe(HiveStatement):
-    """``DESCRIBE [EXTENDED|FORMATTED] t [PARTITION (…)] [col[.field…]]``."""
+    """``DESCRIBE [EXTENDED|FORMATTED] t [PARTITION (…)] [col[.field…]]``; ``DESCRIBE VIEW v``."""
 
     kind: ClassVar[str] = "DESCRIBE_TABLE"
     statement_type: ClassVar[StatementType] = UTILITY
@@ -599,6 +599,8 @@ def _describe(c: _Cursor) -> HiveStatement | None:
     c.i += 1
     if c.word() in ("DATABASE", "SCHEMA"):
         raise _unsupported(f"DESCRIBE {c.word()}")
+    if c.word() == "VIEW" and c.peek(1) is not None:
+        c.i += 1  # Athena's DESCRIBE VIEW v: a view's columns, as DESCRIBE v
     style = None
     if c.word() in ("EXTENDED", "FORMATTED") and c.peek(1) is not None:
         style = c.identifier().upper()

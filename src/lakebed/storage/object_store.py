@@ -48,10 +48,16 @@ def normalize_uri(uri: str) -> str:
     absolute local paths.
 
     Raises:
-        InvalidInputError: the scheme is not one lakebed can store data in.
+        InvalidInputError: the location is empty (or an S3 URI names no bucket), or its
+            scheme is not one lakebed can store data in.
     """
+    if not uri.strip():
+        raise InvalidInputError("A location cannot be empty: give an s3:// URI or a path.")
     if uri.startswith(("s3://", "s3a://", "s3n://")):
-        return "s3://" + uri.split("://", 1)[1]
+        rest = uri.split("://", 1)[1]
+        if not rest.split("/", 1)[0]:
+            raise InvalidInputError(f"Location '{uri}' names no bucket: use s3://bucket/prefix.")
+        return "s3://" + rest
     if uri.startswith("file://"):
         return unquote(urlparse(uri).path)
     if "://" in uri:

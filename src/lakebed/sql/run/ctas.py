@@ -94,7 +94,7 @@ def check_layout(
     Raises:
         InvalidInputError: the layout breaks one of these rules.
     """
-    names = [c.name for c in columns]
+    names = [c.name.lower() for c in columns]
     seen: set[str] = set()
     for n in names:
         if n in seen:
@@ -244,7 +244,7 @@ def run_ctas(ctx: RunContext, stmt: Statement) -> Outcome:
     external = str_property(props, "external_location")
     location = (
         normalize_uri(external)
-        if external
+        if external is not None
         else join_uri(ctx.output_location, "tables", ctx.query_id)
     )
     if not ctx.store.is_empty(location):

@@ -35,6 +35,10 @@ _DELIMITED_KEYS = {
 def _text(node: exp.Expression | None) -> str | None:
     if node is None:
         return None
+    if isinstance(node, exp.Concat) and all(
+        isinstance(e, exp.Literal) and e.is_string for e in node.expressions
+    ):  # Hive joins adjacent string literals: 'it''s' is 'its' (write 'it\'s' for it's)
+        return "".join(e.name for e in node.expressions)
     return node.name if isinstance(node, exp.Literal | exp.Identifier | exp.Var) else node.sql()
 
 

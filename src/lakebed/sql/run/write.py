@@ -206,11 +206,10 @@ def _hive_of_arrow(name: str, t: pa.DataType) -> Column:
 
 
 def relation_schema(ctx: RunContext, sql: str) -> pa.Schema:
-    """The Arrow schema of a DuckDB relation (nothing is read)."""
-    reader = ctx.cursor.execute(f"SELECT * FROM ({sql}) AS q LIMIT 0").to_arrow_reader(1)
-    schema = reader.schema
-    reader.read_all()
-    return schema
+    """The Arrow schema of a DuckDB relation (nothing is read), its column names as the
+    query gives them (a subquery would rename duplicates ``a``, ``a_1``).
+    """
+    return ctx.cursor.sql(sql).limit(0).to_arrow_table().schema
 
 
 def relation_columns(ctx: RunContext, sql: str) -> list[Column]:
