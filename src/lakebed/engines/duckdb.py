@@ -12,7 +12,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -46,6 +46,27 @@ def extension_path(name: str) -> str:
             f"DuckDB extension '{name}' has no build for DuckDB {duckdb.__version__}."
         )
     return found[0]
+
+
+_PRIVATE = threading.local()
+
+
+def private_connection(extension: str, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """A small DuckDB database of this thread's own with ``extension`` loaded (one per extension
+    and thread count), for work outside any query: decoding Avro metadata, stemming words.
+
+    ``threads=1`` keeps a scan's rows in file order.
+    """
+    cons = _PRIVATE.__dict__.setdefault("cons", {})
+    con = cons.get((extension, threads))
+    if con is None:
+        config: dict[str, Any] = {"autoinstall_known_extensions": False}
+        if threads is not None:
+            config["threads"] = threads
+        con = duckdb.connect(config=config)
+        con.execute(f"LOAD {quote_str(extension_path(extension))}")
+        cons[(extension, threads)] = con
+    return con
 
 
 class DuckDBEngine:

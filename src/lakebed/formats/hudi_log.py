@@ -35,7 +35,6 @@ import itertools
 import json
 import struct
 import tempfile
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -49,7 +48,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lakebed.catalog.models import Column
-from lakebed.engines.duckdb import extension_path
+from lakebed.engines.duckdb import private_connection
 from lakebed.errors import DataError, NotSupportedError
 from lakebed.formats._sql import quote_ident, quote_str
 from lakebed.formats.base import ScanContext, ScanFile, ScanPlan
@@ -575,7 +574,7 @@ class _SliceMerger:
                         d_ordering.append(ordering)
                 else:
                     groups.setdefault(block.header.get(SCHEMA, ""), []).append((si, seq, block))
-        con = _connection()
+        con = private_connection("avro", threads=1)
         decoded: list[tuple[pa.Table, str | None]] = []
         entries = [
             pa.table(
@@ -692,21 +691,6 @@ def _empty_rows(columns: Sequence[Column]) -> pa.Table:
     return pa.table(
         {f"c{i}": pa.array([], arrow_type(parse_type(c.type))) for i, c in enumerate(columns)}
     )
-
-
-def _connection() -> duckdb.DuckDBPyConnection:
-    """A per-thread DuckDB connection with the avro extension loaded, for decoding logs
-    (one thread: ``read_avro`` returns the records in file order).
-    """
-    con = getattr(_local, "con", None)
-    if con is None:
-        con = duckdb.connect(config={"autoinstall_known_extensions": False, "threads": 1})
-        con.execute(f"LOAD {quote_str(extension_path('avro'))}")
-        _local.con = con
-    return con
-
-
-_local = threading.local()
 
 
 def payload_class(tl: Timeline) -> str:

@@ -21,7 +21,6 @@ import datetime
 import gc
 import os
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
@@ -37,6 +36,7 @@ from pyiceberg.manifest import (
 )
 from pyiceberg.typedef import Record
 
+from lakebed.engines.duckdb import private_connection
 from lakebed.errors import LakebedError
 from lakebed.formats._sql import str_list
 from lakebed.iceberg.io import Lru
@@ -63,23 +63,10 @@ Decoded = list[tuple[DataFile, int]]
 """Live data and delete files of a manifest with their data sequence numbers."""
 
 _DECODED = Lru(20_000)  # per manifest (immutable), like the entry-by-entry planner's cache
-_local = threading.local()
 _CONTENT = {c.value: c for c in DataFileContent}
 # DataFile(*values) in the field order of from_args, which costs several times more per file
 _TEMPLATE = DataFile.from_args()
 _POS = {f.name: i for i, f in enumerate(DATA_FILE_TYPE[DEFAULT_READ_VERSION].fields)}
-
-
-def _connection() -> duckdb.DuckDBPyConnection:
-    """A per-thread DuckDB connection with the avro extension loaded."""
-    con = getattr(_local, "con", None)
-    if con is None:
-        from lakebed.engines.duckdb import extension_path
-
-        con = duckdb.connect(config={"autoinstall_known_extensions": False})
-        con.execute(f"LOAD '{extension_path('avro')}'")
-        _local.con = con
-    return con
 
 
 def _local_path(uri: str) -> str | None:
@@ -178,7 +165,7 @@ def _decode_group(
         f" FROM read_avro({str_list(by_path)}, filename = true) WHERE status <> 2"
     )
     try:
-        table = _connection().execute(sql).to_arrow_table()
+        table = private_connection("avro").execute(sql).to_arrow_table()
     except duckdb.Error:
         return None
     if set(table.column(5).unique().to_pylist()) - {"PARQUET", "parquet"}:

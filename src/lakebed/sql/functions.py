@@ -18,7 +18,6 @@ import hmac
 import json
 import re
 import struct
-import threading
 import zlib
 from collections.abc import Callable
 from functools import lru_cache
@@ -703,32 +702,12 @@ def _uint64_bytes(values: pa.Array) -> pa.Array:
     )
 
 
-_STEM_LOCK = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def _stemmer_db() -> duckdb.DuckDBPyConnection:
-    """A private DuckDB database with the fts extension (its Snowball ``stem``), opened the
-    first time ``word_stem`` runs so that other queries never load it.
-    """
-    import duckdb
-
-    from lakebed.engines.duckdb import extension_path
-
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
-    con.execute(f"LOAD '{extension_path('fts')}'")
-    return con
-
-
 def _snowball_stem(words: pa.Array, stemmers: pa.Array) -> pa.Array:
     """``word_stem``: each word stemmed by the Snowball stemmer named beside it."""
     batch = pa.table({"w": words, "s": stemmers})  # noqa: F841 (read by the query below)
-    with _STEM_LOCK:
-        cur = _stemmer_db().cursor()
-        try:
-            out = cur.sql("SELECT stem(w, s) FROM batch").fetch_arrow_table()
-        finally:
-            cur.close()
+    from lakebed.engines.duckdb import private_connection  # the engine imports this module
+
+    out = private_connection("fts").sql("SELECT stem(w, s) FROM batch").fetch_arrow_table()
     return out.column(0).combine_chunks().cast(pa.string())
 
 
