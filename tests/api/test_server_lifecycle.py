@@ -8,17 +8,14 @@ from typing import Any
 
 import lakebed
 
-LONG_QUERY = (
-    "SELECT sum(a.x * b.x * c.x) FROM UNNEST(sequence(1, 10000)) AS a(x) "
-    "CROSS JOIN UNNEST(sequence(1, 10000)) AS b(x) CROSS JOIN UNNEST(sequence(1, 1000)) AS c(x)"
-)
 
-
-def test_shutdown_leaves_no_query_running(start_server: Any, tmp_path: Path) -> None:
+def test_shutdown_leaves_no_query_running(
+    start_server: Any, tmp_path: Path, long_query: str
+) -> None:
     home = tmp_path / "home"
     with start_server(home) as (server, proc):
         athena = server.client("athena")
-        qid = athena.start_query_execution(QueryString=LONG_QUERY)["QueryExecutionId"]
+        qid = athena.start_query_execution(QueryString=long_query)["QueryExecutionId"]
         deadline = time.monotonic() + 20
         while (
             athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]["Status"]["State"]

@@ -16,10 +16,6 @@ import sqlalchemy as sa
 import lakebed
 from lakebed.metastore import schema as ms
 
-LONG_QUERY = (
-    "SELECT sum(a.x * b.x * c.x) FROM UNNEST(sequence(1, 10000)) AS a(x) "
-    "CROSS JOIN UNNEST(sequence(1, 10000)) AS b(x) CROSS JOIN UNNEST(sequence(1, 1000)) AS c(x)"
-)
 SRC = str(Path(__file__).parents[2] / "src")
 
 
@@ -83,12 +79,12 @@ def test_two_workers_serve_queries_and_catalog_calls(
 
 
 def test_stop_reaches_the_worker_running_the_query_and_shutdown_cancels(
-    start_server: Any, tmp_path: Path, pg_metastore_url: str
+    start_server: Any, tmp_path: Path, pg_metastore_url: str, long_query: str
 ) -> None:
     home = _pg_home(tmp_path, pg_metastore_url)
     with start_server(home, "--workers", "2") as (server, proc):
         athena = server.client("athena")
-        stopped = athena.start_query_execution(QueryString=LONG_QUERY)["QueryExecutionId"]
+        stopped = athena.start_query_execution(QueryString=long_query)["QueryExecutionId"]
         _wait(athena, stopped, "RUNNING")
         # Whichever worker takes the stop request, the query ends CANCELLED.
         for _ in range(3):
@@ -96,13 +92,13 @@ def test_stop_reaches_the_worker_running_the_query_and_shutdown_cancels(
         assert _wait(athena, stopped, "CANCELLED", "SUCCEEDED", "FAILED") == "CANCELLED"
 
         # From a process that is not a worker at all: only the metastore carries the stop.
-        other = athena.start_query_execution(QueryString=LONG_QUERY)["QueryExecutionId"]
+        other = athena.start_query_execution(QueryString=long_query)["QueryExecutionId"]
         _wait(athena, other, "RUNNING")
         with lakebed.connect(home) as lb:
             lb.cancel(other)
         assert _wait(athena, other, "CANCELLED", "SUCCEEDED", "FAILED") == "CANCELLED"
 
-        running = athena.start_query_execution(QueryString=LONG_QUERY)["QueryExecutionId"]
+        running = athena.start_query_execution(QueryString=long_query)["QueryExecutionId"]
         _wait(athena, running, "RUNNING")
         workers = _worker_processes(proc.pid)
         proc.send_signal(signal.SIGTERM)
