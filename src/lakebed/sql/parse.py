@@ -14,9 +14,12 @@ from lakebed.errors import NotSupportedError, ParseError
 from lakebed.iceberg import grammar as iceberg_grammar
 from lakebed.sql import hive, prepared, unload
 from lakebed.sql._lru import Lru
+from lakebed.sql.dialect import LakebedAthena
 from lakebed.sql.statements import Statement, StatementType
 
 DIALECT = "athena"
+# How statements are read: Athena, keeping typed literals and to_char (``dialect``).
+_READ = LakebedAthena()
 
 # lakebed's own grammars, tried in order before sqlglot, for statements sqlglot does not parse.
 # Each takes the statement text and returns a statement object with ``kind`` and
@@ -107,7 +110,7 @@ def parse(text: str, *, shared: bool = False) -> Statement:
         if own is not None:
             return Statement(own.kind, own.statement_type, own, text)
     try:
-        nodes = sqlglot.parse(stripped, dialect=DIALECT)
+        nodes = sqlglot.parse(stripped, dialect=_READ)
     except (SqlglotParseError, TokenError) as e:
         raise _syntax_error(stripped, e) from e
     nodes = [n for n in nodes if n is not None]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from lakebed.errors import NotFoundError
+from lakebed.sql.dialect import is_typed_literal
 from lakebed.sql.transforms import zones
 from lakebed.sql.transforms._calls import internal
 from lakebed.sql.transforms.checksum import checksum, is_checksum
@@ -156,8 +157,11 @@ _DECIMAL_TEXT = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
 def _is_numeric_cast(node: exp.Expression) -> bool:
     """A cast to an exact number of a value that is not plainly right already: an exact
-    number literal, or text that spells one, needs no probe.
+    number literal, or text that spells one, needs no probe (nor does a ``DECIMAL '…'``
+    literal: ``arithmetic.math_domain`` checks its text).
     """
+    if is_typed_literal(node):
+        return False
     if not isinstance(node, (exp.Cast, exp.TryCast)) or not (
         node.to.this in _INTEGER_TARGETS or node.to.this == exp.DataType.Type.DECIMAL
     ):
