@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from lakebed.errors import NotFoundError
+from lakebed.errors import InvalidInputError, NotFoundError
 from lakebed.sql.dialect import is_typed_literal
 from lakebed.sql.transforms import zones
 from lakebed.sql.transforms._calls import internal
@@ -362,10 +362,35 @@ def _check_concat(args: list[exp.Expression], types: list[str]) -> None:
     raise _no_concat(args, types)
 
 
+def _null_concat(width: int, known: list[str]) -> exp.Expression:
+    """``concat``/``||`` of ``width`` values, some bare NULLs (the others of DuckDB types
+    ``known``): NULL, typed as Trino resolves the call. Two values are ``concat(E, array(E))``
+    (an array) for text and ambiguous for anything else; more are ``concat(varchar)``,
+    ``concat(varbinary)`` or ``concat(array(E))``.
+
+    Raises:
+        InvalidInputError: AMBIGUOUS_FUNCTION_CALL, Trino cannot choose an overload.
+    """
+    if known and width == 2 and known[0] == "VARCHAR":
+        dtype = "VARCHAR[]"
+    elif known and width > 2:
+        dtype = next((t for t in known if t.endswith("[]")), known[0])
+    else:
+        raise InvalidInputError(
+            "Could not choose a best candidate operator for concat with a bare NULL. "
+            "Explicit type casts must be added.",
+            code="AMBIGUOUS_FUNCTION_CALL",
+        )
+    return exp.cast(exp.Null(), exp.DataType.build(dtype, dialect="duckdb"))
+
+
 def _list_concat(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``concat``/``||`` of arrays (and an array with an element) concatenate the arrays."""
     args = list(node.expressions) if isinstance(node, exp.Concat) else [node.this, node.expression]
     _check_concat(args, types)
+    known = [t for a, t in zip(args, types, strict=True) if not isinstance(a, exp.Null)]
+    if len(known) < len(args):
+        return _null_concat(len(args), known)
     if not any(t.endswith("[]") for t in types):
         return node
     out = args[0] if types[0].endswith("[]") else exp.Array(expressions=[args[0]])

@@ -1,0 +1,107 @@
+"""Trino's ``unknown`` result type: the type of a bare NULL (``SELECT NULL``, ``ARRAY[]``,
+``map()``, ``ROW(1, NULL)``).
+
+DuckDB turns a NULL-typed part of a result column into INTEGER; inside a query it still calls
+it ``"NULL"``. ``null_typed`` learns where those parts are (``typeof`` over the query cut to
+no rows, outer-joined to one row: DuckDB runs nothing of the query) and keeps the answer by
+the query's SQL; ``naming.json_typed`` types them ``lakebed.types.UnknownType``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lakebed.sql._lru import Lru
+
+if TYPE_CHECKING:
+    import duckdb
+
+_NULL = '"NULL"'
+
+
+@dataclass(frozen=True)
+class NullShape:
+    """Where a column type's NULL-typed parts are: ``kind`` is ``null`` (the part is one),
+    ``nested`` (``children``: list element, map key and value, or row fields) or ``other``.
+    """
+
+    kind: str
+    children: tuple[NullShape, ...] = ()
+
+
+_OTHER = NullShape("other")
+
+# A DuckDB type spelling's tokens: quoted names, quoted strings, words and numbers, marks.
+_TOKEN = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'|[A-Za-z0-9_.]+|[(),\[\]]')
+_NESTED = ("STRUCT", "MAP", "UNION")
+
+
+def _shape(tokens: list[str], i: int) -> tuple[NullShape, int]:
+    """The type spelt from ``tokens[i]``, and the index after it."""
+    if tokens[i] == _NULL:
+        shape, i = NullShape("null"), i + 1
+    elif tokens[i].upper() in _NESTED and tokens[i + 1] == "(":
+        kids, i = [], i + 2
+        while tokens[i] != ")":
+            if tokens[i + 1] not in (",", ")", "(", "["):  # a field's name before its type
+                i += 1
+            kid, i = _shape(tokens, i)
+            kids.append(kid)
+            i += tokens[i] == ","
+        shape, i = NullShape("nested", tuple(kids)), i + 1
+    else:
+        shape = _OTHER
+        while i < len(tokens) and tokens[i] not in (",", ")", "["):
+            if tokens[i] == "(":  # DECIMAL(18,3), ENUM('a', 'b')
+                depth = 1
+                while depth:
+                    i += 1
+                    depth += {"(": 1, ")": -1}.get(tokens[i], 0)
+            i += 1
+    while i < len(tokens) and tokens[i] == "[":  # INTEGER[], INTEGER[3]
+        i += 2 if tokens[i + 1] == "]" else 3
+        shape = NullShape("nested", (shape,))
+    return shape, i
+
+
+def null_shape(spelled: str) -> NullShape | None:
+    """Where DuckDB type ``spelled`` (as ``typeof`` spells it) has NULL-typed parts, or None
+    when it has none.
+    """
+    if _NULL not in spelled:
+        return None
+    return _shape(_TOKEN.findall(spelled), 0)[0]
+
+
+# The NULL-typed parts of recent result queries' columns (by the SQL).
+NULL_TYPED: Lru[str, tuple[NullShape | None, ...]] = Lru(512)
+
+
+def null_typed(
+    sql: str, cursor: duckdb.DuckDBPyConnection, types: Sequence[duckdb.DuckDBPyType] = ()
+) -> tuple[NullShape | None, ...]:
+    """For each result column of ``sql``, where it has NULL-typed parts (None: nowhere);
+    empty when no column has one.
+
+    Only a column whose result type (``types``, else learnt by a bind) has an INTEGER part
+    can have one.
+    """
+    if (known := NULL_TYPED.get(sql)) is not None:
+        return known
+    types = types or cursor.sql(sql).types
+    found: tuple[NullShape | None, ...] = ()
+    if any("INTEGER" in str(t) for t in types):
+        aliases = ", ".join(f"c{i}" for i in range(len(types)))
+        spelled = ", ".join(f"typeof(__lb_q.c{i})" for i in range(len(types)))
+        probe = (
+            f"SELECT {spelled} FROM (SELECT 1) AS __lb_one LEFT JOIN "
+            f"(SELECT * FROM ({sql}) LIMIT 0) AS __lb_q({aliases}) ON true"
+        )
+        shapes = tuple(null_shape(t) for t in cursor.sql(probe).fetchone())
+        if any(s is not None for s in shapes):
+            found = shapes
+    NULL_TYPED.put(sql, found)
+    return found
