@@ -20,13 +20,16 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from lakebed.errors import InvalidInputError, NotFoundError
+from lakebed.catalog.views import hive_type_of_duckdb
+from lakebed.errors import InvalidInputError, NotFoundError, NotSupportedError
 from lakebed.sql.dialect import is_typed_literal
 from lakebed.sql.transforms import zones
 from lakebed.sql.transforms._calls import internal
 from lakebed.sql.transforms.checksum import checksum, is_checksum
 from lakebed.sql.transforms.collections import reduce_operands, reduce_state
 from lakebed.sql.transforms.datetime import TEMPORAL_TEXT
+from lakebed.types import trino_type
+from lakebed.zones import ZONED_DUCKDB
 
 # DuckDB's exact numeric types as Trino decimals: (precision, scale).
 _INTEGER_DECIMALS: dict[str, tuple[int, int]] = {
@@ -400,6 +403,25 @@ def _list_concat(node: exp.Expression, types: list[str]) -> exp.Expression:
     return out
 
 
+def _formattable(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``format`` prints scalars only: Trino refuses an array, map, row or varbinary.
+
+    Raises:
+        NotSupportedError: NOT_SUPPORTED, naming the argument's type.
+    """
+    for dtype in types:
+        nested = dtype.endswith("]") or dtype.startswith(("STRUCT(", "MAP("))
+        if (nested and dtype != ZONED_DUCKDB) or dtype == "BLOB":
+            try:
+                shown = trino_type(hive_type_of_duckdb(dtype))
+            except (InvalidInputError, NotSupportedError):  # a row of unnamed fields
+                shown = dtype.lower()
+            raise NotSupportedError(
+                f"Type not supported for formatting: {shown}", code="NOT_SUPPORTED"
+            )
+    return node
+
+
 def _real_statistic(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``corr``/``covar_*``/``regr_*`` of exact numbers resolve to Trino's ``real`` overload
     (exact types coerce to real before double).
@@ -636,6 +658,7 @@ TYPED_RULES: tuple[TypedRule, ...] = (
     TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
     TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
     TypedRule(exp.ArrayContains, lambda n: [n.this], _array_only),
+    TypedRule(exp.Format, lambda n: list(n.expressions), _formattable),
     TypedRule(exp.Greatest, lambda n: [n.this, *n.expressions], _greatest_skips_nan),
     TypedRule(
         (exp.Corr, exp.CovarPop, exp.CovarSamp, exp.RegrSlope, exp.RegrIntercept),
