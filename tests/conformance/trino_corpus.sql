@@ -756,3 +756,37 @@ SELECT bitwise_xor(5, 3), bitwise_and(-1, 255), bit_count(-1, 8), from_base('7ff
 SELECT format('%08.3f|%-6s|%+d', 3.14159, 'ab', 5), format('%s', ARRAY[1, 2]), format('%b', true)
 SELECT levenshtein_distance('kitten', 'sitting'), hamming_distance('', ''), soundex(''), translate('abc', 'abc', 'x')
 SELECT position('lo' IN 'hello world'), strrpos('hello', 'l'), rpad('', 3, 'ab'), substr('😀a', 2)
+-- issue 2, last gaps: typed literals (INVALID_LITERAL), to_char, the unknown type, concat with a bare NULL, format's argument types
+SELECT DATE 'x'
+SELECT DATE '2023-02-29'
+SELECT DATE '2024-02-29', DATE '2024-12-31', DATE '2000-02-29'
+SELECT TIMESTAMP '2024-01-01 24:00:00'
+SELECT TIMESTAMP '2024-13-01 00:00:00'
+SELECT CAST('2023-02-29' AS date)
+SELECT TRY_CAST('2023-02-29' AS date), TRY_CAST('2023-02-28' AS date)
+SELECT DECIMAL 'x'
+SELECT DECIMAL ' 1.5 '
+SELECT DECIMAL '1e3'
+SELECT DECIMAL '-.50', typeof(DECIMAL '-.50'), DECIMAL '7.', typeof(DECIMAL '007.0')
+SELECT CAST('1.50' AS decimal), typeof(CAST('1.5' AS decimal)), CAST(' 2.5 ' AS decimal(3, 1))
+SELECT to_char(DATE '2024-01-01', 'yyyy')
+SELECT NULL AS a, NULL AS b
+SELECT typeof(NULL), NULL IS NULL
+SELECT ARRAY[NULL, NULL], ARRAY[ARRAY[]]
+SELECT ROW(1, NULL), ROW(NULL, 'x')
+SELECT MAP(ARRAY['k'], ARRAY[NULL]), MAP(ARRAY[1], ARRAY[ARRAY[]])
+SELECT x, NULL FROM (VALUES 1, 2) AS t(x) ORDER BY x
+SELECT NULL, x FROM (VALUES 1) AS t(x) WHERE x > 1
+SELECT CAST(NULL AS integer), CAST(NULL AS varchar), CAST(NULL AS array(integer))
+SELECT NULL UNION ALL SELECT 1
+SELECT coalesce(NULL, NULL), nullif(NULL, NULL)
+SELECT NULL || 'a'
+SELECT concat(NULL, 'a', 'b'), concat(to_utf8('a'), NULL, to_utf8('b'))
+SELECT to_utf8('a') || NULL
+SELECT concat(NULL, NULL)
+SELECT ARRAY[1] || NULL
+SELECT concat(ARRAY[1], NULL, ARRAY[2])
+SELECT format('%s', to_utf8('a'))
+SELECT format('%s', MAP(ARRAY[1], ARRAY['a']))
+SELECT format('%s', NULL), format('%d', 5), format('%s', JSON '1')
+SELECT element_at(ARRAY[NULL], 1), ARRAY[NULL][1]
