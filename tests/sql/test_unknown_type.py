@@ -10,15 +10,19 @@ from sqlglot import exp
 import lakebed
 from lakebed.errors import InvalidInputError
 from lakebed.sql.dialect import LakebedAthena, is_typed_literal
-from lakebed.sql.transforms.unknown import NullShape, null_shape
+from lakebed.sql.transforms.unknown import TypeShape, null_shape
 from lakebed.types import UNKNOWN
 
-NULL = NullShape("null")
-OTHER = NullShape("other")
+NULL = TypeShape("null")
+OTHER = TypeShape("other")
 
 
-def nested(*kids: NullShape) -> NullShape:
-    return NullShape("nested", kids)
+def listed(kid: TypeShape) -> TypeShape:
+    return TypeShape("list", (kid,))
+
+
+def struct(*kids: TypeShape) -> TypeShape:
+    return TypeShape("struct", kids)
 
 
 @pytest.mark.parametrize(
@@ -26,17 +30,17 @@ def nested(*kids: NullShape) -> NullShape:
     [
         ("INTEGER", None),
         ('"NULL"', NULL),
-        ('"NULL"[]', nested(NULL)),
-        ('"NULL"[2][]', nested(nested(NULL))),
-        ('MAP(VARCHAR, "NULL")', nested(OTHER, NULL)),
-        ('STRUCT(INTEGER, "NULL")', nested(OTHER, NULL)),
+        ('"NULL"[]', listed(NULL)),
+        ('"NULL"[2][]', listed(listed(NULL))),
+        ('MAP(VARCHAR, "NULL")', TypeShape("map", (OTHER, NULL))),
+        ('STRUCT(INTEGER, "NULL")', struct(OTHER, NULL)),
         (
             'STRUCT("NULL" DECIMAL(18,3), "b c" STRUCT("NULL", TIMESTAMP WITH TIME ZONE)[])',
-            nested(OTHER, nested(nested(NULL, OTHER))),
+            struct(OTHER, listed(struct(NULL, OTHER))),
         ),
     ],
 )
-def test_null_shape_reads_duckdb_type_spellings(spelled: str, shape: NullShape | None) -> None:
+def test_null_shape_reads_duckdb_type_spellings(spelled: str, shape: TypeShape | None) -> None:
     assert null_shape(spelled) == shape
 
 

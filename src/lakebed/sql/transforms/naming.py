@@ -20,7 +20,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from lakebed.formats._sql import quote_ident
-from lakebed.sql.transforms.unknown import NULL_TYPED, NullShape, null_typed
+from lakebed.sql.transforms.unknown import NULL_TYPED, TypeShape, null_typed
 from lakebed.types import UNKNOWN
 from lakebed.zones import ZONED_DUCKDB, ZONED_TIMESTAMP
 
@@ -91,7 +91,7 @@ def mark_unnamed(tree: exp.Expression, *, prefix: str = UNNAMED_PREFIX) -> exp.E
     return tree
 
 
-def _named_structs(dtype: duckdb.DuckDBPyType, nulls: NullShape | None) -> str | None:
+def _named_structs(dtype: duckdb.DuckDBPyType, nulls: TypeShape | None) -> str | None:
     """``dtype`` with unnamed row fields named ``_0``, ``_1`` … (as sqlglot names ``ROW``
     fields), or None when every field has a name. Unnamed fields cannot be read back. The
     NULL-typed parts (``nulls``) stay ``"NULL"``.
@@ -100,7 +100,7 @@ def _named_structs(dtype: duckdb.DuckDBPyType, nulls: NullShape | None) -> str |
     return spelled if changed else None
 
 
-def _spell_named(dtype: duckdb.DuckDBPyType, nulls: NullShape | None) -> tuple[str, bool]:
+def _spell_named(dtype: duckdb.DuckDBPyType, nulls: TypeShape | None) -> tuple[str, bool]:
     """DuckDB's spelling of ``dtype`` with unnamed struct fields named; whether any was."""
     if nulls is not None and nulls.kind == "null":
         return '"NULL"', False
@@ -154,7 +154,7 @@ def shape(sql: str, cursor: duckdb.DuckDBPyConnection, *, values: bool = False) 
     return shaped
 
 
-def _result_arrow(arrow: pa.DataType, duck: Any, inner: NullShape | None = None) -> pa.DataType:
+def _result_arrow(arrow: pa.DataType, duck: Any, inner: TypeShape | None = None) -> pa.DataType:
     """``arrow`` with the parts that are JSON in DuckDB type ``duck`` as ``arrow.json``, the
     zoned timestamps (``lakebed.zones``) as ``ZonedTimestampType`` and the NULL-typed parts
     (``inner``) as ``UnknownType``.
@@ -192,7 +192,7 @@ def _result_arrow(arrow: pa.DataType, duck: Any, inner: NullShape | None = None)
 def json_typed(
     reader: pa.RecordBatchReader,
     description: Sequence[Any],
-    nulls: Sequence[NullShape | None] = (),
+    nulls: Sequence[TypeShape | None] = (),
 ) -> pa.RecordBatchReader:
     """``reader`` with the columns DuckDB types JSON (``description`` of the executed cursor)
     typed ``arrow.json``, zoned timestamps typed ``ZonedTimestampType`` and NULL-typed parts

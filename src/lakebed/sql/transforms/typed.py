@@ -28,6 +28,7 @@ from lakebed.sql.transforms._calls import internal
 from lakebed.sql.transforms.checksum import checksum, is_checksum
 from lakebed.sql.transforms.collections import reduce_operands, reduce_state
 from lakebed.sql.transforms.datetime import TEMPORAL_TEXT
+from lakebed.sql.transforms.unknown import TypeShape, type_shape
 from lakebed.types import trino_type
 from lakebed.zones import ZONED_DUCKDB
 
@@ -558,26 +559,74 @@ def _nested_operands(node: exp.Expression) -> list[exp.Expression] | None:
     return sides if any(_may_be_nested(s) for s in sides) else None
 
 
-def _three_valued_equality(node: exp.Expression, types: list[str]) -> exp.Expression:
-    """``=``/``<>`` of arrays and rows: false when an element pair differs, else NULL when
-    one holds a NULL, else true (DuckDB counts NULL elements equal). Arrays are compared
-    through ``lb_list_eq``; rows field by field with AND, which is the same rule.
+def _equal(
+    left: exp.Expression, right: exp.Expression, shape: TypeShape, depth: int = 0
+) -> exp.Expression:
+    """Trino's ``left = right`` for values of a type of ``shape``: arrays are
+    false when their lengths or a pair of elements differ, else NULL when a pair is NULL,
+    else true, at any depth; rows are their fields' equalities joined by AND (the same rule).
     """
-    left, right = node.this, node.expression
-    if all(t.endswith("[]") for t in types):
-        equal: exp.Expression = internal("lb_list_eq", left, right)
-    elif all(t.startswith("STRUCT(") for t in types):
-        width = len(exp.DataType.build(types[0], dialect="duckdb").expressions)
-        pairs = [
-            exp.EQ(
-                this=internal("struct_extract_at", left.copy(), exp.Literal.number(i)),
-                expression=internal("struct_extract_at", right.copy(), exp.Literal.number(i)),
+    if shape.kind == "list":
+        i = exp.to_identifier(f"__lb_i{depth}")
+
+        def at(side: exp.Expression) -> exp.Expression:
+            return internal("list_extract", side.copy(), exp.column(i))
+
+        pairs = internal(
+            "list_transform",
+            internal("range", exp.Literal.number(1), _length(left) + exp.Literal.number(1)),
+            exp.Lambda(
+                this=_equal(at(left), at(right), shape.children[0], depth + 1),
+                expressions=[i],
+            ),
+        )
+        return exp.Case(
+            ifs=[
+                exp.If(
+                    this=exp.or_(left.copy().is_(exp.null()), right.copy().is_(exp.null())),
+                    true=exp.null(),
+                ),
+                exp.If(
+                    this=exp.NEQ(this=_length(left), expression=_length(right)), true=exp.false()
+                ),
+                exp.If(this=internal("list_contains", pairs, exp.false()), true=exp.false()),
+                exp.If(
+                    this=exp.LT(
+                        this=internal("list_count", pairs.copy()), expression=_length(left)
+                    ),
+                    true=exp.null(),
+                ),
+            ],
+            default=exp.true(),
+        )
+    if shape.kind == "struct" and shape.children:
+        equal = [
+            _equal(
+                internal("struct_extract_at", left.copy(), exp.Literal.number(k)),
+                internal("struct_extract_at", right.copy(), exp.Literal.number(k)),
+                field,
+                depth,
             )
-            for i in range(1, width + 1)
+            for k, field in enumerate(shape.children, start=1)
         ]
-        equal = exp.Paren(this=exp.and_(*pairs)) if pairs else exp.true()
-    else:
+        return exp.Paren(this=exp.and_(*equal))
+    return exp.EQ(this=left, expression=right)
+
+
+def _length(side: exp.Expression) -> exp.Expression:
+    return internal("len", side.copy())
+
+
+def _three_valued_equality(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``=``/``<>`` of arrays and rows as Trino compares them (``_equal``; DuckDB counts NULL
+    elements equal).
+    """
+    nested = all(t.endswith("[]") for t in types) or all(
+        t.startswith("STRUCT(") and t != ZONED_DUCKDB for t in types
+    )
+    if not nested:
         return node
+    equal = _equal(node.this, node.expression, type_shape(types[0]))
     return exp.Not(this=exp.Paren(this=equal)) if isinstance(node, exp.NEQ) else equal
 
 

@@ -23,35 +23,36 @@ _NULL = '"NULL"'
 
 
 @dataclass(frozen=True)
-class NullShape:
-    """Where a column type's NULL-typed parts are: ``kind`` is ``null`` (the part is one),
-    ``nested`` (``children``: list element, map key and value, or row fields) or ``other``.
+class TypeShape:
+    """The nesting of a DuckDB type, and where its NULL-typed parts are: ``kind`` is ``null``
+    (the part is one), ``list`` (``children``: the element; fixed-size arrays too), ``map``
+    (key and value), ``struct`` (the fields) or ``other``.
     """
 
     kind: str
-    children: tuple[NullShape, ...] = ()
+    children: tuple[TypeShape, ...] = ()
 
 
-_OTHER = NullShape("other")
+_OTHER = TypeShape("other")
 
 # A DuckDB type spelling's tokens: quoted names, quoted strings, words and numbers, marks.
 _TOKEN = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'|[A-Za-z0-9_.]+|[(),\[\]]')
 _NESTED = ("STRUCT", "MAP", "UNION")
 
 
-def _shape(tokens: list[str], i: int) -> tuple[NullShape, int]:
+def _shape(tokens: list[str], i: int) -> tuple[TypeShape, int]:
     """The type spelt from ``tokens[i]``, and the index after it."""
     if tokens[i] == _NULL:
-        shape, i = NullShape("null"), i + 1
+        shape, i = TypeShape("null"), i + 1
     elif tokens[i].upper() in _NESTED and tokens[i + 1] == "(":
-        kids, i = [], i + 2
+        kind, kids, i = tokens[i].lower(), [], i + 2
         while tokens[i] != ")":
             if tokens[i + 1] not in (",", ")", "(", "["):  # a field's name before its type
                 i += 1
             kid, i = _shape(tokens, i)
             kids.append(kid)
             i += tokens[i] == ","
-        shape, i = NullShape("nested", tuple(kids)), i + 1
+        shape, i = TypeShape(kind, tuple(kids)), i + 1
     else:
         shape = _OTHER
         while i < len(tokens) and tokens[i] not in (",", ")", "["):
@@ -63,26 +64,27 @@ def _shape(tokens: list[str], i: int) -> tuple[NullShape, int]:
             i += 1
     while i < len(tokens) and tokens[i] == "[":  # INTEGER[], INTEGER[3]
         i += 2 if tokens[i + 1] == "]" else 3
-        shape = NullShape("nested", (shape,))
+        shape = TypeShape("list", (shape,))
     return shape, i
 
 
-def null_shape(spelled: str) -> NullShape | None:
-    """Where DuckDB type ``spelled`` (as ``typeof`` spells it) has NULL-typed parts, or None
-    when it has none.
-    """
-    if _NULL not in spelled:
-        return None
+def type_shape(spelled: str) -> TypeShape:
+    """The shape of DuckDB type ``spelled`` (as ``typeof`` and ``DuckDBPyType`` spell it)."""
     return _shape(_TOKEN.findall(spelled), 0)[0]
 
 
+def null_shape(spelled: str) -> TypeShape | None:
+    """Where DuckDB type ``spelled`` has NULL-typed parts, or None when it has none."""
+    return type_shape(spelled) if _NULL in spelled else None
+
+
 # The NULL-typed parts of recent result queries' columns (by the SQL).
-NULL_TYPED: Lru[str, tuple[NullShape | None, ...]] = Lru(512)
+NULL_TYPED: Lru[str, tuple[TypeShape | None, ...]] = Lru(512)
 
 
 def null_typed(
     sql: str, cursor: duckdb.DuckDBPyConnection, types: Sequence[duckdb.DuckDBPyType] = ()
-) -> tuple[NullShape | None, ...]:
+) -> tuple[TypeShape | None, ...]:
     """For each result column of ``sql``, where it has NULL-typed parts (None: nowhere);
     empty when no column has one.
 
@@ -92,7 +94,7 @@ def null_typed(
     if (known := NULL_TYPED.get(sql)) is not None:
         return known
     types = types or cursor.sql(sql).types
-    found: tuple[NullShape | None, ...] = ()
+    found: tuple[TypeShape | None, ...] = ()
     if any("INTEGER" in str(t) for t in types):
         aliases = ", ".join(f"c{i}" for i in range(len(types)))
         spelled = ", ".join(f"typeof(__lb_q.c{i})" for i in range(len(types)))
