@@ -20,5 +20,4 @@ KNOWN_GAPS: dict[str, str] = {
     "SELECT ARRAY[ROW(1, 'a'), ROW(2, 'b')][2][1], transform(ARRAY[ROW(1, 'x')], r -> r[2])": "r[2] on a lambda parameter that is a row: lakebed learns a subscripted value's type by binding its SELECT, and a lambda body has no SELECT of its own, so the subscript stays an array index (TYPE_MISMATCH); rows outside lambdas work",
     "SELECT reduce(ARRAY[1.5, 2.5], 0, (s, x) -> s + x, s -> s)": "Trino fails with GENERIC_INTERNAL_ERROR (its signature solver does not converge on an integer start and a decimal step); lakebed answers 4.0 as decimal(12,1), the start widened to the step's type",
     "SELECT numeric_histogram(2, x) FROM (VALUES 1e0, 2e0, 10e0) AS t(x)": "numeric_histogram is not implemented: Trino merges the closest bins (its NumericHistogram), which no DuckDB aggregate does; lakebed fails with FUNCTION_NOT_FOUND",
-    "SELECT geometric_mean(x), reduce_agg(x, 0, (a, b) -> a + b, (a, b) -> a + b) FROM (VALUES 1, 2, 4) AS t(x)": "reduce_agg is not implemented: DuckDB has no aggregate that takes lambdas (lakebed fails with FUNCTION_NOT_FOUND)",
 }

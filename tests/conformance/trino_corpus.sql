@@ -790,3 +790,14 @@ SELECT format('%s', to_utf8('a'))
 SELECT format('%s', MAP(ARRAY[1], ARRAY['a']))
 SELECT format('%s', NULL), format('%d', 5), format('%s', JSON '1')
 SELECT element_at(ARRAY[NULL], 1), ARRAY[NULL][1]
+-- issue 2: reduce_agg, three-valued equality of nested arrays and rows
+SELECT reduce_agg(x, 0, (a, b) -> a + b, (a, b) -> a + b) FROM (VALUES 1, NULL, 4) AS t(x)
+SELECT reduce_agg(x, 0, (a, b) -> a + b, (a, b) -> a + b) FROM (VALUES CAST(NULL AS integer)) AS t(x)
+SELECT k, reduce_agg(x, 1, (a, b) -> a * b, (a, b) -> a * b) FROM (VALUES (1, 2), (1, 3), (2, 5)) AS t(k, x) GROUP BY k ORDER BY k
+SELECT reduce_agg(x, 0, (a, b) -> a + b, (a, b) -> a + b) FROM (VALUES 1) AS t(x) WHERE x > 5
+SELECT reduce_agg(x, NULL, (a, b) -> a + b, (a, b) -> a + b) FROM (VALUES 1) AS t(x)
+SELECT reduce_agg(x, 0e0, (a, b) -> a + b, (a, b) -> a + b) FROM (VALUES 1, 2) AS t(x)
+SELECT reduce_agg(x, 0, (a, b) -> greatest(a, b), (a, b) -> greatest(a, b)) FROM (VALUES 3, 9, 2) AS t(x)
+SELECT ARRAY[ARRAY[1, 2]] = ARRAY[ARRAY[1, 3]], ARRAY[ARRAY[1]] = ARRAY[ARRAY[1]], ARRAY[ARRAY[1, NULL], ARRAY[1]] <> ARRAY[ARRAY[1, NULL], ARRAY[2]]
+SELECT ARRAY[ROW(1, ARRAY[NULL])] = ARRAY[ROW(1, ARRAY[2])], ARRAY[ROW(1, 'a')] = ARRAY[ROW(1, 'a')], ARRAY[ROW(1, 'a')] = ARRAY[ROW(2, NULL)]
+SELECT ARRAY[ARRAY[NULL]] = ARRAY[ARRAY[1], ARRAY[2]], ARRAY[ARRAY[ARRAY[1, NULL]]] = ARRAY[ARRAY[ARRAY[1, NULL]]]
