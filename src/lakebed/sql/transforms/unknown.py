@@ -78,6 +78,17 @@ def null_shape(spelled: str) -> TypeShape | None:
     return type_shape(spelled) if _NULL in spelled else None
 
 
+# What a NULL type comes from in DuckDB SQL: a NULL, an empty list, an empty map.
+_NULL_SOURCES = re.compile(r"\bNULL\b|\[\s*\]|\bMAP\s*\(\s*\)", re.IGNORECASE)
+
+
+def _may_be_null_typed(sql: str) -> bool:
+    """Whether the text of ``sql`` holds something that can be NULL-typed (most queries do
+    not, and need no probe).
+    """
+    return _NULL_SOURCES.search(sql) is not None
+
+
 # The NULL-typed parts of recent result queries' columns (by the SQL).
 NULL_TYPED: Lru[str, tuple[TypeShape | None, ...]] = Lru(512)
 
@@ -88,14 +99,15 @@ def null_typed(
     """For each result column of ``sql``, where it has NULL-typed parts (None: nowhere);
     empty when no column has one.
 
-    Only a column whose result type (``types``, else learnt by a bind) has an INTEGER part
-    can have one.
+    Only a query whose text holds a NULL, ``[]`` or ``MAP()``, and only a column whose result
+    type (``types``, else learnt by a bind) has an INTEGER part, can have one.
     """
     if (known := NULL_TYPED.get(sql)) is not None:
         return known
-    types = types or cursor.sql(sql).types
     found: tuple[TypeShape | None, ...] = ()
-    if any("INTEGER" in str(t) for t in types):
+    maybe = _may_be_null_typed(sql)
+    types = types or (cursor.sql(sql).types if maybe else ())
+    if maybe and any("INTEGER" in str(t) for t in types):
         aliases = ", ".join(f"c{i}" for i in range(len(types)))
         spelled = ", ".join(f"typeof(__lb_q.c{i})" for i in range(len(types)))
         probe = (
