@@ -801,3 +801,8 @@ SELECT reduce_agg(x, 0, (a, b) -> greatest(a, b), (a, b) -> greatest(a, b)) FROM
 SELECT ARRAY[ARRAY[1, 2]] = ARRAY[ARRAY[1, 3]], ARRAY[ARRAY[1]] = ARRAY[ARRAY[1]], ARRAY[ARRAY[1, NULL], ARRAY[1]] <> ARRAY[ARRAY[1, NULL], ARRAY[2]]
 SELECT ARRAY[ROW(1, ARRAY[NULL])] = ARRAY[ROW(1, ARRAY[2])], ARRAY[ROW(1, 'a')] = ARRAY[ROW(1, 'a')], ARRAY[ROW(1, 'a')] = ARRAY[ROW(2, NULL)]
 SELECT ARRAY[ARRAY[NULL]] = ARRAY[ARRAY[1], ARRAY[2]], ARRAY[ARRAY[ARRAY[1, NULL]]] = ARRAY[ARRAY[ARRAY[1, NULL]]]
+-- issue 2: a lambda parameter that is a row, subscripted
+SELECT filter(ARRAY[ROW(1, 'x'), ROW(-1, 'y')], r -> r[1] > 0), transform(ARRAY[ARRAY[5, 6]], a -> a[2])
+SELECT transform(a, r -> r[2]) FROM (VALUES ARRAY[ROW(1, 'p')]) AS t(a)
+SELECT transform(ARRAY[ROW(1, 'x')], r -> r[3])
+SELECT ARRAY[ROW(1, 'a')][1][3]

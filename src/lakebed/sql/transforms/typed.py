@@ -630,19 +630,54 @@ def _three_valued_equality(node: exp.Expression, types: list[str]) -> exp.Expres
     return exp.Not(this=exp.Paren(this=equal)) if isinstance(node, exp.NEQ) else equal
 
 
-def _row_subscript_operands(node: exp.Expression) -> list[exp.Expression] | None:
-    """``a[i][2]``: an element that may be a row, subscripted by a constant."""
-    if len(node.expressions) != 1 or not isinstance(node.this, exp.Bracket):
+# Functions whose lambda's one parameter is an element of their array (``this``).
+_ELEMENT_LAMBDAS = (exp.Transform, exp.ArrayFilter)
+
+
+def _lambda_array(node: exp.Expression) -> exp.Expression | None:
+    """The array whose elements the lambda parameter ``node`` stands for (``transform(a,
+    r -> r[2])``: ``a``), or None when ``node`` is no such parameter.
+    """
+    if not isinstance(node, (exp.Identifier, exp.Column)) or isinstance(node.parent, exp.Dot):
         return None
-    key = node.expressions[0]
-    return [node.this] if isinstance(key, exp.Literal) and key.is_int else None
+    fn = node.find_ancestor(exp.Lambda)
+    if fn is None or len(fn.expressions) != 1 or fn.expressions[0].name != node.name:
+        return None
+    owner = fn.parent
+    return owner.this if isinstance(owner, _ELEMENT_LAMBDAS) and owner.expression is fn else None
+
+
+def _row_subscript_operands(node: exp.Expression) -> list[exp.Expression] | None:
+    """``a[i][2]`` (an element that may be a row) or ``r[2]`` (a lambda parameter that is an
+    element of an array that may hold rows), subscripted by a constant.
+    """
+    key = node.expressions[0] if len(node.expressions) == 1 else None
+    if not (isinstance(key, exp.Literal) and key.is_int):
+        return None
+    if isinstance(node.this, exp.Bracket):
+        return [node.this]
+    array = _lambda_array(node.this)
+    return [array] if array is not None else None
 
 
 def _row_subscript(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``row[i]`` is the i-th field (DuckDB would index it as a list)."""
-    if not types[0].startswith("STRUCT("):
+    dtype = types[0]
+    if not isinstance(node.this, exp.Bracket):  # a lambda parameter: an element of the array
+        dtype = dtype[:-2] if dtype.endswith("[]") else ""
+    if not dtype.startswith("STRUCT("):
         return node
-    return internal("struct_extract_at", node.this, node.expressions[0])
+    field = int(node.expressions[0].name)
+    if not isinstance(node.this, exp.Bracket):
+        # sqlglot keeps a parameter's subscript 0-based, as it does an array's
+        field += 1 - (node.args.get("offset") or 0)
+    width = len(type_shape(dtype).children)
+    if not 1 <= field <= width:
+        raise InvalidInputError(
+            f"Subscript index out of bounds: {field}, max value is {width}",
+            code="INVALID_FUNCTION_ARGUMENT",
+        )
+    return internal("struct_extract_at", node.this, exp.Literal.number(field))
 
 
 @dataclass(frozen=True)
@@ -777,15 +812,21 @@ def _pending(
     for node in _candidates(tree, rules).values():
         if node.meta.get(done) or written.get(id(node)) is not node:
             continue
-        if not isinstance(node.find_ancestor(exp.Select, exp.Lambda), exp.Select):
-            continue
-        # The first rule for exactly this node type (ConcatWs is no Concat) that applies.
+        # The first rule for exactly this node type (ConcatWs is no Concat) that applies;
+        # a node inside a lambda only when its operands are typed by the SELECT (the array a
+        # lambda parameter runs over).
         for rule in (r for r in rules if type(node) in _kinds(r)):
             operands = rule.operands(node)
             if operands:
-                out.append((node, rule, operands))
+                if _in_select(node) or all(_in_select(o) for o in operands):
+                    out.append((node, rule, operands))
                 break
     return out
+
+
+def _in_select(node: exp.Expression) -> bool:
+    """``node`` is a value of a SELECT, not of a lambda inside it."""
+    return isinstance(node.find_ancestor(exp.Select, exp.Lambda), exp.Select)
 
 
 def _innermost(targets: list[Target]) -> list[Target]:
