@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from functools import lru_cache
 
 import pyarrow as pa
@@ -157,8 +158,32 @@ def is_complex(text: str) -> bool:
     return parse_type(text).this in (T.ARRAY, T.MAP, T.STRUCT)
 
 
+class UnknownType(pa.ExtensionType):
+    """Arrow's type for a result column (or part of one) that is Trino's ``unknown``: the
+    type of a bare NULL (``SELECT NULL``, ``ARRAY[]``), all of whose values are NULL. It is
+    stored as DuckDB hands such values over (``int32``); a map key cannot be Arrow's ``null``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(pa.int32(), "lakebed.unknown")
+
+    def __arrow_ext_serialize__(self) -> bytes:
+        return b""
+
+    @classmethod
+    def __arrow_ext_deserialize__(cls, storage_type: pa.DataType, serialized: bytes) -> UnknownType:
+        return cls()
+
+
+UNKNOWN = UnknownType()
+with contextlib.suppress(pa.ArrowKeyError):  # registered already (loaded twice)
+    pa.register_extension_type(UNKNOWN)
+
+
 def trino_type_of_arrow(t: pa.DataType) -> str:
     """Trino's name for the type of an Arrow result column."""
+    if isinstance(t, UnknownType):
+        return "unknown"
     if isinstance(t, pa.JsonType):
         return "json"
     if isinstance(t, ZonedTimestampType) or is_zoned_storage(t):

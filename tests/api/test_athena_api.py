@@ -192,3 +192,20 @@ def test_zoned_timestamps_come_back_in_their_zone(server: Any) -> None:
         ("timestamp with time zone", 3),
         ("timestamp with time zone", 3),
     ]
+
+
+def test_a_bare_null_column_is_unknown_over_the_athena_api(server: Any) -> None:
+    athena = server.client("athena")
+    qid = athena.start_query_execution(
+        QueryString="SELECT NULL AS a, ARRAY[NULL] AS b, map() AS c, 1 AS d"
+    )["QueryExecutionId"]
+    assert _wait(athena, qid)["Status"]["State"] == "SUCCEEDED"
+    result = athena.get_query_results(QueryExecutionId=qid)["ResultSet"]
+    info = result["ResultSetMetadata"]["ColumnInfo"]
+    assert [c["Type"] for c in info] == ["unknown", "array", "map", "integer"]
+    assert result["Rows"][1]["Data"] == [
+        {},
+        {"VarCharValue": "[null]"},
+        {"VarCharValue": "{}"},
+        {"VarCharValue": "1"},
+    ]

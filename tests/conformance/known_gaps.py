@@ -7,44 +7,16 @@ Strict expected failures: when a fix makes a statement pass, remove it here.
 from __future__ import annotations
 
 # Reasons shared by several statements.
-UNKNOWN = (
-    "result column type: Trino types a bare NULL, ARRAY[], ARRAY[NULL] and map() 'unknown'; "
-    "DuckDB turns a NULL-typed result column into INTEGER before Arrow, so the Arrow schema "
-    "lakebed reports from says integer (typeof() already answers unknown)"
-)
-LITERAL = (
-    "an impossible DATE/TIMESTAMP literal fails with INVALID_CAST_ARGUMENT, Trino with "
-    "INVALID_LITERAL: sqlglot parses DATE 'x' and CAST('x' AS date) into the same tree, so "
-    "translation cannot tell them apart (needs a lakebed dialect in the parse stage)"
-)
 YEAR_MONTH = (
     "type interval day to second where Trino has interval year to month: year-month "
     "intervals are months inside a DuckDB interval, and the result keeps no kind"
 )
 
 KNOWN_GAPS: dict[str, str] = {
-    "SELECT true, false, NULL": UNKNOWN,
-    "SELECT 'a' || NULL, concat('a', NULL), concat('a', 'b', 'c')": UNKNOWN
-    + "; Trino even resolves 'a' || NULL to concat(E, array(E)): array(varchar(1))",
     "SELECT INTERVAL '3' DAY, INTERVAL '2' YEAR, INTERVAL '1-6' YEAR TO MONTH": YEAR_MONTH,
-    "SELECT date '2024-02-30'": LITERAL,
-    "SELECT ARRAY[1, 2, 3], ARRAY['a', NULL], ARRAY[]": UNKNOWN,
-    "SELECT map(), typeof(map())": UNKNOWN,
     # the block added for issue 2
     "SELECT INTERVAL '13' MONTH, INTERVAL '1' YEAR + INTERVAL '2' MONTH, DATE '2024-01-31' + INTERVAL '1-1' YEAR TO MONTH": YEAR_MONTH,
-    "SELECT TIMESTAMP '2024-02-30 00:00:00'": LITERAL,
-    "SELECT concat('a', 'b', NULL), concat_ws('-', 'a', 'b', 'c'), 'a' || 'b' || 'c'": UNKNOWN
-    + " (Trino: varchar for concat with a NULL argument)",
-    "SELECT map_entries(MAP(ARRAY[2, 1], ARRAY['b', 'a'])), element_at(MAP(ARRAY['a'], ARRAY[NULL]), 'a'), cardinality(map_concat(MAP(ARRAY[1], ARRAY[1]), MAP(ARRAY[2], ARRAY[2])))": UNKNOWN
-    + " (element_at of a map(varchar, unknown))",
-    "SELECT ARRAY[NULL], typeof(ARRAY[NULL]), typeof(MAP(ARRAY['k'], ARRAY[NULL]))": UNKNOWN
-    + " (typeof answers array(unknown) as Trino)",
     "SELECT typeof(CAST(1 AS decimal)), CAST(1.6 AS decimal), CAST('ab' AS char(3)), typeof(CAST('a' AS char(3)))": "char(n): DuckDB has no fixed-length text; CAST(… AS char(3)) is a varchar without Trino's padding ('ab ')",
-    "SELECT ARRAY[ROW(1, 'a'), ROW(2, 'b')][2][1], transform(ARRAY[ROW(1, 'x')], r -> r[2])": "r[2] on a lambda parameter that is a row: lakebed learns a subscripted value's type by binding its SELECT, and a lambda body has no SELECT of its own, so the subscript stays an array index (TYPE_MISMATCH); rows outside lambdas work",
-    "SELECT ROW(1, NULL) = ROW(1, 2), ARRAY[ARRAY[1, NULL]] = ARRAY[ARRAY[1, NULL]], ARRAY['a'] <> ARRAY['b', NULL]": "three-valued equality is applied one level deep: arrays nested in arrays are compared by DuckDB, which counts NULL elements equal (true where Trino says NULL)",
     "SELECT reduce(ARRAY[1.5, 2.5], 0, (s, x) -> s + x, s -> s)": "Trino fails with GENERIC_INTERNAL_ERROR (its signature solver does not converge on an integer start and a decimal step); lakebed answers 4.0 as decimal(12,1), the start widened to the step's type",
-    "SELECT to_char(TIMESTAMP '2024-03-09 07:08:09', 'yyyy-mm-dd hh24:mi:ss')": "Trino has no to_char (FUNCTION_NOT_FOUND); sqlglot reads it into the same date-formatting node as date_format, so lakebed cannot tell it was called and formats the value",
     "SELECT numeric_histogram(2, x) FROM (VALUES 1e0, 2e0, 10e0) AS t(x)": "numeric_histogram is not implemented: Trino merges the closest bins (its NumericHistogram), which no DuckDB aggregate does; lakebed fails with FUNCTION_NOT_FOUND",
-    "SELECT geometric_mean(x), reduce_agg(x, 0, (a, b) -> a + b, (a, b) -> a + b) FROM (VALUES 1, 2, 4) AS t(x)": "reduce_agg is not implemented: DuckDB has no aggregate that takes lambdas (lakebed fails with FUNCTION_NOT_FOUND)",
-    "SELECT format('%08.3f|%-6s|%+d', 3.14159, 'ab', 5), format('%s', ARRAY[1, 2]), format('%b', true)": "format does not check its argument types: lakebed prints an array where Trino refuses it (NOT_SUPPORTED)",
 }

@@ -756,3 +756,53 @@ SELECT bitwise_xor(5, 3), bitwise_and(-1, 255), bit_count(-1, 8), from_base('7ff
 SELECT format('%08.3f|%-6s|%+d', 3.14159, 'ab', 5), format('%s', ARRAY[1, 2]), format('%b', true)
 SELECT levenshtein_distance('kitten', 'sitting'), hamming_distance('', ''), soundex(''), translate('abc', 'abc', 'x')
 SELECT position('lo' IN 'hello world'), strrpos('hello', 'l'), rpad('', 3, 'ab'), substr('😀a', 2)
+-- issue 2, last gaps: typed literals (INVALID_LITERAL), to_char, the unknown type, concat with a bare NULL, format's argument types
+SELECT DATE 'x'
+SELECT DATE '2023-02-29'
+SELECT DATE '2024-02-29', DATE '2024-12-31', DATE '2000-02-29'
+SELECT TIMESTAMP '2024-01-01 24:00:00'
+SELECT TIMESTAMP '2024-13-01 00:00:00'
+SELECT CAST('2023-02-29' AS date)
+SELECT TRY_CAST('2023-02-29' AS date), TRY_CAST('2023-02-28' AS date)
+SELECT DECIMAL 'x'
+SELECT DECIMAL ' 1.5 '
+SELECT DECIMAL '1e3'
+SELECT DECIMAL '-.50', typeof(DECIMAL '-.50'), DECIMAL '7.', typeof(DECIMAL '007.0')
+SELECT CAST('1.50' AS decimal), typeof(CAST('1.5' AS decimal)), CAST(' 2.5 ' AS decimal(3, 1))
+SELECT to_char(DATE '2024-01-01', 'yyyy')
+SELECT NULL AS a, NULL AS b
+SELECT typeof(NULL), NULL IS NULL
+SELECT ARRAY[NULL, NULL], ARRAY[ARRAY[]]
+SELECT ROW(1, NULL), ROW(NULL, 'x')
+SELECT MAP(ARRAY['k'], ARRAY[NULL]), MAP(ARRAY[1], ARRAY[ARRAY[]])
+SELECT x, NULL FROM (VALUES 1, 2) AS t(x) ORDER BY x
+SELECT NULL, x FROM (VALUES 1) AS t(x) WHERE x > 1
+SELECT CAST(NULL AS integer), CAST(NULL AS varchar), CAST(NULL AS array(integer))
+SELECT NULL UNION ALL SELECT 1
+SELECT coalesce(NULL, NULL), nullif(NULL, NULL)
+SELECT NULL || 'a'
+SELECT concat(NULL, 'a', 'b'), concat(to_utf8('a'), NULL, to_utf8('b'))
+SELECT to_utf8('a') || NULL
+SELECT concat(NULL, NULL)
+SELECT ARRAY[1] || NULL
+SELECT concat(ARRAY[1], NULL, ARRAY[2])
+SELECT format('%s', to_utf8('a'))
+SELECT format('%s', MAP(ARRAY[1], ARRAY['a']))
+SELECT format('%s', NULL), format('%d', 5), format('%s', JSON '1')
+SELECT element_at(ARRAY[NULL], 1), ARRAY[NULL][1]
+-- issue 2: reduce_agg, three-valued equality of nested arrays and rows
+SELECT reduce_agg(x, 0, (a, b) -> a + b, (a, b) -> a + b) FROM (VALUES 1, NULL, 4) AS t(x)
+SELECT reduce_agg(x, 0, (a, b) -> a + b, (a, b) -> a + b) FROM (VALUES CAST(NULL AS integer)) AS t(x)
+SELECT k, reduce_agg(x, 1, (a, b) -> a * b, (a, b) -> a * b) FROM (VALUES (1, 2), (1, 3), (2, 5)) AS t(k, x) GROUP BY k ORDER BY k
+SELECT reduce_agg(x, 0, (a, b) -> a + b, (a, b) -> a + b) FROM (VALUES 1) AS t(x) WHERE x > 5
+SELECT reduce_agg(x, NULL, (a, b) -> a + b, (a, b) -> a + b) FROM (VALUES 1) AS t(x)
+SELECT reduce_agg(x, 0e0, (a, b) -> a + b, (a, b) -> a + b) FROM (VALUES 1, 2) AS t(x)
+SELECT reduce_agg(x, 0, (a, b) -> greatest(a, b), (a, b) -> greatest(a, b)) FROM (VALUES 3, 9, 2) AS t(x)
+SELECT ARRAY[ARRAY[1, 2]] = ARRAY[ARRAY[1, 3]], ARRAY[ARRAY[1]] = ARRAY[ARRAY[1]], ARRAY[ARRAY[1, NULL], ARRAY[1]] <> ARRAY[ARRAY[1, NULL], ARRAY[2]]
+SELECT ARRAY[ROW(1, ARRAY[NULL])] = ARRAY[ROW(1, ARRAY[2])], ARRAY[ROW(1, 'a')] = ARRAY[ROW(1, 'a')], ARRAY[ROW(1, 'a')] = ARRAY[ROW(2, NULL)]
+SELECT ARRAY[ARRAY[NULL]] = ARRAY[ARRAY[1], ARRAY[2]], ARRAY[ARRAY[ARRAY[1, NULL]]] = ARRAY[ARRAY[ARRAY[1, NULL]]]
+-- issue 2: a lambda parameter that is a row, subscripted
+SELECT filter(ARRAY[ROW(1, 'x'), ROW(-1, 'y')], r -> r[1] > 0), transform(ARRAY[ARRAY[5, 6]], a -> a[2])
+SELECT transform(a, r -> r[2]) FROM (VALUES ARRAY[ROW(1, 'p')]) AS t(a)
+SELECT transform(ARRAY[ROW(1, 'x')], r -> r[3])
+SELECT ARRAY[ROW(1, 'a')][1][3]

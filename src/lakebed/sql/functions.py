@@ -148,15 +148,6 @@ MACROS: dict[str, tuple[str, str]] = {
         "a, x",
         "CASE WHEN x IS NULL THEN NULL ELSE list_filter(a, e -> e IS NULL OR e <> x) END",
     ),
-    # array = array: false when a pair of elements differs, else NULL when a pair holds a
-    # NULL, else true (Trino's rule; DuckDB counts NULL elements equal).
-    "lb_list_eq": (
-        "a, b",
-        "CASE WHEN a IS NULL OR b IS NULL THEN NULL WHEN len(a) <> len(b) THEN false "
-        "WHEN list_bool_or(list_transform(range(1, len(a) + 1), i -> a[i] <> b[i])) THEN false "
-        "WHEN list_contains(list_transform(range(1, len(a) + 1), i -> (a[i] = b[i]) IS NULL), "
-        "true) THEN NULL ELSE true END",
-    ),
     "lb_array_max": ("a", "CASE WHEN lb_has_null(a) THEN NULL ELSE list_max(a) END"),
     "lb_array_min": ("a", "CASE WHEN lb_has_null(a) THEN NULL ELSE list_min(a) END"),
     "lb_contains": (

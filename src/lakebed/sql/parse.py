@@ -16,12 +16,15 @@ from lakebed.errors import NotSupportedError, ParseError
 from lakebed.iceberg import grammar as iceberg_grammar
 from lakebed.sql import hive, prepared, unload
 from lakebed.sql._lru import Lru
+from lakebed.sql.dialect import LakebedAthena
 from lakebed.sql.statements import Statement, StatementType
 
 DIALECT = "athena"
 # sqlglot warns on stderr when it keeps a statement as an opaque command; lakebed reports
 # such statements itself (a syntax error or NOT_SUPPORTED), so the warning is only noise.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
+# How statements are read: Athena, keeping typed literals and to_char (``dialect``).
+_READ = LakebedAthena()
 
 # lakebed's own grammars, tried in order before sqlglot, for statements sqlglot does not parse.
 # Each takes the statement text and returns a statement object with ``kind`` and
@@ -140,7 +143,7 @@ def _raise_query_syntax_error(stripped: str) -> None:
     if head is None:
         return
     try:
-        sqlglot.parse_one(stripped[head.end() :], dialect=DIALECT)
+        sqlglot.parse_one(stripped[head.end() :], dialect=_READ)
     except (SqlglotParseError, TokenError) as e:
         raise _in_text(_syntax_error(stripped[head.end() :], e), stripped[: head.end()]) from e
 
@@ -186,7 +189,7 @@ def _parse(text: str, stripped: str, *, shared: bool) -> Statement:
         if own is not None:
             return Statement(own.kind, own.statement_type, own, text)
     try:
-        nodes = sqlglot.parse(stripped, dialect=DIALECT)
+        nodes = sqlglot.parse(stripped, dialect=_READ)
     except (SqlglotParseError, TokenError) as e:
         raise _syntax_error(stripped, e) from e
     nodes = [n for n in nodes if n is not None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lakebed.sql import translate
 from lakebed.sql.run.context import Outcome, RunContext
 from lakebed.sql.statements import Statement
-from lakebed.sql.transforms.naming import json_typed
+from lakebed.sql.transforms.naming import json_typed, null_typed
 
 BATCH_ROWS = 65_536
 
@@ -18,7 +18,8 @@ def run_select(ctx: RunContext, stmt: Statement) -> Outcome:
         bound.node, ctx.cursor, relations=relations, tree_key=bound.key
     )
     ctx.planning_done()
+    nulls = null_typed(sql, ctx.cursor)
     ctx.check_cancelled()
     result = ctx.cursor.execute(sql)
-    rows = json_typed(result.to_arrow_reader(BATCH_ROWS), result.description)
+    rows = json_typed(result.to_arrow_reader(BATCH_ROWS), result.description, nulls)
     return Outcome(rows=rows, bytes_scanned=bound.bytes_scanned)

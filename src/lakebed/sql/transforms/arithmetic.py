@@ -10,7 +10,8 @@ import re
 
 from sqlglot import exp
 
-from lakebed.errors import ParseError
+from lakebed.errors import InvalidInputError, ParseError
+from lakebed.sql.dialect import is_typed_literal
 from lakebed.sql.transforms._calls import internal
 
 
@@ -43,7 +44,8 @@ def bigint_results(node: exp.Expression) -> exp.Expression:
     return node
 
 
-_DECIMAL_TEXT = re.compile(r"^\s*[+-]?(\d*)(?:\.(\d*))?\s*$")
+# The text of a ``DECIMAL '…'`` literal: digits with an optional fraction, no blanks.
+_DECIMAL_TEXT = re.compile(r"[+-]?(?=\.?\d)(\d*)(?:\.(\d*))?")
 
 
 _DECIMAL_LITERAL = re.compile(r"(\d*)\.(\d+)")
@@ -73,7 +75,8 @@ def _check_integer_literal(node: exp.Literal) -> None:
 
 def math_domain(node: exp.Expression) -> exp.Expression:
     """``sqrt``/``ln`` outside their domain give NaN/-Infinity; ``DECIMAL '1.50'`` is
-    ``decimal(3,2)`` (DuckDB would read the literal as ``decimal(18,3)``), ``0.5`` is
+    ``decimal(3,2)`` (DuckDB would read the literal as ``decimal(18,3)``; INVALID_LITERAL
+    when the text is no decimal), ``0.5`` is
     ``decimal(1,1)``, and ``CAST(x AS decimal)`` is ``decimal(38,0)`` (DuckDB: ``(18,3)``).
     """
     if isinstance(node, exp.Literal) and node.is_number:
@@ -83,7 +86,7 @@ def math_domain(node: exp.Expression) -> exp.Expression:
         isinstance(node, exp.Cast)
         and node.to.this == exp.DataType.Type.DECIMAL
         and not node.to.expressions
-        and not (isinstance(node.this, exp.Literal) and node.this.is_string)
+        and not is_typed_literal(node)
     ):
         node.set("to", exp.DataType.build("DECIMAL(38, 0)"))
         return node
@@ -91,16 +94,13 @@ def math_domain(node: exp.Expression) -> exp.Expression:
         return internal("lb_sqrt", node.this)
     if isinstance(node, exp.Ln):
         return internal("lb_ln", node.this)
-    if (
-        isinstance(node, exp.Cast)
-        and node.to.this == exp.DataType.Type.DECIMAL
-        and not node.to.expressions
-        and isinstance(node.this, exp.Literal)
-        and node.this.is_string
-    ):
-        m = _DECIMAL_TEXT.match(node.this.name)
-        if m:
-            whole, frac = m.group(1).lstrip("0"), m.group(2) or ""
-            precision = max(len(whole) + len(frac), 1)
-            node.set("to", exp.DataType.build(f"DECIMAL({precision}, {len(frac)})"))
+    if is_typed_literal(node) and node.to.this == exp.DataType.Type.DECIMAL:
+        m = _DECIMAL_TEXT.fullmatch(node.this.name)
+        if m is None:
+            raise InvalidInputError(
+                f"'{node.this.name}' is not a valid DECIMAL literal", code="INVALID_LITERAL"
+            )
+        whole, frac = m.group(1).lstrip("0"), m.group(2) or ""
+        precision = max(len(whole) + len(frac), 1)
+        node.set("to", exp.DataType.build(f"DECIMAL({precision}, {len(frac)})"))
     return node

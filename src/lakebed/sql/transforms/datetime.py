@@ -6,11 +6,13 @@ DuckDB's strftime patterns, and ``parse_datetime``'s ``timestamp with time zone`
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from sqlglot import exp
 
 from lakebed.errors import InvalidInputError, NotSupportedError
+from lakebed.sql.dialect import is_typed_literal
 
 # Joda letters (by run length) → strftime; see
 # https://www.joda.org/joda-time/apidocs/org/joda/time/format/DateTimeFormat.html
@@ -118,21 +120,43 @@ TEMPORAL_TEXT = {
 }
 
 
+# The fields of such text, to check that they name a real day and time.
+_FIELDS = re.compile(r"\s*\+?(\d{4,})-(\d{1,2})-(\d{1,2})(?: +(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?")
+
+
+def _real(text: str) -> bool:
+    """The date and time ``text`` (which fits ``TEMPORAL_TEXT``) spells exist."""
+    m = _FIELDS.match(text)
+    year, month, day, hour, minute, second = (int(f or 0) for f in m.groups())
+    try:
+        dt.date(2000 + year % 400, month, day)  # the same place in the 400-year leap cycle
+    except ValueError:
+        return False
+    return hour < 24 and minute < 60 and second < 60
+
+
 def _temporal_literal(node: exp.Cast | exp.TryCast) -> exp.Expression:
     """``CAST('2024-03-09T07:08:09' AS timestamp)`` fails as in Trino (TRY_CAST: NULL); the
-    text of a column is checked when the query runs (``typed._temporal_cast``).
+    text of a column is checked when the query runs (``typed._temporal_cast``). A typed
+    literal (``DATE '2024-02-30'``) that names no real day fails as Trino's does.
 
     Raises:
-        InvalidInputError: INVALID_CAST_ARGUMENT.
+        InvalidInputError: INVALID_CAST_ARGUMENT; INVALID_LITERAL for a typed literal.
     """
     kind = "date" if node.to.this == exp.DataType.Type.DATE else "timestamp"
-    if re.search(TEMPORAL_TEXT[kind], node.this.name):
+    text = node.this.name
+    fits = re.search(TEMPORAL_TEXT[kind], text) is not None
+    if is_typed_literal(node):
+        if fits and _real(text):
+            return node
+        raise InvalidInputError(
+            f"'{text}' is not a valid {kind.upper()} literal", code="INVALID_LITERAL"
+        )
+    if fits:
         return node
     if isinstance(node, exp.TryCast) or node.find_ancestor(exp.Try) is not None:
         return exp.cast(exp.Null(), node.to)
-    raise InvalidInputError(
-        f"Value cannot be cast to {kind}: {node.this.name}", code="INVALID_CAST_ARGUMENT"
-    )
+    raise InvalidInputError(f"Value cannot be cast to {kind}: {text}", code="INVALID_CAST_ARGUMENT")
 
 
 # date_format specifiers Trino does not support, as sqlglot's reading of the MySQL pattern

@@ -289,6 +289,23 @@ def _word_stem(args: list[exp.Expression]) -> exp.Expression:
 
 # Functions whose translation is built by code (lambdas reshaped, arguments checked):
 # name → builder of the DuckDB tree from the arguments.
+def _reduce_agg(args: list[exp.Expression]) -> exp.Expression:
+    """``reduce_agg(x, s0, (s, x) -> s, (s, s) -> s)``: the non-NULL values of the group
+    folded into ``s0`` in one pass (``list_reduce`` of their ``list``), so the combining
+    lambda is checked but never needed; NULL when the group has none, as Trino.
+    """
+    if len(args) != 4:
+        raise NotFoundError(
+            f"Function 'reduce_agg' expects 4 arguments, got {len(args)}.",
+            code="FUNCTION_NOT_FOUND",
+        )
+    value, initial, step, combine = args
+    _lambda(combine, 2, "reduce_agg")
+    present = exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))
+    values = exp.Filter(this=internal("list", value), expression=exp.Where(this=present))
+    return internal("list_reduce", values, _lambda(step, 2, "reduce_agg"), initial)
+
+
 BUILDERS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
     "all_match": _match("all"),
     "any_match": _match("any"),
@@ -300,6 +317,7 @@ BUILDERS: dict[str, Callable[[list[exp.Expression]], exp.Expression]] = {
     "bit_count": _bit_count,
     "json_exists": _json_exists,
     "regexp_position": _regexp_position,
+    "reduce_agg": _reduce_agg,
     "to_iso8601": _to_iso8601,
     "map_zip_with": _map_zip_with,
     "json_array": _json_array,

@@ -5,7 +5,10 @@ dereferences; every other expression is ``_col<position>`` (``SELECT count(*)`` 
 ``_col0``). DuckDB would name it after the expression text. Types: DuckDB widens integer
 sums to HUGEINT where Trino keeps ``bigint``, and keeps timestamps in microseconds where
 Athena returns ``timestamp(3)``; its JSON values reach Arrow as plain strings, which
-``json_typed`` marks as Arrow's ``arrow.json`` (Trino's ``json``).
+``json_typed`` marks as Arrow's ``arrow.json`` (Trino's ``json``). A bare NULL's type (Trino's
+``unknown``: ``SELECT NULL``, ``ARRAY[]``, ``map()``) becomes INTEGER in DuckDB's result;
+``unknown.null_typed`` learns where it is and ``json_typed`` marks it
+``lakebed.types.UnknownType``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import pyarrow as pa
 from sqlglot import exp
 
 from lakebed.formats._sql import quote_ident
+from lakebed.sql.transforms.unknown import NULL_TYPED, TypeShape, null_typed
+from lakebed.types import UNKNOWN
 from lakebed.zones import ZONED_DUCKDB, ZONED_TIMESTAMP
 
 if TYPE_CHECKING:
@@ -86,47 +91,57 @@ def mark_unnamed(tree: exp.Expression, *, prefix: str = UNNAMED_PREFIX) -> exp.E
     return tree
 
 
-def _named_structs(dtype: duckdb.DuckDBPyType) -> str | None:
+def _named_structs(dtype: duckdb.DuckDBPyType, nulls: TypeShape | None) -> str | None:
     """``dtype`` with unnamed row fields named ``_0``, ``_1`` … (as sqlglot names ``ROW``
-    fields), or None when every field has a name. Unnamed fields cannot be read back.
+    fields), or None when every field has a name. Unnamed fields cannot be read back. The
+    NULL-typed parts (``nulls``) stay ``"NULL"``.
     """
-    spelled, changed = _spell_named(dtype)
+    spelled, changed = _spell_named(dtype, nulls)
     return spelled if changed else None
 
 
-def _spell_named(dtype: duckdb.DuckDBPyType) -> tuple[str, bool]:
+def _spell_named(dtype: duckdb.DuckDBPyType, nulls: TypeShape | None) -> tuple[str, bool]:
     """DuckDB's spelling of ``dtype`` with unnamed struct fields named; whether any was."""
+    if nulls is not None and nulls.kind == "null":
+        return '"NULL"', False
     kind = dtype.id
+    kids = [t for _, t in dtype.children] if kind in ("struct", "list", "array", "map") else []
+    inner = nulls.children if nulls is not None and nulls.children else [None] * len(kids)
     if kind == "struct":
         fields, changed = [], False
-        for i, (name, child) in enumerate(dtype.children):
-            inner, child_changed = _spell_named(child)
+        for i, ((name, _), child, child_nulls) in enumerate(
+            zip(dtype.children, kids, inner, strict=True)
+        ):
+            spelled, child_changed = _spell_named(child, child_nulls)
             changed = changed or child_changed or not name
-            fields.append(f"{quote_ident(name or f'_{i}')} {inner}")
+            fields.append(f"{quote_ident(name or f'_{i}')} {spelled}")
         return f"STRUCT({', '.join(fields)})", changed
     if kind == "list":
-        inner, changed = _spell_named(dtype.children[0][1])
-        return f"{inner}[]", changed
+        spelled, changed = _spell_named(kids[0], inner[0])
+        return f"{spelled}[]", changed
     if kind == "array":
-        inner, changed = _spell_named(dtype.children[0][1])
-        return f"{inner}[{dtype.children[1][1]}]", changed
+        spelled, changed = _spell_named(kids[0], inner[0])
+        return f"{spelled}[{dtype.children[1][1]}]", changed
     if kind == "map":
-        key, key_changed = _spell_named(dtype.children[0][1])
-        value, value_changed = _spell_named(dtype.children[1][1])
+        key, key_changed = _spell_named(kids[0], inner[0])
+        value, value_changed = _spell_named(kids[1], inner[1])
         return f"MAP({key}, {value})", key_changed or value_changed
     return str(dtype), False
 
 
 def shape(sql: str, cursor: duckdb.DuckDBPyConnection, *, values: bool = False) -> str:
-    """``sql`` wrapped so its columns carry Trino's names and types (unchanged if they do)."""
+    """``sql`` wrapped so its columns carry Trino's names and types (unchanged if they do);
+    its NULL-typed parts are learnt on the way (``null_typed``).
+    """
     rel = cursor.sql(sql)
     names, types = rel.columns, rel.types
+    nulls = null_typed(sql, cursor, types)
     outputs, changed = [], False
     for i, (name, dtype) in enumerate(zip(names, types, strict=True)):
         ref = f"__lb_q.c{i}"
         out = f"_col{i}" if values or name.startswith(UNNAMED_PREFIX) else name
         cast = RESULT_CASTS.get(str(dtype))
-        named = _named_structs(dtype)
+        named = _named_structs(dtype, nulls[i] if nulls else None)
         if named is not None:
             cast = f"CAST({{}} AS {named})"
         changed = changed or out != name or cast is not None
@@ -134,42 +149,63 @@ def shape(sql: str, cursor: duckdb.DuckDBPyConnection, *, values: bool = False) 
     if not changed:
         return sql
     aliases = ", ".join(f"c{i}" for i in range(len(names)))
-    return f"SELECT {', '.join(outputs)} FROM ({sql}) AS __lb_q({aliases})"
+    shaped = f"SELECT {', '.join(outputs)} FROM ({sql}) AS __lb_q({aliases})"
+    NULL_TYPED.put(shaped, nulls)  # renaming and casting keep the NULL-typed parts
+    return shaped
 
 
-def _result_arrow(arrow: pa.DataType, duck: Any) -> pa.DataType:
-    """``arrow`` with the parts that are JSON in DuckDB type ``duck`` as ``arrow.json`` and
-    the zoned timestamps (``lakebed.zones``) as ``ZonedTimestampType``.
+def _result_arrow(arrow: pa.DataType, duck: Any, inner: TypeShape | None = None) -> pa.DataType:
+    """``arrow`` with the parts that are JSON in DuckDB type ``duck`` as ``arrow.json``, the
+    zoned timestamps (``lakebed.zones``) as ``ZonedTimestampType`` and the NULL-typed parts
+    (``inner``) as ``UnknownType``.
     """
+    if inner is not None and inner.kind == "null":
+        return UNKNOWN
+    if inner is not None and not inner.children:
+        inner = None
     text = str(duck)
     if text == ZONED_DUCKDB:
         return ZONED_TIMESTAMP
-    if "JSON" not in text and ZONED_DUCKDB not in text:
+    if "JSON" not in text and ZONED_DUCKDB not in text and inner is None:
         return arrow
     if text == "JSON":
         return pa.json_()
     kids = [t for _, t in duck.children]
+    inners = inner.children if inner is not None else [None] * len(kids)
     if pa.types.is_list(arrow):
-        return pa.list_(_result_arrow(arrow.value_type, kids[0]))
+        return pa.list_(_result_arrow(arrow.value_type, kids[0], inners[0]))
     if pa.types.is_map(arrow):
+        key = _result_arrow(arrow.key_type, kids[0], inners[0])
         return pa.map_(
-            _result_arrow(arrow.key_type, kids[0]), _result_arrow(arrow.item_type, kids[1])
+            pa.field("key", key, nullable=False), _result_arrow(arrow.item_type, kids[1], inners[1])
         )
     if pa.types.is_struct(arrow):
         return pa.struct(
-            [f.with_type(_result_arrow(f.type, k)) for f, k in zip(arrow, kids, strict=True)]
+            [
+                f.with_type(_result_arrow(f.type, k, i))
+                for f, k, i in zip(arrow, kids, inners, strict=True)
+            ]
         )
     return arrow
 
 
-def json_typed(reader: pa.RecordBatchReader, description: Sequence[Any]) -> pa.RecordBatchReader:
+def json_typed(
+    reader: pa.RecordBatchReader,
+    description: Sequence[Any],
+    nulls: Sequence[TypeShape | None] = (),
+) -> pa.RecordBatchReader:
     """``reader`` with the columns DuckDB types JSON (``description`` of the executed cursor)
-    typed ``arrow.json`` and zoned timestamps typed ``ZonedTimestampType`` (at any depth);
-    unchanged when there are none.
+    typed ``arrow.json``, zoned timestamps typed ``ZonedTimestampType`` and NULL-typed parts
+    (``nulls``: ``null_typed`` of the query) typed ``UnknownType`` (at any depth); unchanged
+    when there are none.
     """
     schema = reader.schema
+    nulls = nulls or [None] * len(schema)
     target = pa.schema(
-        [f.with_type(_result_arrow(f.type, d[1])) for f, d in zip(schema, description, strict=True)]
+        [
+            f.with_type(_result_arrow(f.type, d[1], n))
+            for f, d, n in zip(schema, description, nulls, strict=True)
+        ]
     )
     if target == schema:
         return reader

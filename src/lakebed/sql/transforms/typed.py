@@ -20,12 +20,17 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from lakebed.errors import NotFoundError
+from lakebed.catalog.views import hive_type_of_duckdb
+from lakebed.errors import InvalidInputError, NotFoundError, NotSupportedError
+from lakebed.sql.dialect import is_typed_literal
 from lakebed.sql.transforms import zones
 from lakebed.sql.transforms._calls import internal
 from lakebed.sql.transforms.checksum import checksum, is_checksum
 from lakebed.sql.transforms.collections import reduce_operands, reduce_state
 from lakebed.sql.transforms.datetime import TEMPORAL_TEXT
+from lakebed.sql.transforms.unknown import TypeShape, type_shape
+from lakebed.types import trino_type
+from lakebed.zones import ZONED_DUCKDB
 
 # DuckDB's exact numeric types as Trino decimals: (precision, scale).
 _INTEGER_DECIMALS: dict[str, tuple[int, int]] = {
@@ -156,8 +161,11 @@ _DECIMAL_TEXT = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
 def _is_numeric_cast(node: exp.Expression) -> bool:
     """A cast to an exact number of a value that is not plainly right already: an exact
-    number literal, or text that spells one, needs no probe.
+    number literal, or text that spells one, needs no probe (nor does a ``DECIMAL '…'``
+    literal: ``arithmetic.math_domain`` checks its text).
     """
+    if is_typed_literal(node):
+        return False
     if not isinstance(node, (exp.Cast, exp.TryCast)) or not (
         node.to.this in _INTEGER_TARGETS or node.to.this == exp.DataType.Type.DECIMAL
     ):
@@ -358,10 +366,35 @@ def _check_concat(args: list[exp.Expression], types: list[str]) -> None:
     raise _no_concat(args, types)
 
 
+def _null_concat(width: int, known: list[str]) -> exp.Expression:
+    """``concat``/``||`` of ``width`` values, some bare NULLs (the others of DuckDB types
+    ``known``): NULL, typed as Trino resolves the call. Two values are ``concat(E, array(E))``
+    (an array) for text and ambiguous for anything else; more are ``concat(varchar)``,
+    ``concat(varbinary)`` or ``concat(array(E))``.
+
+    Raises:
+        InvalidInputError: AMBIGUOUS_FUNCTION_CALL, Trino cannot choose an overload.
+    """
+    if known and width == 2 and known[0] == "VARCHAR":
+        dtype = "VARCHAR[]"
+    elif known and width > 2:
+        dtype = next((t for t in known if t.endswith("[]")), known[0])
+    else:
+        raise InvalidInputError(
+            "Could not choose a best candidate operator for concat with a bare NULL. "
+            "Explicit type casts must be added.",
+            code="AMBIGUOUS_FUNCTION_CALL",
+        )
+    return exp.cast(exp.Null(), exp.DataType.build(dtype, dialect="duckdb"))
+
+
 def _list_concat(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``concat``/``||`` of arrays (and an array with an element) concatenate the arrays."""
     args = list(node.expressions) if isinstance(node, exp.Concat) else [node.this, node.expression]
     _check_concat(args, types)
+    known = [t for a, t in zip(args, types, strict=True) if not isinstance(a, exp.Null)]
+    if len(known) < len(args):
+        return _null_concat(len(args), known)
     if not any(t.endswith("[]") for t in types):
         return node
     out = args[0] if types[0].endswith("[]") else exp.Array(expressions=[args[0]])
@@ -369,6 +402,25 @@ def _list_concat(node: exp.Expression, types: list[str]) -> exp.Expression:
         item = arg if dtype.endswith("[]") else exp.Array(expressions=[arg])
         out = internal("list_concat", out, item)
     return out
+
+
+def _formattable(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``format`` prints scalars only: Trino refuses an array, map, row or varbinary.
+
+    Raises:
+        NotSupportedError: NOT_SUPPORTED, naming the argument's type.
+    """
+    for dtype in types:
+        nested = dtype.endswith("]") or dtype.startswith(("STRUCT(", "MAP("))
+        if (nested and dtype != ZONED_DUCKDB) or dtype == "BLOB":
+            try:
+                shown = trino_type(hive_type_of_duckdb(dtype))
+            except (InvalidInputError, NotSupportedError):  # a row of unnamed fields
+                shown = dtype.lower()
+            raise NotSupportedError(
+                f"Type not supported for formatting: {shown}", code="NOT_SUPPORTED"
+            )
+    return node
 
 
 def _real_statistic(node: exp.Expression, types: list[str]) -> exp.Expression:
@@ -507,42 +559,125 @@ def _nested_operands(node: exp.Expression) -> list[exp.Expression] | None:
     return sides if any(_may_be_nested(s) for s in sides) else None
 
 
-def _three_valued_equality(node: exp.Expression, types: list[str]) -> exp.Expression:
-    """``=``/``<>`` of arrays and rows: false when an element pair differs, else NULL when
-    one holds a NULL, else true (DuckDB counts NULL elements equal). Arrays are compared
-    through ``lb_list_eq``; rows field by field with AND, which is the same rule.
+def _equal(
+    left: exp.Expression, right: exp.Expression, shape: TypeShape, depth: int = 0
+) -> exp.Expression:
+    """Trino's ``left = right`` for values of a type of ``shape``: arrays are
+    false when their lengths or a pair of elements differ, else NULL when a pair is NULL,
+    else true, at any depth; rows are their fields' equalities joined by AND (the same rule).
     """
-    left, right = node.this, node.expression
-    if all(t.endswith("[]") for t in types):
-        equal: exp.Expression = internal("lb_list_eq", left, right)
-    elif all(t.startswith("STRUCT(") for t in types):
-        width = len(exp.DataType.build(types[0], dialect="duckdb").expressions)
-        pairs = [
-            exp.EQ(
-                this=internal("struct_extract_at", left.copy(), exp.Literal.number(i)),
-                expression=internal("struct_extract_at", right.copy(), exp.Literal.number(i)),
+    if shape.kind == "list":
+        i = exp.to_identifier(f"__lb_i{depth}")
+
+        def at(side: exp.Expression) -> exp.Expression:
+            return internal("list_extract", side.copy(), exp.column(i))
+
+        pairs = internal(
+            "list_transform",
+            internal("range", exp.Literal.number(1), _length(left) + exp.Literal.number(1)),
+            exp.Lambda(
+                this=_equal(at(left), at(right), shape.children[0], depth + 1),
+                expressions=[i],
+            ),
+        )
+        return exp.Case(
+            ifs=[
+                exp.If(
+                    this=exp.or_(left.copy().is_(exp.null()), right.copy().is_(exp.null())),
+                    true=exp.null(),
+                ),
+                exp.If(
+                    this=exp.NEQ(this=_length(left), expression=_length(right)), true=exp.false()
+                ),
+                exp.If(this=internal("list_contains", pairs, exp.false()), true=exp.false()),
+                exp.If(
+                    this=exp.LT(
+                        this=internal("list_count", pairs.copy()), expression=_length(left)
+                    ),
+                    true=exp.null(),
+                ),
+            ],
+            default=exp.true(),
+        )
+    if shape.kind == "struct" and shape.children:
+        equal = [
+            _equal(
+                internal("struct_extract_at", left.copy(), exp.Literal.number(k)),
+                internal("struct_extract_at", right.copy(), exp.Literal.number(k)),
+                field,
+                depth,
             )
-            for i in range(1, width + 1)
+            for k, field in enumerate(shape.children, start=1)
         ]
-        equal = exp.Paren(this=exp.and_(*pairs)) if pairs else exp.true()
-    else:
+        return exp.Paren(this=exp.and_(*equal))
+    return exp.EQ(this=left, expression=right)
+
+
+def _length(side: exp.Expression) -> exp.Expression:
+    return internal("len", side.copy())
+
+
+def _three_valued_equality(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``=``/``<>`` of arrays and rows as Trino compares them (``_equal``; DuckDB counts NULL
+    elements equal).
+    """
+    nested = all(t.endswith("[]") for t in types) or all(
+        t.startswith("STRUCT(") and t != ZONED_DUCKDB for t in types
+    )
+    if not nested:
         return node
+    equal = _equal(node.this, node.expression, type_shape(types[0]))
     return exp.Not(this=exp.Paren(this=equal)) if isinstance(node, exp.NEQ) else equal
 
 
-def _row_subscript_operands(node: exp.Expression) -> list[exp.Expression] | None:
-    """``a[i][2]``: an element that may be a row, subscripted by a constant."""
-    if len(node.expressions) != 1 or not isinstance(node.this, exp.Bracket):
+# Functions whose lambda's one parameter is an element of their array (``this``).
+_ELEMENT_LAMBDAS = (exp.Transform, exp.ArrayFilter)
+
+
+def _lambda_array(node: exp.Expression) -> exp.Expression | None:
+    """The array whose elements the lambda parameter ``node`` stands for (``transform(a,
+    r -> r[2])``: ``a``), or None when ``node`` is no such parameter.
+    """
+    if not isinstance(node, (exp.Identifier, exp.Column)) or isinstance(node.parent, exp.Dot):
         return None
-    key = node.expressions[0]
-    return [node.this] if isinstance(key, exp.Literal) and key.is_int else None
+    fn = node.find_ancestor(exp.Lambda)
+    if fn is None or len(fn.expressions) != 1 or fn.expressions[0].name != node.name:
+        return None
+    owner = fn.parent
+    return owner.this if isinstance(owner, _ELEMENT_LAMBDAS) and owner.expression is fn else None
+
+
+def _row_subscript_operands(node: exp.Expression) -> list[exp.Expression] | None:
+    """``a[i][2]`` (an element that may be a row) or ``r[2]`` (a lambda parameter that is an
+    element of an array that may hold rows), subscripted by a constant.
+    """
+    key = node.expressions[0] if len(node.expressions) == 1 else None
+    if not (isinstance(key, exp.Literal) and key.is_int):
+        return None
+    if isinstance(node.this, exp.Bracket):
+        return [node.this]
+    array = _lambda_array(node.this)
+    return [array] if array is not None else None
 
 
 def _row_subscript(node: exp.Expression, types: list[str]) -> exp.Expression:
     """``row[i]`` is the i-th field (DuckDB would index it as a list)."""
-    if not types[0].startswith("STRUCT("):
+    dtype = types[0]
+    if not isinstance(node.this, exp.Bracket):  # a lambda parameter: an element of the array
+        dtype = dtype[:-2] if dtype.endswith("[]") else ""
+    if not dtype.startswith("STRUCT("):
         return node
-    return internal("struct_extract_at", node.this, node.expressions[0])
+    field = int(node.expressions[0].name)
+    if not isinstance(node.this, exp.Bracket):
+        # sqlglot keeps a parameter's subscript 0-based, as it does an array's
+        field += 1 - (node.args.get("offset") or 0)
+    width = len(type_shape(dtype).children)
+    if not 1 <= field <= width:
+        raise InvalidInputError(
+            f"Subscript index out of bounds: {field}, max value is {width}",
+            code="INVALID_FUNCTION_ARGUMENT",
+        )
+    return internal("struct_extract_at", node.this, exp.Literal.number(field))
 
 
 @dataclass(frozen=True)
@@ -607,6 +742,7 @@ TYPED_RULES: tuple[TypedRule, ...] = (
     TypedRule(exp.Concat, lambda n: list(n.expressions), _list_concat),
     TypedRule(exp.DPipe, lambda n: [n.this, n.expression], _list_concat),
     TypedRule(exp.ArrayContains, lambda n: [n.this], _array_only),
+    TypedRule(exp.Format, lambda n: list(n.expressions), _formattable),
     TypedRule(exp.Greatest, lambda n: [n.this, *n.expressions], _greatest_skips_nan),
     TypedRule(
         (exp.Corr, exp.CovarPop, exp.CovarSamp, exp.RegrSlope, exp.RegrIntercept),
@@ -676,15 +812,21 @@ def _pending(
     for node in _candidates(tree, rules).values():
         if node.meta.get(done) or written.get(id(node)) is not node:
             continue
-        if not isinstance(node.find_ancestor(exp.Select, exp.Lambda), exp.Select):
-            continue
-        # The first rule for exactly this node type (ConcatWs is no Concat) that applies.
+        # The first rule for exactly this node type (ConcatWs is no Concat) that applies;
+        # a node inside a lambda only when its operands are typed by the SELECT (the array a
+        # lambda parameter runs over).
         for rule in (r for r in rules if type(node) in _kinds(r)):
             operands = rule.operands(node)
             if operands:
-                out.append((node, rule, operands))
+                if _in_select(node) or all(_in_select(o) for o in operands):
+                    out.append((node, rule, operands))
                 break
     return out
+
+
+def _in_select(node: exp.Expression) -> bool:
+    """``node`` is a value of a SELECT, not of a lambda inside it."""
+    return isinstance(node.find_ancestor(exp.Select, exp.Lambda), exp.Select)
 
 
 def _innermost(targets: list[Target]) -> list[Target]:
