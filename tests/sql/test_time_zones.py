@@ -213,3 +213,15 @@ def test_time_travel_takes_a_timestamp_in_any_zone(lb: lakebed.Lakebed) -> None:
     ]
     with pytest.raises(LakebedError, match="at or before"):
         lb.sql("SELECT k FROM tz.travel FOR TIMESTAMP AS OF TIMESTAMP '2000-01-01 09:00 +09:00'")
+
+
+def test_date_diff_in_days_counts_in_the_first_values_zone(lb: lakebed.Lakebed) -> None:
+    # 2024-03-10 is 23 hours long in New York: one calendar day, not one elapsed UTC day
+    (row,) = lb.sql(
+        "SELECT date_diff('day', a, b), date_diff('hour', a, b), date_diff('week', a, c), "
+        "date_diff('day', b, a) FROM (SELECT with_timezone(TIMESTAMP '2024-03-09 12:00:00', z) "
+        "AS a, with_timezone(TIMESTAMP '2024-03-10 12:00:00', z) AS b, "
+        "with_timezone(TIMESTAMP '2024-03-16 12:00:00', z) AS c FROM (VALUES 'America/New_York') "
+        "AS v(z))"
+    ).fetchall()
+    assert row == (1, 23, 1, -1)

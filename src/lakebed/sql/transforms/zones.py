@@ -324,6 +324,8 @@ def consume(node: exp.Expression, zoned: list[bool]) -> exp.Expression:
         return internal("lb_zoned_text", x)
     if type(node) is exp.Cast and node.to.this == T.TIMESTAMPTZ:
         return x
+    if isinstance(node, exp.DateDiff) and _unit(node) in _CALENDAR_UNITS:
+        return _calendar_diff(node, zoned)
     name = node.name.lower() if isinstance(node, exp.Anonymous) else ""
     if name == "to_iso8601":
         return internal("lb_zoned_iso8601", x)
@@ -336,6 +338,26 @@ def consume(node: exp.Expression, zoned: list[bool]) -> exp.Expression:
     for key, value, is_zoned in zip(keys, operands(node), zoned, strict=False):
         if is_zoned:
             _put(node, key, wrap(value))
+    return node
+
+
+def _calendar_diff(node: exp.DateDiff, zoned: list[bool]) -> exp.Expression:
+    """``date_diff`` in days or longer: both values as wall-clock times in the zone of the
+    first (``expression``), as Trino counts in that zone's calendar.
+    """
+    end, start = node.this, node.expression
+    end_zoned, start_zoned = zoned[0], zoned[1] if len(zoned) > 1 else False
+    if not start_zoned:  # the first value is in UTC: count between instants
+        if end_zoned:
+            node.set("this", _instant(end))
+        return node
+    zone = internal("struct_extract", start.copy(), exp.Literal.string("lb_zone"))
+    made = _made(start)
+    if made is not None:
+        zone = exp.Literal.string(made[1])
+    later = _instant(end) if end_zoned else end
+    node.set("this", internal("lb_local", later, zone))
+    node.set("expression", _local(start))
     return node
 
 
