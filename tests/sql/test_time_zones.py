@@ -225,3 +225,14 @@ def test_date_diff_in_days_counts_in_the_first_values_zone(lb: lakebed.Lakebed) 
         "AS v(z))"
     ).fetchall()
     assert row == (1, 23, 1, -1)
+
+
+def test_literal_of_a_repeated_wall_clock_time_is_the_earlier_instant(lb: lakebed.Lakebed) -> None:
+    (row,) = lb.sql(
+        "SELECT to_unixtime(TIMESTAMP '2024-11-03 01:30:00 America/New_York'), "
+        "to_unixtime(TIMESTAMP '2024-10-27 02:30:00 Europe/Berlin')"
+    ).fetchall()
+    assert row == (1730611800.0, 1729989000.0)  # 01:30 EDT, 02:30 CEST
+    with pytest.raises(LakebedError) as info:  # a time in the spring-forward gap
+        lb.sql("SELECT TIMESTAMP '2024-03-10 02:30:00 America/New_York'")
+    assert info.value.code == "INVALID_LITERAL"

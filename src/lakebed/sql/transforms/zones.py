@@ -25,6 +25,7 @@ instant (``stored``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -35,7 +36,7 @@ from lakebed.errors import InvalidInputError, NotSupportedError
 from lakebed.formats._sql import quote_ident
 from lakebed.sql.transforms._calls import internal
 from lakebed.sql.transforms.datetime import joda_to_strftime
-from lakebed.zones import ZONED_DUCKDB, zone_key
+from lakebed.zones import ZONED_DUCKDB, tzinfo, zone_key
 
 if TYPE_CHECKING:
     import duckdb
@@ -120,9 +121,34 @@ def _literal(node: exp.Cast) -> exp.Expression:
         )
     if key == "UTC":  # a plain TIMESTAMPTZ is a UTC instant
         return exp.cast(exp.Literal.string(m.group(1)), exp.DataType.build("TIMESTAMPTZ"))
-    local = exp.cast(exp.Literal.string(m.group(1)), exp.DataType.build("TIMESTAMP"))
     zone = exp.Literal.string(key)
+    instant = _literal_instant(m.group(1), key, node.this.name)
+    if instant is not None:
+        return _zoned(
+            exp.cast(exp.Literal.string(instant), exp.DataType.build("TIMESTAMPTZ")), zone
+        )
+    local = exp.cast(exp.Literal.string(m.group(1)), exp.DataType.build("TIMESTAMP"))
     return _zoned(internal("lb_instant", local, zone), zone)
+
+
+def _literal_instant(text: str, key: str, literal: str) -> str | None:
+    """The UTC instant of wall-clock ``text`` in zone ``key``, as java.time reads a literal: a
+    time that occurs twice is the earlier instant. None when Python cannot read ``text``.
+
+    Raises:
+        InvalidInputError: a time that does not occur in the zone (INVALID_LITERAL).
+    """
+    try:
+        local = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    aware = local.replace(tzinfo=tzinfo(key), fold=0)
+    instant = aware.astimezone(dt.UTC)
+    if instant.astimezone(aware.tzinfo).replace(tzinfo=None) != local:  # a DST gap
+        raise InvalidInputError(
+            f"'{literal}' is not a valid TIMESTAMP literal", code="INVALID_LITERAL"
+        )
+    return instant.strftime("%Y-%m-%d %H:%M:%S.%f+00")
 
 
 def _as_instant(value: exp.Expression) -> exp.Expression:
