@@ -542,3 +542,4 @@ SELECT date_diff('day', TIMESTAMP '2024-03-09 12:00:00.000 America/New_York', TI
 SELECT date_diff('day', t, u), date_diff('day', u, t) FROM (SELECT at_timezone(from_unixtime(1709996400), z) AS t, at_timezone(from_unixtime(1710086400), '+05:00') AS u FROM (VALUES 'America/New_York') AS v(z))
 SELECT to_unixtime(TIMESTAMP '2024-11-03 01:30:00.000 America/New_York'), to_unixtime(TIMESTAMP '2024-10-27 02:30:00.000 Europe/Berlin'), TIMESTAMP '2024-10-27 02:30:00.000 Europe/Berlin' + INTERVAL '1' HOUR
 SELECT TIMESTAMP '2024-03-10 02:30:00.000 America/New_York'
+SELECT format_datetime(TIMESTAMP '2024-01-01 12:00:00.000 Asia/Tokyo', 'HH z'), format_datetime(TIMESTAMP '2024-07-01 12:00:00.000 America/New_York', 'z'), format_datetime(TIMESTAMP '2024-07-01 12:00:00.000 +05:30', 'z'), format_datetime(at_timezone(from_unixtime(0), z), 'yyyy z') FROM (VALUES 'Europe/Paris') AS v(z)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import xxhash
 
-from lakebed.zones import zone_key
+from lakebed.zones import tzinfo, zone_key
 
 if TYPE_CHECKING:
     import duckdb
@@ -598,6 +598,21 @@ def _zone_keys(zones: pa.Array) -> pa.Array:
     return pa.array([None if z is None else zone_key(z) for z in zones.to_pylist()], pa.string())
 
 
+def _zone_abbreviations(zones: pa.Array, instants: pa.Array) -> pa.Array:
+    """The short name of each zone at its instant (``format_datetime``'s ``z``: ``JST``,
+    ``EDT``); a fixed offset is named by itself (``+05:30``).
+    """
+    out = []
+    for zone, instant in zip(zones.to_pylist(), instants.to_pylist(), strict=True):
+        if zone is None or instant is None:
+            out.append(None)
+        elif zone[0] in "+-":
+            out.append(zone)
+        else:
+            out.append(instant.astimezone(tzinfo(zone)).tzname())
+    return pa.array(out, pa.string())
+
+
 # name → (function over Arrow arrays, parameter types, return type).
 UDFS: dict[str, tuple[Callable[..., pa.Array], list[str], str]] = {
     "lb_canonical_json": (_canonical_json, ["VARCHAR"], "VARCHAR"),
@@ -607,6 +622,7 @@ UDFS: dict[str, tuple[Callable[..., pa.Array], list[str], str]] = {
     "lb_fix_utf8": (_fix_utf8, ["BLOB", "VARCHAR"], "VARCHAR"),
     "lb_xxhash64": (_xxhash64, ["BLOB"], "BLOB"),
     "lb_zone_key": (_zone_keys, ["VARCHAR"], "VARCHAR"),
+    "lb_zone_abbreviation": (_zone_abbreviations, ["VARCHAR", "TIMESTAMPTZ"], "VARCHAR"),
 }
 
 # DuckDB 1.5.5 keeps an Arrow UDF's strings (VARCHAR, BLOB) in the returned Arrow buffers;

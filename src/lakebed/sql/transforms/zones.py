@@ -336,7 +336,7 @@ def consume(node: exp.Expression, zoned: list[bool]) -> exp.Expression:
     """``node`` reading its operands, ``zoned[i]`` telling whether operand i is zoned.
 
     Raises:
-        NotSupportedError: ``format_datetime`` with the zone-name letter ``z``.
+        NotSupportedError: ``format_datetime`` with ``zzzz`` (long zone names).
     """
     if not any(zoned):
         return node
@@ -392,7 +392,7 @@ _ZONE_LETTERS = re.compile(r"'[^']*'|Z+|z+")
 
 def _format_datetime(node: exp.Expression, x: exp.Expression) -> exp.Expression:
     """``format_datetime`` of a zoned value: the wall-clock fields, and the zone letters
-    ``Z`` (``+0900``), ``ZZ`` (``+09:00``) and ``ZZZ`` (``Asia/Tokyo``).
+    ``Z`` (``+0900``), ``ZZ`` (``+09:00``), ``ZZZ`` (``Asia/Tokyo``) and ``z`` (``JST``).
     """
     fmt = node.expressions[1]
     if not (isinstance(fmt, exp.Literal) and fmt.is_string):
@@ -409,13 +409,21 @@ def _format_datetime(node: exp.Expression, x: exp.Expression) -> exp.Expression:
                 exp.Anonymous(this="format_datetime", expressions=[_local(x.copy()), piece])
             )
         letters = m.group(0)
-        if letters.startswith("z"):
+        if len(letters) > 3 and letters.startswith("z"):
             raise NotSupportedError(
-                f"Date pattern letter '{letters}' (zone short names) is not supported.",
+                f"Date pattern letter '{letters}' (zone long names) is not supported.",
                 code="NOT_SUPPORTED",
             )
         minutes = internal("lb_zoned_minutes", x.copy())
-        if letters == "Z":
+        if letters.startswith("z"):
+            parts.append(
+                internal(
+                    "lb_zone_abbreviation",
+                    internal("struct_extract", x.copy(), exp.Literal.string("lb_zone")),
+                    _instant(x.copy()),
+                )
+            )
+        elif letters == "Z":
             parts.append(internal("lb_offset_text", minutes, exp.Literal.string("")))
         elif letters == "ZZ":
             parts.append(internal("lb_offset_text", minutes, exp.Literal.string(":")))
