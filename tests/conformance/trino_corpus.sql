@@ -543,3 +543,5 @@ SELECT date_diff('day', t, u), date_diff('day', u, t) FROM (SELECT at_timezone(f
 SELECT to_unixtime(TIMESTAMP '2024-11-03 01:30:00.000 America/New_York'), to_unixtime(TIMESTAMP '2024-10-27 02:30:00.000 Europe/Berlin'), TIMESTAMP '2024-10-27 02:30:00.000 Europe/Berlin' + INTERVAL '1' HOUR
 SELECT TIMESTAMP '2024-03-10 02:30:00.000 America/New_York'
 SELECT format_datetime(TIMESTAMP '2024-01-01 12:00:00.000 Asia/Tokyo', 'HH z'), format_datetime(TIMESTAMP '2024-07-01 12:00:00.000 America/New_York', 'z'), format_datetime(TIMESTAMP '2024-07-01 12:00:00.000 +05:30', 'z'), format_datetime(at_timezone(from_unixtime(0), z), 'yyyy z') FROM (VALUES 'Europe/Paris') AS v(z)
+SELECT t, count(*) FROM (VALUES TIMESTAMP '2024-01-01 12:00:00.000 UTC', TIMESTAMP '2024-01-01 21:00:00.000 Asia/Tokyo', TIMESTAMP '2024-01-01 07:00:00.000 America/New_York') AS v(t) GROUP BY t
+SELECT to_unixtime(t), count(*) AS n FROM (SELECT at_timezone(from_unixtime(x), z) AS t FROM (VALUES (0, 'Asia/Tokyo'), (0, 'UTC'), (3600, 'Europe/Paris')) AS v(x, z)) GROUP BY t ORDER BY n

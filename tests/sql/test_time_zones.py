@@ -244,3 +244,13 @@ def test_format_datetime_short_zone_name_follows_daylight_saving(lb: lakebed.Lak
         "(0, 'America/New_York'), (15638400, 'America/New_York'), (0, '+05:30')) AS v(x, z)"
     ).fetchall()
     assert rows == [("19:00 EST",), ("20:00 EDT",), ("05:30 +05:30",)]
+
+
+def test_group_by_a_zoned_value_groups_by_instant(lb: lakebed.Lakebed) -> None:
+    rows = lb.sql(
+        "SELECT k, t, count(*) AS n FROM (SELECT 1 AS k, at_timezone(from_unixtime(x), z) AS t "
+        "FROM (VALUES (0, 'Asia/Tokyo'), (0, 'UTC'), (3600, 'UTC')) AS v(x, z)) "
+        "GROUP BY k, t ORDER BY n"
+    ).fetchall()
+    assert [(k, t.timestamp(), n) for k, t, n in rows] == [(1, 3600.0, 1), (1, 0.0, 2)]
+    assert rows[1][1].tzinfo in (dt.UTC, ZoneInfo("Asia/Tokyo"))  # one of the group's zones

@@ -597,6 +597,33 @@ CONSUMER_KINDS: tuple[type[exp.Expression], ...] = (
 )  # fmt: skip
 
 
+def group_keys(group: exp.Group) -> list[exp.Expression] | None:
+    """The ``GROUP BY`` expressions that may be zoned (ordinals and aliases are left alone)."""
+    keys = [k for k in group.expressions if not isinstance(k, exp.Literal)]
+    return keys if keys and len(keys) == len(group.expressions) else None
+
+
+def group_by_instant(group: exp.Group, types: list[str]) -> exp.Group:
+    """``GROUP BY`` a zoned value groups by its instant, as Trino; the group shows one of its
+    values (``any_value``: the first seen).
+    """
+    select = group.parent
+    for key, dtype in zip(list(group.expressions), types, strict=False):
+        if dtype != ZONED_DUCKDB or not isinstance(select, exp.Select):
+            continue
+
+        shown = []
+        for item in select.expressions:
+            inner = item.this if isinstance(item, exp.Alias) else item
+            if inner == key:  # the key itself (nested readers read its instant)
+                value = exp.AnyValue(this=key.copy())
+                item = exp.alias_(value, item.alias_or_name) if item.alias_or_name else value
+            shown.append(item)
+        select.set("expressions", shown)
+        key.replace(_instant(key.copy()))
+    return group
+
+
 def stored(sql: str, cursor: duckdb.DuckDBPyConnection) -> str:
     """``sql`` with its zoned columns as their instants, which is what a table stores (Trino
     writes ``timestamp with time zone`` as UTC instants; Parquet has no zone per value).
