@@ -806,3 +806,10 @@ SELECT filter(ARRAY[ROW(1, 'x'), ROW(-1, 'y')], r -> r[1] > 0), transform(ARRAY[
 SELECT transform(a, r -> r[2]) FROM (VALUES ARRAY[ROW(1, 'p')]) AS t(a)
 SELECT transform(ARRAY[ROW(1, 'x')], r -> r[3])
 SELECT ARRAY[ROW(1, 'a')][1][3]
+SELECT date_diff('day', TIMESTAMP '2024-03-09 12:00:00.000 America/New_York', TIMESTAMP '2024-03-10 12:00:00.000 America/New_York'), date_diff('hour', TIMESTAMP '2024-03-09 12:00:00.000 America/New_York', TIMESTAMP '2024-03-10 12:00:00.000 America/New_York'), date_diff('month', TIMESTAMP '2024-01-31 12:00:00.000 Asia/Tokyo', TIMESTAMP '2024-02-29 20:00:00.000 Asia/Tokyo'), date_diff('week', TIMESTAMP '2024-03-03 12:00:00.000 America/New_York', TIMESTAMP '2024-03-10 12:00:00.000 America/New_York')
+SELECT date_diff('day', t, u), date_diff('day', u, t) FROM (SELECT at_timezone(from_unixtime(1709996400), z) AS t, at_timezone(from_unixtime(1710086400), '+05:00') AS u FROM (VALUES 'America/New_York') AS v(z))
+SELECT to_unixtime(TIMESTAMP '2024-11-03 01:30:00.000 America/New_York'), to_unixtime(TIMESTAMP '2024-10-27 02:30:00.000 Europe/Berlin'), TIMESTAMP '2024-10-27 02:30:00.000 Europe/Berlin' + INTERVAL '1' HOUR
+SELECT TIMESTAMP '2024-03-10 02:30:00.000 America/New_York'
+SELECT format_datetime(TIMESTAMP '2024-01-01 12:00:00.000 Asia/Tokyo', 'HH z'), format_datetime(TIMESTAMP '2024-07-01 12:00:00.000 America/New_York', 'z'), format_datetime(TIMESTAMP '2024-07-01 12:00:00.000 +05:30', 'z'), format_datetime(at_timezone(from_unixtime(0), z), 'yyyy z') FROM (VALUES 'Europe/Paris') AS v(z)
+SELECT t, count(*) FROM (VALUES TIMESTAMP '2024-01-01 12:00:00.000 UTC', TIMESTAMP '2024-01-01 21:00:00.000 Asia/Tokyo', TIMESTAMP '2024-01-01 07:00:00.000 America/New_York') AS v(t) GROUP BY t
+SELECT to_unixtime(t), count(*) AS n FROM (SELECT at_timezone(from_unixtime(x), z) AS t FROM (VALUES (0, 'Asia/Tokyo'), (0, 'UTC'), (3600, 'Europe/Paris')) AS v(x, z)) GROUP BY t ORDER BY n

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import xxhash
 
-from lakebed.zones import zone_key
+from lakebed.zones import tzinfo, zone_key
 
 if TYPE_CHECKING:
     import duckdb
@@ -763,6 +763,26 @@ def _fix_utf8(blobs: pa.Array, replacements: pa.Array) -> pa.Array:
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
+def _zone_keys(zones: pa.Array) -> pa.Array:
+    """Trino's name of each zone (``lakebed.zones.zone_key``), NULL where it is none."""
+    return pa.array([None if z is None else zone_key(z) for z in zones.to_pylist()], pa.string())
+
+
+def _zone_abbreviations(zones: pa.Array, instants: pa.Array) -> pa.Array:
+    """The short name of each zone at its instant (``format_datetime``'s ``z``: ``JST``,
+    ``EDT``); a fixed offset is named by itself (``+05:30``).
+    """
+    out = []
+    for zone, instant in zip(zones.to_pylist(), instants.to_pylist(), strict=True):
+        if zone is None or instant is None:
+            out.append(None)
+        elif zone[0] in "+-":
+            out.append(zone)
+        else:
+            out.append(instant.astimezone(tzinfo(zone)).tzname())
+    return pa.array(out, pa.string())
+
+
 # name → (function over Arrow arrays, parameter types, return type).
 UDFS: dict[str, tuple[Callable[..., pa.Array], list[str], str]] = {
     "lb_canonical_json": (_canonical_json, ["VARCHAR"], "VARCHAR"),
@@ -784,15 +804,15 @@ UDFS: dict[str, tuple[Callable[..., pa.Array], list[str], str]] = {
     "lb_sha512": (_sha512, ["BLOB"], "BLOB"),
     "lb_to_base64url": (_to_base64url, ["BLOB"], "VARCHAR"),
     "lb_from_base64url": (_from_base64url, ["VARCHAR"], "BLOB"),
+    "lb_zone_key": (_zone_keys, ["VARCHAR"], "VARCHAR"),
+    "lb_zone_abbreviation": (_zone_abbreviations, ["VARCHAR", "TIMESTAMPTZ"], "VARCHAR"),
 }
 
-# name → (function of one row's values, parameter types, return type): called row by row.
-# DuckDB 1.5.5 keeps pointers into an Arrow UDF's string buffers when its result passes
-# through coalesce(), and reads them after they are freed; row-by-row results are copied.
-ROW_UDFS: dict[str, tuple[Callable[..., object], list[str], str]] = {
-    # Trino's name of a zone (``lakebed.zones.zone_key``), NULL where it is none.
-    "lb_zone_key": (lambda z: None if z is None else zone_key(z), ["VARCHAR"], "VARCHAR"),
-}
+# DuckDB 1.5.5 keeps an Arrow UDF's strings (VARCHAR, BLOB) in the returned Arrow buffers;
+# coalesce() and CASE copy the pointers but not the reference that keeps those buffers alive,
+# and read them after they are freed. So such a UDF is registered as ``<name>_arrow`` and
+# ``<name>`` is a macro that copies its result into DuckDB's own strings (``|| ''``).
+_COPY_TEXT = {"VARCHAR": "''", "BLOB": "''::BLOB"}
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
@@ -801,12 +821,16 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     """
     con.execute("SET GLOBAL TimeZone = 'UTC'")
     for name, (fn, params, returns) in UDFS.items():
+        empty = _COPY_TEXT.get(returns)
+        arrow_name = f"{name}_arrow" if empty else name
         con.create_function(
-            name, fn, params, returns, type="arrow", side_effects=False, null_handling="special"
-        )
-    for name, (fn, params, returns) in ROW_UDFS.items():
-        con.create_function(
-            name, fn, params, returns, type="native", side_effects=False, null_handling="special"
-        )
+            arrow_name, fn, params, returns, type="arrow", side_effects=False,
+            null_handling="special",
+        )  # fmt: skip
+        if empty:
+            args = ", ".join(f"a{i}" for i in range(len(params)))
+            con.execute(
+                f"CREATE OR REPLACE MACRO {name}({args}) AS {arrow_name}({args}) || {empty}"
+            )
     for name, (params, body) in MACROS.items():
         con.execute(f"CREATE OR REPLACE MACRO {name}({params}) AS {body}")

@@ -786,6 +786,7 @@ def _probe_query(
 # Readers of zoned values (``zones``), typed in queries that make such values.
 ZONE_RULES: tuple[TypedRule, ...] = (
     TypedRule(zones.CONSUMER_KINDS, lambda n: zones.operands(n) or None, zones.typed_consume),
+    TypedRule(exp.Group, zones.group_keys, zones.group_by_instant),
 )
 
 _DONE = "lb_typed"  # meta flag: a node the typed rules have looked at

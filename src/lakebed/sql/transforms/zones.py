@@ -25,6 +25,7 @@ instant (``stored``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -35,7 +36,7 @@ from lakebed.errors import InvalidInputError, NotSupportedError
 from lakebed.formats._sql import quote_ident
 from lakebed.sql.transforms._calls import internal
 from lakebed.sql.transforms.datetime import joda_to_strftime
-from lakebed.zones import ZONED_DUCKDB, zone_key
+from lakebed.zones import ZONED_DUCKDB, tzinfo, zone_key
 
 if TYPE_CHECKING:
     import duckdb
@@ -120,9 +121,34 @@ def _literal(node: exp.Cast) -> exp.Expression:
         )
     if key == "UTC":  # a plain TIMESTAMPTZ is a UTC instant
         return exp.cast(exp.Literal.string(m.group(1)), exp.DataType.build("TIMESTAMPTZ"))
-    local = exp.cast(exp.Literal.string(m.group(1)), exp.DataType.build("TIMESTAMP"))
     zone = exp.Literal.string(key)
+    instant = _literal_instant(m.group(1), key, node.this.name)
+    if instant is not None:
+        return _zoned(
+            exp.cast(exp.Literal.string(instant), exp.DataType.build("TIMESTAMPTZ")), zone
+        )
+    local = exp.cast(exp.Literal.string(m.group(1)), exp.DataType.build("TIMESTAMP"))
     return _zoned(internal("lb_instant", local, zone), zone)
+
+
+def _literal_instant(text: str, key: str, literal: str) -> str | None:
+    """The UTC instant of wall-clock ``text`` in zone ``key``, as java.time reads a literal: a
+    time that occurs twice is the earlier instant. None when Python cannot read ``text``.
+
+    Raises:
+        InvalidInputError: a time that does not occur in the zone (INVALID_LITERAL).
+    """
+    try:
+        local = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    aware = local.replace(tzinfo=tzinfo(key), fold=0)
+    instant = aware.astimezone(dt.UTC)
+    if instant.astimezone(aware.tzinfo).replace(tzinfo=None) != local:  # a DST gap
+        raise InvalidInputError(
+            f"'{literal}' is not a valid TIMESTAMP literal", code="INVALID_LITERAL"
+        )
+    return instant.strftime("%Y-%m-%d %H:%M:%S.%f+00")
 
 
 def _as_instant(value: exp.Expression) -> exp.Expression:
@@ -310,7 +336,7 @@ def consume(node: exp.Expression, zoned: list[bool]) -> exp.Expression:
     """``node`` reading its operands, ``zoned[i]`` telling whether operand i is zoned.
 
     Raises:
-        NotSupportedError: ``format_datetime`` with the zone-name letter ``z``.
+        NotSupportedError: ``format_datetime`` with ``zzzz`` (long zone names).
     """
     if not any(zoned):
         return node
@@ -324,6 +350,8 @@ def consume(node: exp.Expression, zoned: list[bool]) -> exp.Expression:
         return internal("lb_zoned_text", x)
     if type(node) is exp.Cast and node.to.this == T.TIMESTAMPTZ:
         return x
+    if isinstance(node, exp.DateDiff) and _unit(node) in _CALENDAR_UNITS:
+        return _calendar_diff(node, zoned)
     name = node.name.lower() if isinstance(node, exp.Anonymous) else ""
     if name == "to_iso8601":
         return internal("lb_zoned_iso8601", x)
@@ -339,12 +367,32 @@ def consume(node: exp.Expression, zoned: list[bool]) -> exp.Expression:
     return node
 
 
+def _calendar_diff(node: exp.DateDiff, zoned: list[bool]) -> exp.Expression:
+    """``date_diff`` in days or longer: both values as wall-clock times in the zone of the
+    first (``expression``), as Trino counts in that zone's calendar.
+    """
+    end, start = node.this, node.expression
+    end_zoned, start_zoned = zoned[0], zoned[1] if len(zoned) > 1 else False
+    if not start_zoned:  # the first value is in UTC: count between instants
+        if end_zoned:
+            node.set("this", _instant(end))
+        return node
+    zone = internal("struct_extract", start.copy(), exp.Literal.string("lb_zone"))
+    made = _made(start)
+    if made is not None:
+        zone = exp.Literal.string(made[1])
+    later = _instant(end) if end_zoned else end
+    node.set("this", internal("lb_local", later, zone))
+    node.set("expression", _local(start))
+    return node
+
+
 _ZONE_LETTERS = re.compile(r"'[^']*'|Z+|z+")
 
 
 def _format_datetime(node: exp.Expression, x: exp.Expression) -> exp.Expression:
     """``format_datetime`` of a zoned value: the wall-clock fields, and the zone letters
-    ``Z`` (``+0900``), ``ZZ`` (``+09:00``) and ``ZZZ`` (``Asia/Tokyo``).
+    ``Z`` (``+0900``), ``ZZ`` (``+09:00``), ``ZZZ`` (``Asia/Tokyo``) and ``z`` (``JST``).
     """
     fmt = node.expressions[1]
     if not (isinstance(fmt, exp.Literal) and fmt.is_string):
@@ -361,13 +409,21 @@ def _format_datetime(node: exp.Expression, x: exp.Expression) -> exp.Expression:
                 exp.Anonymous(this="format_datetime", expressions=[_local(x.copy()), piece])
             )
         letters = m.group(0)
-        if letters.startswith("z"):
+        if len(letters) > 3 and letters.startswith("z"):
             raise NotSupportedError(
-                f"Date pattern letter '{letters}' (zone short names) is not supported.",
+                f"Date pattern letter '{letters}' (zone long names) is not supported.",
                 code="NOT_SUPPORTED",
             )
         minutes = internal("lb_zoned_minutes", x.copy())
-        if letters == "Z":
+        if letters.startswith("z"):
+            parts.append(
+                internal(
+                    "lb_zone_abbreviation",
+                    internal("struct_extract", x.copy(), exp.Literal.string("lb_zone")),
+                    _instant(x.copy()),
+                )
+            )
+        elif letters == "Z":
             parts.append(internal("lb_offset_text", minutes, exp.Literal.string("")))
         elif letters == "ZZ":
             parts.append(internal("lb_offset_text", minutes, exp.Literal.string(":")))
@@ -539,6 +595,33 @@ CONSUMER_KINDS: tuple[type[exp.Expression], ...] = (
     exp.DateDiff, exp.Between, exp.Add, exp.Sub, exp.DateAdd, exp.DateSub, exp.TimestampTrunc,
     exp.DateTrunc, exp.Anonymous, exp.ApproxDistinct, exp.Distinct,
 )  # fmt: skip
+
+
+def group_keys(group: exp.Group) -> list[exp.Expression] | None:
+    """The ``GROUP BY`` expressions that may be zoned (ordinals and aliases are left alone)."""
+    keys = [k for k in group.expressions if not isinstance(k, exp.Literal)]
+    return keys if keys and len(keys) == len(group.expressions) else None
+
+
+def group_by_instant(group: exp.Group, types: list[str]) -> exp.Group:
+    """``GROUP BY`` a zoned value groups by its instant, as Trino; the group shows one of its
+    values (``any_value``: the first seen).
+    """
+    select = group.parent
+    for key, dtype in zip(list(group.expressions), types, strict=False):
+        if dtype != ZONED_DUCKDB or not isinstance(select, exp.Select):
+            continue
+
+        shown = []
+        for item in select.expressions:
+            inner = item.this if isinstance(item, exp.Alias) else item
+            if inner == key:  # the key itself (nested readers read its instant)
+                value = exp.AnyValue(this=key.copy())
+                item = exp.alias_(value, item.alias_or_name) if item.alias_or_name else value
+            shown.append(item)
+        select.set("expressions", shown)
+        key.replace(_instant(key.copy()))
+    return group
 
 
 def stored(sql: str, cursor: duckdb.DuckDBPyConnection) -> str:
