@@ -43,10 +43,22 @@ DEFAULT_DATABASE = "default"
 _GET_TABLE = sa.select(ms.tables).where(
     ms.tables.c.database == sa.bindparam("b_database"), ms.tables.c.name == sa.bindparam("b_name")
 )
-_GET_TABLES = sa.select(ms.tables).where(
+# What tells a cached definition from a changed one: every write of a table row sets a new
+# ``updated_at`` and ``version`` (a dropped and re-created table also gets a new ``id``).
+_TABLE_STAMPS = sa.select(
+    ms.tables.c.id,
+    ms.tables.c.database,
+    ms.tables.c.name,
+    ms.tables.c.version,
+    ms.tables.c.updated_at,
+).where(
     ms.tables.c.database.in_(sa.bindparam("b_databases", expanding=True)),
     ms.tables.c.name.in_(sa.bindparam("b_names", expanding=True)),
 )
+_GET_TABLES_BY_ID = sa.select(ms.tables).where(
+    ms.tables.c.id.in_(sa.bindparam("b_ids", expanding=True))
+)
+_DEFINITIONS_KEPT = 4096
 _NAME_RE = re.compile(r"^[^\x00-\x1f/\\`\"]{1,255}$")
 
 
@@ -166,6 +178,8 @@ class Catalog:
         self.column_statistics = ColumnStatisticsStore(metastore)
         self.data_catalogs = DataCatalogs(metastore)
         self.tags = CatalogTags(metastore)
+        # Decoded table definitions by row stamp (id, version, updated_at), for find_tables.
+        self._definitions: dict[tuple[Any, ...], Table] = {}
 
     # -- databases -----------------------------------------------------------------------
 
@@ -447,9 +461,21 @@ class Catalog:
             "b_names": sorted({n for _, n in wanted}),
         }
         with self._ms.read() as conn:
-            rows = conn.execute(_GET_TABLES, params).all()
+            stamps = [tuple(r) for r in conn.execute(_TABLE_STAMPS, params).all()]
+            stamps = [s for s in stamps if (s[1], s[2]) in wanted]
+            missing = [s[0] for s in stamps if s not in self._definitions]
+            rows = conn.execute(_GET_TABLES_BY_ID, {"b_ids": missing}).all() if missing else []
+        if len(self._definitions) + len(rows) > _DEFINITIONS_KEPT:
+            self._definitions.clear()
+        stored = {s[:3]: self._definitions.get(s) for s in stamps}
+        for r in rows:  # a row changed between the two reads is taken as it is now
+            table = self._stored_table(r)
+            self._definitions[(r.id, r.database, r.name, r.version, r.updated_at)] = table
+            stored[(r.id, r.database, r.name)] = table
         return {
-            (r.database, r.name): self._table_of(r) for r in rows if (r.database, r.name) in wanted
+            (t.database, t.name): self._live_schema(t)
+            for t in stored.values()
+            if t is not None and (t.database, t.name) in wanted
         }
 
     def table_exists(self, database: str, name: str, /) -> bool:
