@@ -40,9 +40,6 @@ from lakebed.metastore.store import utcnow
 DEFAULT_DATABASE = "default"
 # Built once: every statement looks its tables up (building a statement costs more than
 # running it on SQLite).
-_GET_TABLE = sa.select(ms.tables).where(
-    ms.tables.c.database == sa.bindparam("b_database"), ms.tables.c.name == sa.bindparam("b_name")
-)
 # What tells a cached definition from a changed one: every write of a table row sets a new
 # ``updated_at`` and ``version`` (a dropped and re-created table also gets a new ``id``).
 _TABLE_STAMPS = sa.select(
@@ -434,11 +431,9 @@ class Catalog:
         Raises:
             NotFoundError: there is none (TABLE_NOT_FOUND, or SCHEMA_NOT_FOUND).
         """
-        with self._ms.read() as conn:
-            row = conn.execute(
-                _GET_TABLE, {"b_database": database.lower(), "b_name": name.lower()}
-            ).first()
-        if row is None:
+        key = (database.lower(), name.lower())
+        table = self.find_tables([key]).get(key)
+        if table is None:
             if not self.database_exists(database):
                 raise NotFoundError(
                     f"Schema '{database.lower()}' does not exist.", code="SCHEMA_NOT_FOUND"
@@ -447,7 +442,7 @@ class Catalog:
                 f"Table '{database.lower()}.{name.lower()}' does not exist.",
                 code="TABLE_NOT_FOUND",
             )
-        return self._table_of(row)
+        return table
 
     def find_tables(self, names: Iterable[tuple[str, str]], /) -> dict[tuple[str, str], Table]:
         """The tables and views among ``(database, name)`` pairs that exist, in one lookup,
