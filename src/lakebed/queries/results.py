@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from lakebed.storage import ObjectStore
 
 
+# Writes are gathered up to this size: a small result is one write per file.
+_WRITE_BUFFER = 1 << 18
+
+
 @dataclass(frozen=True, slots=True)
 class WrittenResult:
     """What the writer produced."""
@@ -88,7 +92,11 @@ def write_results(
     typed_path = typed_result_path(home, query_id)
     os.makedirs(os.path.dirname(typed_path), exist_ok=True)
     rows = 0
-    with ipc.new_stream(typed_path, schema) as typed, store.open_output(out_uri) as sink:
+    with (
+        pa.BufferedOutputStream(pa.OSFile(typed_path, "wb"), _WRITE_BUFFER) as typed_file,
+        ipc.new_stream(typed_file, schema) as typed,
+        pa.BufferedOutputStream(store.open_output(out_uri), _WRITE_BUFFER) as sink,
+    ):
         csv_writer = None if text_format else athena_csv_writer(sink, schema)
         for batch in reader:
             typed.write_batch(batch)
