@@ -9,6 +9,7 @@ Athena metadata calls all show what a query reads.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -38,20 +39,24 @@ from lakebed.metastore import schema as ms
 from lakebed.metastore.store import utcnow
 
 DEFAULT_DATABASE = "default"
+
+
 # Built once: every statement looks its tables up (building a statement costs more than
 # running it on SQLite).
 # What tells a cached definition from a changed one: every write of a table row sets a new
 # ``updated_at`` and ``version`` (a dropped and re-created table also gets a new ``id``).
-_TABLE_STAMPS = sa.select(
-    ms.tables.c.id,
-    ms.tables.c.database,
-    ms.tables.c.name,
-    ms.tables.c.version,
-    ms.tables.c.updated_at,
-).where(
-    ms.tables.c.database.in_(sa.bindparam("b_databases", expanding=True)),
-    ms.tables.c.name.in_(sa.bindparam("b_names", expanding=True)),
-)
+@functools.lru_cache(maxsize=128)
+def _table_stamps(databases: int, names: int) -> sa.Select[Any]:
+    """The stamps of the tables among ``databases`` x ``names`` (parameters ``b_d0`` …,
+    ``b_n0`` …): one statement per count, as an expanding IN is re-rendered at every run.
+    """
+    t = ms.tables.c
+    return sa.select(t.id, t.database, t.name, t.version, t.updated_at).where(
+        t.database.in_([sa.bindparam(f"b_d{i}") for i in range(databases)]),
+        t.name.in_([sa.bindparam(f"b_n{i}") for i in range(names)]),
+    )
+
+
 _GET_TABLES_BY_ID = sa.select(ms.tables).where(
     ms.tables.c.id.in_(sa.bindparam("b_ids", expanding=True))
 )
@@ -451,12 +456,12 @@ class Catalog:
         wanted = {(d.lower(), n.lower()) for d, n in names}
         if not wanted:
             return {}
-        params = {
-            "b_databases": sorted({d for d, _ in wanted}),
-            "b_names": sorted({n for _, n in wanted}),
-        }
+        databases, names = {d for d, _ in wanted}, {n for _, n in wanted}
+        params = {f"b_d{i}": d for i, d in enumerate(databases)}
+        params.update({f"b_n{i}": n for i, n in enumerate(names)})
+        query = _table_stamps(len(databases), len(names))
         with self._ms.read() as conn:
-            stamps = [tuple(r) for r in conn.execute(_TABLE_STAMPS, params).all()]
+            stamps = [tuple(r) for r in conn.execute(query, params).all()]
             stamps = [s for s in stamps if (s[1], s[2]) in wanted]
             missing = [s[0] for s in stamps if s not in self._definitions]
             rows = conn.execute(_GET_TABLES_BY_ID, {"b_ids": missing}).all() if missing else []
