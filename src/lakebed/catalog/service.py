@@ -42,9 +42,9 @@ DEFAULT_DATABASE = "default"
 
 
 # Built once: every statement looks its tables up (building a statement costs more than
-# running it on SQLite).
-# What tells a cached definition from a changed one: every write of a table row sets a new
-# ``updated_at`` and ``version`` (a dropped and re-created table also gets a new ``id``).
+# running it on SQLite). A table's stamp tells a kept definition from a changed one: every
+# write of a table row sets a new ``version`` and ``updated_at`` (a table dropped and
+# created again also gets a new ``id``).
 @functools.lru_cache(maxsize=128)
 def _table_stamps(databases: int, names: int) -> sa.Select[Any]:
     """The stamps of the tables among ``databases`` x ``names`` (parameters ``b_d0`` …,
@@ -456,10 +456,10 @@ class Catalog:
         wanted = {(d.lower(), n.lower()) for d, n in names}
         if not wanted:
             return {}
-        databases, names = {d for d, _ in wanted}, {n for _, n in wanted}
+        databases, tables = {d for d, _ in wanted}, {n for _, n in wanted}
         params = {f"b_d{i}": d for i, d in enumerate(databases)}
-        params.update({f"b_n{i}": n for i, n in enumerate(names)})
-        query = _table_stamps(len(databases), len(names))
+        params.update({f"b_n{i}": n for i, n in enumerate(tables)})
+        query = _table_stamps(len(databases), len(tables))
         with self._ms.read() as conn:
             stamps = [tuple(r) for r in conn.execute(query, params).all()]
             stamps = [s for s in stamps if (s[1], s[2]) in wanted]
