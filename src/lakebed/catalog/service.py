@@ -9,6 +9,7 @@ Athena metadata calls all show what a query reads.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -39,15 +40,28 @@ from lakebed.metastore import schema as ms
 from lakebed.metastore.store import utcnow
 
 DEFAULT_DATABASE = "default"
+
+
 # Built once: every statement looks its tables up (building a statement costs more than
-# running it on SQLite).
-_GET_TABLE = sa.select(ms.tables).where(
-    ms.tables.c.database == sa.bindparam("b_database"), ms.tables.c.name == sa.bindparam("b_name")
+# running it on SQLite). A table's stamp tells a kept definition from a changed one: every
+# write of a table row sets a new ``version`` and ``updated_at`` (a table dropped and
+# created again also gets a new ``id``).
+@functools.lru_cache(maxsize=128)
+def _table_stamps(databases: int, names: int) -> sa.Select[Any]:
+    """The stamps of the tables among ``databases`` x ``names`` (parameters ``b_d0`` …,
+    ``b_n0`` …): one statement per count, as an expanding IN is re-rendered at every run.
+    """
+    t = ms.tables.c
+    return sa.select(t.id, t.database, t.name, t.version, t.updated_at).where(
+        t.database.in_([sa.bindparam(f"b_d{i}") for i in range(databases)]),
+        t.name.in_([sa.bindparam(f"b_n{i}") for i in range(names)]),
+    )
+
+
+_GET_TABLES_BY_ID = sa.select(ms.tables).where(
+    ms.tables.c.id.in_(sa.bindparam("b_ids", expanding=True))
 )
-_GET_TABLES = sa.select(ms.tables).where(
-    ms.tables.c.database.in_(sa.bindparam("b_databases", expanding=True)),
-    ms.tables.c.name.in_(sa.bindparam("b_names", expanding=True)),
-)
+_DEFINITIONS_KEPT = 4096
 _NAME_RE = re.compile(r"^[^\x00-\x1f/\\`\"]{1,255}$")
 
 
@@ -167,6 +181,8 @@ class Catalog:
         self.column_statistics = ColumnStatisticsStore(metastore)
         self.data_catalogs = DataCatalogs(metastore)
         self.tags = CatalogTags(metastore)
+        # Decoded table definitions by row stamp (id, version, updated_at), for find_tables.
+        self._definitions: dict[tuple[Any, ...], Table] = {}
 
     # -- databases -----------------------------------------------------------------------
 
@@ -421,11 +437,9 @@ class Catalog:
         Raises:
             NotFoundError: there is none (TABLE_NOT_FOUND, or SCHEMA_NOT_FOUND).
         """
-        with self._ms.read() as conn:
-            row = conn.execute(
-                _GET_TABLE, {"b_database": database.lower(), "b_name": name.lower()}
-            ).first()
-        if row is None:
+        key = (database.lower(), name.lower())
+        table = self.find_tables([key]).get(key)
+        if table is None:
             if not self.database_exists(database):
                 raise NotFoundError(
                     f"Schema '{database.lower()}' does not exist.", code="SCHEMA_NOT_FOUND"
@@ -434,7 +448,7 @@ class Catalog:
                 f"Table '{database.lower()}.{name.lower()}' does not exist.",
                 code="TABLE_NOT_FOUND",
             )
-        return self._table_of(row)
+        return table
 
     def find_tables(self, names: Iterable[tuple[str, str]], /) -> dict[tuple[str, str], Table]:
         """The tables and views among ``(database, name)`` pairs that exist, in one lookup,
@@ -443,14 +457,26 @@ class Catalog:
         wanted = {(d.lower(), n.lower()) for d, n in names}
         if not wanted:
             return {}
-        params = {
-            "b_databases": sorted({d for d, _ in wanted}),
-            "b_names": sorted({n for _, n in wanted}),
-        }
+        databases, tables = {d for d, _ in wanted}, {n for _, n in wanted}
+        params = {f"b_d{i}": d for i, d in enumerate(databases)}
+        params.update({f"b_n{i}": n for i, n in enumerate(tables)})
+        query = _table_stamps(len(databases), len(tables))
         with self._ms.read() as conn:
-            rows = conn.execute(_GET_TABLES, params).all()
+            stamps = [tuple(r) for r in conn.execute(query, params).all()]
+            stamps = [s for s in stamps if (s[1], s[2]) in wanted]
+            missing = [s[0] for s in stamps if s not in self._definitions]
+            rows = conn.execute(_GET_TABLES_BY_ID, {"b_ids": missing}).all() if missing else []
+        if len(self._definitions) + len(rows) > _DEFINITIONS_KEPT:
+            self._definitions.clear()
+        stored = {s[:3]: self._definitions.get(s) for s in stamps}
+        for r in rows:  # a row changed between the two reads is taken as it is now
+            table = self._stored_table(r)
+            self._definitions[(r.id, r.database, r.name, r.version, r.updated_at)] = table
+            stored[(r.id, r.database, r.name)] = table
         return {
-            (r.database, r.name): self._table_of(r) for r in rows if (r.database, r.name) in wanted
+            (t.database, t.name): self._live_schema(t)
+            for t in stored.values()
+            if t is not None and (t.database, t.name) in wanted
         }
 
     def table_exists(self, database: str, name: str, /) -> bool:

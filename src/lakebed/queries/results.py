@@ -1,11 +1,14 @@
-"""Result files: Athena's ``<id>.csv``/``<id>.txt`` plus ``.metadata``, and lakebed's typed
-copy (Arrow IPC) that the APIs page through. Both are written while rows stream.
+"""Result files: Athena's ``<id>.csv``/``<id>.txt``, and lakebed's typed copy (Arrow IPC)
+that the APIs page through. Both are written while rows stream.
+
+Athena also writes an opaque ``<id>.csv.metadata`` that no client reads (it serves Athena's
+own GetQueryResults); lakebed keeps the result's columns and row count in the execution's
+record instead, and writes no such file (one file fewer to create per statement).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -23,6 +26,10 @@ from lakebed.types import trino_type_of_arrow
 
 if TYPE_CHECKING:
     from lakebed.storage import ObjectStore
+
+
+# Writes are gathered up to this size: a small result is one write per file.
+_WRITE_BUFFER = 1 << 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +92,11 @@ def write_results(
     typed_path = typed_result_path(home, query_id)
     os.makedirs(os.path.dirname(typed_path), exist_ok=True)
     rows = 0
-    with ipc.new_stream(typed_path, schema) as typed, store.open_output(out_uri) as sink:
+    with (
+        pa.BufferedOutputStream(pa.OSFile(typed_path, "wb"), _WRITE_BUFFER) as typed_file,
+        ipc.new_stream(typed_file, schema) as typed,
+        pa.BufferedOutputStream(store.open_output(out_uri), _WRITE_BUFFER) as sink,
+    ):
         csv_writer = None if text_format else athena_csv_writer(sink, schema)
         for batch in reader:
             typed.write_batch(batch)
@@ -97,17 +108,13 @@ def write_results(
                 sink.write(_tsv(text).encode())
         if csv_writer is not None:
             csv_writer.close()
-    meta = {"columns": [{"name": c.name, "type": c.type} for c in columns], "rows": rows}
-    store.write_bytes(out_uri + ".metadata", json.dumps(meta).encode())
     return WrittenResult(columns, rows, out_uri)
 
 
 def discard_results(store: ObjectStore, location: str, *, home: str, query_id: str) -> None:
     """Delete whatever result files a failed or cancelled query had started to write."""
     for suffix in ("csv", "txt"):
-        out_uri = join_uri(location, f"{query_id}.{suffix}")
-        store.delete(out_uri)
-        store.delete(out_uri + ".metadata")
+        store.delete(join_uri(location, f"{query_id}.{suffix}"))
     with contextlib.suppress(FileNotFoundError):
         os.remove(typed_result_path(home, query_id))
 

@@ -63,7 +63,8 @@ _TRANSITION = (
     _QE.update()
     .where(
         _QE.c.id == sa.bindparam("b_id"),
-        _QE.c.state.in_(sa.bindparam("b_states", expanding=True)),
+        # Two fixed parameters, not an expanding IN (re-rendered at every execution).
+        _QE.c.state.in_([sa.bindparam("b_state"), sa.bindparam("b_or_state")]),
     )
     .returning(*_QE.c)
 )
@@ -599,7 +600,7 @@ class QueryService:
         when it is no longer QUEUED, None when the workgroup has no free slot.
         """
         limit = wg.max_concurrent_queries
-        queued = {"b_id": qid, "b_states": [QueryState.QUEUED]}
+        queued = {"b_id": qid, "b_state": QueryState.QUEUED, "b_or_state": QueryState.QUEUED}
         with self._ms.begin() as conn:
             if limit is not None:
                 # Claims of one workgroup take turns: PostgreSQL locks its row (SQLite's
@@ -689,7 +690,7 @@ class QueryService:
     # -- records --------------------------------------------------------------------------
 
     def _transition(
-        self, qid: str, from_state: QueryState | tuple[QueryState, ...], **values: Any
+        self, qid: str, from_state: QueryState | tuple[QueryState, QueryState], **values: Any
     ) -> QueryExecution | None:
         """Update the record only if it is still in ``from_state``: the updated record, or
         None when it was not.
@@ -697,7 +698,8 @@ class QueryService:
         states = from_state if isinstance(from_state, tuple) else (from_state,)
         with self._ms.begin() as conn:
             row = conn.execute(
-                _TRANSITION, {"b_id": qid, "b_states": list(states), **values}
+                _TRANSITION,
+                {"b_id": qid, "b_state": states[0], "b_or_state": states[-1], **values},
             ).first()
         return None if row is None else self._record(row)
 
