@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -29,17 +30,13 @@ def test_select_result_is_quoted_csv_with_header_and_null_as_empty(lb: lakebed.L
     assert rows[1] == ["1", 'say "hi", bye', "", "", "two\nlines"]
 
 
-def test_columns_and_rows_are_kept_in_the_history_not_a_metadata_file(
-    lb: lakebed.Lakebed,
-) -> None:
+def test_metadata_file_describes_columns_and_rows(lb: lakebed.Lakebed) -> None:
     res = lb.sql("SELECT 1 AS n, 'a' AS s UNION ALL SELECT 2, 'b'")
-    assert not Path(f"{res.execution.output_location}.metadata").exists()
-    execution = lb.query(res.query_id)
-    assert [(c.name, c.type) for c in execution.result_columns] == [
-        ("n", "integer"),
-        ("s", "varchar"),
-    ]
-    assert execution.stats.rows == 2
+    meta = json.loads(_file(f"{res.execution.output_location}.metadata"))
+    assert meta == {
+        "columns": [{"name": "n", "type": "integer"}, {"name": "s", "type": "varchar"}],
+        "rows": 2,
+    }
 
 
 def test_utility_result_is_tab_separated_txt_without_header(lb: lakebed.Lakebed) -> None:
@@ -56,8 +53,7 @@ def test_ddl_writes_an_empty_txt_result(lb: lakebed.Lakebed) -> None:
     path = res.execution.output_location
     assert path is not None and path.endswith(f"{res.query_id}.txt")
     assert _file(path) == ""
-    assert not Path(f"{path}.metadata").exists()
-    assert lb.query(res.query_id).stats.rows == 0
+    assert json.loads(_file(f"{path}.metadata")) == {"columns": [], "rows": 0}
     assert res.columns == [] and res.fetchall() == []
 
 
@@ -102,7 +98,8 @@ def test_zoned_timestamps_render_in_their_zone_in_csv_and_pages(lb: lakebed.Lake
         ["3", "1969-12-31 20:30:00.000 -03:30", "1970-01-01 00:00:00.000 UTC"],
         ["4", "", ""],
     ]
-    assert [c.type for c in lb.query(res.query_id).result_columns] == [
+    meta = json.loads(_file(f"{res.execution.output_location}.metadata"))
+    assert [c["type"] for c in meta["columns"]] == [
         "integer", "timestamp with time zone", "timestamp with time zone"
     ]  # fmt: skip
     page = text_page(str(lb.settings.home.resolve()), res.query_id, start=1, size=2)
@@ -180,6 +177,7 @@ def test_json_results_are_typed_json_and_written_as_their_text(lb: lakebed.Lakeb
     res = lb.sql('SELECT json_parse(\'{"b": [1, 2], "a": "x"}\') AS j, CAST(ARRAY[1] AS json) AS k')
     assert [c.type for c in res.columns] == ["json", "json"]
     assert res.fetchall() == [('{"a":"x","b":[1,2]}', "[1]")]
-    assert [c.type for c in lb.query(res.query_id).result_columns] == ["json", "json"]
+    meta = json.loads(_file(f"{res.execution.output_location}.metadata"))
+    assert [c["type"] for c in meta["columns"]] == ["json", "json"]
     rows = list(csv.reader(_file(res.execution.output_location).splitlines()))
     assert rows == [["j", "k"], ['{"a":"x","b":[1,2]}', "[1]"]]

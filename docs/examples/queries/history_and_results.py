@@ -20,6 +20,7 @@ with lakebed.connect(home) as lb:
     csv_file = Path(execution.output_location)
     print(csv_file.name == f"{execution.id}.csv")
     print(csv_file.read_text(), end="")
+    print(Path(f"{csv_file}.metadata").exists())
 
     # DDL and utility statements (EXPLAIN, SHOW …) write <id>.txt, tab-separated, no header.
     print(Path(lb.query(plan.query_id).output_location).suffix)

@@ -1,14 +1,11 @@
-"""Result files: Athena's ``<id>.csv``/``<id>.txt``, and lakebed's typed copy (Arrow IPC)
-that the APIs page through. Both are written while rows stream.
-
-Athena also writes an opaque ``<id>.csv.metadata`` that no client reads (it serves Athena's
-own GetQueryResults); lakebed keeps the result's columns and row count in the execution's
-record instead, and writes no such file (one file fewer to create per statement).
+"""Result files: Athena's ``<id>.csv``/``<id>.txt`` plus ``.metadata``, and lakebed's typed
+copy (Arrow IPC) that the APIs page through. Both are written while rows stream.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -108,13 +105,17 @@ def write_results(
                 sink.write(_tsv(text).encode())
         if csv_writer is not None:
             csv_writer.close()
+    meta = {"columns": [{"name": c.name, "type": c.type} for c in columns], "rows": rows}
+    store.write_bytes(out_uri + ".metadata", json.dumps(meta).encode())
     return WrittenResult(columns, rows, out_uri)
 
 
 def discard_results(store: ObjectStore, location: str, *, home: str, query_id: str) -> None:
     """Delete whatever result files a failed or cancelled query had started to write."""
     for suffix in ("csv", "txt"):
-        store.delete(join_uri(location, f"{query_id}.{suffix}"))
+        out_uri = join_uri(location, f"{query_id}.{suffix}")
+        store.delete(out_uri)
+        store.delete(out_uri + ".metadata")
     with contextlib.suppress(FileNotFoundError):
         os.remove(typed_result_path(home, query_id))
 
