@@ -106,7 +106,9 @@ def write_results(
         if csv_writer is not None:
             csv_writer.close()
     meta = {"columns": [{"name": c.name, "type": c.type} for c in columns], "rows": rows}
-    store.write_bytes(out_uri + ".metadata", json.dumps(meta).encode())
+    # Written in place, like the results: nobody reads either before the query SUCCEEDED.
+    with store.open_output(out_uri + ".metadata") as out:
+        out.write(json.dumps(meta).encode())
     return WrittenResult(columns, rows, out_uri)
 
 
