@@ -657,24 +657,28 @@ def _checksum_long(values: pa.Array) -> pa.Array:
 
 def _checksum_double(values: pa.Array) -> pa.Array:
     """A row's checksum term for a double (Java's ``doubleToLongBits`` of it)."""
-    out: list[int | None] = []
-    for v in values.to_pylist():
-        if v is None:
-            out.append(None)
-            continue
-        bits = 0x7FF8000000000000 if v != v else struct.unpack("<q", struct.pack("<d", v or 0.0))[0]
-        out.append(_hash_long(bits))
-    return _checksum_term(out)
+    return _checksum_bits(values, "d", "q", 0x7FF8000000000000)
 
 
 def _checksum_real(values: pa.Array) -> pa.Array:
     """A row's checksum term for a real (Java's ``floatToIntBits``, widened to a long)."""
+    return _checksum_bits(values, "f", "i", 0x7FC00000)
+
+
+def _checksum_bits(values: pa.Array, floating: str, integral: str, nan: int) -> pa.Array:
+    """Checksum terms of floating-point values hashed by their bits, as Java reads them
+    (every NaN is ``nan``; -0.0 is 0.0).
+    """
     out: list[int | None] = []
     for v in values.to_pylist():
         if v is None:
             out.append(None)
             continue
-        bits = 0x7FC00000 if v != v else struct.unpack("<i", struct.pack("<f", v or 0.0))[0]
+        bits = (
+            nan
+            if v != v
+            else struct.unpack(f"<{integral}", struct.pack(f"<{floating}", v or 0.0))[0]
+        )
         out.append(_hash_long(bits))
     return _checksum_term(out)
 
