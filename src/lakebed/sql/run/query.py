@@ -6,6 +6,7 @@ from lakebed.sql import translate
 from lakebed.sql.run.context import Outcome, RunContext
 from lakebed.sql.statements import Statement
 from lakebed.sql.transforms.naming import json_typed, null_typed
+from lakebed.sql.transforms.year_month import year_month_columns
 
 BATCH_ROWS = 65_536
 
@@ -21,5 +22,7 @@ def run_select(ctx: RunContext, stmt: Statement) -> Outcome:
     nulls = null_typed(sql, ctx.cursor)
     ctx.check_cancelled()
     result = ctx.cursor.execute(sql)
-    rows = json_typed(result.to_arrow_reader(BATCH_ROWS), result.description, nulls)
+    reader = result.to_arrow_reader(BATCH_ROWS)
+    months = year_month_columns(stmt.node)
+    rows = json_typed(reader, result.description, nulls, months)
     return Outcome(rows=rows, bytes_scanned=bound.bytes_scanned)

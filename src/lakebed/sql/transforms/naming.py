@@ -21,7 +21,7 @@ from sqlglot import exp
 
 from lakebed.formats._sql import quote_ident
 from lakebed.sql.transforms.unknown import NULL_TYPED, TypeShape, null_typed
-from lakebed.types import UNKNOWN
+from lakebed.types import UNKNOWN, YEAR_MONTH
 from lakebed.zones import ZONED_DUCKDB, ZONED_TIMESTAMP
 
 if TYPE_CHECKING:
@@ -193,18 +193,25 @@ def json_typed(
     reader: pa.RecordBatchReader,
     description: Sequence[Any],
     nulls: Sequence[TypeShape | None] = (),
+    year_month: Sequence[bool] = (),
 ) -> pa.RecordBatchReader:
     """``reader`` with the columns DuckDB types JSON (``description`` of the executed cursor)
-    typed ``arrow.json``, zoned timestamps typed ``ZonedTimestampType`` and NULL-typed parts
-    (``nulls``: ``null_typed`` of the query) typed ``UnknownType`` (at any depth); unchanged
-    when there are none.
+    typed ``arrow.json``, zoned timestamps typed ``ZonedTimestampType``, NULL-typed parts
+    (``nulls``: ``null_typed`` of the query) typed ``UnknownType`` (at any depth) and the
+    intervals of ``year_month`` (``year_month.year_month_columns``) typed
+    ``YearMonthIntervalType``; unchanged when there are none.
     """
     schema = reader.schema
     nulls = nulls or [None] * len(schema)
+    months = year_month if len(year_month) == len(schema) else [False] * len(schema)
     target = pa.schema(
         [
-            f.with_type(_result_arrow(f.type, d[1], n))
-            for f, d, n in zip(schema, description, nulls, strict=True)
+            f.with_type(
+                YEAR_MONTH
+                if ym and pa.types.is_interval(f.type)
+                else _result_arrow(f.type, d[1], n)
+            )
+            for f, d, n, ym in zip(schema, description, nulls, months, strict=True)
         ]
     )
     if target == schema:
