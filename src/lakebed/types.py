@@ -204,6 +204,27 @@ with contextlib.suppress(pa.ArrowKeyError):  # registered already (loaded twice)
     pa.register_extension_type(YEAR_MONTH)
 
 
+class CharType(pa.ExtensionType):
+    """Arrow's type for a result column that is Trino's ``char(length)``: text padded with
+    spaces to ``length`` (DuckDB has no fixed-length text).
+    """
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+        super().__init__(pa.string(), "lakebed.char")
+
+    def __arrow_ext_serialize__(self) -> bytes:
+        return str(self.length).encode()
+
+    @classmethod
+    def __arrow_ext_deserialize__(cls, storage_type: pa.DataType, serialized: bytes) -> CharType:
+        return cls(int(serialized.decode()))
+
+
+with contextlib.suppress(pa.ArrowKeyError):  # registered already (loaded twice)
+    pa.register_extension_type(CharType(1))
+
+
 def year_month_text(months: int) -> str:
     """A year-month interval of ``months`` as Trino writes it (``1-6``, ``-0-3``)."""
     sign = "-" if months < 0 else ""
@@ -217,6 +238,8 @@ def trino_type_of_arrow(t: pa.DataType) -> str:
         return "unknown"
     if isinstance(t, YearMonthIntervalType):
         return "interval year to month"
+    if isinstance(t, CharType):
+        return f"char({t.length})"
     if isinstance(t, pa.JsonType):
         return "json"
     if isinstance(t, ZonedTimestampType) or is_zoned_storage(t):

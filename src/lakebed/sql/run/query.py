@@ -6,7 +6,7 @@ from lakebed.sql import translate
 from lakebed.sql.run.context import Outcome, RunContext
 from lakebed.sql.statements import Statement
 from lakebed.sql.transforms.naming import json_typed, null_typed
-from lakebed.sql.transforms.year_month import year_month_columns
+from lakebed.sql.transforms.result_kinds import result_kinds
 
 BATCH_ROWS = 65_536
 
@@ -23,6 +23,5 @@ def run_select(ctx: RunContext, stmt: Statement) -> Outcome:
     ctx.check_cancelled()
     result = ctx.cursor.execute(sql)
     reader = result.to_arrow_reader(BATCH_ROWS)
-    months = year_month_columns(stmt.node)
-    rows = json_typed(reader, result.description, nulls, months)
+    rows = json_typed(reader, result.description, nulls, result_kinds(stmt.node))
     return Outcome(rows=rows, bytes_scanned=bound.bytes_scanned)
