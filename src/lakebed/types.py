@@ -180,10 +180,66 @@ with contextlib.suppress(pa.ArrowKeyError):  # registered already (loaded twice)
     pa.register_extension_type(UNKNOWN)
 
 
+class YearMonthIntervalType(pa.ExtensionType):
+    """Arrow's type for a result column that is Trino's ``interval year to month``. DuckDB has
+    one INTERVAL type, so the values are stored as it hands them over (a month-day-nano
+    interval with months only).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(pa.month_day_nano_interval(), "lakebed.interval_year_month")
+
+    def __arrow_ext_serialize__(self) -> bytes:
+        return b""
+
+    @classmethod
+    def __arrow_ext_deserialize__(
+        cls, storage_type: pa.DataType, serialized: bytes
+    ) -> YearMonthIntervalType:
+        return cls()
+
+
+YEAR_MONTH = YearMonthIntervalType()
+with contextlib.suppress(pa.ArrowKeyError):  # registered already (loaded twice)
+    pa.register_extension_type(YEAR_MONTH)
+
+
+class CharType(pa.ExtensionType):
+    """Arrow's type for a result column that is Trino's ``char(length)``: text padded with
+    spaces to ``length`` (DuckDB has no fixed-length text).
+    """
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+        super().__init__(pa.string(), "lakebed.char")
+
+    def __arrow_ext_serialize__(self) -> bytes:
+        return str(self.length).encode()
+
+    @classmethod
+    def __arrow_ext_deserialize__(cls, storage_type: pa.DataType, serialized: bytes) -> CharType:
+        return cls(int(serialized.decode()))
+
+
+with contextlib.suppress(pa.ArrowKeyError):  # registered already (loaded twice)
+    pa.register_extension_type(CharType(1))
+
+
+def year_month_text(months: int) -> str:
+    """A year-month interval of ``months`` as Trino writes it (``1-6``, ``-0-3``)."""
+    sign = "-" if months < 0 else ""
+    years, rest = divmod(abs(months), 12)
+    return f"{sign}{years}-{rest}"
+
+
 def trino_type_of_arrow(t: pa.DataType) -> str:
     """Trino's name for the type of an Arrow result column."""
     if isinstance(t, UnknownType):
         return "unknown"
+    if isinstance(t, YearMonthIntervalType):
+        return "interval year to month"
+    if isinstance(t, CharType):
+        return f"char({t.length})"
     if isinstance(t, pa.JsonType):
         return "json"
     if isinstance(t, ZonedTimestampType) or is_zoned_storage(t):

@@ -194,6 +194,21 @@ def test_zoned_timestamps_come_back_in_their_zone(server: Any) -> None:
     ]
 
 
+def test_char_and_year_month_columns_over_the_athena_api(server: Any) -> None:
+    athena = server.client("athena")
+    qid = athena.start_query_execution(
+        QueryString="SELECT CAST('ab' AS char(3)) AS c, INTERVAL '1-6' YEAR TO MONTH AS i"
+    )["QueryExecutionId"]
+    assert _wait(athena, qid)["Status"]["State"] == "SUCCEEDED"
+    result = athena.get_query_results(QueryExecutionId=qid)["ResultSet"]
+    info = result["ResultSetMetadata"]["ColumnInfo"]
+    assert [(c["Type"], c["Precision"]) for c in info] == [
+        ("char", 3),
+        ("interval year to month", 0),
+    ]
+    assert result["Rows"][1]["Data"] == [{"VarCharValue": "ab "}, {"VarCharValue": "1-6"}]
+
+
 def test_a_bare_null_column_is_unknown_over_the_athena_api(server: Any) -> None:
     athena = server.client("athena")
     qid = athena.start_query_execution(

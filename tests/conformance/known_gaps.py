@@ -6,17 +6,7 @@ Strict expected failures: when a fix makes a statement pass, remove it here.
 
 from __future__ import annotations
 
-# Reasons shared by several statements.
-YEAR_MONTH = (
-    "type interval day to second where Trino has interval year to month: year-month "
-    "intervals are months inside a DuckDB interval, and the result keeps no kind"
-)
-
 KNOWN_GAPS: dict[str, str] = {
-    "SELECT INTERVAL '3' DAY, INTERVAL '2' YEAR, INTERVAL '1-6' YEAR TO MONTH": YEAR_MONTH,
-    # the block added for issue 2
-    "SELECT INTERVAL '13' MONTH, INTERVAL '1' YEAR + INTERVAL '2' MONTH, DATE '2024-01-31' + INTERVAL '1-1' YEAR TO MONTH": YEAR_MONTH,
-    "SELECT typeof(CAST(1 AS decimal)), CAST(1.6 AS decimal), CAST('ab' AS char(3)), typeof(CAST('a' AS char(3)))": "char(n): DuckDB has no fixed-length text; CAST(… AS char(3)) is a varchar without Trino's padding ('ab ')",
     "SELECT reduce(ARRAY[1.5, 2.5], 0, (s, x) -> s + x, s -> s)": "Trino fails with GENERIC_INTERNAL_ERROR (its signature solver does not converge on an integer start and a decimal step); lakebed answers 4.0 as decimal(12,1), the start widened to the step's type",
     "SELECT numeric_histogram(2, x) FROM (VALUES 1e0, 2e0, 10e0) AS t(x)": "numeric_histogram is not implemented: Trino merges the closest bins (its NumericHistogram), which no DuckDB aggregate does; lakebed fails with FUNCTION_NOT_FOUND",
 }

@@ -142,6 +142,10 @@ def encode(value: Any, t: TType) -> Any:
         return value.strftime("%H:%M:%S") + _frac(value, digits)
     if name == "date":
         return value.isoformat()
+    if name == "interval year to month":
+        months = value.months if hasattr(value, "months") else int(value)
+        sign = "-" if months < 0 else ""
+        return f"{sign}{abs(months) // 12}-{abs(months) % 12}"
     if name == "interval day to second":
         if hasattr(value, "nanoseconds"):  # pyarrow MonthDayNano
             value = dt.timedelta(

@@ -181,3 +181,20 @@ def test_json_results_are_typed_json_and_written_as_their_text(lb: lakebed.Lakeb
     assert [c["type"] for c in meta["columns"]] == ["json", "json"]
     rows = list(csv.reader(_file(res.execution.output_location).splitlines()))
     assert rows == [["j", "k"], ['{"a":"x","b":[1,2]}', "[1]"]]
+
+
+def test_year_month_intervals_are_typed_and_written_as_trino_does(lb: lakebed.Lakebed) -> None:
+    res = lb.sql(
+        "SELECT INTERVAL '1-6' YEAR TO MONTH AS a, -(INTERVAL '2' YEAR - INTERVAL '9' MONTH) AS b, "
+        "2 * INTERVAL '7' MONTH AS c, INTERVAL '3' DAY AS d, "
+        "DATE '2024-01-31' + INTERVAL '1' MONTH AS e"
+    )
+    types = ["interval year to month"] * 3 + ["interval day to second", "date"]
+    assert [c.type for c in res.columns] == types
+    meta = json.loads(_file(f"{res.execution.output_location}.metadata"))
+    assert [c["type"] for c in meta["columns"]] == types
+    rows = list(csv.reader(_file(res.execution.output_location).splitlines()))
+    assert rows[1][:3] == ["1-6", "-1-3", "1-2"]
+    assert rows[1][4] == "2024-02-29"
+    page = text_page(str(lb.settings.home.resolve()), res.query_id, start=0, size=1)
+    assert list(page[0][:3]) == ["1-6", "-1-3", "1-2"]

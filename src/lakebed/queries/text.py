@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lakebed.types import YearMonthIntervalType, year_month_text
 from lakebed.zones import ZonedTimestampType
 
 _TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -131,6 +132,11 @@ def athena_text(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
         arr = arr.storage  # the JSON text
     if isinstance(arr.type, ZonedTimestampType):
         return _zoned(arr)
+    if isinstance(arr.type, YearMonthIntervalType):
+        return pa.array(
+            [None if v is None else year_month_text(v.months) for v in arr.storage.to_pylist()],
+            pa.string(),
+        )
     t = arr.type
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
         return arr.cast(pa.string())

@@ -244,11 +244,11 @@ MACROS: dict[str, tuple[str, str]] = {
         "CASE WHEN i IS NOT NULL AND epoch(i) % 86400 <> 0 THEN error('INVALID_FUNCTION_ARGUMENT: "
         "Cannot add hour, minutes or seconds to a date') ELSE i END",
     ),
-    # CAST(x AS varchar(n)) of a non-text value longer than n fails.
+    # CAST(x AS varchar(n)|char(n)) (``kind``) of a non-text value longer than n fails.
     "lb_varchar_fit": (
-        "t, n",
+        "t, n, kind",
         "CASE WHEN length(t) > n THEN error('INVALID_CAST_ARGUMENT: Value ' || t || "
-        "' cannot be represented as varchar(' || n || ')') ELSE t END",
+        "' cannot be represented as ' || kind || '(' || n || ')') ELSE t END",
     ),
     # width_bucket(x, bound1, bound2, n) for bound1 < bound2 (equal-width buckets).
     "lb_width_bucket": (

@@ -6,6 +6,7 @@ from lakebed.sql import translate
 from lakebed.sql.run.context import Outcome, RunContext
 from lakebed.sql.statements import Statement
 from lakebed.sql.transforms.naming import json_typed, null_typed
+from lakebed.sql.transforms.result_kinds import result_kinds
 
 BATCH_ROWS = 65_536
 
@@ -21,5 +22,6 @@ def run_select(ctx: RunContext, stmt: Statement) -> Outcome:
     nulls = null_typed(sql, ctx.cursor)
     ctx.check_cancelled()
     result = ctx.cursor.execute(sql)
-    rows = json_typed(result.to_arrow_reader(BATCH_ROWS), result.description, nulls)
+    reader = result.to_arrow_reader(BATCH_ROWS)
+    rows = json_typed(reader, result.description, nulls, result_kinds(stmt.node))
     return Outcome(rows=rows, bytes_scanned=bound.bytes_scanned)

@@ -17,11 +17,13 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlglot import exp
 
 from lakebed.formats._sql import quote_ident
+from lakebed.sql.transforms.result_kinds import YEAR_MONTH_KIND
 from lakebed.sql.transforms.unknown import NULL_TYPED, TypeShape, null_typed
-from lakebed.types import UNKNOWN
+from lakebed.types import UNKNOWN, YEAR_MONTH, CharType
 from lakebed.zones import ZONED_DUCKDB, ZONED_TIMESTAMP
 
 if TYPE_CHECKING:
@@ -189,29 +191,48 @@ def _result_arrow(arrow: pa.DataType, duck: Any, inner: TypeShape | None = None)
     return arrow
 
 
+def _kind_arrow(arrow: pa.DataType, kind: str | None) -> pa.DataType | None:
+    """The Arrow type of a result column of Trino type ``kind`` (``result_kinds``), or None."""
+    if kind == YEAR_MONTH_KIND and pa.types.is_interval(arrow):
+        return YEAR_MONTH
+    if kind is not None and kind.startswith("char(") and pa.types.is_string(arrow):
+        return CharType(int(kind[5:-1]))
+    return None
+
+
 def json_typed(
     reader: pa.RecordBatchReader,
     description: Sequence[Any],
     nulls: Sequence[TypeShape | None] = (),
+    kinds: Sequence[str | None] = (),
 ) -> pa.RecordBatchReader:
     """``reader`` with the columns DuckDB types JSON (``description`` of the executed cursor)
-    typed ``arrow.json``, zoned timestamps typed ``ZonedTimestampType`` and NULL-typed parts
-    (``nulls``: ``null_typed`` of the query) typed ``UnknownType`` (at any depth); unchanged
-    when there are none.
+    typed ``arrow.json``, zoned timestamps typed ``ZonedTimestampType``, NULL-typed parts
+    (``nulls``: ``null_typed`` of the query) typed ``UnknownType`` (at any depth), and the
+    columns ``kinds`` (``result_kinds`` of the query) names typed ``YearMonthIntervalType``
+    or ``CharType`` (padded); unchanged when there are none.
     """
     schema = reader.schema
     nulls = nulls or [None] * len(schema)
+    kinds = kinds if len(kinds) == len(schema) else [None] * len(schema)
     target = pa.schema(
         [
-            f.with_type(_result_arrow(f.type, d[1], n))
-            for f, d, n in zip(schema, description, nulls, strict=True)
+            f.with_type(_kind_arrow(f.type, k) or _result_arrow(f.type, d[1], n))
+            for f, d, n, k in zip(schema, description, nulls, kinds, strict=True)
         ]
     )
     if target == schema:
         return reader
+    chars = {i: t.length for i, t in enumerate(target.types) if isinstance(t, CharType)}
 
     def batches() -> Iterator[pa.RecordBatch]:
         for batch in reader:
+            if chars:
+                columns = [
+                    pc.utf8_rpad(c, chars[i], " ") if i in chars else c
+                    for i, c in enumerate(batch.columns)
+                ]
+                batch = pa.RecordBatch.from_arrays(columns, schema=batch.schema)
             yield batch.cast(target)
 
     return pa.RecordBatchReader.from_batches(target, batches())

@@ -8,6 +8,7 @@ from sqlglot import exp
 
 from lakebed.errors import InvalidInputError, NotSupportedError
 from lakebed.sql.transforms._calls import internal
+from lakebed.sql.transforms.result_kinds import char_length
 
 # A java.util.Formatter specifier: index, flags, width, precision, conversion.
 _SPEC = re.compile(r"%(\d+\$)?[-#+ 0,(<]*\d*(?:\.\d+)?([tT]?[a-zA-Z%])")
@@ -148,6 +149,9 @@ def varchar_typeof(node: exp.Expression) -> exp.Expression:
     is known before any other rule runs.
     """
     if isinstance(node, exp.Typeof):
+        chars = char_length(node.this)
+        if chars is not None:
+            return exp.Literal.string(f"char({chars})")
         length = _varchar_length(node.this)
         if length is not None:
             return exp.Literal.string(f"varchar({length})")

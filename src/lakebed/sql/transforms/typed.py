@@ -284,6 +284,8 @@ def _varchar_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
     assert isinstance(node, exp.Cast)
     params = node.to.expressions
     length = params[0].this if params else None
+    if length is None and node.to.this == exp.DataType.Type.CHAR:
+        length = exp.Literal.number(1)  # char is char(1)
     fraction = _decimal(types[0])
     if types[0] == "DOUBLE":
         text: exp.Expression = internal("lb_double_text", node.this)
@@ -301,7 +303,8 @@ def _varchar_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
         return text
     if types[0] == "VARCHAR":
         return internal("left", text, length)
-    return internal("lb_varchar_fit", text, length)
+    kind = "char" if node.to.this == exp.DataType.Type.CHAR else "varchar"
+    return internal("lb_varchar_fit", text, length, exp.Literal.string(kind))
 
 
 def _concat_ws_array(node: exp.Expression, types: list[str]) -> exp.Expression:
@@ -314,6 +317,7 @@ def _is_varchar_cast(node: exp.Expression) -> bool:
     return isinstance(node, exp.Cast) and node.to.this in (
         exp.DataType.Type.VARCHAR,
         exp.DataType.Type.TEXT,
+        exp.DataType.Type.CHAR,
     )
 
 
