@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 from typing import Any
 
 import pyarrow as pa
@@ -163,3 +169,52 @@ def test_remote_results_keep_each_values_time_zone(remote: Any) -> None:
     assert str(res.arrow().schema.field("t").type) == (
         "extension<lakebed.timestamp_with_time_zone<ZonedTimestampType>>"
     )
+
+
+_INTERRUPTED_REMOTE_CHILD = textwrap.dedent(
+    """
+    import sys
+    import lakebed
+    with lakebed.connect(sys.argv[1]) as lb:
+        try:
+            lb.sql(sys.argv[2])
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+        print(lb.sql("SELECT 'still usable'").fetchall()[0][0], flush=True)
+    """
+)
+
+
+def test_remote_ctrl_c_during_sql_cancels_the_server_query(
+    server: Any, remote: Any, long_query: str
+) -> None:
+    """Ctrl-C in a client's ``sql`` ends the server's query CANCELLED, not left running."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(sys.path),
+        "LAKEBED_ACCESS_KEY_ID": server.access_key_id,
+        "LAKEBED_SECRET_ACCESS_KEY": server.secret,
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTED_REMOTE_CHILD, server.url, long_query],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (running := remote.list_queries(state=lakebed.QueryState.RUNNING)):
+            assert time.monotonic() < deadline, "the query never started"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGINT)
+        assert child.stdout is not None
+        assert child.stdout.read().split("\n")[:2] == ["interrupted", "still usable"]
+        assert child.wait(timeout=60) == 0
+        rec = remote.query(running[0].id)
+        assert rec.query == long_query
+        assert rec.state == lakebed.QueryState.CANCELLED
+        assert rec.error is not None and rec.error["code"] == "USER_CANCELLED"
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()

@@ -143,16 +143,24 @@ class RemoteLakebed:
         output_location: str | None = None,
         reuse_max_age_minutes: int | None = None,
     ) -> QueryResult:
-        """Run one statement on the server and wait for it (see ``Lakebed.sql``)."""
-        execution = self._start(
+        """Run one statement on the server and wait for it (see ``Lakebed.sql``).
+
+        Ctrl-C while it runs cancels the server's query and raises ``KeyboardInterrupt``,
+        as the embedded ``Lakebed.sql`` does.
+        """
+        query_id = self.start_query(
             text,
-            wait=True,
             database=database,
             workgroup=workgroup,
             parameters=parameters,
             output_location=output_location,
             reuse_max_age_minutes=reuse_max_age_minutes,
         )
+        try:
+            execution = self.wait(query_id)
+        except KeyboardInterrupt:
+            self.cancel(query_id)
+            raise
         return self._result(execution)
 
     def start_query(

@@ -7,7 +7,6 @@ import re
 import duckdb
 
 from lakebed.errors import (
-    CancelledError,
     DataError,
     InternalError,
     InvalidInputError,
@@ -108,7 +107,9 @@ def from_duckdb(e: duckdb.Error) -> LakebedError:
         line, reason, path = csv.groups()
         return DataError(f"Error reading file {path.strip()} at line {line}: {reason.strip()}")
     if isinstance(e, duckdb.InterruptException):
-        return CancelledError("Query was cancelled by the user.")
+        # Only the query service interrupts a statement on purpose, and it reports that as
+        # USER_CANCELLED itself: DuckDB stopping one on its own is no cancel by anyone.
+        return InternalError(f"DuckDB stopped the statement without being asked to: {msg}")
     if isinstance(e, duckdb.ConversionException):
         # NaN is no number at all (Trino: INVALID_CAST_ARGUMENT), not one out of range.
         if _NUMBER_OUT_OF_RANGE.search(msg) and not re.search(r"field value|value nan\b", msg):

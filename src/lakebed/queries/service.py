@@ -80,10 +80,10 @@ _RUNNERS = sa.select(_QE.c.runner).where(
 
 
 def _python_interrupt(e: BaseException) -> bool:
-    """Whether DuckDB stopped because Python received Ctrl-C while it ran (it then raises
-    this instead of the ``KeyboardInterrupt``).
+    """Whether DuckDB stopped because Python received Ctrl-C while it ran: it then raises
+    ``RuntimeError('Query interrupted')`` from the ``KeyboardInterrupt``.
     """
-    return isinstance(e, RuntimeError) and str(e) == "Query interrupted"
+    return isinstance(e, RuntimeError) and isinstance(e.__cause__, KeyboardInterrupt)
 
 
 def _ms_between(a: float, b: float | None = None) -> int:
