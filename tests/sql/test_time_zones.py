@@ -254,3 +254,23 @@ def test_group_by_a_zoned_value_groups_by_instant(lb: lakebed.Lakebed) -> None:
     ).fetchall()
     assert [(k, t.timestamp(), n) for k, t, n in rows] == [(1, 3600.0, 1), (1, 0.0, 2)]
     assert rows[1][1].tzinfo in (dt.UTC, ZoneInfo("Asia/Tokyo"))  # one of the group's zones
+
+
+def test_plain_instant_columns_mix_with_zoned_values_as_utc(lb: lakebed.Lakebed) -> None:
+    plain = "(SELECT from_unixtime(x) AS u FROM (VALUES 3600) AS v(x))"
+    tokyo = "at_timezone(from_unixtime(0), 'Asia/Tokyo')"
+    union = lb.sql(f"SELECT u FROM {plain} UNION ALL SELECT {tokyo} ORDER BY 1").arrow()
+    assert union.column_names == ["u"]  # the first branch's name, as before
+    assert [v.isoformat() for v in union.column("u").to_pylist()] == [
+        "1970-01-01T09:00:00+09:00",
+        "1970-01-01T01:00:00+00:00",
+    ]
+    (row,) = lb.sql(
+        f"SELECT coalesce(u, {tokyo}), CASE WHEN u > {tokyo} THEN u ELSE {tokyo} END, "
+        f"to_iso8601(if(true, u, {tokyo})) FROM {plain}"
+    ).fetchall()
+    assert row[0] == dt.datetime(1970, 1, 1, 1, tzinfo=dt.UTC)
+    assert row[1].tzinfo == dt.UTC and row[1].hour == 1
+    assert row[2] == "1970-01-01T01:00:00.000Z"
+    (row,) = lb.sql(f"SELECT hour(coalesce({tokyo}, u)) FROM {plain}").fetchall()
+    assert row == (9,)

@@ -787,6 +787,7 @@ def _probe_query(
 ZONE_RULES: tuple[TypedRule, ...] = (
     TypedRule(zones.CONSUMER_KINDS, lambda n: zones.operands(n) or None, zones.typed_consume),
     TypedRule(exp.Group, zones.group_keys, zones.group_by_instant),
+    TypedRule((exp.Case, exp.Coalesce, exp.If), zones.results, zones.typed_results),
 )
 
 _DONE = "lb_typed"  # meta flag: a node the typed rules have looked at
@@ -941,8 +942,30 @@ def rewrite(tree: exp.Expression, probe: Probe) -> exp.Expression:
                     join.set("on", exp.true())
             return probe(select)
 
+        _zoned_set_operations(tree, unconditioned)
         tree = _rewrite(tree, unconditioned, ZONE_RULES, "lb_zone_typed")
     return _rewrite(tree, probe, TYPED_RULES, _DONE)
+
+
+def _zoned_set_operations(tree: exp.Expression, probe: Probe) -> None:
+    """``UNION``/``INTERSECT``/``EXCEPT`` branches whose columns mix zoned values and plain
+    instants (a column, a subquery's column): the plain ones zoned in UTC (``zones.lift_utc``).
+    """
+    for node in tree.find_all(exp.SetOperation):
+        if isinstance(node.parent, exp.SetOperation):
+            continue  # its branches are the outermost one's
+        selects = zones.branches(node)
+        if len(selects) < 2 or any(s.is_star for s in selects):
+            continue
+        typed = [probe(_probe_query(s, [_item(e) for e in s.expressions], tree)) for s in selects]
+        if any(t is None or len(t) != len(typed[0] or ()) for t in typed):
+            continue
+        for i, column in enumerate(zip(*(s.expressions for s in selects), strict=True)):
+            zones.lift_utc(list(column), [t[i] for t in typed if t is not None])
+
+
+def _item(value: exp.Expression) -> exp.Expression:
+    return (value.this if isinstance(value, exp.Alias) else value).copy()
 
 
 def _rewrite(

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import duckdb
 
 ZONED = "lb_zoned"  # meta flag: the node's value is zoned
+_PLAIN_DUCKDB = "TIMESTAMP WITH TIME ZONE"
 T = exp.DataType.Type
 
 _LITERAL = re.compile(
@@ -459,27 +460,58 @@ def _is_zoned(node: exp.Expression) -> bool:
 
 
 def _unify(values: list[exp.Expression]) -> bool:
-    """Plain UTC instants among zoned values of one column become zoned values in UTC (DuckDB
-    cannot combine a TIMESTAMPTZ with a zoned struct). True when the column is zoned.
+    """``lift_utc`` where the values' types are visible from the tree (their makers)."""
+    types = [
+        ZONED_DUCKDB if _is_zoned(v) else _PLAIN_DUCKDB if _plain_instant(v) else "" for v in values
+    ]
+    return lift_utc(values, types)
+
+
+def results(node: exp.Expression) -> list[exp.Expression]:
+    """The values a ``CASE``, ``if`` or ``coalesce`` may give."""
+    if isinstance(node, exp.Case):
+        out = [i.args["true"] for i in node.args.get("ifs") or []]
+    elif isinstance(node, exp.If):
+        out = [node.args["true"]]
+    else:
+        out = [node.this, *node.expressions]
+    return out + [node.args[k] for k in ("default", "false") if node.args.get(k) is not None]
+
+
+def lift_utc(values: list[exp.Expression], types: list[str]) -> bool:
+    """Values of one column typed ``types``: when some are zoned, the plain instants among
+    them become zoned values in UTC (DuckDB cannot combine a TIMESTAMPTZ with a zoned struct).
+    True when the column is zoned.
     """
-    if not any(_is_zoned(v) for v in values):
+    if ZONED_DUCKDB not in types:
         return False
-    for value in values:
-        if _plain_instant(value):
+    for value, dtype in zip(values, types, strict=True):
+        if dtype == _PLAIN_DUCKDB:
             inner = value.this if isinstance(value, exp.Alias) else value
             lifted = _zoned(inner.copy(), exp.Literal.string("UTC"))
             if isinstance(value, exp.Alias):
                 value.set("this", lifted)
+            elif isinstance(value, exp.Column) and isinstance(value.parent, exp.Select):
+                value.replace(exp.alias_(lifted, value.alias_or_name))
             else:
                 value.replace(lifted)
     return True
 
 
-def _branches(node: exp.Expression) -> list[exp.Select]:
+def typed_results(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``CASE``/``if``/``coalesce`` whose results mix zoned values with plain instants (a
+    column, a subquery's column): all zoned.
+    """
+    if lift_utc(results(node), types):
+        node.meta[ZONED] = True
+    return node
+
+
+def branches(node: exp.Expression) -> list[exp.Select]:
     while isinstance(node, exp.Subquery):
         node = node.this
     if isinstance(node, exp.SetOperation):
-        return _branches(node.this) + _branches(node.expression)
+        return branches(node.this) + branches(node.expression)
     return [node] if isinstance(node, exp.Select) else []
 
 
@@ -488,7 +520,7 @@ def _unify_columns(node: exp.Expression) -> None:
     if isinstance(node, exp.Values):
         rows = [r.expressions for r in node.expressions if isinstance(r, exp.Tuple)]
     else:
-        rows = [b.expressions for b in _branches(node)]
+        rows = [b.expressions for b in branches(node)]
     if len(rows) < 2 or len({len(r) for r in rows}) != 1:
         return
     for column in zip(*rows, strict=True):
@@ -511,14 +543,7 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         _unify_columns(node)
         return node
     if isinstance(node, (exp.Case, exp.Coalesce, exp.If)):
-        if isinstance(node, exp.Case):
-            results = [i.args["true"] for i in node.args.get("ifs") or []]
-        elif isinstance(node, exp.If):
-            results = [node.args["true"]]
-        else:
-            results = [node.this, *node.expressions]
-        results += [node.args[k] for k in ("default", "false") if node.args.get(k) is not None]
-        if _unify(results):
+        if _unify(results(node)):
             node.meta[ZONED] = True
         return node
     if operand_keys(node):
