@@ -274,3 +274,44 @@ def test_plain_instant_columns_mix_with_zoned_values_as_utc(lb: lakebed.Lakebed)
     assert row[2] == "1970-01-01T01:00:00.000Z"
     (row,) = lb.sql(f"SELECT hour(coalesce({tokyo}, u)) FROM {plain}").fetchall()
     assert row == (9,)
+
+
+def test_cast_to_nested_types_keeps_zoned_values(lb: lakebed.Lakebed) -> None:
+    tokyo = "at_timezone(from_unixtime(0), 'Asia/Tokyo')"
+    (row,) = lb.sql(
+        f"SELECT CAST(ROW({tokyo}, from_unixtime(0)) AS row(a timestamp with time zone, "
+        "b timestamp with time zone)), "
+        f"CAST(ARRAY[ROW(1, at_timezone(from_unixtime(0), '+05:30'))] AS "
+        "array(row(n bigint, t timestamp with time zone))), "
+        f"CAST(MAP(ARRAY['k'], ARRAY[{tokyo}]) AS map(varchar, timestamp with time zone))"
+    ).fetchall()
+    pair, rows, mapping = row
+    assert pair["a"].isoformat() == "1970-01-01T09:00:00+09:00"
+    assert pair["b"] == dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    assert pair["b"].utcoffset() == dt.timedelta(0)
+    assert rows[0]["n"] == 1 and rows[0]["t"].isoformat() == "1970-01-01T05:30:00+05:30"
+    assert dict(mapping)["k"].tzinfo == ZoneInfo("Asia/Tokyo")
+
+
+def test_iceberg_stores_nested_zoned_values_as_utc_instants(lb: lakebed.Lakebed) -> None:
+    lb.sql("CREATE DATABASE IF NOT EXISTS tz")
+    lb.sql(
+        "CREATE TABLE tz.nested WITH (table_type = 'ICEBERG', is_external = false) AS "
+        "SELECT 1 AS k, ARRAY[TIMESTAMP '2024-01-01 09:00:00 Asia/Tokyo', NULL] AS a, "
+        "MAP(ARRAY['x'], ARRAY[at_timezone(from_unixtime(0), '+02:00')]) AS m"
+    )
+    lb.sql(
+        "INSERT INTO tz.nested VALUES "
+        "(2, ARRAY[from_iso8601_timestamp('2024-06-01T12:00:00-04:00')], NULL)"
+    )
+    rows = lb.sql("SELECT k, a, m FROM tz.nested ORDER BY k")
+    assert [c.type for c in rows.columns] == [
+        "integer",
+        "array(timestamp with time zone)",
+        "map(varchar, timestamp with time zone)",
+    ]
+    first, second = rows.fetchall()
+    assert first[1] == [dt.datetime(2024, 1, 1, 0, tzinfo=dt.UTC), None]
+    assert [v.utcoffset() for v in first[1][:1]] == [dt.timedelta(0)]
+    assert dict(first[2])["x"] == dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    assert second[1] == [dt.datetime(2024, 6, 1, 16, tzinfo=dt.UTC)] and second[2] is None

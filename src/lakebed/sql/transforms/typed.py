@@ -788,6 +788,7 @@ ZONE_RULES: tuple[TypedRule, ...] = (
     TypedRule(zones.CONSUMER_KINDS, lambda n: zones.operands(n) or None, zones.typed_consume),
     TypedRule(exp.Group, zones.group_keys, zones.group_by_instant),
     TypedRule((exp.Case, exp.Coalesce, exp.If), zones.results, zones.typed_results),
+    TypedRule((exp.Cast, exp.TryCast), zones.nested_cast_operands, zones.typed_nested_cast),
 )
 
 _DONE = "lb_typed"  # meta flag: a node the typed rules have looked at

@@ -622,6 +622,72 @@ CONSUMER_KINDS: tuple[type[exp.Expression], ...] = (
 )  # fmt: skip
 
 
+def nested_cast_operands(node: exp.Expression) -> list[exp.Expression] | None:
+    """The value of a cast to an array, map or row type holding ``timestamp with time zone``."""
+    to = node.args.get("to")
+    if (
+        isinstance(to, exp.DataType)
+        and to.is_type(*exp.DataType.NESTED_TYPES)
+        and any(t.this == T.TIMESTAMPTZ for t in to.find_all(exp.DataType))
+    ):
+        return [node.this]
+    return None
+
+
+def typed_nested_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """A cast to a nested type whose value holds zoned values: those keep their zones (the
+    target's ``timestamp with time zone`` is the zoned struct where the value is zoned).
+    """
+    if ZONED_DUCKDB in types[0]:
+        node.set("to", _zoned_target(node.args["to"], types[0]))
+    return node
+
+
+_FIELD_NAME = re.compile(r'^(?:"(?:[^"]|"")*"|[^\s(\["]+)\s+(?=\S)')
+
+
+def _zoned_target(to: exp.DataType, source: str) -> exp.DataType:
+    """``to`` with ``timestamp with time zone`` as the zoned struct where ``source`` (a DuckDB
+    type, which sqlglot cannot read when its row fields are anonymous) is one.
+    """
+    source = source.strip()
+    if to.this == T.TIMESTAMPTZ:
+        return exp.DataType.build(ZONED_DUCKDB, dialect="duckdb") if source == ZONED_DUCKDB else to
+    if to.this == T.ARRAY and source.endswith("]"):
+        parts = [source[: source.rindex("[")]]
+    elif to.this == T.MAP and source.startswith("MAP("):
+        parts = _top_level(source[4:-1])
+    elif to.this == T.STRUCT and source.startswith("STRUCT("):
+        parts = [_FIELD_NAME.sub("", p.strip(), count=1) for p in _top_level(source[7:-1])]
+    else:
+        return to
+    if len(parts) != len(to.expressions):
+        return to
+    out = to.copy()
+    for mine, theirs in zip(out.expressions, parts, strict=True):
+        if isinstance(mine, exp.ColumnDef):
+            mine.set("kind", _zoned_target(mine.args["kind"], theirs))
+        elif isinstance(mine, exp.DataType):
+            mine.replace(_zoned_target(mine, theirs))
+    return out
+
+
+def _top_level(text: str) -> list[str]:
+    """``text`` split at its commas outside parentheses and quotes."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch == "(":
+            depth += 1
+        elif not quoted and ch == ")":
+            depth -= 1
+        elif not quoted and depth == 0 and ch == ",":
+            parts.append(text[start:i])
+            start = i + 1
+    return [*parts, text[start:]]
+
+
 def group_keys(group: exp.Group) -> list[exp.Expression] | None:
     """The ``GROUP BY`` expressions that may be zoned (ordinals and aliases are left alone)."""
     keys = [k for k in group.expressions if not isinstance(k, exp.Literal)]
@@ -657,12 +723,42 @@ def stored(sql: str, cursor: duckdb.DuckDBPyConnection) -> str:
     if not any(name in sql.lower() for name in ("lb_zoned", "lb_from_iso8601")):
         return sql
     rel = cursor.sql(sql)
-    if ZONED_DUCKDB not in (str(t) for t in rel.types):
+    if not any(ZONED_DUCKDB in str(t) for t in rel.types):
         return sql
     outputs = []
     for i, (name, dtype) in enumerate(zip(rel.columns, rel.types, strict=True)):
-        ref = f"__lb_s.c{i}"
-        value = f"struct_extract({ref}, 'lb_instant')" if str(dtype) == ZONED_DUCKDB else ref
-        outputs.append(f"{value} AS {quote_ident(name)}")
+        outputs.append(f"{_instants(f'__lb_s.c{i}', dtype)} AS {quote_ident(name)}")
     aliases = ", ".join(f"c{i}" for i in range(len(rel.columns)))
     return f"SELECT {', '.join(outputs)} FROM ({sql}) AS __lb_s({aliases})"
+
+
+def _instants(ref: str, dtype: duckdb.DuckDBPyType, depth: int = 0) -> str:
+    """DuckDB SQL for value ``ref`` of type ``dtype`` with its zoned values, nested ones
+    included, as their instants.
+    """
+    if str(dtype) == ZONED_DUCKDB:
+        return f"struct_extract({ref}, 'lb_instant')"
+    if ZONED_DUCKDB not in str(dtype):
+        return ref
+    children = dtype.children
+
+    def each(values: str, element: duckdb.DuckDBPyType) -> str:
+        name = f"__lb_e{depth}"
+        return f"list_transform({values}, {name} -> {_instants(name, element, depth + 1)})"
+
+    if dtype.id in ("list", "array"):
+        return each(ref, children[0][1])
+    if dtype.id == "map":
+        value = f"map({each(f'map_keys({ref})', children[0][1])}, "
+        value += f"{each(f'map_values({ref})', children[1][1])})"
+    else:  # a row: its fields by position (a row's fields may be anonymous)
+        fields = [
+            _instants(f"struct_extract({ref}, {i})", field, depth + 1)
+            for i, (_, field) in enumerate(children, start=1)
+        ]
+        if all(name for name, _ in children):
+            pairs = (f"{quote_ident(n)} := {f}" for (n, _), f in zip(children, fields, strict=True))
+            value = f"struct_pack({', '.join(pairs)})"
+        else:
+            value = f"row({', '.join(fields)})"
+    return f"CASE WHEN {ref} IS NULL THEN NULL ELSE {value} END"
