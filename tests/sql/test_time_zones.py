@@ -315,3 +315,21 @@ def test_iceberg_stores_nested_zoned_values_as_utc_instants(lb: lakebed.Lakebed)
     assert [v.utcoffset() for v in first[1][:1]] == [dt.timedelta(0)]
     assert dict(first[2])["x"] == dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     assert second[1] == [dt.datetime(2024, 6, 1, 16, tzinfo=dt.UTC)] and second[2] is None
+
+
+def test_distinct_and_union_keep_one_value_per_instant(lb: lakebed.Lakebed) -> None:
+    tokyo = "TIMESTAMP '2024-01-01 21:00:00 Asia/Tokyo'"
+    paris = "TIMESTAMP '2024-01-01 13:00:00 Europe/Paris'"  # the same instant
+    later = "TIMESTAMP '2024-01-01 14:00:00 Europe/Paris'"
+    values = f"(VALUES ({tokyo}, 1), ({paris}, 1), ({later}, 2)) AS v(t, k)"
+    distinct = lb.sql(f"SELECT DISTINCT t AS at, k FROM {values} ORDER BY k").fetchall()
+    assert [(v.astimezone(dt.UTC).hour, k) for v, k in distinct] == [(12, 1), (13, 2)]
+    assert distinct[0][0].tzinfo in (ZoneInfo("Asia/Tokyo"), ZoneInfo("Europe/Paris"))
+    union = lb.sql(
+        f"WITH w AS (SELECT {paris} AS x) SELECT {tokyo} AS t UNION SELECT x FROM w "
+        f"UNION SELECT {later} ORDER BY t"
+    )
+    assert [c.name for c in union.columns] == ["t"]
+    assert [v.astimezone(dt.UTC).hour for (v,) in union.fetchall()] == [12, 13]
+    kept = lb.sql(f"SELECT count(*) FROM (SELECT {tokyo} UNION ALL SELECT {paris})").fetchall()
+    assert kept == [(2,)]  # UNION ALL keeps both

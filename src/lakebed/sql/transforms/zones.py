@@ -688,6 +688,58 @@ def _top_level(text: str) -> list[str]:
     return [*parts, text[start:]]
 
 
+def distinct_items(node: exp.Expression) -> list[exp.Expression] | None:
+    """The values of a ``SELECT DISTINCT`` (no ``ON``, grouping, aggregate or window)."""
+    select = node.parent
+    if not isinstance(select, exp.Select) or node.args.get("on") is not None:
+        return None
+    if select.args.get("group") is not None or select.is_star:
+        return None
+    items = [i.this if isinstance(i, exp.Alias) else i for i in select.expressions]
+    if any(True for i in items for _ in i.find_all(exp.AggFunc, exp.Window)):
+        return None
+    return items
+
+
+def distinct_by_instant(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``SELECT DISTINCT`` of zoned values keeps one value per instant, as Trino: a
+    ``GROUP BY`` of the values (``group_by_instant``) in its place.
+    """
+    select = node.parent
+    if ZONED_DUCKDB not in types or not isinstance(select, exp.Select):
+        return node
+    keys = [(i.this if isinstance(i, exp.Alias) else i).copy() for i in select.expressions]
+    select.set("distinct", None)
+    select.set("group", exp.Group(expressions=keys))
+    group_by_instant(select.args["group"], types)
+    return node
+
+
+def union_by_instant(union: exp.Union, types: list[str]) -> exp.Expression:
+    """``UNION`` (duplicates removed) of zoned values, ``types`` its column types: one row per
+    instant, as ``SELECT DISTINCT`` (``distinct_by_instant``) over ``UNION ALL``. Unchanged
+    when its columns have no distinct names.
+    """
+    names = [e.alias_or_name for e in branches(union)[0].expressions]
+    if not all(names) or len(set(names)) != len(names):
+        return union
+    outer = union.args.get("with_")
+    tail = {k: union.args.get(k) for k in ("order", "limit", "offset")}
+    inner = union.copy()
+    for key in ("with_", *tail):
+        inner.set(key, None)
+    inner.set("distinct", False)
+    select = exp.select(*(exp.column(n, quoted=True) for n in names)).from_(
+        exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("__lb_union")))
+    )
+    for key, value in (("with_", outer), *tail.items()):
+        if value is not None:
+            select.set(key, value)
+    select.set("distinct", exp.Distinct())
+    distinct_by_instant(select.args["distinct"], types)
+    return select
+
+
 def group_keys(group: exp.Group) -> list[exp.Expression] | None:
     """The ``GROUP BY`` expressions that may be zoned (ordinals and aliases are left alone)."""
     keys = [k for k in group.expressions if not isinstance(k, exp.Literal)]
