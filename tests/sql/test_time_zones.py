@@ -254,3 +254,82 @@ def test_group_by_a_zoned_value_groups_by_instant(lb: lakebed.Lakebed) -> None:
     ).fetchall()
     assert [(k, t.timestamp(), n) for k, t, n in rows] == [(1, 3600.0, 1), (1, 0.0, 2)]
     assert rows[1][1].tzinfo in (dt.UTC, ZoneInfo("Asia/Tokyo"))  # one of the group's zones
+
+
+def test_plain_instant_columns_mix_with_zoned_values_as_utc(lb: lakebed.Lakebed) -> None:
+    plain = "(SELECT from_unixtime(x) AS u FROM (VALUES 3600) AS v(x))"
+    tokyo = "at_timezone(from_unixtime(0), 'Asia/Tokyo')"
+    union = lb.sql(f"SELECT u FROM {plain} UNION ALL SELECT {tokyo} ORDER BY 1").arrow()
+    assert union.column_names == ["u"]  # the first branch's name, as before
+    assert [v.isoformat() for v in union.column("u").to_pylist()] == [
+        "1970-01-01T09:00:00+09:00",
+        "1970-01-01T01:00:00+00:00",
+    ]
+    (row,) = lb.sql(
+        f"SELECT coalesce(u, {tokyo}), CASE WHEN u > {tokyo} THEN u ELSE {tokyo} END, "
+        f"to_iso8601(if(true, u, {tokyo})) FROM {plain}"
+    ).fetchall()
+    assert row[0] == dt.datetime(1970, 1, 1, 1, tzinfo=dt.UTC)
+    assert row[1].tzinfo == dt.UTC and row[1].hour == 1
+    assert row[2] == "1970-01-01T01:00:00.000Z"
+    (row,) = lb.sql(f"SELECT hour(coalesce({tokyo}, u)) FROM {plain}").fetchall()
+    assert row == (9,)
+
+
+def test_cast_to_nested_types_keeps_zoned_values(lb: lakebed.Lakebed) -> None:
+    tokyo = "at_timezone(from_unixtime(0), 'Asia/Tokyo')"
+    (row,) = lb.sql(
+        f"SELECT CAST(ROW({tokyo}, from_unixtime(0)) AS row(a timestamp with time zone, "
+        "b timestamp with time zone)), "
+        f"CAST(ARRAY[ROW(1, at_timezone(from_unixtime(0), '+05:30'))] AS "
+        "array(row(n bigint, t timestamp with time zone))), "
+        f"CAST(MAP(ARRAY['k'], ARRAY[{tokyo}]) AS map(varchar, timestamp with time zone))"
+    ).fetchall()
+    pair, rows, mapping = row
+    assert pair["a"].isoformat() == "1970-01-01T09:00:00+09:00"
+    assert pair["b"] == dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    assert pair["b"].utcoffset() == dt.timedelta(0)
+    assert rows[0]["n"] == 1 and rows[0]["t"].isoformat() == "1970-01-01T05:30:00+05:30"
+    assert dict(mapping)["k"].tzinfo == ZoneInfo("Asia/Tokyo")
+
+
+def test_iceberg_stores_nested_zoned_values_as_utc_instants(lb: lakebed.Lakebed) -> None:
+    lb.sql("CREATE DATABASE IF NOT EXISTS tz")
+    lb.sql(
+        "CREATE TABLE tz.nested WITH (table_type = 'ICEBERG', is_external = false) AS "
+        "SELECT 1 AS k, ARRAY[TIMESTAMP '2024-01-01 09:00:00 Asia/Tokyo', NULL] AS a, "
+        "MAP(ARRAY['x'], ARRAY[at_timezone(from_unixtime(0), '+02:00')]) AS m"
+    )
+    lb.sql(
+        "INSERT INTO tz.nested VALUES "
+        "(2, ARRAY[from_iso8601_timestamp('2024-06-01T12:00:00-04:00')], NULL)"
+    )
+    rows = lb.sql("SELECT k, a, m FROM tz.nested ORDER BY k")
+    assert [c.type for c in rows.columns] == [
+        "integer",
+        "array(timestamp with time zone)",
+        "map(varchar, timestamp with time zone)",
+    ]
+    first, second = rows.fetchall()
+    assert first[1] == [dt.datetime(2024, 1, 1, 0, tzinfo=dt.UTC), None]
+    assert [v.utcoffset() for v in first[1][:1]] == [dt.timedelta(0)]
+    assert dict(first[2])["x"] == dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    assert second[1] == [dt.datetime(2024, 6, 1, 16, tzinfo=dt.UTC)] and second[2] is None
+
+
+def test_distinct_and_union_keep_one_value_per_instant(lb: lakebed.Lakebed) -> None:
+    tokyo = "TIMESTAMP '2024-01-01 21:00:00 Asia/Tokyo'"
+    paris = "TIMESTAMP '2024-01-01 13:00:00 Europe/Paris'"  # the same instant
+    later = "TIMESTAMP '2024-01-01 14:00:00 Europe/Paris'"
+    values = f"(VALUES ({tokyo}, 1), ({paris}, 1), ({later}, 2)) AS v(t, k)"
+    distinct = lb.sql(f"SELECT DISTINCT t AS at, k FROM {values} ORDER BY k").fetchall()
+    assert [(v.astimezone(dt.UTC).hour, k) for v, k in distinct] == [(12, 1), (13, 2)]
+    assert distinct[0][0].tzinfo in (ZoneInfo("Asia/Tokyo"), ZoneInfo("Europe/Paris"))
+    union = lb.sql(
+        f"WITH w AS (SELECT {paris} AS x) SELECT {tokyo} AS t UNION SELECT x FROM w "
+        f"UNION SELECT {later} ORDER BY t"
+    )
+    assert [c.name for c in union.columns] == ["t"]
+    assert [v.astimezone(dt.UTC).hour for (v,) in union.fetchall()] == [12, 13]
+    kept = lb.sql(f"SELECT count(*) FROM (SELECT {tokyo} UNION ALL SELECT {paris})").fetchall()
+    assert kept == [(2,)]  # UNION ALL keeps both

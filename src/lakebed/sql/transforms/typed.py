@@ -782,8 +782,8 @@ def _probe_query(
         for key in ("group", "having", "qualify"):
             probe.set(key, None)
     probe.set("expressions", [exp.alias_(item, f"p{i}") for i, item in enumerate(items)])
-    if select is not root and probe.args.get("with") is None and root.args.get("with"):
-        probe.set("with", root.args["with"].copy())
+    if select is not root and probe.args.get("with_") is None and root.args.get("with_"):
+        probe.set("with_", root.args["with_"].copy())
     return probe
 
 
@@ -791,6 +791,9 @@ def _probe_query(
 ZONE_RULES: tuple[TypedRule, ...] = (
     TypedRule(zones.CONSUMER_KINDS, lambda n: zones.operands(n) or None, zones.typed_consume),
     TypedRule(exp.Group, zones.group_keys, zones.group_by_instant),
+    TypedRule((exp.Case, exp.Coalesce, exp.If), zones.results, zones.typed_results),
+    TypedRule(exp.Distinct, zones.distinct_items, zones.distinct_by_instant),
+    TypedRule((exp.Cast, exp.TryCast), zones.nested_cast_operands, zones.typed_nested_cast),
 )
 
 _DONE = "lb_typed"  # meta flag: a node the typed rules have looked at
@@ -945,8 +948,43 @@ def rewrite(tree: exp.Expression, probe: Probe) -> exp.Expression:
                     join.set("on", exp.true())
             return probe(select)
 
+        tree = _zoned_set_operations(tree, unconditioned)
         tree = _rewrite(tree, unconditioned, ZONE_RULES, "lb_zone_typed")
     return _rewrite(tree, probe, TYPED_RULES, _DONE)
+
+
+def _zoned_set_operations(tree: exp.Expression, probe: Probe) -> exp.Expression:
+    """``UNION``/``INTERSECT``/``EXCEPT`` branches whose columns mix zoned values and plain
+    instants (a column, a subquery's column): the plain ones zoned in UTC (``zones.lift_utc``).
+    A ``UNION`` that removes duplicates keeps one zoned value per instant
+    (``zones.union_by_instant``).
+    """
+    for node in list(tree.find_all(exp.SetOperation)):
+        if isinstance(node.parent, exp.SetOperation):
+            continue  # its branches are the outermost one's
+        selects = zones.branches(node)
+        if len(selects) < 2 or any(s.is_star for s in selects):
+            continue
+        ctes = node if node.args.get("with_") else tree  # a WITH of the UNION itself
+        typed = [probe(_probe_query(s, [_item(e) for e in s.expressions], ctes)) for s in selects]
+        known = [t for t in typed if t is not None]
+        if len(known) != len(typed) or len({len(t) for t in known}) != 1:
+            continue
+        columns = []
+        for i, column in enumerate(zip(*(s.expressions for s in selects), strict=True)):
+            zoned = zones.lift_utc(list(column), [t[i] for t in known])
+            columns.append(ZONED_DUCKDB if zoned else known[0][i])
+        if ZONED_DUCKDB in columns and isinstance(node, exp.Union) and node.args.get("distinct"):
+            grouped = zones.union_by_instant(node, columns)
+            if node is tree:
+                tree = grouped
+            elif grouped is not node:
+                node.replace(grouped)
+    return tree
+
+
+def _item(value: exp.Expression) -> exp.Expression:
+    return (value.this if isinstance(value, exp.Alias) else value).copy()
 
 
 def _rewrite(

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import duckdb
 
 ZONED = "lb_zoned"  # meta flag: the node's value is zoned
+_PLAIN_DUCKDB = "TIMESTAMP WITH TIME ZONE"
 T = exp.DataType.Type
 
 _LITERAL = re.compile(
@@ -459,27 +460,58 @@ def _is_zoned(node: exp.Expression) -> bool:
 
 
 def _unify(values: list[exp.Expression]) -> bool:
-    """Plain UTC instants among zoned values of one column become zoned values in UTC (DuckDB
-    cannot combine a TIMESTAMPTZ with a zoned struct). True when the column is zoned.
+    """``lift_utc`` where the values' types are visible from the tree (their makers)."""
+    types = [
+        ZONED_DUCKDB if _is_zoned(v) else _PLAIN_DUCKDB if _plain_instant(v) else "" for v in values
+    ]
+    return lift_utc(values, types)
+
+
+def results(node: exp.Expression) -> list[exp.Expression]:
+    """The values a ``CASE``, ``if`` or ``coalesce`` may give."""
+    if isinstance(node, exp.Case):
+        out = [i.args["true"] for i in node.args.get("ifs") or []]
+    elif isinstance(node, exp.If):
+        out = [node.args["true"]]
+    else:
+        out = [node.this, *node.expressions]
+    return out + [node.args[k] for k in ("default", "false") if node.args.get(k) is not None]
+
+
+def lift_utc(values: list[exp.Expression], types: list[str]) -> bool:
+    """Values of one column typed ``types``: when some are zoned, the plain instants among
+    them become zoned values in UTC (DuckDB cannot combine a TIMESTAMPTZ with a zoned struct).
+    True when the column is zoned.
     """
-    if not any(_is_zoned(v) for v in values):
+    if ZONED_DUCKDB not in types:
         return False
-    for value in values:
-        if _plain_instant(value):
+    for value, dtype in zip(values, types, strict=True):
+        if dtype == _PLAIN_DUCKDB:
             inner = value.this if isinstance(value, exp.Alias) else value
             lifted = _zoned(inner.copy(), exp.Literal.string("UTC"))
             if isinstance(value, exp.Alias):
                 value.set("this", lifted)
+            elif isinstance(value, exp.Column) and isinstance(value.parent, exp.Select):
+                value.replace(exp.alias_(lifted, value.alias_or_name))
             else:
                 value.replace(lifted)
     return True
 
 
-def _branches(node: exp.Expression) -> list[exp.Select]:
+def typed_results(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``CASE``/``if``/``coalesce`` whose results mix zoned values with plain instants (a
+    column, a subquery's column): all zoned.
+    """
+    if lift_utc(results(node), types):
+        node.meta[ZONED] = True
+    return node
+
+
+def branches(node: exp.Expression) -> list[exp.Select]:
     while isinstance(node, exp.Subquery):
         node = node.this
     if isinstance(node, exp.SetOperation):
-        return _branches(node.this) + _branches(node.expression)
+        return branches(node.this) + branches(node.expression)
     return [node] if isinstance(node, exp.Select) else []
 
 
@@ -488,7 +520,7 @@ def _unify_columns(node: exp.Expression) -> None:
     if isinstance(node, exp.Values):
         rows = [r.expressions for r in node.expressions if isinstance(r, exp.Tuple)]
     else:
-        rows = [b.expressions for b in _branches(node)]
+        rows = [b.expressions for b in branches(node)]
     if len(rows) < 2 or len({len(r) for r in rows}) != 1:
         return
     for column in zip(*rows, strict=True):
@@ -511,14 +543,7 @@ def rewrite(node: exp.Expression) -> exp.Expression:
         _unify_columns(node)
         return node
     if isinstance(node, (exp.Case, exp.Coalesce, exp.If)):
-        if isinstance(node, exp.Case):
-            results = [i.args["true"] for i in node.args.get("ifs") or []]
-        elif isinstance(node, exp.If):
-            results = [node.args["true"]]
-        else:
-            results = [node.this, *node.expressions]
-        results += [node.args[k] for k in ("default", "false") if node.args.get(k) is not None]
-        if _unify(results):
+        if _unify(results(node)):
             node.meta[ZONED] = True
         return node
     if operand_keys(node):
@@ -597,6 +622,124 @@ CONSUMER_KINDS: tuple[type[exp.Expression], ...] = (
 )  # fmt: skip
 
 
+def nested_cast_operands(node: exp.Expression) -> list[exp.Expression] | None:
+    """The value of a cast to an array, map or row type holding ``timestamp with time zone``."""
+    to = node.args.get("to")
+    if (
+        isinstance(to, exp.DataType)
+        and to.is_type(*exp.DataType.NESTED_TYPES)
+        and any(t.this == T.TIMESTAMPTZ for t in to.find_all(exp.DataType))
+    ):
+        return [node.this]
+    return None
+
+
+def typed_nested_cast(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """A cast to a nested type whose value holds zoned values: those keep their zones (the
+    target's ``timestamp with time zone`` is the zoned struct where the value is zoned).
+    """
+    if ZONED_DUCKDB in types[0]:
+        node.set("to", _zoned_target(node.args["to"], types[0]))
+    return node
+
+
+_FIELD_NAME = re.compile(r'^(?:"(?:[^"]|"")*"|[^\s(\["]+)\s+(?=\S)')
+
+
+def _zoned_target(to: exp.DataType, source: str) -> exp.DataType:
+    """``to`` with ``timestamp with time zone`` as the zoned struct where ``source`` (a DuckDB
+    type, which sqlglot cannot read when its row fields are anonymous) is one.
+    """
+    source = source.strip()
+    if to.this == T.TIMESTAMPTZ:
+        return exp.DataType.build(ZONED_DUCKDB, dialect="duckdb") if source == ZONED_DUCKDB else to
+    if to.this == T.ARRAY and source.endswith("]"):
+        parts = [source[: source.rindex("[")]]
+    elif to.this == T.MAP and source.startswith("MAP("):
+        parts = _top_level(source[4:-1])
+    elif to.this == T.STRUCT and source.startswith("STRUCT("):
+        parts = [_FIELD_NAME.sub("", p.strip(), count=1) for p in _top_level(source[7:-1])]
+    else:
+        return to
+    if len(parts) != len(to.expressions):
+        return to
+    out = to.copy()
+    for mine, theirs in zip(out.expressions, parts, strict=True):
+        if isinstance(mine, exp.ColumnDef):
+            mine.set("kind", _zoned_target(mine.args["kind"], theirs))
+        elif isinstance(mine, exp.DataType):
+            mine.replace(_zoned_target(mine, theirs))
+    return out
+
+
+def _top_level(text: str) -> list[str]:
+    """``text`` split at its commas outside parentheses and quotes."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch == "(":
+            depth += 1
+        elif not quoted and ch == ")":
+            depth -= 1
+        elif not quoted and depth == 0 and ch == ",":
+            parts.append(text[start:i])
+            start = i + 1
+    return [*parts, text[start:]]
+
+
+def distinct_items(node: exp.Expression) -> list[exp.Expression] | None:
+    """The values of a ``SELECT DISTINCT`` (no ``ON``, grouping, aggregate or window)."""
+    select = node.parent
+    if not isinstance(select, exp.Select) or node.args.get("on") is not None:
+        return None
+    if select.args.get("group") is not None or select.is_star:
+        return None
+    items = [i.this if isinstance(i, exp.Alias) else i for i in select.expressions]
+    if any(True for i in items for _ in i.find_all(exp.AggFunc, exp.Window)):
+        return None
+    return items
+
+
+def distinct_by_instant(node: exp.Expression, types: list[str]) -> exp.Expression:
+    """``SELECT DISTINCT`` of zoned values keeps one value per instant, as Trino: a
+    ``GROUP BY`` of the values (``group_by_instant``) in its place.
+    """
+    select = node.parent
+    if ZONED_DUCKDB not in types or not isinstance(select, exp.Select):
+        return node
+    keys = [(i.this if isinstance(i, exp.Alias) else i).copy() for i in select.expressions]
+    select.set("distinct", None)
+    select.set("group", exp.Group(expressions=keys))
+    group_by_instant(select.args["group"], types)
+    return node
+
+
+def union_by_instant(union: exp.Union, types: list[str]) -> exp.Expression:
+    """``UNION`` (duplicates removed) of zoned values, ``types`` its column types: one row per
+    instant, as ``SELECT DISTINCT`` (``distinct_by_instant``) over ``UNION ALL``. Unchanged
+    when its columns have no distinct names.
+    """
+    names = [e.alias_or_name for e in branches(union)[0].expressions]
+    if not all(names) or len(set(names)) != len(names):
+        return union
+    outer = union.args.get("with_")
+    tail = {k: union.args.get(k) for k in ("order", "limit", "offset")}
+    inner = union.copy()
+    for key in ("with_", *tail):
+        inner.set(key, None)
+    inner.set("distinct", False)
+    select = exp.select(*(exp.column(n, quoted=True) for n in names)).from_(
+        exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("__lb_union")))
+    )
+    for key, value in (("with_", outer), *tail.items()):
+        if value is not None:
+            select.set(key, value)
+    select.set("distinct", exp.Distinct())
+    distinct_by_instant(select.args["distinct"], types)
+    return select
+
+
 def group_keys(group: exp.Group) -> list[exp.Expression] | None:
     """The ``GROUP BY`` expressions that may be zoned (ordinals and aliases are left alone)."""
     keys = [k for k in group.expressions if not isinstance(k, exp.Literal)]
@@ -632,12 +775,42 @@ def stored(sql: str, cursor: duckdb.DuckDBPyConnection) -> str:
     if not any(name in sql.lower() for name in ("lb_zoned", "lb_from_iso8601")):
         return sql
     rel = cursor.sql(sql)
-    if ZONED_DUCKDB not in (str(t) for t in rel.types):
+    if not any(ZONED_DUCKDB in str(t) for t in rel.types):
         return sql
     outputs = []
     for i, (name, dtype) in enumerate(zip(rel.columns, rel.types, strict=True)):
-        ref = f"__lb_s.c{i}"
-        value = f"struct_extract({ref}, 'lb_instant')" if str(dtype) == ZONED_DUCKDB else ref
-        outputs.append(f"{value} AS {quote_ident(name)}")
+        outputs.append(f"{_instants(f'__lb_s.c{i}', dtype)} AS {quote_ident(name)}")
     aliases = ", ".join(f"c{i}" for i in range(len(rel.columns)))
     return f"SELECT {', '.join(outputs)} FROM ({sql}) AS __lb_s({aliases})"
+
+
+def _instants(ref: str, dtype: duckdb.DuckDBPyType, depth: int = 0) -> str:
+    """DuckDB SQL for value ``ref`` of type ``dtype`` with its zoned values, nested ones
+    included, as their instants.
+    """
+    if str(dtype) == ZONED_DUCKDB:
+        return f"struct_extract({ref}, 'lb_instant')"
+    if ZONED_DUCKDB not in str(dtype):
+        return ref
+    children = dtype.children
+
+    def each(values: str, element: duckdb.DuckDBPyType) -> str:
+        name = f"__lb_e{depth}"
+        return f"list_transform({values}, {name} -> {_instants(name, element, depth + 1)})"
+
+    if dtype.id in ("list", "array"):
+        return each(ref, children[0][1])
+    if dtype.id == "map":
+        value = f"map({each(f'map_keys({ref})', children[0][1])}, "
+        value += f"{each(f'map_values({ref})', children[1][1])})"
+    else:  # a row: its fields by position (a row's fields may be anonymous)
+        fields = [
+            _instants(f"struct_extract({ref}, {i})", field, depth + 1)
+            for i, (_, field) in enumerate(children, start=1)
+        ]
+        if all(name for name, _ in children):
+            pairs = (f"{quote_ident(n)} := {f}" for (n, _), f in zip(children, fields, strict=True))
+            value = f"struct_pack({', '.join(pairs)})"
+        else:
+            value = f"row({', '.join(fields)})"
+    return f"CASE WHEN {ref} IS NULL THEN NULL ELSE {value} END"
