@@ -62,8 +62,8 @@ def _probe_args(unnest: exp.Unnest, probe: Probe) -> list[str] | None:
             joins.append(join.copy())
         query.set("joins", joins or None)
     root = select.root()
-    if root.args.get("with") is not None and select is not root:
-        query.set("with", root.args["with"].copy())
+    if root.args.get("with_") is not None:  # the FROM items may read the query's CTEs
+        query.set("with_", root.args["with_"].copy())
     return probe(query)
 
 
