@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import threading
@@ -486,3 +487,25 @@ def test_ctas_of_no_rows_writes_no_files(lb: lakebed.Lakebed, fmt: str) -> None:
     assert lb.catalog.table_exists("default", "t")
     assert files_under(tables_dir(lb)) == []
     assert manifest_lines(res) == []
+
+
+def test_anonymous_rows_are_stored_with_the_field_names_results_show(
+    lb: lakebed.Lakebed, tmp_path: Path
+) -> None:
+    """A table column needs field names: ROW(...) fields are stored as ``_0``, ``_1`` …
+    (as query results name them) by Hive and Iceberg CTAS and by UNLOAD.
+    """
+    lb.sql(
+        f"CREATE TABLE h WITH (format = 'PARQUET', external_location = '{tmp_path / 'h'}') "
+        "AS SELECT ROW(DATE '2024-01-01', 1) AS r"
+    )
+    lb.sql(
+        f"CREATE TABLE i WITH (table_type = 'ICEBERG', location = '{tmp_path / 'i'}', "
+        "is_external = false) AS SELECT ROW(now(), 1) AS r"
+    )
+    assert lb.sql("DESCRIBE h").fetchall() == [("r", "struct<_0:date,_1:int>", "")]
+    assert lb.sql("SELECT r._0, r._1 FROM h").fetchall() == [(dt.date(2024, 1, 1), 1)]
+    assert lb.sql("SELECT r._1 FROM i").fetchall() == [(1,)]
+    lb.sql(f"UNLOAD (SELECT ROW(1, 'x') AS r) TO '{tmp_path / 'u'}' WITH (format = 'PARQUET')")
+    (written,) = (tmp_path / "u").iterdir()
+    assert pq.read_schema(written).field("r").type.names == ["_0", "_1"]

@@ -18,7 +18,7 @@ from lakebed.iceberg.dml import insert_query, loader
 from lakebed.iceberg.schema import parse_transform_text, schema_of, spec_of, transform_of
 from lakebed.iceberg.table import iceberg_properties
 from lakebed.sql import translate
-from lakebed.sql.transforms import zones
+from lakebed.sql.transforms import naming, zones
 from lakebed.storage import normalize_uri
 from lakebed.types import hive_type, parse_type
 
@@ -210,7 +210,7 @@ def create_table_as(ctx: RunContext, node: exp.Create) -> int:
     ref = node.this if isinstance(node.this, exp.Table) else node.this.this
     bound = ctx.bind(node.expression)
     ctx.planning_done()
-    sql = zones.stored(translate.to_duckdb(bound.node), ctx.cursor)
+    sql = naming.named_rows(zones.stored(translate.to_duckdb(bound.node), ctx.cursor), ctx.cursor)
     try:
         described = ctx.cursor.execute(f"DESCRIBE {sql}").fetchall()
     except duckdb.Error as e:

@@ -45,6 +45,7 @@ from lakebed.sql.run.write import (
     write_atomically,
 )
 from lakebed.sql.statements import Statement
+from lakebed.sql.transforms import naming
 from lakebed.storage import join_uri, normalize_uri
 
 CTAS_PROPERTIES = (
@@ -238,7 +239,7 @@ def run_ctas(ctx: RunContext, stmt: Statement) -> Outcome:
         )
     _named_columns(node.expression)
     bound = ctx.bind(node.expression)
-    query_sql = translate.to_duckdb(bound.node)
+    query_sql = naming.named_rows(translate.to_duckdb(bound.node), ctx.cursor)
     columns = relation_columns(ctx, query_sql)
     check_layout(columns, spec.partitioned_by, spec.bucketed_by)
     external = str_property(props, "external_location")

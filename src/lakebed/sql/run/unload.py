@@ -28,6 +28,7 @@ from lakebed.sql.run.write import (
     write_atomically,
 )
 from lakebed.sql.statements import Statement
+from lakebed.sql.transforms import naming
 from lakebed.sql.unload import Unload
 from lakebed.storage import normalize_uri
 
@@ -61,7 +62,7 @@ def run_unload(ctx: RunContext, stmt: Statement) -> Outcome:
     )
     location = normalize_uri(node.location)
     bound = ctx.bind(node.query)
-    query_sql = translate.to_duckdb(bound.node)
+    query_sql = naming.named_rows(translate.to_duckdb(bound.node), ctx.cursor)
     columns = relation_columns(ctx, query_sql)
     check_layout(columns, spec.partitioned_by, ())
     if not ctx.store.is_empty(location):

@@ -131,6 +131,26 @@ def _spell_named(dtype: duckdb.DuckDBPyType, nulls: TypeShape | None) -> tuple[s
     return str(dtype), False
 
 
+def named_rows(sql: str, cursor: duckdb.DuckDBPyConnection) -> str:
+    """``sql`` with the fields of its anonymous rows named ``_0``, ``_1`` … as in query
+    results: a table's columns need field names. Unchanged, and not bound, when the SQL
+    builds no row.
+    """
+    if "row(" not in sql.lower():
+        return sql
+    rel = cursor.sql(sql)
+    named = [_named_structs(t, None) for t in rel.types]
+    if not any(named):
+        return sql
+    outputs = [
+        f"CAST(__lb_r.c{i} AS {spelled})" if spelled else f"__lb_r.c{i}"
+        for i, spelled in enumerate(named)
+    ]
+    aliases = ", ".join(f"c{i}" for i in range(len(named)))
+    items = ", ".join(f"{o} AS {quote_ident(n)}" for o, n in zip(outputs, rel.columns, strict=True))
+    return f"SELECT {items} FROM ({sql}) AS __lb_r({aliases})"
+
+
 def shape(sql: str, cursor: duckdb.DuckDBPyConnection, *, values: bool = False) -> str:
     """``sql`` wrapped so its columns carry Trino's names and types (unchanged if they do);
     its NULL-typed parts are learnt on the way (``null_typed``).
