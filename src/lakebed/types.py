@@ -4,13 +4,13 @@
 
 from __future__ import annotations
 
-import contextlib
 from functools import lru_cache
 
 import pyarrow as pa
 from sqlglot import exp
 from sqlglot.errors import ParseError as SqlglotParseError
 
+from lakebed.arrow_marks import Mark, registered
 from lakebed.errors import InvalidInputError
 from lakebed.zones import ZonedTimestampType, is_zoned_storage
 
@@ -158,50 +158,30 @@ def is_complex(text: str) -> bool:
     return parse_type(text).this in (T.ARRAY, T.MAP, T.STRUCT)
 
 
-class UnknownType(pa.ExtensionType):
+class UnknownType(Mark):
     """Arrow's type for a result column (or part of one) that is Trino's ``unknown``: the
     type of a bare NULL (``SELECT NULL``, ``ARRAY[]``), all of whose values are NULL. It is
     stored as DuckDB hands such values over (``int32``); a map key cannot be Arrow's ``null``.
     """
 
-    def __init__(self) -> None:
-        super().__init__(pa.int32(), "lakebed.unknown")
-
-    def __arrow_ext_serialize__(self) -> bytes:
-        return b""
-
-    @classmethod
-    def __arrow_ext_deserialize__(cls, storage_type: pa.DataType, serialized: bytes) -> UnknownType:
-        return cls()
+    storage = pa.int32()
+    name = "lakebed.unknown"
 
 
-UNKNOWN = UnknownType()
-with contextlib.suppress(pa.ArrowKeyError):  # registered already (loaded twice)
-    pa.register_extension_type(UNKNOWN)
+UNKNOWN = registered(UnknownType())
 
 
-class YearMonthIntervalType(pa.ExtensionType):
+class YearMonthIntervalType(Mark):
     """Arrow's type for a result column that is Trino's ``interval year to month``. DuckDB has
     one INTERVAL type, so the values are stored as it hands them over (a month-day-nano
     interval with months only).
     """
 
-    def __init__(self) -> None:
-        super().__init__(pa.month_day_nano_interval(), "lakebed.interval_year_month")
-
-    def __arrow_ext_serialize__(self) -> bytes:
-        return b""
-
-    @classmethod
-    def __arrow_ext_deserialize__(
-        cls, storage_type: pa.DataType, serialized: bytes
-    ) -> YearMonthIntervalType:
-        return cls()
+    storage = pa.month_day_nano_interval()
+    name = "lakebed.interval_year_month"
 
 
-YEAR_MONTH = YearMonthIntervalType()
-with contextlib.suppress(pa.ArrowKeyError):  # registered already (loaded twice)
-    pa.register_extension_type(YEAR_MONTH)
+YEAR_MONTH = registered(YearMonthIntervalType())
 
 
 class CharType(pa.ExtensionType):
@@ -221,8 +201,7 @@ class CharType(pa.ExtensionType):
         return cls(int(serialized.decode()))
 
 
-with contextlib.suppress(pa.ArrowKeyError):  # registered already (loaded twice)
-    pa.register_extension_type(CharType(1))
+registered(CharType(1))
 
 
 def year_month_text(months: int) -> str:

@@ -13,7 +13,6 @@ their own zone (``ZoneInfo`` or a fixed offset named ``+05:30``).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 from functools import cache, lru_cache
@@ -21,6 +20,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
+
+from lakebed.arrow_marks import Mark, registered
 
 ZONED_DUCKDB = "STRUCT(lb_instant TIMESTAMP WITH TIME ZONE, lb_zone VARCHAR)"
 
@@ -107,28 +108,17 @@ class ZonedTimestampScalar(pa.ExtensionScalar):
 ZONED_STORAGE = pa.struct([("lb_instant", pa.timestamp("us", "UTC")), ("lb_zone", pa.string())])
 
 
-class ZonedTimestampType(pa.ExtensionType):
+class ZonedTimestampType(Mark):
     """Arrow's type for Trino's ``timestamp(3) with time zone`` values that keep their zone."""
 
-    def __init__(self) -> None:
-        super().__init__(ZONED_STORAGE, "lakebed.timestamp_with_time_zone")
-
-    def __arrow_ext_serialize__(self) -> bytes:
-        return b""
-
-    @classmethod
-    def __arrow_ext_deserialize__(
-        cls, storage_type: pa.DataType, serialized: bytes
-    ) -> ZonedTimestampType:
-        return cls()
+    storage = ZONED_STORAGE
+    name = "lakebed.timestamp_with_time_zone"
 
     def __arrow_ext_scalar_class__(self) -> type[pa.ExtensionScalar]:
         return ZonedTimestampScalar
 
 
-ZONED_TIMESTAMP = ZonedTimestampType()
-with contextlib.suppress(pa.ArrowKeyError):  # registered already (loaded twice)
-    pa.register_extension_type(ZONED_TIMESTAMP)
+ZONED_TIMESTAMP = registered(ZonedTimestampType())
 
 
 def is_zoned_storage(t: pa.DataType) -> bool:
