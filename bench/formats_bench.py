@@ -29,7 +29,6 @@ import struct
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -37,16 +36,7 @@ import pyarrow as pa
 
 import lakebed
 from lakebed.engines.duckdb import extension_path
-
-
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+from timing import median_ms
 
 
 def report(name: str, rows: int, ours: float, theirs: float, baseline: str) -> None:

@@ -23,15 +23,13 @@ of ``--runs`` timed runs, real columns aggregated.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
 import lakebed
+from timing import median_ms
 
 QUERIES: dict[str, tuple[str, str]] = {
     "plain": (
@@ -66,17 +64,6 @@ QUERIES: dict[str, tuple[str, str]] = {
         "'%Y-%m-%d %H:%M:%S.%g') || ' Asia/Tokyo' AS t FROM {src} LIMIT 200000",
     ),
 }
-
-
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    """Median wall time of ``fn`` after one warm-up run."""
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
